@@ -1,0 +1,343 @@
+import CLibPQ
+import Foundation
+import Logging
+
+/// One PostgreSQL connection (owns a `PGconn*`).
+///
+/// Obtain one only inside ``PQPool/withConnection(_:)`` or ``PQPool/withTransaction(isolation:readOnly:settings:_:)``.
+/// All methods block the calling thread; the pool runs the whole closure on its own thread pool,
+/// never on Swift's cooperative pool.
+///
+/// Invariant: exactly one borrower at a time, enforced by the pool lease. The type is deliberately not
+/// `Sendable`; never capture it or anything derived from it (``PQRows``, ``PQRow``) beyond the closure.
+public final class PQConnection {
+    let handle: OpaquePointer
+    let logger: Logger
+    private let noticeBox: NoticeBox
+    private var finished = false
+    /// Set when the connection must not be reused (lost, or left in an unknown protocol state).
+    var mustDiscard = false
+    /// The current lease's cancellation state, set by the pool.
+    var cancelToken: CancelToken?
+
+    private init(handle: OpaquePointer, logger: Logger) {
+        self.handle = handle
+        self.logger = logger
+        self.noticeBox = NoticeBox(logger: logger)
+        PQsetNoticeReceiver(
+            handle,
+            { argument, result in
+                guard let argument, let result else { return }
+                let box = Unmanaged<NoticeBox>.fromOpaque(argument).takeUnretainedValue()
+                let message = String(cString: PQresultErrorMessage(result)).trimmingTrailingNewlines()
+                box.logger.debug("postgres notice", metadata: ["pq.notice": "\(message)"])
+            },
+            Unmanaged.passUnretained(noticeBox).toOpaque()
+        )
+    }
+
+    deinit {
+        close()
+    }
+
+    /// Opens a connection with `PQconnectdbParams` and runs `setupSQL` (session settings) on it.
+    static func connect(
+        configuration: PQConfiguration, connectTimeoutSeconds: Int?, setupSQL: String?, logger: Logger
+    ) throws -> PQConnection {
+        var pairs: [(String, String)] = [("fallback_application_name", "touchstone")]
+        if let connectTimeoutSeconds {
+            pairs.append(("connect_timeout", String(max(2, connectTimeoutSeconds))))
+        }
+        pairs += configuration.parameters
+        let expand: Int32 = configuration.expandDBName ? 1 : 0
+        logger.debug("pq connecting", metadata: ["pq.conninfo": "\(configuration)"])
+        let handle = withCStringArray(pairs.map(\.0)) { keywords in
+            withCStringArray(pairs.map(\.1)) { values in
+                PQconnectdbParams(keywords, values, expand)
+            }
+        }
+        guard let handle else {
+            throw PQError(kind: .connection, message: "libpq could not allocate a connection")
+        }
+        guard PQstatus(handle) == CONNECTION_OK else {
+            let message = String(cString: PQerrorMessage(handle)).trimmingTrailingNewlines()
+            PQfinish(handle)
+            throw PQError(kind: .connection, message: message)
+        }
+        let connection = PQConnection(handle: handle, logger: logger)
+        if let setupSQL {
+            do {
+                try connection.execute(script: setupSQL)
+            } catch {
+                connection.close()
+                throw error
+            }
+        }
+        return connection
+    }
+
+    /// Closes the connection (`PQfinish`). Idempotent.
+    func close() {
+        guard !finished else { return }
+        finished = true
+        PQfinish(handle)
+    }
+
+    /// Whether the connection can go back to the pool: open, not marked for discard, and idle (not in a transaction).
+    var isReusable: Bool {
+        !finished && !mustDiscard && PQstatus(handle) == CONNECTION_OK && PQtransactionStatus(handle) == PQTRANS_IDLE
+    }
+
+    /// Whether the connection is open and usable at the protocol level.
+    var isOpen: Bool {
+        !finished && !mustDiscard && PQstatus(handle) == CONNECTION_OK
+    }
+
+    /// Reads any pending input without blocking and reports whether the server is still there
+    /// (an idle connection whose backend was terminated reads EOF here).
+    func probeAlive() -> Bool {
+        guard isOpen else { return false }
+        return PQconsumeInput(handle) == 1 && PQstatus(handle) == CONNECTION_OK
+    }
+
+    /// The backend process id (`pg_backend_pid()`).
+    public var backendPID: Int32 { PQbackendPID(handle) }
+
+    /// Whether the connection is inside a transaction block (idle in transaction, or in a failed one).
+    public var isInTransaction: Bool {
+        let status = PQtransactionStatus(handle)
+        return status == PQTRANS_INTRANS || status == PQTRANS_INERROR
+    }
+
+    /// Whether the current transaction is in the failed state (a statement errored and the error was caught).
+    var transactionFailed: Bool {
+        PQtransactionStatus(handle) == PQTRANS_INERROR
+    }
+
+    /// Rolls back an open transaction, ignoring the lease's cancellation flag. Marks the connection for
+    /// discard if that fails.
+    func rollbackIfInTransaction() {
+        guard isOpen, isInTransaction else { return }
+        guard let result = PQexec(handle, "ROLLBACK") else {
+            mustDiscard = true
+            return
+        }
+        if PQresultStatus(result) != PGRES_COMMAND_OK { mustDiscard = true }
+        PQclear(result)
+        drainResults()
+    }
+
+    // MARK: Statements
+
+    /// Runs a statement and returns all its rows.
+    /// - Parameter query: The statement and its binds.
+    /// - Returns: The rows (empty for statements that return none).
+    /// - Throws: ``PQError``.
+    public func query(_ query: Query) throws -> PQRows {
+        PQRows(storage: ResultStorage(try exec(query)))
+    }
+
+    /// Runs a statement and returns its first row, if any.
+    public func queryFirst(_ query: Query) throws -> PQRow? {
+        let rows = try self.query(query)
+        return rows.first
+    }
+
+    /// Runs a statement and returns the number of rows it affected (`INSERT`/`UPDATE`/`DELETE`/…), 0 when none.
+    @discardableResult
+    public func execute(_ query: Query) throws -> Int {
+        let result = try exec(query)
+        defer { PQclear(result) }
+        return Self.affectedRows(result)
+    }
+
+    /// Runs a multi-statement script with the simple query protocol (no binds), e.g. a migration.
+    ///
+    /// Without an explicit `BEGIN`/`COMMIT` in the script, PostgreSQL runs all its statements in one
+    /// implicit transaction. Execution stops at the first error.
+    public func execute(script: String) throws {
+        try checkUsable()
+        logger.trace("pq script", metadata: ["pq.query": "\(script.prefix(200))"])
+        let result = PQexec(handle, script)
+        let checked = try check(result, sql: script, accept: [PGRES_COMMAND_OK, PGRES_TUPLES_OK, PGRES_EMPTY_QUERY])
+        PQclear(checked)
+        // PQexec returns only the last result; drain any stray ones (none expected).
+        while let extra = PQgetResult(handle) { PQclear(extra) }
+    }
+
+    /// Runs a query in single-row mode, calling `body` once per row as rows arrive (constant memory).
+    ///
+    /// If `body` throws, the statement is cancelled on the server, remaining rows are discarded and the
+    /// error is rethrown; the connection stays usable.
+    public func forEachRow(_ query: Query, _ body: (PQRow) throws -> Void) throws {
+        try checkUsable()
+        try send(query)
+        guard PQsetSingleRowMode(handle) == 1 else {
+            drainResults()
+            throw PQError(kind: .connection, message: "could not enter single-row mode", sql: query.sql)
+        }
+        var bodyError: (any Error)?
+        var serverError: PQError?
+        while let result = PQgetResult(handle) {
+            let status = PQresultStatus(result)
+            if status == PGRES_SINGLE_TUPLE {
+                guard bodyError == nil, serverError == nil else {
+                    PQclear(result)
+                    continue
+                }
+                let storage = ResultStorage(result)
+                do {
+                    try body(PQRow(storage: storage, index: 0))
+                } catch {
+                    bodyError = error
+                    cancelRunningStatement()
+                }
+            } else if status == PGRES_TUPLES_OK || status == PGRES_COMMAND_OK {
+                PQclear(result)
+            } else {
+                if serverError == nil, bodyError == nil {
+                    serverError = makeError(result: result, sql: query.sql)
+                }
+                PQclear(result)
+            }
+        }
+        if let bodyError { throw bodyError }
+        if let serverError { throw serverError }
+        if PQstatus(handle) != CONNECTION_OK {
+            throw connectionLost(sql: query.sql)
+        }
+    }
+
+    // MARK: Internals shared with COPY and pipeline
+
+    /// Throws if the lease was cancelled or the connection is closed.
+    func checkUsable() throws {
+        if cancelToken?.isCancelled == true {
+            throw PQError(kind: .cancelled, code: .queryCanceled, message: "the task was cancelled")
+        }
+        guard !finished else { throw PQError(kind: .connection, message: "connection is closed") }
+        guard PQstatus(handle) == CONNECTION_OK else { throw connectionLost(sql: nil) }
+    }
+
+    /// Executes `query` with `PQexecParams` (text binds, text results); returns a successful result.
+    func exec(_ query: Query, accept: [ExecStatusType] = [PGRES_COMMAND_OK, PGRES_TUPLES_OK]) throws -> OpaquePointer {
+        try checkUsable()
+        logger.trace("pq query", metadata: ["pq.query": "\(query.sql)", "pq.binds": "\(query.binds.count)"])
+        let binds = query.textBinds
+        let result = withCStringArray(binds, terminated: false) { values in
+            PQexecParams(handle, query.sql, Int32(binds.count), nil, values, nil, nil, 0)
+        }
+        return try check(result, sql: query.sql, accept: accept)
+    }
+
+    /// Sends `query` with `PQsendQueryParams` without waiting for the result.
+    func send(_ query: Query) throws {
+        let binds = query.textBinds
+        let sent = withCStringArray(binds, terminated: false) { values in
+            PQsendQueryParams(handle, query.sql, Int32(binds.count), nil, values, nil, nil, 0)
+        }
+        guard sent == 1 else { throw connectionError(sql: query.sql) }
+    }
+
+    /// Returns `result` if its status is accepted; otherwise clears it and throws the matching error.
+    func check(_ result: OpaquePointer?, sql: String?, accept: [ExecStatusType]) throws -> OpaquePointer {
+        guard let result else { throw connectionError(sql: sql) }
+        if accept.contains(PQresultStatus(result)) { return result }
+        let error = makeError(result: result, sql: sql)
+        PQclear(result)
+        // A failed PQexec* may leave results queued only in unusual cases (e.g. COPY); drain them.
+        drainResults()
+        throw error
+    }
+
+    /// Builds a ``PQError`` from a failed result, classifying it and marking the connection for discard when needed.
+    func makeError(result: OpaquePointer, sql: String?) -> PQError {
+        func field(_ code: Character) -> String? {
+            guard let pointer = PQresultErrorField(result, Int32(code.asciiValue!)) else { return nil }
+            return String(cString: pointer)
+        }
+        let code = field("C").map(SQLState.init(rawValue:))
+        var message = field("M") ?? String(cString: PQresultErrorMessage(result)).trimmingTrailingNewlines()
+        if message.isEmpty {
+            message = String(cString: PQerrorMessage(handle)).trimmingTrailingNewlines()
+        }
+        let kind: PQError.Kind
+        if PQstatus(handle) != CONNECTION_OK || code?.isConnectionError == true {
+            mustDiscard = true
+            kind = .connection
+        } else if code == .queryCanceled, cancelToken?.isCancelled == true {
+            kind = .cancelled
+        } else {
+            kind = .server
+        }
+        let error = PQError(
+            kind: kind, code: code, message: message, detail: field("D"), hint: field("H"),
+            constraint: field("n"), table: field("t"), column: field("c"), schema: field("s"), sql: sql
+        )
+        logger.debug("pq error", metadata: ["pq.error": "\(error)"])
+        return error
+    }
+
+    /// A connection-level error from `PQerrorMessage`.
+    func connectionError(sql: String?) -> PQError {
+        let message = String(cString: PQerrorMessage(handle)).trimmingTrailingNewlines()
+        if PQstatus(handle) != CONNECTION_OK { mustDiscard = true }
+        return PQError(kind: .connection, message: message.isEmpty ? "connection error" : message, sql: sql)
+    }
+
+    func connectionLost(sql: String?) -> PQError {
+        mustDiscard = true
+        let message = String(cString: PQerrorMessage(handle)).trimmingTrailingNewlines()
+        return PQError(kind: .connection, message: message.isEmpty ? "connection lost" : message, sql: sql)
+    }
+
+    /// Discards all pending results.
+    func drainResults() {
+        while let result = PQgetResult(handle) {
+            let status = PQresultStatus(result)
+            PQclear(result)
+            if status == PGRES_COPY_IN || status == PGRES_COPY_OUT || status == PGRES_COPY_BOTH {
+                // Cannot drain a COPY state here; the connection is unusable for the pool.
+                mustDiscard = true
+                return
+            }
+        }
+    }
+
+    /// Asks the server to cancel the running statement (a separate connection, `PQcancel`).
+    func cancelRunningStatement() {
+        guard let cancel = PQgetCancel(handle) else { return }
+        defer { PQfreeCancel(cancel) }
+        var buffer = [CChar](repeating: 0, count: 256)
+        _ = PQcancel(cancel, &buffer, Int32(buffer.count))
+    }
+
+    static func affectedRows(_ result: OpaquePointer) -> Int {
+        guard let text = PQcmdTuples(result) else { return 0 }
+        return Int(String(cString: text)) ?? 0
+    }
+}
+
+/// Holds the logger for libpq's notice receiver callback.
+private final class NoticeBox {
+    let logger: Logger
+    init(logger: Logger) { self.logger = logger }
+}
+
+/// Calls `body` with a C array of C strings (copies freed afterwards).
+/// - Parameter terminated: Whether to append a trailing NULL pointer (keyword arrays need it).
+func withCStringArray<R>(
+    _ strings: [String?], terminated: Bool = true, _ body: (UnsafePointer<UnsafePointer<CChar>?>?) -> R
+) -> R {
+    var pointers: [UnsafeMutablePointer<CChar>?] = strings.map { $0.flatMap { strdup($0) } }
+    if terminated { pointers.append(nil) }
+    defer { for pointer in pointers { free(pointer) } }
+    let constPointers = pointers.map { UnsafePointer($0) }
+    return constPointers.withUnsafeBufferPointer { buffer in
+        body(buffer.baseAddress)
+    }
+}
+
+func withCStringArray<R>(_ strings: [String], _ body: (UnsafePointer<UnsafePointer<CChar>?>?) -> R) -> R {
+    withCStringArray(strings.map { Optional($0) }, terminated: true, body)
+}
