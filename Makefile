@@ -1,0 +1,31 @@
+# Touchstone — two commands do everything: `make demo` and `make test`.
+# Both install what is missing (PostgreSQL server, libpq headers, pkg-config) first.
+
+SWIFT       ?= swift
+BUILD_FLAGS ?=
+TOUCHSTONE  := .build/debug/touchstone
+
+.PHONY: all deps build test demo run clean-db bench
+
+all: build
+
+## Install the system packages the build and the embedded database need (Debian).
+deps:
+	@./deploy/install-deps.sh
+
+build: deps
+	$(SWIFT) build $(BUILD_FLAGS)
+
+## Every test: core units, the libpq wrapper, the store against a real embedded
+## PostgreSQL (started by the suite itself), and the HTTP app.
+test: deps
+	$(SWIFT) build --build-tests $(BUILD_FLAGS)
+	$(SWIFT) test --skip-build $(BUILD_FLAGS)
+
+## Embedded PostgreSQL, a generated demo chain, the monthly batch, then the daemon on :8080.
+demo: build
+	$(TOUCHSTONE) demo --host 127.0.0.1 --port 8080
+
+## Stop the embedded PostgreSQL cluster under ./.touchstone/.
+stop:
+	$(TOUCHSTONE) dev stop

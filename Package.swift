@@ -1,0 +1,105 @@
+// swift-tools-version:6.2
+import PackageDescription
+
+let swiftSettings: [SwiftSetting] = [
+    .enableUpcomingFeature("ExistentialAny"),
+    .enableUpcomingFeature("MemberImportVisibility"),
+]
+
+let package = Package(
+    name: "touchstone",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "touchstone", targets: ["touchstone"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-metrics.git", from: "2.13.0"),
+        .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
+        .package(url: "https://github.com/apple/swift-crypto.git", from: "3.12.3"),
+        .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
+    ],
+    targets: [
+        /// libpq, from Debian's libpq-dev.
+        .systemLibrary(name: "CLibPQ", pkgConfig: "libpq", providers: [.apt(["libpq-dev"]), .brew(["libpq"])]),
+        /// Our small typed wrapper over libpq: connections, pool, bound parameters, COPY, errors.
+        .target(
+            name: "PQ",
+            dependencies: [
+                "CLibPQ",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        /// The embedded PostgreSQL cluster under ./.touchstone/ (initdb, start, stop, crash recovery).
+        .target(
+            name: "EmbeddedPostgres",
+            dependencies: [.product(name: "Logging", package: "swift-log")],
+            swiftSettings: swiftSettings
+        ),
+        /// A deterministic chain of any size, written as files in the formats of formats.md.
+        .target(name: "ChainGenerator", swiftSettings: swiftSettings),
+        /// The pure domain: scoring, KPIs, payouts. No I/O, no database, no NIO.
+        .target(name: "TouchstoneCore", swiftSettings: swiftSettings),
+        /// All SQL: migrations, query modules per aggregate, imports, the batch.
+        .target(
+            name: "TouchstoneStore",
+            dependencies: [
+                "PQ", "TouchstoneCore",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        /// The HTTP daemon.
+        .target(
+            name: "TouchstoneServer",
+            dependencies: [
+                "TouchstoneStore", "TouchstoneCore", "PQ",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .executableTarget(
+            name: "touchstone",
+            dependencies: [
+                "TouchstoneServer", "TouchstoneStore", "TouchstoneCore", "PQ", "EmbeddedPostgres", "ChainGenerator",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(name: "TouchstoneCoreTests", dependencies: ["TouchstoneCore"], swiftSettings: swiftSettings),
+        .testTarget(name: "ChainGeneratorTests", dependencies: ["ChainGenerator"], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "PQTests",
+            dependencies: ["PQ", "EmbeddedPostgres", .product(name: "Logging", package: "swift-log")],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "TouchstoneStoreTests",
+            dependencies: ["TouchstoneStore", "TouchstoneCore", "PQ", "EmbeddedPostgres"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "TouchstoneServerTests",
+            dependencies: [
+                "TouchstoneServer", "TouchstoneStore", "TouchstoneCore", "PQ", "EmbeddedPostgres",
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+    ]
+)

@@ -1,0 +1,155 @@
+import Foundation
+import PQ
+import TouchstoneCore
+
+/// Runs a ``CSVFormat`` import: header, cell checks, COPY into staging, reference checks,
+/// merge — in one transaction, all-or-nothing unless ``ImportOptions/skipInvalid``.
+struct CSVImporter: Sendable {
+    let format: CSVFormat
+    let options: ImportOptions
+
+    /// Imports `file` for `tenant`. Throws ``StoreError/invalid(_:)`` listing every bad
+    /// row (line and column) when the file has any and skip-invalid is off; nothing is written then.
+    func run(file: URL, tenant: Tenant, database: Database) async throws -> ImportReport {
+        let format = self.format
+        let options = self.options
+        return try await database.tenantTransaction(tenant) { conn in
+            guard let handle = FileHandle(forReadingAtPath: file.path) else {
+                throw StoreError.invalid([Problem(path: file.path, message: "cannot open the file")])
+            }
+            defer { try? handle.close() }
+            var reader = CSVReader(handle: handle)
+            let layout = try Self.layout(of: &reader, format: format, options: options)
+
+            try conn.execute(script: Self.stagingDDL(format))
+            var problems: [Problem] = []
+            var rejected: [Int: RejectedRow] = [:]
+            var rows = 0
+            _ = try conn.copyIn("COPY import_stage FROM STDIN") { writer in
+                while let record = try Self.nextRecord(&reader) {
+                    rows += 1
+                    let (values, rowProblems) = Self.check(record, layout: layout, format: format)
+                    if rowProblems.isEmpty {
+                        try writer.writeRow([String(record.line)] + format.columns.map { values[$0.name] })
+                    } else {
+                        problems += rowProblems
+                        rejected[record.line] = RejectedRow(
+                            line: record.line, fields: format.columns.map { values[$0.name] ?? "" },
+                            errors: rowProblems.map(\.description))
+                    }
+                }
+            }
+            for check in format.checks {
+                for row in try conn.query(Query(unsafeSQL: check)) {
+                    let line = try row.decode(0, as: Int.self)
+                    let problem = Problem.csv(line: line, column: try row.decode(1, as: String.self), try row.decode(2, as: String.self))
+                    problems.append(problem)
+                    let previous = rejected[line]
+                    rejected[line] = RejectedRow(
+                        line: line, fields: try previous?.fields ?? Self.stagedFields(conn, line: line, format: format),
+                        errors: (previous?.errors ?? []) + [problem.description])
+                }
+            }
+            if !problems.isEmpty && !options.skipInvalid {
+                throw StoreError.invalid(problems.sorted { Self.lineOf($0) < Self.lineOf($1) })
+            }
+            if !rejected.isEmpty {
+                try conn.execute("DELETE FROM import_stage WHERE line = ANY(\(Array(rejected.keys)))")
+            }
+            var inserted = 0
+            var updated = 0
+            for statement in format.merge {
+                if let counts = try conn.queryFirst(Query(unsafeSQL: statement)), counts.columns.count == 2 {
+                    inserted = try counts.decode(0, as: Int.self)
+                    updated = try counts.decode(1, as: Int.self)
+                }
+            }
+            let accepted = rows - rejected.count
+            return ImportReport(
+                rows: rows, inserted: inserted, updated: updated, unchanged: accepted - inserted - updated,
+                rejected: rejected.values.sorted { $0.line < $1.line })
+        }
+    }
+
+    /// Where each format column sits in the file, and how many fields a row has, from the header row.
+    private struct Layout {
+        var positions: [String: Int] = [:]
+        var width = 0
+    }
+
+    private static func layout(of reader: inout CSVReader, format: CSVFormat, options: ImportOptions) throws -> Layout {
+        guard let header = try nextRecord(&reader) else {
+            throw StoreError.invalid([Problem.csv(line: 1, column: nil, "the file is empty: a header row is required")])
+        }
+        var layout: [String: Int] = [:]
+        var problems: [Problem] = []
+        let known = Set(format.columns.map(\.name))
+        for (index, raw) in header.fields.enumerated() {
+            let name = raw.trimmingCharacters(in: .whitespaces)
+            if layout[name] != nil {
+                problems.append(.csv(line: header.line, column: name, "the column appears twice in the header"))
+            } else if known.contains(name) {
+                layout[name] = index
+            } else if !options.ignoreExtraColumns {
+                problems.append(.csv(line: header.line, column: name, "unknown column (expected \(format.columns.map(\.name).joined(separator: ","))); use --ignore-extra to ignore it"))
+            }
+        }
+        for column in format.columns where column.required && layout[column.name] == nil {
+            problems.append(.csv(line: header.line, column: column.name, "required column is missing from the header"))
+        }
+        if !problems.isEmpty { throw StoreError.invalid(problems) }
+        return Layout(positions: layout, width: header.fields.count)
+    }
+
+    private static func nextRecord(_ reader: inout CSVReader) throws -> CSVReader.Record? {
+        do {
+            return try reader.next()
+        } catch {
+            throw StoreError.invalid([Problem.csv(line: error.line, column: nil, error.message)])
+        }
+    }
+
+    /// The row's values by column name (empty cells absent) and its problems.
+    private static func check(_ record: CSVReader.Record, layout: Layout, format: CSVFormat) -> ([String: String], [Problem]) {
+        var values: [String: String] = [:]
+        var problems: [Problem] = []
+        if record.fields.count != layout.width {
+            problems.append(.csv(line: record.line, column: nil, "has \(record.fields.count) fields, the header has \(layout.width)"))
+        }
+        for column in format.columns {
+            guard let index = layout.positions[column.name], index < record.fields.count else {
+                if column.required { problems.append(.csv(line: record.line, column: column.name, "a value is required")) }
+                continue
+            }
+            let value = record.fields[index].trimmingCharacters(in: .whitespaces)
+            if value.isEmpty {
+                if column.required { problems.append(.csv(line: record.line, column: column.name, "a value is required")) }
+                continue
+            }
+            values[column.name] = value
+            if let message = column.check(value) {
+                problems.append(.csv(line: record.line, column: column.name, message))
+            }
+        }
+        if problems.isEmpty {
+            for rule in format.rowRules {
+                if let (column, message) = rule(values) { problems.append(.csv(line: record.line, column: column, message)) }
+            }
+        }
+        return (values, problems)
+    }
+
+    private static func stagingDDL(_ format: CSVFormat) -> String {
+        let columns = format.columns.map { "\($0.name) text" }.joined(separator: ", ")
+        return "CREATE TEMP TABLE import_stage (line integer PRIMARY KEY, \(columns)) ON COMMIT DROP"
+    }
+
+    private static func stagedFields(_ conn: PQConnection, line: Int, format: CSVFormat) throws -> [String] {
+        guard let row = try conn.queryFirst("SELECT * FROM import_stage WHERE line = \(line)") else { return [] }
+        return try (1...format.columns.count).map { try row.decode($0, as: String?.self) ?? "" }
+    }
+
+    private static func lineOf(_ problem: Problem) -> Int {
+        Int(problem.path.dropFirst("line ".count).prefix { $0.isNumber }) ?? 0
+    }
+}

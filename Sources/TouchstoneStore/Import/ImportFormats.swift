@@ -1,0 +1,238 @@
+import Foundation
+import TouchstoneCore
+
+/// The CSV imports of formats.md. Every statement runs inside the import's transaction,
+/// as the runtime role with the tenant set, so `app_current_tenant()` is the importing tenant.
+public enum ImportKind: String, Sendable, CaseIterable {
+    case outlets, staff, surveys, complaints
+
+    /// The columns of the format, in formats.md order.
+    public var columns: [String] { format.columns.map(\.name) }
+
+    var format: CSVFormat {
+        switch self {
+        case .outlets: return .outlets
+        case .staff: return .staff
+        case .surveys: return .surveys
+        case .complaints: return .complaints
+        }
+    }
+}
+
+/// Imports a CSV file of the given kind for a tenant.
+public func importCSV(
+    _ kind: ImportKind, file: URL, tenant: Tenant, options: ImportOptions = ImportOptions(), database: Database
+) async throws -> ImportReport {
+    try await CSVImporter(format: kind.format, options: options).run(file: file, tenant: tenant, database: database)
+}
+
+/// SQL pieces shared by the formats.
+private enum ImportSQL {
+    /// Lines whose `column` repeats an earlier line's key in the same file.
+    static func duplicateKey(_ key: String, label: String) -> String {
+        """
+        SELECT line, '\(key.split(separator: ",").last!)', format('%s appears again (first on line %s)', \(label), first_line)
+        FROM (SELECT line, \(key), min(line) OVER (PARTITION BY \(key)) AS first_line FROM import_stage) AS s
+        WHERE line > first_line
+        """
+    }
+
+    /// Lines naming an outlet the tenant does not have.
+    static let unknownOutlet = """
+        SELECT s.line, 'outlet_code', format('unknown outlet %s', s.outlet_code)
+        FROM import_stage s
+        WHERE NOT EXISTS (SELECT 1 FROM outlets o WHERE o.tenant_id = app_current_tenant() AND o.code = s.outlet_code)
+        """
+
+    /// Lines naming a staff member the tenant does not have.
+    static let unknownEmployee = """
+        SELECT s.line, 'employee_no', format('unknown employee %s', s.employee_no)
+        FROM import_stage s
+        WHERE s.employee_no IS NOT NULL
+          AND NOT EXISTS (SELECT 1 FROM staff st WHERE st.tenant_id = app_current_tenant() AND st.employee_no = s.employee_no)
+        """
+
+    /// Turns a merge's `RETURNING (xmax = 0) AS inserted` into (inserted, updated).
+    static func counted(_ merge: String) -> String {
+        """
+        WITH merged AS (\(merge) RETURNING (xmax = 0) AS inserted)
+        SELECT count(*) FILTER (WHERE inserted), count(*) FILTER (WHERE NOT inserted) FROM merged
+        """
+    }
+}
+
+/// An instant cell compared with another one of the same row.
+private func notBefore(_ later: String, _ earlier: String) -> CSVFormat.RowRule {
+    { values in
+        guard let laterText = values[later], let earlierText = values[earlier],
+              let laterInstant = Instant.parse(laterText), let earlierInstant = Instant.parse(earlierText),
+              laterInstant < earlierInstant
+        else { return nil }
+        return (later, "\(later) \(laterText) is before \(earlier) \(earlierText)")
+    }
+}
+
+extension CSVFormat {
+    /// outlets.csv (key `code`); region paths create org-tree nodes as needed.
+    static let outlets = CSVFormat(
+        name: "outlets",
+        columns: [
+            Column("code", required: true), Column("name", required: true), Column("type"),
+            Column("region_path", required: true), Column("opened_on", .date), Column("closed_on", .date), Column("city"),
+        ],
+        rowRules: [
+            { values in
+                let segments = (values["region_path"] ?? "").split(separator: "/", omittingEmptySubsequences: false)
+                guard segments.contains(where: { $0.isEmpty || $0.trimmingCharacters(in: .whitespaces) != $0 }) else { return nil }
+                return ("region_path", "every part of the path must be non-empty, without surrounding spaces (华东/上海/浦东)")
+            },
+            { values in
+                guard let opened = values["opened_on"].flatMap(CivilDate.init), let closed = values["closed_on"].flatMap(CivilDate.init),
+                      closed < opened else { return nil }
+                return ("closed_on", "closed_on is before opened_on")
+            },
+        ],
+        checks: [ImportSQL.duplicateKey("code", label: "'outlet ' || code")],
+        merge: [
+            "SELECT app_ensure_region_paths(array_agg(DISTINCT region_path)) FROM import_stage",
+            ImportSQL.counted("""
+                INSERT INTO outlets AS o (tenant_id, code, name, type, region_id, opened_on, closed_on, city)
+                SELECT app_current_tenant(), s.code, s.name, s.type, r.id, s.opened_on::date, s.closed_on::date, s.city
+                FROM import_stage s
+                JOIN regions r ON r.tenant_id = app_current_tenant() AND r.path = s.region_path
+                ON CONFLICT (tenant_id, code) DO UPDATE
+                SET name = EXCLUDED.name, type = EXCLUDED.type, region_id = EXCLUDED.region_id,
+                    opened_on = EXCLUDED.opened_on, closed_on = EXCLUDED.closed_on, city = EXCLUDED.city, updated_at = now()
+                WHERE (o.name, o.type, o.region_id, o.opened_on, o.closed_on, o.city)
+                      IS DISTINCT FROM (EXCLUDED.name, EXCLUDED.type, EXCLUDED.region_id, EXCLUDED.opened_on, EXCLUDED.closed_on, EXCLUDED.city)
+                """),
+        ]
+    )
+
+    /// staff.csv (one row per assignment; key `employee_no,start_date`); overlapping
+    /// assignments of one person, in the file or against what is stored, are refused.
+    static let staff = CSVFormat(
+        name: "staff",
+        columns: [
+            Column("employee_no", required: true), Column("name", required: true), Column("role", required: true),
+            Column("outlet_code", required: true), Column("start_date", required: true, .date), Column("end_date", .date),
+            Column("target_bonus", .decimal(nonNegative: true)),
+        ],
+        rowRules: [
+            { values in
+                guard let start = values["start_date"].flatMap(CivilDate.init), let end = values["end_date"].flatMap(CivilDate.init),
+                      end < start else { return nil }
+                return ("end_date", "end_date is before start_date")
+            }
+        ],
+        checks: [
+            ImportSQL.unknownOutlet,
+            ImportSQL.duplicateKey("employee_no, start_date", label: "'assignment of ' || employee_no || ' from ' || start_date"),
+            """
+            WITH file AS (
+                SELECT line, employee_no, start_date::date AS starts, end_date::date AS ends FROM import_stage),
+            stored AS (
+                SELECT NULL::integer AS line, st.employee_no, a.start_date AS starts, a.end_date AS ends
+                FROM assignments a JOIN staff st ON st.tenant_id = a.tenant_id AND st.id = a.staff_id
+                WHERE a.tenant_id = app_current_tenant()
+                  AND st.employee_no IN (SELECT employee_no FROM file)
+                  AND NOT EXISTS (SELECT 1 FROM file f WHERE f.employee_no = st.employee_no AND f.starts = a.start_date)),
+            ordered AS (
+                SELECT line, employee_no, starts,
+                       lag(ends) OVER w AS previous_ends, lag(starts) OVER w AS previous_starts, lag(line) OVER w AS previous_line
+                FROM (SELECT * FROM file UNION ALL SELECT * FROM stored) AS all_rows
+                WINDOW w AS (PARTITION BY employee_no ORDER BY starts, line))
+            SELECT coalesce(line, previous_line), 'start_date',
+                   format('assignment of %s from %s overlaps the one from %s%s', employee_no, starts, previous_starts,
+                          CASE WHEN previous_line IS NULL THEN ' already stored' ELSE ' on line ' || previous_line END)
+            FROM ordered
+            WHERE previous_starts IS NOT NULL AND previous_starts <> starts
+              AND (previous_ends IS NULL OR previous_ends >= starts)
+            """,
+        ],
+        merge: [
+            """
+            INSERT INTO staff AS st (tenant_id, employee_no, name)
+            SELECT DISTINCT ON (employee_no) app_current_tenant(), employee_no, name
+            FROM import_stage ORDER BY employee_no, line DESC
+            ON CONFLICT (tenant_id, employee_no) DO UPDATE SET name = EXCLUDED.name, updated_at = now()
+            WHERE st.name IS DISTINCT FROM EXCLUDED.name
+            """,
+            ImportSQL.counted("""
+                INSERT INTO assignments AS a (tenant_id, staff_id, start_date, end_date, role, outlet_id, target_bonus)
+                SELECT app_current_tenant(), st.id, s.start_date::date, s.end_date::date, s.role, o.id, s.target_bonus::numeric
+                FROM import_stage s
+                JOIN staff st ON st.tenant_id = app_current_tenant() AND st.employee_no = s.employee_no
+                JOIN outlets o ON o.tenant_id = app_current_tenant() AND o.code = s.outlet_code
+                ORDER BY s.employee_no, s.start_date::date
+                ON CONFLICT (tenant_id, staff_id, start_date) DO UPDATE
+                SET end_date = EXCLUDED.end_date, role = EXCLUDED.role, outlet_id = EXCLUDED.outlet_id, target_bonus = EXCLUDED.target_bonus
+                WHERE (a.end_date, a.role, a.outlet_id, a.target_bonus)
+                      IS DISTINCT FROM (EXCLUDED.end_date, EXCLUDED.role, EXCLUDED.outlet_id, EXCLUDED.target_bonus)
+                """),
+        ]
+    )
+
+    /// surveys.csv (key `response_id`); responses in a closed period are stored flagged late.
+    static let surveys = CSVFormat(
+        name: "surveys",
+        columns: [
+            Column("response_id", required: true), Column("outlet_code", required: true), Column("employee_no"),
+            Column("responded_at", required: true, .instant), Column("channel"),
+            Column("sat", required: true, .integer(1...5)), Column("nps", .integer(0...10)),
+        ],
+        rowRules: [],
+        checks: [
+            ImportSQL.unknownOutlet, ImportSQL.unknownEmployee,
+            ImportSQL.duplicateKey("response_id", label: "'response ' || response_id"),
+        ],
+        merge: [
+            ImportSQL.counted("""
+                INSERT INTO survey_responses AS r (tenant_id, response_id, outlet_id, staff_id, responded_at, channel, sat, nps, late)
+                SELECT app_current_tenant(), s.response_id, o.id, st.id, s.responded_at::timestamptz, s.channel,
+                       s.sat::smallint, s.nps::smallint, app_is_late(s.responded_at::timestamptz)
+                FROM import_stage s
+                JOIN outlets o ON o.tenant_id = app_current_tenant() AND o.code = s.outlet_code
+                LEFT JOIN staff st ON st.tenant_id = app_current_tenant() AND st.employee_no = s.employee_no
+                ON CONFLICT (tenant_id, response_id) DO UPDATE
+                SET outlet_id = EXCLUDED.outlet_id, staff_id = EXCLUDED.staff_id, responded_at = EXCLUDED.responded_at,
+                    channel = EXCLUDED.channel, sat = EXCLUDED.sat, nps = EXCLUDED.nps, late = EXCLUDED.late
+                WHERE (r.outlet_id, r.staff_id, r.responded_at, r.channel, r.sat, r.nps)
+                      IS DISTINCT FROM (EXCLUDED.outlet_id, EXCLUDED.staff_id, EXCLUDED.responded_at, EXCLUDED.channel, EXCLUDED.sat, EXCLUDED.nps)
+                """)
+        ]
+    )
+
+    /// complaints.csv (key `complaint_id`); complaints opened in a closed period are stored flagged late.
+    static let complaints = CSVFormat(
+        name: "complaints",
+        columns: [
+            Column("complaint_id", required: true), Column("outlet_code", required: true), Column("employee_no"),
+            Column("severity", required: true, .oneOf(["high", "medium", "low"])),
+            Column("opened_at", required: true, .instant), Column("first_response_at", .instant), Column("resolved_at", .instant),
+        ],
+        rowRules: [notBefore("first_response_at", "opened_at"), notBefore("resolved_at", "opened_at")],
+        checks: [
+            ImportSQL.unknownOutlet, ImportSQL.unknownEmployee,
+            ImportSQL.duplicateKey("complaint_id", label: "'complaint ' || complaint_id"),
+        ],
+        merge: [
+            ImportSQL.counted("""
+                INSERT INTO complaints AS c (tenant_id, complaint_id, outlet_id, staff_id, severity, opened_at,
+                                             first_response_at, resolved_at, late)
+                SELECT app_current_tenant(), s.complaint_id, o.id, st.id, s.severity, s.opened_at::timestamptz,
+                       s.first_response_at::timestamptz, s.resolved_at::timestamptz, app_is_late(s.opened_at::timestamptz)
+                FROM import_stage s
+                JOIN outlets o ON o.tenant_id = app_current_tenant() AND o.code = s.outlet_code
+                LEFT JOIN staff st ON st.tenant_id = app_current_tenant() AND st.employee_no = s.employee_no
+                ON CONFLICT (tenant_id, complaint_id) DO UPDATE
+                SET outlet_id = EXCLUDED.outlet_id, staff_id = EXCLUDED.staff_id, severity = EXCLUDED.severity,
+                    opened_at = EXCLUDED.opened_at, first_response_at = EXCLUDED.first_response_at,
+                    resolved_at = EXCLUDED.resolved_at, late = EXCLUDED.late
+                WHERE (c.outlet_id, c.staff_id, c.severity, c.opened_at, c.first_response_at, c.resolved_at)
+                      IS DISTINCT FROM (EXCLUDED.outlet_id, EXCLUDED.staff_id, EXCLUDED.severity, EXCLUDED.opened_at,
+                                        EXCLUDED.first_response_at, EXCLUDED.resolved_at)
+                """)
+        ]
+    )
+}

@@ -1,0 +1,18 @@
+import Foundation
+import TouchstoneCore
+
+/// A chain: the unit of tenancy. Every tenant-owned row carries its id.
+public struct Tenant: Sendable, Codable, Equatable {
+    public let id: Int64
+    public let code: String
+    public let name: String
+    /// IANA time zone in which events are cut into periods (rules.md "Time").
+    public let timezone: String
+    /// ISO 4217 currency of payouts.
+    public let currency: String
+    /// Complaint SLA hours per severity.
+    public let sla: SLAPolicy
+
+    /// The tenant's time zone (validated when the tenant is created).
+    public var timeZone: TimeZone { TimeZone(identifier: timezone) ?? TimeZone(identifier: "Asia/Shanghai")! }
+}

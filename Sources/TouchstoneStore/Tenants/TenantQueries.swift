@@ -1,0 +1,56 @@
+import Foundation
+import PQ
+import TouchstoneCore
+
+/// SQL for tenants.
+public enum TenantQueries {
+    /// Creates a tenant; a duplicate code is a conflict. Runs with owner privileges.
+    public static func create(
+        code: String, name: String, timezone: String, currency: String, on database: Database
+    ) async throws -> Tenant {
+        var problems: [Problem] = []
+        if TimeZone(identifier: timezone) == nil {
+            problems.append(Problem(path: "timezone", message: "unknown time zone \(timezone) (use an IANA name such as Asia/Shanghai)"))
+        }
+        if currency.count != 3 || currency.uppercased() != currency {
+            problems.append(Problem(path: "currency", message: "currency must be a 3-letter ISO 4217 code such as CNY"))
+        }
+        if code.range(of: "^[A-Za-z0-9][A-Za-z0-9_.-]{0,62}$", options: .regularExpression) == nil {
+            problems.append(Problem(path: "code", message: "tenant code must be 1–63 letters, digits, _ . -"))
+        }
+        if !problems.isEmpty { throw StoreError.invalid(problems) }
+        return try await database.ownerTransaction { conn in
+            guard try conn.queryFirst("SELECT 1 FROM tenants WHERE code = \(code)") == nil else {
+                throw StoreError.conflict("tenant \(code) already exists")
+            }
+            let row = try conn.queryFirst("""
+                INSERT INTO tenants (code, name, timezone, currency) VALUES (\(code), \(name), \(timezone), \(currency))
+                RETURNING id, code, name, timezone, currency, sla_high_hours, sla_medium_hours, sla_low_hours
+                """)!
+            return try decode(row)
+        }
+    }
+
+    /// Finds a tenant by code, before any tenant is set (through a security-definer function).
+    public static func find(code: String, on database: Database) async throws -> Tenant {
+        let found = try await database.pool.withConnection { conn in
+            try conn.queryFirst("SELECT * FROM app_tenant_by_code(\(code))").map(decode)
+        }
+        guard let found else { throw StoreError.notFound("tenant \(code)") }
+        return found
+    }
+
+    static func decode(_ row: PQRow) throws -> Tenant {
+        Tenant(
+            id: try row.decode(0, as: Int64.self),
+            code: try row.decode(1, as: String.self),
+            name: try row.decode(2, as: String.self),
+            timezone: try row.decode(3, as: String.self),
+            currency: try row.decode(4, as: String.self),
+            sla: SLAPolicy(
+                high: try row.decode(5, as: Int.self),
+                medium: try row.decode(6, as: Int.self),
+                low: try row.decode(7, as: Int.self))
+        )
+    }
+}

@@ -1,0 +1,36 @@
+import ArgumentParser
+import Foundation
+import TouchstoneStore
+
+/// `touchstone import outlets|staff|surveys|complaints --tenant T FILE.csv` (and `audits FILE.jsonl`).
+struct ImportCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "import",
+        abstract: "Import a CSV file (outlets, staff, surveys, complaints); all-or-nothing unless --skip-invalid.")
+
+    @Argument(help: "What the file holds: outlets, staff, surveys or complaints.") var kind: String
+    @Argument(help: "The file.") var file: String
+    @Option(help: "The tenant code.") var tenant: String
+    @Option(name: .customLong("skip-invalid"), help: "Import the valid rows; write rejected rows with an error column to this file.")
+    var skipInvalid: String?
+    @Flag(name: .customLong("ignore-extra"), help: "Ignore columns the format does not know.") var ignoreExtra = false
+    @OptionGroup var options: CommonOptions
+
+    func run() async throws {
+        try await reportingFailures {
+            guard let importKind = ImportKind(rawValue: kind) else {
+                throw ValidationError("unknown import kind \(kind): use \(ImportKind.allCases.map(\.rawValue).joined(separator: ", "))")
+            }
+            guard FileManager.default.isReadableFile(atPath: file) else { throw ValidationError("cannot read \(file)") }
+            let importOptions = ImportOptions(skipInvalid: skipInvalid != nil, ignoreExtraColumns: ignoreExtra)
+            let report = try await options.database.withDatabase(logger: options.logger) { database in
+                let tenant = try await TenantQueries.find(code: tenant, on: database)
+                return try await importCSV(importKind, file: URL(fileURLWithPath: file), tenant: tenant, options: importOptions, database: database)
+            }
+            if let skipInvalid {
+                try RejectedRowsFile.write(report.rejected, columns: importKind.columns, to: skipInvalid)
+            }
+            print("\(kind): \(report.rows) rows, \(report.inserted) inserted, \(report.updated) updated, \(report.unchanged) unchanged, \(report.rejected.count) rejected")
+        }
+    }
+}

@@ -1,0 +1,74 @@
+import ArgumentParser
+import EmbeddedPostgres
+import Foundation
+import Logging
+import PQ
+import TouchstoneStore
+
+/// Where the database is: `--database`, else the libpq environment, else the embedded cluster.
+struct DatabaseOptions: ParsableArguments {
+    @Option(name: .long, help: "libpq conninfo or postgresql:// URI (default: PG* environment, else the embedded cluster).")
+    var database: String?
+
+    @Option(name: .long, help: "Maximum database connections.")
+    var poolSize: Int = 8
+
+    /// The configuration to connect with, and whether it is the embedded default.
+    func resolve(logger: Logger) throws -> (configuration: PQConfiguration, embedded: Bool) {
+        if let database {
+            return (try PQConfiguration(conninfo: database), false)
+        }
+        if let fromEnvironment = PQConfiguration.environment(ProcessInfo.processInfo.environment) {
+            return (fromEnvironment, false)
+        }
+        let endpoint = try EmbeddedCluster.start(logger: logger)
+        return (PQConfiguration(parameters: endpoint), true)
+    }
+
+    /// Opens the database, brings its schema up to date where allowed, runs `body`, closes the pool.
+    ///
+    /// - Parameter migrate: apply pending migrations (always done for the embedded cluster);
+    ///   otherwise a database whose migrations are not current is refused with advice.
+    func withDatabase<T: Sendable>(
+        logger: Logger, migrate: Bool = false, _ body: (Database) async throws -> T
+    ) async throws -> T {
+        let (configuration, embedded) = try resolve(logger: logger)
+        let pool = PQPool(configuration: configuration, maxConnections: poolSize, logger: logger)
+        let database = Database(pool: pool, logger: logger)
+        do {
+            let migrator = try Migrator(directory: try Migrator.locateDirectory())
+            if migrate || embedded {
+                try await migrator.apply(on: pool, logger: logger)
+            } else if try await !migrator.isCurrent(on: pool) {
+                throw ValidationError("the database schema is not current: run `touchstone migrate` first")
+            }
+            let result = try await body(database)
+            await pool.close()
+            return result
+        } catch {
+            await pool.close()
+            throw error
+        }
+    }
+}
+
+/// The embedded cluster with Touchstone's own database in it.
+enum EmbeddedCluster {
+    static let databaseName = "touchstone"
+
+    /// The cluster's home: `$TOUCHSTONE_HOME`, else `./.touchstone`.
+    static var home: URL {
+        if let explicit = ProcessInfo.processInfo.environment["TOUCHSTONE_HOME"], !explicit.isEmpty {
+            return URL(fileURLWithPath: explicit)
+        }
+        return URL(fileURLWithPath: FileManager.default.currentDirectoryPath).appendingPathComponent(".touchstone")
+    }
+
+    /// Starts (or reuses) the cluster, creates the database if missing, returns libpq parameters for it.
+    static func start(logger: Logger) throws -> [(String, String)] {
+        let cluster = EmbeddedPostgres(home: home, logger: logger)
+        let endpoint = try cluster.start()
+        try cluster.createDatabaseIfMissing(databaseName)
+        return endpoint.parameters(database: databaseName)
+    }
+}

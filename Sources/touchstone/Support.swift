@@ -1,0 +1,54 @@
+import ArgumentParser
+import Foundation
+import Logging
+import TouchstoneCore
+import TouchstoneStore
+
+/// Options every command shares.
+struct CommonOptions: ParsableArguments {
+    @OptionGroup var database: DatabaseOptions
+
+    @Option(name: .long, help: "Log level: trace, debug, info, notice, warning, error.")
+    var logLevel: Logger.Level = .warning
+
+    var logger: Logger {
+        var logger = Logger(label: "touchstone")
+        logger.logLevel = logLevel
+        return logger
+    }
+}
+
+extension Logger.Level: @retroactive ExpressibleByArgument {}
+
+/// Runs a command body and turns failures into a message on stderr and exit status 1.
+func reportingFailures(_ body: () async throws -> Void) async throws {
+    do {
+        try await body()
+    } catch let error as StoreError {
+        printError(error.description)
+        throw ExitCode(1)
+    } catch let error as ValidationFailure {
+        printError(error.description)
+        throw ExitCode(1)
+    } catch let error as ExitCode {
+        throw error
+    } catch let error as ValidationError {
+        throw error
+    } catch {
+        printError("error: \(error)")
+        throw ExitCode(1)
+    }
+}
+
+/// Writes a line to standard error.
+func printError(_ message: String) {
+    FileHandle.standardError.write(Data((message + "\n").utf8))
+}
+
+/// Reads a whole file, or fails naming it.
+func readFile(_ path: String) throws -> Data {
+    guard let data = FileManager.default.contents(atPath: path) else {
+        throw ValidationError("cannot read \(path)")
+    }
+    return data
+}
