@@ -81,6 +81,12 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        /// Test support: a fresh migrated database on the embedded cluster for each suite.
+        .target(
+            name: "TouchstoneTestSupport",
+            dependencies: ["TouchstoneStore", "TouchstoneCore", "PQ", "EmbeddedPostgres", .product(name: "Logging", package: "swift-log")],
+            swiftSettings: swiftSettings
+        ),
         .testTarget(name: "TouchstoneCoreTests", dependencies: ["TouchstoneCore"], swiftSettings: swiftSettings),
         .testTarget(name: "ChainGeneratorTests", dependencies: ["ChainGenerator"], swiftSettings: swiftSettings),
         .testTarget(
@@ -90,13 +96,13 @@ let package = Package(
         ),
         .testTarget(
             name: "TouchstoneStoreTests",
-            dependencies: ["TouchstoneStore", "TouchstoneCore", "PQ", "EmbeddedPostgres"],
+            dependencies: ["TouchstoneStore", "TouchstoneCore", "PQ", "TouchstoneTestSupport"],
             swiftSettings: swiftSettings
         ),
         .testTarget(
             name: "TouchstoneServerTests",
             dependencies: [
-                "TouchstoneServer", "TouchstoneStore", "TouchstoneCore", "PQ", "EmbeddedPostgres",
+                "TouchstoneServer", "TouchstoneStore", "TouchstoneCore", "PQ", "TouchstoneTestSupport",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
             ],
             swiftSettings: swiftSettings

@@ -14,15 +14,14 @@ struct DatabaseOptions: ParsableArguments {
     var poolSize: Int = 8
 
     /// The configuration to connect with, and whether it is the embedded default.
-    func resolve(logger: Logger) throws -> (configuration: PQConfiguration, embedded: Bool) {
+    func resolve(logger: Logger) async throws -> (configuration: PQConfiguration, embedded: Bool) {
         if let database {
             return (try PQConfiguration(conninfo: database), false)
         }
         if let fromEnvironment = PQConfiguration.environment(ProcessInfo.processInfo.environment) {
             return (fromEnvironment, false)
         }
-        let endpoint = try EmbeddedCluster.start(logger: logger)
-        return (PQConfiguration(parameters: endpoint), true)
+        return (PQConfiguration(parameters: try await EmbeddedCluster.start(logger: logger)), true)
     }
 
     /// Opens the database, brings its schema up to date where allowed, runs `body`, closes the pool.
@@ -32,7 +31,7 @@ struct DatabaseOptions: ParsableArguments {
     func withDatabase<T: Sendable>(
         logger: Logger, migrate: Bool = false, _ body: (Database) async throws -> T
     ) async throws -> T {
-        let (configuration, embedded) = try resolve(logger: logger)
+        let (configuration, embedded) = try await resolve(logger: logger)
         let pool = PQPool(configuration: configuration, maxConnections: poolSize, logger: logger)
         let database = Database(pool: pool, logger: logger)
         do {
@@ -65,10 +64,10 @@ enum EmbeddedCluster {
     }
 
     /// Starts (or reuses) the cluster, creates the database if missing, returns libpq parameters for it.
-    static func start(logger: Logger) throws -> [(String, String)] {
-        let cluster = EmbeddedPostgres(home: home, logger: logger)
-        let endpoint = try cluster.start()
-        try cluster.createDatabaseIfMissing(databaseName)
+    static func start(logger: Logger) async throws -> [(String, String)] {
+        let endpoint = try EmbeddedPostgres(home: home, logger: logger).start()
+        try await DatabaseProvisioning.createIfMissing(
+            databaseName, maintenance: PQConfiguration(parameters: endpoint.parameters(database: "postgres")), logger: logger)
         return endpoint.parameters(database: databaseName)
     }
 }

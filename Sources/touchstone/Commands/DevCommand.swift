@@ -13,7 +13,7 @@ struct DevCommand: AsyncParsableCommand {
 
         func run() async throws {
             try await reportingFailures {
-                let parameters = try EmbeddedCluster.start(logger: options.logger)
+                let parameters = try await EmbeddedCluster.start(logger: options.logger)
                 print(parameters.map { "\($0.0)=\($0.1)" }.joined(separator: " "))
             }
         }
