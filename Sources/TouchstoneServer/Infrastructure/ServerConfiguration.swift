@@ -1,0 +1,57 @@
+/// Settings of the HTTP server.
+public struct ServerConfiguration: Sendable, Hashable {
+    /// 1 MiB: the default limit for JSON request bodies.
+    public static let defaultMaxBodySize = 1 << 20
+    /// 20 MiB: the default limit for evidence (photo) uploads.
+    public static let defaultEvidenceMaxBodySize = 20 << 20
+
+    /// Address to bind, e.g. `127.0.0.1` or `0.0.0.0`.
+    public var host: String
+    /// Port to bind; 0 picks a free port.
+    public var port: Int
+    /// Largest request body for ordinary routes, in bytes.
+    public var maxBodySize: Int
+    /// Largest request body for routes under ``evidenceRoutePrefixes``, in bytes.
+    public var evidenceMaxBodySize: Int
+    /// Route-template prefixes that accept ``evidenceMaxBodySize`` (e.g. `/api/v1/evidence`).
+    public var evidenceRoutePrefixes: [String]
+    /// After SIGTERM, how long to keep serving with readiness at 503 before closing the listener.
+    public var drainDelay: Duration
+    /// After the listener closes, how long in-flight requests (and then services) get to finish before being cancelled.
+    public var drainTimeout: Duration
+
+    /// Creates a configuration; every parameter has a documented default.
+    /// - Parameters:
+    ///   - host: Address to bind (default `127.0.0.1`).
+    ///   - port: Port to bind (default 8080).
+    ///   - maxBodySize: Default body limit (1 MiB).
+    ///   - evidenceMaxBodySize: Evidence body limit (20 MiB).
+    ///   - evidenceRoutePrefixes: Routes that get the evidence limit (none).
+    ///   - drainDelay: Serving time after SIGTERM with readiness at 503 (1 s).
+    ///   - drainTimeout: Time for in-flight requests after the listener closes (10 s).
+    public init(
+        host: String = "127.0.0.1",
+        port: Int = 8080,
+        maxBodySize: Int = defaultMaxBodySize,
+        evidenceMaxBodySize: Int = defaultEvidenceMaxBodySize,
+        evidenceRoutePrefixes: [String] = [],
+        drainDelay: Duration = .seconds(1),
+        drainTimeout: Duration = .seconds(10)
+    ) {
+        self.host = host
+        self.port = port
+        self.maxBodySize = maxBodySize
+        self.evidenceMaxBodySize = evidenceMaxBodySize
+        self.evidenceRoutePrefixes = evidenceRoutePrefixes
+        self.drainDelay = drainDelay
+        self.drainTimeout = drainTimeout
+    }
+
+    /// The body limits these settings describe.
+    public var bodyLimit: BodyLimit {
+        BodyLimit(
+            defaultMaxSize: self.maxBodySize,
+            rules: self.evidenceRoutePrefixes.map { .init(routePrefix: $0, maxSize: self.evidenceMaxBodySize) }
+        )
+    }
+}
