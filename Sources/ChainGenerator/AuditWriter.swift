@@ -11,8 +11,8 @@ enum AuditWriter {
     /// Answers: yes 80 % (97 % for critical items); scale uniform 1..5; measure `na` 10 %, else
     /// one of 20, 45, 59, 60, 61, 90 seconds; choice A 50 %, B 25 %, C 25 %.
     static func write(spec: ChainSpec, period: Period, roster: Roster, to url: URL) throws -> (audits: Int, answers: Int, bytes: Int) {
-        let out = try ByteWriter(url: url)
-        var rng = Xoshiro256StarStar(seed: spec.seed, stream: Stream.audits.rawValue)
+        var out = try ByteWriter(url: url)
+        var rng = Xoshiro256StarStar(seed: spec.seed, stream: RandomStream.audits.rawValue)
         var staff: [Int] = []
         let items = Template.items
         let keys = items.map { "\"\($0.code)\": " }
@@ -31,7 +31,7 @@ enum AuditWriter {
                 out.text(", \"outlet\": \"")
                 out.outletCode(outlet)
                 out.text("\", \"visitedAt\": \"")
-                period.writeInstant(minute: minute, to: out)
+                period.writeInstant(minute: minute, to: &out)
                 out.text("\", \"auditor\": \"agency-")
                 out.int(rng.int(in: 1...9))
                 out.byte(34)
@@ -64,7 +64,7 @@ enum AuditWriter {
                 answers += items.count
             }
         }
-        try out.close()
-        return (audits, answers, out.bytesWritten)
+        let bytes = try out.close()
+        return (audits, answers, bytes)
     }
 }

@@ -1,10 +1,16 @@
 import Foundation
 
-/// A file written through a ~1 MB in-memory buffer, so large files stream to disk in bounded memory.
-final class ByteWriter {
+/// A file written through a ~1 MB buffer, so large files stream to disk in bounded memory.
+///
+/// A non-copyable struct over raw memory, used `inout`: the hot path (one append per byte or
+/// per literal) needs no reference counting and no dynamic exclusivity checks.
+struct ByteWriter: ~Copyable {
     private static let capacity = 1 << 20
+    /// Room past `capacity` for the longest line, so appends never check bounds one by one.
+    private static let slack = 1 << 16
     private let handle: FileHandle
-    private var buffer: [UInt8]
+    private let base: UnsafeMutablePointer<UInt8>
+    private var count = 0
     private(set) var bytesWritten = 0
 
     /// Creates (or truncates) the file at `url`.
@@ -13,81 +19,86 @@ final class ByteWriter {
             throw ChainGeneratorError.cannotCreate(url.path)
         }
         handle = try FileHandle(forWritingTo: url)
-        buffer = []
-        buffer.reserveCapacity(Self.capacity + 4096)
+        base = .allocate(capacity: Self.capacity + Self.slack)
+    }
+
+    deinit {
+        base.deallocate()
     }
 
     @inline(__always)
-    func byte(_ b: UInt8) {
-        buffer.append(b)
+    mutating func byte(_ b: UInt8) {
+        base[count] = b
+        count += 1
     }
 
+    /// ASCII or UTF-8 text; at most the slack (64 KB) between two `endLine`s.
     @inline(__always)
-    func text(_ s: String) {
-        buffer.append(contentsOf: s.utf8)
+    mutating func text(_ s: String) {
+        var s = s
+        s.withUTF8 { utf8 in
+            precondition(count + utf8.count <= Self.capacity + Self.slack, "line too long")
+            (base + count).update(from: utf8.baseAddress!, count: utf8.count)
+            count += utf8.count
+        }
     }
 
     /// A non-negative integer in decimal, left-padded with zeros to `width` digits.
-    func int(_ value: Int, width: Int = 0) {
+    mutating func int(_ value: Int, width: Int = 0) {
         precondition(value >= 0)
-        var digits: (UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8,
-                     UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8) =
-            (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)
-        var count = 0
+        var digits = 1
+        var rest = value / 10
+        while rest > 0 { digits += 1; rest /= 10 }
+        let length = max(digits, width)
+        var p = base + count + length
         var v = value
-        withUnsafeMutableBytes(of: &digits) { raw in
-            repeat {
-                raw[count] = UInt8(truncatingIfNeeded: v % 10) &+ 48
-                count += 1
-                v /= 10
-            } while v > 0
+        for _ in 0..<length {
+            p -= 1
+            p.pointee = UInt8(truncatingIfNeeded: v % 10) &+ 48
+            v /= 10
         }
-        var pad = width - count
-        while pad > 0 { buffer.append(48); pad -= 1 }
-        withUnsafeBytes(of: &digits) { raw in
-            var i = count - 1
-            while i >= 0 { buffer.append(raw[i]); i -= 1 }
+        count += length
+    }
+
+    private static let hexDigits: StaticString = "0123456789abcdef"
+
+    /// The low `digits` hex digits of `value`, lowercase, most significant first.
+    mutating func hex(_ value: UInt64, digits: Int) {
+        Self.hexDigits.withUTF8Buffer { table in
+            var shift = (digits - 1) * 4
+            while shift >= 0 {
+                base[count] = table[Int((value >> UInt64(shift)) & 0xF)]
+                count += 1
+                shift -= 4
+            }
         }
     }
 
     /// Ends a line and flushes the buffer when it is full.
     @inline(__always)
-    func endLine() throws {
-        buffer.append(10)
-        if buffer.count >= Self.capacity { try flush() }
+    mutating func endLine() throws {
+        byte(10)
+        if count >= Self.capacity { try flush() }
     }
 
-    func flush() throws {
-        guard !buffer.isEmpty else { return }
-        try buffer.withUnsafeBytes { raw in
-            try handle.write(contentsOf: Data(bytesNoCopy: UnsafeMutableRawPointer(mutating: raw.baseAddress!),
-                                              count: raw.count, deallocator: .none))
-        }
-        bytesWritten += buffer.count
-        buffer.removeAll(keepingCapacity: true)
+    mutating func flush() throws {
+        guard count > 0 else { return }
+        try handle.write(contentsOf: Data(bytesNoCopy: base, count: count, deallocator: .none))
+        bytesWritten += count
+        count = 0
     }
 
-    /// Flushes and closes the file.
-    func close() throws {
+    /// Flushes and closes the file; returns the bytes written.
+    consuming func close() throws -> Int {
         try flush()
         try handle.close()
+        return bytesWritten
     }
 }
 
 extension ByteWriter {
-    private static let hexDigits: [UInt8] = Array("0123456789abcdef".utf8)
-
-    /// The low `digits` hex digits of `value`, lowercase, most significant first.
-    func hex(_ value: UInt64, digits: Int) {
-        var shift = (digits - 1) * 4
-        while shift >= 0 {
-            byte(Self.hexDigits[Int((value >> UInt64(shift)) & 0xF)])
-            shift -= 4
-        }
-    }
-
     /// A UUID in version-4 layout (`xxxxxxxx-xxxx-4xxx-[89ab]xxx-xxxxxxxxxxxx`) from 128 random bits.
-    func uuid(high: UInt64, low: UInt64) {
+    mutating func uuid(high: UInt64, low: UInt64) {
         let hi = (high & ~0xF000) | 0x4000
         let lo = (low & 0x3FFF_FFFF_FFFF_FFFF) | 0x8000_0000_0000_0000
         hex(hi >> 32, digits: 8)
@@ -99,5 +110,17 @@ extension ByteWriter {
         hex(lo >> 48, digits: 4)
         byte(45)
         hex(lo, digits: 12)
+    }
+
+    /// An outlet code, `N` and five digits.
+    mutating func outletCode(_ i: Int) {
+        byte(78)
+        int(i, width: 5)
+    }
+
+    /// An employee number, `P` and seven digits.
+    mutating func employeeNo(_ k: Int) {
+        byte(80)
+        int(k, width: 7)
     }
 }

@@ -56,3 +56,12 @@ public struct ChainSummary: Sendable, Hashable {
         }
     }
 }
+
+extension ChainSummary: CustomStringConvertible {
+    /// One line, e.g. `40 outlets, 400 staff (418 rows: 10 transfers, 8 role changes), 80 audits (4800 answers), …`.
+    public var description: String {
+        "\(outlets) outlets, \(staff) staff (\(staffRows) rows: \(transfers) transfers, \(roleChanges) role changes), "
+            + "\(audits) audits (\(answers) answers), \(surveys) survey responses, \(complaints) complaints, "
+            + "\(kpis) KPIs, \(plans) plans, \(bytes) bytes"
+    }
+}

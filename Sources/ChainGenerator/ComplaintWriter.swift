@@ -11,10 +11,10 @@ enum ComplaintWriter {
     /// left empty when it would fall after the month. 50 % name someone assigned to the outlet that day;
     /// severity is uniform over high / medium / low.
     static func write(spec: ChainSpec, period: Period, roster: Roster, to url: URL) throws -> (rows: Int, bytes: Int) {
-        let out = try ByteWriter(url: url)
+        var out = try ByteWriter(url: url)
         out.text(header)
         try out.endLine()
-        var rng = Xoshiro256StarStar(seed: spec.seed, stream: Stream.complaints.rawValue)
+        var rng = Xoshiro256StarStar(seed: spec.seed, stream: RandomStream.complaints.rawValue)
         var staff: [Int] = []
         var k = 0
         for outlet in 0..<spec.outlets {
@@ -36,16 +36,16 @@ enum ComplaintWriter {
                 out.byte(44)
                 out.text(rng.pick(severities))
                 out.byte(44)
-                period.writeInstant(minute: opened, to: out)
+                period.writeInstant(minute: opened, to: &out)
                 out.byte(44)
-                if let f = firstResponse, f < period.minutes { period.writeInstant(minute: f, to: out) }
+                if let f = firstResponse, f < period.minutes { period.writeInstant(minute: f, to: &out) }
                 out.byte(44)
-                if let r = resolved, r < period.minutes { period.writeInstant(minute: r, to: out) }
+                if let r = resolved, r < period.minutes { period.writeInstant(minute: r, to: &out) }
                 try out.endLine()
                 k += 1
             }
         }
-        try out.close()
-        return (k, out.bytesWritten)
+        let bytes = try out.close()
+        return (k, bytes)
     }
 }

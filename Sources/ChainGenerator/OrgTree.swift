@@ -26,7 +26,7 @@ struct OrgTree: Sendable {
     var topRegions: Int { min(4, provinces) }
 
     /// Writes the outlet's `region_path`, e.g. `大区0/省0/市12/片区112`.
-    func writePath(ofOutlet i: Int, to out: ByteWriter) {
+    func writePath(ofOutlet i: Int, to out: inout ByteWriter) {
         out.text("大区")
         out.int(top(ofOutlet: i))
         out.text("/省")

@@ -6,7 +6,7 @@ enum OutletWriter {
 
     /// Writes every outlet (all `branch`, opened on 1 January seven years before the period, still open).
     static func write(spec: ChainSpec, period: Period, tree: OrgTree, to url: URL) throws -> Int {
-        let out = try ByteWriter(url: url)
+        var out = try ByteWriter(url: url)
         out.text(header)
         try out.endLine()
         let openedOn = "\(period.year - 7)-01-01"
@@ -15,14 +15,14 @@ enum OutletWriter {
             out.text(",网点")
             out.int(i)
             out.text(",branch,")
-            tree.writePath(ofOutlet: i, to: out)
+            tree.writePath(ofOutlet: i, to: &out)
             out.byte(44)
             out.text(openedOn)
             out.text(",,市")
             out.int(tree.city(ofOutlet: i))
             try out.endLine()
         }
-        try out.close()
-        return out.bytesWritten
+        let bytes = try out.close()
+        return bytes
     }
 }

@@ -28,7 +28,7 @@ struct Period: Sendable, Equatable {
     }
 
     /// Writes `YYYY-MM-DD` for a day of this month (1-based).
-    func writeDate(day: Int, to out: ByteWriter) {
+    func writeDate(day: Int, to out: inout ByteWriter) {
         out.int(year, width: 4)
         out.byte(45)
         out.int(month, width: 2)
@@ -37,9 +37,9 @@ struct Period: Sendable, Equatable {
     }
 
     /// Writes `YYYY-MM-DDTHH:MM:00+08:00` for `minute` minutes after the month's first midnight.
-    func writeInstant(minute: Int, to out: ByteWriter) {
+    func writeInstant(minute: Int, to out: inout ByteWriter) {
         precondition(minute >= 0 && minute < minutes)
-        writeDate(day: minute / 1440 + 1, to: out)
+        writeDate(day: minute / 1440 + 1, to: &out)
         out.byte(84) // T
         out.int(minute % 1440 / 60, width: 2)
         out.byte(58)

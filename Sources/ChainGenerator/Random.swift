@@ -87,6 +87,6 @@ struct Xoshiro256StarStar: RandomNumberGenerator {
 
 /// Stream labels: each file draws from its own stream, so changing one file's volume never
 /// shifts the contents of another.
-enum Stream: UInt64 {
+enum RandomStream: UInt64 {
     case movers = 1, staff, audits, surveys, complaints
 }

@@ -30,7 +30,7 @@ struct Roster: Sendable {
         outlets = spec.outlets
         perOutlet = spec.staffPerOutlet
         let total = spec.outlets * spec.staffPerOutlet
-        var rng = Xoshiro256StarStar(seed: spec.seed, stream: Stream.movers.rawValue)
+        var rng = Xoshiro256StarStar(seed: spec.seed, stream: RandomStream.movers.rawValue)
         let lastCut = min(28, period.days - 1)
         moves = []
         moves.reserveCapacity(total)
@@ -82,19 +82,5 @@ struct Roster: Sendable {
         for k in from..<(from + perOutlet) where moves[k] == .transfer && day > Int(cuts[k]) {
             result.append(k)
         }
-    }
-}
-
-extension ByteWriter {
-    /// An outlet code, `N` and five digits.
-    func outletCode(_ i: Int) {
-        byte(78)
-        int(i, width: 5)
-    }
-
-    /// An employee number, `P` and seven digits.
-    func employeeNo(_ k: Int) {
-        byte(80)
-        int(k, width: 7)
     }
 }

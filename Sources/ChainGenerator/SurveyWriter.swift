@@ -9,10 +9,10 @@ enum SurveyWriter {
     /// between 08:00 and 19:40 +08:00, channel `phone`; 70 % name someone assigned to the outlet
     /// that day; `sat` is 5 / 4 / 3 / 2 / 1 with odds 2:3:1:1:1; 60 % have an `nps` uniform in 0..10.
     static func write(spec: ChainSpec, period: Period, roster: Roster, to url: URL) throws -> (rows: Int, bytes: Int) {
-        let out = try ByteWriter(url: url)
+        var out = try ByteWriter(url: url)
         out.text(header)
         try out.endLine()
-        var rng = Xoshiro256StarStar(seed: spec.seed, stream: Stream.surveys.rawValue)
+        var rng = Xoshiro256StarStar(seed: spec.seed, stream: RandomStream.surveys.rawValue)
         var staff: [Int] = []
         var k = 0
         for outlet in 0..<spec.outlets {
@@ -29,7 +29,7 @@ enum SurveyWriter {
                     if !staff.isEmpty { out.employeeNo(rng.pick(staff)) }
                 }
                 out.byte(44)
-                period.writeInstant(minute: minute, to: out)
+                period.writeInstant(minute: minute, to: &out)
                 out.text(",phone,")
                 out.int(rng.pick(satisfaction))
                 out.byte(44)
@@ -38,7 +38,7 @@ enum SurveyWriter {
                 k += 1
             }
         }
-        try out.close()
-        return (k, out.bytesWritten)
+        let bytes = try out.close()
+        return (k, bytes)
     }
 }
