@@ -1,17 +1,15 @@
 import Foundation
 
-/// An exact rational number (sign, numerator, positive denominator, kept reduced).
-/// Every calculation in Core runs on it so that nothing is rounded until the value is
-/// shown; results leave Core as `Decimal` (38 significant digits) or rounded `Decimal`.
-/// Internal: not part of the public API.
-struct Rational: Sendable, Hashable, Comparable, CustomStringConvertible {
+/// The arbitrary-precision slow path of `Rational` (sign, numerator, positive
+/// denominator, kept reduced). Internal.
+struct BigRational: Sendable, Hashable, Comparable, CustomStringConvertible {
     private(set) var negative: Bool
     private(set) var num: BigUInt
     private(set) var den: BigUInt
 
-    static let zero = Rational(0)
-    static let one = Rational(1)
-    static let hundred = Rational(100)
+    static let zero = BigRational(0)
+    static let one = BigRational(1)
+    static let hundred = BigRational(100)
 
     init(_ value: Int) {
         negative = value < 0
@@ -19,7 +17,7 @@ struct Rational: Sendable, Hashable, Comparable, CustomStringConvertible {
         den = BigUInt(1)
     }
 
-    private init(negative: Bool, num: BigUInt, den: BigUInt) {
+    init(negative: Bool, num: BigUInt, den: BigUInt) {
         precondition(!den.isZero, "zero denominator")
         let g = BigUInt.gcd(num, den)
         if g.isZero || g == BigUInt(1) {
@@ -34,7 +32,7 @@ struct Rational: Sendable, Hashable, Comparable, CustomStringConvertible {
 
     /// The exact value of a decimal.
     init(_ value: Decimal) {
-        self = Rational(plainText: value.description) ?? .zero
+        self = BigRational(plainText: value.description) ?? .zero
     }
 
     /// Parses plain decimal text (`-12.50`, `3`, `0.001`); also accepts an exponent (`1e-3`).
@@ -69,36 +67,36 @@ struct Rational: Sendable, Hashable, Comparable, CustomStringConvertible {
     var isZero: Bool { num.isZero }
     var isNegative: Bool { negative }
 
-    static func + (a: Rational, b: Rational) -> Rational {
+    static func + (a: BigRational, b: BigRational) -> BigRational {
         let x = a.num * b.den
         let y = b.num * a.den
         let d = a.den * b.den
-        if a.negative == b.negative { return Rational(negative: a.negative, num: x + y, den: d) }
-        if x < y { return Rational(negative: b.negative, num: y - x, den: d) }
-        return Rational(negative: a.negative, num: x - y, den: d)
+        if a.negative == b.negative { return BigRational(negative: a.negative, num: x + y, den: d) }
+        if x < y { return BigRational(negative: b.negative, num: y - x, den: d) }
+        return BigRational(negative: a.negative, num: x - y, den: d)
     }
 
-    static prefix func - (a: Rational) -> Rational {
+    static prefix func - (a: BigRational) -> BigRational {
         var r = a
         r.negative = !a.negative && !a.num.isZero
         return r
     }
 
-    static func - (a: Rational, b: Rational) -> Rational { a + (-b) }
+    static func - (a: BigRational, b: BigRational) -> BigRational { a + (-b) }
 
-    static func * (a: Rational, b: Rational) -> Rational {
-        Rational(negative: a.negative != b.negative, num: a.num * b.num, den: a.den * b.den)
+    static func * (a: BigRational, b: BigRational) -> BigRational {
+        BigRational(negative: a.negative != b.negative, num: a.num * b.num, den: a.den * b.den)
     }
 
     /// Division; `b` must not be zero.
-    static func / (a: Rational, b: Rational) -> Rational {
-        Rational(negative: a.negative != b.negative, num: a.num * b.den, den: a.den * b.num)
+    static func / (a: BigRational, b: BigRational) -> BigRational {
+        BigRational(negative: a.negative != b.negative, num: a.num * b.den, den: a.den * b.num)
     }
 
-    static func += (a: inout Rational, b: Rational) { a = a + b }
-    static func *= (a: inout Rational, b: Rational) { a = a * b }
+    static func += (a: inout BigRational, b: BigRational) { a = a + b }
+    static func *= (a: inout BigRational, b: BigRational) { a = a * b }
 
-    static func < (a: Rational, b: Rational) -> Bool {
+    static func < (a: BigRational, b: BigRational) -> Bool {
         if a.negative != b.negative { return a.negative }
         let x = a.num * b.den
         let y = b.num * a.den
@@ -106,7 +104,7 @@ struct Rational: Sendable, Hashable, Comparable, CustomStringConvertible {
     }
 
     /// |value| × 10^scale rounded half away from zero, as an integer.
-    private func scaledRounded(_ scale: Int) -> BigUInt {
+    func scaledRounded(_ scale: Int) -> BigUInt {
         let n = num * BigUInt.pow10(max(0, scale))
         let d = den * BigUInt.pow10(max(0, -scale))
         let (q, r) = n.quotientAndRemainder(dividingBy: d)
@@ -134,7 +132,7 @@ struct Rational: Sendable, Hashable, Comparable, CustomStringConvertible {
 
     /// The value rounded half away from zero to `scale` decimals.
     func rounded(scale: Int) -> Decimal {
-        Rational.decimal(negative: negative, integer: scaledRounded(scale), scale: scale)
+        BigRational.decimal(negative: negative, integer: scaledRounded(scale), scale: scale)
     }
 
     /// The value as a Decimal with up to 38 significant digits (exact when it fits).
@@ -156,7 +154,7 @@ struct Rational: Sendable, Hashable, Comparable, CustomStringConvertible {
             q = scaledRounded(sc - 1)
             sc -= 1
         }
-        return Rational.decimal(negative: negative, integer: q, scale: sc)
+        return BigRational.decimal(negative: negative, integer: q, scale: sc)
     }
 
     var description: String { (negative ? "-" : "") + num.description + (den == BigUInt(1) ? "" : "/" + den.description) }

@@ -1,0 +1,43 @@
+import Foundation
+import Testing
+@testable import TouchstoneCore
+
+/// The inline (Int64) fast path of `Rational` must agree with the arbitrary-precision path.
+@Suite struct RationalTests {
+    @Test(arguments: [11, 12, 13])
+    func fastPathMatchesBigPath(seed: UInt64) {
+        var rng = SeededRNG(state: seed)
+        for _ in 0..<150 {
+            let a = Int.random(in: -1_000_000_000...1_000_000_000, using: &rng)
+            let b = Int.random(in: 1...99_999, using: &rng)
+            let c = Int.random(in: -1_000_000_000...1_000_000_000, using: &rng)
+            let d = Int.random(in: 1...99_999, using: &rng)
+            let x = Rational(a) / Rational(b)
+            let y = Rational(c) / Rational(d)
+            let bx = BigRational(a) / BigRational(b)
+            let by = BigRational(c) / BigRational(d)
+            for (fast, slow) in [(x + y, bx + by), (x * y, bx * by), (x - y, bx - by), (x * y * y * x * y, bx * by * by * bx * by)] {
+                #expect(fast.decimal == slow.decimal, "\(fast)")
+                #expect(fast.rounded(scale: 2) == slow.rounded(scale: 2))
+                #expect(fast.rounded(scale: 4) == slow.rounded(scale: 4))
+            }
+            #expect((x < y) == (bx < by))
+        }
+    }
+
+    @Test func overflowFallsBackToBigPath() {
+        let huge = Rational(Decimal(exactly: "1234567890123.123456789")!)
+        let r = huge * huge / Rational(7)
+        #expect(r.rounded(scale: 2).fixed(2) == "217736839331865804647166.17")
+        #expect((r * Rational(7) / huge) == huge)
+        #expect(Rational(Int.max) + Rational(Int.max) - Rational(Int.max) == Rational(Int.max))
+    }
+
+    @Test func decimalIsCorrectlyRounded() {
+        #expect((Rational(1) / Rational(3)).decimal.description == "0.33333333333333333333333333333333333333")
+        #expect((Rational(-2) / Rational(3)).decimal.description == "-0.66666666666666666666666666666666666667")
+        #expect((Rational(1_000_000) / Rational(7)).decimal.description == "142857.14285714285714285714285714285714")
+        #expect((Rational(1) / Rational(700_000)).decimal.description == "0.0000014285714285714285714285714285714285714")
+        #expect((Rational(3) / Rational(8)).decimal == Decimal(exactly: "0.375")!)
+    }
+}
