@@ -56,12 +56,7 @@ enum EmbeddedCluster {
     static let databaseName = "touchstone"
 
     /// The cluster's home: `$TOUCHSTONE_HOME`, else `./.touchstone`.
-    static var home: URL {
-        if let explicit = ProcessInfo.processInfo.environment["TOUCHSTONE_HOME"], !explicit.isEmpty {
-            return URL(fileURLWithPath: explicit)
-        }
-        return URL(fileURLWithPath: FileManager.default.currentDirectoryPath).appendingPathComponent(".touchstone")
-    }
+    static var home: URL { EmbeddedPostgres.defaultHome() }
 
     /// Starts (or reuses) the cluster, creates the database if missing, returns libpq parameters for it.
     static func start(logger: Logger) async throws -> [(String, String)] {

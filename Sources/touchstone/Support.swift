@@ -8,14 +8,17 @@ import TouchstoneStore
 struct CommonOptions: ParsableArguments {
     @OptionGroup var database: DatabaseOptions
 
-    @Option(name: .long, help: "Log level: trace, debug, info, notice, warning, error.")
-    var logLevel: Logger.Level = .warning
+    @Option(name: .long, help: "Log level: trace, debug, info, notice, warning, error (default: warning; info for serve).")
+    var logLevel: Logger.Level?
 
-    var logger: Logger {
+    /// The logger at the chosen level, or at `defaultLevel`.
+    func logger(defaultLevel: Logger.Level = .warning) -> Logger {
         var logger = Logger(label: "touchstone")
-        logger.logLevel = logLevel
+        logger.logLevel = logLevel ?? defaultLevel
         return logger
     }
+
+    var logger: Logger { logger() }
 }
 
 extension Logger.Level: @retroactive ExpressibleByArgument {}

@@ -12,7 +12,7 @@ struct Touchstone: AsyncParsableCommand {
             """,
         subcommands: [
             ServeCommand.self, MigrateCommand.self, DemoCommand.self, TenantCommand.self, ImportCommand.self,
-            DevCommand.self,
+            UserCommand.self, TokenCommand.self, DevCommand.self,
         ]
     )
 }

@@ -1,5 +1,7 @@
 import Hummingbird
 import Logging
+import TouchstoneCore
+import TouchstoneStore
 
 /// The per-request context of the Touchstone daemon.
 ///
@@ -14,6 +16,8 @@ public struct AppRequestContext: RequestContext {
     public var requestID: String
     /// The authenticated caller; `nil` until an authentication middleware sets it.
     public var principal: Principal?
+    /// The caller's tenant, set with ``principal``.
+    public var tenant: Tenant?
     /// Largest request body accepted for this request, in bytes.
     public var maxBodySize: Int
 
@@ -26,6 +30,7 @@ public struct AppRequestContext: RequestContext {
         self.coreContext = .init(source: source)
         self.requestID = source.logger[metadataKey: "hb.request.id"].map { "\($0)" } ?? RequestID().description
         self.principal = nil
+        self.tenant = nil
         self.maxBodySize = ServerConfiguration.defaultMaxBodySize
     }
 

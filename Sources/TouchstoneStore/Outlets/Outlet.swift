@@ -41,4 +41,9 @@ public struct Outlet: Sendable, Codable, Equatable {
 public struct Page<Item: Sendable & Codable & Equatable>: Sendable, Codable, Equatable {
     public var items: [Item]
     public var next: String?
+
+    public init(items: [Item], next: String?) {
+        self.items = items
+        self.next = next
+    }
 }

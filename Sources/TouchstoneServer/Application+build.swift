@@ -1,0 +1,58 @@
+import Hummingbird
+import Logging
+import PQ
+import ServiceLifecycle
+import TouchstoneStore
+
+/// The daemon's composition root, used by `touchstone serve` and by the tests alike.
+///
+/// - Parameters:
+///   - database: the store; its pool runs as a service, started before the server and
+///     closed after in-flight requests finished.
+///   - migrator: the migrations readiness compares the database with.
+///   - configuration: bind address, body limits, drain timing.
+///   - logger: the application logger.
+public func buildApplication(
+    database: Database, migrator: Migrator, configuration: ServerConfiguration, logger: Logger
+) -> some ApplicationProtocol {
+    let drain = DrainState()
+    let router = buildRouter(database: database, migrator: migrator, configuration: configuration, drain: drain)
+    return makeServerApplication(router: router, configuration: configuration, services: [database.pool], drain: drain, logger: logger)
+}
+
+/// The router: infrastructure (request ids, metrics, logs, problems, limits, health), then
+/// the authenticated API under `/api/v1`.
+public func buildRouter(
+    database: Database, migrator: Migrator, configuration: ServerConfiguration, drain: DrainState
+) -> Router<AppRequestContext> {
+    let router = Router(context: AppRequestContext.self)
+    addInfrastructure(
+        to: router, configuration: configuration,
+        readiness: { await Readiness.check(database: database, migrator: migrator) },
+        drain: drain, pool: database.pool)
+    let api = router.group("api/v1").add(middleware: TokenAuthMiddleware(cache: PrincipalCache(database: database)))
+    OutletController(database: database).addRoutes(to: api)
+    StaffController(database: database).addRoutes(to: api)
+    return router
+}
+
+extension PQPool: PoolStatisticsSource {
+    public var poolStatistics: (inUse: Int, idle: Int, waiting: Int, max: Int) {
+        let statistics = self.statistics
+        return (statistics.inUse, statistics.idle, statistics.waiting, statistics.max)
+    }
+}
+
+/// Ready when the database answers and its migrations are exactly this build's.
+enum Readiness {
+    static func check(database: Database, migrator: Migrator) async -> ReadinessReport {
+        do {
+            guard try await migrator.isCurrent(on: database.pool) else {
+                return .notReady("database migrations are not current")
+            }
+            return .ready
+        } catch {
+            return .notReady("database unavailable")
+        }
+    }
+}

@@ -1,0 +1,7 @@
+import Hummingbird
+import TouchstoneStore
+
+// Store values returned by handlers are encoded as JSON responses.
+extension Outlet: ResponseEncodable {}
+extension StaffMember: ResponseEncodable {}
+extension Page: ResponseEncodable {}

@@ -1,0 +1,34 @@
+import ArgumentParser
+import Hummingbird
+import Logging
+import TouchstoneServer
+import TouchstoneStore
+
+/// `touchstone serve [--host H] [--port P]`: the daemon. Applies pending migrations first.
+struct ServeCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "serve", abstract: "Run the daemon (HTTP API).")
+
+    @Option(help: "Address to bind.") var host = "127.0.0.1"
+    @Option(help: "Port to bind.") var port = 8080
+    @Flag(name: .customLong("no-migrate"), help: "Do not apply migrations (when the runtime role may not); refuse to start unless they are current.")
+    var noMigrate = false
+    @OptionGroup var options: CommonOptions
+
+    func run() async throws {
+        try await reportingFailures {
+            let logger = options.logger(defaultLevel: .info)
+            try await options.database.withDatabase(logger: logger, migrate: !noMigrate) { database in
+                try await serve(database: database, host: host, port: port, logger: logger)
+            }
+        }
+    }
+}
+
+/// Serves the HTTP API on `host:port` until SIGTERM or SIGINT.
+func serve(database: Database, host: String, port: Int, logger: Logger) async throws {
+    let migrator = try Migrator(directory: try Migrator.locateDirectory())
+    let app = buildApplication(
+        database: database, migrator: migrator, configuration: ServerConfiguration(host: host, port: port), logger: logger)
+    logger.info("touchstone listening", metadata: ["address": "http://\(host):\(port)"])
+    try await app.runService()
+}

@@ -1,0 +1,80 @@
+import ArgumentParser
+import TouchstoneCore
+import TouchstoneStore
+
+extension Role: ExpressibleByArgument {}
+
+/// `touchstone user add …`: users of a chain, with their role and scope.
+struct UserCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "user", abstract: "Manage users.", subcommands: [Add.self])
+
+    struct Add: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Add a user.")
+
+        @Argument(help: "Login name.") var login: String
+        @Option(help: "The tenant code.") var tenant: String
+        @Option(help: "admin, analyst, region_manager, outlet_manager, auditor or staff.") var role: Role
+        @Option(help: "Display name (default: the login).") var name: String?
+        @Option(help: "Region path, for a region manager.") var region: String?
+        @Option(help: "Outlet code, for an outlet manager.") var outlet: String?
+        @Option(help: "Employee number, for a staff user.") var employee: String?
+        @OptionGroup var options: CommonOptions
+
+        func run() async throws {
+            try await reportingFailures {
+                try await options.database.withDatabase(logger: options.logger) { database in
+                    let tenant = try await TenantQueries.find(code: tenant, on: database)
+                    try await IdentityQueries.addUser(
+                        tenant: tenant, login: login, displayName: name, role: role,
+                        regionPath: region, outletCode: outlet, employeeNo: employee, database: database)
+                }
+                print("added user \(login) (\(role.rawValue))")
+            }
+        }
+    }
+}
+
+/// `touchstone token create|revoke …`: API tokens, shown once and stored only as hashes.
+struct TokenCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "token", abstract: "Manage API tokens.", subcommands: [Create.self, Revoke.self])
+
+    struct Create: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Create a token for a user; it is printed once.")
+
+        @Option(help: "The tenant code.") var tenant: String
+        @Option(help: "The user's login.") var user: String
+        @Option(help: "Days until it expires.") var days = 90
+        @Option(help: "A label to recognise it by.") var label: String?
+        @OptionGroup var options: CommonOptions
+
+        func run() async throws {
+            try await reportingFailures {
+                let (id, token) = try await options.database.withDatabase(logger: options.logger) { database in
+                    let tenant = try await TenantQueries.find(code: tenant, on: database)
+                    return try await IdentityQueries.createToken(tenant: tenant, login: user, label: label, days: days, database: database)
+                }
+                printError("token \(id) for \(user), valid \(days) days (shown only now):")
+                print(token)
+            }
+        }
+    }
+
+    struct Revoke: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Revoke a token at once.")
+
+        @Argument(help: "The token id.") var id: Int64
+        @Option(help: "The tenant code.") var tenant: String
+        @OptionGroup var options: CommonOptions
+
+        func run() async throws {
+            try await reportingFailures {
+                try await options.database.withDatabase(logger: options.logger) { database in
+                    let tenant = try await TenantQueries.find(code: tenant, on: database)
+                    try await IdentityQueries.revokeToken(tenant: tenant, id: id, database: database)
+                }
+                print("revoked token \(id)")
+            }
+        }
+    }
+}

@@ -1,0 +1,165 @@
+import Foundation
+import PQ
+import Testing
+import TouchstoneCore
+import TouchstoneStore
+import TouchstoneTestSupport
+
+/// formats.md CSV imports against a real PostgreSQL: the samples, idempotence, error reports.
+@Suite struct ImportTests {
+    static func sample(_ name: String) -> URL { TestDatabase.samplesDirectory.appendingPathComponent(name) }
+
+    static func write(_ text: String) throws -> URL {
+        let url = FileManager.default.temporaryDirectory.appendingPathComponent("import-\(UUID().uuidString).csv")
+        try Data(text.utf8).write(to: url)
+        return url
+    }
+
+    static func loadSamples(_ database: Database, _ tenant: Tenant) async throws -> [ImportKind: ImportReport] {
+        var reports: [ImportKind: ImportReport] = [:]
+        for kind in [ImportKind.outlets, .staff, .surveys, .complaints] {
+            reports[kind] = try await importCSV(kind, file: sample("\(kind.rawValue).csv"), tenant: tenant, database: database)
+        }
+        return reports
+    }
+
+    @Test func samplesImportAndReimportChangesNothing() async throws {
+        let (database, tenant) = try await TestDatabase.make()
+        let first = try await Self.loadSamples(database, tenant)
+        #expect(first[.outlets]?.inserted == 3)
+        #expect(first[.staff]?.inserted == 4)
+        #expect(first[.surveys]?.inserted == 4)
+        #expect(first[.complaints]?.inserted == 2)
+
+        let second = try await Self.loadSamples(database, tenant)
+        for (kind, report) in second {
+            #expect(report.inserted == 0, "\(kind)")
+            #expect(report.updated == 0, "\(kind)")
+            #expect(report.unchanged == report.rows, "\(kind)")
+        }
+
+        let outlet = try await OutletQueries.get(tenant: tenant, code: "O2", database: database)
+        #expect(outlet.name == "徐汇服务中心")
+        #expect(outlet.regionPath == "华东/上海/徐汇")
+        #expect(outlet.openedOn == CivilDate("2020-07-15"))
+
+        let e7 = try await StaffQueries.get(tenant: tenant, employeeNo: "E7", database: database)
+        #expect(e7.assignments.map(\.outlet) == ["O1", "O2"])
+        #expect(e7.assignments[0].end == CivilDate("2026-09-20"))
+        #expect(e7.assignments[1].end == nil)
+        #expect(e7.assignments[1].targetBonus.flatMap { Decimal(exactly: $0) } == Decimal(2400))
+    }
+
+    @Test func orgTreeIsBuiltFromRegionPaths() async throws {
+        let (database, tenant) = try await TestDatabase.make()
+        _ = try await importCSV(.outlets, file: Self.sample("outlets.csv"), tenant: tenant, database: database)
+        let page = try await OutletQueries.list(tenant: tenant, after: nil, limit: 10, within: "华东/上海", database: database)
+        #expect(page.items.map(\.code) == ["O1", "O2"])
+        let all = try await OutletQueries.list(tenant: tenant, after: nil, limit: 2, database: database)
+        #expect(all.items.map(\.code) == ["O1", "O2"])
+        #expect(all.next == "O2")
+        let rest = try await OutletQueries.list(tenant: tenant, after: all.next, limit: 2, database: database)
+        #expect(rest.items.map(\.code) == ["O3"])
+        #expect(rest.next == nil)
+    }
+
+    @Test func threeBadRowsAreAllReportedAndNothingIsImported() async throws {
+        let (database, tenant) = try await TestDatabase.make()
+        let file = try Self.write("""
+            code,name,type,region_path,opened_on,closed_on,city
+            A1,好店,dealer,华东/上海,2020-01-01,,上海
+            A2,,dealer,华东/上海,2020-01-01,,上海
+            A3,坏日期,dealer,华东/上海,2020-13-01,,上海
+            A4,空路径,dealer,华东//上海,2020-01-01,,上海
+            A5,也好,dealer,华北,2021-02-03,,北京
+
+            """)
+        await #expect(throws: StoreError.invalid([
+            Problem(path: "line 3, column name", message: "a value is required"),
+            Problem(path: "line 4, column opened_on", message: "\"2020-13-01\" is not a date (YYYY-MM-DD)"),
+            Problem(path: "line 5, column region_path", message: "every part of the path must be non-empty, without surrounding spaces (华东/上海/浦东)"),
+        ])) {
+            try await importCSV(.outlets, file: file, tenant: tenant, database: database)
+        }
+        let page = try await OutletQueries.list(tenant: tenant, after: nil, limit: 10, database: database)
+        #expect(page.items.isEmpty)
+    }
+
+    @Test func skipInvalidImportsTheRestAndReportsRejectedRows() async throws {
+        let (database, tenant) = try await TestDatabase.make()
+        _ = try await Self.loadSamples(database, tenant)
+        let file = try Self.write("""
+            response_id,outlet_code,employee_no,responded_at,channel,sat,nps
+            X1,O1,,2026-10-03T10:00:00+08:00,phone,5,
+            X2,O9,,2026-10-03T10:00:00+08:00,phone,5,
+            X3,O1,,2026-10-03T10:00:00,phone,5,
+            X4,O1,E8,2026-10-04T10:00:00+08:00,sms,6,11
+            """)
+        let report = try await importCSV(.surveys, file: file, tenant: tenant, options: ImportOptions(skipInvalid: true), database: database)
+        #expect(report.rows == 4)
+        #expect(report.inserted == 1)
+        #expect(report.rejected.map(\.line) == [3, 4, 5])
+        #expect(report.rejected[0].errors == ["line 3, column outlet_code: unknown outlet O9"])
+        #expect(report.rejected[1].errors == ["line 4, column responded_at: \"2026-10-03T10:00:00\" is not an instant with an offset (2026-10-31T23:30:00+08:00)"])
+        #expect(report.rejected[2].errors.count == 2)
+        #expect(report.rejected[0].fields == ["X2", "O9", "", "2026-10-03T10:00:00+08:00", "phone", "5", ""])
+    }
+
+    @Test func bomHeaderOrderAndQuotedFieldsAreAccepted() async throws {
+        let (database, tenant) = try await TestDatabase.make()
+        let file = try Self.write("\u{FEFF}city,code,region_path,name\r\n上海,Q1,华东,\"Quote \"\"店\"\", 1\"\r\n")
+        let report = try await importCSV(.outlets, file: file, tenant: tenant, database: database)
+        #expect(report.inserted == 1)
+        let outlet = try await OutletQueries.get(tenant: tenant, code: "Q1", database: database)
+        #expect(outlet.name == "Quote \"店\", 1")
+        #expect(outlet.city == "上海")
+    }
+
+    @Test func unknownColumnsAreAnErrorUnlessIgnored() async throws {
+        let (database, tenant) = try await TestDatabase.make()
+        let file = try Self.write("code,name,region_path,colour\nQ1,店,华东,red\n")
+        await #expect(throws: StoreError.invalid([Problem(
+            path: "line 1, column colour",
+            message: "unknown column (expected code,name,type,region_path,opened_on,closed_on,city); use --ignore-extra to ignore it")])) {
+            try await importCSV(.outlets, file: file, tenant: tenant, database: database)
+        }
+        let report = try await importCSV(.outlets, file: file, tenant: tenant, options: ImportOptions(ignoreExtraColumns: true), database: database)
+        #expect(report.inserted == 1)
+    }
+
+    @Test func overlappingAssignmentsAreRefusedWithTheirLines() async throws {
+        let (database, tenant) = try await TestDatabase.make()
+        _ = try await importCSV(.outlets, file: Self.sample("outlets.csv"), tenant: tenant, database: database)
+        _ = try await importCSV(.staff, file: Self.sample("staff.csv"), tenant: tenant, database: database)
+        let file = try Self.write("""
+            employee_no,name,role,outlet_code,start_date,end_date,target_bonus
+            E8,李强,service_advisor,O2,2026-01-01,2026-02-01,1800.00
+            N1,新人,cashier,O1,2026-01-01,2026-03-31,
+            N1,新人,cashier,O2,2026-03-15,,
+            """)
+        await #expect(throws: StoreError.invalid([
+            Problem(path: "line 2, column start_date", message: "assignment of E8 from 2026-01-01 overlaps the one from 2024-05-01 already stored"),
+            Problem(path: "line 4, column start_date", message: "assignment of N1 from 2026-03-15 overlaps the one from 2026-01-01 on line 3"),
+        ])) {
+            try await importCSV(.staff, file: file, tenant: tenant, database: database)
+        }
+    }
+
+    @Test func tenantsCannotSeeEachOther() async throws {
+        let database = try await TestDatabase.makeEmpty()
+        let acme = try await TenantQueries.create(code: "acme", name: "Acme", timezone: "Asia/Shanghai", currency: "CNY", on: database)
+        let other = try await TenantQueries.create(code: "other", name: "Other", timezone: "Europe/Berlin", currency: "EUR", on: database)
+        _ = try await importCSV(.outlets, file: Self.sample("outlets.csv"), tenant: acme, database: database)
+        let seenByOther = try await OutletQueries.list(tenant: other, after: nil, limit: 10, database: database)
+        #expect(seenByOther.items.isEmpty)
+        await #expect(throws: StoreError.notFound("outlet O1")) {
+            try await OutletQueries.get(tenant: other, code: "O1", database: database)
+        }
+        // The runtime role with no tenant set sees no rows at all.
+        let rows = try await database.pool.withTransaction(settings: [("role", Database.runtimeRole)]) { conn in
+            try conn.queryFirst("SELECT (SELECT count(*) FROM outlets) + (SELECT count(*) FROM regions) + (SELECT count(*) FROM tenants)")!
+                .decode(0, as: Int.self)
+        }
+        #expect(rows == 0)
+    }
+}
