@@ -138,31 +138,61 @@ extension EmbeddedPostgres {
         return try Self.capture(executable, arguments)
     }
 
-    /// Runs a process to completion; stdout and stderr go to a temporary file (not a pipe, so a daemon
-    /// that inherits them cannot block us) and are returned.
+    /// Runs a process to completion (posix_spawn + waitpid, from `/` with PG* variables removed); stdout and
+    /// stderr go to a temporary file, not a pipe, so a daemon that inherits them cannot block us.
+    ///
+    /// Foundation's `Process.waitUntilExit()` was seen to hang on Linux when called from a Swift concurrency
+    /// thread (the child became a zombie that was never reaped), so it is not used.
     static func capture(_ executable: String, _ arguments: [String]) throws -> (status: Int32, output: String) {
         let outputPath = FileManager.default.temporaryDirectory
             .appendingPathComponent("touchstone-pg-\(UUID().uuidString).out").path
-        _ = FileManager.default.createFile(atPath: outputPath, contents: nil)
-        defer { try? FileManager.default.removeItem(atPath: outputPath) }
-        guard let output = FileHandle(forWritingAtPath: outputPath) else {
-            throw EmbeddedPostgresError("cannot create \(outputPath)")
+        let outputFD = open(outputPath, O_CREAT | O_TRUNC | O_WRONLY | O_CLOEXEC, 0o600)
+        guard outputFD >= 0 else { throw EmbeddedPostgresError("cannot create \(outputPath): errno \(errno)") }
+        defer {
+            close(outputFD)
+            unlink(outputPath)
         }
-        defer { try? output.close() }
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: executable)
-        process.arguments = arguments
-        process.standardOutput = output
-        process.standardError = output
-        process.standardInput = FileHandle.nullDevice
-        process.currentDirectoryURL = URL(fileURLWithPath: "/")
         var environment = ProcessInfo.processInfo.environment
         for key in ["PGDATA", "PGHOST", "PGPORT", "PGUSER", "PGDATABASE", "PGOPTIONS"] { environment[key] = nil }
-        process.environment = environment
-        try process.run()
-        process.waitUntilExit()
+        // `sh -c 'cd / && exec "$0" "$@"' executable args…`: run from / without quoting any argument.
+        let argv = ["/bin/sh", "-c", "cd / && exec \"$0\" \"$@\"", executable] + arguments
+        let envp = environment.map { "\($0.key)=\($0.value)" }
+
+        #if canImport(Glibc)
+        var actions = posix_spawn_file_actions_t()
+        #else
+        var actions: posix_spawn_file_actions_t?
+        #endif
+        posix_spawn_file_actions_init(&actions)
+        defer { posix_spawn_file_actions_destroy(&actions) }
+        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
+        posix_spawn_file_actions_adddup2(&actions, outputFD, 1)
+        posix_spawn_file_actions_adddup2(&actions, outputFD, 2)
+
+        var pid: pid_t = 0
+        let spawnResult: Int32 = withCStrings(argv) { cArgv in
+            withCStrings(envp) { cEnvp in
+                posix_spawn(&pid, "/bin/sh", &actions, nil, cArgv, cEnvp)
+            }
+        }
+        guard spawnResult == 0 else {
+            throw EmbeddedPostgresError("cannot run \(executable): \(String(cString: strerror(spawnResult)))")
+        }
+        var status: Int32 = 0
+        while waitpid(pid, &status, 0) < 0 {
+            guard errno == EINTR else { throw EmbeddedPostgresError("waitpid for \(executable) failed: errno \(errno)") }
+        }
+        // WIFEXITED/WEXITSTATUS by hand: the macros are not imported into Swift.
+        let exitCode = (status & 0x7f) == 0 ? (status >> 8) & 0xff : 128 + (status & 0x7f)
         let text = (try? String(contentsOfFile: outputPath, encoding: .utf8)) ?? ""
-        return (process.terminationStatus, text.trimmingCharacters(in: .whitespacesAndNewlines))
+        return (exitCode, text.trimmingCharacters(in: .whitespacesAndNewlines))
+    }
+
+    private static func withCStrings<R>(_ strings: [String], _ body: (UnsafePointer<UnsafeMutablePointer<CChar>?>) -> R) -> R {
+        var pointers: [UnsafeMutablePointer<CChar>?] = strings.map { strdup($0) }
+        pointers.append(nil)
+        defer { for pointer in pointers { free(pointer) } }
+        return pointers.withUnsafeBufferPointer { body($0.baseAddress!) }
     }
 
     static func which(_ name: String) -> String? {
