@@ -6,6 +6,8 @@ extension EmbeddedPostgres {
     struct Layout {
         var dataDirectory: String
         var socketDirectory: String
+        /// The server log: `home/postgres.log`, or beside the fallback data directory.
+        var logFile: String
         var binDirectory: String
         var runAs: String?
     }
@@ -17,12 +19,14 @@ extension EmbeddedPostgres {
         let runAs: String? = geteuid() == 0 ? try serverUser() : nil
 
         var dataDirectory = home.appendingPathComponent("pgdata").path
+        var logFile = home.appendingPathComponent("postgres.log").path
         if let runAs, !isTraversable(home.path, by: runAs) {
             let fallback = "/var/lib/touchstone/\(Self.hash(home.path))"
             try makeDirectory("/var/lib/touchstone", mode: 0o755, owner: nil)
             try makeDirectory(fallback, mode: 0o755, owner: nil)
             dataDirectory = fallback + "/pgdata"
-            let note = "The data directory for this home is \(dataDirectory): a parent of \(home.path) is not traversable by the '\(runAs)' user that runs PostgreSQL.\n"
+            logFile = fallback + "/postgres.log"
+            let note = "The data directory for this home is \(dataDirectory) (server log \(logFile)): a parent of \(home.path) is not traversable by the '\(runAs)' user that runs PostgreSQL.\n"
             try? note.write(toFile: home.appendingPathComponent("pgdata.location").path, atomically: true, encoding: .utf8)
         }
 
@@ -31,7 +35,9 @@ extension EmbeddedPostgres {
         if socketPathLength > 90 || (runAs != nil && !isTraversable(home.path, by: runAs!)) {
             socketDirectory = "/tmp/touchstone-\(Self.hash(home.path))"
         }
-        return Layout(dataDirectory: dataDirectory, socketDirectory: socketDirectory, binDirectory: binDirectory, runAs: runAs)
+        return Layout(
+            dataDirectory: dataDirectory, socketDirectory: socketDirectory, logFile: logFile, binDirectory: binDirectory,
+            runAs: runAs)
     }
 
     /// `pg_config --bindir` if it holds `pg_ctl`, else the newest `/usr/lib/postgresql/*/bin`.

@@ -18,7 +18,8 @@ import Logging
 /// (`runuser -u postgres --`), or, if that user does not exist, as a system user `touchstone` created with
 /// `useradd --system`. The data and socket directories are given to that user. If a parent of `home` is
 /// not traversable by that user (e.g. `/root` is `0700`), the data directory is placed at
-/// `/var/lib/touchstone/<hash-of-home>/pgdata` instead and `home/pgdata.location` records where.
+/// `/var/lib/touchstone/<hash-of-home>/pgdata` instead (server log beside it), the socket directory at
+/// `/tmp/touchstone-<hash>`, and `home/pgdata.location` records where.
 ///
 /// All methods block (they run `initdb`/`pg_ctl` as child processes); call them from a CLI or a test
 /// helper, not from a request handler.
@@ -165,7 +166,7 @@ public struct EmbeddedPostgres: Sendable {
     private func startServer(_ layout: Layout) throws -> Endpoint {
         try makeDirectory(layout.socketDirectory, mode: 0o700, owner: layout.runAs)
         removeStaleFiles(layout)
-        let logFile = home.appendingPathComponent("postgres.log").path
+        let logFile = layout.logFile
         if !FileManager.default.fileExists(atPath: logFile) {
             _ = FileManager.default.createFile(atPath: logFile, contents: nil, attributes: [.posixPermissions: 0o640])
         }
@@ -183,7 +184,11 @@ public struct EmbeddedPostgres: Sendable {
                 logger.debug("embedded postgres started", metadata: ["pg.endpoint": "\(running.endpoint)", "pg.attempts": "\(attempt)"])
                 return running.endpoint
             }
-            if Date() > deadline {
+            let diagnostics = result.output + "\n" + tail(of: logFile, lines: 5)
+            let retryable = ["lock file", "shared memory", "another postmaster", "Address already in use"].contains {
+                diagnostics.localizedCaseInsensitiveContains($0)
+            }
+            if !retryable || Date() > deadline {
                 throw EmbeddedPostgresError(
                     "postgres did not start (pg_ctl exit \(result.status)): \(result.output)\n--- \(logFile) (tail) ---\n\(tail(of: logFile))")
             }

@@ -56,4 +56,24 @@ struct EmbeddedPostgresTests {
         #expect(restarted == endpoint)
         #expect(try await query(restarted) == 42)
     }
+
+    /// As root, a home whose parent the `postgres` user cannot traverse puts pgdata and the socket elsewhere.
+    @Test(.enabled(if: geteuid() == 0, "only meaningful as root"))
+    func untraversableHomeFallsBack() async throws {
+        let parent = URL(fileURLWithPath: NSTemporaryDirectory()).appendingPathComponent("pqtest-private-\(getpid())")
+        try FileManager.default.createDirectory(at: parent, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+        defer { try? FileManager.default.removeItem(at: parent) }
+        let pg = EmbeddedPostgres(home: parent.appendingPathComponent("home"), logger: TestCluster.logger)
+        let dataDirectory = try pg.dataDirectory()
+        defer {
+            try? pg.stop()
+            try? FileManager.default.removeItem(atPath: (dataDirectory as NSString).deletingLastPathComponent)
+        }
+        let endpoint = try pg.start()
+        defer { try? FileManager.default.removeItem(atPath: endpoint.socketDirectory) }
+        #expect(!dataDirectory.hasPrefix(parent.path))
+        #expect(!endpoint.socketDirectory.hasPrefix(parent.path))
+        #expect(FileManager.default.fileExists(atPath: parent.appendingPathComponent("home/pgdata.location").path))
+        #expect(try await query(endpoint) == 42)
+    }
 }

@@ -222,3 +222,42 @@ struct PoolIntegrationTests {
         await pool.close()
     }
 }
+
+@Suite("PQPool: waiting and lifecycle")
+struct PoolLifecycleTests {
+    @Test func cancellingAWaiterFreesItsPlace() async throws {
+        try await withPool("pool", options: PQPool.Options(maxConnections: 1, acquireTimeout: .seconds(10))) { pool in
+            let holder = Task { try await pool.withConnection { try $0.execute("SELECT pg_sleep(0.6)") } }
+            try await Task.sleep(for: .milliseconds(150))
+            let waiter = Task { try await pool.withConnection { _ in 1 } }
+            try await Task.sleep(for: .milliseconds(100))
+            #expect(pool.statistics.waiting == 1)
+            let started = ContinuousClock.now
+            waiter.cancel()
+            let result = await waiter.result
+            #expect(ContinuousClock.now - started < .milliseconds(300))
+            #expect(failureKind(result) == .cancelled)
+            #expect(pool.statistics.waiting == 0)
+            _ = try await holder.value
+            #expect(try await pool.withConnection { _ in 2 } == 2)
+        }
+    }
+
+    @Test func runClosesThePoolWhenCancelled() async throws {
+        let configuration = try await TestCluster.shared.database("pool")
+        let pool = PQPool(configuration: configuration, maxConnections: 2, logger: TestCluster.logger)
+        let service = Task { try await pool.run() }
+        try await pool.ping()
+        #expect(pool.statistics.idle == 1)
+        service.cancel()
+        try await service.value
+        let error = await #expect(throws: PQError.self) { try await pool.ping() }
+        #expect(error?.kind == .poolClosed)
+        #expect(pool.statistics.idle == 0)
+    }
+}
+
+private func failureKind<T>(_ result: Result<T, any Error>) -> PQError.Kind? {
+    if case .failure(let error) = result { return (error as? PQError)?.kind }
+    return nil
+}
