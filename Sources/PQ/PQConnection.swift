@@ -251,7 +251,14 @@ public final class PQConnection {
     /// Returns `result` if its status is accepted; otherwise clears it and throws the matching error.
     func check(_ result: OpaquePointer?, sql: String?, accept: [ExecStatusType]) throws -> OpaquePointer {
         guard let result else { throw connectionError(sql: sql) }
-        if accept.contains(PQresultStatus(result)) { return result }
+        let status = PQresultStatus(result)
+        if accept.contains(status) { return result }
+        if status == PGRES_COPY_IN || status == PGRES_COPY_OUT || status == PGRES_COPY_BOTH {
+            PQclear(result)
+            // The server now expects COPY data; the connection cannot be reused safely.
+            mustDiscard = true
+            throw PQError(kind: .copy, message: "COPY statements must run through copyIn or copyOut", sql: sql)
+        }
         let error = makeError(result: result, sql: sql)
         PQclear(result)
         // A failed PQexec* may leave results queued only in unusual cases (e.g. COPY); drain them.
