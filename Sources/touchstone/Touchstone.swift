@@ -13,6 +13,8 @@ struct Touchstone: AsyncParsableCommand {
         subcommands: [
             ServeCommand.self, MigrateCommand.self, DemoCommand.self, TenantCommand.self, ImportCommand.self,
             DevCommand.self,
+            TemplateCommand.self,
+            ExportCommand.self,
         ]
     )
 }
