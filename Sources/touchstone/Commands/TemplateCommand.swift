@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import TouchstoneCore
 import TouchstoneStore
 
 /// `touchstone template add --tenant T FILE.json`: a checklist template version.
