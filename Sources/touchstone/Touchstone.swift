@@ -11,8 +11,16 @@ struct Touchstone: AsyncParsableCommand {
             With none given, an embedded PostgreSQL cluster under ./.touchstone/ (or $TOUCHSTONE_HOME) is created and started.
             """,
         subcommands: [
-            ServeCommand.self, MigrateCommand.self, DemoCommand.self, TenantCommand.self, ImportCommand.self,
-            UserCommand.self, TokenCommand.self, DevCommand.self,
+            ServeCommand.self,
+            MigrateCommand.self,
+            DemoCommand.self,
+            TenantCommand.self,
+            ImportCommand.self,
+            TemplateCommand.self,
+            ExportCommand.self,
+            UserCommand.self,
+            TokenCommand.self,
+            DevCommand.self,
         ]
     )
 }
