@@ -20,19 +20,28 @@ public func buildApplication(
     return makeServerApplication(router: router, configuration: configuration, services: [database.pool], drain: drain, logger: logger)
 }
 
-/// The router: infrastructure (request ids, metrics, logs, problems, limits, health), then
-/// the authenticated API under `/api/v1`.
+/// The router: infrastructure (request ids, metrics, logs, problems, limits, health), the
+/// OpenAPI document, then the authenticated API under `/api/v1`. Evidence uploads always get
+/// the configuration's evidence body limit; every other route the default limit.
 public func buildRouter(
     database: Database, migrator: Migrator, configuration: ServerConfiguration, drain: DrainState
 ) -> Router<AppRequestContext> {
     let router = Router(context: AppRequestContext.self)
+    var configuration = configuration
+    if !configuration.evidenceRoutePrefixes.contains(AuditController.evidenceRoutePrefix) {
+        configuration.evidenceRoutePrefixes.append(AuditController.evidenceRoutePrefix)
+    }
     addInfrastructure(
         to: router, configuration: configuration,
         readiness: { await Readiness.check(database: database, migrator: migrator) },
         drain: drain, pool: database.pool)
+    OpenAPIController.installed().addRoutes(to: router)
     let api = router.group("api/v1").add(middleware: TokenAuthMiddleware(cache: PrincipalCache(database: database)))
     OutletController(database: database).addRoutes(to: api)
     StaffController(database: database).addRoutes(to: api)
+    AuditController(database: database).addRoutes(to: api)
+    TemplateController(database: database).addRoutes(to: api)
+    AuditExportController(database: database).addRoutes(to: api)
     return router
 }
 

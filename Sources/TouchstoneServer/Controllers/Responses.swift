@@ -5,3 +5,6 @@ import TouchstoneStore
 extension Outlet: ResponseEncodable {}
 extension StaffMember: ResponseEncodable {}
 extension Page: ResponseEncodable {}
+extension AuditReceipt: ResponseEncodable {}
+extension AuditRecord: ResponseEncodable {}
+extension EvidenceReceipt: ResponseEncodable {}
