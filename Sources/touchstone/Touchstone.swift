@@ -21,6 +21,9 @@ struct Touchstone: AsyncParsableCommand {
             UserCommand.self,
             TokenCommand.self,
             DevCommand.self,
+            KPICommand.self,
+            BatchCommand.self,
+            WarningsCommand.self,
         ]
     )
 }
