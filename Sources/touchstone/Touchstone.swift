@@ -20,6 +20,7 @@ struct Touchstone: AsyncParsableCommand {
             ExportCommand.self,
             UserCommand.self,
             TokenCommand.self,
+            GenerateCommand.self,
             DevCommand.self,
             KPICommand.self,
             BatchCommand.self,
