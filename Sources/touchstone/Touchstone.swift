@@ -13,6 +13,9 @@ struct Touchstone: AsyncParsableCommand {
         subcommands: [
             ServeCommand.self, MigrateCommand.self, DemoCommand.self, TenantCommand.self, ImportCommand.self,
             UserCommand.self, TokenCommand.self, DevCommand.self,
+            PlanCommand.self,
+            ExplainCommand.self,
+            PeriodCommand.self,
         ]
     )
 }
