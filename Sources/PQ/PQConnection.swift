@@ -30,6 +30,10 @@ public final class PQConnection {
                 guard let argument, let result else { return }
                 let box = Unmanaged<NoticeBox>.fromOpaque(argument).takeUnretainedValue()
                 let message = String(cString: PQresultErrorMessage(result)).trimmingTrailingNewlines()
+                if let severity = PQresultErrorField(result, Int32(UInt8(ascii: "V"))) {
+                    let text = String(cString: severity)
+                    if text == "FATAL" || text == "PANIC" { box.sawFatal = true }
+                }
                 box.logger.debug("postgres notice", metadata: ["pq.notice": "\(message)"])
             },
             Unmanaged.passUnretained(noticeBox).toOpaque()
@@ -93,11 +97,16 @@ public final class PQConnection {
         !finished && !mustDiscard && PQstatus(handle) == CONNECTION_OK
     }
 
-    /// Reads any pending input without blocking and reports whether the server is still there
-    /// (an idle connection whose backend was terminated reads EOF here).
+    /// Reads any pending input without blocking and reports whether the server is still there.
+    ///
+    /// A backend terminated while idle sends a FATAL error (which libpq hands to the notice receiver)
+    /// and then closes the socket; either sign marks the connection dead.
     func probeAlive() -> Bool {
         guard isOpen else { return false }
-        return PQconsumeInput(handle) == 1 && PQstatus(handle) == CONNECTION_OK
+        for _ in 0..<2 {
+            guard PQconsumeInput(handle) == 1, PQstatus(handle) == CONNECTION_OK else { return false }
+        }
+        return !noticeBox.sawFatal
     }
 
     /// The backend process id (`pg_backend_pid()`).
@@ -242,7 +251,14 @@ public final class PQConnection {
     /// Returns `result` if its status is accepted; otherwise clears it and throws the matching error.
     func check(_ result: OpaquePointer?, sql: String?, accept: [ExecStatusType]) throws -> OpaquePointer {
         guard let result else { throw connectionError(sql: sql) }
-        if accept.contains(PQresultStatus(result)) { return result }
+        let status = PQresultStatus(result)
+        if accept.contains(status) { return result }
+        if status == PGRES_COPY_IN || status == PGRES_COPY_OUT || status == PGRES_COPY_BOTH {
+            PQclear(result)
+            // The server now expects COPY data; the connection cannot be reused safely.
+            mustDiscard = true
+            throw PQError(kind: .copy, message: "COPY statements must run through copyIn or copyOut", sql: sql)
+        }
         let error = makeError(result: result, sql: sql)
         PQclear(result)
         // A failed PQexec* may leave results queued only in unusual cases (e.g. COPY); drain them.
@@ -321,6 +337,8 @@ public final class PQConnection {
 /// Holds the logger for libpq's notice receiver callback.
 private final class NoticeBox {
     let logger: Logger
+    /// Set when the server reported a FATAL/PANIC outside a query (the backend is going away).
+    var sawFatal = false
     init(logger: Logger) { self.logger = logger }
 }
 

@@ -79,6 +79,7 @@ public final class PQPool: Sendable, Service {
     /// - Parameter body: The work to do with the connection.
     /// - Returns: What `body` returns.
     /// - Throws: What `body` throws, or ``PQError`` (`poolTimeout`, `poolClosed`, `connection`, `cancelled`).
+    @discardableResult
     public func withConnection<T: Sendable>(_ body: @escaping @Sendable (PQConnection) throws -> T) async throws -> T {
         try await lease(body)
     }
@@ -93,6 +94,7 @@ public final class PQPool: Sendable, Service {
     ///   - settings: Configuration parameters to set for the transaction only.
     ///   - body: The work to do inside the transaction.
     /// - Returns: What `body` returns, after a successful commit.
+    @discardableResult
     public func withTransaction<T: Sendable>(
         isolation: IsolationLevel = .readCommitted,
         readOnly: Bool = false,

@@ -3,7 +3,7 @@ import Logging
 
 /// Writes one structured log line per request: method, route template, status, duration and request id.
 ///
-/// The route is the template (`/audits/:id`), never the raw path, and neither headers (so no
+/// The route is the template (`/audits/{id}`), never the raw path, and neither headers (so no
 /// `Authorization`) nor bodies are logged. Routes under `quietRoutePrefixes` (health probes,
 /// scrapes) are logged at `.debug` instead of `level`.
 ///

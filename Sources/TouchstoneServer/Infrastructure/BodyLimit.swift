@@ -1,6 +1,6 @@
 /// Request body size limits: a default, and larger limits for chosen routes.
 ///
-/// Routes are matched by route template prefix (as registered, e.g. `/api/v1/audits/:id/evidence`),
+/// Routes are matched by route template prefix (as registered, e.g. `/api/v1/audits/{id}/evidence`; Hummingbird renders `:id` captures as `{id}`),
 /// longest prefix first.
 public struct BodyLimit: Sendable, Hashable {
     /// One larger (or smaller) limit for routes whose template starts with `routePrefix`.

@@ -4,7 +4,7 @@ import Prometheus
 /// Records `http_requests_total` and `http_request_duration_seconds` for every request.
 ///
 /// Labels are `method`, `route` and `status`, all bounded: `route` is the route template
-/// (`/audits/:id`) or `NotFound` for unmatched paths, never the raw path; unusual methods are
+/// (`/audits/{id}`) or `NotFound` for unmatched paths, never the raw path; unusual methods are
 /// folded into `OTHER`. Duration is measured until the handler returns its response.
 ///
 /// Install it inside ``RequestIDMiddleware`` and outside ``ProblemMiddleware`` so error responses

@@ -1,0 +1,79 @@
+import EmbeddedPostgres
+import Foundation
+import PQ
+import Testing
+
+@Suite("EmbeddedPostgres lifecycle", .serialized)
+struct EmbeddedPostgresTests {
+    let postgres = EmbeddedPostgres(home: TestCluster.home("lifecycle"), logger: TestCluster.logger)
+
+    func query(_ endpoint: EmbeddedPostgres.Endpoint) async throws -> Int {
+        let pool = PQPool(configuration: PQConfiguration(parameters: endpoint.parameters()), maxConnections: 1, logger: TestCluster.logger)
+        defer { Task { await pool.close() } }
+        return try await pool.withConnection { try $0.queryFirst("SELECT 40 + 2")!.decode(0, as: Int.self) }
+    }
+
+    @Test func startIsIdempotentAndStopStartWorks() async throws {
+        let first = try postgres.start()
+        let second = try postgres.start()
+        #expect(first == second)
+        #expect(try await query(first) == 42)
+        guard case .running(let pid, _) = try postgres.status() else {
+            Issue.record("expected running")
+            return
+        }
+        #expect(pid > 0)
+        try postgres.stop()
+        #expect(try postgres.status() == .stopped)
+        try postgres.stop()  // stopping a stopped cluster is a no-op
+        let third = try postgres.start()
+        #expect(try await query(third) == 42)
+    }
+
+    @Test func concurrentStartsAgree() async throws {
+        try postgres.stop()
+        let pg = postgres
+        let endpoints = try await withThrowingTaskGroup(of: EmbeddedPostgres.Endpoint.self) { group in
+            for _ in 0..<3 { group.addTask { try pg.start() } }
+            var all: [EmbeddedPostgres.Endpoint] = []
+            for try await endpoint in group { all.append(endpoint) }
+            return all
+        }
+        #expect(Set(endpoints).count == 1)
+        #expect(try await query(endpoints[0]) == 42)
+    }
+
+    @Test func recoversAfterKill9() async throws {
+        let endpoint = try postgres.start()
+        guard case .running(let pid, _) = try postgres.status() else {
+            Issue.record("expected running")
+            return
+        }
+        #expect(kill(pid, SIGKILL) == 0)
+        // Wait for the postmaster to be gone (it may linger briefly as a zombie of no one we own).
+        for _ in 0..<50 where kill(pid, 0) == 0 { try await Task.sleep(for: .milliseconds(20)) }
+        let restarted = try postgres.start()
+        #expect(restarted == endpoint)
+        #expect(try await query(restarted) == 42)
+    }
+
+    /// As root, a home whose parent the `postgres` user cannot traverse puts pgdata and the socket elsewhere.
+    @Test(.enabled(if: geteuid() == 0, "only meaningful as root"))
+    func untraversableHomeFallsBack() async throws {
+        let parent = URL(fileURLWithPath: NSTemporaryDirectory()).appendingPathComponent("pqtest-private-\(getpid())")
+        try FileManager.default.createDirectory(at: parent, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+        defer { try? FileManager.default.removeItem(at: parent) }
+        let pg = EmbeddedPostgres(home: parent.appendingPathComponent("home"), logger: TestCluster.logger)
+        let dataDirectory = try pg.dataDirectory()
+        defer {
+            try? pg.stop()
+            try? FileManager.default.removeItem(atPath: (dataDirectory as NSString).deletingLastPathComponent)
+        }
+        let endpoint = try pg.start()
+        defer { try? FileManager.default.removeItem(atPath: endpoint.socketDirectory) }
+        #expect(!dataDirectory.hasPrefix(parent.path))
+        #expect(!endpoint.socketDirectory.hasPrefix(parent.path))
+        #expect(FileManager.default.fileExists(atPath: parent.appendingPathComponent("home/pgdata.location").path))
+        #expect(try await query(endpoint) == 42)
+    }
+}

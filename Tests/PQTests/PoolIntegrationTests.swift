@@ -1,0 +1,263 @@
+import Foundation
+import PQ
+import Testing
+
+@Suite("PQPool: transactions, cancellation, failures, concurrency")
+struct PoolIntegrationTests {
+    struct BodyFailed: Error {}
+
+    @Test func transactionRollsBackOnThrownError() async throws {
+        let table = uniqueTable("tx")
+        try await withPool("pool") { pool in
+            try await pool.withConnection { try $0.execute(script: "CREATE TABLE \(table) (id int)") }
+            await #expect(throws: BodyFailed.self) {
+                try await pool.withTransaction { conn in
+                    try conn.execute(Query(unsafeSQL: "INSERT INTO \(table) VALUES (1)"))
+                    throw BodyFailed()
+                }
+            }
+            try await pool.withTransaction(isolation: .serializable) { conn in
+                try conn.execute(Query(unsafeSQL: "INSERT INTO \(table) VALUES (2)"))
+            }
+            let ids = try await pool.withConnection { conn in
+                try conn.query(Query(unsafeSQL: "SELECT id FROM \(table) ORDER BY id")).map { try $0.decode(0, as: Int.self) }
+            }
+            #expect(ids == [2])
+        }
+    }
+
+    @Test func transactionSettingsAreLocal() async throws {
+        try await withPool("pool", options: PQPool.Options(maxConnections: 1)) { pool in
+            let (inside, readOnly) = try await pool.withTransaction(readOnly: true, settings: [("app.tenant_id", "t-42")]) { conn in
+                (
+                    try conn.queryFirst("SELECT current_setting('app.tenant_id')")!.decode(0, as: String.self),
+                    try conn.queryFirst("SHOW transaction_read_only")!.decode(0, as: String.self)
+                )
+            }
+            #expect(inside == "t-42")
+            #expect(readOnly == "on")
+            let after = try await pool.withConnection { conn in
+                try conn.queryFirst("SELECT current_setting('app.tenant_id', true)")!.decode(0, as: String?.self)
+            }
+            #expect(after == nil || after == "")
+        }
+    }
+
+    @Test func swallowedErrorInsideTransactionIsNotCommitted() async throws {
+        let table = uniqueTable("swallow")
+        try await withPool("pool") { pool in
+            try await pool.withConnection { try $0.execute(script: "CREATE TABLE \(table) (id int PRIMARY KEY)") }
+            let error = await #expect(throws: PQError.self) {
+                try await pool.withTransaction { conn in
+                    try conn.execute(Query(unsafeSQL: "INSERT INTO \(table) VALUES (1)"))
+                    _ = try? conn.execute(Query(unsafeSQL: "INSERT INTO \(table) VALUES (1)"))
+                }
+            }
+            #expect(error?.code == "25P02")
+            let count = try await pool.withConnection { conn in
+                try conn.queryFirst(Query(unsafeSQL: "SELECT count(*) FROM \(table)"))!.decode(0, as: Int.self)
+            }
+            #expect(count == 0)
+        }
+    }
+
+    @Test func leaseNeverReturnsConnectionMidTransaction() async throws {
+        try await withPool("pool", options: PQPool.Options(maxConnections: 1)) { pool in
+            try await pool.withConnection { conn in
+                try conn.execute("BEGIN")
+                try conn.execute("CREATE TEMP TABLE leaked (id int)")
+            }
+            let inTransaction = try await pool.withConnection { conn in
+                (conn.isInTransaction, try conn.queryFirst("SELECT to_regclass('pg_temp.leaked') IS NULL")!.decode(0, as: Bool.self))
+            }
+            #expect(inTransaction.0 == false)
+            #expect(inTransaction.1 == true)
+        }
+    }
+
+    @Test func cancellationCancelsRunningStatementAndRollsBack() async throws {
+        let table = uniqueTable("cancel")
+        try await withPool("pool", options: PQPool.Options(maxConnections: 2)) { pool in
+            try await pool.withConnection { try $0.execute(script: "CREATE TABLE \(table) (id int)") }
+            let task = Task {
+                try await pool.withTransaction { conn in
+                    try conn.execute(Query(unsafeSQL: "INSERT INTO \(table) VALUES (1)"))
+                    try conn.execute("SELECT pg_sleep(10)")
+                }
+            }
+            try await Task.sleep(for: .milliseconds(300))
+            let started = ContinuousClock.now
+            task.cancel()
+            let result = await task.result
+            let elapsed = ContinuousClock.now - started
+            #expect(elapsed < .seconds(1))
+            switch result {
+            case .success: Issue.record("expected cancellation")
+            case .failure(let error):
+                let error = try #require(error as? PQError)
+                #expect(error.kind == .cancelled)
+                #expect(error.code == .queryCanceled)
+            }
+            let count = try await pool.withConnection { conn in
+                try conn.queryFirst(Query(unsafeSQL: "SELECT count(*) FROM \(table)"))!.decode(0, as: Int.self)
+            }
+            #expect(count == 0)
+            #expect(pool.statistics.inUse == 0)
+        }
+    }
+
+    @Test func statementTimeout() async throws {
+        try await withPool("pool", options: PQPool.Options(maxConnections: 1, statementTimeout: .milliseconds(200))) { pool async throws in
+            let error = await #expect(throws: PQError.self) {
+                try await pool.withConnection { try $0.execute("SELECT pg_sleep(5)") }
+            }
+            #expect(error?.code == .queryCanceled)
+            #expect(error?.kind == .server)
+            #expect(try await pool.withConnection { try $0.queryFirst("SELECT 1")!.decode(0, as: Int.self) } == 1)
+        }
+    }
+
+    @Test func brokenConnectionIsReplaced() async throws {
+        try await withPool("pool", options: PQPool.Options(maxConnections: 1)) { pool in
+            let firstPID = try await pool.withConnection { $0.backendPID }
+            let error = await #expect(throws: PQError.self) {
+                try await pool.withConnection { conn in
+                    // Terminate our own backend, then use the connection.
+                    _ = try? conn.query(Query(unsafeSQL: "SELECT pg_terminate_backend($1)", binds: [Int(conn.backendPID)]))
+                    _ = try conn.query("SELECT 1")
+                }
+            }
+            #expect(error?.kind == .connection)
+            #expect(pool.statistics.idle == 0)
+            let (secondPID, one) = try await pool.withConnection { conn in
+                (conn.backendPID, try conn.queryFirst("SELECT 1")!.decode(0, as: Int.self))
+            }
+            #expect(one == 1)
+            #expect(secondPID != firstPID)
+
+            // An idle connection whose backend died is detected and replaced at lease time.
+            try await withPool("pool", options: PQPool.Options(maxConnections: 1)) { killer in
+                try await killer.withConnection { conn in
+                    _ = try conn.query(Query(unsafeSQL: "SELECT pg_terminate_backend($1)", binds: [Int(secondPID)]))
+                }
+            }
+            try await Task.sleep(for: .milliseconds(100))
+            let third = try await pool.withConnection { conn in
+                (conn.backendPID, try conn.queryFirst("SELECT 2")!.decode(0, as: Int.self))
+            }
+            #expect(third.1 == 2)
+            #expect(third.0 != secondPID)
+        }
+    }
+
+    @Test func poolExhaustionTimesOut() async throws {
+        try await withPool("pool", options: PQPool.Options(maxConnections: 1, acquireTimeout: .milliseconds(200))) { pool in
+            let holder = Task { try await pool.withConnection { try $0.execute("SELECT pg_sleep(1.5)") } }
+            try await Task.sleep(for: .milliseconds(300))
+            #expect(pool.statistics.inUse == 1)
+            let started = ContinuousClock.now
+            let error = await #expect(throws: PQError.self) {
+                try await pool.withConnection { _ in 1 }
+            }
+            #expect(error?.kind == .poolTimeout)
+            #expect(ContinuousClock.now - started < .seconds(1))
+            _ = try await holder.value
+        }
+    }
+
+    @Test func waiterBoundIsEnforced() async throws {
+        try await withPool("pool", options: PQPool.Options(maxConnections: 1, acquireTimeout: .seconds(5), maxWaiters: 1)) { pool in
+            let holder = Task { try await pool.withConnection { try $0.execute("SELECT pg_sleep(1)") } }
+            try await Task.sleep(for: .milliseconds(200))
+            let waiter = Task { try await pool.withConnection { _ in 1 } }
+            try await Task.sleep(for: .milliseconds(100))
+            #expect(pool.statistics.waiting == 1)
+            let error = await #expect(throws: PQError.self) { try await pool.withConnection { _ in 1 } }
+            #expect(error?.kind == .poolTimeout)
+            _ = try await holder.value
+            #expect(try await waiter.value == 1)
+        }
+    }
+
+    @Test func fiftyConcurrentLeasesOnFourConnections() async throws {
+        try await withPool("pool", options: PQPool.Options(maxConnections: 4)) { pool in
+            let results = try await withThrowingTaskGroup(of: Int.self) { group in
+                for i in 0..<50 {
+                    group.addTask {
+                        try await pool.withConnection { conn in
+                            try conn.queryFirst("SELECT \(i)::int + 0 FROM pg_sleep(0.02)")!.decode(0, as: Int.self)
+                        }
+                    }
+                }
+                var all: [Int] = []
+                for try await value in group { all.append(value) }
+                return all
+            }
+            #expect(results.sorted() == Array(0..<50))
+            let stats = pool.statistics
+            #expect(stats.inUse == 0 && stats.waiting == 0 && stats.idle <= 4 && stats.max == 4)
+        }
+    }
+
+    @Test func closedPoolRejectsLeases() async throws {
+        let configuration = try await TestCluster.shared.database("pool")
+        let pool = PQPool(configuration: configuration, maxConnections: 2, logger: TestCluster.logger)
+        try await pool.ping()
+        let slow = Task { try await pool.withConnection { try $0.execute("SELECT pg_sleep(0.3)") } }
+        try await Task.sleep(for: .milliseconds(100))
+        await pool.close()  // waits for the leased connection to come back
+        #expect(try await slow.value == 1)
+        let error = await #expect(throws: PQError.self) { try await pool.withConnection { _ in 1 } }
+        #expect(error?.kind == .poolClosed)
+        await pool.close()  // idempotent
+    }
+
+    @Test func connectFailureIsAConnectionError() async throws {
+        let pool = PQPool(
+            configuration: PQConfiguration(parameters: [("host", "/nonexistent-socket-dir"), ("dbname", "x")]),
+            maxConnections: 1, logger: TestCluster.logger)
+        let error = await #expect(throws: PQError.self) { try await pool.ping() }
+        #expect(error?.kind == .connection)
+        #expect(pool.statistics.inUse == 0)
+        await pool.close()
+    }
+}
+
+@Suite("PQPool: waiting and lifecycle")
+struct PoolLifecycleTests {
+    @Test func cancellingAWaiterFreesItsPlace() async throws {
+        try await withPool("pool", options: PQPool.Options(maxConnections: 1, acquireTimeout: .seconds(10))) { pool in
+            let holder = Task { try await pool.withConnection { try $0.execute("SELECT pg_sleep(0.6)") } }
+            try await Task.sleep(for: .milliseconds(150))
+            let waiter = Task { try await pool.withConnection { _ in 1 } }
+            try await Task.sleep(for: .milliseconds(100))
+            #expect(pool.statistics.waiting == 1)
+            let started = ContinuousClock.now
+            waiter.cancel()
+            let result = await waiter.result
+            #expect(ContinuousClock.now - started < .milliseconds(300))
+            #expect(failureKind(result) == .cancelled)
+            #expect(pool.statistics.waiting == 0)
+            _ = try await holder.value
+            #expect(try await pool.withConnection { _ in 2 } == 2)
+        }
+    }
+
+    @Test func runClosesThePoolWhenCancelled() async throws {
+        let configuration = try await TestCluster.shared.database("pool")
+        let pool = PQPool(configuration: configuration, maxConnections: 2, logger: TestCluster.logger)
+        let service = Task { try await pool.run() }
+        try await pool.ping()
+        #expect(pool.statistics.idle == 1)
+        service.cancel()
+        try await service.value
+        let error = await #expect(throws: PQError.self) { try await pool.ping() }
+        #expect(error?.kind == .poolClosed)
+        #expect(pool.statistics.idle == 0)
+    }
+}
+
+private func failureKind<T>(_ result: Result<T, any Error>) -> PQError.Kind? {
+    if case .failure(let error) = result { return (error as? PQError)?.kind }
+    return nil
+}
