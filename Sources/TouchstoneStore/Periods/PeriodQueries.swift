@@ -34,7 +34,7 @@ public enum PeriodQueries {
             try conn.execute("""
                 INSERT INTO change_log (tenant_id, actor, action, entity, entity_key, before, after)
                 VALUES (app_current_tenant(), \(actor), 'close', 'period', \(key), '{"state": "open"}',
-                        jsonb_build_object('state', 'closed', 'results_hash', \(hash)))
+                        jsonb_build_object('state', 'closed', 'results_hash', \(hash)::text))
                 """)
             return closed
         }

@@ -8,6 +8,11 @@ import TouchstoneCore
 /// version that paid a closed period is refused any change by the database (TS002).
 public enum PlanQueries {
     static let columns = "code, version, name, created_at, definition::text"
+    /// The latest version of every plan, ordered by code (code-point order).
+    static let latestVersions = """
+        SELECT * FROM (SELECT DISTINCT ON (code) \(columns) FROM plans ORDER BY code, version DESC) AS latest
+        ORDER BY code COLLATE "C"
+        """
 
     /// Validates `json` against the tenant's stored KPI definitions and stores it as a new
     /// version of its plan, unless it is identical (as JSON) to the latest version.
@@ -48,7 +53,7 @@ public enum PlanQueries {
     public static func list(tenant: Tenant, database: Database) async throws -> [StoredPlan] {
         try await database.tenantTransaction(tenant, readOnly: true) { conn in
             try conn.query("""
-                SELECT DISTINCT ON (code) \(unsafeRaw: columns) FROM plans ORDER BY code COLLATE "C", version DESC
+                \(unsafeRaw: latestVersions)
                 """).map(decode)
         }
     }
@@ -80,7 +85,7 @@ public enum PlanQueries {
     /// The latest version of every plan of `kind`, parsed, ordered by code.
     static func latest(_ conn: PQConnection, kind: Period.Kind, kpis: [String: KPIDefinition]) throws -> [(version: Int, plan: Plan)] {
         try conn.query("""
-            SELECT DISTINCT ON (code) \(unsafeRaw: columns) FROM plans ORDER BY code COLLATE "C", version DESC
+            \(unsafeRaw: latestVersions)
             """).map(decode).compactMap { stored in
             let plan = try parse(stored, kpis: kpis)
             return plan.period == kind ? (stored.version, plan) : nil
