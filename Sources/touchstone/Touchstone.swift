@@ -13,6 +13,10 @@ struct Touchstone: AsyncParsableCommand {
         subcommands: [
             ServeCommand.self, MigrateCommand.self, DemoCommand.self, TenantCommand.self, ImportCommand.self,
             UserCommand.self, TokenCommand.self, DevCommand.self,
+            KPICommand.self,
+            BatchCommand.self,
+            ExportCommand.self,
+            WarningsCommand.self,
             PlanCommand.self,
             ExplainCommand.self,
             PeriodCommand.self,

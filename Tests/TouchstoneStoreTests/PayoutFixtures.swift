@@ -14,21 +14,6 @@ enum PayoutFixtures {
         return url
     }
 
-    /// Stores KPI definitions (a JSON array in formats.md's shape) as the `kpi define` command does.
-    static func defineKPIs(_ json: Data, tenant: Tenant, database: Database) async throws {
-        let text = String(decoding: json, as: UTF8.self)
-        try await database.tenantTransaction(tenant) { conn in
-            _ = try conn.execute("""
-                INSERT INTO kpi_definitions (tenant_id, code, name, metric, template_code, direction, unit, threshold, target,
-                                             stretch, min_sample, definition)
-                SELECT app_current_tenant(), d->>'code', coalesce(d->>'name', d->>'code'), d->>'metric', d->>'template',
-                       d->>'direction', d->>'unit', (d->>'threshold')::numeric, (d->>'target')::numeric, (d->>'stretch')::numeric,
-                       coalesce((d->>'minSample')::integer, 1), d
-                FROM jsonb_array_elements(\(text)::jsonb) AS d
-                """)
-        }
-    }
-
     /// One KPI result row.
     struct Result: Sendable {
         var level: String
@@ -90,7 +75,7 @@ enum PayoutFixtures {
     static func loadSamples(tenant: Tenant, database: Database) async throws {
         _ = try await importCSV(.outlets, file: sample("outlets.csv"), tenant: tenant, database: database)
         _ = try await importCSV(.staff, file: sample("staff.csv"), tenant: tenant, database: database)
-        try await defineKPIs(try Data(contentsOf: sample("kpis.json")), tenant: tenant, database: database)
+        try await KPIDefinitionQueries.define(tenant: tenant, json: try Data(contentsOf: sample("kpis.json")), database: database)
         _ = try await PlanQueries.add(tenant: tenant, json: try Data(contentsOf: sample("plan-sa.json")), database: database)
     }
 
@@ -102,13 +87,4 @@ enum PayoutFixtures {
             Result(level: "outlet", subject: "O2", kpi: "CSAT", value: 96, n: o2Responses, status: o2Responses < 5 ? .insufficient : .green),
         ]
     }
-}
-
-/// Collects sink lines from the database thread.
-final class Lines: @unchecked Sendable {
-    private let lock = NSLock()
-    private var lines: [String] = []
-
-    func append(_ line: String) { lock.withLock { lines.append(line) } }
-    var text: String { lock.withLock { lines.joined() } }
 }

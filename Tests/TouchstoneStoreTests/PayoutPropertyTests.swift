@@ -302,7 +302,7 @@ import TouchstoneTestSupport
         let kpiJSON = "[" + Self.kpis.map {
             #"{"code": "\#($0.code)", "metric": "survey.top2box", "direction": "\#($0.higher ? "higher" : "lower")", "threshold": \#($0.higher ? 40 : 60), "target": 50, "minSample": \#($0.minSample)}"#
         }.joined(separator: ", ") + "]"
-        try await PayoutFixtures.defineKPIs(Data(kpiJSON.utf8), tenant: tenant, database: database)
+        try await KPIDefinitionQueries.define(tenant: tenant, json: Data(kpiJSON.utf8), database: database)
         let outletCSV = "code,name,type,region_path,opened_on,closed_on,city\n"
             + Self.outlets.map { "\($0),店\($0),store,华东/上海,2020-01-01,,上海\n" }.joined()
         _ = try await importCSV(.outlets, file: try PayoutFixtures.writeTemporary(outletCSV), tenant: tenant, database: database)

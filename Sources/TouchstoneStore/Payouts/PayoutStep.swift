@@ -23,6 +23,11 @@ public enum PayoutStep {
         public var rows = 0
     }
 
+    /// The step as the batch runs it (`BatchRunner(afterKPIs: [PayoutStep.step])`): returns the payout rows written.
+    public static let step: BatchStep = { conn, context in
+        try run(conn, period: context.period, jobID: context.jobID, progress: context.progress).rows
+    }
+
     /// People fetched per round trip.
     static let chunk = 2000
 

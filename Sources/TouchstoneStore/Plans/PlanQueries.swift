@@ -73,13 +73,7 @@ public enum PlanQueries {
 
     /// The tenant's KPI definitions by code (what plans are validated and computed against).
     static func knownKPIs(_ conn: PQConnection) throws -> [String: KPIDefinition] {
-        let text = try conn.queryFirst("SELECT coalesce(jsonb_agg(definition ORDER BY code), '[]')::text FROM kpi_definitions")!
-            .decode(0, as: String.self)
-        do {
-            return Dictionary(uniqueKeysWithValues: try KPIDefinition.parseList(json: Data(text.utf8)).map { ($0.code, $0) })
-        } catch {
-            throw StoreError.invalidState("stored KPI definitions no longer parse: \(error)")
-        }
+        Dictionary(uniqueKeysWithValues: try KPIDefinitionQueries.load(conn).map { ($0.code, $0) })
     }
 
     /// The latest version of every plan of `kind`, parsed, ordered by code.
