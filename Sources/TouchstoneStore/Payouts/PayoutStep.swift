@@ -129,6 +129,17 @@ public enum PayoutStep {
         let roles = Set(plans.flatMap { $0.plan.roles }).sorted()
         let first = period.firstDay.description
         let last = period.lastDay.description
+        // The period's staff values, grouped per person, in a temporary table this role owns and
+        // can ANALYZE: kpi_results was just rewritten in this transaction and its statistics are stale.
+        try conn.execute("""
+            CREATE TEMP TABLE payout_staff_kpis ON COMMIT DROP AS
+            SELECT subject, array_agg(kpi_code) AS codes, array_agg(value) AS vals, array_agg(n) AS ns, array_agg(status) AS statuses
+            FROM kpi_results
+            WHERE period = \(period.description) AND level = 'staff' AND kpi_code = ANY(\(staffCodes)::text[])
+            GROUP BY subject
+            """)
+        try conn.execute("CREATE UNIQUE INDEX ON payout_staff_kpis (subject)")
+        try conn.execute("ANALYZE payout_staff_kpis")
         try conn.execute("""
             DECLARE payout_people NO SCROLL CURSOR FOR
             SELECT s.employee_no, s.name, a.outlets, a.roles, a.starts, a.ends, a.bonuses, k.codes, k.vals, k.ns, k.statuses
@@ -141,11 +152,7 @@ public enum PayoutStep {
                 FROM assignments a JOIN outlets o ON o.tenant_id = a.tenant_id AND o.id = a.outlet_id
                 WHERE a.tenant_id = s.tenant_id AND a.staff_id = s.id
                   AND a.start_date <= \(last)::date AND (a.end_date IS NULL OR a.end_date >= \(first)::date)) a
-            CROSS JOIN LATERAL (
-                SELECT array_agg(r.kpi_code) AS codes, array_agg(r.value) AS vals, array_agg(r.n) AS ns, array_agg(r.status) AS statuses
-                FROM kpi_results r
-                WHERE r.tenant_id = s.tenant_id AND r.period = \(period.description) AND r.level = 'staff'
-                  AND r.subject = s.employee_no AND r.kpi_code = ANY(\(staffCodes)::text[])) k
+            LEFT JOIN payout_staff_kpis k ON k.subject = s.employee_no
             WHERE EXISTS (
                 SELECT 1 FROM assignments a
                 WHERE a.tenant_id = s.tenant_id AND a.staff_id = s.id AND a.role = ANY(\(roles)::text[])
@@ -157,6 +164,7 @@ public enum PayoutStep {
             try body(rows.map(decodePerson))
         }
         try conn.execute("CLOSE payout_people")
+        try conn.execute("DROP TABLE payout_staff_kpis")
     }
 
     static func decodePerson(_ row: PQRow) throws -> Person {
