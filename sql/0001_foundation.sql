@@ -10,8 +10,13 @@ CREATE EXTENSION IF NOT EXISTS btree_gist;
 
 DO $$
 BEGIN
+    -- Roles belong to the cluster, not the database: another database may create it concurrently.
     IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'touchstone_app') THEN
-        CREATE ROLE touchstone_app NOLOGIN NOSUPERUSER NOBYPASSRLS;
+        BEGIN
+            CREATE ROLE touchstone_app NOLOGIN NOSUPERUSER NOBYPASSRLS;
+        EXCEPTION WHEN duplicate_object OR unique_violation THEN
+            NULL;
+        END;
     END IF;
 END
 $$;

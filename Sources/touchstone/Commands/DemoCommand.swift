@@ -21,12 +21,14 @@ struct DemoCommand: AsyncParsableCommand {
             try await options.database.withDatabase(logger: logger, migrate: true) { database in
                 let tenant = try await DemoChain.load(seed: seed, database: database, logger: logger)
                 let token = try await DemoChain.adminToken(tenant: tenant, database: database)
-                print("""
+                // Written straight to the file descriptor: the daemon runs on, so buffered stdout would never flush.
+                FileHandle.standardOutput.write(Data("""
                     Touchstone demo: chain "\(tenant.code)" loaded.
                       API:      http://\(host):\(port)/api/v1/outlets
                       Token:    \(token)
                       Try:      curl -H 'Authorization: Bearer \(token)' http://\(host):\(port)/api/v1/outlets
-                    """)
+
+                    """.utf8))
                 try await serve(database: database, host: host, port: port, logger: logger)
             }
         }
@@ -57,6 +59,13 @@ enum DemoChain {
         for kind in [ImportKind.outlets, .staff, .surveys, .complaints] {
             let report = try await importCSV(kind, file: directory.appendingPathComponent("\(kind.rawValue).csv"), tenant: tenant, database: database)
             logger.info("imported", metadata: ["kind": "\(kind.rawValue)", "rows": "\(report.rows)", "inserted": "\(report.inserted)"])
+        }
+        if let template = summary.files.template {
+            _ = try await TemplateQueries.add(tenant: tenant, json: try Data(contentsOf: template), database: database)
+        }
+        if let audits = summary.files.audits {
+            let report = try await AuditImport.run(tenant: tenant, file: audits, submittedBy: "demo-agency", database: database)
+            logger.info("imported", metadata: ["kind": "audits", "rows": "\(report.rows)", "inserted": "\(report.inserted)"])
         }
         return tenant
     }

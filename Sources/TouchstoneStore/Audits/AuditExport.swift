@@ -1,0 +1,69 @@
+import Foundation
+import PQ
+import TouchstoneCore
+
+/// `touchstone export audits` (formats.md "Exports / audits"): one template per file,
+/// `id,template,version,outlet,visited_at,served_by,state,score,critical_failure,s_<section>…,d_<dimension>…`,
+/// streamed row by row (constant memory), sorted by visited_at then id.
+public enum AuditExport {
+    /// Writes the export of `period` (cut in the tenant's time zone), one CSV line per call of `output`.
+    /// Section columns follow the latest template version used in the period, dimension columns
+    /// the order in which that version first uses them.
+    /// - Parameter template: the template code; default the only one used in the period.
+    /// - Throws: ``StoreError/invalid(_:)`` when no template is given and the period has none
+    ///   or several (listing them).
+    public static func write(tenant: Tenant, period: Period, template code: String?, database: Database,
+                             to output: @escaping @Sendable (String) throws -> Void) async throws {
+        let (start, end) = period.bounds(in: tenant.timeZone)
+        let timeZone = tenant.timeZone
+        try await database.tenantTransaction(tenant, readOnly: true) { conn in
+            let chosen = try code ?? onlyTemplate(conn, start: start, end: end, period: period)
+            let version = try conn.queryFirst("""
+                SELECT max(template_version) FROM audits
+                WHERE template_code = \(chosen) AND visited_at >= \(start)::timestamptz AND visited_at < \(end)::timestamptz
+                """)?.decode(0, as: Int?.self)
+            guard let template = try TemplateQueries.load(conn, code: chosen, version: version) else {
+                throw StoreError.notFound("template \(chosen)")
+            }
+            let sections = template.sections.map(\.code)
+            let dimensions = template.dimensionsInTemplateOrder.map { $0.rawValue }
+            try output(CSVWriter.line(
+                ["id", "template", "version", "outlet", "visited_at", "served_by", "state", "score", "critical_failure"]
+                    + sections.map { "s_" + $0 } + dimensions.map { "d_" + $0 }))
+            try conn.forEachRow("""
+                SELECT a.id, a.template_code, a.template_version, o.code, a.visited_at, st.employee_no, a.state, a.score,
+                       a.critical_failure,
+                       ARRAY(SELECT s.score FROM unnest(\(sections)::text[]) WITH ORDINALITY AS c(code, n)
+                             LEFT JOIN audit_section_scores s ON s.audit_id = a.id AND s.section_code = c.code ORDER BY c.n),
+                       ARRAY(SELECT d.score FROM unnest(\(dimensions)::text[]) WITH ORDINALITY AS c(dimension, n)
+                             LEFT JOIN audit_dimension_scores d ON d.audit_id = a.id AND d.dimension = c.dimension ORDER BY c.n)
+                FROM audits a JOIN outlets o ON o.id = a.outlet_id LEFT JOIN staff st ON st.id = a.served_by
+                WHERE a.template_code = \(chosen) AND a.visited_at >= \(start)::timestamptz AND a.visited_at < \(end)::timestamptz
+                ORDER BY a.visited_at, a.id
+                """) { row in
+                func score(_ value: Decimal?) -> String { value?.fixed(2) ?? "" }
+                try output(CSVWriter.line([
+                    try row.decode(0, as: UUID.self).uuidString.lowercased(), try row.decode(1, as: String.self),
+                    String(try row.decode(2, as: Int.self)), try row.decode(3, as: String.self),
+                    Instant.format(try row.decode(4, as: Date.self), in: timeZone), try row.decode(5, as: String?.self) ?? "",
+                    try row.decode(6, as: String.self), score(try row.decode(7, as: Decimal?.self)),
+                    try row.decode(8, as: Bool.self) ? "true" : "false",
+                ] + (try row.decode(9, as: [Decimal?].self)).map(score) + (try row.decode(10, as: [Decimal?].self)).map(score)))
+            }
+        }
+    }
+
+    /// The one template used by audits in the period.
+    private static func onlyTemplate(_ conn: PQConnection, start: Date, end: Date, period: Period) throws -> String {
+        let codes = try conn.query("""
+            SELECT DISTINCT template_code FROM audits
+            WHERE visited_at >= \(start)::timestamptz AND visited_at < \(end)::timestamptz ORDER BY 1
+            """).map { try $0.decode(0, as: String.self) }
+        guard codes.count == 1 else {
+            let message = codes.isEmpty ? "no audits in \(period)"
+                : "audits of several templates in \(period) (\(codes.joined(separator: ", "))): choose one with --template"
+            throw StoreError.invalid([Problem(path: "template", message: message)])
+        }
+        return codes[0]
+    }
+}

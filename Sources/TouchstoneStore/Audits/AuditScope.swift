@@ -1,0 +1,39 @@
+import TouchstoneCore
+
+/// Which audits a caller may see, applied in SQL (`app_audit_visible`, sql/0010):
+/// head office all; a region manager its subtree; an outlet manager the released, disputed
+/// and final audits of its outlet; an auditor its own uploads; staff the released and final
+/// audits that name them.
+public struct AuditScope: Sendable, Equatable {
+    let kind: String
+    let value: String?
+
+    /// Every audit of the tenant (head office, the CLI).
+    public static let all = AuditScope(kind: "all", value: nil)
+    /// Audits uploaded by `login`.
+    public static func submitter(_ login: String) -> AuditScope { AuditScope(kind: "submitter", value: login) }
+    /// Audits of outlets under `path` (the node itself and its whole subtree).
+    public static func region(_ path: String) -> AuditScope { AuditScope(kind: "region", value: path) }
+    /// Released, disputed and final audits of one outlet.
+    public static func outlet(_ code: String) -> AuditScope { AuditScope(kind: "outlet", value: code) }
+    /// Released and final audits naming the employee as `servedBy`.
+    public static func staff(_ employeeNo: String) -> AuditScope { AuditScope(kind: "staff", value: employeeNo) }
+    /// Nothing.
+    public static let none = AuditScope(kind: "none", value: nil)
+
+    /// The scope of a principal's role.
+    public init(_ principal: Principal) {
+        switch principal.role {
+        case .admin, .analyst: self = .all
+        case .regionManager: self = principal.regionPath.map(AuditScope.region) ?? .none
+        case .outletManager: self = principal.outletCode.map(AuditScope.outlet) ?? .none
+        case .auditor: self = .submitter(principal.login)
+        case .staff: self = principal.employeeNo.map(AuditScope.staff) ?? .none
+        }
+    }
+
+    private init(kind: String, value: String?) {
+        self.kind = kind
+        self.value = value
+    }
+}

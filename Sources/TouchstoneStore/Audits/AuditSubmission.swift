@@ -1,0 +1,248 @@
+import Foundation
+import PQ
+import TouchstoneCore
+
+/// One upload inside a transaction: parse, check against the database and the template,
+/// score, then insert idempotently (`ON CONFLICT (tenant_id, id) DO NOTHING`).
+/// Used by ``AuditQueries/submit(tenant:document:submittedBy:now:database:)`` and the JSONL import.
+enum AuditSubmission {
+    /// What an upload did.
+    enum Outcome: Sendable {
+        case inserted, replayed, resubmitted
+    }
+
+    static func run(_ conn: PQConnection, tenant: Tenant, json: Data, submittedBy: String, now: Date) throws -> (AuditReceipt, Outcome) {
+        let (doc, template, checked) = try check(conn, tenant: tenant, json: json, now: now)
+        let score = AuditScoring.score(template: template, answers: doc.answers)
+        let rows = AuditRows(answers: doc.answers, score: score)
+        let hash = Hashing.sha256Hex(doc.contentHashInput)
+        let missing = template.requiredPhotoItems
+        let state: AuditState = !template.requireReview && missing.isEmpty ? .released : .submitted
+        let warnings = JSONValue.array(checked.warnings.map(\.jsonValue)).canonicalText
+
+        var transitionsTo: [String] = [AuditState.submitted.rawValue]
+        var transitionsFrom: [String?] = [nil]
+        if state == .released {
+            transitionsTo.append(AuditState.released.rawValue)
+            transitionsFrom.append(AuditState.submitted.rawValue)
+        }
+        var query = Query.StringInterpolation(literalCapacity: 4096, interpolationCount: 40)
+        query.appendLiteral("""
+            WITH audit AS (
+                INSERT INTO audits (tenant_id, id, template_code, template_version, outlet_id, visited_at, auditor, served_by,
+                                    state, score, critical_failure, content_hash, document, submitted_by, submitted_at,
+                                    released_at, late, warnings)
+                VALUES (app_current_tenant(),
+            """)
+        query.appendInterpolation(doc.id)
+        query.appendLiteral("::uuid, ")
+        query.appendInterpolation(doc.template)
+        query.appendLiteral(", ")
+        query.appendInterpolation(doc.templateVersion)
+        query.appendLiteral(", ")
+        query.appendInterpolation(checked.outletID)
+        query.appendLiteral(", ")
+        query.appendInterpolation(doc.visitedAt)
+        query.appendLiteral("::timestamptz, ")
+        query.appendInterpolation(doc.auditor)
+        query.appendLiteral(", ")
+        query.appendInterpolation(checked.staffID)
+        query.appendLiteral("::bigint, ")
+        query.appendInterpolation(state.rawValue)
+        query.appendLiteral(", ")
+        query.appendInterpolation(score.overall)
+        query.appendLiteral("::numeric, ")
+        query.appendInterpolation(score.criticalFailure)
+        query.appendLiteral(", ")
+        query.appendInterpolation(hash)
+        query.appendLiteral(", ")
+        query.appendInterpolation(doc.canonicalJSON)
+        query.appendLiteral("::jsonb, ")
+        query.appendInterpolation(submittedBy)
+        query.appendLiteral(", ")
+        query.appendInterpolation(now)
+        query.appendLiteral("::timestamptz, ")
+        query.appendInterpolation(state == .released ? now : nil)
+        query.appendLiteral("::timestamptz, app_is_late(")
+        query.appendInterpolation(doc.visitedAt)
+        query.appendLiteral("::timestamptz), ")
+        query.appendInterpolation(warnings)
+        query.appendLiteral("::jsonb) ON CONFLICT (tenant_id, id) DO NOTHING RETURNING tenant_id, id)")
+        rows.insertCTEs(into: &query)
+        query.appendLiteral("""
+            , attachment_rows AS (
+                INSERT INTO audit_attachments (tenant_id, audit_id, item_code, name, sha256, content_type)
+                SELECT audit.tenant_id, audit.id, x.item, x.name, x.sha256, x.content_type FROM audit, unnest(
+            """)
+        query.appendInterpolation(doc.attachments.map(\.item))
+        query.appendLiteral("::text[], ")
+        query.appendInterpolation(doc.attachments.map(\.name))
+        query.appendLiteral("::text[], ")
+        query.appendInterpolation(doc.attachments.map(\.sha256))
+        query.appendLiteral("::text[], ")
+        query.appendInterpolation(doc.attachments.map(\.contentType))
+        query.appendLiteral("""
+            ::text[]) AS x(item, name, sha256, content_type)
+            ), transition_rows AS (
+                INSERT INTO audit_transitions (tenant_id, audit_id, seq, at, actor, from_state, to_state, reason)
+                SELECT audit.tenant_id, audit.id, x.seq, 
+            """)
+        query.appendInterpolation(now)
+        query.appendLiteral("::timestamptz, ")
+        query.appendInterpolation(submittedBy)
+        query.appendLiteral(", x.from_state, x.to_state, x.reason FROM audit, unnest(")
+        query.appendInterpolation(transitionsFrom)
+        query.appendLiteral("::text[], ")
+        query.appendInterpolation(transitionsTo)
+        query.appendLiteral("::text[], ")
+        query.appendInterpolation(transitionsTo.map { $0 == AuditState.released.rawValue ? "released at once: no review required" : "uploaded" })
+        query.appendLiteral("""
+            ::text[]) WITH ORDINALITY AS x(from_state, to_state, reason, seq)
+            ), history_rows AS (
+                INSERT INTO audit_score_history (tenant_id, audit_id, seq, at, template_version, old_score, new_score, reason)
+                SELECT audit.tenant_id, audit.id, 1, 
+            """)
+        query.appendInterpolation(now)
+        query.appendLiteral("::timestamptz, ")
+        query.appendInterpolation(doc.templateVersion)
+        query.appendLiteral(", NULL, ")
+        query.appendInterpolation(score.overall)
+        query.appendLiteral("::numeric, 'uploaded' FROM audit)\nSELECT count(*) FROM audit")
+        let inserted = try conn.queryFirst(Query(stringInterpolation: query))?.decode(0, as: Int.self) ?? 0
+        if inserted == 1 {
+            let receipt = AuditReceipt(id: doc.id, state: state, overall: score.overall, criticalFailure: score.criticalFailure,
+                                       sectionScores: Dictionary(uniqueKeysWithValues: zip(rows.sectionCodes, rows.sectionScores)),
+                                       dimensionScores: Dictionary(uniqueKeysWithValues: zip(rows.dimensions, rows.dimensionScores)),
+                                       template: template, missingEvidence: missing, warnings: checked.warnings, replayed: false)
+            return (receipt, .inserted)
+        }
+        // The id exists (ON CONFLICT waited for any concurrent upload of it to commit).
+        guard let existing = try conn.queryFirst("SELECT content_hash, state FROM audits WHERE id = \(doc.id)::uuid FOR UPDATE") else {
+            throw StoreError.conflict("audit \(doc.id) changed concurrently; retry")
+        }
+        let storedState = AuditState(rawValue: try existing.decode(1, as: String.self)) ?? .submitted
+        if try existing.decode(0, as: String.self) == hash {
+            return (try AuditReading.receipt(conn, id: doc.id, replayed: true), .replayed)
+        }
+        guard storedState == .returned else {
+            throw StoreError.conflict("audit \(doc.id) was already uploaded with other content (state \(storedState.rawValue)); a changed upload needs a new id")
+        }
+        try resubmit(conn, doc: doc, template: template, checked: checked, score: score, rows: rows, hash: hash,
+                     submittedBy: submittedBy, now: now)
+        return (try AuditReading.receipt(conn, id: doc.id, replayed: false), .resubmitted)
+    }
+
+    /// A changed upload of an audit that was sent back: replaces its content, rescored.
+    private static func resubmit(_ conn: PQConnection, doc: AuditDocument, template: Template, checked: Checked, score: AuditScore,
+                                 rows: AuditRows, hash: String, submittedBy: String, now: Date) throws {
+        try conn.execute("""
+            UPDATE audits SET template_code = \(doc.template), template_version = \(doc.templateVersion), outlet_id = \(checked.outletID),
+                   visited_at = \(doc.visitedAt)::timestamptz, auditor = \(doc.auditor), served_by = \(checked.staffID)::bigint,
+                   content_hash = \(hash), document = \(doc.canonicalJSON)::jsonb, submitted_by = \(submittedBy),
+                   submitted_at = \(now)::timestamptz, late = app_is_late(\(doc.visitedAt)::timestamptz),
+                   warnings = \(JSONValue.array(checked.warnings.map(\.jsonValue)).canonicalText)::jsonb
+            WHERE id = \(doc.id)::uuid
+            """)
+        try rows.replace(conn, id: doc.id)
+        try conn.execute("""
+            DELETE FROM audit_attachments a WHERE a.audit_id = \(doc.id)::uuid
+              AND (a.item_code, a.name, a.sha256) NOT IN (
+                  SELECT * FROM unnest(\(doc.attachments.map(\.item))::text[], \(doc.attachments.map(\.name))::text[],
+                                       \(doc.attachments.map(\.sha256))::text[]))
+            """)
+        try conn.execute("""
+            INSERT INTO audit_attachments (tenant_id, audit_id, item_code, name, sha256, content_type)
+            SELECT app_current_tenant(), \(doc.id)::uuid, x.item, x.name, x.sha256, x.content_type
+            FROM unnest(\(doc.attachments.map(\.item))::text[], \(doc.attachments.map(\.name))::text[],
+                        \(doc.attachments.map(\.sha256))::text[], \(doc.attachments.map(\.contentType))::text[]) AS x(item, name, sha256, content_type)
+            ON CONFLICT (tenant_id, audit_id, item_code, name) DO UPDATE SET content_type = EXCLUDED.content_type
+            """)
+        try AuditHistory.rescore(conn, id: doc.id, score: score, templateVersion: doc.templateVersion,
+                                 reason: "resubmitted after send-back", at: now)
+        try AuditHistory.transition(conn, id: doc.id, from: .returned, to: .submitted, actor: submittedBy,
+                                    reason: "resubmitted after send-back", at: now)
+        if !template.requireReview, try AuditReading.missingEvidence(conn, id: doc.id, template: template).isEmpty {
+            try AuditHistory.transition(conn, id: doc.id, from: .submitted, to: .released, actor: submittedBy,
+                                        reason: "released at once: no review required", at: now)
+        }
+    }
+
+    /// What the database said about a document's references.
+    struct Checked {
+        var outletID: Int64
+        var staffID: Int64?
+        var warnings: [Problem]
+    }
+
+    /// Parses and checks a document, listing every problem with its path.
+    static func check(_ conn: PQConnection, tenant: Tenant, json: Data, now: Date) throws -> (AuditDocument, Template, Checked) {
+        var problems: [Problem] = []
+        let value: JSONValue
+        do {
+            value = try JSONValue.parse(json)
+        } catch {
+            throw StoreError.invalid(error.problems)
+        }
+        var parsed: AuditDocument?
+        do {
+            parsed = try AuditDocument.parse(value, now: now)
+        } catch {
+            problems = error.problems
+            // Check the rest of a document whose only fault is its visitedAt, so every problem is listed at once.
+            parsed = try? AuditDocument.parse(value.replacing("visitedAt", with: .string(Instant.format(now, in: tenant.timeZone))))
+        }
+        guard let doc = parsed else { throw StoreError.invalid(problems) }
+        if UUID(uuidString: doc.id) == nil { problems.append(Problem(path: "id", message: "expected a UUID, got \"\(doc.id)\"")) }
+        var seen = Set<String>()
+        for (i, a) in doc.attachments.enumerated() where !seen.insert(a.item + "/" + a.name).inserted {
+            problems.append(Problem(path: "attachments[\(i)]", message: "attachment \(a.item)/\(a.name) is declared twice"))
+        }
+        let day = CivilDate(doc.visitedAt, in: tenant.timeZone)
+        guard let row = try conn.queryFirst("""
+            SELECT coalesce(t.definition_hash, encode(sha256(convert_to(t.definition::text, 'UTF8')), 'hex')), o.id, st.id,
+                   EXISTS (SELECT 1 FROM assignments x WHERE x.staff_id = st.id AND x.outlet_id = o.id
+                           AND \(day.description)::date BETWEEN x.start_date AND coalesce(x.end_date, 'infinity')),
+                   (SELECT max(version) FROM templates WHERE code = \(doc.template))
+            FROM (SELECT 1) AS one
+            LEFT JOIN templates t ON t.code = \(doc.template) AND t.version = \(doc.templateVersion)
+            LEFT JOIN outlets o ON o.code = \(doc.outlet)
+            LEFT JOIN staff st ON st.employee_no = \(doc.servedBy)
+            """) else { throw StoreError.invalid(problems) }
+        let templateHash = try row.decode(0, as: String?.self)
+        let outletID = try row.decode(1, as: Int64?.self)
+        let staffID = try row.decode(2, as: Int64?.self)
+        var template: Template?
+        if let templateHash {
+            template = try TemplateQueries.cached(conn, hash: templateHash, code: doc.template, version: doc.templateVersion)
+        } else if let latest = try row.decode(4, as: Int?.self) {
+            problems.append(Problem(path: "templateVersion", message: "template \(doc.template) has no version \(doc.templateVersion) (latest is \(latest))"))
+        } else {
+            problems.append(Problem(path: "template", message: "unknown template \"\(doc.template)\""))
+        }
+        if outletID == nil { problems.append(Problem(path: "outlet", message: "unknown outlet \"\(doc.outlet)\"")) }
+        if let servedBy = doc.servedBy, staffID == nil {
+            problems.append(Problem(path: "servedBy", message: "unknown staff member \"\(servedBy)\""))
+        }
+        if let template { problems += validate(doc, against: template) }
+        guard problems.isEmpty, let template, let outletID else { throw StoreError.invalid(problems) }
+        var warnings: [Problem] = []
+        if let servedBy = doc.servedBy, try !row.decode(3, as: Bool.self) {
+            warnings.append(Problem(path: "servedBy", message: "\(servedBy) is not assigned to outlet \(doc.outlet) on \(day)"))
+        }
+        return (doc, template, Checked(outletID: outletID, staffID: staffID, warnings: warnings))
+    }
+}
+
+extension Problem {
+    /// `{"path": …, "message": …}`.
+    var jsonValue: JSONValue { .object([("path", .string(path)), ("message", .string(message))]) }
+}
+
+extension JSONValue {
+    /// This object with member `key` set to `value` (other values unchanged).
+    func replacing(_ key: String, with value: JSONValue) -> JSONValue {
+        guard case .object(var members) = self else { return self }
+        if let i = members.firstIndex(where: { $0.key == key }) { members[i].value = value } else { members.append((key, value)) }
+        return .object(members)
+    }
+}
