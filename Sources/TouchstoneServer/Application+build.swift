@@ -33,6 +33,7 @@ public func buildRouter(
     let api = router.group("api/v1").add(middleware: TokenAuthMiddleware(cache: PrincipalCache(database: database)))
     OutletController(database: database).addRoutes(to: api)
     StaffController(database: database).addRoutes(to: api)
+    PayoutController(database: database).addRoutes(to: api)
     return router
 }
 

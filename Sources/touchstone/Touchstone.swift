@@ -25,6 +25,9 @@ struct Touchstone: AsyncParsableCommand {
             KPICommand.self,
             BatchCommand.self,
             WarningsCommand.self,
+            PlanCommand.self,
+            ExplainCommand.self,
+            PeriodCommand.self,
         ]
     )
 }

@@ -5,3 +5,5 @@ import TouchstoneStore
 extension Outlet: ResponseEncodable {}
 extension StaffMember: ResponseEncodable {}
 extension Page: ResponseEncodable {}
+extension PeriodStatus: ResponseEncodable {}
+extension PlanAddResult: ResponseEncodable {}

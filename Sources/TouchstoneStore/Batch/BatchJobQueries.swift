@@ -37,7 +37,7 @@ public enum BatchJobQueries {
         try decode(conn.queryFirst("""
             UPDATE batch_jobs
             SET state = 'succeeded', finished_at = clock_timestamp(), kpi_rows = \(kpiRows), payout_rows = \(stepRows),
-                inputs = jsonb_build_object('audits', \(read.audits)::integer, 'responses', \(read.responses)::integer,
+                inputs = coalesce(inputs, '{}'::jsonb) || jsonb_build_object('audits', \(read.audits)::integer, 'responses', \(read.responses)::integer,
                                             'complaints', \(read.complaints)::integer,
                                             'kpis', (SELECT coalesce(jsonb_agg(definition ORDER BY code), '[]') FROM batch_kpis))
             WHERE id = \(jobID)

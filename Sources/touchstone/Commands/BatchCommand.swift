@@ -24,7 +24,7 @@ struct BatchCommand: AsyncParsableCommand {
                 let asOf = try self.asOf.map { try Instant.parse($0, path: "as-of") } ?? Date()
                 let job = try await options.database.withDatabase(logger: options.logger) { database in
                     let tenant = try await TenantQueries.find(code: tenant, on: database)
-                    return try await BatchRunner().run(
+                    return try await BatchRunner(afterKPIs: [PayoutStep.step]).run(
                         tenant: tenant, period: period, asOf: asOf, startedBy: "cli",
                         progress: { printError("batch: \($0)") }, database: database)
                 }

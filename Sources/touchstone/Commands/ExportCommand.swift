@@ -6,7 +6,7 @@ import TouchstoneStore
 /// `touchstone export audits|kpis|payouts --tenant T --period P`: CSV on stdout (formats.md "Exports").
 struct ExportCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "export", abstract: "Export CSV on stdout.", subcommands: [Audits.self, ExportKPIsCommand.self])
+        commandName: "export", abstract: "Export CSV on stdout.", subcommands: [Audits.self, ExportKPIsCommand.self, ExportPayoutsCommand.self])
 
     /// `touchstone export audits --tenant T --period P [--template C]`.
     struct Audits: AsyncParsableCommand {
