@@ -22,7 +22,7 @@ import TouchstoneTestSupport
         #expect(csv == """
             period,employee_no,name,plan,prorated_target,score_pct,payout,currency,note
             2026-09,E7,王芳,SA,2133.33,92.6667,1976.89,CNY,
-            2026-09,E8,李强,SA,1800.00,100.0000,1800.00,CNY,"insufficient, dropped: MS"
+            2026-09,E8,李强,SA,1800.00,100.0000,1800.00,CNY,"MS insufficient, dropped"
 
             """)
         let excel = try await PayoutFixtures.export(Self.september, excel: true, tenant: tenant, database: database)

@@ -22,8 +22,7 @@ struct BatchCommand: AsyncParsableCommand {
             try await reportingFailures {
                 let period = try Period.parse(self.period)
                 let asOf = try self.asOf.map { try Instant.parse($0, path: "as-of") } ?? Date()
-                let job = try await options.database.withDatabase(logger: options.logger) { database in
-                    let tenant = try await TenantQueries.find(code: tenant, on: database)
+                let job = try await options.withTenant(tenant) { database, tenant in
                     return try await BatchRunner(afterKPIs: [PayoutStep.step]).run(
                         tenant: tenant, period: period, asOf: asOf, startedBy: "cli",
                         progress: { printError("batch: \($0)") }, database: database)

@@ -15,8 +15,7 @@ struct ExplainCommand: AsyncParsableCommand {
     func run() async throws {
         try await reportingFailures {
             let period = try Period.parse(self.period)
-            let explanations = try await options.database.withDatabase(logger: options.logger) { database in
-                let tenant = try await TenantQueries.find(code: tenant, on: database)
+            let explanations = try await options.withTenant(tenant) { database, tenant in
                 return try await PayoutQueries.explanations(tenant: tenant, period: period, employeeNo: employee, database: database)
             }
             print(explanations.map(\.text).joined(separator: "\n\n"))

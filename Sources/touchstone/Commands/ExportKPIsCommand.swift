@@ -22,8 +22,7 @@ struct ExportKPIsCommand: AsyncParsableCommand {
                 }
                 return level
             }
-            try await options.database.withDatabase(logger: options.logger) { database in
-                let tenant = try await TenantQueries.find(code: tenant, on: database)
+            try await options.withTenant(tenant) { database, tenant in
                 try await KPIExport.write(tenant: tenant, period: period, level: level, database: database) { line in
                     FileHandle.standardOutput.write(Data(line.utf8))
                 }

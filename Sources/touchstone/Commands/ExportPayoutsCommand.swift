@@ -16,8 +16,7 @@ struct ExportPayoutsCommand: AsyncParsableCommand {
     func run() async throws {
         try await reportingFailures {
             let period = try Period.parse(self.period)
-            try await options.database.withDatabase(logger: options.logger) { database in
-                let tenant = try await TenantQueries.find(code: tenant, on: database)
+            try await options.withTenant(tenant) { database, tenant in
                 try await PayoutExport.write(tenant: tenant, period: period, excel: excel, database: database) { line in
                     FileHandle.standardOutput.write(Data(line.utf8))
                 }

@@ -18,8 +18,7 @@ struct KPICommand: AsyncParsableCommand {
         func run() async throws {
             try await reportingFailures {
                 let json = try readFile(file)
-                let definitions = try await options.database.withDatabase(logger: options.logger) { database in
-                    let tenant = try await TenantQueries.find(code: tenant, on: database)
+                let definitions = try await options.withTenant(tenant) { database, tenant in
                     return try await KPIDefinitionQueries.define(tenant: tenant, json: json, database: database)
                 }
                 print("defined \(definitions.count) KPIs: \(definitions.map(\.code).joined(separator: ", "))")

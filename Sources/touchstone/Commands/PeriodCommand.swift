@@ -18,8 +18,7 @@ struct PeriodCommand: AsyncParsableCommand {
         func run() async throws {
             try await reportingFailures {
                 let period = try Period.parse(self.period)
-                let status = try await options.database.withDatabase(logger: options.logger) { database in
-                    let tenant = try await TenantQueries.find(code: tenant, on: database)
+                let status = try await options.withTenant(tenant) { database, tenant in
                     return try await PeriodQueries.close(tenant: tenant, period: period, actor: "cli", database: database)
                 }
                 print("period \(status.period) closed; results hash \(status.resultsHash ?? "")")
@@ -37,8 +36,7 @@ struct PeriodCommand: AsyncParsableCommand {
         func run() async throws {
             try await reportingFailures {
                 let period = try Period.parse(self.period)
-                let count = try await options.database.withDatabase(logger: options.logger) { database in
-                    let tenant = try await TenantQueries.find(code: tenant, on: database)
+                let count = try await options.withTenant(tenant) { database, tenant in
                     return try await PayoutQueries.approve(tenant: tenant, period: period, actor: "cli", database: database)
                 }
                 print("period \(period): \(count) payout rows approved")
@@ -57,8 +55,7 @@ struct PeriodCommand: AsyncParsableCommand {
         func run() async throws {
             try await reportingFailures {
                 let period = try Period.parse(self.period)
-                let (status, hash) = try await options.database.withDatabase(logger: options.logger) { database in
-                    let tenant = try await TenantQueries.find(code: tenant, on: database)
+                let (status, hash) = try await options.withTenant(tenant) { database, tenant in
                     return (try await PeriodQueries.status(tenant: tenant, period: period, database: database),
                             try await PeriodQueries.recomputeHash(tenant: tenant, period: period, database: database))
                 }

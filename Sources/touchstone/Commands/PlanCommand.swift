@@ -18,8 +18,7 @@ struct PlanCommand: AsyncParsableCommand {
         func run() async throws {
             try await reportingFailures {
                 let json = try readFile(file)
-                let result = try await options.database.withDatabase(logger: options.logger) { database in
-                    let tenant = try await TenantQueries.find(code: tenant, on: database)
+                let result = try await options.withTenant(tenant) { database, tenant in
                     return try await PlanQueries.add(tenant: tenant, json: json, actor: "cli", database: database)
                 }
                 switch result.outcome {

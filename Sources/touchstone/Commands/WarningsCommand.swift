@@ -16,8 +16,7 @@ struct WarningsCommand: AsyncParsableCommand {
     func run() async throws {
         try await reportingFailures {
             let period = try Period.parse(self.period)
-            let warnings = try await options.database.withDatabase(logger: options.logger) { database in
-                let tenant = try await TenantQueries.find(code: tenant, on: database)
+            let warnings = try await options.withTenant(tenant) { database, tenant in
                 return try await WarningQueries.list(tenant: tenant, period: period, database: database)
             }
             print(CSVWriter.line(["level", "subject", "kpi", "previous_period", "previous_value", "previous_status", "value", "status"]), terminator: "")
