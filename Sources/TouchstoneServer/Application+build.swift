@@ -26,6 +26,8 @@ public func buildRouter(
     database: Database, migrator: Migrator, configuration: ServerConfiguration, drain: DrainState
 ) -> Router<AppRequestContext> {
     let router = Router(context: AppRequestContext.self)
+    var configuration = configuration
+    configuration.evidenceRoutePrefixes.append(AuditController.evidenceRoute)
     addInfrastructure(
         to: router, configuration: configuration,
         readiness: { await Readiness.check(database: database, migrator: migrator) },
@@ -33,6 +35,7 @@ public func buildRouter(
     let api = router.group("api/v1").add(middleware: TokenAuthMiddleware(cache: PrincipalCache(database: database)))
     OutletController(database: database).addRoutes(to: api)
     StaffController(database: database).addRoutes(to: api)
+    AuditController(database: database).addRoutes(to: api)
     PayoutController(database: database).addRoutes(to: api)
     return router
 }

@@ -7,3 +7,6 @@ extension StaffMember: ResponseEncodable {}
 extension Page: ResponseEncodable {}
 extension PeriodStatus: ResponseEncodable {}
 extension PlanAddResult: ResponseEncodable {}
+extension AuditReceipt: ResponseEncodable {}
+extension AuditRecord: ResponseEncodable {}
+extension EvidenceReceipt: ResponseEncodable {}
