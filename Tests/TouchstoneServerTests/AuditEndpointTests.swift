@@ -41,13 +41,17 @@ import TouchstoneTestSupport
                 #expect(response.status == .ok)
                 #expect(response.json["score"] as? String == "61.98")
             }
-        }
-        let export = try await exportCSV(app)
-        #expect(export == """
+            try await client.execute(uri: "/api/v1/exports/audits.csv?period=2026-09", method: .get, headers: TestApp.headers(auditor)) { response in
+                #expect(response.status == .forbidden)
+            }
+            let export = try await client.execute(uri: "/api/v1/exports/audits.csv?period=2026-09", method: .get, headers: TestApp.headers(app.tokens["analyst"]))
+            #expect(export.headers[.contentType] == "text/csv; charset=utf-8")
+            #expect(String(buffer: export.body) == """
             id,template,version,outlet,visited_at,served_by,state,score,critical_failure,s_ARR,s_SRV,s_CLS,d_tangibles,d_responsiveness,d_empathy,d_assurance,d_reliability
             6f1c1d2e-6a55-4c1e-9a53-3f1f3b2f2a10,demo-visit,1,O1,2026-09-14T10:32:00+08:00,E7,released,61.98,false,87.50,46.67,,87.50,0.00,100.00,40.00,
 
             """)
+        }
     }
 
     @Test func concurrentReplaysStoreEachAuditOnce() async throws {
@@ -229,17 +233,5 @@ import TouchstoneTestSupport
             }
         }
     }
-
-    private func exportCSV(_ app: TestApp) async throws -> String {
-        let lines = LinesCollector()
-        try await AuditExport.write(tenant: app.tenant, period: Period("2026-09")!, template: nil, database: app.database) { lines.append($0) }
-        return lines.text
-    }
 }
 
-/// Collects exported lines from the store's callback.
-final class LinesCollector: @unchecked Sendable {
-    private var lines: [String] = []
-    func append(_ line: String) { lines.append(line) }
-    var text: String { lines.joined() }
-}
