@@ -36,6 +36,7 @@ public func buildRouter(
     OutletController(database: database).addRoutes(to: api)
     StaffController(database: database).addRoutes(to: api)
     AuditController(database: database).addRoutes(to: api)
+    TemplateController(database: database).addRoutes(to: api)
     ExportController(database: database).addRoutes(to: api)
     PayoutController(database: database).addRoutes(to: api)
     return router

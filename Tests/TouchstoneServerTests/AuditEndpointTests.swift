@@ -233,5 +233,36 @@ import TouchstoneTestSupport
             }
         }
     }
-}
 
+    @Test func templatesAreVersionedAndValidated() async throws {
+        let app = try await TestApp.make()
+        let admin = app.tokens["admin"]
+        let template = try String(contentsOf: TestApp.sample("template-demo-visit.json"), encoding: .utf8)
+        try await app.application.test(.router) { client in
+            try await client.execute(uri: "/api/v1/templates", method: .post, headers: TestApp.headers(admin), body: ByteBuffer(string: template)) { response in
+                #expect(response.status == .ok)
+                #expect(response.json["outcome"] as? String == "unchanged")
+            }
+            let second = template.replacingOccurrences(of: "\"version\": 1", with: "\"version\": 2")
+            try await client.execute(uri: "/api/v1/templates", method: .post, headers: TestApp.headers(admin), body: ByteBuffer(string: second)) { response in
+                #expect(response.status == .created)
+            }
+            let broken = template.replacingOccurrences(of: "\"weight\": 30", with: "\"weight\": 0")
+            try await client.execute(uri: "/api/v1/templates", method: .post, headers: TestApp.headers(admin), body: ByteBuffer(string: broken)) { response in
+                #expect(response.status == .unprocessableContent)
+                #expect(String(buffer: response.body).contains("sections[0].weight"))
+            }
+            try await client.execute(uri: "/api/v1/templates", method: .get, headers: TestApp.headers(app.tokens["auditor"])) { response in
+                let versions = (response.json["items"] as? [[String: Any]] ?? []).compactMap { $0["version"] as? Int }
+                #expect(versions.sorted() == [1, 2])
+            }
+            try await client.execute(uri: "/api/v1/templates/demo-visit/2", method: .get, headers: TestApp.headers(app.tokens["auditor"])) { response in
+                #expect(response.status == .ok)
+                #expect((response.json["sections"] as? [Any])?.count == 3)
+            }
+            try await client.execute(uri: "/api/v1/templates", method: .get, headers: TestApp.headers(app.tokens["e8"])) { response in
+                #expect(response.status == .forbidden)
+            }
+        }
+    }
+}
