@@ -38,6 +38,7 @@ public func buildRouter(
     AuditController(database: database).addRoutes(to: api)
     TemplateController(database: database).addRoutes(to: api)
     ExportController(database: database).addRoutes(to: api)
+    KPIController(database: database).addRoutes(to: api)
     PayoutController(database: database).addRoutes(to: api)
     return router
 }
