@@ -39,6 +39,7 @@ public func buildRouter(
     TemplateController(database: database).addRoutes(to: api)
     ExportController(database: database).addRoutes(to: api)
     KPIController(database: database).addRoutes(to: api)
+    EventController(database: database).addRoutes(to: api)
     PayoutController(database: database).addRoutes(to: api)
     return router
 }

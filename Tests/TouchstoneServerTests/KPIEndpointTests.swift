@@ -74,4 +74,28 @@ import TouchstoneTestSupport
             }
         }
     }
+
+    @Test func callCentreRowsGoThroughTheImportChecks() async throws {
+        let app = try await TestApp.make()
+        let admin = app.tokens["admin"]
+        let bad = #"{"rows": [{"response_id": "J1", "outlet_code": "O1", "responded_at": "2026-10-02T09:00:00+08:00", "sat": 5}, {"response_id": "J2", "outlet_code": "O1", "responded_at": "2026-10-02T09:00:00+08:00", "sat": 9}, {"response_id": "J3", "outlet_code": "O7", "responded_at": "2026-10-02T09:00:00+08:00", "sat": 4}]}"#
+        try await app.application.test(.router) { client in
+            try await client.execute(uri: "/api/v1/surveys", method: .post, headers: TestApp.headers(admin), body: ByteBuffer(string: bad)) { response in
+                #expect(response.status == .unprocessableContent)
+                let paths = ((response.json["error"] as? [String: Any])?["details"] as? [[String: Any]] ?? []).compactMap { $0["path"] as? String }
+                #expect(paths == ["rows[1].sat", "rows[2].outlet_code"])
+            }
+            try await client.execute(uri: "/api/v1/surveys?skipInvalid=true", method: .post, headers: TestApp.headers(admin), body: ByteBuffer(string: bad)) { response in
+                #expect(response.status == .ok)
+                #expect(response.json["inserted"] as? Int == 1)
+                #expect((response.json["rejected"] as? [Any])?.count == 2)
+            }
+            try await client.execute(uri: "/api/v1/complaints", method: .post, headers: TestApp.headers(admin), body: ByteBuffer(string: "[1,2]")) { response in
+                #expect(response.status == .badRequest)
+            }
+            try await client.execute(uri: "/api/v1/surveys", method: .post, headers: TestApp.headers(app.tokens["auditor"]), body: ByteBuffer(string: bad)) { response in
+                #expect(response.status == .forbidden)
+            }
+        }
+    }
 }
