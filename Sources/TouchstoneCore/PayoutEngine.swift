@@ -114,7 +114,7 @@ public enum PayoutEngine {
             }
             components.append(explained)
         }
-        if !dropped.isEmpty { notes.insert("insufficient, dropped: " + dropped.joined(separator: ", "), at: 0) }
+        if !dropped.isEmpty { notes.insert(dropped.joined(separator: ", ") + " insufficient, dropped", at: 0) }
 
         // 4. Score.
         var uncapped: Rational?

@@ -21,16 +21,13 @@ public func buildApplication(
 }
 
 /// The router: infrastructure (request ids, metrics, logs, problems, limits, health), the
-/// OpenAPI document, then the authenticated API under `/api/v1`. Evidence uploads always get
-/// the configuration's evidence body limit; every other route the default limit.
+/// OpenAPI document (`GET /openapi.yaml`), then the authenticated API under `/api/v1`.
 public func buildRouter(
     database: Database, migrator: Migrator, configuration: ServerConfiguration, drain: DrainState
 ) -> Router<AppRequestContext> {
     let router = Router(context: AppRequestContext.self)
     var configuration = configuration
-    if !configuration.evidenceRoutePrefixes.contains(AuditController.evidenceRoutePrefix) {
-        configuration.evidenceRoutePrefixes.append(AuditController.evidenceRoutePrefix)
-    }
+    configuration.evidenceRoutePrefixes.append(AuditController.evidenceRoute)
     addInfrastructure(
         to: router, configuration: configuration,
         readiness: { await Readiness.check(database: database, migrator: migrator) },
@@ -41,7 +38,10 @@ public func buildRouter(
     StaffController(database: database).addRoutes(to: api)
     AuditController(database: database).addRoutes(to: api)
     TemplateController(database: database).addRoutes(to: api)
-    AuditExportController(database: database).addRoutes(to: api)
+    ExportController(database: database).addRoutes(to: api)
+    KPIController(database: database).addRoutes(to: api)
+    EventController(database: database).addRoutes(to: api)
+    PayoutController(database: database).addRoutes(to: api)
     return router
 }
 

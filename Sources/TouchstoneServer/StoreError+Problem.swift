@@ -19,3 +19,10 @@ extension StoreError: ProblemConvertible {
         }
     }
 }
+
+/// Core validation failures (a malformed period, instant, document) are 422s listing every problem.
+extension ValidationFailure: ProblemConvertible {
+    public var problem: APIProblem {
+        .validationFailed(problems.map { ProblemDetail(path: $0.path, message: $0.message) })
+    }
+}

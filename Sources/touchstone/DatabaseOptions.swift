@@ -13,6 +13,10 @@ struct DatabaseOptions: ParsableArguments {
     @Option(name: .long, help: "Maximum database connections.")
     var poolSize: Int = 8
 
+    func validate() throws {
+        guard (1...200).contains(poolSize) else { throw ValidationError("--pool-size must be between 1 and 200") }
+    }
+
     /// The configuration to connect with, and whether it is the embedded default.
     func resolve(logger: Logger) async throws -> (configuration: PQConfiguration, embedded: Bool) {
         if let database {
@@ -26,13 +30,17 @@ struct DatabaseOptions: ParsableArguments {
 
     /// Opens the database, brings its schema up to date where allowed, runs `body`, closes the pool.
     ///
-    /// - Parameter migrate: apply pending migrations (always done for the embedded cluster);
-    ///   otherwise a database whose migrations are not current is refused with advice.
+    /// - Parameters:
+    ///   - migrate: apply pending migrations (always done for the embedded cluster);
+    ///     otherwise a database whose migrations are not current is refused with advice.
+    ///   - statementTimeout: the longest any one statement may run (none for batch work).
     func withDatabase<T: Sendable>(
-        logger: Logger, migrate: Bool = false, _ body: (Database) async throws -> T
+        logger: Logger, migrate: Bool = false, statementTimeout: Duration? = nil, _ body: (Database) async throws -> T
     ) async throws -> T {
         let (configuration, embedded) = try await resolve(logger: logger)
-        let pool = PQPool(configuration: configuration, maxConnections: poolSize, logger: logger)
+        let pool = PQPool(
+            configuration: configuration,
+            options: PQPool.Options(maxConnections: poolSize, statementTimeout: statementTimeout), logger: logger)
         let database = Database(pool: pool, logger: logger)
         do {
             let migrator = try Migrator(directory: try Migrator.locateDirectory())

@@ -55,3 +55,12 @@ func readFile(_ path: String) throws -> Data {
     }
     return data
 }
+
+extension CommonOptions {
+    /// Opens the database, finds the tenant `code` (or fails naming it), and runs `body`.
+    func withTenant<T: Sendable>(_ code: String, _ body: (Database, Tenant) async throws -> T) async throws -> T {
+        try await database.withDatabase(logger: logger) { database in
+            try await body(database, try await TenantQueries.find(code: code, on: database))
+        }
+    }
+}

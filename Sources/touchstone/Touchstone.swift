@@ -20,7 +20,14 @@ struct Touchstone: AsyncParsableCommand {
             ExportCommand.self,
             UserCommand.self,
             TokenCommand.self,
+            GenerateCommand.self,
             DevCommand.self,
+            KPICommand.self,
+            BatchCommand.self,
+            WarningsCommand.self,
+            PlanCommand.self,
+            ExplainCommand.self,
+            PeriodCommand.self,
         ]
     )
 }

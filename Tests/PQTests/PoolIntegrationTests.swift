@@ -152,9 +152,8 @@ struct PoolIntegrationTests {
 
     @Test func poolExhaustionTimesOut() async throws {
         try await withPool("pool", options: PQPool.Options(maxConnections: 1, acquireTimeout: .milliseconds(200))) { pool in
-            let holder = Task { try await pool.withConnection { try $0.execute("SELECT pg_sleep(1.5)") } }
-            try await Task.sleep(for: .milliseconds(300))
-            #expect(pool.statistics.inUse == 1)
+            let holder = Task { try await pool.withConnection { try $0.execute("SELECT pg_sleep(3)") } }
+            try await waitUntil { pool.statistics.inUse == 1 }
             let started = ContinuousClock.now
             let error = await #expect(throws: PQError.self) {
                 try await pool.withConnection { _ in 1 }
@@ -167,11 +166,10 @@ struct PoolIntegrationTests {
 
     @Test func waiterBoundIsEnforced() async throws {
         try await withPool("pool", options: PQPool.Options(maxConnections: 1, acquireTimeout: .seconds(5), maxWaiters: 1)) { pool in
-            let holder = Task { try await pool.withConnection { try $0.execute("SELECT pg_sleep(1)") } }
-            try await Task.sleep(for: .milliseconds(200))
+            let holder = Task { try await pool.withConnection { try $0.execute("SELECT pg_sleep(3)") } }
+            try await waitUntil { pool.statistics.inUse == 1 }
             let waiter = Task { try await pool.withConnection { _ in 1 } }
-            try await Task.sleep(for: .milliseconds(100))
-            #expect(pool.statistics.waiting == 1)
+            try await waitUntil { pool.statistics.waiting == 1 }
             let error = await #expect(throws: PQError.self) { try await pool.withConnection { _ in 1 } }
             #expect(error?.kind == .poolTimeout)
             _ = try await holder.value
@@ -203,8 +201,8 @@ struct PoolIntegrationTests {
         let configuration = try await TestCluster.shared.database("pool")
         let pool = PQPool(configuration: configuration, maxConnections: 2, logger: TestCluster.logger)
         try await pool.ping()
-        let slow = Task { try await pool.withConnection { try $0.execute("SELECT pg_sleep(0.3)") } }
-        try await Task.sleep(for: .milliseconds(100))
+        let slow = Task { try await pool.withConnection { try $0.execute("SELECT pg_sleep(1)") } }
+        try await waitUntil { pool.statistics.inUse == 1 }
         await pool.close()  // waits for the leased connection to come back
         #expect(try await slow.value == 1)
         let error = await #expect(throws: PQError.self) { try await pool.withConnection { _ in 1 } }
@@ -227,10 +225,10 @@ struct PoolIntegrationTests {
 struct PoolLifecycleTests {
     @Test func cancellingAWaiterFreesItsPlace() async throws {
         try await withPool("pool", options: PQPool.Options(maxConnections: 1, acquireTimeout: .seconds(10))) { pool in
-            let holder = Task { try await pool.withConnection { try $0.execute("SELECT pg_sleep(0.6)") } }
-            try await Task.sleep(for: .milliseconds(150))
+            let holder = Task { try await pool.withConnection { try $0.execute("SELECT pg_sleep(3)") } }
+            try await waitUntil { pool.statistics.inUse == 1 }
             let waiter = Task { try await pool.withConnection { _ in 1 } }
-            try await Task.sleep(for: .milliseconds(100))
+            try await waitUntil { pool.statistics.waiting == 1 }
             #expect(pool.statistics.waiting == 1)
             let started = ContinuousClock.now
             waiter.cancel()
@@ -260,4 +258,16 @@ struct PoolLifecycleTests {
 private func failureKind<T>(_ result: Result<T, any Error>) -> PQError.Kind? {
     if case .failure(let error) = result { return (error as? PQError)?.kind }
     return nil
+}
+
+/// Polls `condition` every 10 ms for up to 5 s (the machine may be busy), failing if it never holds.
+private func waitUntil(_ condition: () -> Bool) async throws {
+    let deadline = ContinuousClock.now + .seconds(5)
+    while !condition() {
+        guard ContinuousClock.now < deadline else {
+            Issue.record("condition not reached within 5 s")
+            return
+        }
+        try await Task.sleep(for: .milliseconds(10))
+    }
 }

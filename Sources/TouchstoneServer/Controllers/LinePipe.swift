@@ -5,8 +5,8 @@ import NIOCore
 
 /// Carries text lines from a producer on a database thread (which may block) to an async
 /// response body, in chunks, with backpressure: at most ``capacity`` chunks are in flight, so
-/// an export of any size streams in constant memory. When the reader goes away the producer's
-/// next ``send(_:)`` throws, ending the database work.
+/// an export of any size streams in constant memory. Once the reader has gone away,
+/// ``send(_:)`` discards lines without waiting.
 ///
 /// Thread-safety: ``send(_:)`` and ``finish(throwing:)`` are called from one producer thread,
 /// ``next()`` by one reader at a time; `lock` guards the cancellation flag.
@@ -15,9 +15,8 @@ final class LinePipe: @unchecked Sendable {
     static let chunkSize = 64 * 1024
     /// Chunks in flight before the producer waits.
     static let capacity = 8
-
-    /// The reader went away; the producer stops.
-    struct Cancelled: Error {}
+    /// How long the producer waits for a reader that takes nothing before giving up.
+    static let stallSeconds = 60
 
     private var chunks: AsyncThrowingStream<ByteBuffer, any Error>.AsyncIterator
     private let continuation: AsyncThrowingStream<ByteBuffer, any Error>.Continuation
@@ -35,17 +34,17 @@ final class LinePipe: @unchecked Sendable {
     }
 
     /// Adds a line; the first line (the header) is passed on at once, later ones in chunks.
-    func send(_ line: String) throws {
+    func send(_ line: String) {
         pending += line
         if !sentFirst || pending.utf8.count >= Self.chunkSize {
             sentFirst = true
-            try flush()
+            flush()
         }
     }
 
     /// Passes on what is left and ends the stream, with `error` if the producer failed.
     func finish(throwing error: (any Error)? = nil) {
-        if error == nil { try? flush() }
+        if error == nil { flush() }
         continuation.finish(throwing: error)
     }
 
@@ -56,19 +55,22 @@ final class LinePipe: @unchecked Sendable {
         return chunk
     }
 
-    private func flush() throws {
-        guard !pending.isEmpty else { return }
+    private func flush() {
+        defer { pending = "" }
+        guard !pending.isEmpty, !isCancelled else { return }
+        var waited = 0
         while slots.wait(timeout: .now() + .seconds(1)) == .timedOut {
-            if isCancelled { throw Cancelled() }
+            waited += 1
+            if waited >= Self.stallSeconds { cancel() }
+            if isCancelled { return }
         }
-        if isCancelled { throw Cancelled() }
+        if isCancelled { return }
         continuation.yield(ByteBuffer(string: pending))
-        pending = ""
     }
 
     private var isCancelled: Bool { lock.withLock { cancelled } }
 
-    /// The reader is done (or gone): the producer's next wait ends with ``Cancelled``.
+    /// The reader is done (or gone): the producer stops waiting and discards what it sends.
     func cancel() {
         lock.withLock { cancelled = true }
         slots.signal()

@@ -5,6 +5,8 @@ import TouchstoneStore
 extension Outlet: ResponseEncodable {}
 extension StaffMember: ResponseEncodable {}
 extension Page: ResponseEncodable {}
+extension PeriodStatus: ResponseEncodable {}
+extension PlanAddResult: ResponseEncodable {}
 extension AuditReceipt: ResponseEncodable {}
 extension AuditRecord: ResponseEncodable {}
 extension EvidenceReceipt: ResponseEncodable {}

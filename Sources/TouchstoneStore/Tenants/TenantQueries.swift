@@ -31,6 +31,23 @@ public enum TenantQueries {
         }
     }
 
+    /// Sets the tenant's complaint SLA hours per severity (rules.md §3; defaults 24/48/72).
+    public static func setSLA(tenant: Tenant, policy: SLAPolicy, database: Database) async throws -> Tenant {
+        let problems = [("high", policy.high), ("medium", policy.medium), ("low", policy.low)]
+            .filter { !(1...8760).contains($0.1) }
+            .map { Problem(path: $0.0, message: "SLA hours must be 1 to 8760 (got \($0.1))") }
+        guard problems.isEmpty else { throw StoreError.invalid(problems) }
+        return try await database.tenantTransaction(tenant) { conn in
+            let row = try conn.queryFirst("""
+                UPDATE tenants SET sla_high_hours = \(policy.high), sla_medium_hours = \(policy.medium), sla_low_hours = \(policy.low)
+                WHERE id = app_current_tenant()
+                RETURNING id, code, name, timezone, currency, sla_high_hours, sla_medium_hours, sla_low_hours
+                """)
+            guard let row else { throw StoreError.notFound("tenant \(tenant.code)") }
+            return try decode(row)
+        }
+    }
+
     /// Finds a tenant by code, before any tenant is set (through a security-definer function).
     public static func find(code: String, on database: Database) async throws -> Tenant {
         let found = try await database.pool.withConnection { conn in

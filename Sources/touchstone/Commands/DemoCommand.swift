@@ -20,13 +20,16 @@ struct DemoCommand: AsyncParsableCommand {
             let logger = options.logger(defaultLevel: .info)
             try await options.database.withDatabase(logger: logger, migrate: true) { database in
                 let tenant = try await DemoChain.load(seed: seed, database: database, logger: logger)
+                try await DemoChain.runBatch(tenant: tenant, database: database, logger: logger)
                 let token = try await DemoChain.adminToken(tenant: tenant, database: database)
-                print("""
-                    Touchstone demo: chain "\(tenant.code)" loaded.
+                // Written straight to the file descriptor: the daemon runs on, so buffered stdout would never flush.
+                FileHandle.standardOutput.write(Data("""
+                    Touchstone demo: chain "\(tenant.code)" loaded, batch for \(ChainSpec.demo.period) run (KPIs and payouts).
                       API:      http://\(host):\(port)/api/v1/outlets
                       Token:    \(token)
                       Try:      curl -H 'Authorization: Bearer \(token)' http://\(host):\(port)/api/v1/outlets
-                    """)
+
+                    """.utf8))
                 try await serve(database: database, host: host, port: port, logger: logger)
             }
         }
@@ -58,7 +61,32 @@ enum DemoChain {
             let report = try await importCSV(kind, file: directory.appendingPathComponent("\(kind.rawValue).csv"), tenant: tenant, database: database)
             logger.info("imported", metadata: ["kind": "\(kind.rawValue)", "rows": "\(report.rows)", "inserted": "\(report.inserted)"])
         }
+        if let template = summary.files.template {
+            _ = try await TemplateQueries.add(tenant: tenant, json: try Data(contentsOf: template), database: database)
+        }
+        if let audits = summary.files.audits {
+            let report = try await AuditImport.run(tenant: tenant, file: audits, submittedBy: "demo-agency", database: database)
+            logger.info("imported", metadata: ["kind": "audits", "rows": "\(report.rows)", "inserted": "\(report.inserted)"])
+        }
+        if let kpis = summary.files.kpis {
+            _ = try await KPIDefinitionQueries.define(tenant: tenant, json: try Data(contentsOf: kpis), database: database)
+        }
+        for plan in summary.files.plans {
+            _ = try await PlanQueries.add(tenant: tenant, json: try Data(contentsOf: plan), actor: "demo", database: database)
+        }
         return tenant
+    }
+
+    /// The monthly batch (KPIs, then payouts) for the demo's month, judged as of the 5th of the next month.
+    static func runBatch(tenant: Tenant, database: Database, logger: Logger) async throws {
+        let period = try Period.parse(ChainSpec.demo.period)
+        let asOf = period.next.firstDay.adding(days: 4).start(in: tenant.timeZone)
+        let job = try await BatchRunner(afterKPIs: [PayoutStep.step]).run(
+            tenant: tenant, period: period, asOf: asOf, startedBy: "demo",
+            progress: { logger.info("batch: \($0)") }, database: database)
+        logger.info("batch done", metadata: [
+            "period": "\(period)", "kpiRows": "\(job.kpiRows ?? 0)", "payoutRows": "\(job.payoutRows ?? 0)",
+        ])
     }
 
     /// A fresh token for the demo's head-office admin (created on first use).

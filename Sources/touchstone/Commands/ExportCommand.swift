@@ -6,7 +6,7 @@ import TouchstoneStore
 /// `touchstone export audits|kpis|payouts --tenant T --period P`: CSV on stdout (formats.md "Exports").
 struct ExportCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "export", abstract: "Export CSV on stdout.", subcommands: [Audits.self])
+        commandName: "export", abstract: "Export CSV on stdout.", subcommands: [Audits.self, ExportKPIsCommand.self, ExportPayoutsCommand.self])
 
     /// `touchstone export audits --tenant T --period P [--template C]`.
     struct Audits: AsyncParsableCommand {
@@ -21,8 +21,7 @@ struct ExportCommand: AsyncParsableCommand {
         func run() async throws {
             try await reportingFailures {
                 let period = try Period.parse(self.period)
-                try await options.database.withDatabase(logger: options.logger) { database in
-                    let tenant = try await TenantQueries.find(code: tenant, on: database)
+                try await options.withTenant(tenant) { database, tenant in
                     try await AuditExport.write(tenant: tenant, period: period, template: template, database: database) { line in
                         FileHandle.standardOutput.write(Data(line.utf8))
                     }

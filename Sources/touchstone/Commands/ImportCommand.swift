@@ -26,8 +26,7 @@ struct ImportCommand: AsyncParsableCommand {
             }
             guard FileManager.default.isReadableFile(atPath: file) else { throw ValidationError("cannot read \(file)") }
             let importOptions = ImportOptions(skipInvalid: skipInvalid != nil, ignoreExtraColumns: ignoreExtra)
-            let report = try await options.database.withDatabase(logger: options.logger) { database in
-                let tenant = try await TenantQueries.find(code: tenant, on: database)
+            let report = try await options.withTenant(tenant) { database, tenant in
                 return try await importCSV(importKind, file: URL(fileURLWithPath: file), tenant: tenant, options: importOptions, database: database)
             }
             if let skipInvalid {
@@ -40,8 +39,7 @@ struct ImportCommand: AsyncParsableCommand {
     /// `import audits FILE.jsonl`: rejected lines go to the --skip-invalid file with their `error`.
     private func importAudits() async throws {
         let importOptions = ImportOptions(skipInvalid: skipInvalid != nil)
-        let report = try await options.database.withDatabase(logger: options.logger) { database in
-            let tenant = try await TenantQueries.find(code: tenant, on: database)
+        let report = try await options.withTenant(tenant) { database, tenant in
             return try await AuditImport.run(tenant: tenant, file: URL(fileURLWithPath: file), submittedBy: submittedBy,
                                              options: importOptions, database: database)
         }

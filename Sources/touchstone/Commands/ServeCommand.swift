@@ -12,12 +12,15 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "Port to bind.") var port = 8080
     @Flag(name: .customLong("no-migrate"), help: "Do not apply migrations (when the runtime role may not); refuse to start unless they are current.")
     var noMigrate = false
+    @Option(help: "Longest a request's database statement may run, in seconds.") var statementTimeout = 30
     @OptionGroup var options: CommonOptions
 
     func run() async throws {
         try await reportingFailures {
             let logger = options.logger(defaultLevel: .info)
-            try await options.database.withDatabase(logger: logger, migrate: !noMigrate) { database in
+            try await options.database.withDatabase(
+                logger: logger, migrate: !noMigrate, statementTimeout: .seconds(statementTimeout)
+            ) { database in
                 try await serve(database: database, host: host, port: port, logger: logger)
             }
         }

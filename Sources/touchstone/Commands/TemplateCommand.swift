@@ -20,8 +20,7 @@ struct TemplateCommand: AsyncParsableCommand {
         func run() async throws {
             try await reportingFailures {
                 let json = try readFile(file)
-                let (template, outcome) = try await options.database.withDatabase(logger: options.logger) { database in
-                    let tenant = try await TenantQueries.find(code: tenant, on: database)
+                let (template, outcome) = try await options.withTenant(tenant) { database, tenant in
                     return try await TemplateQueries.add(tenant: tenant, json: json, database: database)
                 }
                 print("template \(template.code) version \(template.version): \(outcome.rawValue)")

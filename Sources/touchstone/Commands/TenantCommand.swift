@@ -1,10 +1,11 @@
 import ArgumentParser
+import TouchstoneCore
 import TouchstoneStore
 
 /// `touchstone tenant create CODE --name N [--timezone TZ] [--currency C]`.
 struct TenantCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "tenant", abstract: "Manage chains (tenants).", subcommands: [Create.self])
+        commandName: "tenant", abstract: "Manage chains (tenants).", subcommands: [Create.self, SLA.self])
 
     struct Create: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Create a chain.")
@@ -21,6 +22,27 @@ struct TenantCommand: AsyncParsableCommand {
                     try await TenantQueries.create(code: code, name: name, timezone: timezone, currency: currency, on: database)
                 }
                 print("created tenant \(tenant.code) (\(tenant.timezone), \(tenant.currency))")
+            }
+        }
+    }
+
+    /// `touchstone tenant sla --tenant T --high H --medium M --low L`.
+    struct SLA: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "sla", abstract: "Set the complaint SLA hours per severity (defaults 24/48/72).")
+
+        @Option(help: "The tenant code.") var tenant: String
+        @Option(help: "Hours to resolve a high-severity complaint.") var high = 24
+        @Option(help: "Hours to resolve a medium-severity complaint.") var medium = 48
+        @Option(help: "Hours to resolve a low-severity complaint.") var low = 72
+        @OptionGroup var options: CommonOptions
+
+        func run() async throws {
+            try await reportingFailures {
+                let updated = try await options.withTenant(tenant) { database, tenant in
+                    try await TenantQueries.setSLA(tenant: tenant, policy: SLAPolicy(high: high, medium: medium, low: low), database: database)
+                }
+                print("tenant \(updated.code): SLA high \(updated.sla.high) h, medium \(updated.sla.medium) h, low \(updated.sla.low) h")
             }
         }
     }

@@ -22,8 +22,7 @@ struct UserCommand: AsyncParsableCommand {
 
         func run() async throws {
             try await reportingFailures {
-                try await options.database.withDatabase(logger: options.logger) { database in
-                    let tenant = try await TenantQueries.find(code: tenant, on: database)
+                try await options.withTenant(tenant) { database, tenant in
                     try await IdentityQueries.addUser(
                         tenant: tenant, login: login, displayName: name, role: role,
                         regionPath: region, outletCode: outlet, employeeNo: employee, database: database)
@@ -50,8 +49,7 @@ struct TokenCommand: AsyncParsableCommand {
 
         func run() async throws {
             try await reportingFailures {
-                let (id, token) = try await options.database.withDatabase(logger: options.logger) { database in
-                    let tenant = try await TenantQueries.find(code: tenant, on: database)
+                let (id, token) = try await options.withTenant(tenant) { database, tenant in
                     return try await IdentityQueries.createToken(tenant: tenant, login: user, label: label, days: days, database: database)
                 }
                 printError("token \(id) for \(user), valid \(days) days (shown only now):")
@@ -69,8 +67,7 @@ struct TokenCommand: AsyncParsableCommand {
 
         func run() async throws {
             try await reportingFailures {
-                try await options.database.withDatabase(logger: options.logger) { database in
-                    let tenant = try await TenantQueries.find(code: tenant, on: database)
+                try await options.withTenant(tenant) { database, tenant in
                     try await IdentityQueries.revokeToken(tenant: tenant, id: id, database: database)
                 }
                 print("revoked token \(id)")

@@ -1,5 +1,7 @@
 import Foundation
+import Hummingbird
 import HummingbirdTesting
+import PQ
 import Testing
 import TouchstoneStore
 
@@ -14,7 +16,7 @@ struct AuditAPITests {
     @Test func sampleAuditScoresAndExportsOverHTTP() async throws {
         let app = try await TestApp.make()
         try await app.run { api in
-            let upload = try await api.send(.post, "/api/v1/audits", as: .auditor, body: try TestApp.sampleDocument)
+            let upload = try await api.send(.post, "/api/v1/audits", as: "auditor", body: try TestApp.sampleAudit())
             #expect(upload.status == .created)
             #expect(upload.headers[.location] == "/api/v1/audits/\(TestApp.sampleID)")
             let receipt = upload.json
@@ -27,31 +29,31 @@ struct AuditAPITests {
             #expect(sections.map { $0["code"] as? String } == ["ARR", "SRV", "CLS"])
             #expect(sections.map { $0["score"] as? String } == ["87.50", "46.67", nil])
 
-            let export = try await api.send(.get, "/api/v1/exports/audits.csv?period=2026-09", as: .analyst)
+            let export = try await api.send(.get, "/api/v1/exports/audits.csv?period=2026-09", as: "analyst")
             #expect(export.status == .ok)
             #expect(export.headers[.contentType] == "text/csv; charset=utf-8")
             #expect(export.text == Self.expectedExport)
-            let byTemplate = try await api.send(.get, "/api/v1/exports/audits.csv?period=2026-09&template=demo-visit", as: .admin)
+            let byTemplate = try await api.send(.get, "/api/v1/exports/audits.csv?period=2026-09&template=demo-visit", as: "admin")
             #expect(byTemplate.text == Self.expectedExport)
 
-            let empty = try await api.send(.get, "/api/v1/exports/audits.csv?period=2026-08", as: .admin)
+            let empty = try await api.send(.get, "/api/v1/exports/audits.csv?period=2026-08", as: "admin")
             #expect(empty.status == .unprocessableContent)
             #expect(empty.problemMessages == ["no audits in 2026-08"])
-            let noPeriod = try await api.send(.get, "/api/v1/exports/audits.csv", as: .admin)
+            let noPeriod = try await api.send(.get, "/api/v1/exports/audits.csv", as: "admin")
             #expect(noPeriod.status == .badRequest)
             #expect(noPeriod.problemPaths == ["period"])
-            let badPeriod = try await api.send(.get, "/api/v1/exports/audits.csv?period=2026-13", as: .admin)
+            let badPeriod = try await api.send(.get, "/api/v1/exports/audits.csv?period=2026-13", as: "admin")
             #expect(badPeriod.status == .badRequest)
-            #expect(try await api.send(.get, "/api/v1/exports/audits.csv?period=2026-09", as: .auditor).status == .forbidden)
+            #expect(try await api.send(.get, "/api/v1/exports/audits.csv?period=2026-09", as: "auditor").status == .forbidden)
         }
     }
 
     @Test func identicalReplayReturnsStoredReceiptAndChangedReplayConflicts() async throws {
         let app = try await TestApp.make()
         try await app.run { api in
-            let first = try await api.send(.post, "/api/v1/audits", as: .auditor, body: try TestApp.sampleDocument)
+            let first = try await api.send(.post, "/api/v1/audits", as: "auditor", body: try TestApp.sampleAudit())
             #expect(first.status == .created)
-            let replay = try await api.send(.post, "/api/v1/audits", as: .auditor, body: try TestApp.sampleDocument)
+            let replay = try await api.send(.post, "/api/v1/audits", as: "auditor", body: try TestApp.sampleAudit())
             #expect(replay.status == .ok)
             var expected = first.json
             expected["replayed"] = true
@@ -59,11 +61,11 @@ struct AuditAPITests {
 
             let changed = try TestApp.document(
                 id: TestApp.sampleID, answers: ["A1": "no", "A2": 4, "A3": "na", "S1": 75, "S2": "yes", "S3": "partial", "C1": "na"])
-            let conflict = try await api.send(.post, "/api/v1/audits", as: .auditor, body: changed)
+            let conflict = try await api.send(.post, "/api/v1/audits", as: "auditor", body: changed)
             #expect(conflict.status == .conflict)
             #expect(conflict.problem["code"] as? String == "conflict")
 
-            let stored = try await api.send(.get, "/api/v1/audits/\(TestApp.sampleID)", as: .admin).json
+            let stored = try await api.send(.get, "/api/v1/audits/\(TestApp.sampleID)", as: "admin").json
             #expect(stored["score"] as? String == "61.98")
             let items = stored["items"] as? [[String: Any]] ?? []
             #expect(items.first { $0["item"] as? String == "A1" }?["answer"] as? String == "yes")
@@ -76,8 +78,8 @@ struct AuditAPITests {
         try await app.run { api in
             let statuses = try await withThrowingTaskGroup(of: Int.self) { group in
                 for document in documents[..<500] {
-                    group.addTask { try await api.send(.post, "/api/v1/audits", as: .auditor, body: document).status.code }
-                    group.addTask { try await api.send(.post, "/api/v1/audits", as: .auditor, body: document).status.code }
+                    group.addTask { try await api.send(.post, "/api/v1/audits", as: "auditor", body: document).status.code }
+                    group.addTask { try await api.send(.post, "/api/v1/audits", as: "auditor", body: document).status.code }
                 }
                 var statuses: [Int: Int] = [:]
                 for try await status in group { statuses[status, default: 0] += 1 }
@@ -85,15 +87,15 @@ struct AuditAPITests {
             }
             #expect(statuses == [201: 500, 200: 500])
             for document in documents[500...] {
-                #expect(try await api.send(.post, "/api/v1/audits", as: .auditor, body: document).status == .created)
+                #expect(try await api.send(.post, "/api/v1/audits", as: "auditor", body: document).status == .created)
             }
             for document in documents {
-                #expect(try await api.send(.post, "/api/v1/audits", as: .auditor, body: document).status == .ok)
+                #expect(try await api.send(.post, "/api/v1/audits", as: "auditor", body: document).status == .ok)
             }
             var ids = Set<String>()
             var uri = "/api/v1/audits?limit=300"
             while true {
-                let page = try await api.send(.get, uri, as: .admin).json
+                let page = try await api.send(.get, uri, as: "admin").json
                 for item in page["items"] as? [[String: Any]] ?? [] { ids.insert(item["id"] as? String ?? "") }
                 guard let next = page["next"] as? String else { break }
                 uri = "/api/v1/audits?limit=300&after=\(next)"
@@ -111,7 +113,7 @@ struct AuditAPITests {
         try await app.run { api in
             var statuses: [Int] = []
             func post(_ body: Data) async throws -> TestResponse {
-                let response = try await api.send(.post, "/api/v1/audits", as: .auditor, body: body)
+                let response = try await api.send(.post, "/api/v1/audits", as: "auditor", body: body)
                 statuses.append(response.status.code)
                 return response
             }
@@ -149,32 +151,32 @@ struct AuditAPITests {
             // Evidence routes take up to 20 MiB: 2 MiB of wrong bytes is refused for its hash, not its size.
             let id = UUID().uuidString.lowercased()
             #expect(try await post(try TestApp.document(id: id)).status == .created)
-            let big = try await api.send(.put, "/api/v1/audits/\(id)/attachments/P1/front.jpg", as: .auditor,
+            let big = try await api.send(.put, "/api/v1/audits/\(id)/attachments/P1/front.jpg", as: "auditor",
                                          body: Data(repeating: 7, count: 2 << 20), headers: [.contentType: "image/jpeg"])
             statuses.append(big.status.code)
             #expect(big.status == .unprocessableContent)
             #expect(big.problemPaths == ["sha256"])
-            let wrongHash = try await api.send(.put, "/api/v1/audits/\(id)/attachments/P1/front.jpg", as: .auditor,
+            let wrongHash = try await api.send(.put, "/api/v1/audits/\(id)/attachments/P1/front.jpg", as: "auditor",
                                                body: Data("tset".utf8), headers: [.contentType: "image/jpeg"])
             statuses.append(wrongHash.status.code)
             #expect(wrongHash.problemPaths == ["sha256"])
             #expect(wrongHash.problemMessages.first?.contains("expected \(TestApp.testSHA), got ") == true)
-            let wrongType = try await api.send(.put, "/api/v1/audits/\(id)/attachments/P1/front.jpg", as: .auditor,
+            let wrongType = try await api.send(.put, "/api/v1/audits/\(id)/attachments/P1/front.jpg", as: "auditor",
                                                body: Data("test".utf8), headers: [.contentType: "image/png"])
             statuses.append(wrongType.status.code)
             #expect(wrongType.problemMessages == ["declared image/jpeg, sent image/png"])
-            let undeclared = try await api.send(.put, "/api/v1/audits/\(id)/attachments/P1/back.jpg", as: .auditor,
+            let undeclared = try await api.send(.put, "/api/v1/audits/\(id)/attachments/P1/back.jpg", as: "auditor",
                                                 body: Data("test".utf8), headers: [.contentType: "image/jpeg"])
             statuses.append(undeclared.status.code)
             #expect(undeclared.problemMessages.first?.contains("P1/back.jpg is not declared") == true)
 
-            let badAction = try await api.send(.post, "/api/v1/audits/\(id)/review", as: .admin, json: ["action": "publish"])
+            let badAction = try await api.send(.post, "/api/v1/audits/\(id)/review", as: "admin", json: ["action": "publish"])
             statuses.append(badAction.status.code)
             #expect(badAction.status == .badRequest)
-            let badList = try await api.send(.get, "/api/v1/audits?state=done", as: .admin)
+            let badList = try await api.send(.get, "/api/v1/audits?state=done", as: "admin")
             statuses.append(badList.status.code)
             #expect(badList.problemPaths == ["state"])
-            let badCursor = try await api.send(.get, "/api/v1/audits?after=nonsense", as: .admin)
+            let badCursor = try await api.send(.get, "/api/v1/audits?after=nonsense", as: "admin")
             statuses.append(badCursor.status.code)
             #expect(badCursor.problemPaths == ["after"])
             #expect(statuses.allSatisfy { (400..<500).contains($0) })
@@ -184,11 +186,11 @@ struct AuditAPITests {
     @Test func batchGivesOneResultPerDocument() async throws {
         let app = try await TestApp.make()
         try await app.run { api in
-            let sample = try JSONSerialization.jsonObject(with: try TestApp.sampleDocument)
+            let sample = try JSONSerialization.jsonObject(with: try TestApp.sampleAudit())
             let bad = try JSONSerialization.jsonObject(with: try TestApp.document(outlet: "NOPE"))
-            let response = try await api.send(.post, "/api/v1/audits/batch", as: .auditor, json: [sample, sample, bad, "nonsense"])
+            let response = try await api.send(.post, "/api/v1/audits/batch", as: "auditor", json: [sample, sample, bad, "nonsense"])
             #expect(response.status == .ok)
-            let results = response.jsonArray
+            let results = response.json["results"] as? [[String: Any]] ?? []
             #expect(results.map { $0["index"] as? Int } == [0, 1, 2, 3])
             #expect(results.map { $0["status"] as? Int } == [201, 200, 422, 422])
             #expect(results[0]["id"] as? String == TestApp.sampleID)
@@ -197,11 +199,12 @@ struct AuditAPITests {
             let error = results[2]["error"] as? [String: Any]
             #expect(((error?["details"] as? [[String: Any]])?.compactMap { $0["path"] as? String }) == ["outlet"])
 
-            let notArray = try await api.send(.post, "/api/v1/audits/batch", as: .auditor, json: ["id": "x"])
-            #expect(notArray.status == .unprocessableContent)
-            #expect(notArray.problemMessages == ["expected a JSON array of audit documents, got object"])
-            let tooMany = try await api.send(.post, "/api/v1/audits/batch", as: .auditor, json: Array(repeating: 1, count: 501))
-            #expect(tooMany.problemMessages == ["501 documents; a batch holds at most 500"])
+            let notArray = try await api.send(.post, "/api/v1/audits/batch", as: "auditor", json: ["id": "x"])
+            #expect(notArray.status == .badRequest)
+            #expect(notArray.problem["message"] as? String == "the body must be a JSON array of audit documents")
+            let tooMany = try await api.send(.post, "/api/v1/audits/batch", as: "auditor", json: Array(repeating: 1, count: 501))
+            #expect(tooMany.status == .badRequest)
+            #expect(tooMany.problem["message"] as? String == "at most 500 documents per batch (got 501)")
         }
     }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import Hummingbird
 import HummingbirdTesting
 import Testing
 import TouchstoneStore
@@ -8,12 +9,12 @@ struct TemplateAPITests {
     @Test func templatesListGetAddAndImmutability() async throws {
         let app = try await TestApp.make()
         try await app.run { api in
-            let list = try await api.send(.get, "/api/v1/templates", as: .auditor).json
+            let list = try await api.send(.get, "/api/v1/templates", as: "auditor").json
             let items = list["items"] as? [[String: Any]] ?? []
             #expect(items.map { $0["code"] as? String } == ["demo-visit"])
             #expect(items.first?["audits"] as? Int == 0)
 
-            let template = try await api.send(.get, "/api/v1/templates/demo-visit/1", as: .auditor)
+            let template = try await api.send(.get, "/api/v1/templates/demo-visit/1", as: "auditor")
             #expect(template.status == .ok)
             let sections = template.json["sections"] as? [[String: Any]] ?? []
             #expect(sections.map { $0["weight"] as? Int } == [30, 50, 20])
@@ -21,19 +22,19 @@ struct TemplateAPITests {
             #expect((s1?["pass"] as? [String: Any])?["max"] as? Int == 60)
             #expect(template.json["disputeDays"] as? Int == 7)
             // What GET returns is accepted back as the same version, unchanged.
-            let roundTrip = try await api.send(.post, "/api/v1/templates", as: .admin, body: Data(template.body.readableBytesView))
+            let roundTrip = try await api.send(.post, "/api/v1/templates", as: "admin", body: Data(template.body.readableBytesView))
             #expect(roundTrip.status == .ok)
             #expect(roundTrip.json["outcome"] as? String == "unchanged")
 
-            #expect(try await api.send(.get, "/api/v1/templates/demo-visit/9", as: .admin).status == .notFound)
-            #expect(try await api.send(.get, "/api/v1/templates/demo-visit/one", as: .admin).status == .notFound)
-            let invalid = try await api.send(.post, "/api/v1/templates", as: .admin, json: ["code": "x", "version": 1, "sections": [["code": "S"]]])
+            #expect(try await api.send(.get, "/api/v1/templates/demo-visit/9", as: "admin").status == .notFound)
+            #expect(try await api.send(.get, "/api/v1/templates/demo-visit/one", as: "admin").status == .notFound)
+            let invalid = try await api.send(.post, "/api/v1/templates", as: "admin", json: ["code": "x", "version": 1, "sections": [["code": "S"]]])
             #expect(invalid.status == .unprocessableContent)
             #expect(invalid.problemPaths.contains("sections[0].weight"))
 
-            #expect(try await api.send(.post, "/api/v1/audits", as: .auditor, body: try TestApp.sampleDocument).status == .created)
+            #expect(try await api.send(.post, "/api/v1/audits", as: "auditor", body: try TestApp.sampleAudit()).status == .created)
             let renamed = try TestApp.template { $0["name"] = "renamed" }
-            let immutable = try await api.send(.post, "/api/v1/templates", as: .admin, body: renamed)
+            let immutable = try await api.send(.post, "/api/v1/templates", as: "admin", body: renamed)
             #expect(immutable.status == .conflict)
             #expect(immutable.problem["code"] as? String == "immutable")
         }
@@ -42,10 +43,10 @@ struct TemplateAPITests {
     @Test func liveServerUploadsExportsAndServesOpenAPI() async throws {
         let app = try await TestApp.make()
         try await app.run(.live) { api in
-            let upload = try await api.send(.post, "/api/v1/audits", as: .auditor, body: try TestApp.sampleDocument)
+            let upload = try await api.send(.post, "/api/v1/audits", as: "auditor", body: try TestApp.sampleAudit())
             #expect(upload.status == .created)
             #expect(upload.json["score"] as? String == "61.98")
-            let export = try await api.send(.get, "/api/v1/exports/audits.csv?period=2026-09", as: .admin)
+            let export = try await api.send(.get, "/api/v1/exports/audits.csv?period=2026-09", as: "admin")
             #expect(export.text == AuditAPITests.expectedExport)
             let openAPI = try await api.send(.get, "/openapi.yaml", as: nil)
             #expect(openAPI.status == .ok)

@@ -1,0 +1,152 @@
+import Foundation
+import Hummingbird
+import Logging
+import NIOFoundationCompat
+import TouchstoneCore
+import TouchstoneStore
+
+/// KPI definitions, the monthly batch, and the views over its results: league tables,
+/// trends, five-dimension profiles and early warnings (风险预警), within the caller's scope.
+struct KPIController {
+    let database: Database
+
+    func addRoutes(to group: RouterGroup<AppRequestContext>) {
+        group.get("kpis", use: definitions)
+        group.post("kpis", use: define)
+        group.post("batch-runs", use: runBatch)
+        group.get("batch-runs", use: jobs)
+        group.get("league", use: league)
+        group.get("trend", use: trend)
+        group.get("outlets/:code/profile", use: profile)
+        group.get("warnings", use: warnings)
+    }
+
+    @Sendable func definitions(_ request: Request, context: AppRequestContext) async throws -> KPIDefinitionList {
+        try context.requireRole { $0.isHeadOffice || $0 == .regionManager }
+        return KPIDefinitionList(items: try await KPIDefinitionQueries.list(tenant: try context.requireTenant(), database: database))
+    }
+
+    @Sendable func define(_ request: Request, context: AppRequestContext) async throws -> KPIDefinitionList {
+        try context.requireRole { $0.canAdminister }
+        let body = try await request.body.collect(upTo: context.maxBodySize)
+        return KPIDefinitionList(items: try await KPIDefinitionQueries.define(tenant: try context.requireTenant(), json: Data(buffer: body), database: database))
+    }
+
+    struct BatchRequest: Decodable {
+        let period: String
+        let asOf: String?
+    }
+
+    /// Runs the batch (KPIs, then payouts) now and answers with its job record.
+    @Sendable func runBatch(_ request: Request, context: AppRequestContext) async throws -> BatchJob {
+        try context.requireRole { $0.canAdminister }
+        let body = try await request.decode(as: BatchRequest.self, context: context)
+        let period = try Period.parse(body.period)
+        let asOf = try body.asOf.map { try Instant.parse($0, path: "asOf") } ?? Date()
+        return try await BatchRunner(afterKPIs: [PayoutStep.step]).run(
+            tenant: try context.requireTenant(), period: period, asOf: asOf, startedBy: try context.requirePrincipal().login,
+            progress: { context.logger.debug("batch: \($0)") }, database: database)
+    }
+
+    @Sendable func jobs(_ request: Request, context: AppRequestContext) async throws -> BatchJobList {
+        try context.requireRole { $0.isHeadOffice }
+        let period = try request.uri.queryParameters["period"].map { try Period.parse(String($0)) }
+        return BatchJobList(items: try await BatchJobQueries.list(tenant: try context.requireTenant(), period: period, database: database))
+    }
+
+    /// `?period=&kpi=&level=outlet|staff&region=`: head office any region; a region manager within its subtree.
+    @Sendable func league(_ request: Request, context: AppRequestContext) async throws -> LeagueTable {
+        let principal = try context.requirePrincipal()
+        let query = request.uri.queryParameters
+        var region = query["region"].map(String.init)
+        switch principal.role {
+        case .admin, .analyst: break
+        case .regionManager:
+            let scope = principal.regionPath ?? ""
+            guard let requested = region else { region = scope; break }
+            guard requested == scope || requested.hasPrefix(scope + "/") else { throw APIProblem.forbidden("That region is outside yours.") }
+        default: throw APIProblem.forbidden()
+        }
+        let level = try Self.level(query["level"].map(String.init) ?? "outlet")
+        let kpi = try Self.require(query["kpi"].map(String.init), "kpi")
+        let entries = try await KPIResultQueries.league(
+            tenant: try context.requireTenant(), period: try Self.period(query["period"]), kpi: kpi, level: level, within: region,
+            database: database)
+        return LeagueTable(kpi: kpi, level: level, region: region, items: entries.map(LeagueTable.Row.init))
+    }
+
+    /// `?level=&subject=&kpi=&periods=12&through=`: the subject's values over the last periods.
+    @Sendable func trend(_ request: Request, context: AppRequestContext) async throws -> TrendSeries {
+        let principal = try context.requirePrincipal()
+        let query = request.uri.queryParameters
+        let level = try Self.level(query["level"].map(String.init) ?? "outlet")
+        let subject = try Self.require(query["subject"].map(String.init), "subject")
+        let kpi = try Self.require(query["kpi"].map(String.init), "kpi")
+        let tenant = try context.requireTenant()
+        try await requireVisible(level: level, subject: subject, principal: principal, tenant: tenant)
+        let count = min(36, max(1, Int(query["periods"].map(String.init) ?? "12") ?? 12))
+        let points = try await KPIResultQueries.trend(
+            tenant: tenant, level: level, subject: subject, kpi: kpi, through: try Self.period(query["through"]), count: count, database: database)
+        return TrendSeries(level: level, subject: subject, kpi: kpi, points: points.map { .init(period: $0.period, value: $0.value.map(KPIValueView.init)) })
+    }
+
+    @Sendable func profile(_ request: Request, context: AppRequestContext) async throws -> DimensionProfile {
+        let principal = try context.requirePrincipal()
+        let code = try context.parameters.require("code")
+        let tenant = try context.requireTenant()
+        try await requireVisible(level: .outlet, subject: code, principal: principal, tenant: tenant)
+        let entries = try await KPIResultQueries.dimensionProfile(
+            tenant: tenant, period: try Self.period(request.uri.queryParameters["period"]), outlet: code, database: database)
+        return DimensionProfile(outlet: code, items: entries.map {
+            .init(kpi: $0.kpi, dimension: $0.dimension.rawValue, outlet: $0.outlet.map(KPIValueView.init), regionPath: $0.regionPath,
+                  region: $0.region.map(KPIValueView.init))
+        })
+    }
+
+    /// Head office: every early warning of the period.
+    @Sendable func warnings(_ request: Request, context: AppRequestContext) async throws -> WarningList {
+        try context.requireRole { $0.isHeadOffice }
+        let items = try await WarningQueries.list(
+            tenant: try context.requireTenant(), period: try Self.period(request.uri.queryParameters["period"]), database: database)
+        return WarningList(items: items.map {
+            .init(kpi: $0.kpi, level: $0.level.rawValue, subject: $0.subject, previousPeriod: $0.previousPeriod,
+                  previous: KPIValueView($0.previous), current: KPIValueView($0.current))
+        })
+    }
+
+    /// Head office sees every subject; a region manager those under its subtree; an outlet
+    /// manager its outlet; staff themselves; anything else is reported as not found.
+    private func requireVisible(level: KPILevel, subject: String, principal: Principal, tenant: Tenant) async throws {
+        let visible: Bool
+        switch (principal.role, level) {
+        case (.admin, _), (.analyst, _): visible = true
+        case (.staff, .staff): visible = subject == principal.employeeNo
+        case (.outletManager, .outlet): visible = subject == principal.outletCode
+        case (.regionManager, .region):
+            let scope = principal.regionPath ?? ""
+            visible = subject == scope || subject.hasPrefix(scope + "/")
+        case (.regionManager, .outlet):
+            let outlet = try await OutletQueries.get(tenant: tenant, code: subject, database: database)
+            visible = principal.canSee(outlet: outlet.code, regionPath: outlet.regionPath)
+        default: visible = false
+        }
+        guard visible else { throw StoreError.notFound("\(level.rawValue) \(subject)") }
+    }
+
+    private static func period(_ text: Substring?) throws -> Period {
+        guard let text else { throw APIProblem.badRequest("period is required (YYYY-MM or YYYY-Qn)", details: [ProblemDetail(path: "period", message: "missing")]) }
+        return try Period.parse(String(text))
+    }
+
+    private static func level(_ text: String) throws -> KPILevel {
+        guard let level = KPILevel(rawValue: text) else {
+            throw APIProblem.badRequest("level must be tenant, region, outlet or staff", details: [ProblemDetail(path: "level", message: "got \(text)")])
+        }
+        return level
+    }
+
+    private static func require(_ value: String?, _ name: String) throws -> String {
+        guard let value, !value.isEmpty else { throw APIProblem.badRequest("\(name) is required", details: [ProblemDetail(path: name, message: "missing")]) }
+        return value
+    }
+}

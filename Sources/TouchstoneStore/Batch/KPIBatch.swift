@@ -1,0 +1,241 @@
+import Foundation
+import PQ
+import TouchstoneCore
+
+/// Computes every KPI of the tenant for every staff member, outlet, region and the tenant
+/// (rules.md §2–4), set-based inside PostgreSQL, and writes them into `kpi_results`.
+///
+/// Plan: each source table is scanned once for the period. Its events are reduced to additive
+/// "cells" — a numerator and a denominator per KPI and outlet, and per KPI and staff member —
+/// with GROUPING SETS. Outlet cells are then rolled up to every node above the outlet
+/// (`batch_nodes`: the outlet, each of its regions' ancestors, the tenant) and divided.
+/// The median (first response) is not additive: it is computed from the complaint slice
+/// expanded over the same nodes. Nothing of the chain passes through Swift.
+enum KPIBatch {
+    /// Counts of what the run read.
+    struct Read {
+        var audits = 0
+        var responses = 0
+        var complaints = 0
+    }
+
+    /// Metrics whose value is the numerator itself (a count), not numerator / denominator.
+    static let summedMetrics = ["audit.critical_failures", "complaint.count"]
+
+    /// Runs the KPI statements; the caller has locked the tenant and deleted the period's rows.
+    /// - Returns: rows inserted into kpi_results, and what was read.
+    static func run(_ conn: PQConnection, context: BatchContext, kpis: [KPIDefinition]) throws -> (rows: Int, read: Read) {
+        let metrics = Set(kpis.map(\.metric))
+        let sources = Set(metrics.map(\.source))
+        var read = Read()
+        let progress = context.progress
+
+        progress("preparing KPI definitions and the org tree")
+        try conn.execute("""
+            CREATE TEMP TABLE batch_kpis ON COMMIT DROP AS
+            SELECT code, metric, template_code, direction, threshold, target, min_sample, definition,
+                   metric = ANY(\(summedMetrics)::text[]) AS summed
+            FROM kpi_definitions
+            """)
+        try conn.execute(script: """
+            CREATE TEMP TABLE batch_cells (kpi_code text NOT NULL, outlet_id bigint, staff_id bigint,
+                                           num numeric NOT NULL, den bigint NOT NULL) ON COMMIT DROP;
+            CREATE TEMP TABLE batch_nodes ON COMMIT DROP AS
+            SELECT o.id AS outlet_id, 'outlet'::text AS level, o.code AS subject FROM outlets o
+            UNION ALL
+            SELECT o.id, 'region', r.path
+            FROM outlets o
+            JOIN regions leaf ON leaf.tenant_id = o.tenant_id AND leaf.id = o.region_id
+            CROSS JOIN LATERAL unnest(leaf.ancestors) AS a (id)
+            JOIN regions r ON r.tenant_id = o.tenant_id AND r.id = a.id
+            UNION ALL
+            SELECT o.id, 'tenant', t.code FROM outlets o JOIN tenants t ON t.id = o.tenant_id;
+            ANALYZE batch_nodes;
+            """)
+
+        if sources.contains("audit") {
+            progress("reading audits")
+            read.audits = try sliceAudits(conn, context)
+            progress("aggregating \(read.audits) audits")
+            try auditCells(conn, sectionsOrDimensions: metrics.contains { $0.description.hasPrefix("audit.section:") || $0.description.hasPrefix("audit.dimension:") })
+        }
+        if sources.contains("survey") {
+            progress("reading and aggregating survey responses")
+            read.responses = try surveyCells(conn, context)
+        }
+        if sources.contains("complaint") {
+            progress("reading complaints")
+            read.complaints = try sliceComplaints(conn, context)
+            progress("aggregating \(read.complaints) complaints")
+            try complaintCells(conn)
+        }
+        try conn.execute("ANALYZE batch_cells")
+
+        progress("writing KPI results for staff, outlets, regions and the tenant")
+        var rows = try insertFromCells(conn, context)
+        if metrics.contains(.complaintFirstResponseP50) {
+            progress("writing first-response medians")
+            rows += try insertMedians(conn, context)
+        }
+        return (rows, read)
+    }
+
+    // MARK: Audits
+
+    /// Counted audits of the period (released/final, of a KPI's template, any version).
+    private static func sliceAudits(_ conn: PQConnection, _ context: BatchContext) throws -> Int {
+        try conn.execute("""
+            CREATE TEMP TABLE batch_audits ON COMMIT DROP AS
+            SELECT a.id, a.template_code, a.outlet_id, a.served_by AS staff_id, a.score, a.critical_failure
+            FROM audits a
+            WHERE a.state IN ('released', 'final')
+              AND a.visited_at >= \(context.start) AND a.visited_at < \(context.end)
+              AND a.template_code IN (SELECT template_code FROM batch_kpis WHERE metric LIKE 'audit.%')
+            """)
+        try conn.execute("ANALYZE batch_audits")
+        return try conn.queryFirst("SELECT count(*) FROM batch_audits")!.decode(0, as: Int.self)
+    }
+
+    /// Cells of audit.score, audit.critical_failures and (when asked) section and dimension KPIs.
+    private static func auditCells(_ conn: PQConnection, sectionsOrDimensions: Bool) throws {
+        try conn.execute("""
+            INSERT INTO batch_cells (kpi_code, outlet_id, staff_id, num, den)
+            SELECT k.code, g.outlet_id, g.staff_id,
+                   CASE k.metric WHEN 'audit.score' THEN coalesce(g.score_sum, 0) ELSE g.critical END,
+                   CASE k.metric WHEN 'audit.score' THEN g.scored ELSE g.audits END
+            FROM (SELECT template_code, outlet_id, staff_id, sum(score) AS score_sum, count(score) AS scored,
+                         count(*) AS audits, count(*) FILTER (WHERE critical_failure) AS critical
+                  FROM batch_audits
+                  GROUP BY GROUPING SETS ((template_code, outlet_id), (template_code, staff_id))
+                  HAVING GROUPING(staff_id) = 1 OR staff_id IS NOT NULL) AS g
+            JOIN batch_kpis k ON k.template_code = g.template_code AND k.metric IN ('audit.score', 'audit.critical_failures')
+            """)
+        guard sectionsOrDimensions else { return }
+        try conn.execute("""
+            INSERT INTO batch_cells (kpi_code, outlet_id, staff_id, num, den)
+            SELECT k.code, g.outlet_id, g.staff_id, g.total, g.audits
+            FROM (SELECT a.template_code, p.metric, a.outlet_id, a.staff_id, sum(p.score) AS total, count(*) AS audits
+                  FROM batch_audits a
+                  JOIN (SELECT audit_id, 'audit.section:' || section_code AS metric, score FROM audit_section_scores
+                        UNION ALL
+                        SELECT audit_id, 'audit.dimension:' || dimension, score FROM audit_dimension_scores) AS p
+                    ON p.audit_id = a.id
+                  WHERE p.metric IN (SELECT metric FROM batch_kpis)
+                  GROUP BY GROUPING SETS ((a.template_code, p.metric, a.outlet_id), (a.template_code, p.metric, a.staff_id))
+                  HAVING GROUPING(a.staff_id) = 1 OR a.staff_id IS NOT NULL) AS g
+            JOIN batch_kpis k ON k.template_code = g.template_code AND k.metric = g.metric
+            """)
+    }
+
+    // MARK: Surveys
+
+    /// Cells of the survey KPIs, straight from one scan of the period's responses.
+    /// - Returns: the number of responses read.
+    private static func surveyCells(_ conn: PQConnection, _ context: BatchContext) throws -> Int {
+        try conn.queryFirst("""
+            WITH g AS (
+                SELECT outlet_id, staff_id, count(sat) AS responses, count(*) FILTER (WHERE sat >= 4) AS top2,
+                       sum(sat) AS sat_sum, count(nps) AS with_nps,
+                       count(*) FILTER (WHERE nps >= 9) - count(*) FILTER (WHERE nps <= 6) AS net_promoters
+                FROM survey_responses
+                WHERE responded_at >= \(context.start) AND responded_at < \(context.end)
+                GROUP BY GROUPING SETS ((outlet_id), (staff_id))
+                HAVING GROUPING(staff_id) = 1 OR staff_id IS NOT NULL),
+            cells AS (
+                INSERT INTO batch_cells (kpi_code, outlet_id, staff_id, num, den)
+                SELECT k.code, g.outlet_id, g.staff_id,
+                       CASE k.metric WHEN 'survey.top2box' THEN 100 * g.top2 WHEN 'survey.mean' THEN g.sat_sum
+                                     ELSE 100 * g.net_promoters END,
+                       CASE k.metric WHEN 'survey.nps' THEN g.with_nps ELSE g.responses END
+                FROM g JOIN batch_kpis k ON k.metric LIKE 'survey.%')
+            SELECT coalesce(sum(responses) FILTER (WHERE outlet_id IS NOT NULL), 0) FROM g
+            """)!.decode(0, as: Int.self)
+    }
+
+    // MARK: Complaints
+
+    /// Complaints opened in the period, with their SLA outcome as of the run's instant
+    /// (rules.md §3: decided when resolved or when the deadline is at or before as-of) and
+    /// exact minutes to first response.
+    private static func sliceComplaints(_ conn: PQConnection, _ context: BatchContext) throws -> Int {
+        try conn.execute("""
+            CREATE TEMP TABLE batch_complaints ON COMMIT DROP AS
+            SELECT c.outlet_id, c.staff_id,
+                   c.resolved_at IS NOT NULL OR c.deadline <= \(context.asOf) AS decided,
+                   c.resolved_at IS NOT NULL AND c.resolved_at <= c.deadline AS within,
+                   extract(epoch FROM c.first_response_at - c.opened_at) / 60 AS response_minutes
+            FROM (SELECT c.*, c.opened_at + make_interval(hours => CASE c.severity WHEN 'high' THEN t.sla_high_hours
+                                                          WHEN 'medium' THEN t.sla_medium_hours ELSE t.sla_low_hours END) AS deadline
+                  FROM complaints c JOIN tenants t ON t.id = c.tenant_id
+                  WHERE c.opened_at >= \(context.start) AND c.opened_at < \(context.end)) AS c
+            """)
+        try conn.execute("ANALYZE batch_complaints")
+        return try conn.queryFirst("SELECT count(*) FROM batch_complaints")!.decode(0, as: Int.self)
+    }
+
+    /// Cells of complaint.count and complaint.sla_rate.
+    private static func complaintCells(_ conn: PQConnection) throws {
+        try conn.execute("""
+            INSERT INTO batch_cells (kpi_code, outlet_id, staff_id, num, den)
+            SELECT k.code, g.outlet_id, g.staff_id,
+                   CASE k.metric WHEN 'complaint.count' THEN g.complaints ELSE 100 * g.within END,
+                   CASE k.metric WHEN 'complaint.count' THEN g.complaints ELSE g.decided END
+            FROM (SELECT outlet_id, staff_id, count(*) AS complaints, count(*) FILTER (WHERE decided) AS decided,
+                         count(*) FILTER (WHERE within) AS within
+                  FROM batch_complaints
+                  GROUP BY GROUPING SETS ((outlet_id), (staff_id))
+                  HAVING GROUPING(staff_id) = 1 OR staff_id IS NOT NULL) AS g
+            JOIN batch_kpis k ON k.metric IN ('complaint.count', 'complaint.sla_rate')
+            """)
+    }
+
+    // MARK: Results
+
+    /// Staff cells as they are; outlet cells rolled up over every node above the outlet.
+    /// n = 0 gives no row; the status follows rules.md §4 (`app_kpi_status`).
+    private static func insertFromCells(_ conn: PQConnection, _ context: BatchContext) throws -> Int {
+        try conn.execute("""
+            INSERT INTO kpi_results (tenant_id, period, level, subject, kpi_code, value, n, status, job_id)
+            SELECT app_current_tenant(), \(context.period.description)::text, v.level, v.subject, k.code, v.value, v.den,
+                   app_kpi_status(v.value, v.den, k.direction, k.threshold, k.target, k.min_sample), \(context.jobID)::bigint
+            FROM (SELECT c.kpi_code, 'staff' AS level, st.employee_no AS subject, c.den,
+                         CASE WHEN k.summed THEN c.num ELSE c.num / c.den END AS value
+                  FROM batch_cells c
+                  JOIN batch_kpis k ON k.code = c.kpi_code
+                  JOIN staff st ON st.id = c.staff_id
+                  WHERE c.den > 0
+                  UNION ALL
+                  SELECT r.kpi_code, r.level, r.subject, r.den, CASE WHEN k.summed THEN r.num ELSE r.num / r.den END
+                  FROM (SELECT c.kpi_code, n.level, n.subject, sum(c.num) AS num, sum(c.den)::bigint AS den
+                        FROM batch_cells c JOIN batch_nodes n ON n.outlet_id = c.outlet_id
+                        GROUP BY c.kpi_code, n.level, n.subject) AS r
+                  JOIN batch_kpis k ON k.code = r.kpi_code
+                  WHERE r.den > 0) AS v
+            JOIN batch_kpis k ON k.code = v.kpi_code
+            """)
+    }
+
+    /// complaint.first_response_p50 at every level: the exact median of the minutes (for an
+    /// even count the mean of the two middle values: the lower middle is percentile_disc(0.5)
+    /// ascending, the upper middle percentile_disc(0.5) of the negated values).
+    private static func insertMedians(_ conn: PQConnection, _ context: BatchContext) throws -> Int {
+        try conn.execute("""
+            INSERT INTO kpi_results (tenant_id, period, level, subject, kpi_code, value, n, status, job_id)
+            SELECT app_current_tenant(), \(context.period.description)::text, m.level, m.subject, k.code, m.value, m.n,
+                   app_kpi_status(m.value, m.n, k.direction, k.threshold, k.target, k.min_sample), \(context.jobID)::bigint
+            FROM (SELECT e.level, e.subject, count(*) AS n,
+                         (percentile_disc(0.5) WITHIN GROUP (ORDER BY e.minutes)
+                          - percentile_disc(0.5) WITHIN GROUP (ORDER BY -e.minutes)) / 2 AS value
+                  FROM (SELECT n.level, n.subject, c.response_minutes AS minutes
+                        FROM batch_complaints c JOIN batch_nodes n ON n.outlet_id = c.outlet_id
+                        WHERE c.response_minutes IS NOT NULL
+                        UNION ALL
+                        SELECT 'staff', st.employee_no, c.response_minutes
+                        FROM batch_complaints c JOIN staff st ON st.id = c.staff_id
+                        WHERE c.response_minutes IS NOT NULL) AS e
+                  GROUP BY e.level, e.subject) AS m
+            CROSS JOIN batch_kpis k
+            WHERE k.metric = 'complaint.first_response_p50'
+            """)
+    }
+}

@@ -1,0 +1,33 @@
+import Foundation
+import PQ
+import TouchstoneCore
+
+/// `touchstone export kpis` (formats.md "Exports"): `period,level,subject,kpi,value,n,status`,
+/// value rounded half-up to 2 decimals, sorted by level (tenant, region, outlet, staff), then
+/// subject, then KPI code (code-point order), streamed row by row.
+public enum KPIExport {
+    /// The header line's columns.
+    public static let columns = ["period", "level", "subject", "kpi", "value", "n", "status"]
+
+    /// Writes the CSV of `period` (only `level` when given) to `sink`, one line at a time
+    /// (called on the database thread, header first).
+    public static func write(
+        tenant: Tenant, period: Period, level: KPILevel? = nil, database: Database, to sink: @escaping @Sendable (String) -> Void
+    ) async throws {
+        try await database.tenantTransaction(tenant, readOnly: true) { conn in
+            sink(CSVWriter.line(columns))
+            let periodText = period.description
+            try conn.forEachRow("""
+                SELECT level, subject, kpi_code, round(value, 2)::text, n::text, status FROM kpi_results
+                WHERE period = \(periodText) AND (\(level?.rawValue)::text IS NULL OR level = \(level?.rawValue))
+                ORDER BY array_position(ARRAY['tenant', 'region', 'outlet', 'staff'], level),
+                         subject COLLATE "C", kpi_code COLLATE "C"
+                """) { row in
+                sink(CSVWriter.line([
+                    periodText, try row.decode(0, as: String.self), try row.decode(1, as: String.self), try row.decode(2, as: String.self),
+                    try row.decode(3, as: String.self), try row.decode(4, as: String.self), try row.decode(5, as: String.self),
+                ]))
+            }
+        }
+    }
+}

@@ -1,0 +1,105 @@
+import Foundation
+import PQ
+import TouchstoneCore
+
+/// SQL reading `kpi_results`: league tables, trends, an outlet's five-dimension profile.
+public enum KPIResultQueries {
+    /// Outlets or staff ranked on `kpi` for `period`, best first (by the KPI's direction),
+    /// optionally only those within the region `within` (its whole subtree; staff: assigned
+    /// there at some day of the period), with the previous period's value.
+    public static func league(
+        tenant: Tenant, period: Period, kpi: String, level: KPILevel, within regionPath: String? = nil,
+        database: Database
+    ) async throws -> [LeagueEntry] {
+        guard level == .outlet || level == .staff else {
+            throw StoreError.invalid([Problem(path: "level", message: "a league table ranks outlets or staff")])
+        }
+        return try await database.tenantTransaction(tenant, readOnly: true) { conn in
+            guard let direction = try conn.queryFirst("SELECT direction FROM kpi_definitions WHERE code = \(kpi)")?.decode(0, as: String.self) else {
+                throw StoreError.notFound("KPI \(kpi)")
+            }
+            let order = direction == "higher" ? "DESC" : "ASC"
+            return try conn.query("""
+                WITH members AS (
+                    SELECT o.code AS subject, o.name FROM outlets o
+                    JOIN regions leaf ON leaf.tenant_id = o.tenant_id AND leaf.id = o.region_id
+                    WHERE \(level.rawValue)::text = 'outlet'
+                      AND (\(regionPath)::text IS NULL OR EXISTS (SELECT 1 FROM regions top WHERE top.tenant_id = leaf.tenant_id
+                           AND top.path = \(regionPath) AND top.id = ANY (leaf.ancestors)))
+                    UNION
+                    SELECT st.employee_no, st.name FROM staff st
+                    JOIN assignments a ON a.tenant_id = st.tenant_id AND a.staff_id = st.id
+                    JOIN outlets o ON o.tenant_id = a.tenant_id AND o.id = a.outlet_id
+                    JOIN regions leaf ON leaf.tenant_id = o.tenant_id AND leaf.id = o.region_id
+                    WHERE \(level.rawValue)::text = 'staff'
+                      AND a.start_date <= \(period.lastDay.description)::date
+                      AND (a.end_date IS NULL OR a.end_date >= \(period.firstDay.description)::date)
+                      AND (\(regionPath)::text IS NULL OR EXISTS (SELECT 1 FROM regions top WHERE top.tenant_id = leaf.tenant_id
+                           AND top.path = \(regionPath) AND top.id = ANY (leaf.ancestors))))
+                SELECT CASE WHEN r.status <> 'insufficient'
+                            THEN rank() OVER (PARTITION BY r.status = 'insufficient' ORDER BY r.value \(unsafeRaw: order)) END,
+                       r.subject, m.name, round(r.value, 24), r.n, r.status, round(p.value, 24), p.n, p.status
+                FROM kpi_results r
+                JOIN members m ON m.subject = r.subject
+                LEFT JOIN kpi_results p ON p.tenant_id = r.tenant_id AND p.period = \(period.previous.description)
+                     AND p.level = r.level AND p.subject = r.subject AND p.kpi_code = r.kpi_code
+                WHERE r.period = \(period.description) AND r.level = \(level.rawValue) AND r.kpi_code = \(kpi)
+                ORDER BY r.status = 'insufficient', r.value \(unsafeRaw: order), r.subject COLLATE "C"
+                """).map { row in
+                LeagueEntry(
+                    rank: try row.decode(0, as: Int?.self), subject: try row.decode(1, as: String.self), name: try row.decode(2, as: String.self),
+                    current: try decodeValue(row, at: 3)!, previous: try decodeValue(row, at: 6))
+            }
+        }
+    }
+
+    /// A subject's values of `kpi` over the `count` periods (of `through`'s kind) ending with `through`, oldest first.
+    public static func trend(
+        tenant: Tenant, level: KPILevel, subject: String, kpi: String, through: Period, count: Int, database: Database
+    ) async throws -> [TrendPoint] {
+        let periods = Array(sequence(first: through) { $0.previous }.prefix(max(1, count)).reversed())
+        let found = try await database.tenantTransaction(tenant, readOnly: true) { conn in
+            try Dictionary(uniqueKeysWithValues: conn.query("""
+                SELECT period, round(value, 24), n, status FROM kpi_results
+                WHERE period = ANY(\(periods.map(\.description))::text[]) AND level = \(level.rawValue)
+                  AND subject = \(subject) AND kpi_code = \(kpi)
+                """).map { (try $0.decode(0, as: String.self), try decodeValue($0, at: 1)!) })
+        }
+        return periods.map { TrendPoint(period: $0.description, value: found[$0.description]) }
+    }
+
+    /// The outlet's `audit.dimension:*` KPIs for `period` beside its own region's, by KPI code.
+    public static func dimensionProfile(tenant: Tenant, period: Period, outlet code: String, database: Database) async throws -> [DimensionProfileEntry] {
+        try await database.tenantTransaction(tenant, readOnly: true) { conn in
+            guard let regionPath = try conn.queryFirst("""
+                SELECT r.path FROM outlets o JOIN regions r ON r.tenant_id = o.tenant_id AND r.id = o.region_id WHERE o.code = \(code)
+                """)?.decode(0, as: String.self) else {
+                throw StoreError.notFound("outlet \(code)")
+            }
+            return try conn.query("""
+                SELECT k.code, substr(k.metric, length('audit.dimension:') + 1),
+                       round(o.value, 24), o.n, o.status, round(g.value, 24), g.n, g.status
+                FROM kpi_definitions k
+                LEFT JOIN kpi_results o ON o.tenant_id = k.tenant_id AND o.period = \(period.description)
+                     AND o.level = 'outlet' AND o.subject = \(code) AND o.kpi_code = k.code
+                LEFT JOIN kpi_results g ON g.tenant_id = k.tenant_id AND g.period = \(period.description)
+                     AND g.level = 'region' AND g.subject = \(regionPath) AND g.kpi_code = k.code
+                WHERE k.metric LIKE 'audit.dimension:%'
+                ORDER BY k.code COLLATE "C"
+                """).compactMap { row in
+                guard let dimension = TouchstoneCore.Dimension(rawValue: try row.decode(1, as: String.self)) else { return nil }
+                return DimensionProfileEntry(
+                    kpi: try row.decode(0, as: String.self), dimension: dimension, outlet: try decodeValue(row, at: 2),
+                    regionPath: regionPath, region: try decodeValue(row, at: 5))
+            }
+        }
+    }
+
+    /// value, n, status at `column`, `column + 1`, `column + 2`; nil when the value is NULL.
+    static func decodeValue(_ row: PQRow, at column: Int) throws -> KPIValue? {
+        guard let value = try row.decode(column, as: Decimal?.self) else { return nil }
+        return KPIValue(
+            value: value, n: try row.decode(column + 1, as: Int.self),
+            status: KPIStatus(rawValue: try row.decode(column + 2, as: String.self)) ?? .insufficient)
+    }
+}

@@ -1,0 +1,78 @@
+import Foundation
+import PQ
+import TouchstoneCore
+
+/// SQL for reading and approving payouts (the batch writes them: ``PayoutStep``).
+public enum PayoutQueries {
+    static let columns = """
+        period, employee_no, name, plan_code, plan_version, nullif(adjusts_period, ''), prorated_target, score_pct, payout,
+        currency, note, approved_by, approved_at
+        """
+    static let order = "employee_no COLLATE \"C\", plan_code COLLATE \"C\", adjusts_period COLLATE \"C\""
+
+    /// The period's payout rows (only `employeeNo`'s when given), by employee number, plan,
+    /// then adjusted period.
+    public static func list(tenant: Tenant, period: Period, employeeNo: String? = nil, database: Database) async throws -> [PayoutRow] {
+        try await database.tenantTransaction(tenant, readOnly: true) { conn in
+            try conn.query("""
+                SELECT \(unsafeRaw: columns) FROM payouts
+                WHERE period = \(period.description) AND (\(employeeNo)::text IS NULL OR employee_no = \(employeeNo))
+                ORDER BY \(unsafeRaw: order)
+                """).map(decode)
+        }
+    }
+
+    /// One person's explanations for the period, one per row (plan, adjustment), as the
+    /// stored JSON (``PayoutExplanation``'s Codable form) in row order.
+    /// - Throws: ``StoreError/notFound(_:)`` when the person has no payout in the period.
+    public static func explanationJSON(tenant: Tenant, period: Period, employeeNo: String, database: Database) async throws -> [String] {
+        let found = try await database.tenantTransaction(tenant, readOnly: true) { conn in
+            try conn.query("""
+                SELECT explanation::text FROM payouts WHERE period = \(period.description) AND employee_no = \(employeeNo)
+                ORDER BY \(unsafeRaw: order)
+                """).map { try $0.decode(0, as: String.self) }
+        }
+        guard !found.isEmpty else { throw StoreError.notFound("payout of \(employeeNo) in \(period)") }
+        return found
+    }
+
+    /// One person's explanations for the period, decoded (`touchstone explain` prints their `text`).
+    public static func explanations(tenant: Tenant, period: Period, employeeNo: String, database: Database) async throws -> [PayoutExplanation] {
+        try await explanationJSON(tenant: tenant, period: period, employeeNo: employeeNo, database: database).map { text in
+            do {
+                return try PayoutExplanationJSON.decode(text)
+            } catch {
+                throw StoreError.invalidState("stored explanation of \(employeeNo) does not decode: \(error)")
+            }
+        }
+    }
+
+    /// Approves every payout row of the period's run: sets `approved_by`/`approved_at`.
+    /// - Returns: the number of rows approved.
+    /// - Throws: ``StoreError/notFound(_:)`` when the period has no payouts,
+    ///   ``StoreError/periodClosed(_:)`` when it is closed.
+    @discardableResult
+    public static func approve(tenant: Tenant, period: Period, actor: String, database: Database) async throws -> Int {
+        try await database.tenantTransaction(tenant) { conn in
+            let count = try conn.execute("""
+                UPDATE payouts SET approved_by = \(actor), approved_at = now() WHERE period = \(period.description)
+                """)
+            guard count > 0 else { throw StoreError.notFound("payouts of \(period)") }
+            try conn.execute("""
+                INSERT INTO change_log (tenant_id, actor, action, entity, entity_key, after)
+                VALUES (app_current_tenant(), \(actor), 'approve', 'payouts', \(period.description), jsonb_build_object('rows', \(count)::integer))
+                """)
+            return count
+        }
+    }
+
+    static func decode(_ row: PQRow) throws -> PayoutRow {
+        PayoutRow(
+            period: try row.decode(0, as: String.self), employeeNo: try row.decode(1, as: String.self), name: try row.decode(2, as: String.self),
+            plan: try row.decode(3, as: String.self), planVersion: try row.decode(4, as: Int.self),
+            adjustsPeriod: try row.decode(5, as: String?.self), proratedTarget: try row.decode(6, as: Decimal.self),
+            scorePct: try row.decode(7, as: Decimal.self), payout: try row.decode(8, as: Decimal.self),
+            currency: try row.decode(9, as: String.self), note: try row.decode(10, as: String.self),
+            approvedBy: try row.decode(11, as: String?.self), approvedAt: try row.decode(12, as: Date?.self))
+    }
+}

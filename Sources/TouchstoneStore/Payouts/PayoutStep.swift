@@ -1,0 +1,225 @@
+import Foundation
+import PQ
+import TouchstoneCore
+
+/// The batch step that turns a period's `kpi_results` into draft payouts (rules.md §5).
+///
+/// It runs inside the batch transaction right after the KPIs: the period's draft payouts
+/// are deleted and recomputed, so readers see the old rows until the commit. People are
+/// streamed through a server-side cursor, 2000 at a time, each chunk computed by
+/// ``PayoutEngine`` and inserted before the next is fetched, so memory stays constant
+/// whatever the size of the chain. The rules themselves live in TouchstoneCore only.
+public enum PayoutStep {
+    /// What one run read and wrote; recorded in the job's `inputs` under `payouts`.
+    public struct Summary: Sendable, Codable, Equatable {
+        /// The plan versions applied: `code` → version.
+        public var plans: [String: Int] = [:]
+        /// People with an assignment in one of the plans' roles during the period.
+        public var people = 0
+        /// Staff- and outlet-level KPI values read.
+        public var staffValues = 0
+        public var outletValues = 0
+        /// Payout rows written.
+        public var rows = 0
+    }
+
+    /// The step as the batch runs it (`BatchRunner(afterKPIs: [PayoutStep.step])`): returns the payout rows written.
+    public static let step: BatchStep = { conn, context in
+        try run(conn, period: context.period, jobID: context.jobID, progress: context.progress).rows
+    }
+
+    /// People fetched per round trip.
+    static let chunk = 2000
+
+    /// Replaces the draft payouts of `period` on `conn` (inside the batch transaction, as
+    /// the tenant) and records what it read in the `batch_jobs` row `jobID`.
+    /// - Throws: ``StoreError/periodClosed(_:)`` (via the database) when the period is closed,
+    ///   ``StoreError/invalidState(_:)`` when a stored plan no longer validates.
+    @discardableResult
+    public static func run(_ conn: PQConnection, period: Period, jobID: Int64,
+                           progress: (String) -> Void = { _ in }) throws -> Summary {
+        let kpis = try PlanQueries.knownKPIs(conn)
+        let plans = try PlanQueries.latest(conn, kind: period.kind, kpis: kpis)
+        try conn.execute("DELETE FROM payouts WHERE period = \(period.description)")
+        var summary = Summary()
+        summary.plans = Dictionary(uniqueKeysWithValues: plans.map { ($0.plan.code, $0.version) })
+        if !plans.isEmpty {
+            let outletKPIs = try loadOutletKPIs(conn, period: period, codes: codes(plans.map { $0.plan }, level: .outlet))
+            summary.outletValues = outletKPIs.values.reduce(0) { $0 + $1.count }
+            try streamPeople(conn, period: period, plans: plans, staffCodes: codes(plans.map { $0.plan }, level: .staff)) { people in
+                var rows: [Row] = []
+                for person in people {
+                    summary.staffValues += person.staffKPIs.count
+                    for (version, plan) in plans {
+                        guard let result = PayoutEngine.compute(
+                            plan: plan, period: period, person: person.person, staffKPIs: person.staffKPIs,
+                            outletKPIs: outletKPIs, definitions: kpis) else { continue }
+                        rows.append(try Row(plan: plan, version: version, result: result))
+                    }
+                }
+                summary.people += people.count
+                summary.rows += try insert(conn, rows, period: period, jobID: jobID)
+            }
+        }
+        progress("\(summary.rows) payout rows for \(summary.people) people under \(plans.count) plans")
+        try record(conn, summary, jobID: jobID)
+        return summary
+    }
+
+    /// One person as the engine reads them.
+    struct Person {
+        var person: PayoutPerson
+        var staffKPIs: [String: KPIValue]
+    }
+
+    /// One payout row to insert.
+    struct Row {
+        var employeeNo: String
+        var name: String
+        var plan: String
+        var version: Int
+        var proratedTarget: Decimal
+        var scorePct: Decimal
+        var payout: Decimal
+        var currency: String
+        var note: String
+        var explanation: String
+
+        init(plan: Plan, version: Int, result: PayoutResult) throws {
+            employeeNo = result.explanation.employeeNo
+            name = result.explanation.name
+            self.plan = plan.code
+            self.version = version
+            proratedTarget = result.proratedTarget
+            scorePct = result.scorePct
+            payout = result.payout
+            currency = plan.currency
+            note = result.note
+            explanation = try PayoutExplanationJSON.encode(result.explanation)
+        }
+    }
+
+    /// The KPI codes the plans read at `level` (components and gates).
+    static func codes(_ plans: [Plan], level: PlanLevel) -> [String] {
+        let all = plans.flatMap { plan in
+            plan.components.filter { $0.level == level }.map(\.kpi) + plan.gates.filter { $0.level == level }.map(\.kpi)
+        }
+        return Set(all).sorted()
+    }
+
+    /// Outlet code → KPI code → value, for the whole tenant (≤ outlets × a few KPIs).
+    static func loadOutletKPIs(_ conn: PQConnection, period: Period, codes: [String]) throws -> [String: [String: KPIValue]] {
+        var values: [String: [String: KPIValue]] = [:]
+        guard !codes.isEmpty else { return values }
+        for row in try conn.query("""
+            SELECT subject, kpi_code, value, n, status FROM kpi_results
+            WHERE period = \(period.description) AND level = 'outlet' AND kpi_code = ANY(\(codes)::text[])
+            """) {
+            values[try row.decode(0, as: String.self), default: [:]][try row.decode(1, as: String.self)] =
+                KPIValue(value: try row.decode(2, as: Decimal.self), n: try row.decode(3, as: Int.self), status: try status(row.decode(4, as: String.self)))
+        }
+        return values
+    }
+
+    /// Calls `body` with the people assigned in one of the plans' roles during the period,
+    /// `chunk` at a time, each with their assignments overlapping the period and their
+    /// staff-level values of `staffCodes`.
+    static func streamPeople(_ conn: PQConnection, period: Period, plans: [(version: Int, plan: Plan)], staffCodes: [String],
+                             _ body: ([Person]) throws -> Void) throws {
+        let roles = Set(plans.flatMap { $0.plan.roles }).sorted()
+        let first = period.firstDay.description
+        let last = period.lastDay.description
+        // The period's staff values, grouped per person, in a temporary table this role owns and
+        // can ANALYZE: kpi_results was just rewritten in this transaction and its statistics are stale.
+        try conn.execute("""
+            CREATE TEMP TABLE payout_staff_kpis ON COMMIT DROP AS
+            SELECT subject, array_agg(kpi_code) AS codes, array_agg(value) AS vals, array_agg(n) AS ns, array_agg(status) AS statuses
+            FROM kpi_results
+            WHERE period = \(period.description) AND level = 'staff' AND kpi_code = ANY(\(staffCodes)::text[])
+            GROUP BY subject
+            """)
+        try conn.execute("CREATE UNIQUE INDEX ON payout_staff_kpis (subject)")
+        try conn.execute("ANALYZE payout_staff_kpis")
+        try conn.execute("""
+            DECLARE payout_people NO SCROLL CURSOR FOR
+            SELECT s.employee_no, s.name, a.outlets, a.roles, a.starts, a.ends, a.bonuses, k.codes, k.vals, k.ns, k.statuses
+            FROM staff s
+            CROSS JOIN LATERAL (
+                SELECT array_agg(o.code ORDER BY a.start_date) AS outlets, array_agg(a.role ORDER BY a.start_date) AS roles,
+                       array_agg(to_char(a.start_date, 'YYYY-MM-DD') ORDER BY a.start_date) AS starts,
+                       array_agg(to_char(a.end_date, 'YYYY-MM-DD') ORDER BY a.start_date) AS ends,
+                       array_agg(a.target_bonus ORDER BY a.start_date) AS bonuses
+                FROM assignments a JOIN outlets o ON o.tenant_id = a.tenant_id AND o.id = a.outlet_id
+                WHERE a.tenant_id = s.tenant_id AND a.staff_id = s.id
+                  AND a.start_date <= \(last)::date AND (a.end_date IS NULL OR a.end_date >= \(first)::date)) a
+            LEFT JOIN payout_staff_kpis k ON k.subject = s.employee_no
+            WHERE EXISTS (
+                SELECT 1 FROM assignments a
+                WHERE a.tenant_id = s.tenant_id AND a.staff_id = s.id AND a.role = ANY(\(roles)::text[])
+                  AND a.start_date <= \(last)::date AND (a.end_date IS NULL OR a.end_date >= \(first)::date))
+            """)
+        while true {
+            let rows = try conn.query("FETCH \(unsafeRaw: String(chunk)) FROM payout_people")
+            if rows.count == 0 { break }
+            try body(rows.map(decodePerson))
+        }
+        try conn.execute("CLOSE payout_people")
+        try conn.execute("DROP TABLE payout_staff_kpis")
+    }
+
+    static func decodePerson(_ row: PQRow) throws -> Person {
+        let outlets = try row.decode(2, as: [String].self)
+        let roles = try row.decode(3, as: [String].self)
+        let starts = try row.decode(4, as: [String].self)
+        let ends = try row.decode(5, as: [String?].self)
+        let bonuses = try row.decode(6, as: [Decimal?].self)
+        var assignments: [Assignment] = []
+        for i in outlets.indices {
+            guard let start = CivilDate(starts[i]) else { throw StoreError.invalidState("stored assignment date \(starts[i])") }
+            assignments.append(Assignment(outlet: outlets[i], role: roles[i], start: start, end: ends[i].flatMap(CivilDate.init),
+                                          targetBonus: bonuses[i]))
+        }
+        var staffKPIs: [String: KPIValue] = [:]
+        if let codes = try row.decode(7, as: [String]?.self) {
+            let values = try row.decode(8, as: [Decimal].self)
+            let ns = try row.decode(9, as: [Int].self)
+            let statuses = try row.decode(10, as: [String].self)
+            for i in codes.indices {
+                staffKPIs[codes[i]] = KPIValue(value: values[i], n: ns[i], status: try status(statuses[i]))
+            }
+        }
+        let person = PayoutPerson(employeeNo: try row.decode(0, as: String.self), name: try row.decode(1, as: String.self),
+                                  assignments: assignments)
+        return Person(person: person, staffKPIs: staffKPIs)
+    }
+
+    static func status(_ text: String) throws -> KPIStatus {
+        guard let status = KPIStatus(rawValue: text) else { throw StoreError.invalidState("stored KPI status \(text)") }
+        return status
+    }
+
+    /// Inserts one chunk of rows with a single multi-row statement; returns how many.
+    static func insert(_ conn: PQConnection, _ rows: [Row], period: Period, jobID: Int64, adjusts: String = "") throws -> Int {
+        guard !rows.isEmpty else { return 0 }
+        return try conn.execute("""
+            INSERT INTO payouts (tenant_id, period, employee_no, plan_code, adjusts_period, plan_version, name, prorated_target,
+                                 score_pct, payout, currency, note, explanation, job_id)
+            SELECT app_current_tenant(), \(period.description), r.employee_no, r.plan, \(adjusts), r.version, r.name, r.prorated,
+                   r.score, r.payout, r.currency, r.note, r.explanation::jsonb, \(jobID)
+            FROM unnest(\(rows.map(\.employeeNo))::text[], \(rows.map(\.plan))::text[], \(rows.map(\.version))::integer[],
+                        \(rows.map(\.name))::text[], \(rows.map(\.proratedTarget))::numeric[], \(rows.map(\.scorePct))::numeric[],
+                        \(rows.map(\.payout))::numeric[], \(rows.map(\.currency))::text[], \(rows.map(\.note))::text[],
+                        \(rows.map(\.explanation))::text[])
+                 AS r (employee_no, plan, version, name, prorated, score, payout, currency, note, explanation)
+            """)
+    }
+
+    /// Adds the summary to the job's inputs (under `payouts`).
+    static func record(_ conn: PQConnection, _ summary: Summary, jobID: Int64) throws {
+        let json = String(decoding: try PayoutExplanationJSON.encoder.encode(summary), as: UTF8.self)
+        try conn.execute("""
+            UPDATE batch_jobs SET inputs = coalesce(inputs, '{}'::jsonb) || jsonb_build_object('payouts', \(json)::jsonb)
+            WHERE id = \(jobID)
+            """)
+    }
+}

@@ -1,0 +1,56 @@
+import Foundation
+import PQ
+import TouchstoneCore
+
+/// SQL for periods: their state, closing, and the results fingerprint (rules.md §6).
+public enum PeriodQueries {
+    static let columns = "period, state, closed_at, closed_by, results_hash"
+
+    /// The period's state; a period never run is reported open.
+    public static func status(tenant: Tenant, period: Period, database: Database) async throws -> PeriodStatus {
+        try await database.tenantTransaction(tenant, readOnly: true) { conn in
+            try conn.queryFirst("SELECT \(unsafeRaw: columns) FROM periods WHERE period = \(period.description)").map(decode)
+                ?? PeriodStatus(period: period.description, state: "open", closedAt: nil, closedBy: nil, resultsHash: nil)
+        }
+    }
+
+    /// Closes the period for good: records who and when and the ``ResultsHash`` of its
+    /// results. From then on the database refuses any change to its KPI results and payouts.
+    /// Waits for a batch run of the period that is writing (it holds the period row).
+    /// - Throws: ``StoreError/notFound(_:)`` when the period was never run,
+    ///   ``StoreError/periodClosed(_:)`` when it is already closed.
+    public static func close(tenant: Tenant, period: Period, actor: String, database: Database) async throws -> PeriodStatus {
+        try await database.tenantTransaction(tenant) { conn in
+            let key = period.description
+            guard let state = try conn.queryFirst("SELECT state FROM periods WHERE period = \(key) FOR UPDATE")?.decode(0, as: String.self) else {
+                throw StoreError.notFound("period \(key) has no batch run to close")
+            }
+            if state == "closed" { throw StoreError.periodClosed("period \(key) is already closed") }
+            let hash = try ResultsHash.compute(conn, period: key)
+            let closed = try decode(conn.queryFirst("""
+                UPDATE periods SET state = 'closed', closed_at = now(), closed_by = \(actor), results_hash = \(hash)
+                WHERE period = \(key) RETURNING \(unsafeRaw: columns)
+                """)!)
+            try conn.execute("""
+                INSERT INTO change_log (tenant_id, actor, action, entity, entity_key, before, after)
+                VALUES (app_current_tenant(), \(actor), 'close', 'period', \(key), '{"state": "open"}',
+                        jsonb_build_object('state', 'closed', 'results_hash', \(hash)::text))
+                """)
+            return closed
+        }
+    }
+
+    /// Recomputes the period's ``ResultsHash`` now (compare with the one stored at closing).
+    public static func recomputeHash(tenant: Tenant, period: Period, database: Database) async throws -> String {
+        try await database.tenantTransaction(tenant, readOnly: true) { conn in
+            try ResultsHash.compute(conn, period: period.description)
+        }
+    }
+
+    static func decode(_ row: PQRow) throws -> PeriodStatus {
+        PeriodStatus(
+            period: try row.decode(0, as: String.self), state: try row.decode(1, as: String.self),
+            closedAt: try row.decode(2, as: Date?.self), closedBy: try row.decode(3, as: String?.self),
+            resultsHash: try row.decode(4, as: String?.self))
+    }
+}

@@ -1,0 +1,35 @@
+import ArgumentParser
+import Foundation
+import TouchstoneCore
+import TouchstoneStore
+
+/// `touchstone batch run --tenant T --period P [--as-of INSTANT]`.
+struct BatchCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "batch", abstract: "The monthly batch.", subcommands: [Run.self])
+
+    struct Run: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Compute KPIs, statuses and draft payouts for a period (progress on stderr, summary on stdout).")
+
+        @Option(help: "The tenant code.") var tenant: String
+        @Option(help: "The period: YYYY-MM or YYYY-Qn.") var period: String
+        @Option(name: .customLong("as-of"), help: "The instant complaint deadlines are judged against (ISO 8601 with offset; default now).")
+        var asOf: String?
+        @OptionGroup var options: CommonOptions
+
+        func run() async throws {
+            try await reportingFailures {
+                let period = try Period.parse(self.period)
+                let asOf = try self.asOf.map { try Instant.parse($0, path: "as-of") } ?? Date()
+                let job = try await options.withTenant(tenant) { database, tenant in
+                    return try await BatchRunner(afterKPIs: [PayoutStep.step]).run(
+                        tenant: tenant, period: period, asOf: asOf, startedBy: "cli",
+                        progress: { printError("batch: \($0)") }, database: database)
+                }
+                let read = job.inputs.map { "read \($0.audits) audits, \($0.responses) responses, \($0.complaints) complaints, \($0.kpis.count) KPIs" } ?? ""
+                print("batch \(job.period): job \(job.id) \(job.state.rawValue), \(job.kpiRows ?? 0) KPI rows, \(job.payoutRows ?? 0) payout rows; \(read); \(String(format: "%.2f", job.duration ?? 0)) s")
+            }
+        }
+    }
+}
