@@ -55,9 +55,8 @@ struct AuditAPITests {
             #expect(first.status == .created)
             let replay = try await api.send(.post, "/api/v1/audits", as: "auditor", body: try TestApp.sampleAudit())
             #expect(replay.status == .ok)
-            var expected = first.json
-            expected["replayed"] = true
-            #expect(NSDictionary(dictionary: replay.json).isEqual(to: expected))
+            #expect(replay.json["replayed"] as? Bool == true)
+            #expect(try replay.canonicalJSON(without: "replayed") == first.canonicalJSON(without: "replayed"))
 
             let changed = try TestApp.document(
                 id: TestApp.sampleID, answers: ["A1": "no", "A2": 4, "A3": "na", "S1": 75, "S2": "yes", "S3": "partial", "C1": "na"])
@@ -126,7 +125,7 @@ struct AuditAPITests {
             #expect(!notObject.problemMessages.isEmpty)
 
             let wrongTypes = try await post(try TestApp.document(
-                answers: ["A1": true, "A2": "four", "A3": "na", "S1": "slow", "S2": "yes", "S3": 4, "C1": "na"]))
+                answers: ["A1": "maybe", "A2": "four", "A3": "na", "S1": "slow", "S2": "yes", "S3": 4, "C1": "na"]))
             #expect(wrongTypes.status == .unprocessableContent)
             #expect(Set(wrongTypes.problemPaths) == ["answers.A1", "answers.A2", "answers.S1", "answers.S3"])
 
@@ -150,7 +149,7 @@ struct AuditAPITests {
 
             // Evidence routes take up to 20 MiB: 2 MiB of wrong bytes is refused for its hash, not its size.
             let id = UUID().uuidString.lowercased()
-            #expect(try await post(try TestApp.document(id: id)).status == .created)
+            #expect(try await api.send(.post, "/api/v1/audits", as: "auditor", body: try TestApp.document(id: id)).status == .created)
             let big = try await api.send(.put, "/api/v1/audits/\(id)/attachments/P1/front.jpg", as: "auditor",
                                          body: Data(repeating: 7, count: 2 << 20), headers: [.contentType: "image/jpeg"])
             statuses.append(big.status.code)
@@ -179,7 +178,7 @@ struct AuditAPITests {
             let badCursor = try await api.send(.get, "/api/v1/audits?after=nonsense", as: "admin")
             statuses.append(badCursor.status.code)
             #expect(badCursor.problemPaths == ["after"])
-            #expect(statuses.allSatisfy { (400..<500).contains($0) })
+            #expect(statuses.allSatisfy { (400..<500).contains($0) }, "\(statuses)")
         }
     }
 

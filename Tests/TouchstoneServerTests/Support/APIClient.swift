@@ -62,6 +62,13 @@ extension TestResponse {
     /// The body as text.
     var text: String { String(buffer: body) }
 
+    /// The body object without `key`, serialized with sorted keys (for comparing bodies).
+    func canonicalJSON(without key: String) throws -> String {
+        var object = json
+        object[key] = nil
+        return String(decoding: try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys]), as: UTF8.self)
+    }
+
     /// The problem envelope's `error` object.
     var problem: [String: Any] { json["error"] as? [String: Any] ?? [:] }
 
