@@ -1,3 +1,4 @@
+import Foundation
 import Hummingbird
 import Logging
 import TouchstoneCore
@@ -20,6 +21,13 @@ public struct AppRequestContext: RequestContext {
     public var tenant: Tenant?
     /// Largest request body accepted for this request, in bytes.
     public var maxBodySize: Int
+
+    /// JSON responses write instants as ISO 8601 (`2026-10-05T00:00:00Z`), not Foundation's seconds since 2001.
+    public var responseEncoder: JSONEncoder {
+        let encoder = JSONEncoder()
+        encoder.dateEncodingStrategy = .iso8601
+        return encoder
+    }
 
     /// Largest body `request.decode(as:context:)` will collect; equal to ``maxBodySize``.
     public var maxUploadSize: Int { self.maxBodySize }
