@@ -64,3 +64,12 @@ extension CommonOptions {
         }
     }
 }
+
+/// `--tenant T --period P`, shared by the commands that work on one tenant's period.
+struct TenantPeriodOptions: ParsableArguments {
+    @Option(help: "The tenant code.") var tenant: String
+    @Option(help: "The period: YYYY-MM or YYYY-Qn.") var period: String
+
+    /// The period, or a failure naming what is wrong with it.
+    func parsedPeriod() throws -> Period { try Period.parse(period) }
+}

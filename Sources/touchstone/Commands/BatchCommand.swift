@@ -12,17 +12,16 @@ struct BatchCommand: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Compute KPIs, statuses and draft payouts for a period (progress on stderr, summary on stdout).")
 
-        @Option(help: "The tenant code.") var tenant: String
-        @Option(help: "The period: YYYY-MM or YYYY-Qn.") var period: String
+        @OptionGroup var scope: TenantPeriodOptions
         @Option(name: .customLong("as-of"), help: "The instant complaint deadlines are judged against (ISO 8601 with offset; default now).")
         var asOf: String?
         @OptionGroup var options: CommonOptions
 
         func run() async throws {
             try await reportingFailures {
-                let period = try Period.parse(self.period)
+                let period = try scope.parsedPeriod()
                 let asOf = try self.asOf.map { try Instant.parse($0, path: "as-of") } ?? Date()
-                let job = try await options.withTenant(tenant) { database, tenant in
+                let job = try await options.withTenant(scope.tenant) { database, tenant in
                     return try await BatchRunner(afterKPIs: [PayoutStep.step]).run(
                         tenant: tenant, period: period, asOf: asOf, startedBy: "cli",
                         progress: { printError("batch: \($0)") }, database: database)

@@ -7,15 +7,14 @@ struct ExplainCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "explain", abstract: "One person's payout explanation (every plan and adjustment of the period).")
 
-    @Option(help: "The tenant code.") var tenant: String
-    @Option(help: "The period: YYYY-MM or YYYY-Qn.") var period: String
+    @OptionGroup var scope: TenantPeriodOptions
     @Option(help: "The employee number.") var employee: String
     @OptionGroup var options: CommonOptions
 
     func run() async throws {
         try await reportingFailures {
-            let period = try Period.parse(self.period)
-            let explanations = try await options.withTenant(tenant) { database, tenant in
+            let period = try scope.parsedPeriod()
+            let explanations = try await options.withTenant(scope.tenant) { database, tenant in
                 return try await PayoutQueries.explanations(tenant: tenant, period: period, employeeNo: employee, database: database)
             }
             print(explanations.map(\.text).joined(separator: "\n\n"))

@@ -13,15 +13,14 @@ struct ExportCommand: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Audits of one template in a period, with section and dimension scores.")
 
-        @Option(help: "The tenant code.") var tenant: String
-        @Option(help: "The period: YYYY-MM or YYYY-Qn.") var period: String
+        @OptionGroup var scope: TenantPeriodOptions
         @Option(help: "The template code (default: the only template used in the period).") var template: String?
         @OptionGroup var options: CommonOptions
 
         func run() async throws {
             try await reportingFailures {
-                let period = try Period.parse(self.period)
-                try await options.withTenant(tenant) { database, tenant in
+                let period = try scope.parsedPeriod()
+                try await options.withTenant(scope.tenant) { database, tenant in
                     try await AuditExport.write(tenant: tenant, period: period, template: template, database: database) { line in
                         FileHandle.standardOutput.write(Data(line.utf8))
                     }

@@ -8,15 +8,14 @@ struct ExportPayoutsCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "payouts", abstract: "Payouts of a period (adjustment rows included), for payroll.")
 
-    @Option(help: "The tenant code.") var tenant: String
-    @Option(help: "The period: YYYY-MM or YYYY-Qn.") var period: String
+    @OptionGroup var scope: TenantPeriodOptions
     @Flag(help: "Start with a UTF-8 byte order mark, so Excel reads the Chinese names.") var excel = false
     @OptionGroup var options: CommonOptions
 
     func run() async throws {
         try await reportingFailures {
-            let period = try Period.parse(self.period)
-            try await options.withTenant(tenant) { database, tenant in
+            let period = try scope.parsedPeriod()
+            try await options.withTenant(scope.tenant) { database, tenant in
                 try await PayoutExport.write(tenant: tenant, period: period, excel: excel, database: database) { line in
                     FileHandle.standardOutput.write(Data(line.utf8))
                 }

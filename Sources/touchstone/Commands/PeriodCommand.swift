@@ -11,14 +11,13 @@ struct PeriodCommand: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Close (lock) a period for good: its KPI results and payouts can no longer change.")
 
-        @Option(help: "The tenant code.") var tenant: String
-        @Option(help: "The period: YYYY-MM or YYYY-Qn.") var period: String
+        @OptionGroup var scope: TenantPeriodOptions
         @OptionGroup var options: CommonOptions
 
         func run() async throws {
             try await reportingFailures {
-                let period = try Period.parse(self.period)
-                let status = try await options.withTenant(tenant) { database, tenant in
+                let period = try scope.parsedPeriod()
+                let status = try await options.withTenant(scope.tenant) { database, tenant in
                     return try await PeriodQueries.close(tenant: tenant, period: period, actor: "cli", database: database)
                 }
                 print("period \(status.period) closed; results hash \(status.resultsHash ?? "")")
@@ -29,14 +28,13 @@ struct PeriodCommand: AsyncParsableCommand {
     struct Approve: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Approve the period's draft payouts.")
 
-        @Option(help: "The tenant code.") var tenant: String
-        @Option(help: "The period: YYYY-MM or YYYY-Qn.") var period: String
+        @OptionGroup var scope: TenantPeriodOptions
         @OptionGroup var options: CommonOptions
 
         func run() async throws {
             try await reportingFailures {
-                let period = try Period.parse(self.period)
-                let count = try await options.withTenant(tenant) { database, tenant in
+                let period = try scope.parsedPeriod()
+                let count = try await options.withTenant(scope.tenant) { database, tenant in
                     return try await PayoutQueries.approve(tenant: tenant, period: period, actor: "cli", database: database)
                 }
                 print("period \(period): \(count) payout rows approved")
@@ -48,14 +46,13 @@ struct PeriodCommand: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "A period's state; for a closed one, whether its results still hash as when it was closed.")
 
-        @Option(help: "The tenant code.") var tenant: String
-        @Option(help: "The period: YYYY-MM or YYYY-Qn.") var period: String
+        @OptionGroup var scope: TenantPeriodOptions
         @OptionGroup var options: CommonOptions
 
         func run() async throws {
             try await reportingFailures {
-                let period = try Period.parse(self.period)
-                let (status, hash) = try await options.withTenant(tenant) { database, tenant in
+                let period = try scope.parsedPeriod()
+                let (status, hash) = try await options.withTenant(scope.tenant) { database, tenant in
                     return (try await PeriodQueries.status(tenant: tenant, period: period, database: database),
                             try await PeriodQueries.recomputeHash(tenant: tenant, period: period, database: database))
                 }

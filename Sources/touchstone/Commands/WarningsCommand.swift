@@ -9,14 +9,13 @@ struct WarningsCommand: AsyncParsableCommand {
         commandName: "warnings",
         abstract: "Subjects whose KPI status turned red or fell a band since the previous period.")
 
-    @Option(help: "The tenant code.") var tenant: String
-    @Option(help: "The period: YYYY-MM or YYYY-Qn.") var period: String
+    @OptionGroup var scope: TenantPeriodOptions
     @OptionGroup var options: CommonOptions
 
     func run() async throws {
         try await reportingFailures {
-            let period = try Period.parse(self.period)
-            let warnings = try await options.withTenant(tenant) { database, tenant in
+            let period = try scope.parsedPeriod()
+            let warnings = try await options.withTenant(scope.tenant) { database, tenant in
                 return try await WarningQueries.list(tenant: tenant, period: period, database: database)
             }
             print(CSVWriter.line(["level", "subject", "kpi", "previous_period", "previous_value", "previous_status", "value", "status"]), terminator: "")
