@@ -33,7 +33,12 @@ public func buildRouter(
         readiness: { await Readiness.check(database: database, migrator: migrator) },
         drain: drain, pool: database.pool)
     OpenAPIController.installed().addRoutes(to: router)
-    let api = router.group("api/v1").add(middleware: TokenAuthMiddleware(cache: PrincipalCache(database: database)))
+    let api = router.group("api/v1")
+        .add(middleware: TokenAuthMiddleware(cache: PrincipalCache(database: database)))
+        .add(middleware: ChangeActorMiddleware())
+    if let limit = configuration.uploadRateLimit {
+        api.add(middleware: UploadRateLimitMiddleware(limit: limit, routes: uploadRoutes))
+    }
     OutletController(database: database).addRoutes(to: api)
     StaffController(database: database).addRoutes(to: api)
     AuditController(database: database).addRoutes(to: api)
@@ -42,8 +47,15 @@ public func buildRouter(
     KPIController(database: database).addRoutes(to: api)
     EventController(database: database).addRoutes(to: api)
     PayoutController(database: database).addRoutes(to: api)
+    ChangeController(database: database).addRoutes(to: api)
     return router
 }
+
+/// The routes ``ServerConfiguration/uploadRateLimit`` applies to, as method and route template.
+let uploadRoutes: Set<String> = [
+    "POST /api/v1/audits", "POST /api/v1/audits/batch", "PUT \(AuditController.evidenceRoute)/{item}/{name}",
+    "POST /api/v1/surveys", "POST /api/v1/complaints",
+]
 
 extension PQPool: PoolStatisticsSource {
     public var poolStatistics: (inUse: Int, idle: Int, waiting: Int, max: Int) {

@@ -49,7 +49,10 @@ struct DatabaseOptions: ParsableArguments {
             } else if try await !migrator.isCurrent(on: pool) {
                 throw ValidationError("the database schema is not current: run `touchstone migrate` first")
             }
-            let result = try await body(database)
+            // Every change this command makes is logged as the operating-system user's.
+            let result = try await ChangeActor.$current.withValue(ChangeActor.commandLine(user: NSUserName())) {
+                try await body(database)
+            }
             await pool.close()
             return result
         } catch {

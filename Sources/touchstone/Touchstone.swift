@@ -28,6 +28,7 @@ struct Touchstone: AsyncParsableCommand {
             PlanCommand.self,
             ExplainCommand.self,
             PeriodCommand.self,
+            ChangesCommand.self,
         ]
     )
 }

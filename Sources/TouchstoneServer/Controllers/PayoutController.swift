@@ -112,7 +112,7 @@ struct PayoutController {
         var request = request
         let body = try await request.collectBody(upTo: context.maxBodySize)
         let result = try await PlanQueries.add(
-            tenant: try context.requireTenant(), json: Data(body.readableBytesView), actor: try context.requirePrincipal().login, database: database)
+            tenant: try context.requireTenant(), json: Data(body.readableBytesView), database: database)
         return EditedResponse(status: result.outcome == PlanAddResult.Outcome.created ? HTTPResponse.Status.created : .ok, response: result)
     }
 

@@ -4,7 +4,8 @@ import TouchstoneStore
 // Store values returned by handlers are encoded as JSON responses.
 extension Outlet: ResponseEncodable {}
 extension StaffMember: ResponseEncodable {}
-extension Page: ResponseEncodable {}
+extension Page: ResponseGenerator where Item: Encodable {}
+extension Page: ResponseEncodable where Item: Encodable {}
 extension PeriodStatus: ResponseEncodable {}
 extension PlanAddResult: ResponseEncodable {}
 extension AuditReceipt: ResponseEncodable {}

@@ -19,6 +19,8 @@ public struct ServerConfiguration: Sendable, Hashable {
     public var drainDelay: Duration
     /// After the listener closes, how long in-flight requests (and then services) get to finish before being cancelled.
     public var drainTimeout: Duration
+    /// Uploads (audits, evidence, surveys, complaints) allowed per credential; nil: unlimited.
+    public var uploadRateLimit: UploadRateLimit?
 
     /// Creates a configuration; every parameter has a documented default.
     /// - Parameters:
@@ -29,6 +31,7 @@ public struct ServerConfiguration: Sendable, Hashable {
     ///   - evidenceRoutePrefixes: Routes that get the evidence limit (none).
     ///   - drainDelay: Serving time after SIGTERM with readiness at 503 (1 s).
     ///   - drainTimeout: Time for in-flight requests after the listener closes (10 s).
+    ///   - uploadRateLimit: Uploads per credential (``UploadRateLimit/default``); nil: unlimited.
     public init(
         host: String = "127.0.0.1",
         port: Int = 8080,
@@ -36,7 +39,8 @@ public struct ServerConfiguration: Sendable, Hashable {
         evidenceMaxBodySize: Int = defaultEvidenceMaxBodySize,
         evidenceRoutePrefixes: [String] = [],
         drainDelay: Duration = .seconds(1),
-        drainTimeout: Duration = .seconds(10)
+        drainTimeout: Duration = .seconds(10),
+        uploadRateLimit: UploadRateLimit? = .default
     ) {
         self.host = host
         self.port = port
@@ -45,6 +49,7 @@ public struct ServerConfiguration: Sendable, Hashable {
         self.evidenceRoutePrefixes = evidenceRoutePrefixes
         self.drainDelay = drainDelay
         self.drainTimeout = drainTimeout
+        self.uploadRateLimit = uploadRateLimit
     }
 
     /// The body limits these settings describe.

@@ -3,15 +3,19 @@ import PQ
 import TouchstoneCore
 
 /// Runs a ``CSVFormat`` import: header, cell checks, COPY into staging, reference checks,
-/// merge — in one transaction, all-or-nothing unless ``ImportOptions/skipInvalid``.
+/// merge, and one change-log row for the run — in one transaction, all-or-nothing unless
+/// ``ImportOptions/skipInvalid``.
 struct CSVImporter: Sendable {
     let format: CSVFormat
+    /// What the change log calls the imported records (`outlets`, `surveys`, …).
+    let entity: String
     let options: ImportOptions
 
     /// Imports `file` for `tenant`. Throws ``StoreError/invalid(_:)`` listing every bad
     /// row (line and column) when the file has any and skip-invalid is off; nothing is written then.
     func run(file: URL, tenant: Tenant, database: Database) async throws -> ImportReport {
         let format = self.format
+        let entity = self.entity
         let options = self.options
         return try await database.tenantTransaction(tenant) { conn in
             guard let handle = FileHandle(forReadingAtPath: file.path) else {
@@ -65,9 +69,11 @@ struct CSVImporter: Sendable {
                 }
             }
             let accepted = rows - rejected.count
-            return ImportReport(
+            let report = ImportReport(
                 rows: rows, inserted: inserted, updated: updated, unchanged: accepted - inserted - updated,
                 rejected: rejected.values.sorted { $0.line < $1.line })
+            try ChangeQueries.recordImport(conn, entity: entity, fileDigest: try Hashing.sha256Hex(file: file), report: report)
+            return report
         }
     }
 

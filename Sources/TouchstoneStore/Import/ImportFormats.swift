@@ -23,7 +23,7 @@ public enum ImportKind: String, Sendable, CaseIterable {
 public func importCSV(
     _ kind: ImportKind, file: URL, tenant: Tenant, options: ImportOptions = ImportOptions(), database: Database
 ) async throws -> ImportReport {
-    try await CSVImporter(format: kind.format, options: options).run(file: file, tenant: tenant, database: database)
+    try await CSVImporter(format: kind.format, entity: kind.rawValue, options: options).run(file: file, tenant: tenant, database: database)
 }
 
 /// SQL pieces shared by the formats.

@@ -38,7 +38,7 @@ public struct Outlet: Sendable, Codable, Equatable {
 }
 
 /// One page of a listing, with the cursor of the next page (nil on the last).
-public struct Page<Item: Sendable & Codable & Equatable>: Sendable, Codable, Equatable {
+public struct Page<Item: Sendable>: Sendable {
     public var items: [Item]
     public var next: String?
 
@@ -47,3 +47,7 @@ public struct Page<Item: Sendable & Codable & Equatable>: Sendable, Codable, Equ
         self.next = next
     }
 }
+
+extension Page: Encodable where Item: Encodable {}
+extension Page: Decodable where Item: Decodable {}
+extension Page: Equatable where Item: Equatable {}

@@ -60,7 +60,7 @@ public enum PayoutQueries {
             guard count > 0 else { throw StoreError.notFound("payouts of \(period)") }
             try conn.execute("""
                 INSERT INTO change_log (tenant_id, actor, action, entity, entity_key, after)
-                VALUES (app_current_tenant(), \(actor), 'approve', 'payouts', \(period.description), jsonb_build_object('rows', \(count)::integer))
+                VALUES (app_current_tenant(), app_actor(), 'approve', 'payouts', \(period.description), jsonb_build_object('rows', \(count)::integer))
                 """)
             return count
         }

@@ -31,11 +31,6 @@ public enum PeriodQueries {
                 UPDATE periods SET state = 'closed', closed_at = now(), closed_by = \(actor), results_hash = \(hash)
                 WHERE period = \(key) RETURNING \(unsafeRaw: columns)
                 """)!)
-            try conn.execute("""
-                INSERT INTO change_log (tenant_id, actor, action, entity, entity_key, before, after)
-                VALUES (app_current_tenant(), \(actor), 'close', 'period', \(key), '{"state": "open"}',
-                        jsonb_build_object('state', 'closed', 'results_hash', \(hash)::text))
-                """)
             return closed
         }
     }

@@ -17,7 +17,7 @@ public enum PlanQueries {
     /// Validates `json` against the tenant's stored KPI definitions and stores it as a new
     /// version of its plan, unless it is identical (as JSON) to the latest version.
     /// - Throws: ``StoreError/invalid(_:)`` listing every problem; nothing is stored then.
-    public static func add(tenant: Tenant, json: Data, actor: String = "cli", database: Database) async throws -> PlanAddResult {
+    public static func add(tenant: Tenant, json: Data, database: Database) async throws -> PlanAddResult {
         try await database.tenantTransaction(tenant) { conn in
             let kpis = try knownKPIs(conn)
             let plan: Plan
@@ -41,10 +41,6 @@ public enum PlanQueries {
                 FROM plans WHERE code = \(plan.code)
                 RETURNING \(unsafeRaw: columns)
                 """)!)
-            try conn.execute("""
-                INSERT INTO change_log (tenant_id, actor, action, entity, entity_key, after)
-                VALUES (app_current_tenant(), \(actor), 'create', 'plan', \("\(stored.code) v\(stored.version)"), \(text)::jsonb)
-                """)
             return PlanAddResult(plan: stored, outcome: .created)
         }
     }

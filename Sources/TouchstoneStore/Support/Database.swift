@@ -22,7 +22,8 @@ public struct Database: Sendable {
         self.logger = logger
     }
 
-    /// Runs `body` in one transaction as `touchstone_app`, scoped to `tenant`.
+    /// Runs `body` in one transaction as `touchstone_app`, scoped to `tenant`, with
+    /// `app.actor` set to ``ChangeActor/current`` for the change log.
     /// Database errors are translated (``StoreError/translate(_:)``) here, once.
     public func tenantTransaction<T: Sendable>(
         _ tenant: Tenant,
@@ -32,7 +33,7 @@ public struct Database: Sendable {
         do {
             return try await pool.withTransaction(
                 readOnly: readOnly,
-                settings: [("role", Self.runtimeRole), ("app.tenant_id", String(tenant.id))],
+                settings: [("role", Self.runtimeRole), ("app.tenant_id", String(tenant.id))] + (ChangeActor.current.map { [("app.actor", $0)] } ?? []),
                 body
             )
         } catch {

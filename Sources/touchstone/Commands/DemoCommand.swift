@@ -72,7 +72,7 @@ enum DemoChain {
             _ = try await KPIDefinitionQueries.define(tenant: tenant, json: try Data(contentsOf: kpis), database: database)
         }
         for plan in summary.files.plans {
-            _ = try await PlanQueries.add(tenant: tenant, json: try Data(contentsOf: plan), actor: "demo", database: database)
+            _ = try await PlanQueries.add(tenant: tenant, json: try Data(contentsOf: plan), database: database)
         }
         return tenant
     }

@@ -19,7 +19,7 @@ struct PlanCommand: AsyncParsableCommand {
             try await reportingFailures {
                 let json = try readFile(file)
                 let result = try await options.withTenant(tenant) { database, tenant in
-                    return try await PlanQueries.add(tenant: tenant, json: json, actor: "cli", database: database)
+                    return try await PlanQueries.add(tenant: tenant, json: json, database: database)
                 }
                 switch result.outcome {
                 case .created: print("plan \(result.plan.code): version \(result.plan.version) added")

@@ -13,6 +13,10 @@ struct ServeCommand: AsyncParsableCommand {
     @Flag(name: .customLong("no-migrate"), help: "Do not apply migrations (when the runtime role may not); refuse to start unless they are current.")
     var noMigrate = false
     @Option(help: "Longest a request's database statement may run, in seconds.") var statementTimeout = 30
+    @Option(help: "Uploads (audits, evidence, surveys, complaints) per minute per API token; 0: unlimited.")
+    var uploadRate = UploadRateLimit.default.perMinute
+    @Option(help: "Uploads an API token may make at once before --upload-rate applies.")
+    var uploadBurst = UploadRateLimit.default.burst
     @OptionGroup var options: CommonOptions
 
     func run() async throws {
@@ -21,17 +25,22 @@ struct ServeCommand: AsyncParsableCommand {
             try await options.database.withDatabase(
                 logger: logger, migrate: !noMigrate, statementTimeout: .seconds(statementTimeout)
             ) { database in
-                try await serve(database: database, host: host, port: port, logger: logger)
+                try await serve(
+                    database: database, host: host, port: port,
+                    uploadRateLimit: uploadRate > 0 ? UploadRateLimit(perMinute: uploadRate, burst: uploadBurst) : nil, logger: logger)
             }
         }
     }
 }
 
 /// Serves the HTTP API on `host:port` until SIGTERM or SIGINT.
-func serve(database: Database, host: String, port: Int, logger: Logger) async throws {
+func serve(
+    database: Database, host: String, port: Int, uploadRateLimit: UploadRateLimit? = .default, logger: Logger
+) async throws {
     let migrator = try Migrator(directory: try Migrator.locateDirectory())
     let app = buildApplication(
-        database: database, migrator: migrator, configuration: ServerConfiguration(host: host, port: port), logger: logger)
+        database: database, migrator: migrator,
+        configuration: ServerConfiguration(host: host, port: port, uploadRateLimit: uploadRateLimit), logger: logger)
     logger.info("touchstone listening", metadata: ["address": "http://\(host):\(port)"])
     try await app.runService()
 }

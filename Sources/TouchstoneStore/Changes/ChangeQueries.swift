@@ -1,0 +1,46 @@
+import Foundation
+import PQ
+import TouchstoneCore
+
+/// SQL for reading the change log (the rows are written by the triggers of sql/0040 and by
+/// import runs, in the transaction of the change itself).
+public enum ChangeQueries {
+    /// The tenant's changes in order, `limit` at a time after the change `after` (the
+    /// previous page's `next`), optionally only those of `entity` and those at or after `since`.
+    public static func list(
+        tenant: Tenant, entity: String? = nil, since: Date? = nil, after: Int64? = nil, limit: Int, database: Database
+    ) async throws -> Page<ChangeRecord> {
+        let cursor = after ?? 0
+        return try await database.tenantTransaction(tenant, readOnly: true) { conn in
+            let rows = try conn.query("""
+                SELECT id, at, actor, action, entity, entity_key, before::text, after::text FROM change_log
+                WHERE id > \(cursor) AND (\(entity)::text IS NULL OR entity = \(entity))
+                  AND (\(since)::timestamptz IS NULL OR at >= \(since))
+                ORDER BY id LIMIT \(limit + 1)
+                """)
+            let changes = try rows.prefix(limit).map(decode)
+            return Page(items: changes, next: rows.count > limit ? changes.last.map { String($0.id) } : nil)
+        }
+    }
+
+    /// Records one import run: what was imported, its counts and the SHA-256 of its file.
+    static func recordImport(_ conn: PQConnection, entity: String, fileDigest: String, report: ImportReport) throws {
+        try conn.execute("""
+            INSERT INTO change_log (tenant_id, actor, action, entity, entity_key, after)
+            VALUES (app_current_tenant(), app_actor(), 'import', \(entity), \(fileDigest), jsonb_build_object(
+                'sha256', \(fileDigest)::text, 'rows', \(report.rows)::integer, 'inserted', \(report.inserted)::integer,
+                'updated', \(report.updated)::integer, 'unchanged', \(report.unchanged)::integer,
+                'rejected', \(report.rejected.count)::integer))
+            """)
+    }
+
+    static func decode(_ row: PQRow) throws -> ChangeRecord {
+        func json(_ index: Int) throws -> JSONValue? {
+            try row.decode(index, as: String?.self).map { try JSONValue.parse(Data($0.utf8)) }
+        }
+        return ChangeRecord(
+            id: try row.decode(0, as: Int64.self), at: try row.decode(1, as: Date.self), actor: try row.decode(2, as: String.self),
+            action: try row.decode(3, as: String.self), entity: try row.decode(4, as: String.self),
+            key: try row.decode(5, as: String.self), before: try json(6), after: try json(7))
+    }
+}
