@@ -51,7 +51,7 @@ public enum StoreError: Error, Sendable, Equatable, CustomStringConvertible {
     init?(_ pqError: PQError) {
         switch pqError.code {
         case SQLState.periodClosed: self = .periodClosed(pqError.message)
-        case SQLState.definitionInUse: self = .immutable(pqError.message)
+        case SQLState.definitionInUse, SQLState.appendOnly: self = .immutable(pqError.message)
         case .uniqueViolation, .exclusionViolation: self = .conflict(pqError.detail ?? pqError.message)
         case .foreignKeyViolation: self = .invalid([Problem(path: pqError.constraint ?? "", message: pqError.detail ?? pqError.message)])
         case .checkViolation, .notNullViolation, .invalidTextRepresentation:
@@ -70,6 +70,8 @@ extension SQLState {
     static let periodClosed: SQLState = "TS001"
     /// Raised by the triggers that guard used template and plan versions.
     static let definitionInUse: SQLState = "TS002"
+    /// Raised by the trigger that keeps the change log append-only (sql/0040_change_log.sql).
+    static let appendOnly: SQLState = "TS003"
 }
 
 extension PQError {

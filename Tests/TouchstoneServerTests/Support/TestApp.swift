@@ -18,7 +18,10 @@ struct TestApp {
 
     static func sample(_ name: String) -> URL { TestDatabase.samplesDirectory.appendingPathComponent(name) }
 
-    static func make() async throws -> TestApp {
+    /// - Parameters:
+    ///   - configuration: Server settings (default: the defaults).
+    ///   - logger: The application's logger (default: Hummingbird's).
+    static func make(configuration: ServerConfiguration = ServerConfiguration(), logger: Logger? = nil) async throws -> TestApp {
         let (database, tenant) = try await TestDatabase.make()
         for kind in [ImportKind.outlets, .staff] {
             _ = try await importCSV(kind, file: sample("\(kind.rawValue).csv"), tenant: tenant, database: database)
@@ -39,10 +42,10 @@ struct TestApp {
         }
         let router = buildRouter(
             database: database, migrator: try Migrator(directory: TestDatabase.sqlDirectory),
-            configuration: ServerConfiguration(), drain: DrainState())
+            configuration: configuration, drain: DrainState())
         return TestApp(
             database: database, tenant: tenant, tokens: tokens,
-            application: Application(router: router, configuration: .init(address: .hostname("127.0.0.1", port: 0))))
+            application: Application(router: router, configuration: .init(address: .hostname("127.0.0.1", port: 0)), logger: logger))
     }
 
     /// The sample audit document (samples/audits.jsonl), optionally changed.
