@@ -5,7 +5,7 @@ SWIFT       ?= swift
 BUILD_FLAGS ?=
 TOUCHSTONE  := .build/debug/touchstone
 
-.PHONY: all deps build test demo run clean-db bench
+.PHONY: all deps build test demo run clean-db bench fuzz
 
 all: build
 
@@ -21,6 +21,13 @@ build: deps
 test: deps
 	$(SWIFT) build --build-tests $(BUILD_FLAGS)
 	$(SWIFT) test --skip-build $(BUILD_FLAGS)
+	$(MAKE) fuzz
+
+## Schemathesis over docs/openapi.yaml against the debug daemon on its own embedded
+## PostgreSQL: fails on any 5xx or response that does not match the document.
+fuzz: deps
+	$(SWIFT) build --product touchstone $(BUILD_FLAGS)
+	./deploy/fuzz/schemathesis.sh
 
 ## Embedded PostgreSQL, a generated demo chain, the monthly batch, then the daemon on :8080.
 demo: build

@@ -204,7 +204,7 @@ enum AuditSubmission {
                            AND \(day.description)::date BETWEEN x.start_date AND coalesce(x.end_date, 'infinity')),
                    (SELECT max(version) FROM templates WHERE code = \(doc.template))
             FROM (SELECT 1) AS one
-            LEFT JOIN templates t ON t.code = \(doc.template) AND t.version = \(doc.templateVersion)
+            LEFT JOIN templates t ON t.code = \(doc.template) AND t.version = \(doc.templateVersion)::bigint
             LEFT JOIN outlets o ON o.code = \(doc.outlet)
             LEFT JOIN staff st ON st.employee_no = \(doc.servedBy)
             """) else { throw StoreError.invalid(problems) }

@@ -86,7 +86,7 @@ public enum TemplateQueries {
     static func load(_ conn: PQConnection, code: String, version: Int?) throws -> Template? {
         guard let row = try conn.queryFirst("""
             SELECT coalesce(definition_hash, encode(sha256(convert_to(definition::text, 'UTF8')), 'hex')), version
-            FROM templates WHERE code = \(code) AND (\(version)::integer IS NULL OR version = \(version))
+            FROM templates WHERE code = \(code) AND (\(version)::bigint IS NULL OR version = \(version)::bigint)
             ORDER BY version DESC LIMIT 1
             """) else { return nil }
         return try cached(conn, hash: try row.decode(0, as: String.self), code: code, version: try row.decode(1, as: Int.self))
