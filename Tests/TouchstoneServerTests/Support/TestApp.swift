@@ -19,9 +19,10 @@ struct TestApp {
     static func sample(_ name: String) -> URL { TestDatabase.samplesDirectory.appendingPathComponent(name) }
 
     /// - Parameters:
-    ///   - configuration: Server settings (default: the defaults).
+    ///   - configuration: Server settings (default: the defaults without upload rate limits, which
+    ///     tests of other things would trip over).
     ///   - logger: The application's logger (default: Hummingbird's).
-    static func make(configuration: ServerConfiguration = ServerConfiguration(), logger: Logger? = nil) async throws -> TestApp {
+    static func make(configuration: ServerConfiguration = ServerConfiguration(uploadRateLimit: nil), logger: Logger? = nil) async throws -> TestApp {
         let (database, tenant) = try await TestDatabase.make()
         for kind in [ImportKind.outlets, .staff] {
             _ = try await importCSV(kind, file: sample("\(kind.rawValue).csv"), tenant: tenant, database: database)
