@@ -97,7 +97,7 @@ public struct EmbeddedPostgres: Sendable {
             if !FileManager.default.fileExists(atPath: layout.dataDirectory + "/PG_VERSION") {
                 try initdb(layout)
             }
-            if let running = try runningEndpoint(layout) {
+            if let running = try runningEndpoint(layout) ?? waitWhileStarting(layout) {
                 logger.debug("embedded postgres already running", metadata: ["pg.endpoint": "\(running.endpoint)"])
                 return running.endpoint
             }
@@ -178,9 +178,9 @@ public struct EmbeddedPostgres: Sendable {
             attempt += 1
             let result = try run(
                 tool: "pg_ctl",
-                ["start", "-w", "-t", "60", "-D", layout.dataDirectory, "-l", logFile, "-o", serverOptions],
+                ["start", "-w", "-t", String(Int(Self.startTimeout)), "-D", layout.dataDirectory, "-l", logFile, "-o", serverOptions],
                 layout: layout)
-            if result.status == 0, let running = try runningEndpoint(layout) {
+            if let running = try runningEndpoint(layout) ?? waitWhileStarting(layout) {
                 logger.debug("embedded postgres started", metadata: ["pg.endpoint": "\(running.endpoint)", "pg.attempts": "\(attempt)"])
                 return running.endpoint
             }
@@ -197,6 +197,21 @@ public struct EmbeddedPostgres: Sendable {
             Thread.sleep(forTimeInterval: 0.5)
             removeStaleFiles(layout)
         }
+    }
+
+    /// How long a start may take: crash recovery on a busy machine can take minutes.
+    static let startTimeout: TimeInterval = 300
+
+    /// Waits while a live postmaster is still starting up (recovering after a crash), and
+    /// returns it once it accepts connections; nil when no postmaster is alive.
+    private func waitWhileStarting(_ layout: Layout) throws -> (pid: Int32, endpoint: Endpoint)? {
+        let deadline = Date().addingTimeInterval(Self.startTimeout)
+        while let info = PostmasterPID(path: layout.dataDirectory + "/postmaster.pid"), Self.isPostgresProcess(info.pid), Date() < deadline {
+            if let running = try runningEndpoint(layout) { return running }
+            logger.debug("embedded postgres is starting; waiting", metadata: ["pg.pid": "\(info.pid)"])
+            Thread.sleep(forTimeInterval: 0.2)
+        }
+        return try runningEndpoint(layout)
     }
 
     /// Removes a `postmaster.pid` and socket lock file whose process is gone (after `kill -9` or a reboot).

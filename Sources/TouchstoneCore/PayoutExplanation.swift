@@ -58,6 +58,31 @@ public struct PayoutExplanation: Sendable, Hashable, Codable {
         public var multiplier: Decimal
     }
 
+    /// What an adjustment row pays (rules.md §6): a closed period recomputed with the events
+    /// that arrived after it closed, less what was already paid for it.
+    public struct Adjustment: Sendable, Hashable, Codable {
+        /// The closed period adjusted.
+        public var period: String
+        /// The payout the closed period gives now.
+        public var recomputed: Decimal
+        /// Paid for it so far: its own row and earlier adjustments.
+        public var paid: Decimal
+        /// recomputed − paid: what this row pays.
+        public var difference: Decimal
+
+        public init(period: String, recomputed: Decimal, paid: Decimal) {
+            self.period = period
+            self.recomputed = recomputed
+            self.paid = paid
+            difference = recomputed - paid
+        }
+
+        /// `Adjustment of 2026-09 (late events): recomputed 1806.22 − paid 1976.89 = -170.67`.
+        public var text: String {
+            "Adjustment of \(period) (late events): recomputed \(recomputed.fixed(2)) − paid \(paid.fixed(2)) = \(difference.fixed(2))"
+        }
+    }
+
     public var employeeNo: String
     public var name: String
     public var plan: String
@@ -80,6 +105,8 @@ public struct PayoutExplanation: Sendable, Hashable, Codable {
     public var formula: String
     /// Notes such as dropped components; empty when nothing notable.
     public var notes: [String]
+    /// Set on an adjustment row: the explanation above is the closed period recomputed.
+    public var adjustment: Adjustment? = nil
 
     /// A multi-line human rendering.
     public var text: String {
@@ -116,6 +143,7 @@ public struct PayoutExplanation: Sendable, Hashable, Codable {
         }
         for n in notes { lines.append("Note: \(n)") }
         lines.append("Payout = \(formula) \(currency)")
+        if let adjustment { lines.append(adjustment.text + " \(currency)") }
         return lines.joined(separator: "\n")
     }
 }

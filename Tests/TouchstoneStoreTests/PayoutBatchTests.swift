@@ -26,7 +26,7 @@ import TouchstoneTestSupport
             state: "released", score: 80, criticalFailure: false))
     }
 
-    static let runner = BatchRunner(afterKPIs: [PayoutStep.step])
+    static let runner = BatchRunner.withPayouts
 
     @Test func batchComputesKPIsThenPayouts() async throws {
         let (database, tenant) = try await TestDatabase.make()

@@ -43,7 +43,7 @@ struct KPIController {
         let body = try await request.decode(as: BatchRequest.self, context: context)
         let period = try Period.parse(body.period)
         let asOf = try body.asOf.map { try Instant.parse($0, path: "asOf") } ?? Date()
-        return try await BatchRunner(afterKPIs: [PayoutStep.step]).run(
+        return try await BatchRunner.withPayouts.run(
             tenant: try context.requireTenant(), period: period, asOf: asOf, startedBy: try context.requirePrincipal().login,
             progress: { context.logger.debug("batch: \($0)") }, database: database)
     }

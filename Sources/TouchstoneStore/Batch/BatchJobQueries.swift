@@ -33,13 +33,14 @@ public enum BatchJobQueries {
     }
 
     /// Marks the run succeeded, inside the run's own transaction (so it commits with the results).
-    static func succeed(_ conn: PQConnection, jobID: Int64, kpiRows: Int, stepRows: Int, read: KPIBatch.Read) throws -> BatchJob {
+    static func succeed(_ conn: PQConnection, jobID: Int64, kpiRows: Int, stepRows: Int, read: KPIBatch.Read,
+                        kpis: KPISnapshot) throws -> BatchJob {
         try decode(conn.queryFirst("""
             UPDATE batch_jobs
             SET state = 'succeeded', finished_at = clock_timestamp(), kpi_rows = \(kpiRows), payout_rows = \(stepRows),
                 inputs = coalesce(inputs, '{}'::jsonb) || jsonb_build_object('audits', \(read.audits)::integer, 'responses', \(read.responses)::integer,
                                             'complaints', \(read.complaints)::integer,
-                                            'kpis', (SELECT coalesce(jsonb_agg(definition ORDER BY code), '[]') FROM batch_kpis))
+                                            'kpis', \(kpis.json)::jsonb)
             WHERE id = \(jobID)
             RETURNING \(unsafeRaw: columns)
             """)!)

@@ -46,16 +46,16 @@ public struct BatchRunner: Sendable {
                 try Self.lockTenant(conn, tenant)
                 try Self.holdOpenPeriod(conn, period)
                 try conn.execute("SET LOCAL work_mem = '256MB'")
-                let kpis = try KPIDefinitionQueries.load(conn)
-                progress("replacing the draft KPI results of \(period) (\(kpis.count) KPIs)")
+                let kpis = try KPIDefinitionQueries.snapshot(conn)
+                progress("replacing the draft KPI results of \(period) (\(kpis.definitions.count) KPIs)")
                 try conn.execute("DELETE FROM kpi_results WHERE period = \(period.description)")
-                let (rows, read) = try KPIBatch.run(conn, context: context, kpis: kpis)
+                let (rows, read) = try KPIBatch.run(conn, context: context, kpis: kpis.definitions)
                 progress("\(rows) KPI rows")
                 var stepRows = 0
                 for step in steps {
                     stepRows += try step(conn, context)
                 }
-                return try BatchJobQueries.succeed(conn, jobID: jobID, kpiRows: rows, stepRows: stepRows, read: read)
+                return try BatchJobQueries.succeed(conn, jobID: jobID, kpiRows: rows, stepRows: stepRows, read: read, kpis: kpis)
             }
             progress("done in \(String(format: "%.2f", job.duration ?? 0)) s")
             return job

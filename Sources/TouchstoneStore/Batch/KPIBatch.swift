@@ -22,9 +22,16 @@ enum KPIBatch {
     /// Metrics whose value is the numerator itself (a count), not numerator / denominator.
     static let summedMetrics = ["audit.critical_failures", "complaint.count"]
 
-    /// Runs the KPI statements; the caller has locked the tenant and deleted the period's rows.
-    /// - Returns: rows inserted into kpi_results, and what was read.
-    static func run(_ conn: PQConnection, context: BatchContext, kpis: [KPIDefinition]) throws -> (rows: Int, read: Read) {
+    /// The table the period's own run writes; a recomputation writes a scratch copy of it.
+    static let periodResults = "kpi_results"
+
+    /// Runs the KPI statements of `kpis` and inserts the results into `table` (`kpi_results`,
+    /// or a temporary table of the same shape); the caller has locked the tenant and, for
+    /// `kpi_results`, deleted the period's rows. The temporary tables it works in are dropped
+    /// before it returns, so it can run again in the same transaction.
+    /// - Returns: rows inserted, and what was read.
+    static func run(_ conn: PQConnection, context: BatchContext, kpis: [KPIDefinition],
+                    into table: String = periodResults) throws -> (rows: Int, read: Read) {
         let metrics = Set(kpis.map(\.metric))
         let sources = Set(metrics.map(\.source))
         var read = Read()
@@ -33,9 +40,11 @@ enum KPIBatch {
         progress("preparing KPI definitions and the org tree")
         try conn.execute("""
             CREATE TEMP TABLE batch_kpis ON COMMIT DROP AS
-            SELECT code, metric, template_code, direction, threshold, target, min_sample, definition,
-                   metric = ANY(\(summedMetrics)::text[]) AS summed
-            FROM kpi_definitions
+            SELECT k.*, k.metric = ANY(\(summedMetrics)::text[]) AS summed
+            FROM unnest(\(kpis.map(\.code))::text[], \(kpis.map(\.metric.description))::text[],
+                        \(kpis.map { $0.metric.isAudit ? $0.template : nil })::text[], \(kpis.map(\.direction.rawValue))::text[],
+                        \(kpis.map(\.threshold))::numeric[], \(kpis.map(\.target))::numeric[], \(kpis.map(\.minSample))::integer[])
+                 AS k (code, metric, template_code, direction, threshold, target, min_sample)
             """)
         try conn.execute(script: """
             CREATE TEMP TABLE batch_cells (kpi_code text NOT NULL, outlet_id bigint, staff_id bigint,
@@ -72,11 +81,12 @@ enum KPIBatch {
         try conn.execute("ANALYZE batch_cells")
 
         progress("writing KPI results for staff, outlets, regions and the tenant")
-        var rows = try insertFromCells(conn, context)
+        var rows = try insertFromCells(conn, context, into: table)
         if metrics.contains(.complaintFirstResponseP50) {
             progress("writing first-response medians")
-            rows += try insertMedians(conn, context)
+            rows += try insertMedians(conn, context, into: table)
         }
+        try conn.execute("DROP TABLE IF EXISTS batch_kpis, batch_cells, batch_nodes, batch_audits, batch_complaints")
         return (rows, read)
     }
 
@@ -193,9 +203,9 @@ enum KPIBatch {
 
     /// Staff cells as they are; outlet cells rolled up over every node above the outlet.
     /// n = 0 gives no row; the status follows rules.md §4 (`app_kpi_status`).
-    private static func insertFromCells(_ conn: PQConnection, _ context: BatchContext) throws -> Int {
+    private static func insertFromCells(_ conn: PQConnection, _ context: BatchContext, into table: String) throws -> Int {
         try conn.execute("""
-            INSERT INTO kpi_results (tenant_id, period, level, subject, kpi_code, value, n, status, job_id)
+            INSERT INTO \(unsafeRaw: table) (tenant_id, period, level, subject, kpi_code, value, n, status, job_id)
             SELECT app_current_tenant(), \(context.period.description)::text, v.level, v.subject, k.code, v.value, v.den,
                    app_kpi_status(v.value, v.den, k.direction, k.threshold, k.target, k.min_sample), \(context.jobID)::bigint
             FROM (SELECT c.kpi_code, 'staff' AS level, st.employee_no AS subject, c.den,
@@ -218,9 +228,9 @@ enum KPIBatch {
     /// complaint.first_response_p50 at every level: the exact median of the minutes (for an
     /// even count the mean of the two middle values: the lower middle is percentile_disc(0.5)
     /// ascending, the upper middle percentile_disc(0.5) of the negated values).
-    private static func insertMedians(_ conn: PQConnection, _ context: BatchContext) throws -> Int {
+    private static func insertMedians(_ conn: PQConnection, _ context: BatchContext, into table: String) throws -> Int {
         try conn.execute("""
-            INSERT INTO kpi_results (tenant_id, period, level, subject, kpi_code, value, n, status, job_id)
+            INSERT INTO \(unsafeRaw: table) (tenant_id, period, level, subject, kpi_code, value, n, status, job_id)
             SELECT app_current_tenant(), \(context.period.description)::text, m.level, m.subject, k.code, m.value, m.n,
                    app_kpi_status(m.value, m.n, k.direction, k.threshold, k.target, k.min_sample), \(context.jobID)::bigint
             FROM (SELECT e.level, e.subject, count(*) AS n,

@@ -56,6 +56,16 @@ public enum KPIDefinitionQueries {
         return found
     }
 
+    /// What a batch run reads: the definitions as stored JSON (one array, ordered by code; the
+    /// job records it) and parsed from that very text, in one statement.
+    /// - Throws: ``StoreError/invalidState(_:)`` when the text no longer parses.
+    static func snapshot(_ conn: PQConnection) throws -> KPISnapshot {
+        let json = try conn.queryFirst("""
+            SELECT coalesce(jsonb_agg(definition ORDER BY code COLLATE "C"), '[]')::text FROM kpi_definitions
+            """)!.decode(0, as: String.self)
+        return try KPISnapshot(json: json)
+    }
+
     /// The definitions in `conn`'s tenant (all, or the one with `code`), ordered by code.
     static func load(_ conn: PQConnection, code: String? = nil) throws -> [KPIDefinition] {
         try conn.query("""

@@ -23,7 +23,7 @@ public enum PayoutStep {
         public var rows = 0
     }
 
-    /// The step as the batch runs it (`BatchRunner(afterKPIs: [PayoutStep.step])`): returns the payout rows written.
+    /// The step as the batch runs it (`BatchRunner.withPayouts`): returns the payout rows written.
     public static let step: BatchStep = { conn, context in
         try run(conn, period: context.period, jobID: context.jobID, progress: context.progress).rows
     }
@@ -41,28 +41,38 @@ public enum PayoutStep {
         let kpis = try PlanQueries.knownKPIs(conn)
         let plans = try PlanQueries.latest(conn, kind: period.kind, kpis: kpis)
         try conn.execute("DELETE FROM payouts WHERE period = \(period.description)")
-        var summary = Summary()
-        summary.plans = Dictionary(uniqueKeysWithValues: plans.map { ($0.plan.code, $0.version) })
-        if !plans.isEmpty {
-            let outletKPIs = try loadOutletKPIs(conn, period: period, codes: codes(plans.map { $0.plan }, level: .outlet))
-            summary.outletValues = outletKPIs.values.reduce(0) { $0 + $1.count }
-            try streamPeople(conn, period: period, plans: plans, staffCodes: codes(plans.map { $0.plan }, level: .staff)) { people in
-                var rows: [Row] = []
-                for person in people {
-                    summary.staffValues += person.staffKPIs.count
-                    for (version, plan) in plans {
-                        guard let result = PayoutEngine.compute(
-                            plan: plan, period: period, person: person.person, staffKPIs: person.staffKPIs,
-                            outletKPIs: outletKPIs, definitions: kpis) else { continue }
-                        rows.append(try Row(plan: plan, version: version, result: result))
-                    }
-                }
-                summary.people += people.count
-                summary.rows += try insert(conn, rows, period: period, jobID: jobID)
-            }
-        }
+        let summary = try compute(conn, period: period, plans: plans, definitions: kpis, jobID: jobID)
         progress("\(summary.rows) payout rows for \(summary.people) people under \(plans.count) plans")
         try record(conn, summary, jobID: jobID)
+        return summary
+    }
+
+    /// Computes the payouts of `plans` for `period` from the KPI values in `results` and
+    /// inserts them into `table` (`payouts`, or a temporary table of the same shape when a
+    /// closed period is recomputed from a scratch copy of its KPI results).
+    static func compute(_ conn: PQConnection, period: Period, plans: [(version: Int, plan: Plan)],
+                        definitions: [String: KPIDefinition], results: String = KPIBatch.periodResults,
+                        into table: String = "payouts", jobID: Int64) throws -> Summary {
+        var summary = Summary()
+        summary.plans = Dictionary(uniqueKeysWithValues: plans.map { ($0.plan.code, $0.version) })
+        guard !plans.isEmpty else { return summary }
+        let outletKPIs = try loadOutletKPIs(conn, period: period, codes: codes(plans.map { $0.plan }, level: .outlet), from: results)
+        summary.outletValues = outletKPIs.values.reduce(0) { $0 + $1.count }
+        try streamPeople(conn, period: period, plans: plans, staffCodes: codes(plans.map { $0.plan }, level: .staff),
+                         from: results) { people in
+            var rows: [Row] = []
+            for person in people {
+                summary.staffValues += person.staffKPIs.count
+                for (version, plan) in plans {
+                    guard let result = PayoutEngine.compute(
+                        plan: plan, period: period, person: person.person, staffKPIs: person.staffKPIs,
+                        outletKPIs: outletKPIs, definitions: definitions) else { continue }
+                    rows.append(try Row(plan: plan, version: version, result: result))
+                }
+            }
+            summary.people += people.count
+            summary.rows += try insert(conn, rows, period: period, jobID: jobID, into: table)
+        }
         return summary
     }
 
@@ -108,11 +118,11 @@ public enum PayoutStep {
     }
 
     /// Outlet code → KPI code → value, for the whole tenant (≤ outlets × a few KPIs).
-    static func loadOutletKPIs(_ conn: PQConnection, period: Period, codes: [String]) throws -> [String: [String: KPIValue]] {
+    static func loadOutletKPIs(_ conn: PQConnection, period: Period, codes: [String], from results: String) throws -> [String: [String: KPIValue]] {
         var values: [String: [String: KPIValue]] = [:]
         guard !codes.isEmpty else { return values }
         for row in try conn.query("""
-            SELECT subject, kpi_code, value, n, status FROM kpi_results
+            SELECT subject, kpi_code, value, n, status FROM \(unsafeRaw: results)
             WHERE period = \(period.description) AND level = 'outlet' AND kpi_code = ANY(\(codes)::text[])
             """) {
             values[try row.decode(0, as: String.self), default: [:]][try row.decode(1, as: String.self)] =
@@ -125,16 +135,16 @@ public enum PayoutStep {
     /// `chunk` at a time, each with their assignments overlapping the period and their
     /// staff-level values of `staffCodes`.
     static func streamPeople(_ conn: PQConnection, period: Period, plans: [(version: Int, plan: Plan)], staffCodes: [String],
-                             _ body: ([Person]) throws -> Void) throws {
+                             from results: String, _ body: ([Person]) throws -> Void) throws {
         let roles = Set(plans.flatMap { $0.plan.roles }).sorted()
         let first = period.firstDay.description
         let last = period.lastDay.description
         // The period's staff values, grouped per person, in a temporary table this role owns and
-        // can ANALYZE: kpi_results was just rewritten in this transaction and its statistics are stale.
+        // can ANALYZE: the results were just written in this transaction and their statistics are stale.
         try conn.execute("""
             CREATE TEMP TABLE payout_staff_kpis ON COMMIT DROP AS
             SELECT subject, array_agg(kpi_code) AS codes, array_agg(value) AS vals, array_agg(n) AS ns, array_agg(status) AS statuses
-            FROM kpi_results
+            FROM \(unsafeRaw: results)
             WHERE period = \(period.description) AND level = 'staff' AND kpi_code = ANY(\(staffCodes)::text[])
             GROUP BY subject
             """)
@@ -198,13 +208,13 @@ public enum PayoutStep {
         return status
     }
 
-    /// Inserts one chunk of rows with a single multi-row statement; returns how many.
-    static func insert(_ conn: PQConnection, _ rows: [Row], period: Period, jobID: Int64, adjusts: String = "") throws -> Int {
+    /// Inserts one chunk of rows into `table` with a single multi-row statement; returns how many.
+    static func insert(_ conn: PQConnection, _ rows: [Row], period: Period, jobID: Int64, into table: String) throws -> Int {
         guard !rows.isEmpty else { return 0 }
         return try conn.execute("""
-            INSERT INTO payouts (tenant_id, period, employee_no, plan_code, adjusts_period, plan_version, name, prorated_target,
-                                 score_pct, payout, currency, note, explanation, job_id)
-            SELECT app_current_tenant(), \(period.description), r.employee_no, r.plan, \(adjusts), r.version, r.name, r.prorated,
+            INSERT INTO \(unsafeRaw: table) (tenant_id, period, employee_no, plan_code, adjusts_period, plan_version, name,
+                                 prorated_target, score_pct, payout, currency, note, explanation, job_id)
+            SELECT app_current_tenant(), \(period.description), r.employee_no, r.plan, '', r.version, r.name, r.prorated,
                    r.score, r.payout, r.currency, r.note, r.explanation::jsonb, \(jobID)
             FROM unnest(\(rows.map(\.employeeNo))::text[], \(rows.map(\.plan))::text[], \(rows.map(\.version))::integer[],
                         \(rows.map(\.name))::text[], \(rows.map(\.proratedTarget))::numeric[], \(rows.map(\.scorePct))::numeric[],

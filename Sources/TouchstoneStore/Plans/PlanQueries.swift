@@ -82,6 +82,16 @@ public enum PlanQueries {
         }
     }
 
+    /// The plan versions that paid `period` (its own rows, not adjustments), parsed, ordered by code.
+    static func paid(_ conn: PQConnection, period: Period, kpis: [String: KPIDefinition]) throws -> [(version: Int, plan: Plan)] {
+        try conn.query("""
+            SELECT \(unsafeRaw: columns) FROM plans
+            WHERE (code, version) IN (SELECT plan_code, plan_version FROM payouts
+                                      WHERE period = \(period.description) AND adjusts_period = '')
+            ORDER BY code COLLATE "C"
+            """).map(decode).map { stored in (stored.version, try parse(stored, kpis: kpis)) }
+    }
+
     /// Parses a stored version; one that no longer validates (a KPI it names was removed) is an error.
     static func parse(_ stored: StoredPlan, kpis: [String: KPIDefinition]) throws -> Plan {
         do {

@@ -22,7 +22,7 @@ struct BatchCommand: AsyncParsableCommand {
                 let period = try scope.parsedPeriod()
                 let asOf = try self.asOf.map { try Instant.parse($0, path: "as-of") } ?? Date()
                 let job = try await options.withTenant(scope.tenant) { database, tenant in
-                    return try await BatchRunner(afterKPIs: [PayoutStep.step]).run(
+                    return try await BatchRunner.withPayouts.run(
                         tenant: tenant, period: period, asOf: asOf, startedBy: "cli",
                         progress: { printError("batch: \($0)") }, database: database)
                 }

@@ -81,7 +81,7 @@ enum DemoChain {
     static func runBatch(tenant: Tenant, database: Database, logger: Logger) async throws {
         let period = try Period.parse(ChainSpec.demo.period)
         let asOf = period.next.firstDay.adding(days: 4).start(in: tenant.timeZone)
-        let job = try await BatchRunner(afterKPIs: [PayoutStep.step]).run(
+        let job = try await BatchRunner.withPayouts.run(
             tenant: tenant, period: period, asOf: asOf, startedBy: "demo",
             progress: { logger.info("batch: \($0)") }, database: database)
         logger.info("batch done", metadata: [
