@@ -21,7 +21,8 @@ public func buildApplication(
 }
 
 /// The router: infrastructure (request ids, metrics, logs, problems, limits, health), the
-/// OpenAPI document (`GET /openapi.yaml`), then the authenticated API under `/api/v1`.
+/// OpenAPI document (`GET /openapi.yaml`), the authenticated API under `/api/v1`, then the
+/// pages under `/` (``Pages``).
 public func buildRouter(
     database: Database, migrator: Migrator, configuration: ServerConfiguration, drain: DrainState
 ) -> Router<AppRequestContext> {
@@ -48,6 +49,7 @@ public func buildRouter(
     EventController(database: database).addRoutes(to: api)
     PayoutController(database: database).addRoutes(to: api)
     ChangeController(database: database).addRoutes(to: api)
+    Pages.addRoutes(to: router, database: database)
     return router
 }
 

@@ -116,7 +116,7 @@ struct KPIController {
 
     /// Head office sees every subject; a region manager those under its subtree; an outlet
     /// manager its outlet; staff themselves; anything else is reported as not found.
-    private func requireVisible(level: KPILevel, subject: String, principal: Principal, tenant: Tenant) async throws {
+    func requireVisible(level: KPILevel, subject: String, principal: Principal, tenant: Tenant) async throws {
         let visible: Bool
         switch (principal.role, level) {
         case (.admin, _), (.analyst, _): visible = true

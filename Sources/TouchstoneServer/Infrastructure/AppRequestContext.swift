@@ -21,6 +21,8 @@ public struct AppRequestContext: RequestContext {
     public var tenant: Tenant?
     /// Largest request body accepted for this request, in bytes.
     public var maxBodySize: Int
+    /// The page session's CSRF token, set by ``SessionAuthMiddleware`` for page requests.
+    public var csrfToken: String?
 
     /// JSON responses write instants as ISO 8601 (`2026-10-05T00:00:00Z`), not Foundation's seconds since 2001.
     public var responseEncoder: JSONEncoder {
@@ -40,6 +42,7 @@ public struct AppRequestContext: RequestContext {
         self.principal = nil
         self.tenant = nil
         self.maxBodySize = ServerConfiguration.defaultMaxBodySize
+        self.csrfToken = nil
     }
 
     /// The authenticated principal, or a 401 problem when the request is anonymous.

@@ -74,21 +74,25 @@ public enum IdentityQueries {
         let hash = hashToken(token)
         do {
             return try await database.pool.withConnection { conn in
-                guard let row = try conn.queryFirst("SELECT * FROM app_principal_for_token(\(hash))") else { return nil }
-                let tenant = try TenantQueries.decode(row)
-                let principal = Principal(
-                    tenantID: tenant.id,
-                    tenantCode: tenant.code,
-                    login: try row.decode(8, as: String.self),
-                    role: Role(rawValue: try row.decode(9, as: String.self)) ?? .staff,
-                    regionPath: try row.decode(10, as: String?.self),
-                    outletCode: try row.decode(11, as: String?.self),
-                    employeeNo: try row.decode(12, as: String?.self))
-                return (principal, tenant)
+                try conn.queryFirst("SELECT * FROM app_principal_for_token(\(hash))").map(decodePrincipal)
             }
         } catch {
             throw StoreError.translate(error)
         }
+    }
+
+    /// A row of `app_principal_for_token` or `app_principal_for_session`: the tenant, then the user.
+    static func decodePrincipal(_ row: PQRow) throws -> (Principal, Tenant) {
+        let tenant = try TenantQueries.decode(row)
+        let principal = Principal(
+            tenantID: tenant.id,
+            tenantCode: tenant.code,
+            login: try row.decode(8, as: String.self),
+            role: Role(rawValue: try row.decode(9, as: String.self)) ?? .staff,
+            regionPath: try row.decode(10, as: String?.self),
+            outletCode: try row.decode(11, as: String?.self),
+            employeeNo: try row.decode(12, as: String?.self))
+        return (principal, tenant)
     }
 
     /// The stored form of a token.

@@ -22,12 +22,15 @@ struct DemoCommand: AsyncParsableCommand {
                 let tenant = try await DemoChain.load(seed: seed, database: database, logger: logger)
                 try await DemoChain.runBatch(tenant: tenant, database: database, logger: logger)
                 let token = try await DemoChain.adminToken(tenant: tenant, database: database)
+                let logins = try await DemoUsers.create(tenant: tenant, database: database)
                 // Written straight to the file descriptor: the daemon runs on, so buffered stdout would never flush.
                 FileHandle.standardOutput.write(Data("""
                     Touchstone demo: chain "\(tenant.code)" loaded, batch for \(ChainSpec.demo.period) run (KPIs and payouts).
                       API:      http://\(host):\(port)/api/v1/outlets
                       Token:    \(token)
                       Try:      curl -H 'Authorization: Bearer \(token)' http://\(host):\(port)/api/v1/outlets
+                      Pages:    http://\(host):\(port)/login (tenant \(tenant.code))
+                    \(logins.map { "            \($0.login) / \($0.password)  (\($0.role.rawValue): \($0.scope))" }.joined(separator: "\n"))
 
                     """.utf8))
                 try await serve(database: database, host: host, port: port, logger: logger)

@@ -1,4 +1,5 @@
 import ArgumentParser
+import TouchstoneServer
 import TouchstoneCore
 import TouchstoneStore
 
@@ -6,7 +7,7 @@ extension Role: ExpressibleByArgument {}
 
 /// `touchstone user add …`: users of a chain, with their role and scope.
 struct UserCommand: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "user", abstract: "Manage users.", subcommands: [Add.self])
+    static let configuration = CommandConfiguration(commandName: "user", abstract: "Manage users.", subcommands: [Add.self, Password.self])
 
     struct Add: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Add a user.")
@@ -18,17 +19,49 @@ struct UserCommand: AsyncParsableCommand {
         @Option(help: "Region path, for a region manager.") var region: String?
         @Option(help: "Outlet code, for an outlet manager.") var outlet: String?
         @Option(help: "Employee number, for a staff user.") var employee: String?
+        @Flag(help: "Read the user's page password from the first line of stdin.") var passwordStdin = false
         @OptionGroup var options: CommonOptions
 
         func run() async throws {
             try await reportingFailures {
+                let hash = try passwordStdin ? Password.readHash() : nil
                 try await options.withTenant(tenant) { database, tenant in
                     try await IdentityQueries.addUser(
                         tenant: tenant, login: login, displayName: name, role: role,
                         regionPath: region, outletCode: outlet, employeeNo: employee, database: database)
+                    if let hash { try await SessionQueries.setPasswordHash(tenant: tenant, login: login, hash: hash, database: database) }
                 }
                 print("added user \(login) (\(role.rawValue))")
             }
+        }
+    }
+
+    /// `touchstone user password LOGIN --tenant T`: sets the page password from stdin (never an argument,
+    /// which would show in the process list and shell history).
+    struct Password: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Set a user's page password, read from the first line of stdin.")
+
+        @Argument(help: "Login name.") var login: String
+        @Option(help: "The tenant code.") var tenant: String
+        @OptionGroup var options: CommonOptions
+
+        func run() async throws {
+            try await reportingFailures {
+                let hash = try Self.readHash()
+                try await options.withTenant(tenant) { database, tenant in
+                    try await SessionQueries.setPasswordHash(tenant: tenant, login: login, hash: hash, database: database)
+                }
+                print("password set for \(login)")
+            }
+        }
+
+        /// The bcrypt hash of the password on stdin's first line.
+        static func readHash() throws -> String {
+            guard let password = readLine(strippingNewline: true), !password.isEmpty else {
+                throw ValidationError("no password on stdin")
+            }
+            if let weakness = Passwords.weakness(of: password) { throw ValidationError(weakness) }
+            return Passwords.hash(password)
         }
     }
 }

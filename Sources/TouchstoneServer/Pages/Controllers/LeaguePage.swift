@@ -1,0 +1,153 @@
+import Foundation
+import Hummingbird
+import TouchstoneCore
+import TouchstoneStore
+
+/// `/league?period=&kpi=&level=outlet|staff&region=&sort=&dir=&page=`: outlets or staff ranked
+/// on a KPI within a region (the API's league table and scopes: head office any region, a
+/// region manager its subtree), with status, n and the change since the previous period;
+/// sortable, 100 rows a page, and `/league.csv` with every row.
+struct LeaguePage {
+    let database: Database
+    let renderer: PageRenderer
+    static let pageSize = 100
+
+    struct Row: Sendable {
+        let rank: String
+        let subject: String
+        let name: String
+        let link: String?
+        let cell: KPICell
+        let previous: String
+        let change: String
+        let changeClass: String
+    }
+
+    struct Option: Sendable {
+        let value: String
+        let label: String
+        let selected: Bool
+    }
+
+    struct SortLink: Sendable {
+        let label: String
+        let href: String
+        let active: Bool
+    }
+
+    struct View: Sendable {
+        let period: String
+        let kpi: String
+        let region: String
+        let kpis: [Option]
+        let levels: [Option]
+        let columns: [SortLink]
+        let rows: [Row]
+        let total: Int
+        let from: Int
+        let to: Int
+        let previousPage: String?
+        let nextPage: String?
+        let csv: String
+    }
+
+    func addRoutes(to group: RouterGroup<AppRequestContext>) {
+        group.get("league", use: page)
+        group.get("league.csv", use: csv)
+    }
+
+    @Sendable func page(_ request: Request, context: AppRequestContext) async throws -> Response {
+        if let complete = try await withDefaults(request, context: context) { return PageResponse.redirect(to: complete) }
+        let labels = renderer.labels(request)
+        let query = request.uri.queryParameters
+        let table = try await KPIController(database: database).league(request, context: context)
+        let sort = LeagueRows.Sort(rawValue: query["sort"].map(String.init) ?? "") ?? .rank
+        let descending = query["dir"] == "desc"
+        let rows = LeagueRows.sorted(try Self.rows(table), by: sort, descending: descending)
+        let pageNumber = max(1, Int(query["page"].map(String.init) ?? "1") ?? 1)
+        let start = min((pageNumber - 1) * Self.pageSize, rows.count)
+        let end = min(start + Self.pageSize, rows.count)
+        let period = try Period.parse(String(query["period"] ?? ""))
+        let definitions = try await KPIDefinitionQueries.list(tenant: try context.requireTenant(), database: database)
+        let link = { (changes: [String: String]) in Self.link(request, changing: changes) }
+        let view = View(
+            period: period.description, kpi: table.kpi, region: table.region ?? "",
+            kpis: definitions.map { Option(value: $0.code, label: "\($0.code) · \($0.name)", selected: $0.code == table.kpi) },
+            levels: [KPILevel.outlet, .staff].map {
+                Option(value: $0.rawValue, label: labels["level_\($0.rawValue)"] ?? $0.rawValue, selected: $0 == table.level)
+            },
+            columns: LeagueRows.Sort.allCases.map { column in
+                let flip = column == sort && !descending
+                return SortLink(label: labels["league_sort_\(column.rawValue)"] ?? column.rawValue,
+                                href: link(["sort": column.rawValue, "dir": flip ? "desc" : "asc", "page": "1"]), active: column == sort)
+            },
+            rows: rows[start..<end].map { row in
+                Row(rank: row.rank.map(String.init) ?? "—", subject: row.subject, name: row.name,
+                    link: PageLinks.subject(level: table.level, subject: row.subject, period: period),
+                    cell: KPICell(row.current, labels: labels), previous: row.previous.map { $0.value.fixed(2) } ?? "—",
+                    change: row.change.map { ($0 > 0 ? "+" : "") + $0.fixed(2) } ?? "—",
+                    changeClass: row.change.map { $0 > 0 ? "up" : $0 < 0 ? "down" : "" } ?? "")
+            },
+            total: rows.count, from: rows.isEmpty ? 0 : start + 1, to: end,
+            previousPage: pageNumber > 1 ? link(["page": String(pageNumber - 1)]) : nil,
+            nextPage: end < rows.count ? link(["page": String(pageNumber + 1)]) : nil,
+            csv: "/league.csv?" + (request.uri.query ?? ""))
+        return renderer.page("league", title: "league_title", content: view, request: request, context: context)
+    }
+
+    /// Every row of the table (in the page's order) as CSV: rank, subject, name, value, n, status, previous, change.
+    @Sendable func csv(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let table = try await KPIController(database: database).league(request, context: context)
+        let query = request.uri.queryParameters
+        let rows = LeagueRows.sorted(
+            try Self.rows(table), by: LeagueRows.Sort(rawValue: query["sort"].map(String.init) ?? "") ?? .rank, descending: query["dir"] == "desc")
+        var text = CSVWriter.line(["rank", "subject", "name", "value", "n", "status", "previous", "change"])
+        for row in rows {
+            text += CSVWriter.line([
+                row.rank.map(String.init) ?? "", row.subject, row.name, row.current.value.fixed(2), String(row.current.n),
+                row.current.status.rawValue, row.previous.map { $0.value.fixed(2) } ?? "", row.change.map { $0.fixed(2) } ?? "",
+            ])
+        }
+        var headers = HTTPFields()
+        headers[.contentType] = "text/csv; charset=utf-8"
+        headers[.contentDisposition] = "attachment; filename=\"league-\(table.kpi)-\(table.level.rawValue).csv\""
+        return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(string: text)))
+    }
+
+    /// The API's rows back as values (the API writes them as 2-decimal strings).
+    private static func rows(_ table: LeagueTable) throws -> [LeagueRows.Row] {
+        table.items.map { item in
+            LeagueRows.Row(rank: item.rank, subject: item.subject, name: item.name, current: value(item.current), previous: item.previous.map(value))
+        }
+    }
+
+    private static func value(_ view: KPIValueView) -> KPIValue {
+        KPIValue(value: Decimal(string: view.value) ?? 0, n: view.n, status: KPIStatus(rawValue: view.status) ?? .insufficient)
+    }
+
+    /// The URL to redirect to when `period`, `kpi` or `level` is missing; nil when all are there.
+    private func withDefaults(_ request: Request, context: AppRequestContext) async throws -> String? {
+        let query = request.uri.queryParameters
+        guard query["period"] == nil || query["kpi"] == nil || query["level"] == nil else { return nil }
+        let tenant = try context.requireTenant()
+        var changes: [String: String] = [:]
+        if query["period"] == nil { changes["period"] = try await PagePeriod.of(request, tenant: tenant, database: database).description }
+        if query["kpi"] == nil {
+            guard let first = try await KPIDefinitionQueries.list(tenant: tenant, database: database).first else {
+                throw StoreError.notFound("KPI definitions")
+            }
+            changes["kpi"] = first.code
+        }
+        if query["level"] == nil { changes["level"] = KPILevel.outlet.rawValue }
+        return Self.link(request, changing: changes)
+    }
+
+    /// This page's URL with some query parameters set.
+    static func link(_ request: Request, changing changes: [String: String]) -> String {
+        var parameters: [(String, String)] = request.uri.queryParameters.map { (String($0.key), String($0.value)) }
+            .filter { changes[$0.0] == nil }
+        parameters += changes.map { ($0.key, $0.value) }
+        return request.uri.path + "?" + parameters.sorted { $0.0 < $1.0 }
+            .map { "\(PageLinks.encode($0.0))=\(PageLinks.encode($0.1))" }.joined(separator: "&")
+    }
+}

@@ -1,0 +1,22 @@
+import Hummingbird
+
+/// The languages of the pages. The user's choice is remembered in a cookie; without one the
+/// browser's `Accept-Language` decides, else English.
+enum Language: String, CaseIterable, Sendable {
+    case en
+    case zhCN = "zh-CN"
+
+    static let cookieName = "ts_lang"
+
+    /// The language of `request`.
+    static func of(_ request: Request) -> Language {
+        if let chosen = request.cookies[cookieName].flatMap({ Language(rawValue: $0.value) }) { return chosen }
+        let accepted = request.headers[.acceptLanguage]?.lowercased() ?? ""
+        return accepted.hasPrefix("zh") ? .zhCN : .en
+    }
+
+    /// The cookie remembering the choice for a year.
+    var cookie: Cookie {
+        Cookie(name: Self.cookieName, value: rawValue, maxAge: 365 * 24 * 3600, path: "/", httpOnly: true, sameSite: .lax)
+    }
+}

@@ -1,0 +1,51 @@
+import TouchstoneCore
+import TouchstoneStore
+
+/// An audit as the outlet page lists it: score, state, critical flag, failed items, evidence
+/// thumbnails and open disputes.
+struct AuditCard: Sendable {
+    struct Evidence: Sendable {
+        let item: String
+        let name: String
+        let src: String
+        let image: Bool
+    }
+
+    struct OpenDispute: Sendable {
+        let item: String
+        let reason: String
+        let openedBy: String
+    }
+
+    let id: String
+    let link: String
+    let visitedAt: String
+    let servedBy: String?
+    let state: String
+    let score: String
+    let critical: Bool
+    let failedItems: [String]
+    let evidence: [Evidence]
+    let disputes: [OpenDispute]
+
+    init(_ record: AuditRecord, labels: [String: String]) {
+        id = record.id
+        link = "/audits/\(record.id)"
+        visitedAt = record.visitedAt
+        servedBy = record.servedBy
+        state = labels["audit_state_\(record.state.rawValue)"] ?? record.state.rawValue
+        score = record.score ?? "—"
+        critical = record.criticalFailure
+        failedItems = record.items.filter(\.failed).map(\.item)
+        evidence = record.attachments.filter(\.received).map {
+            Evidence(item: $0.item, name: $0.name, src: Self.evidenceLink(audit: record.id, item: $0.item, name: $0.name),
+                     image: $0.contentType.hasPrefix("image/"))
+        }
+        disputes = record.disputes.filter { $0.state == "open" }.map { OpenDispute(item: $0.item, reason: $0.reason, openedBy: $0.openedBy) }
+    }
+
+    /// Where the page serves an attachment's bytes.
+    static func evidenceLink(audit: String, item: String, name: String) -> String {
+        "/audits/\(audit)/evidence/\(PageLinks.encode(item))/\(PageLinks.encode(name))"
+    }
+}

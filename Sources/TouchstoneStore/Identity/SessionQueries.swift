@@ -1,0 +1,69 @@
+import Foundation
+import PQ
+import TouchstoneCore
+
+/// Passwords and page sessions. Passwords arrive here only as bcrypt hashes (hashed by the
+/// caller); session ids are random secrets handed to the browser once, stored only as SHA-256.
+public enum SessionQueries {
+    /// How long a page session lives after login.
+    public static let lifetime: Duration = .seconds(12 * 3600)
+
+    /// Sets (or replaces) the bcrypt hash of `login`'s password.
+    /// - Throws: ``StoreError/notFound(_:)`` for an unknown login.
+    public static func setPasswordHash(tenant: Tenant, login: String, hash: String, database: Database) async throws {
+        let changed = try await database.tenantTransaction(tenant) { conn in
+            try conn.execute("UPDATE users SET password_hash = \(hash) WHERE login = \(login)")
+        }
+        if changed == 0 { throw StoreError.notFound("user \(login)") }
+    }
+
+    /// The user id and stored password hash of an enabled user; nil when the login is unknown,
+    /// disabled or has no password.
+    public static func passwordHash(tenant: Tenant, login: String, database: Database) async throws -> (userID: Int64, hash: String)? {
+        try await database.tenantTransaction(tenant, readOnly: true) { conn in
+            guard let row = try conn.queryFirst("""
+                SELECT id, password_hash FROM users WHERE login = \(login) AND NOT disabled AND password_hash IS NOT NULL
+                """) else { return nil }
+            return (try row.decode(0, as: Int64.self), try row.decode(1, as: String.self))
+        }
+    }
+
+    /// Starts a session for the user and returns its id (the secret the cookie carries).
+    public static func start(tenant: Tenant, userID: Int64, database: Database) async throws -> String {
+        let session = IdentityQueries.newSecret()
+        let hash = IdentityQueries.hashToken(session)
+        let seconds = Int(lifetime.components.seconds)
+        try await database.tenantTransaction(tenant) { conn in
+            _ = try conn.execute("""
+                INSERT INTO page_sessions (tenant_id, user_id, session_hash, expires_at)
+                VALUES (app_current_tenant(), \(userID), \(hash), now() + make_interval(secs => \(seconds)))
+                """)
+        }
+        return session
+    }
+
+    /// The principal a presented session id stands for, and its tenant; nil when the session
+    /// is unknown, expired or ended, or its user disabled.
+    public static func principal(forSession session: String, database: Database) async throws -> (Principal, Tenant)? {
+        let hash = IdentityQueries.hashToken(session)
+        do {
+            return try await database.pool.withConnection { conn in
+                try conn.queryFirst("SELECT * FROM app_principal_for_session(\(hash))").map(IdentityQueries.decodePrincipal)
+            }
+        } catch {
+            throw StoreError.translate(error)
+        }
+    }
+
+    /// Ends a session at once (logout); unknown sessions are ignored.
+    public static func end(session: String, database: Database) async throws {
+        let hash = IdentityQueries.hashToken(session)
+        do {
+            _ = try await database.pool.withConnection { conn in
+                try conn.execute("SELECT app_end_session(\(hash))")
+            }
+        } catch {
+            throw StoreError.translate(error)
+        }
+    }
+}

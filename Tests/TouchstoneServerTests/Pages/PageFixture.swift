@@ -1,0 +1,64 @@
+import Foundation
+import Hummingbird
+import HummingbirdTesting
+import Logging
+import NIOFoundationCompat
+import TouchstoneCore
+import TouchstoneServer
+import TouchstoneStore
+import TouchstoneTestSupport
+
+/// The test app with the sample KPIs, the sample audit (released) and the 2026-09 batch run,
+/// and page passwords for admin, rm (华东/上海), om1 (O1), om2 (O2) and e8 (staff).
+struct PageFixture {
+    let app: TestApp
+    static let period = "2026-09"
+
+    /// The password of each login with one (`<login>-password-1`).
+    static func password(_ login: String) -> String { "\(login)-password-1" }
+    static let logins = ["admin", "rm", "om1", "om2", "e8"]
+
+    static func make(logger: Logger? = nil) async throws -> PageFixture {
+        let app = try await TestApp.make(logger: logger)
+        _ = try await KPIDefinitionQueries.define(
+            tenant: app.tenant, json: try Data(contentsOf: TestApp.sample("kpis.json")), database: app.database)
+        _ = try await AuditQueries.submit(tenant: app.tenant, document: try TestApp.sampleAudit(), submittedBy: "auditor", database: app.database)
+        _ = try await BatchRunner.withPayouts.run(
+            tenant: app.tenant, period: try Period.parse(period), asOf: try Instant.parse("2026-10-05T00:00:00+08:00", path: "asOf"),
+            startedBy: "test", database: app.database)
+        for login in logins {
+            try await SessionQueries.setPasswordHash(tenant: app.tenant, login: login, hash: Passwords.hash(password(login)), database: app.database)
+        }
+        return PageFixture(app: app)
+    }
+}
+
+/// A browser-like page client: logs in with a password and sends the session cookie.
+struct PageClient: Sendable {
+    let client: any TestClientProtocol
+    let cookie: String
+
+    /// Logs `login` in (tenant `acme`) and returns a client carrying its session cookie.
+    static func login(_ client: any TestClientProtocol, _ login: String, password: String? = nil) async throws -> PageClient? {
+        let body = "tenant=acme&login=\(login)&password=\(password ?? PageFixture.password(login))&next=%2Foverview"
+        let response = try await client.executeRequest(
+            uri: "/login", method: .post, headers: [.contentType: "application/x-www-form-urlencoded"], body: ByteBuffer(string: body))
+        guard response.status == .seeOther, let setCookie = response.headers[.setCookie] else { return nil }
+        return PageClient(client: client, cookie: String(setCookie.split(separator: ";")[0]))
+    }
+
+    func get(_ uri: String) async throws -> TestResponse {
+        try await client.executeRequest(uri: uri, method: .get, headers: [.cookie: cookie], body: nil)
+    }
+
+    func post(_ uri: String, form: String) async throws -> TestResponse {
+        try await client.executeRequest(
+            uri: uri, method: .post, headers: [.cookie: cookie, .contentType: "application/x-www-form-urlencoded"], body: ByteBuffer(string: form))
+    }
+
+    /// The CSRF token in a page's forms.
+    static func csrf(in html: String) -> String? {
+        guard let range = html.range(of: #"name="csrf" value=""#) else { return nil }
+        return String(html[range.upperBound...].prefix { $0 != "\"" })
+    }
+}

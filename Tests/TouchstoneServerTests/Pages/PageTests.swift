@@ -1,0 +1,127 @@
+import Foundation
+import Hummingbird
+import HummingbirdTesting
+import Testing
+import TouchstoneCore
+import TouchstoneServer
+import TouchstoneStore
+
+/// The pages through the real application: login and sessions, the numbers the API reports,
+/// and the API's scopes for each role.
+@Suite("Pages") struct PageTests {
+    @Test func loginSessionAndLogout() async throws {
+        let fixture = try await PageFixture.make()
+        try await fixture.app.application.test(.router) { client in
+            let anonymous = try await client.executeRequest(uri: "/overview?period=2026-09", method: .get, headers: [:], body: nil)
+            #expect(anonymous.status == .seeOther)
+            #expect(anonymous.headers[.location] == "/login?next=%2Foverview%3Fperiod%3D2026-09")
+            #expect(try await PageClient.login(client, "admin", password: "wrong-password") == nil)
+            #expect(try await PageClient.login(client, "nobody") == nil)
+            let login = try await client.executeRequest(
+                uri: "/login", method: .post, headers: [.contentType: "application/x-www-form-urlencoded"],
+                body: ByteBuffer(string: "tenant=acme&login=admin&password=wrong&next=%2Foverview"))
+            #expect(login.status == .unauthorized)
+            #expect(login.text.contains("Tenant, login or password is not right."))
+
+            let admin = try #require(try await PageClient.login(client, "admin"))
+            let overview = try await admin.get("/overview?period=2026-09")
+            #expect(overview.status == .ok)
+            let csrf = try #require(PageClient.csrf(in: overview.text))
+            #expect(try await admin.post("/logout", form: "csrf=forged").status == .forbidden)
+            #expect(try await admin.post("/logout", form: "csrf=\(csrf)").status == .seeOther)
+            #expect(try await admin.get("/overview").status == .seeOther)
+        }
+    }
+
+    @Test func sessionCookieIsHttpOnlySameSiteLax() async throws {
+        let fixture = try await PageFixture.make()
+        try await fixture.app.application.test(.router) { client in
+            let response = try await client.executeRequest(
+                uri: "/login", method: .post, headers: [.contentType: "application/x-www-form-urlencoded"],
+                body: ByteBuffer(string: "tenant=acme&login=om1&password=\(PageFixture.password("om1"))&next=//evil.example"))
+            #expect(response.status == .seeOther)
+            #expect(response.headers[.location] == "/overview")
+            let cookie = try #require(response.headers[.setCookie])
+            #expect(cookie.hasPrefix("ts_session="))
+            #expect(cookie.contains("HttpOnly") && cookie.contains("SameSite=Lax") && cookie.contains("Path=/"))
+        }
+    }
+
+    @Test func pagesShowTheAPIsNumbers() async throws {
+        let fixture = try await PageFixture.make()
+        try await fixture.app.application.test(.router) { client in
+            let admin = try #require(try await PageClient.login(client, "admin"))
+            let overview = try await admin.get("/overview?period=2026-09").text
+            #expect(overview.contains(#"<tr data-kpi="MS"><td>MS</td>"#))
+            #expect(overview.contains(#"<td class="num value">61.98</td>"#))
+            let league = try await admin.get("/league?period=2026-09&kpi=MS&level=outlet").text
+            #expect(league.contains(#"<tr data-subject="O1"><td class="num rank">1</td>"#))
+            #expect(league.contains("61.98"))
+            let csv = try await admin.get("/league.csv?period=2026-09&kpi=MS&level=outlet").text
+            #expect(csv.hasPrefix("rank,subject,name,value,n,status,previous,change\n1,O1,"))
+            let outlet = try await admin.get("/outlets/O1?period=2026-09&kpi=MS").text
+            #expect(outlet.contains("61.98") && outlet.contains("<svg") && outlet.contains("radar-chart"))
+            #expect(outlet.contains(TestApp.sampleID))
+            let audit = try await admin.get("/audits/\(TestApp.sampleID)")
+            #expect(audit.status == .ok)
+            #expect(audit.text.contains(#"<strong id="audit-score">61.98</strong>"#))
+            let staff = try await admin.get("/staff/E8?period=2026-09")
+            #expect(staff.status == .ok)
+            #expect(staff.text.contains("E8"))
+            let batch = try await admin.get("/batch")
+            #expect(batch.status == .ok && batch.text.contains(#"<td class="num kpi-rows">"#))
+        }
+    }
+
+    @Test func chineseLabelsWhenChosen() async throws {
+        let fixture = try await PageFixture.make()
+        try await fixture.app.application.test(.router) { client in
+            let admin = try #require(try await PageClient.login(client, "admin"))
+            let choose = try await admin.get("/language/zh-CN?next=%2Foverview")
+            #expect(choose.status == .seeOther)
+            let language = try #require(choose.headers[.setCookie]).split(separator: ";")[0]
+            let page = try await client.executeRequest(
+                uri: "/overview?period=2026-09", method: .get, headers: [.cookie: "\(admin.cookie); \(language)"], body: nil)
+            #expect(page.text.contains("风险预警") && page.text.contains(#"<html lang="zh-CN">"#))
+        }
+    }
+
+    @Test func scopesAreTheAPIs() async throws {
+        let fixture = try await PageFixture.make()
+        try await fixture.app.application.test(.router) { client in
+            let rm = try #require(try await PageClient.login(client, "rm"))
+            #expect(try await rm.get("/overview?period=2026-09").text.contains(#"<strong id="scope">华东/上海</strong>"#))
+            #expect(try await rm.get("/league?period=2026-09&kpi=MS&level=outlet&region=%E5%8D%8E%E4%B8%9C%2F%E6%B5%99%E6%B1%9F").status == .forbidden)
+            #expect(try await rm.get("/batch").status == .forbidden)
+
+            let om2 = try #require(try await PageClient.login(client, "om2"))
+            #expect(try await om2.get("/overview").headers[.location] == "/outlets/O2")
+            #expect(try await om2.get("/outlets/O1?period=2026-09").status == .notFound)
+            #expect(try await om2.get("/audits/\(TestApp.sampleID)").status == .notFound)
+            #expect(try await om2.get("/league?period=2026-09&kpi=MS&level=outlet").status == .forbidden)
+            let om1 = try #require(try await PageClient.login(client, "om1"))
+            #expect(try await om1.get("/outlets/O1?period=2026-09").status == .ok)
+            #expect(try await om1.get("/audits/\(TestApp.sampleID)").status == .ok)
+
+            let e8 = try #require(try await PageClient.login(client, "e8"))
+            #expect(try await e8.get("/overview").headers[.location] == "/staff/E8")
+            #expect(try await e8.get("/staff/E8?period=2026-09").status == .ok)
+            #expect(try await e8.get("/staff/E1?period=2026-09").status == .notFound)
+            #expect(try await e8.get("/outlets/O1?period=2026-09").status == .notFound)
+        }
+    }
+
+    @Test func formsNeedTheSessionsCSRFToken() async throws {
+        let fixture = try await PageFixture.make()
+        try await fixture.app.application.test(.router) { client in
+            let admin = try #require(try await PageClient.login(client, "admin"))
+            #expect(try await admin.post("/batch", form: "period=2026-09").status == .forbidden)
+            let other = try #require(try await PageClient.login(client, "admin"))
+            let foreign = try #require(PageClient.csrf(in: try await other.get("/batch").text))
+            #expect(try await admin.post("/batch", form: "period=2026-09&csrf=\(foreign)").status == .forbidden)
+            let anonymous = try await client.executeRequest(
+                uri: "/batch", method: .post, headers: [.contentType: "application/x-www-form-urlencoded"], body: ByteBuffer(string: "period=2026-09"))
+            #expect(anonymous.status == .seeOther)
+        }
+    }
+}
