@@ -5,7 +5,7 @@ SWIFT       ?= swift
 BUILD_FLAGS ?=
 TOUCHSTONE  := .build/debug/touchstone
 
-.PHONY: all deps build test demo run clean-db bench fuzz
+.PHONY: all deps build test demo run clean-db bench fuzz pages-test
 
 all: build
 
@@ -22,12 +22,20 @@ test: deps
 	$(SWIFT) build --build-tests $(BUILD_FLAGS)
 	$(SWIFT) test --skip-build $(BUILD_FLAGS)
 	$(MAKE) fuzz
+	$(MAKE) pages-test
 
 ## Schemathesis over docs/openapi.yaml against the debug daemon on its own embedded
 ## PostgreSQL: fails on any 5xx or response that does not match the document.
 fuzz: deps
 	$(SWIFT) build --product touchstone $(BUILD_FLAGS)
 	./deploy/fuzz/schemathesis.sh
+
+## The pages in headless Chromium (installed when missing) against `touchstone demo` on its
+## own embedded PostgreSQL: every page as every role, numbers checked against the API;
+## screenshots under .touchstone/screenshots/.
+pages-test: deps
+	$(SWIFT) build --product touchstone $(BUILD_FLAGS)
+	./Tests/pages/run.sh
 
 ## Embedded PostgreSQL, a generated demo chain, the monthly batch, then the daemon on :8080.
 demo: build

@@ -5,6 +5,7 @@ websocket library is needed: python's standard library drives the browser.
 """
 
 import base64
+import fcntl
 import json
 import os
 import subprocess
@@ -17,15 +18,16 @@ class Browser:
     def __init__(self, binary, profile_dir, width=1280, height=900):
         to_browser_r, to_browser_w = os.pipe()
         from_browser_r, from_browser_w = os.pipe()
-        # The child sees our pipe ends as fds 3 (reads commands) and 4 (writes answers).
-        def wire():
-            os.dup2(to_browser_r, 3)
-            os.dup2(from_browser_w, 4)
+        # Above 9, so renumbering them to 3 and 4 in the child cannot clobber one another.
+        to_browser_r, from_browser_w = [self._high(fd) for fd in (to_browser_r, from_browser_w)]
+        # The child sees our pipe ends as fds 3 (reads commands) and 4 (writes answers);
+        # a shell does the renumbering, as subprocess closes every fd it was not told to pass.
+        arguments = ["--headless", "--remote-debugging-pipe", "--no-sandbox", "--disable-gpu",
+                     "--no-first-run", "--no-default-browser-check", "--disable-extensions",
+                     "--user-data-dir=" + profile_dir, "--window-size=%d,%d" % (width, height), "about:blank"]
+        wiring = 'exec "$0" "$@" 3<&%d 4>&%d %d<&- %d>&-' % (to_browser_r, from_browser_w, to_browser_r, from_browser_w)
         self.process = subprocess.Popen(
-            [binary, "--headless", "--remote-debugging-pipe", "--no-sandbox", "--disable-gpu",
-             "--no-first-run", "--no-default-browser-check", "--disable-extensions",
-             "--user-data-dir=" + profile_dir, "--window-size=%d,%d" % (width, height), "about:blank"],
-            pass_fds=(to_browser_r, from_browser_w), preexec_fn=wire,
+            ["bash", "-c", wiring, binary] + arguments, pass_fds=(to_browser_r, from_browser_w),
             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         os.close(to_browser_r)
         os.close(from_browser_w)
@@ -41,6 +43,12 @@ class Browser:
         self.call("Network.enable", session=True)
         self.call("Emulation.setDeviceMetricsOverride",
                   {"width": width, "height": height, "deviceScaleFactor": 1, "mobile": False}, session=True)
+
+    @staticmethod
+    def _high(fd):
+        high = fcntl.fcntl(fd, fcntl.F_DUPFD, 10)
+        os.close(fd)
+        return high
 
     def _read_message(self):
         while b"\0" not in self.buffer:

@@ -129,7 +129,7 @@ def main():
         cookie = [c for c in browser.call("Network.getCookies", session=True)["cookies"] if c["name"] == "ts_session"][0]
         csv_request = urllib.request.Request(base + text_attr(browser, "#csv", "href"),
                                              headers={"Cookie": "ts_session=" + cookie["value"]})
-        csv_lines = urllib.request.urlopen(csv_request).read().decode().strip().split("\r\n")
+        csv_lines = urllib.request.urlopen(csv_request).read().decode().strip().splitlines()
         check(len(csv_lines) == len(league_api) + 1, "league CSV export has every row (%d)" % len(league_api))
 
         # Outlet page.

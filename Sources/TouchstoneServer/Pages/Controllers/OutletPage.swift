@@ -69,16 +69,17 @@ struct OutletPage {
                 KPIRow(code: kpi.kpi, name: kpi.name, cell: kpi.value.map { KPICell($0, labels: labels) },
                        trend: "/outlets/\(PageLinks.encode(code))?period=\(period)&kpi=\(PageLinks.encode(kpi.kpi))", chosen: kpi.kpi == chosen?.kpi)
             },
-            trendKPI: chosen.map { "\($0.kpi) · \($0.name)" } ?? "",
+            trendKPI: chosen.map { $0.name == $0.kpi ? $0.kpi : "\($0.kpi) · \($0.name)" } ?? "",
             trendChart: LineChart(
                 points: trend.map { LineChart.Point(label: $0.period, value: $0.value.map { NSDecimalNumber(decimal: $0.value).doubleValue }) },
                 references: definition.map { Self.references($0, labels: labels) } ?? []
             ).svg(title: "\(labels["outlet_trend"] ?? "") \(chosen?.kpi ?? "")"),
-            radarChart: RadarChart(axes: dimensions.map { entry in
-                RadarChart.Axis(
-                    label: labels["dimension_\(entry.dimension.rawValue)"] ?? entry.dimension.rawValue,
-                    outlet: entry.outlet.map { NSDecimalNumber(decimal: $0.value).doubleValue },
-                    region: entry.region.map { NSDecimalNumber(decimal: $0.value).doubleValue })
+            radarChart: RadarChart(axes: TouchstoneCore.Dimension.allCases.map { dimension in
+                let entry = dimensions.first { $0.dimension == dimension }
+                return RadarChart.Axis(
+                    label: labels["dimension_\(dimension.rawValue)"] ?? dimension.rawValue,
+                    outlet: entry?.outlet.map { NSDecimalNumber(decimal: $0.value).doubleValue },
+                    region: entry?.region.map { NSDecimalNumber(decimal: $0.value).doubleValue })
             }).svg(title: labels["outlet_profile"] ?? "", outletLabel: found.code, regionLabel: dimensions.first?.regionPath ?? found.regionPath),
             audits: records.map { AuditCard($0, labels: labels) },
             moreAudits: try await audits.next != nil)
