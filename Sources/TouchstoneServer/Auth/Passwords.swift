@@ -1,4 +1,5 @@
 import HummingbirdBcrypt
+import NIOPosix
 
 /// Password hashing for page logins: bcrypt (cost 11), so only a slow salted hash is stored.
 public enum Passwords {
@@ -13,12 +14,16 @@ public enum Passwords {
     }
 
     /// Whether `password` matches `hash`; with no hash, spends the same time and answers false.
-    static func verify(_ password: String, hash: String?) -> Bool {
-        guard let hash else {
-            _ = Bcrypt.verify(password, hash: decoy)
-            return false
+    /// Runs on NIO's blocking thread pool: bcrypt is deliberately slow and must not hold up
+    /// Swift's cooperative threads, which serve every other request.
+    static func verify(_ password: String, hash: String?) async throws -> Bool {
+        try await NIOThreadPool.singleton.runIfActive {
+            guard let hash else {
+                _ = Bcrypt.verify(password, hash: decoy)
+                return false
+            }
+            return Bcrypt.verify(password, hash: hash)
         }
-        return Bcrypt.verify(password, hash: hash)
     }
 
     /// Problems with a new password: at least 8 characters, at most 72 bytes (bcrypt's limit).

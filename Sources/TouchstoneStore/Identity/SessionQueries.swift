@@ -29,11 +29,16 @@ public enum SessionQueries {
     }
 
     /// Starts a session for the user and returns its id (the secret the cookie carries).
+    /// The user's sessions that ended or expired more than a day ago are removed on the way.
     public static func start(tenant: Tenant, userID: Int64, database: Database) async throws -> String {
         let session = IdentityQueries.newSecret()
         let hash = IdentityQueries.hashToken(session)
         let seconds = Int(lifetime.components.seconds)
         try await database.tenantTransaction(tenant) { conn in
+            _ = try conn.execute("""
+                DELETE FROM page_sessions
+                WHERE user_id = \(userID) AND least(ended_at, expires_at) < now() - interval '1 day'
+                """)
             _ = try conn.execute("""
                 INSERT INTO page_sessions (tenant_id, user_id, session_hash, expires_at)
                 VALUES (app_current_tenant(), \(userID), \(hash), now() + make_interval(secs => \(seconds)))

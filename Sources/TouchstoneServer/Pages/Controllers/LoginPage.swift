@@ -58,7 +58,7 @@ struct LoginPage {
         if let tenant {
             stored = try await SessionQueries.passwordHash(tenant: tenant, login: login, database: database)
         }
-        guard Passwords.verify(password, hash: stored?.hash), let tenant, let stored else { return nil }
+        guard try await Passwords.verify(password, hash: stored?.hash), let tenant, let stored else { return nil }
         return try await SessionQueries.start(tenant: tenant, userID: stored.userID, database: database)
     }
 
