@@ -4,8 +4,9 @@
 SWIFT       ?= swift
 BUILD_FLAGS ?=
 TOUCHSTONE  := .build/debug/touchstone
+DRILL_UPLOADS ?= 2000
 
-.PHONY: all deps build test demo run clean-db bench fuzz
+.PHONY: all deps build test demo run clean-db bench fuzz drill
 
 all: build
 
@@ -22,12 +23,20 @@ test: deps
 	$(SWIFT) build --build-tests $(BUILD_FLAGS)
 	$(SWIFT) test --skip-build $(BUILD_FLAGS)
 	$(MAKE) fuzz
+	$(MAKE) drill DRILL_UPLOADS=300
 
 ## Schemathesis over docs/openapi.yaml against the debug daemon on its own embedded
 ## PostgreSQL: fails on any 5xx or response that does not match the document.
 fuzz: deps
 	$(SWIFT) build --product touchstone $(BUILD_FLAGS)
 	./deploy/fuzz/schemathesis.sh
+
+## Fault drills (deploy/drills/drills.py) against the debug daemon on its own embedded
+## PostgreSQL: uploads through SIGKILLs and a PostgreSQL restart, SIGTERM under load, a 10 s
+## outage. `make test` runs them with 300 uploads; the full drill is 2000.
+drill: deps
+	$(SWIFT) build --product touchstone $(BUILD_FLAGS)
+	python3 deploy/drills/drills.py all --uploads $(DRILL_UPLOADS)
 
 ## Embedded PostgreSQL, a generated demo chain, the monthly batch, then the daemon on :8080.
 demo: build
