@@ -38,6 +38,11 @@ drill: deps
 	$(SWIFT) build --product touchstone $(BUILD_FLAGS)
 	python3 deploy/drills/drills.py all --uploads $(DRILL_UPLOADS)
 
+## The benchmarks of targets.md beside their ceilings (release build; not part of `make test`).
+## BENCH_ARGS="--outlets 2000 --skip-pandas" for a quick run; the default is the national chain.
+bench: deps
+	./Benchmarks/run.sh $(BENCH_ARGS)
+
 ## Embedded PostgreSQL, a generated demo chain, the monthly batch, then the daemon on :8080.
 demo: build
 	$(TOUCHSTONE) demo --host 127.0.0.1 --port 8080
