@@ -4,8 +4,9 @@
 SWIFT       ?= swift
 BUILD_FLAGS ?=
 TOUCHSTONE  := .build/debug/touchstone
+DRILL_UPLOADS ?= 2000
 
-.PHONY: all deps build test demo run clean-db bench fuzz pages-test
+.PHONY: all deps build test demo run clean-db bench fuzz drill pages-test
 
 all: build
 
@@ -22,6 +23,7 @@ test: deps
 	$(SWIFT) build --build-tests $(BUILD_FLAGS)
 	$(SWIFT) test --skip-build $(BUILD_FLAGS)
 	$(MAKE) fuzz
+	$(MAKE) drill DRILL_UPLOADS=300
 	$(MAKE) pages-test
 
 ## Schemathesis over docs/openapi.yaml against the debug daemon on its own embedded
@@ -30,12 +32,26 @@ fuzz: deps
 	$(SWIFT) build --product touchstone $(BUILD_FLAGS)
 	./deploy/fuzz/schemathesis.sh
 
+<<<<<<< HEAD
 ## The pages in headless Chromium (installed when missing) against `touchstone demo` on its
 ## own embedded PostgreSQL: every page as every role, numbers checked against the API;
 ## screenshots under .touchstone/screenshots/.
 pages-test: deps
 	$(SWIFT) build --product touchstone $(BUILD_FLAGS)
 	./Tests/pages/run.sh
+=======
+## Fault drills (deploy/drills/drills.py) against the debug daemon on its own embedded
+## PostgreSQL: uploads through SIGKILLs and a PostgreSQL restart, SIGTERM under load, a 10 s
+## outage. `make test` runs them with 300 uploads; the full drill is 2000.
+drill: deps
+	$(SWIFT) build --product touchstone $(BUILD_FLAGS)
+	python3 deploy/drills/drills.py all --uploads $(DRILL_UPLOADS)
+
+## The benchmarks of targets.md beside their ceilings (release build; not part of `make test`).
+## BENCH_ARGS="--outlets 2000 --skip-pandas" for a quick run; the default is the national chain.
+bench: deps
+	./Benchmarks/run.sh $(BENCH_ARGS)
+>>>>>>> main
 
 ## Embedded PostgreSQL, a generated demo chain, the monthly batch, then the daemon on :8080.
 demo: build

@@ -58,6 +58,8 @@ public struct EmbeddedPostgres: Sendable {
     public let home: URL
     /// The port number naming the unix socket.
     public let port: Int
+    /// The server's `max_connections` when this handle starts it.
+    public let maxConnections: Int
     let logger: Logger
     let explicitBinDirectory: String?
 
@@ -65,12 +67,14 @@ public struct EmbeddedPostgres: Sendable {
     /// - Parameters:
     ///   - home: The home directory; default `$TOUCHSTONE_HOME` or `./.touchstone`.
     ///   - port: The port naming the socket file (no TCP listener). Default 5432.
+    ///   - maxConnections: `max_connections` of a server this handle starts. Default 100.
     ///   - binDirectory: The PostgreSQL bin directory; default from `pg_config --bindir`, else the newest
     ///     `/usr/lib/postgresql/*/bin`.
     ///   - logger: Receives debug messages.
-    public init(home: URL? = nil, port: Int = 5432, binDirectory: String? = nil, logger: Logger) {
+    public init(home: URL? = nil, port: Int = 5432, maxConnections: Int = 100, binDirectory: String? = nil, logger: Logger) {
         self.home = (home ?? Self.defaultHome()).standardizedFileURL
         self.port = port
+        self.maxConnections = maxConnections
         self.explicitBinDirectory = binDirectory
         self.logger = logger
     }
@@ -171,7 +175,7 @@ public struct EmbeddedPostgres: Sendable {
             _ = FileManager.default.createFile(atPath: logFile, contents: nil, attributes: [.posixPermissions: 0o640])
         }
         if let user = layout.runAs { try chown(logFile, to: user) }
-        let serverOptions = "-k \(layout.socketDirectory) -c listen_addresses='' -p \(port)"
+        let serverOptions = "-k \(layout.socketDirectory) -c listen_addresses='' -p \(port) -c max_connections=\(maxConnections)"
         let deadline = Date().addingTimeInterval(15)
         var attempt = 0
         while true {

@@ -11,6 +11,16 @@ struct BigUInt: Sendable, Hashable, Comparable, CustomStringConvertible {
             : [UInt32(truncatingIfNeeded: value), UInt32(truncatingIfNeeded: value >> 32)])
     }
 
+    init(wide value: UInt128) {
+        var limbs: [UInt32] = []
+        var rest = value
+        while rest != 0 {
+            limbs.append(UInt32(truncatingIfNeeded: rest))
+            rest >>= 32
+        }
+        self.limbs = limbs
+    }
+
     private init(limbs: [UInt32]) {
         self.limbs = limbs
         normalize()

@@ -3,12 +3,13 @@ import Foundation
 /// An exact rational number. Every calculation in Core runs on it so that nothing is
 /// rounded until the value is shown; results leave Core as `Decimal` (38 significant
 /// digits) or as a rounded `Decimal`. Values whose reduced numerator and denominator fit
-/// in Int64 stay inline (no allocation); larger ones use `BigRational`.
+/// in Int128 stay inline (no allocation; KPI values carry 16+ decimals, so products of
+/// two of them need more than 64 bits); larger ones use `BigRational`.
 /// Internal: not part of the public API.
 struct Rational: Sendable, Hashable, Comparable, CustomStringConvertible {
     /// Inline value sn/sd (sd > 0, reduced) when `big` is nil.
-    private var sn: Int64
-    private var sd: Int64
+    private var sn: Int128
+    private var sd: Int128
     private var big: BigRational?
 
     static let zero = Rational(0)
@@ -16,17 +17,17 @@ struct Rational: Sendable, Hashable, Comparable, CustomStringConvertible {
     static let hundred = Rational(100)
 
     init(_ value: Int) {
-        sn = Int64(value)
+        sn = Int128(value)
         sd = 1
         big = nil
     }
 
     /// Reduced inline value; nil on overflow.
-    private init?(small n: Int64, _ d: Int64) {
+    private init?(small n: Int128, _ d: Int128) {
         guard d != 0, n != .min, d != .min else { return nil }
         let g = Rational.gcd(n.magnitude, d.magnitude)
-        var nn = n / Int64(g)
-        var dd = d / Int64(g)
+        var nn = n / Int128(g)
+        var dd = d / Int128(g)
         if dd < 0 { nn = -nn; dd = -dd }
         sn = nn
         sd = dd
@@ -35,7 +36,7 @@ struct Rational: Sendable, Hashable, Comparable, CustomStringConvertible {
 
     private init(big b: BigRational) {
         // Normalise: inline whenever it fits, so equal values have equal representations.
-        if let n = Rational.int64(b.num, negative: b.isNegative), let d = Rational.int64(b.den, negative: false) {
+        if let n = Rational.int128(b.num, negative: b.isNegative), let d = Rational.int128(b.den, negative: false) {
             sn = n
             sd = d
             big = nil
@@ -46,26 +47,34 @@ struct Rational: Sendable, Hashable, Comparable, CustomStringConvertible {
         }
     }
 
-    private static func int64(_ x: BigUInt, negative: Bool) -> Int64? {
+    private static func int128(_ x: BigUInt, negative: Bool) -> Int128? {
         let l = x.limbs
-        guard l.count <= 2 else { return nil }
-        let v = (l.count > 1 ? UInt64(l[1]) << 32 : 0) | (l.first.map(UInt64.init) ?? 0)
-        guard v <= UInt64(Int64.max) else { return nil }
-        return negative ? -Int64(v) : Int64(v)
+        guard l.count <= 4 else { return nil }
+        var v: UInt128 = 0
+        for limb in l.reversed() { v = v << 32 | UInt128(limb) }
+        guard v <= UInt128(Int128.max) else { return nil }
+        return negative ? -Int128(v) : Int128(v)
     }
 
     private var asBig: BigRational {
         if let big { return big }
-        let n = BigUInt(sn.magnitude)
-        let d = BigUInt(UInt64(sd))
-        return BigRational(negative: sn < 0, num: n, den: d)
+        return BigRational(negative: sn < 0, num: BigUInt(wide: sn.magnitude), den: BigUInt(wide: UInt128(sd)))
     }
 
-    private static func gcd(_ a: UInt64, _ b: UInt64) -> UInt64 {
+    /// Binary GCD (no 128-bit divisions).
+    private static func gcd(_ a: UInt128, _ b: UInt128) -> UInt128 {
+        if a == 0 { return b == 0 ? 1 : b }
+        if b == 0 { return a }
         var x = a
         var y = b
-        while y != 0 { (x, y) = (y, x % y) }
-        return x == 0 ? 1 : x
+        let shift = (x | y).trailingZeroBitCount
+        x >>= x.trailingZeroBitCount
+        repeat {
+            y >>= y.trailingZeroBitCount
+            if x > y { swap(&x, &y) }
+            y -= x
+        } while y != 0
+        return x << shift
     }
 
     /// The exact value of a decimal.
@@ -75,8 +84,8 @@ struct Rational: Sendable, Hashable, Comparable, CustomStringConvertible {
 
     /// Parses plain decimal text (`-12.50`, `3`, `0.001`); also accepts an exponent (`1e-3`).
     init?(plainText text: String) {
-        // Fast path: up to 18 digits, no exponent.
-        var n: Int64 = 0
+        // Fast path: up to 36 digits, no exponent.
+        var n: Int128 = 0
         var digits = 0
         var frac = -1
         var negative = false
@@ -84,13 +93,13 @@ struct Rational: Sendable, Hashable, Comparable, CustomStringConvertible {
         for (i, b) in text.utf8.enumerated() {
             if b == UInt8(ascii: "-") && i == 0 { negative = true; continue }
             if b == UInt8(ascii: ".") && frac < 0 { frac = 0; continue }
-            guard b >= 48 && b <= 57, digits < 18 else { ok = false; break }
-            n = n * 10 + Int64(b - 48)
+            guard b >= 48 && b <= 57, digits < 36 else { ok = false; break }
+            n = n * 10 + Int128(b - 48)
             digits += 1
             if frac >= 0 { frac += 1 }
         }
         if ok, digits > 0, frac != 0 {
-            var d: Int64 = 1
+            var d: Int128 = 1
             for _ in 0..<max(0, frac) { d *= 10 }
             self.init(small: negative ? -n : n, d)
             return
@@ -104,7 +113,7 @@ struct Rational: Sendable, Hashable, Comparable, CustomStringConvertible {
 
     static func + (a: Rational, b: Rational) -> Rational {
         if a.big == nil, b.big == nil {
-            let g = Int64(gcd(UInt64(a.sd), UInt64(b.sd)))
+            let g = Int128(gcd(UInt128(a.sd), UInt128(b.sd)))
             let bd = b.sd / g
             let ad = a.sd / g
             let (x, o1) = a.sn.multipliedReportingOverflow(by: bd)
@@ -126,8 +135,8 @@ struct Rational: Sendable, Hashable, Comparable, CustomStringConvertible {
     static func * (a: Rational, b: Rational) -> Rational {
         if a.big == nil, b.big == nil {
             // Cross-reduce first to keep products small.
-            let g1 = Int64(gcd(a.sn.magnitude, UInt64(b.sd)))
-            let g2 = Int64(gcd(b.sn.magnitude, UInt64(a.sd)))
+            let g1 = Int128(gcd(a.sn.magnitude, UInt128(b.sd)))
+            let g2 = Int128(gcd(b.sn.magnitude, UInt128(a.sd)))
             let (n, o1) = (a.sn / g1).multipliedReportingOverflow(by: b.sn / g2)
             let (d, o2) = (a.sd / g2).multipliedReportingOverflow(by: b.sd / g1)
             if !(o1 || o2), let r = Rational(small: n, d) { return r }
@@ -157,14 +166,16 @@ struct Rational: Sendable, Hashable, Comparable, CustomStringConvertible {
     /// The value rounded half away from zero to `scale` decimals.
     func rounded(scale: Int) -> Decimal {
         if big == nil, (0...18).contains(scale) {
-            var p: Int64 = 1
+            var p: UInt128 = 1
             for _ in 0..<scale { p *= 10 }
-            let (n, o) = sn.magnitude.multipliedReportingOverflow(by: UInt64(p))
+            let (n, o) = sn.magnitude.multipliedReportingOverflow(by: p)
+            let d = UInt128(sd)
             if !o {
-                let q = n / UInt64(sd)
-                let r = n % UInt64(sd)
-                let rounded = r >= UInt64(sd) - r ? q + 1 : q
-                return Decimal(sign: sn < 0 && rounded != 0 ? .minus : .plus, exponent: -scale, significand: Decimal(rounded))
+                let (q, r) = n.quotientAndRemainder(dividingBy: d)
+                let rounded = r >= d - r ? q + 1 : q
+                if let significand = UInt64(exactly: rounded) {
+                    return Decimal(sign: sn < 0 && rounded != 0 ? .minus : .plus, exponent: -scale, significand: Decimal(significand))
+                }
             }
         }
         return asBig.rounded(scale: scale)
@@ -173,7 +184,7 @@ struct Rational: Sendable, Hashable, Comparable, CustomStringConvertible {
     /// The value as a Decimal with 38 significant digits (exact when it terminates within them).
     var decimal: Decimal {
         if big == nil {
-            if sd == 1 { return Decimal(sn) }
+            if sd == 1, let n = Int64(exactly: sn) { return Decimal(n) }
             // Exact when the denominator divides a power of ten that Decimal can hold.
             var d = sd
             var twos = 0
@@ -182,26 +193,27 @@ struct Rational: Sendable, Hashable, Comparable, CustomStringConvertible {
             while d % 5 == 0 { d /= 5; fives += 1 }
             if d == 1 {
                 let k = max(twos, fives)
-                if k <= 18 {
-                    var mult: Int64 = 1
+                if k <= 36 {
+                    var mult: UInt128 = 1
                     for _ in 0..<(k - twos) { mult *= 2 }
                     for _ in 0..<(k - fives) { mult *= 5 }
-                    let (n, o) = sn.magnitude.multipliedReportingOverflow(by: UInt64(mult))
-                    if !o {
-                        return Decimal(sign: sn < 0 ? .minus : .plus, exponent: -k, significand: Decimal(n))
+                    let (n, o) = sn.magnitude.multipliedReportingOverflow(by: mult)
+                    if !o, let significand = UInt64(exactly: n) {
+                        return Decimal(sign: sn < 0 ? .minus : .plus, exponent: -k, significand: Decimal(significand))
                     }
                 }
             }
-            if let d = Rational.longDivision(sn.magnitude, UInt64(sd), negative: sn < 0) { return d }
+            if let d = Rational.longDivision(sn.magnitude, UInt128(sd), negative: sn < 0) { return d }
         }
         return asBig.decimal
     }
 
     /// n/d to 38 significant digits, rounded half away from zero (n/d non-terminating),
-    /// by digit-by-digit long division in 64-bit words; nil in the rare carry-out case.
-    private static func longDivision(_ n: UInt64, _ d: UInt64, negative: Bool) -> Decimal? {
+    /// by digit-by-digit long division in 128-bit words; nil when the integer part needs
+    /// more than 64 bits or in the rare carry-out case.
+    private static func longDivision(_ n: UInt128, _ d: UInt128, negative: Bool) -> Decimal? {
         var r = n % d
-        let q = n / d
+        guard let q = UInt64(exactly: n / d) else { return nil }
         var c1: UInt64 = q  // first chunk of significant digits (up to 19)
         var len1 = 0
         var x = q
@@ -209,14 +221,14 @@ struct Rational: Sendable, Hashable, Comparable, CustomStringConvertible {
         var c2: UInt64 = 0
         var len2 = 0
         var fracDigits = 0
-        func nextDigit() -> UInt64 {
+        func nextDigit() -> UInt128 {
             let wide = r.multipliedFullWidth(by: 10)
             let (digit, rem) = d.dividingFullWidth((high: wide.high, low: wide.low))
             r = rem
             return digit
         }
         while len1 + len2 < 38 {
-            let digit = nextDigit()
+            let digit = UInt64(nextDigit())
             fracDigits += 1
             if len1 == 0 && digit == 0 && c1 == 0 { continue }  // leading zeros are not significant
             if len1 < 19 && len2 == 0 {

@@ -58,7 +58,7 @@ public enum TestDatabase {
             if let started { return started }
             let home = ProcessInfo.processInfo.environment["TOUCHSTONE_TEST_HOME"].map { URL(fileURLWithPath: $0) }
                 ?? packageRoot.appendingPathComponent(".touchstone/test")
-            let endpoint = try EmbeddedPostgres(home: home, logger: Logger(label: "touchstone.test.cluster")).start()
+            let endpoint = try EmbeddedPostgres(home: home, maxConnections: 500, logger: Logger(label: "touchstone.test.cluster")).start()
             started = endpoint
             return endpoint
         }

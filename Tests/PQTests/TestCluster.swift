@@ -28,7 +28,7 @@ actor TestCluster {
 
     func start() throws -> EmbeddedPostgres.Endpoint {
         if let endpoint { return endpoint }
-        let started = try EmbeddedPostgres(home: Self.home(), logger: Self.logger).start()
+        let started = try EmbeddedPostgres(home: Self.home(), maxConnections: 500, logger: Self.logger).start()
         endpoint = started
         return started
     }

@@ -2,7 +2,7 @@ import Foundation
 import Testing
 @testable import TouchstoneCore
 
-/// The inline (Int64) fast path of `Rational` must agree with the arbitrary-precision path.
+/// The inline (Int128) fast path of `Rational` must agree with the arbitrary-precision path.
 @Suite struct RationalTests {
     @Test(arguments: [11, 12, 13])
     func fastPathMatchesBigPath(seed: UInt64) {
@@ -20,6 +20,29 @@ import Testing
                 #expect(fast.decimal == slow.decimal, "\(fast)")
                 #expect(fast.rounded(scale: 2) == slow.rounded(scale: 2))
                 #expect(fast.rounded(scale: 4) == slow.rounded(scale: 4))
+            }
+            #expect((x < y) == (bx < by))
+        }
+    }
+
+    /// KPI values as PostgreSQL divides them (16–20 decimals), combined the way payouts do.
+    @Test(arguments: [21, 22])
+    func longDecimalsMatchBigPath(seed: UInt64) {
+        var rng = SeededRNG(state: seed)
+        func text() -> String {
+            let fraction = (0..<Int.random(in: 16...20, using: &rng)).map { _ in String(Int.random(in: 0...9, using: &rng)) }.joined()
+            return "\(Bool.random(using: &rng) ? "-" : "")\(Int.random(in: 0...999, using: &rng)).\(fraction)"
+        }
+        for _ in 0..<100 {
+            let (s, t, u) = (text(), text(), text())
+            let (x, y, z) = (Rational(plainText: s)!, Rational(plainText: t)!, Rational(plainText: u)!)
+            let (bx, by, bz) = (BigRational(plainText: s)!, BigRational(plainText: t)!, BigRational(plainText: u)!)
+            let weights = Rational(60) * x + Rational(40) * y
+            let bigWeights = BigRational(60) * bx + BigRational(40) * by
+            for (fast, slow) in [(x + y, bx + by), (x * y, bx * by), (weights / Rational(100) * z, bigWeights / BigRational(100) * bz),
+                                 ((x - y) / (z.isZero ? Rational(1) : z), (bx - by) / (bz.isZero ? BigRational(1) : bz))] {
+                #expect(fast.decimal == slow.decimal, "\(fast)")
+                #expect(fast.rounded(scale: 2) == slow.rounded(scale: 2))
             }
             #expect((x < y) == (bx < by))
         }

@@ -23,7 +23,7 @@ struct BatchCommand: AsyncParsableCommand {
                 let asOf = try self.asOf.map { try Instant.parse($0, path: "as-of") } ?? Date()
                 let job = try await options.withTenant(scope.tenant) { database, tenant in
                     return try await BatchRunner.withPayouts.run(
-                        tenant: tenant, period: period, asOf: asOf, startedBy: "cli",
+                        tenant: tenant, period: period, asOf: asOf, startedBy: ChangeActor.current ?? "cli",
                         progress: { printError("batch: \($0)") }, database: database)
                 }
                 let read = job.inputs.map { "read \($0.audits) audits, \($0.responses) responses, \($0.complaints) complaints, \($0.kpis.count) KPIs" } ?? ""

@@ -18,7 +18,7 @@ struct PeriodCommand: AsyncParsableCommand {
             try await reportingFailures {
                 let period = try scope.parsedPeriod()
                 let status = try await options.withTenant(scope.tenant) { database, tenant in
-                    return try await PeriodQueries.close(tenant: tenant, period: period, actor: "cli", database: database)
+                    return try await PeriodQueries.close(tenant: tenant, period: period, actor: ChangeActor.current ?? "cli", database: database)
                 }
                 print("period \(status.period) closed; results hash \(status.resultsHash ?? "")")
             }
@@ -35,7 +35,7 @@ struct PeriodCommand: AsyncParsableCommand {
             try await reportingFailures {
                 let period = try scope.parsedPeriod()
                 let count = try await options.withTenant(scope.tenant) { database, tenant in
-                    return try await PayoutQueries.approve(tenant: tenant, period: period, actor: "cli", database: database)
+                    return try await PayoutQueries.approve(tenant: tenant, period: period, actor: ChangeActor.current ?? "cli", database: database)
                 }
                 print("period \(period): \(count) payout rows approved")
             }

@@ -1,0 +1,325 @@
+#!/usr/bin/env python3
+"""Touchstone's benchmarks (targets.md), each beside its ceiling measured in the same run on
+the same machine and database, printed as one markdown table.
+
+  uploads   POST /api/v1/audits (60 answers) with 1, 4, 8 clients vs pgbench running the same
+            SQL transaction (one audit row + its 60 answer rows) with as many clients
+  import    `touchstone import surveys` rows/s vs raw COPY of the same file into a table of its shape
+  batch     `touchstone batch run` (all KPIs at all levels, all payouts): time and peak RSS vs one
+            hand-written SQL query computing the same KPI values (Benchmarks/lower_bound.sql) and
+            vs the pandas implementation in ../shared/bench (what head offices do today)
+  growth    the batch at 1x, 2x and 4x a base chain
+  daemon    serve-to-ready, RSS idle and under the upload load
+
+Usage: bench.py [--outlets N] [--growth-base B] [--duration S] [--skip-pandas] [--skip-growth]
+Run through Benchmarks/run.sh, which builds the release binary first.
+"""
+import argparse
+import http.client
+import json
+import multiprocessing
+import os
+import re
+import shutil
+import subprocess
+import sys
+import time
+import uuid
+
+ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), ".."))
+TOUCHSTONE = os.environ.get("TOUCHSTONE_BIN", os.path.join(ROOT, ".build", "release", "touchstone"))
+SHARED_BENCH = os.environ.get("SHARED_BENCH", os.path.join(ROOT, "..", "shared", "bench"))
+WORK = os.path.join(ROOT, ".build", "bench")
+HOME = os.path.join(WORK, "home")
+PORT = int(os.environ.get("BENCH_PORT", "18096"))
+PERIOD, AS_OF, TZ = "2026-10", "2026-11-05T00:00:00+08:00", "Asia/Shanghai"
+ENV = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "PGHOST", "PGPORT", "PGDATABASE", "PGUSER", "PGSERVICE")}
+ENV["TOUCHSTONE_HOME"] = HOME
+
+
+def log(message):
+    print(f"[{time.strftime('%H:%M:%S')}] {message}", file=sys.stderr, flush=True)
+
+
+def ts(*args, capture=False):
+    result = subprocess.run([TOUCHSTONE, *args, "--log-level", "error"], env=ENV, check=True,
+                            stdout=subprocess.PIPE if capture else subprocess.DEVNULL,
+                            stderr=subprocess.DEVNULL if capture else None)
+    return result.stdout.decode().strip() if capture else None
+
+
+def psql(*args, input=None):
+    result = subprocess.run(["psql", "-h", os.path.join(HOME, "run"), "-U", "postgres", "-d", "touchstone", "-At", *args],
+                            env=ENV, check=True, stdout=subprocess.PIPE, input=input)
+    return result.stdout.decode().strip()
+
+
+def timed(command, env=ENV):
+    """(wall seconds, peak RSS MB) of a command, by /usr/bin/time."""
+    result = subprocess.run(["/usr/bin/time", "-f", "%e %M", *command], env=env, check=True,
+                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    wall, rss = result.stderr.decode().strip().splitlines()[-1].split()
+    return float(wall), int(rss) / 1024
+
+
+def chain(outlets):
+    directory = os.path.join(WORK, f"chain-{outlets}")
+    if not os.path.exists(os.path.join(directory, "TENANT")):
+        log(f"generating a {outlets}-outlet chain")
+        subprocess.run([TOUCHSTONE, "generate", directory, "--outlets", str(outlets)], check=True, stdout=subprocess.DEVNULL)
+    return directory
+
+
+def load(tenant, directory, measure_import=False):
+    """Loads a generated chain into `tenant`; returns the import measurement when asked."""
+    log(f"loading {directory} into tenant {tenant}")
+    ts("tenant", "create", tenant, "--name", tenant, "--timezone", TZ)
+    ts("import", "outlets", "--tenant", tenant, f"{directory}/outlets.csv")
+    ts("import", "staff", "--tenant", tenant, f"{directory}/staff.csv")
+    surveys = f"{directory}/surveys.csv"
+    rows = sum(1 for _ in open(surveys, encoding="utf-8")) - 1
+    measured = None
+    if measure_import:
+        import_wall, _ = timed([TOUCHSTONE, "import", "surveys", "--tenant", tenant, surveys, "--log-level", "error"])
+        psql("-c", "DROP TABLE IF EXISTS bench_copy; CREATE TABLE bench_copy (response_id text, outlet_code text, employee_no text, "
+                   "responded_at timestamptz, channel text, sat smallint, nps smallint)")
+        started = time.time()
+        psql("-c", f"\\copy bench_copy FROM '{surveys}' WITH (FORMAT csv, HEADER true)")
+        copy_wall = time.time() - started
+        psql("-c", "DROP TABLE bench_copy")
+        measured = (rows, import_wall, copy_wall)
+    else:
+        ts("import", "surveys", "--tenant", tenant, surveys)
+    ts("import", "complaints", "--tenant", tenant, f"{directory}/complaints.csv")
+    for name in sorted(os.listdir(directory)):
+        if name.startswith("template"):
+            ts("template", "add", "--tenant", tenant, f"{directory}/{name}")
+    ts("import", "audits", "--tenant", tenant, f"{directory}/audits.jsonl")
+    ts("kpi", "define", "--tenant", tenant, f"{directory}/kpis.json")
+    for name in sorted(os.listdir(directory)):
+        if name.startswith("plan"):
+            ts("plan", "add", "--tenant", tenant, f"{directory}/{name}")
+    return measured
+
+
+def batch(tenant):
+    return timed([TOUCHSTONE, "batch", "run", "--tenant", tenant, "--period", PERIOD, "--as-of", AS_OF, "--log-level", "error"])
+
+
+def lower_bound(tenant):
+    tenant_id = psql("-c", f"SELECT id FROM tenants WHERE code = '{tenant}'")
+    query = "SET jit = off;\n" + open(os.path.join(ROOT, "Benchmarks", "lower_bound.sql"), encoding="utf-8").read()
+    started = time.time()
+    out = psql("-v", f"tenant={tenant_id}", "-v", "period_start=2026-10-01T00:00:00+08:00",
+               "-v", "period_end=2026-11-01T00:00:00+08:00", "-v", f"as_of={AS_OF}", input=query.encode())
+    wall = time.time() - started
+    values = int(out.splitlines()[-1].split("|")[0])
+    stored = int(psql("-c", f"SELECT count(*) FROM kpi_results WHERE tenant_id = {tenant_id} AND period = '{PERIOD}'"))
+    return wall, values, stored
+
+
+def pandas(directory):
+    venv = os.path.join(WORK, "venv")
+    python = os.path.join(venv, "bin", "python")
+    if not (os.path.exists(python) and subprocess.run([python, "-c", "import pandas"], stderr=subprocess.DEVNULL).returncode == 0):
+        log("installing pandas into " + venv)
+        subprocess.run([sys.executable, "-m", "venv", venv], check=True)
+        subprocess.run([python, "-m", "pip", "install", "--quiet", "--disable-pip-version-check", "pandas"], check=True)
+    return timed([python, os.path.join(SHARED_BENCH, "pandas_baseline.py"), directory, PERIOD, AS_OF, TZ])
+
+
+# ---- uploads
+
+def upload_worker(args):
+    token, bodies, deadline = args
+    connection = http.client.HTTPConnection("127.0.0.1", PORT, timeout=30)
+    headers = {"Authorization": f"Bearer {token}", "Content-Type": "application/json"}
+    latencies, failures = [], 0
+    for prefix, suffix in bodies:
+        if time.time() >= deadline:
+            break
+        body = (prefix + str(uuid.uuid4()) + suffix).encode()
+        started = time.perf_counter()
+        connection.request("POST", "/api/v1/audits", body=body, headers=headers)
+        response = connection.getresponse()
+        response.read()
+        latencies.append(time.perf_counter() - started)
+        if response.status != 201:
+            failures += 1
+    connection.close()
+    return latencies, failures
+
+
+def rss_mb(pid):
+    with open(f"/proc/{pid}/status") as f:
+        for line in f:
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1]) / 1024
+    return 0.0
+
+
+def uploads(tenant, directory, duration, clients_list):
+    ts("user", "add", "bench-admin", "--tenant", tenant, "--role", "admin")
+    token = ts("token", "create", "--tenant", tenant, "--user", "bench-admin", "--days", "1", capture=True)
+    with open(f"{directory}/audits.jsonl", encoding="utf-8") as f:
+        documents = [json.loads(line) for _, line in zip(range(2000), f)]
+    bodies = []
+    for doc in documents:
+        text = json.dumps(dict(doc, id="@ID@"), ensure_ascii=False)
+        prefix, suffix = text.split("@ID@")
+        bodies.append((prefix, suffix))
+    size = len(json.dumps(documents[0], ensure_ascii=False).encode())
+
+    log("starting the daemon")
+    started = time.time()
+    log_file = open(os.path.join(WORK, "serve.log"), "ab")
+    daemon = subprocess.Popen([TOUCHSTONE, "serve", "--port", str(PORT), "--upload-rate", "0", "--log-level", "warning"],
+                              env=ENV, stdout=log_file, stderr=log_file)
+    while True:
+        try:
+            connection = http.client.HTTPConnection("127.0.0.1", PORT, timeout=1)
+            connection.request("GET", "/health/ready")
+            if connection.getresponse().status == 200:
+                break
+        except OSError:
+            pass
+        if time.time() - started > 60:
+            raise RuntimeError("daemon not ready in 60 s")
+        time.sleep(0.01)
+    ready = time.time() - started
+    time.sleep(2)
+    idle = rss_mb(daemon.pid)
+
+    results = {}
+    peak = idle
+    for clients in clients_list:
+        deadline = time.time() + duration
+        with multiprocessing.Pool(clients) as pool:
+            pending = pool.map_async(upload_worker, [(token, bodies * 20, deadline) for _ in range(clients)])
+            while not pending.ready():
+                peak = max(peak, rss_mb(daemon.pid))
+                pending.wait(0.2)
+            outcome = pending.get()
+        latencies = sorted(l for part, _ in outcome for l in part)
+        failures = sum(f for _, f in outcome)
+        results[clients] = (len(latencies) / duration, latencies[len(latencies) // 2] * 1000,
+                            latencies[int(len(latencies) * 0.99) - 1] * 1000, failures)
+        log(f"  {clients} clients: {results[clients][0]:.0f} uploads/s, p50 {results[clients][1]:.1f} ms, "
+            f"p99 {results[clients][2]:.1f} ms, {failures} not 201")
+    daemon.terminate()
+    daemon.wait()
+    return ready, idle, peak, results, size
+
+
+def pgbench(tenant, duration, clients_list):
+    tenant_id = psql("-c", f"SELECT id FROM tenants WHERE code = '{tenant}'")
+    sample = psql("-c", f"SELECT id FROM audits WHERE tenant_id = {tenant_id} ORDER BY id LIMIT 1")
+    script = os.path.join(WORK, "upload.sql")
+    with open(script, "w") as f:
+        f.write(f"""BEGIN;
+WITH a AS (
+    INSERT INTO audits (tenant_id, id, template_code, template_version, outlet_id, visited_at, auditor, served_by, state,
+                        score, critical_failure, content_hash, document, submitted_by)
+    SELECT tenant_id, gen_random_uuid(), template_code, template_version, outlet_id, visited_at, auditor, served_by, state,
+           score, critical_failure, content_hash, document, 'pgbench'
+    FROM audits WHERE tenant_id = {tenant_id} AND id = '{sample}'
+    RETURNING tenant_id, id, document)
+INSERT INTO audit_answers (tenant_id, audit_id, item_code, answer, earned, possible, failed)
+SELECT a.tenant_id, a.id, e.key, e.value, 1, 1, false FROM a, jsonb_each(a.document->'answers') AS e;
+END;
+""")
+    results = {}
+    for clients in clients_list:
+        out = subprocess.run(["pgbench", "-n", "-f", script, "-c", str(clients), "-j", str(clients), "-T", str(duration),
+                              "-h", os.path.join(HOME, "run"), "-U", "postgres", "touchstone"],
+                             env=ENV, check=True, stdout=subprocess.PIPE, stderr=subprocess.PIPE).stdout.decode()
+        results[clients] = float(re.search(r"tps = ([0-9.]+)", out).group(1))
+        log(f"  pgbench {clients} clients: {results[clients]:.0f} tps")
+    psql("-c", f"DELETE FROM audits WHERE tenant_id = {tenant_id} AND submitted_by = 'pgbench'")
+    return results
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--outlets", type=int, default=10000, help="the chain (default 10000: the national chain)")
+    parser.add_argument("--growth-base", type=int, default=None, help="base of the 1x/2x/4x growth runs (default outlets/4)")
+    parser.add_argument("--duration", type=int, default=10, help="seconds per upload measurement")
+    parser.add_argument("--skip-pandas", action="store_true")
+    parser.add_argument("--skip-growth", action="store_true")
+    args = parser.parse_args()
+    base = args.growth_base or max(1, args.outlets // 4)
+
+    subprocess.run([TOUCHSTONE, "dev", "stop"], env=ENV, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    shutil.rmtree(HOME, ignore_errors=True)
+    os.makedirs(WORK, exist_ok=True)
+    subprocess.run([TOUCHSTONE, "dev", "start"], env=ENV, check=True, stdout=subprocess.DEVNULL)
+    try:
+        directory = chain(args.outlets)
+        rows, import_wall, copy_wall = load("main", directory, measure_import=True)
+        log("batch, lower bound")
+        batch_wall, batch_rss = batch("main")
+        rerun_wall, rerun_rss = batch("main")
+        bound_wall, bound_values, stored_values = lower_bound("main")
+        pandas_result = None if args.skip_pandas else pandas(directory)
+        growth = {}
+        if not args.skip_growth:
+            for factor in (1, 2, 4):
+                outlets = base * factor
+                if outlets == args.outlets:
+                    growth[factor] = (outlets, rerun_wall, rerun_rss)
+                    continue
+                load(f"g{factor}", chain(outlets))
+                batch(f"g{factor}")
+                growth[factor] = (outlets, *batch(f"g{factor}"))
+                log(f"  growth {factor}x ({outlets} outlets): {growth[factor][1]:.2f} s")
+        log("uploads over HTTP and pgbench")
+        clients_list = [1, 4, 8]
+        ready, idle, peak, http_results, size = uploads("main", directory, args.duration, clients_list)
+        pg_results = pgbench("main", args.duration, clients_list)
+    finally:
+        subprocess.run([TOUCHSTONE, "dev", "stop"], env=ENV, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+
+    def verdict(ok):
+        return "met" if ok else "**missed**"
+
+    lines = [
+        f"Chain: {args.outlets} outlets (`touchstone generate --outlets {args.outlets}`), period {PERIOD}; "
+        f"{os.cpu_count()} cores; {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}.",
+        "",
+        "| what | figure | ceiling (same run) | ratio | target | |",
+        "|---|---|---|---|---|---|",
+    ]
+    for clients in clients_list:
+        rate, p50, p99, failures = http_results[clients]
+        ratio = rate / pg_results[clients]
+        target = "≥ 50 %, p99 ≤ 25 ms" if clients == 8 else "—"
+        ok = ratio >= 0.5 and p99 <= 25 if clients == 8 else True
+        lines.append(f"| audit uploads over HTTP, {clients} client{'s' if clients > 1 else ''} ({size} B, 60 answers) | "
+                     f"{rate:.0f}/s, p50 {p50:.1f} ms, p99 {p99:.1f} ms{f', {failures} not 201' if failures else ''} | "
+                     f"pgbench same transaction {pg_results[clients]:.0f}/s | {ratio:.0%} | {target} | {verdict(ok) if clients == 8 else ''} |")
+    import_rate, copy_rate = rows / import_wall, rows / copy_wall
+    lines.append(f"| CSV survey import ({rows:,} rows) | {import_rate:,.0f} rows/s ({import_wall:.1f} s) | raw COPY {copy_rate:,.0f} rows/s "
+                 f"({copy_wall:.1f} s) | {import_rate / copy_rate:.0%} | ≥ 50 % | {verdict(import_rate / copy_rate >= 0.5)} |")
+    lines.append(f"| monthly batch, KPIs + payouts | {batch_wall:.2f} s first, {rerun_wall:.2f} s rerun | one SQL query for the KPI values "
+                 f"{bound_wall:.2f} s ({bound_values:,} values = {stored_values:,} stored) | {rerun_wall / bound_wall:.1f}× | ≤ 2× | "
+                 f"{verdict(rerun_wall <= 2 * bound_wall)} |")
+    if pandas_result:
+        lines.append(f"| the same batch vs pandas | {rerun_wall:.2f} s, {rerun_rss:.0f} MB | pandas_baseline.py {pandas_result[0]:.2f} s, "
+                     f"{pandas_result[1]:.0f} MB | {pandas_result[0] / rerun_wall:.1f}× faster | ≥ 20× | "
+                     f"{verdict(pandas_result[0] / rerun_wall >= 20)} |")
+    lines.append(f"| batch peak RSS | {max(batch_rss, rerun_rss):.0f} MB | — | — | ≤ 200 MB | {verdict(max(batch_rss, rerun_rss) <= 200)} |")
+    if growth:
+        times = ", ".join(f"{f}× ({o:,} outlets) {w:.2f} s / {r:.0f} MB" for f, (o, w, r) in sorted(growth.items()))
+        ratio = growth[4][1] / growth[1][1]
+        lines.append(f"| growth | {times} | — | 4×/1× = {ratio:.2f} | ≤ 4.5 | {verdict(ratio <= 4.5)} |")
+    lines.append(f"| daemon RSS | idle {idle:.0f} MB, under upload load {peak:.0f} MB | — | — | ≤ 60 / ≤ 150 MB | "
+                 f"{verdict(idle <= 60 and peak <= 150)} |")
+    lines.append(f"| `touchstone serve` to ready (cluster running) | {ready:.2f} s | — | — | ≤ 2 s | {verdict(ready <= 2)} |")
+    table = "\n".join(lines)
+    with open(os.path.join(WORK, "results.md"), "w") as f:
+        f.write(table + "\n")
+    print(table)
+
+
+if __name__ == "__main__":
+    main()
