@@ -32,14 +32,13 @@ fuzz: deps
 	$(SWIFT) build --product touchstone $(BUILD_FLAGS)
 	./deploy/fuzz/schemathesis.sh
 
-<<<<<<< HEAD
 ## The pages in headless Chromium (installed when missing) against `touchstone demo` on its
 ## own embedded PostgreSQL: every page as every role, numbers checked against the API;
 ## screenshots under .touchstone/screenshots/.
 pages-test: deps
 	$(SWIFT) build --product touchstone $(BUILD_FLAGS)
 	./Tests/pages/run.sh
-=======
+
 ## Fault drills (deploy/drills/drills.py) against the debug daemon on its own embedded
 ## PostgreSQL: uploads through SIGKILLs and a PostgreSQL restart, SIGTERM under load, a 10 s
 ## outage. `make test` runs them with 300 uploads; the full drill is 2000.
@@ -51,7 +50,6 @@ drill: deps
 ## BENCH_ARGS="--outlets 2000 --skip-pandas" for a quick run; the default is the national chain.
 bench: deps
 	./Benchmarks/run.sh $(BENCH_ARGS)
->>>>>>> main
 
 ## Embedded PostgreSQL, a generated demo chain, the monthly batch, then the daemon on :8080.
 demo: build
