@@ -56,7 +56,16 @@ struct KPIController {
 
     /// `?period=&kpi=&level=outlet|staff&region=`: head office any region; a region manager within its subtree.
     @Sendable func league(_ request: Request, context: AppRequestContext) async throws -> LeagueTable {
-        let principal = try context.requirePrincipal()
+        let league = try Self.leagueQuery(request, principal: try context.requirePrincipal())
+        let entries = try await KPIResultQueries.league(
+            tenant: try context.requireTenant(), period: league.period, kpi: league.kpi, level: league.level, within: league.region,
+            database: database)
+        return LeagueTable(kpi: league.kpi, level: league.level, region: league.region, items: entries.map(LeagueTable.Row.init))
+    }
+
+    /// A league request's parameters within the caller's scope (also the league page's): head office
+    /// any region (nil: all), a region manager its subtree (default: its own region); others may not rank.
+    static func leagueQuery(_ request: Request, principal: Principal) throws -> (period: Period, kpi: String, level: KPILevel, region: String?) {
         let query = request.uri.queryParameters
         var region = query["region"].map(String.init)
         switch principal.role {
@@ -69,10 +78,7 @@ struct KPIController {
         }
         let level = try Self.level(query["level"].map(String.init) ?? "outlet")
         let kpi = try Self.require(query["kpi"].map(String.init), "kpi")
-        let entries = try await KPIResultQueries.league(
-            tenant: try context.requireTenant(), period: try Self.period(query["period"]), kpi: kpi, level: level, within: region,
-            database: database)
-        return LeagueTable(kpi: kpi, level: level, region: region, items: entries.map(LeagueTable.Row.init))
+        return (try Self.period(query["period"]), kpi, level, region)
     }
 
     /// `?level=&subject=&kpi=&periods=12&through=`: the subject's values over the last periods.

@@ -60,21 +60,21 @@ struct LeaguePage {
         if let complete = try await withDefaults(request, context: context) { return PageResponse.redirect(to: complete) }
         let labels = renderer.labels(request)
         let query = request.uri.queryParameters
-        let table = try await KPIController(database: database).league(request, context: context)
+        let league = try KPIController.leagueQuery(request, principal: try context.requirePrincipal())
         let sort = LeagueRows.Sort(rawValue: query["sort"].map(String.init) ?? "") ?? .rank
         let descending = query["dir"] == "desc"
-        let rows = LeagueRows.sorted(try Self.rows(table), by: sort, descending: descending)
+        let rows = LeagueRows.sorted(try await entries(league, context: context), by: sort, descending: descending)
         let pageNumber = max(1, Int(query["page"].map(String.init) ?? "1") ?? 1)
         let start = min((pageNumber - 1) * Self.pageSize, rows.count)
         let end = min(start + Self.pageSize, rows.count)
-        let period = try Period.parse(String(query["period"] ?? ""))
+        let period = league.period
         let definitions = try await KPIDefinitionQueries.list(tenant: try context.requireTenant(), database: database)
         let link = { (changes: [String: String]) in Self.link(request, changing: changes) }
         let view = View(
-            period: period.description, kpi: table.kpi, region: table.region ?? "",
-            kpis: definitions.map { Option(value: $0.code, label: "\($0.code) · \($0.name)", selected: $0.code == table.kpi) },
+            period: period.description, kpi: league.kpi, region: league.region ?? "",
+            kpis: definitions.map { Option(value: $0.code, label: $0.name == $0.code ? $0.code : "\($0.code) · \($0.name)", selected: $0.code == league.kpi) },
             levels: [KPILevel.outlet, .staff].map {
-                Option(value: $0.rawValue, label: labels["level_\($0.rawValue)"] ?? $0.rawValue, selected: $0 == table.level)
+                Option(value: $0.rawValue, label: labels["level_\($0.rawValue)"] ?? $0.rawValue, selected: $0 == league.level)
             },
             columns: LeagueRows.Sort.allCases.map { column in
                 let flip = column == sort && !descending
@@ -83,7 +83,7 @@ struct LeaguePage {
             },
             rows: rows[start..<end].map { row in
                 Row(rank: row.rank.map(String.init) ?? "—", subject: row.subject, name: row.name,
-                    link: PageLinks.subject(level: table.level, subject: row.subject, period: period),
+                    link: PageLinks.subject(level: league.level, subject: row.subject, period: period),
                     cell: KPICell(row.current, labels: labels), previous: row.previous.map { $0.value.fixed(2) } ?? "—",
                     change: row.change.map { ($0 > 0 ? "+" : "") + $0.fixed(2) } ?? "—",
                     changeClass: row.change.map { $0 > 0 ? "up" : $0 < 0 ? "down" : "" } ?? "")
@@ -97,10 +97,10 @@ struct LeaguePage {
 
     /// Every row of the table (in the page's order) as CSV: rank, subject, name, value, n, status, previous, change.
     @Sendable func csv(_ request: Request, context: AppRequestContext) async throws -> Response {
-        let table = try await KPIController(database: database).league(request, context: context)
+        let league = try KPIController.leagueQuery(request, principal: try context.requirePrincipal())
         let query = request.uri.queryParameters
         let rows = LeagueRows.sorted(
-            try Self.rows(table), by: LeagueRows.Sort(rawValue: query["sort"].map(String.init) ?? "") ?? .rank, descending: query["dir"] == "desc")
+            try await entries(league, context: context), by: LeagueRows.Sort(rawValue: query["sort"].map(String.init) ?? "") ?? .rank, descending: query["dir"] == "desc")
         var text = CSVWriter.line(["rank", "subject", "name", "value", "n", "status", "previous", "change"])
         for row in rows {
             text += CSVWriter.line([
@@ -110,19 +110,18 @@ struct LeaguePage {
         }
         var headers = HTTPFields()
         headers[.contentType] = "text/csv; charset=utf-8"
-        headers[.contentDisposition] = "attachment; filename=\"league-\(table.kpi)-\(table.level.rawValue).csv\""
+        headers[.contentDisposition] = "attachment; filename=\"league-\(league.kpi)-\(league.level.rawValue).csv\""
         return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(string: text)))
     }
 
-    /// The API's rows back as values (the API writes them as 2-decimal strings).
-    private static func rows(_ table: LeagueTable) throws -> [LeagueRows.Row] {
-        table.items.map { item in
-            LeagueRows.Row(rank: item.rank, subject: item.subject, name: item.name, current: value(item.current), previous: item.previous.map(value))
-        }
-    }
-
-    private static func value(_ view: KPIValueView) -> KPIValue {
-        KPIValue(value: Decimal(string: view.value) ?? 0, n: view.n, status: KPIStatus(rawValue: view.status) ?? .insufficient)
+    /// The league's rows, best first, as the API ranks them.
+    private func entries(
+        _ league: (period: Period, kpi: String, level: KPILevel, region: String?), context: AppRequestContext
+    ) async throws -> [LeagueRows.Row] {
+        try await KPIResultQueries.league(
+            tenant: try context.requireTenant(), period: league.period, kpi: league.kpi, level: league.level, within: league.region,
+            database: database
+        ).map(LeagueRows.Row.init)
     }
 
     /// The URL to redirect to when `period`, `kpi` or `level` is missing; nil when all are there.

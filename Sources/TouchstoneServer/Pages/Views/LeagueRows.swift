@@ -1,5 +1,6 @@
 import Foundation
 import TouchstoneCore
+import TouchstoneStore
 
 /// League-table rows in the order the page asks for: by rank (the API's order), name, value
 /// or change since the previous period, ascending or descending; insufficient rows stay last.
@@ -8,6 +9,7 @@ struct LeagueRows {
         case rank, name, value, change
     }
 
+    /// A ranked subject with its value and the previous period's.
     struct Row {
         let rank: Int?
         let subject: String
@@ -31,5 +33,11 @@ struct LeagueRows {
         case .change: ordered = ranked.sorted { ($0.change ?? .leastFiniteMagnitude, $0.subject) < ($1.change ?? .leastFiniteMagnitude, $1.subject) }
         }
         return (descending ? ordered.reversed() : ordered) + insufficient
+    }
+}
+
+extension LeagueRows.Row {
+    init(_ entry: LeagueEntry) {
+        self.init(rank: entry.rank, subject: entry.subject, name: entry.name, current: entry.current, previous: entry.previous)
     }
 }
