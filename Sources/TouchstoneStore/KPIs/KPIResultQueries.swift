@@ -32,6 +32,9 @@ public enum KPIResultQueries {
                     JOIN outlets o ON o.tenant_id = a.tenant_id AND o.id = a.outlet_id
                     JOIN regions leaf ON leaf.tenant_id = o.tenant_id AND leaf.id = o.region_id
                     WHERE \(level.rawValue)::text = 'staff'
+                      -- Only people with a result: without this every assignment of the tenant is read.
+                      AND st.employee_no IN (SELECT subject FROM kpi_results
+                                             WHERE period = \(period.description) AND level = 'staff' AND kpi_code = \(kpi))
                       AND a.start_date <= \(period.lastDay.description)::date
                       AND (a.end_date IS NULL OR a.end_date >= \(period.firstDay.description)::date)
                       AND (\(regionPath)::text IS NULL OR EXISTS (SELECT 1 FROM regions top WHERE top.tenant_id = leaf.tenant_id
