@@ -3,15 +3,15 @@
 # outlets, 100,000 staff, one month): loads it once into its own embedded PostgreSQL
 # under .touchstone/national (kept between runs), serves it, and times each page.
 #
-#   Tests/pages/national.sh            # BUILD=debug by default; BUILD=release for the release binary
+#   Tests/pages/national.sh                                               # the debug binary
+#   TOUCHSTONE=.build-release/release/touchstone Tests/pages/national.sh  # another binary
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 
 ROOT=$PWD
-BUILD=${BUILD:-debug}
 WORK=$ROOT/.touchstone/national
 PORT=${PORT:-18091}
-TOUCHSTONE=$ROOT/.build/$BUILD/touchstone
+TOUCHSTONE=$(realpath "${TOUCHSTONE:-$ROOT/.build/debug/touchstone}")
 export TOUCHSTONE_HOME=$WORK/home
 unset DATABASE_URL PGHOST PGPORT PGDATABASE PGUSER PGSERVICE
 ts() { "$TOUCHSTONE" "$@" --log-level error; }

@@ -10,6 +10,7 @@ import TouchstoneStore
 struct LeaguePage {
     let database: Database
     let renderer: PageRenderer
+    let cache = LeagueCache()
     static let pageSize = 100
 
     struct Row: Sendable {
@@ -114,14 +115,21 @@ struct LeaguePage {
         return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(string: text)))
     }
 
-    /// The league's rows, best first, as the API ranks them.
+    /// The league's rows, best first, as the API ranks them (kept in ``cache`` until the period's results change).
     private func entries(
         _ league: (period: Period, kpi: String, level: KPILevel, region: String?), context: AppRequestContext
     ) async throws -> [LeagueRows.Row] {
-        try await KPIResultQueries.league(
-            tenant: try context.requireTenant(), period: league.period, kpi: league.kpi, level: league.level, within: league.region,
-            database: database
-        ).map(LeagueRows.Row.init)
+        let tenant = try context.requireTenant()
+        let database = database
+        let job = try await BatchJobQueries.list(tenant: tenant, period: league.period, limit: 1, database: database).first
+        let key = LeagueCache.Key(
+            tenantID: tenant.id, period: league.period.description, kpi: league.kpi, level: league.level, region: league.region,
+            job: job.map { "\($0.id) \($0.state.rawValue)" } ?? "")
+        return try await cache.rows(for: key) {
+            try await KPIResultQueries.league(
+                tenant: tenant, period: league.period, kpi: league.kpi, level: league.level, within: league.region, database: database
+            ).map(LeagueRows.Row.init)
+        }
     }
 
     /// The URL to redirect to when `period`, `kpi` or `level` is missing; nil when all are there.
