@@ -215,10 +215,13 @@ def crash_drill(harness, count, rng):
     harness.start_daemon()
     clients = Clients(harness, uploads, workers=4)
     clients.start()
+    # Random moments, chosen by progress so the faults happen however fast the machine is:
+    # kills at random points of the run, PostgreSQL restarted once halfway.
+    kill_points = sorted(rng.sample(range(1, count), max(3, count // 100)))
     kills = 0
     postgres_restarted = False
     while any(t.is_alive() for t in clients.threads):
-        time.sleep(rng.uniform(0.3, 1.5))
+        time.sleep(rng.uniform(0.005, 0.05))
         with clients.lock:
             progress = len(clients.acknowledged)
         if not postgres_restarted and progress >= count // 2:
@@ -227,8 +230,9 @@ def crash_drill(harness, count, rng):
             time.sleep(1)
             harness.start_postgres()
             postgres_restarted = True
-            continue
-        if progress < count:
+        elif kill_points and progress >= kill_points[0] and progress < count:
+            while kill_points and progress >= kill_points[0]:
+                kill_points.pop(0)
             harness.kill_daemon()
             kills += 1
             harness.start_daemon()
