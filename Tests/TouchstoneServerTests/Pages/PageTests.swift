@@ -73,6 +73,46 @@ import TouchstoneStore
         }
     }
 
+    @Test func evidenceThumbnailsWithinTheAuditsScope() async throws {
+        let fixture = try await PageFixture.make()
+        _ = try await AuditQueries.attach(
+            tenant: fixture.app.tenant, auditID: TestApp.sampleID, item: "P1", name: "front.jpg", bytes: Data("test".utf8),
+            maxSize: 1024, actor: "auditor", database: fixture.app.database)
+        try await fixture.app.application.test(.router) { client in
+            let om1 = try #require(try await PageClient.login(client, "om1"))
+            let outlet = try await om1.get("/outlets/O1?period=2026-09").text
+            let thumbnail = "/audits/\(TestApp.sampleID)/evidence/P1/front.jpg"
+            #expect(outlet.contains(#"<img src="\#(thumbnail)""#))
+            let image = try await om1.get(thumbnail)
+            #expect(image.status == .ok && image.headers[.contentType] == "image/jpeg" && image.text == "test")
+            let om2 = try #require(try await PageClient.login(client, "om2"))
+            #expect(try await om2.get(thumbnail).status == .notFound)
+        }
+    }
+
+    @Test func disputeAndDecideThroughTheAuditPagesForms() async throws {
+        let fixture = try await PageFixture.make()
+        try await fixture.app.application.test(.router) { client in
+            let audit = "/audits/\(TestApp.sampleID)"
+            let om1 = try #require(try await PageClient.login(client, "om1"))
+            let page = try await om1.get(audit).text
+            #expect(page.contains(#"id="dispute-form""#) && !page.contains("/review"))
+            let csrf = try #require(PageClient.csrf(in: page))
+            let disputed = try await om1.post("\(audit)/disputes", form: "csrf=\(csrf)&item=S1&reason=the+queue+was+short")
+            #expect(disputed.status == .seeOther && disputed.headers[.location] == audit)
+
+            let admin = try #require(try await PageClient.login(client, "admin"))
+            let adminPage = try await admin.get(audit).text
+            #expect(adminPage.contains("the queue was short") && adminPage.contains("/disputes/S1/decision"))
+            let adminCSRF = try #require(PageClient.csrf(in: adminPage))
+            #expect(try await om1.post("\(audit)/disputes/S1/decision", form: "csrf=\(csrf)&decision=reject&reason=no").status == .forbidden)
+            let decided = try await admin.post("\(audit)/disputes/S1/decision", form: "csrf=\(adminCSRF)&decision=reject&reason=the+photo+shows+a+queue")
+            #expect(decided.status == .seeOther)
+            let record = try await AuditQueries.get(tenant: fixture.app.tenant, id: TestApp.sampleID, database: fixture.app.database)
+            #expect(record.disputes.first?.state == "rejected" && record.disputes.first?.decisionReason == "the photo shows a queue")
+        }
+    }
+
     @Test func chineseLabelsWhenChosen() async throws {
         let fixture = try await PageFixture.make()
         try await fixture.app.application.test(.router) { client in
