@@ -62,8 +62,7 @@ struct LeaguePage {
         let labels = renderer.labels(request)
         let query = request.uri.queryParameters
         let league = try KPIController.leagueQuery(request, principal: try context.requirePrincipal())
-        let sort = LeagueRows.Sort(rawValue: query["sort"].map(String.init) ?? "") ?? .rank
-        let descending = query["dir"] == "desc"
+        let (sort, descending) = Self.order(request)
         let rows = LeagueRows.sorted(try await entries(league, context: context), by: sort, descending: descending)
         let pageNumber = max(1, Int(query["page"].map(String.init) ?? "1") ?? 1)
         let start = min((pageNumber - 1) * Self.pageSize, rows.count)
@@ -99,9 +98,8 @@ struct LeaguePage {
     /// Every row of the table (in the page's order) as CSV: rank, subject, name, value, n, status, previous, change.
     @Sendable func csv(_ request: Request, context: AppRequestContext) async throws -> Response {
         let league = try KPIController.leagueQuery(request, principal: try context.requirePrincipal())
-        let query = request.uri.queryParameters
-        let rows = LeagueRows.sorted(
-            try await entries(league, context: context), by: LeagueRows.Sort(rawValue: query["sort"].map(String.init) ?? "") ?? .rank, descending: query["dir"] == "desc")
+        let (sort, descending) = Self.order(request)
+        let rows = LeagueRows.sorted(try await entries(league, context: context), by: sort, descending: descending)
         var text = CSVWriter.line(["rank", "subject", "name", "value", "n", "status", "previous", "change"])
         for row in rows {
             text += CSVWriter.line([
@@ -130,6 +128,12 @@ struct LeaguePage {
                 tenant: tenant, period: league.period, kpi: league.kpi, level: league.level, within: league.region, database: database
             ).map(LeagueRows.Row.init)
         }
+    }
+
+    /// `?sort=rank|name|value|change&dir=asc|desc` (default: by rank, ascending).
+    private static func order(_ request: Request) -> (sort: LeagueRows.Sort, descending: Bool) {
+        let query = request.uri.queryParameters
+        return (LeagueRows.Sort(rawValue: query["sort"].map(String.init) ?? "") ?? .rank, query["dir"] == "desc")
     }
 
     /// The URL to redirect to when `period`, `kpi` or `level` is missing; nil when all are there.
