@@ -4,7 +4,7 @@ import TouchstoneStore
 /// and re-sorting a 100,000-row table does not read it again. A table is keyed by everything
 /// that decides its rows, including the caller's scope (the region) and the period's latest
 /// batch run and its state: a new or finished run makes a new key. At most ``maxRows`` rows
-/// are kept; the oldest tables go first.
+/// are kept (about 30 MB); the oldest tables go first.
 actor LeagueCache {
     struct Key: Hashable, Sendable {
         let tenantID: Int64
@@ -15,7 +15,7 @@ actor LeagueCache {
         let job: String
     }
 
-    static let maxRows = 300_000
+    static let maxRows = 200_000
     private var tables: [Key: [LeagueRows.Row]] = [:]
     private var order: [Key] = []
 
