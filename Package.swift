@@ -32,7 +32,7 @@ let package = Package(
         .target(
             name: "PQ",
             dependencies: [
-                "CLibPQ",
+                "CLibPQ", "DecimalText",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -48,7 +48,9 @@ let package = Package(
         /// A deterministic chain of any size, written as files in the formats of formats.md.
         .target(name: "ChainGenerator", swiftSettings: swiftSettings),
         /// The pure domain: scoring, KPIs, payouts. No I/O, no database, no NIO.
-        .target(name: "TouchstoneCore", swiftSettings: swiftSettings),
+        /// Fast exact text of Foundation's Decimal (used by the core, the wrapper and the store).
+        .target(name: "DecimalText", swiftSettings: swiftSettings),
+        .target(name: "TouchstoneCore", dependencies: ["DecimalText"], swiftSettings: swiftSettings),
         /// All SQL: migrations, query modules per aggregate, imports, the batch.
         .target(
             name: "TouchstoneStore",
@@ -98,7 +100,7 @@ let package = Package(
             dependencies: ["TouchstoneStore", "TouchstoneCore", "PQ", "EmbeddedPostgres", .product(name: "Logging", package: "swift-log")],
             swiftSettings: swiftSettings
         ),
-        .testTarget(name: "TouchstoneCoreTests", dependencies: ["TouchstoneCore"], swiftSettings: swiftSettings),
+        .testTarget(name: "TouchstoneCoreTests", dependencies: ["TouchstoneCore", "DecimalText"], swiftSettings: swiftSettings),
         .testTarget(name: "ChainGeneratorTests", dependencies: ["ChainGenerator"], swiftSettings: swiftSettings),
         .testTarget(
             name: "PQTests",

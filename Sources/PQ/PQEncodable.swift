@@ -1,3 +1,4 @@
+import DecimalText
 import Foundation
 
 /// A Swift value that can be sent to PostgreSQL as a bind parameter in text format.
@@ -53,7 +54,7 @@ extension Decimal: PQArrayElementEncodable {
     /// Plain decimal notation (never an exponent), for `numeric`.
     public var pqText: String? {
         if isNaN { return "NaN" }
-        return PQDecimalFormat.plain(self)
+        return plainText
     }
 }
 
@@ -183,13 +184,5 @@ enum PQArrayLiteral {
 
     private static func malformed(_ text: String, reason: String = "malformed array literal") -> PQError {
         PQError(kind: .decoding, message: "\(reason): \(PQDecoding.preview(text))")
-    }
-}
-
-/// Plain-notation formatting of `Decimal`.
-enum PQDecimalFormat {
-    /// Foundation prints `Decimal` in plain notation (`0.00000000000000000001`, `1000000000000000000000000000000`).
-    static func plain(_ value: Decimal) -> String {
-        value.description
     }
 }

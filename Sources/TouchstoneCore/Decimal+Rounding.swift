@@ -1,3 +1,4 @@
+import DecimalText
 import Foundation
 
 extension Decimal {
@@ -13,7 +14,7 @@ extension Decimal {
     /// `61.98`, `2133.33`, `0.00`, `92.6667`. Never uses exponent notation.
     public func fixed(_ scale: Int) -> String {
         let r = rounded(scale: scale)
-        var text = r.description
+        var text = r.plainText
         var negative = false
         if text.hasPrefix("-") { negative = true; text.removeFirst() }
         var intPart = text

@@ -1,3 +1,4 @@
+import DecimalText
 import Foundation
 
 /// The arbitrary-precision slow path of `Rational` (sign, numerator, positive
@@ -32,7 +33,7 @@ struct BigRational: Sendable, Hashable, Comparable, CustomStringConvertible {
 
     /// The exact value of a decimal.
     init(_ value: Decimal) {
-        self = BigRational(plainText: value.description) ?? .zero
+        self = BigRational(plainText: value.plainText) ?? .zero
     }
 
     /// Parses plain decimal text (`-12.50`, `3`, `0.001`); also accepts an exponent (`1e-3`).

@@ -1,3 +1,4 @@
+import DecimalText
 import Foundation
 
 /// An exact rational number. Every calculation in Core runs on it so that nothing is
@@ -79,7 +80,7 @@ struct Rational: Sendable, Hashable, Comparable, CustomStringConvertible {
 
     /// The exact value of a decimal.
     init(_ value: Decimal) {
-        self.init(plainText: value.description)!
+        self.init(plainText: value.plainText)!
     }
 
     /// Parses plain decimal text (`-12.50`, `3`, `0.001`); also accepts an exponent (`1e-3`).

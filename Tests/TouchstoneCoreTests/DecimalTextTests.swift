@@ -1,0 +1,37 @@
+import Foundation
+import Testing
+@testable import DecimalText
+
+/// `Decimal.plainText` reads the layout; it must write exactly what `description` writes.
+@Suite struct DecimalTextTests {
+    @Test func layoutIsTheOneItReads() {
+        #expect(Decimal.layoutMatches)
+    }
+
+    @Test(arguments: [31, 32])
+    func equalsDescription(seed: UInt64) {
+        var rng = SeededRNG(state: seed)
+        var checked = 0
+        for _ in 0..<3000 {
+            let digits = (0..<Int.random(in: 1...38, using: &rng)).map { _ in String(Int.random(in: 0...9, using: &rng)) }.joined()
+            let point = Int.random(in: 0...digits.count)
+            var text = String(digits.prefix(point)) + (point < digits.count ? "." + digits.dropFirst(point) : "")
+            if text.hasPrefix(".") { text = "0" + text }
+            if Bool.random(using: &rng) { text = "-" + text }
+            guard let value = Decimal(string: text) else { continue }
+            for derived in [value, value * Decimal(string: "3.7")!, value / 7, -value] {
+                #expect(derived.plainText == derived.description, "\(text)")
+                checked += 1
+            }
+        }
+        #expect(checked > 10_000)
+    }
+
+    @Test func edgeValues() {
+        for text in ["0", "-0", "0.10", "1.50", "100", "1e30", "-1e-30", "0.000001", "1976.89"] {
+            let value = Decimal(string: text)!
+            #expect(value.plainText == value.description)
+        }
+        #expect(Decimal.nan.plainText == Decimal.nan.description)
+    }
+}
