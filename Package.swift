@@ -55,7 +55,7 @@ let package = Package(
         .target(
             name: "TouchstoneStore",
             dependencies: [
-                "PQ", "TouchstoneCore",
+                "PQ", "TouchstoneCore", "DecimalText",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Crypto", package: "swift-crypto"),
             ],

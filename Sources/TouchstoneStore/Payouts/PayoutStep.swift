@@ -67,7 +67,7 @@ public enum PayoutStep {
                     guard let result = PayoutEngine.compute(
                         plan: plan, period: period, person: person.person, staffKPIs: person.staffKPIs,
                         outletKPIs: outletKPIs, definitions: definitions) else { continue }
-                    rows.append(try Row(plan: plan, version: version, result: result))
+                    rows.append(Row(plan: plan, version: version, result: result))
                 }
             }
             summary.people += people.count
@@ -95,7 +95,7 @@ public enum PayoutStep {
         var note: String
         var explanation: String
 
-        init(plan: Plan, version: Int, result: PayoutResult) throws {
+        init(plan: Plan, version: Int, result: PayoutResult) {
             employeeNo = result.explanation.employeeNo
             name = result.explanation.name
             self.plan = plan.code
@@ -105,7 +105,7 @@ public enum PayoutStep {
             payout = result.payout
             currency = plan.currency
             note = result.note
-            explanation = try PayoutExplanationJSON.encode(result.explanation)
+            explanation = PayoutExplanationJSON.encode(result.explanation)
         }
     }
 
