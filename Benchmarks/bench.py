@@ -30,11 +30,22 @@ ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), ".."))
 TOUCHSTONE = os.environ.get("TOUCHSTONE_BIN", os.path.join(ROOT, ".build", "release", "touchstone"))
 SHARED_BENCH = os.environ.get("SHARED_BENCH", os.path.join(ROOT, "..", "shared", "bench"))
 WORK = os.path.join(ROOT, ".build", "bench")
-HOME = os.path.join(WORK, "home")
+HOME = os.path.join(WORK, "home")  # the cluster in use (use_cluster)
 PORT = int(os.environ.get("BENCH_PORT", "18096"))
 PERIOD, AS_OF, TZ = "2026-10", "2026-11-05T00:00:00+08:00", "Asia/Shanghai"
 ENV = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "PGHOST", "PGPORT", "PGDATABASE", "PGUSER", "PGSERVICE")}
-ENV["TOUCHSTONE_HOME"] = HOME
+
+
+def use_cluster(home):
+    """Points every command at the embedded cluster under `home` (a fresh one, started)."""
+    global HOME
+    if ENV.get("TOUCHSTONE_HOME"):
+        subprocess.run([TOUCHSTONE, "dev", "stop"], env=ENV, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    HOME = home
+    ENV["TOUCHSTONE_HOME"] = home
+    subprocess.run([TOUCHSTONE, "dev", "stop"], env=ENV, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    shutil.rmtree(home, ignore_errors=True)
+    subprocess.run([TOUCHSTONE, "dev", "start"], env=ENV, check=True, stdout=subprocess.DEVNULL)
 
 
 def log(message):
@@ -249,33 +260,38 @@ def main():
     args = parser.parse_args()
     base = args.growth_base or max(1, args.outlets // 4)
 
-    subprocess.run([TOUCHSTONE, "dev", "stop"], env=ENV, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    shutil.rmtree(HOME, ignore_errors=True)
     os.makedirs(WORK, exist_ok=True)
-    subprocess.run([TOUCHSTONE, "dev", "start"], env=ENV, check=True, stdout=subprocess.DEVNULL)
     try:
+        use_cluster(os.path.join(WORK, "home"))
         directory = chain(args.outlets)
         rows, import_wall, copy_wall = load("main", directory, measure_import=True)
-        log("batch, lower bound")
+        log(f"  import {rows} rows in {import_wall:.2f} s, raw COPY {copy_wall:.2f} s")
         batch_wall, batch_rss = batch("main")
         rerun_wall, rerun_rss = batch("main")
+        log(f"  batch {batch_wall:.2f} s / {batch_rss:.0f} MB, rerun {rerun_wall:.2f} s / {rerun_rss:.0f} MB")
         bound_wall, bound_values, stored_values = lower_bound("main")
+        log(f"  lower bound {bound_wall:.2f} s ({bound_values} values, {stored_values} stored)")
         pandas_result = None if args.skip_pandas else pandas(directory)
+        if pandas_result:
+            log(f"  pandas {pandas_result[0]:.2f} s / {pandas_result[1]:.0f} MB")
+        log("uploads over HTTP and pgbench")
+        clients_list = [1, 4, 8]
+        ready, idle, peak, http_results, size = uploads("main", directory, args.duration, clients_list)
+        log(f"  serve to ready {ready:.2f} s, RSS idle {idle:.0f} MB, under load {peak:.0f} MB")
+        pg_results = pgbench("main", args.duration, clients_list)
         growth = {}
         if not args.skip_growth:
+            # Each size in a cluster of its own, as a head office would run it.
             for factor in (1, 2, 4):
                 outlets = base * factor
                 if outlets == args.outlets:
                     growth[factor] = (outlets, rerun_wall, rerun_rss)
                     continue
+                use_cluster(os.path.join(WORK, f"home-{outlets}"))
                 load(f"g{factor}", chain(outlets))
                 batch(f"g{factor}")
                 growth[factor] = (outlets, *batch(f"g{factor}"))
-                log(f"  growth {factor}x ({outlets} outlets): {growth[factor][1]:.2f} s")
-        log("uploads over HTTP and pgbench")
-        clients_list = [1, 4, 8]
-        ready, idle, peak, http_results, size = uploads("main", directory, args.duration, clients_list)
-        pg_results = pgbench("main", args.duration, clients_list)
+                log(f"  growth {factor}x ({outlets} outlets): {growth[factor][1]:.2f} s / {growth[factor][2]:.0f} MB")
     finally:
         subprocess.run([TOUCHSTONE, "dev", "stop"], env=ENV, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
 
