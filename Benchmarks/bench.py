@@ -113,6 +113,13 @@ def load(tenant, directory, measure_import=False):
     return measured
 
 
+def settle():
+    """What a database looks like some minutes after a bulk load: vacuumed, analysed, checkpointed,
+    so the batch is timed alone rather than against the load's background work."""
+    psql("-c", "VACUUM ANALYZE")
+    psql("-c", "CHECKPOINT")
+
+
 def batch(tenant):
     return timed([TOUCHSTONE, "batch", "run", "--tenant", tenant, "--period", PERIOD, "--as-of", AS_OF, "--log-level", "error"])
 
@@ -266,6 +273,7 @@ def main():
         directory = chain(args.outlets)
         rows, import_wall, copy_wall = load("main", directory, measure_import=True)
         log(f"  import {rows} rows in {import_wall:.2f} s, raw COPY {copy_wall:.2f} s")
+        settle()
         batch_wall, batch_rss = batch("main")
         rerun_wall, rerun_rss = batch("main")
         log(f"  batch {batch_wall:.2f} s / {batch_rss:.0f} MB, rerun {rerun_wall:.2f} s / {rerun_rss:.0f} MB")
@@ -289,6 +297,7 @@ def main():
                     continue
                 use_cluster(os.path.join(WORK, f"home-{outlets}"))
                 load(f"g{factor}", chain(outlets))
+                settle()
                 batch(f"g{factor}")
                 growth[factor] = (outlets, *batch(f"g{factor}"))
                 log(f"  growth {factor}x ({outlets} outlets): {growth[factor][1]:.2f} s / {growth[factor][2]:.0f} MB")
