@@ -2,7 +2,7 @@
 """Touchstone's benchmarks (targets.md), each beside its ceiling measured in the same run on
 the same machine and database, printed as one markdown table.
 
-  uploads   POST /api/v1/audits (60 answers) with 1, 4, 8 clients vs pgbench running the same
+  uploads   POST /api/v1/audits (60 answers) from wrk with 1, 4, 8 connections vs pgbench running the same
             SQL transaction (one audit row + its 60 answer rows) with as many clients
   import    `touchstone import surveys` rows/s vs raw COPY of the same file into a table of its shape
   batch     `touchstone batch run` (all KPIs at all levels, all payouts): time and peak RSS vs one
@@ -17,7 +17,6 @@ Run through Benchmarks/run.sh, which builds the release binary first.
 import argparse
 import http.client
 import json
-import multiprocessing
 import os
 import re
 import shutil
@@ -148,26 +147,6 @@ def pandas(directory):
 
 # ---- uploads
 
-def upload_worker(args):
-    token, bodies, deadline = args
-    connection = http.client.HTTPConnection("127.0.0.1", PORT, timeout=30)
-    headers = {"Authorization": f"Bearer {token}", "Content-Type": "application/json"}
-    latencies, failures = [], 0
-    for prefix, suffix in bodies:
-        if time.time() >= deadline:
-            break
-        body = (prefix + str(uuid.uuid4()) + suffix).encode()
-        started = time.perf_counter()
-        connection.request("POST", "/api/v1/audits", body=body, headers=headers)
-        response = connection.getresponse()
-        response.read()
-        latencies.append(time.perf_counter() - started)
-        if response.status != 201:
-            failures += 1
-    connection.close()
-    return latencies, failures
-
-
 def rss_mb(pid):
     with open(f"/proc/{pid}/status") as f:
         for line in f:
@@ -176,56 +155,86 @@ def rss_mb(pid):
     return 0.0
 
 
-def uploads(tenant, directory, duration, clients_list):
-    ts("user", "add", "bench-admin", "--tenant", tenant, "--role", "admin")
-    token = ts("token", "create", "--tenant", tenant, "--user", "bench-admin", "--days", "1", capture=True)
+def wrk_script(token, directory, count=200):
+    """A wrk Lua script that POSTs the first `count` audits of the chain in turn, each with a
+    fresh audit id (run, thread and counter in a UUID), and prints rate, p50, p99 and non-2xx."""
     with open(f"{directory}/audits.jsonl", encoding="utf-8") as f:
-        documents = [json.loads(line) for _, line in zip(range(2000), f)]
+        documents = [json.loads(line) for _, line in zip(range(count), f)]
     bodies = []
     for doc in documents:
-        text = json.dumps(dict(doc, id="@ID@"), ensure_ascii=False)
-        prefix, suffix = text.split("@ID@")
-        bodies.append((prefix, suffix))
-    size = len(json.dumps(documents[0], ensure_ascii=False).encode())
+        prefix, suffix = json.dumps(dict(doc, id="@ID@"), ensure_ascii=False).split("@ID@")
+        bodies.append(f"{{[==[{prefix}]==], [==[{suffix}]==]}}")
+    run = uuid.uuid4().hex[:8]
+    script = os.path.join(WORK, "upload.lua")
+    with open(script, "w", encoding="utf-8") as f:
+        f.write(f"""local bodies = {{{",".join(bodies)}}}
+local threads, thread_id, counter = {{}}, 0, 0
+function setup(thread) thread_id = thread_id + 1; thread:set("thread_id", thread_id); table.insert(threads, thread) end
+function request()
+    counter = counter + 1
+    local body = bodies[counter % #bodies + 1]
+    local id = string.format("{run}-%04x-4000-8000-%012x", thread_id, counter)
+    return wrk.format("POST", "/api/v1/audits",
+        {{["Authorization"] = "Bearer {token}", ["Content-Type"] = "application/json"}}, body[1] .. id .. body[2])
+end
+function done(summary, latency, requests)
+    local bad = summary.errors.status + summary.errors.connect + summary.errors.read + summary.errors.write + summary.errors.timeout
+    io.write(string.format("RESULT %d %f %f %f %d\\n", summary.requests, summary.duration / 1e6,
+        latency:percentile(50) / 1000, latency:percentile(99) / 1000, bad))
+end
+""")
+    return script, len(json.dumps(documents[0], ensure_ascii=False).encode())
+
+
+def uploads(tenant, directory, duration, clients_list):
+    """Audit uploads from wrk (C, one event loop per thread: the load generator takes little of
+    the 2 cores the daemon and PostgreSQL share) with 1, 4 and 8 connections."""
+    ts("user", "add", "bench-admin", "--tenant", tenant, "--role", "admin")
+    token = ts("token", "create", "--tenant", tenant, "--user", "bench-admin", "--days", "1", capture=True)
+    script, size = wrk_script(token, directory)
 
     log("starting the daemon")
     started = time.time()
     log_file = open(os.path.join(WORK, "serve.log"), "ab")
     daemon = subprocess.Popen([TOUCHSTONE, "serve", "--port", str(PORT), "--upload-rate", "0", "--log-level", "warning"],
                               env=ENV, stdout=log_file, stderr=log_file)
-    while True:
-        try:
-            connection = http.client.HTTPConnection("127.0.0.1", PORT, timeout=1)
-            connection.request("GET", "/health/ready")
-            if connection.getresponse().status == 200:
-                break
-        except OSError:
-            pass
-        if time.time() - started > 60:
-            raise RuntimeError("daemon not ready in 60 s")
-        time.sleep(0.01)
-    ready = time.time() - started
-    time.sleep(2)
-    idle = rss_mb(daemon.pid)
+    try:
+        while True:
+            try:
+                connection = http.client.HTTPConnection("127.0.0.1", PORT, timeout=1)
+                connection.request("GET", "/health/ready")
+                if connection.getresponse().status == 200:
+                    break
+            except OSError:
+                pass
+            if daemon.poll() is not None:
+                raise RuntimeError(f"the daemon exited with status {daemon.returncode}; see {log_file.name}")
+            if time.time() - started > 60:
+                raise RuntimeError("daemon not ready in 60 s")
+            time.sleep(0.01)
+        ready = time.time() - started
+        time.sleep(2)
+        idle = rss_mb(daemon.pid)
 
-    results = {}
-    peak = idle
-    for clients in clients_list:
-        deadline = time.time() + duration
-        with multiprocessing.Pool(clients) as pool:
-            pending = pool.map_async(upload_worker, [(token, bodies * 20, deadline) for _ in range(clients)])
-            while not pending.ready():
+        results = {}
+        peak = idle
+        for clients in clients_list:
+            load = subprocess.Popen(["wrk", "-t", str(min(clients, 2)), "-c", str(clients), "-d", f"{duration}s", "-s", script,
+                                     f"http://127.0.0.1:{PORT}"], stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+            while load.poll() is None:
                 peak = max(peak, rss_mb(daemon.pid))
-                pending.wait(0.2)
-            outcome = pending.get()
-        latencies = sorted(l for part, _ in outcome for l in part)
-        failures = sum(f for _, f in outcome)
-        results[clients] = (len(latencies) / duration, latencies[len(latencies) // 2] * 1000,
-                            latencies[int(len(latencies) * 0.99) - 1] * 1000, failures)
-        log(f"  {clients} clients: {results[clients][0]:.0f} uploads/s, p50 {results[clients][1]:.1f} ms, "
-            f"p99 {results[clients][2]:.1f} ms, {failures} not 201")
-    daemon.terminate()
-    daemon.wait()
+                time.sleep(0.2)
+            out = load.stdout.read().decode()
+            match = re.search(r"RESULT (\d+) ([0-9.]+) ([0-9.]+) ([0-9.]+) (\d+)", out)
+            if not match:
+                raise RuntimeError("wrk printed no result:\n" + out)
+            requests, seconds, p50, p99, failures = match.groups()
+            results[clients] = (int(requests) / float(seconds), float(p50), float(p99), int(failures))
+            log(f"  {clients} clients: {results[clients][0]:.0f} uploads/s, p50 {results[clients][1]:.1f} ms, "
+                f"p99 {results[clients][2]:.1f} ms, {failures} not 201")
+    finally:
+        daemon.terminate()
+        daemon.wait()
     return ready, idle, peak, results, size
 
 

@@ -7,5 +7,6 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 ./deploy/install-deps.sh
 command -v pgbench >/dev/null || apt-get install -y postgresql-contrib
+command -v wrk >/dev/null || apt-get install -y wrk
 swift build -c release --product touchstone
 exec python3 Benchmarks/bench.py "$@"

@@ -101,82 +101,98 @@ extension Array: PQEncodable where Element: PQArrayElementEncodable {
     }
 }
 
-/// Array literal encoding and decoding (one dimension).
+/// Array literal encoding and decoding (one dimension), on UTF-8 bytes.
 enum PQArrayLiteral {
+    private static let quote = UInt8(ascii: "\""), backslash = UInt8(ascii: "\\"), comma = UInt8(ascii: ",")
+    private static let space = UInt8(ascii: " "), tab = UInt8(ascii: "\t")
+
     static func encode(_ elements: [String?]) -> String {
-        var out = "{"
+        var out: [UInt8] = []
+        out.reserveCapacity(2 + elements.reduce(0) { $0 + ($1?.utf8.count ?? 4) + 3 })
+        out.append(UInt8(ascii: "{"))
         for (index, element) in elements.enumerated() {
-            if index > 0 { out.append(",") }
+            if index > 0 { out.append(comma) }
             guard let element else {
-                out.append("NULL")
+                out.append(contentsOf: "NULL".utf8)
                 continue
             }
-            out.append("\"")
-            for ch in element.unicodeScalars {
-                if ch == "\"" || ch == "\\" { out.append("\\") }
-                out.unicodeScalars.append(ch)
+            out.append(quote)
+            let bytes = element.utf8
+            if bytes.contains(where: { $0 == quote || $0 == backslash }) {
+                for byte in bytes {
+                    if byte == quote || byte == backslash { out.append(backslash) }
+                    out.append(byte)
+                }
+            } else {
+                out.append(contentsOf: bytes)
             }
-            out.append("\"")
+            out.append(quote)
         }
-        out.append("}")
-        return out
+        out.append(UInt8(ascii: "}"))
+        return String(decoding: out, as: UTF8.self)
     }
 
     /// Parses a one-dimensional array literal as PostgreSQL prints it (`{a,"b c",NULL}`).
     static func decode(_ text: String) throws -> [String?] {
-        var scalars = Array(text.unicodeScalars)[...]
+        var utf8 = text
+        return try utf8.withUTF8 { try decode(bytes: $0[...], text: text) }
+    }
+
+    private static func decode(bytes: Slice<UnsafeBufferPointer<UInt8>>, text: String) throws -> [String?] {
+        var bytes = bytes
         // Optional dimension decoration: [1:3]={...}
-        if scalars.first == "[" {
-            guard let eq = scalars.firstIndex(of: "=") else { throw malformed(text) }
-            scalars = scalars[(eq + 1)...]
+        if bytes.first == UInt8(ascii: "[") {
+            guard let eq = bytes.firstIndex(of: UInt8(ascii: "=")) else { throw malformed(text) }
+            bytes = bytes[(eq + 1)...]
         }
-        guard scalars.first == "{", scalars.last == "}" else { throw malformed(text) }
-        scalars = scalars.dropFirst().dropLast()
+        guard bytes.first == UInt8(ascii: "{"), bytes.last == UInt8(ascii: "}") else { throw malformed(text) }
+        bytes = bytes.dropFirst().dropLast()
         var result: [String?] = []
-        if scalars.allSatisfy({ $0 == " " }) { return result }
-        var i = scalars.startIndex
-        let end = scalars.endIndex
+        if bytes.allSatisfy({ $0 == space }) { return result }
+        var i = bytes.startIndex
+        let end = bytes.endIndex
+        var value: [UInt8] = []
         while true {
-            while i < end, scalars[i] == " " { i += 1 }
+            while i < end, bytes[i] == space { i += 1 }
             guard i < end else { throw malformed(text) }
-            if scalars[i] == "{" { throw malformed(text, reason: "multi-dimensional arrays are not supported") }
-            if scalars[i] == "\"" {
+            if bytes[i] == UInt8(ascii: "{") { throw malformed(text, reason: "multi-dimensional arrays are not supported") }
+            value.removeAll(keepingCapacity: true)
+            if bytes[i] == quote {
                 i += 1
-                var value = String.UnicodeScalarView()
                 var closed = false
                 while i < end {
-                    let c = scalars[i]
-                    if c == "\\" {
+                    let byte = bytes[i]
+                    if byte == backslash {
                         i += 1
                         guard i < end else { break }
-                        value.append(scalars[i])
-                    } else if c == "\"" {
+                        value.append(bytes[i])
+                    } else if byte == quote {
                         closed = true
                         i += 1
                         break
                     } else {
-                        value.append(c)
+                        value.append(byte)
                     }
                     i += 1
                 }
                 guard closed else { throw malformed(text) }
-                result.append(String(value))
-                while i < end, scalars[i] == " " { i += 1 }
+                result.append(String(decoding: value, as: UTF8.self))
+                while i < end, bytes[i] == space { i += 1 }
             } else {
-                var value = String.UnicodeScalarView()
-                while i < end, scalars[i] != "," {
-                    if scalars[i] == "\\" {
+                while i < end, bytes[i] != comma {
+                    if bytes[i] == backslash {
                         i += 1
                         guard i < end else { break }
                     }
-                    value.append(scalars[i])
+                    value.append(bytes[i])
                     i += 1
                 }
-                let trimmed = String(value).trimmingCharacters(in: .whitespaces)
-                result.append(trimmed.uppercased() == "NULL" ? nil : trimmed)
+                while let last = value.last, last == space || last == tab { value.removeLast() }
+                let element = String(decoding: value.drop { $0 == space || $0 == tab }, as: UTF8.self)
+                result.append(element.utf8.count == 4 && element.uppercased() == "NULL" ? nil : element)
             }
             if i == end { break }
-            guard scalars[i] == "," else { throw malformed(text) }
+            guard bytes[i] == comma else { throw malformed(text) }
             i += 1
         }
         return result

@@ -56,7 +56,7 @@ struct ObjectReader {
             sink.add(joinPath(path, key), "expected a string, got \(v.typeName)")
             return nil
         }
-        if nonEmpty && s.trimmingCharacters(in: .whitespaces).isEmpty {
+        if nonEmpty && s.trimmingLineWhitespace.isEmpty {
             sink.add(joinPath(path, key), "must not be empty")
             return nil
         }
@@ -94,7 +94,7 @@ struct ObjectReader {
             if let d = decimalFromJSONNumber(text) { return d }
             sink.add(path, "number out of range")
         case .string(let text):
-            if let d = Decimal(exactly: text.trimmingCharacters(in: .whitespaces)) { return d }
+            if let d = Decimal(exactly: text.trimmingLineWhitespace) { return d }
             sink.add(path, "expected a decimal number, got \"\(text)\"")
         default:
             sink.add(path, "expected a number, got \(v.typeName)")

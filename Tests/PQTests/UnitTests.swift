@@ -65,12 +65,15 @@ struct UnitTests {
         #expect(["a\"b", "c\\d", "", "x,y {z}"].pqText == #"{"a\"b","c\\d","","x,y {z}"}"#)
         #expect(([nil, "NULL"] as [String?]).pqText == #"{NULL,"NULL"}"#)
         #expect([1, 2, 3].pqText == #"{"1","2","3"}"#)
+        #expect(["王芳 \"Fang\"", "{\"k\": \"v\\n\"}"].pqText == #"{"王芳 \"Fang\"","{\"k\": \"v\\n\"}"}"#)
     }
 
     @Test func arrayLiteralDecoding() throws {
         #expect(try [String](pqText: "{}") == [])
         #expect(try [String?](pqText: #"{a,"b c",NULL,"NULL","q\"x","s\\t",""}"#) == ["a", "b c", nil, "NULL", "q\"x", "s\\t", ""])
         #expect(try [Int](pqText: "{1,2,-3}") == [1, 2, -3])
+        #expect(try [String?](pqText: #"{ a b , 上海 ,"浦东 \"新区\"",null}"#) == ["a b", "上海", #"浦东 "新区""#, nil])
+        #expect(try [String](pqText: #"[0:1]={x,y}"#) == ["x", "y"])
         #expect(throws: PQError.self) { try [Int](pqText: "{1,NULL}") }
         #expect(throws: PQError.self) { try [Int](pqText: "{{1},{2}}") }
     }

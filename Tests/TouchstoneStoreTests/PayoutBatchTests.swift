@@ -71,12 +71,18 @@ import TouchstoneTestSupport
         try await BatchFixtures.importCSVText(database, tenant, .surveys, """
             response_id,outlet_code,employee_no,responded_at,channel,sat,nps
             LATE-1,O2,,2026-09-30T18:00:00+08:00,phone,1,
+            LATE-2,O2,,2026-09-01T00:00:00+08:00,phone,1,
+            LATE-3,O2,,2026-09-30T15:59:59Z,phone,1,
+            EDGE-1,O2,,2026-08-31T23:59:59+08:00,phone,1,
+            EDGE-2,O2,,2026-10-01T00:00:00+08:00,phone,1,
 
             """)
+        // The period is cut in the tenant's time zone (Asia/Shanghai): its first and last instants are late, the ones around it not.
         let late = try await database.tenantTransaction(tenant, readOnly: true) { conn in
-            try conn.queryFirst("SELECT late FROM survey_responses WHERE response_id = 'LATE-1'")?.decode(0, as: Bool.self)
+            try conn.query("SELECT response_id, late FROM survey_responses WHERE response_id ~ '^(LATE|EDGE)' ORDER BY response_id")
+                .map { "\(try $0.decode(0, as: String.self))=\(try $0.decode(1, as: Bool.self))" }
         }
-        #expect(late == true)
+        #expect(late == ["EDGE-1=false", "EDGE-2=false", "LATE-1=true", "LATE-2=true", "LATE-3=true"])
         #expect(try await PayoutFixtures.storedRows(Self.september, tenant: tenant, database: database) == before)
         #expect(try await PeriodQueries.recomputeHash(tenant: tenant, period: Self.september, database: database) == closed.resultsHash)
     }

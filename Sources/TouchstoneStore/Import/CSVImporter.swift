@@ -91,7 +91,7 @@ struct CSVImporter: Sendable {
         var problems: [Problem] = []
         let known = Set(format.columns.map(\.name))
         for (index, raw) in header.fields.enumerated() {
-            let name = raw.trimmingCharacters(in: .whitespaces)
+            let name = raw.trimmingLineWhitespace
             if layout[name] != nil {
                 problems.append(.csv(line: header.line, column: name, "the column appears twice in the header"))
             } else if known.contains(name) {
@@ -127,7 +127,7 @@ struct CSVImporter: Sendable {
                 if column.required { problems.append(.csv(line: record.line, column: column.name, "a value is required")) }
                 continue
             }
-            let value = record.fields[index].trimmingCharacters(in: .whitespaces)
+            let value = record.fields[index].trimmingLineWhitespace
             if value.isEmpty {
                 if column.required { problems.append(.csv(line: record.line, column: column.name, "a value is required")) }
                 continue

@@ -83,7 +83,7 @@ extension CSVFormat {
         rowRules: [
             { values in
                 let segments = (values["region_path"] ?? "").split(separator: "/", omittingEmptySubsequences: false)
-                guard segments.contains(where: { $0.isEmpty || $0.trimmingCharacters(in: .whitespaces) != $0 }) else { return nil }
+                guard segments.contains(where: { $0.isEmpty || $0.trimmingLineWhitespace != $0 }) else { return nil }
                 return ("region_path", "every part of the path must be non-empty, without surrounding spaces (华东/上海/浦东)")
             },
             { values in
@@ -190,7 +190,7 @@ extension CSVFormat {
             ImportSQL.counted("""
                 INSERT INTO survey_responses AS r (tenant_id, response_id, outlet_id, staff_id, responded_at, channel, sat, nps, late)
                 SELECT app_current_tenant(), s.response_id, o.id, st.id, s.responded_at::timestamptz, s.channel,
-                       s.sat::smallint, s.nps::smallint, app_is_late(s.responded_at::timestamptz)
+                       s.sat::smallint, s.nps::smallint, s.responded_at::timestamptz <@ (SELECT app_closed_span())
                 FROM import_stage s
                 JOIN outlets o ON o.tenant_id = app_current_tenant() AND o.code = s.outlet_code
                 LEFT JOIN staff st ON st.tenant_id = app_current_tenant() AND st.employee_no = s.employee_no
@@ -221,7 +221,7 @@ extension CSVFormat {
                 INSERT INTO complaints AS c (tenant_id, complaint_id, outlet_id, staff_id, severity, opened_at,
                                              first_response_at, resolved_at, late)
                 SELECT app_current_tenant(), s.complaint_id, o.id, st.id, s.severity, s.opened_at::timestamptz,
-                       s.first_response_at::timestamptz, s.resolved_at::timestamptz, app_is_late(s.opened_at::timestamptz)
+                       s.first_response_at::timestamptz, s.resolved_at::timestamptz, s.opened_at::timestamptz <@ (SELECT app_closed_span())
                 FROM import_stage s
                 JOIN outlets o ON o.tenant_id = app_current_tenant() AND o.code = s.outlet_code
                 LEFT JOIN staff st ON st.tenant_id = app_current_tenant() AND st.employee_no = s.employee_no

@@ -102,6 +102,9 @@ enum PayoutExplanationJSON {
 
     /// A JSON string: quotes, backslashes and control characters escaped, everything else as is.
     private static func string(_ text: String) -> String {
+        if !text.utf8.contains(where: { $0 < 0x20 || $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "\\") }) {
+            return "\"" + text + "\""
+        }
         var out = "\""
         for scalar in text.unicodeScalars {
             switch scalar {

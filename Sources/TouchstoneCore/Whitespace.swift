@@ -1,0 +1,25 @@
+extension Unicode.Scalar {
+    /// Whether the scalar is whitespace within a line as `CharacterSet.whitespaces` defines it:
+    /// a tab or a Unicode space separator (category Zs).
+    public var isLineWhitespace: Bool {
+        if value < 0x80 { return value == 0x20 || value == 0x09 }
+        return properties.generalCategory == .spaceSeparator
+    }
+}
+
+extension Substring {
+    /// The text without leading and trailing ``Unicode/Scalar/isLineWhitespace`` scalars: what
+    /// `trimmingCharacters(in: .whitespaces)` returns, without Foundation's bridging cost on the
+    /// import's hot path.
+    public var trimmingLineWhitespace: String {
+        var scalars = unicodeScalars
+        while let first = scalars.first, first.isLineWhitespace { scalars.removeFirst() }
+        while let last = scalars.last, last.isLineWhitespace { scalars.removeLast() }
+        return String(scalars)
+    }
+}
+
+extension String {
+    /// The text without leading and trailing whitespace within a line (``Substring/trimmingLineWhitespace``).
+    public var trimmingLineWhitespace: String { self[...].trimmingLineWhitespace }
+}
