@@ -6,7 +6,7 @@ import TouchstoneStore
 
 /// The page session cookie and the CSRF token derived from it.
 ///
-/// The cookie holds the random session id (HttpOnly, SameSite=Lax, Path=/); the database
+/// The cookie (``PageCookies``) holds the random session id; the database
 /// keeps only its SHA-256. The CSRF token every page form carries is a SHA-256 of the
 /// session id with a purpose prefix: tied to the session, and useless for recovering it.
 enum PageSession {
@@ -16,16 +16,6 @@ enum PageSession {
     static func id(in request: Request) -> String? {
         guard let value = request.cookies[cookieName]?.value, !value.isEmpty, value.count < 200 else { return nil }
         return value
-    }
-
-    /// `Set-Cookie` for a new session.
-    static func cookie(_ session: String) -> Cookie {
-        Cookie(name: cookieName, value: session, maxAge: Int(SessionQueries.lifetime.components.seconds), path: "/", httpOnly: true, sameSite: .lax)
-    }
-
-    /// `Set-Cookie` that removes the session cookie.
-    static var expiredCookie: Cookie {
-        Cookie(name: cookieName, value: "", maxAge: 0, path: "/", httpOnly: true, sameSite: .lax)
     }
 
     /// The CSRF token of `session`.

@@ -21,6 +21,8 @@ public struct ServerConfiguration: Sendable, Hashable {
     public var drainTimeout: Duration
     /// Uploads (audits, evidence, surveys, complaints) allowed per credential; nil: unlimited.
     public var uploadRateLimit: UploadRateLimit?
+    /// Mark the pages' cookies Secure: set it when browsers reach the daemon over HTTPS (a TLS proxy in front).
+    public var secureCookies: Bool
 
     /// Creates a configuration; every parameter has a documented default.
     /// - Parameters:
@@ -32,6 +34,7 @@ public struct ServerConfiguration: Sendable, Hashable {
     ///   - drainDelay: Serving time after SIGTERM with readiness at 503 (1 s).
     ///   - drainTimeout: Time for in-flight requests after the listener closes (10 s).
     ///   - uploadRateLimit: Uploads per credential (``UploadRateLimit/default``); nil: unlimited.
+    ///   - secureCookies: Secure page cookies (off: plain HTTP on loopback or a trusted network).
     public init(
         host: String = "127.0.0.1",
         port: Int = 8080,
@@ -40,7 +43,8 @@ public struct ServerConfiguration: Sendable, Hashable {
         evidenceRoutePrefixes: [String] = [],
         drainDelay: Duration = .seconds(1),
         drainTimeout: Duration = .seconds(10),
-        uploadRateLimit: UploadRateLimit? = .default
+        uploadRateLimit: UploadRateLimit? = .default,
+        secureCookies: Bool = false
     ) {
         self.host = host
         self.port = port
@@ -50,6 +54,7 @@ public struct ServerConfiguration: Sendable, Hashable {
         self.drainDelay = drainDelay
         self.drainTimeout = drainTimeout
         self.uploadRateLimit = uploadRateLimit
+        self.secureCookies = secureCookies
     }
 
     /// The body limits these settings describe.

@@ -7,7 +7,8 @@ enum Pages {
     /// Registers the login routes and the session-protected pages on `router`.
     /// Templates and catalogues ship in the server's resource bundle; without them the
     /// installation is broken and the daemon stops at once, saying which file is missing.
-    static func addRoutes(to router: Router<AppRequestContext>, database: Database) {
+    /// `secureCookies` marks the cookies Secure (the daemon is reached over HTTPS).
+    static func addRoutes(to router: Router<AppRequestContext>, database: Database, secureCookies: Bool) {
         let renderer: PageRenderer
         do {
             renderer = try PageRenderer.bundled()
@@ -15,7 +16,7 @@ enum Pages {
             preconditionFailure("\(error)")
         }
         let open = router.group().add(middleware: PageErrorMiddleware(renderer: renderer))
-        LoginPage(database: database, renderer: renderer).addRoutes(to: open)
+        LoginPage(database: database, renderer: renderer, cookies: PageCookies(secure: secureCookies)).addRoutes(to: open)
         let pages = router.group()
             .add(middleware: PageErrorMiddleware(renderer: renderer))
             .add(middleware: SessionAuthMiddleware(database: database))

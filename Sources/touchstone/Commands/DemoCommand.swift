@@ -3,6 +3,7 @@ import ChainGenerator
 import Foundation
 import Logging
 import TouchstoneCore
+import TouchstoneServer
 import TouchstoneStore
 
 /// `touchstone demo`: the embedded database, a generated demo chain, the monthly batch, then the daemon.
@@ -33,7 +34,7 @@ struct DemoCommand: AsyncParsableCommand {
                     \(logins.map { "            \($0.login) / \($0.password)  (\($0.role.rawValue): \($0.scope))" }.joined(separator: "\n"))
 
                     """.utf8))
-                try await serve(database: database, host: host, port: port, logger: logger)
+                try await serve(database: database, configuration: ServerConfiguration(host: host, port: port), logger: logger)
             }
         }
     }

@@ -17,6 +17,8 @@ struct ServeCommand: AsyncParsableCommand {
     var uploadRate = UploadRateLimit.default.perMinute
     @Option(help: "Uploads an API token may make at once before --upload-rate applies.")
     var uploadBurst = UploadRateLimit.default.burst
+    @Flag(help: "Mark the pages' cookies Secure: use when browsers reach the daemon over HTTPS (a TLS proxy in front).")
+    var secureCookies = false
     @OptionGroup var options: CommonOptions
 
     func run() async throws {
@@ -26,21 +28,21 @@ struct ServeCommand: AsyncParsableCommand {
                 logger: logger, migrate: !noMigrate, statementTimeout: .seconds(statementTimeout)
             ) { database in
                 try await serve(
-                    database: database, host: host, port: port,
-                    uploadRateLimit: uploadRate > 0 ? UploadRateLimit(perMinute: uploadRate, burst: uploadBurst) : nil, logger: logger)
+                    database: database,
+                    configuration: ServerConfiguration(
+                        host: host, port: port,
+                        uploadRateLimit: uploadRate > 0 ? UploadRateLimit(perMinute: uploadRate, burst: uploadBurst) : nil,
+                        secureCookies: secureCookies),
+                    logger: logger)
             }
         }
     }
 }
 
-/// Serves the HTTP API on `host:port` until SIGTERM or SIGINT.
-func serve(
-    database: Database, host: String, port: Int, uploadRateLimit: UploadRateLimit? = .default, logger: Logger
-) async throws {
+/// Serves the HTTP API and the pages as `configuration` says until SIGTERM or SIGINT.
+func serve(database: Database, configuration: ServerConfiguration, logger: Logger) async throws {
     let migrator = try Migrator(directory: try Migrator.locateDirectory())
-    let app = buildApplication(
-        database: database, migrator: migrator,
-        configuration: ServerConfiguration(host: host, port: port, uploadRateLimit: uploadRateLimit), logger: logger)
-    logger.info("touchstone listening", metadata: ["address": "http://\(host):\(port)"])
+    let app = buildApplication(database: database, migrator: migrator, configuration: configuration, logger: logger)
+    logger.info("touchstone listening", metadata: ["address": "http://\(configuration.host):\(configuration.port)"])
     try await app.runService()
 }

@@ -18,8 +18,10 @@ struct PageFixture {
     static func password(_ login: String) -> String { "\(login)-password-1" }
     static let logins = ["admin", "rm", "om1", "om2", "e8"]
 
-    static func make(logger: Logger? = nil) async throws -> PageFixture {
-        let app = try await TestApp.make(logger: logger)
+    static func make(
+        configuration: ServerConfiguration = ServerConfiguration(uploadRateLimit: nil), logger: Logger? = nil
+    ) async throws -> PageFixture {
+        let app = try await TestApp.make(configuration: configuration, logger: logger)
         _ = try await KPIDefinitionQueries.define(
             tenant: app.tenant, json: try Data(contentsOf: TestApp.sample("kpis.json")), database: app.database)
         _ = try await AuditQueries.submit(tenant: app.tenant, document: try TestApp.sampleAudit(), submittedBy: "auditor", database: app.database)

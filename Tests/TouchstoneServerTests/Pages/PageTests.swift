@@ -47,6 +47,45 @@ import TouchstoneStore
         }
     }
 
+    @Test func secureCookiesWhenServedOverHTTPS() async throws {
+        let fixture = try await PageFixture.make(configuration: ServerConfiguration(uploadRateLimit: nil, secureCookies: true))
+        try await fixture.app.application.test(.router) { client in
+            let login = try await client.executeRequest(
+                uri: "/login", method: .post, headers: [.contentType: "application/x-www-form-urlencoded"],
+                body: ByteBuffer(string: "tenant=acme&login=om1&password=\(PageFixture.password("om1"))&next=%2Foverview"))
+            #expect(login.headers[.setCookie]?.contains("; Secure") == true)
+            let language = try await client.executeRequest(uri: "/language/zh-CN", method: .get, headers: [:], body: nil)
+            #expect(language.headers[.setCookie]?.contains("; Secure") == true)
+        }
+        let plain = try await PageFixture.make()
+        try await plain.app.application.test(.router) { client in
+            let language = try await client.executeRequest(uri: "/language/zh-CN", method: .get, headers: [:], body: nil)
+            #expect(language.headers[.setCookie]?.contains("Secure") == false)
+        }
+    }
+
+    /// Five failures within 15 minutes lock the account's logins (even with the right password),
+    /// answered 429 with Retry-After; other accounts log in as before.
+    @Test func repeatedFailedLoginsLockTheAccountForAWhile() async throws {
+        let fixture = try await PageFixture.make()
+        try await fixture.app.application.test(.router) { client in
+            func attempt(_ login: String, _ password: String) async throws -> TestResponse {
+                try await client.executeRequest(
+                    uri: "/login", method: .post, headers: [.contentType: "application/x-www-form-urlencoded"],
+                    body: ByteBuffer(string: "tenant=acme&login=\(login)&password=\(password)&next=%2Foverview"))
+            }
+            for _ in 1...5 {
+                #expect(try await attempt("om1", "guess").status == .unauthorized)
+            }
+            let locked = try await attempt("om1", PageFixture.password("om1"))
+            #expect(locked.status == .tooManyRequests)
+            let wait = try #require(locked.headers[.retryAfter].flatMap { Int($0) })
+            #expect((1...900).contains(wait))
+            #expect(locked.text.contains("Too many failed logins for this account."))
+            #expect(try await PageClient.login(client, "om2") != nil)
+        }
+    }
+
     @Test func pagesShowTheAPIsNumbers() async throws {
         let fixture = try await PageFixture.make()
         try await fixture.app.application.test(.router) { client in

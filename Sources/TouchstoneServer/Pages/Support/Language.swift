@@ -14,9 +14,4 @@ enum Language: String, CaseIterable, Sendable {
         let accepted = request.headers[.acceptLanguage]?.lowercased() ?? ""
         return accepted.hasPrefix("zh") ? .zhCN : .en
     }
-
-    /// The cookie remembering the choice for a year.
-    var cookie: Cookie {
-        Cookie(name: Self.cookieName, value: rawValue, maxAge: 365 * 24 * 3600, path: "/", httpOnly: true, sameSite: .lax)
-    }
 }
