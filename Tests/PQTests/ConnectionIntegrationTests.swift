@@ -45,6 +45,40 @@ struct ConnectionIntegrationTests {
         }
     }
 
+    /// A statement runs on the server while the client works; its count, the work's value, its
+    /// error and the work's error all come back, and the connection stays usable every time.
+    @Test func executeWhileWorking() async throws {
+        struct WorkFailed: Error {}
+        let table = uniqueTable("ov")
+        try await withPool("conn") { pool in
+            let (inserted, value, duplicate, cancelled, count) = try await pool.withConnection { conn in
+                try conn.execute(script: "CREATE TABLE \(table) (id int PRIMARY KEY)")
+                let (inserted, value) = try conn.execute(
+                    Query(unsafeSQL: "INSERT INTO \(table) SELECT generate_series(1, 1000)"), while: { (1...100).reduce(0, +) })
+                var duplicate: PQError?
+                do {
+                    _ = try conn.execute(Query(unsafeSQL: "INSERT INTO \(table) VALUES (5)"), while: { 1 })
+                } catch let error as PQError {
+                    duplicate = error
+                }
+                var cancelled = false
+                do {
+                    _ = try conn.execute(Query(unsafeSQL: "INSERT INTO \(table) SELECT 2000 FROM pg_sleep(5)"), while: { () throws -> Int in
+                        throw WorkFailed()
+                    })
+                } catch is WorkFailed {
+                    cancelled = true
+                }
+                let count = try conn.queryFirst(Query(unsafeSQL: "SELECT count(*) FROM \(table)"))!.decode(0, as: Int.self)
+                return (inserted, value, duplicate, cancelled, count)
+            }
+            #expect(inserted == 1000 && value == 5050)
+            #expect(duplicate?.code == .uniqueViolation)
+            #expect(cancelled)
+            #expect(count == 1000)
+        }
+    }
+
     @Test func copyIn100kRows() async throws {
         let table = uniqueTable("copy")
         try await withPool("conn") { pool in

@@ -58,20 +58,34 @@ public enum PayoutStep {
         guard !plans.isEmpty else { return summary }
         let outletKPIs = try loadOutletKPIs(conn, period: period, codes: codes(plans.map { $0.plan }, level: .outlet), from: results)
         summary.outletValues = outletKPIs.values.reduce(0) { $0 + $1.count }
+        // Each chunk's rows are inserted while the next chunk is computed (`execute(_:while:)`).
+        var pending: [Row] = []
         try streamPeople(conn, period: period, plans: plans, staffCodes: codes(plans.map { $0.plan }, level: .staff),
-                         from: results) { people in
-            var rows: [Row] = []
-            for person in people {
-                summary.staffValues += person.staffKPIs.count
-                for (version, plan) in plans {
-                    guard let result = PayoutEngine.compute(
-                        plan: plan, period: period, person: person.person, staffKPIs: person.staffKPIs,
-                        outletKPIs: outletKPIs, definitions: definitions) else { continue }
-                    rows.append(Row(plan: plan, version: version, result: result))
+                         from: results) { fetched in
+            let computeChunk = { () throws -> [Row] in
+                var rows: [Row] = []
+                for person in try fetched.map(decodePerson) {
+                    summary.people += 1
+                    summary.staffValues += person.staffKPIs.count
+                    for (version, plan) in plans {
+                        guard let result = PayoutEngine.compute(
+                            plan: plan, period: period, person: person.person, staffKPIs: person.staffKPIs,
+                            outletKPIs: outletKPIs, definitions: definitions) else { continue }
+                        rows.append(Row(plan: plan, version: version, result: result))
+                    }
                 }
+                return rows
             }
-            summary.people += people.count
-            summary.rows += try insert(conn, rows, period: period, jobID: jobID, into: table)
+            if pending.isEmpty {
+                pending = try computeChunk()
+            } else {
+                let (written, computed) = try conn.execute(insert(pending, period: period, jobID: jobID, into: table), while: computeChunk)
+                summary.rows += written
+                pending = computed
+            }
+        }
+        if !pending.isEmpty {
+            summary.rows += try conn.execute(insert(pending, period: period, jobID: jobID, into: table))
         }
         return summary
     }
@@ -132,10 +146,10 @@ public enum PayoutStep {
     }
 
     /// Calls `body` with the people assigned in one of the plans' roles during the period,
-    /// `chunk` at a time, each with their assignments overlapping the period and their
-    /// staff-level values of `staffCodes`.
+    /// `chunk` rows at a time (``decodePerson(_:)`` reads one), each with their assignments
+    /// overlapping the period and their staff-level values of `staffCodes`.
     static func streamPeople(_ conn: PQConnection, period: Period, plans: [(version: Int, plan: Plan)], staffCodes: [String],
-                             from results: String, _ body: ([Person]) throws -> Void) throws {
+                             from results: String, _ body: (PQRows) throws -> Void) throws {
         let roles = Set(plans.flatMap { $0.plan.roles }).sorted()
         let first = period.firstDay.description
         let last = period.lastDay.description
@@ -171,7 +185,7 @@ public enum PayoutStep {
         while true {
             let rows = try conn.query("FETCH \(unsafeRaw: String(chunk)) FROM payout_people")
             if rows.count == 0 { break }
-            try body(rows.map(decodePerson))
+            try body(rows)
         }
         try conn.execute("CLOSE payout_people")
         try conn.execute("DROP TABLE payout_staff_kpis")
@@ -208,10 +222,9 @@ public enum PayoutStep {
         return status
     }
 
-    /// Inserts one chunk of rows into `table` with a single multi-row statement; returns how many.
-    static func insert(_ conn: PQConnection, _ rows: [Row], period: Period, jobID: Int64, into table: String) throws -> Int {
-        guard !rows.isEmpty else { return 0 }
-        return try conn.execute("""
+    /// The single multi-row statement that inserts one chunk of rows into `table`.
+    static func insert(_ rows: [Row], period: Period, jobID: Int64, into table: String) -> Query {
+        """
             INSERT INTO \(unsafeRaw: table) (tenant_id, period, employee_no, plan_code, adjusts_period, plan_version, name,
                                  prorated_target, score_pct, payout, currency, note, explanation, job_id)
             SELECT app_current_tenant(), \(period.description), r.employee_no, r.plan, '', r.version, r.name, r.prorated,
@@ -221,7 +234,7 @@ public enum PayoutStep {
                         \(rows.map(\.payout))::numeric[], \(rows.map(\.currency))::text[], \(rows.map(\.note))::text[],
                         \(rows.map(\.explanation))::text[])
                  AS r (employee_no, plan, version, name, prorated, score, payout, currency, note, explanation)
-            """)
+            """
     }
 
     /// Adds the summary to the job's inputs (under `payouts`).
