@@ -157,28 +157,32 @@ def rss_mb(pid):
 
 def wrk_script(token, directory, count=200):
     """A wrk Lua script that POSTs the first `count` audits of the chain in turn, each with a
-    fresh audit id (run, thread and counter in a UUID), and prints rate, p50, p99 and non-2xx."""
+    fresh audit id (the run's nonce, given as the script's argument, the thread and a counter,
+    as a UUID), and prints requests, seconds, p50 and p99 in ms and the answers other than 201."""
     with open(f"{directory}/audits.jsonl", encoding="utf-8") as f:
         documents = [json.loads(line) for _, line in zip(range(count), f)]
     bodies = []
     for doc in documents:
         prefix, suffix = json.dumps(dict(doc, id="@ID@"), ensure_ascii=False).split("@ID@")
         bodies.append(f"{{[==[{prefix}]==], [==[{suffix}]==]}}")
-    run = uuid.uuid4().hex[:8]
     script = os.path.join(WORK, "upload.lua")
     with open(script, "w", encoding="utf-8") as f:
         f.write(f"""local bodies = {{{",".join(bodies)}}}
-local threads, thread_id, counter = {{}}, 0, 0
-function setup(thread) thread_id = thread_id + 1; thread:set("thread_id", thread_id); table.insert(threads, thread) end
+-- Globals, not locals: thread:set and thread:get reach a thread's globals only.
+threads, next_thread = {{}}, 0
+function setup(thread) next_thread = next_thread + 1; thread:set("thread_id", next_thread); table.insert(threads, thread) end
+function init(args) nonce, counter, not_created = args[1], 0, 0 end
 function request()
     counter = counter + 1
     local body = bodies[counter % #bodies + 1]
-    local id = string.format("{run}-%04x-4000-8000-%012x", thread_id, counter)
+    local id = string.format("%s-%04x-4000-8000-%012x", nonce, thread_id, counter)
     return wrk.format("POST", "/api/v1/audits",
         {{["Authorization"] = "Bearer {token}", ["Content-Type"] = "application/json"}}, body[1] .. id .. body[2])
 end
+function response(status, headers, body) if status ~= 201 then not_created = not_created + 1 end end
 function done(summary, latency, requests)
-    local bad = summary.errors.status + summary.errors.connect + summary.errors.read + summary.errors.write + summary.errors.timeout
+    local bad = summary.errors.connect + summary.errors.read + summary.errors.write + summary.errors.timeout
+    for _, thread in ipairs(threads) do bad = bad + thread:get("not_created") end
     io.write(string.format("RESULT %d %f %f %f %d\\n", summary.requests, summary.duration / 1e6,
         latency:percentile(50) / 1000, latency:percentile(99) / 1000, bad))
 end
@@ -220,7 +224,7 @@ def uploads(tenant, directory, duration, clients_list):
         peak = idle
         for clients in clients_list:
             load = subprocess.Popen(["wrk", "-t", str(min(clients, 2)), "-c", str(clients), "-d", f"{duration}s", "-s", script,
-                                     f"http://127.0.0.1:{PORT}"], stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+                                     f"http://127.0.0.1:{PORT}", "--", uuid.uuid4().hex[:8]], stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
             while load.poll() is None:
                 peak = max(peak, rss_mb(daemon.pid))
                 time.sleep(0.2)

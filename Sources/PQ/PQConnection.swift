@@ -19,6 +19,10 @@ public final class PQConnection {
     var mustDiscard = false
     /// The current lease's cancellation state, set by the pool.
     var cancelToken: CancelToken?
+    /// Statements prepared on this connection, by SQL text (see ``exec(_:accept:)``).
+    private var preparedStatements: [String: String] = [:]
+    /// The most statements kept prepared; past it they are all deallocated and prepared anew.
+    static let preparedCapacity = 256
 
     private init(handle: OpaquePointer, logger: Logger) {
         self.handle = handle
@@ -228,15 +232,41 @@ public final class PQConnection {
         guard PQstatus(handle) == CONNECTION_OK else { throw connectionLost(sql: nil) }
     }
 
-    /// Executes `query` with `PQexecParams` (text binds, text results); returns a successful result.
+    /// Executes `query` (text binds, text results); returns a successful result.
+    ///
+    /// Each distinct SQL text is prepared once per connection (`PQprepare`) and then executed
+    /// by name (`PQexecPrepared`): the server parses and analyses it once and may keep its plan,
+    /// which is most of its work for the short statements of a request. Queries differ only in
+    /// their binds, so a connection sees few distinct texts; past ``preparedCapacity`` they are
+    /// deallocated and the cache starts again.
     func exec(_ query: Query, accept: [ExecStatusType] = [PGRES_COMMAND_OK, PGRES_TUPLES_OK]) throws -> OpaquePointer {
         try checkUsable()
         logger.trace("pq query", metadata: ["pq.query": "\(query.sql)", "pq.binds": "\(query.binds.count)"])
         let binds = query.textBinds
+        let name = try preparedName(query.sql, parameters: binds.count)
         let result = withCStringArray(binds, terminated: false) { values in
-            PQexecParams(handle, query.sql, Int32(binds.count), nil, values, nil, nil, 0)
+            if let name {
+                PQexecPrepared(handle, name, Int32(binds.count), values, nil, nil, 0)
+            } else {
+                PQexecParams(handle, query.sql, Int32(binds.count), nil, values, nil, nil, 0)
+            }
         }
         return try check(result, sql: query.sql, accept: accept)
+    }
+
+    /// The name `sql` is prepared under on this connection, preparing it first if needed; nil
+    /// inside a failed transaction, where the server refuses everything but a rollback anyway.
+    private func preparedName(_ sql: String, parameters: Int) throws -> String? {
+        if let name = preparedStatements[sql] { return name }
+        guard PQtransactionStatus(handle) != PQTRANS_INERROR else { return nil }
+        if preparedStatements.count >= Self.preparedCapacity {
+            try execute(script: "DEALLOCATE ALL")
+            preparedStatements.removeAll()
+        }
+        let name = "ts_\(preparedStatements.count)"
+        PQclear(try check(PQprepare(handle, name, sql, Int32(parameters), nil), sql: sql, accept: [PGRES_COMMAND_OK]))
+        preparedStatements[sql] = name
+        return name
     }
 
     /// Sends `query` with `PQsendQueryParams` without waiting for the result.

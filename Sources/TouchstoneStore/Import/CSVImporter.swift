@@ -151,7 +151,8 @@ struct CSVImporter: Sendable {
     }
 
     private static func stagedFields(_ conn: PQConnection, line: Int, format: CSVFormat) throws -> [String] {
-        guard let row = try conn.queryFirst("SELECT * FROM import_stage WHERE line = \(line)") else { return [] }
+        let columns = format.columns.map(\.name).joined(separator: ", ")
+        guard let row = try conn.queryFirst("SELECT line, \(unsafeRaw: columns) FROM import_stage WHERE line = \(line)") else { return [] }
         return try (1...format.columns.count).map { try row.decode($0, as: String?.self) ?? "" }
     }
 
