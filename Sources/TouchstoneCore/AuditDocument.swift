@@ -130,7 +130,4 @@ public struct AuditDocument: Sendable, Hashable {
     /// gives the same text, whatever the key order or number spelling of the upload.
     /// Hash it to detect "same id, other content".
     public var canonicalJSON: String { jsonValue.canonicalText }
-
-    /// UTF-8 bytes of `canonicalJSON`, the content-hash input.
-    public var contentHashInput: Data { Data(canonicalJSON.utf8) }
 }

@@ -1,3 +1,4 @@
+import DecimalText
 import Foundation
 
 /// A parsed JSON value that keeps numbers as their exact source text (no binary floating
@@ -61,7 +62,7 @@ public enum JSONValue: Sendable, Hashable {
             out += "]"
         case .object(let members):
             out += "{"
-            let sorted = members.sorted { Array($0.key.utf8).lexicographicallyPrecedes(Array($1.key.utf8)) }
+            let sorted = members.sorted { $0.key.utf8.lexicographicallyPrecedes($1.key.utf8) }
             for (i, m) in sorted.enumerated() {
                 if i > 0 { out += "," }
                 JSONValue.writeString(m.key, into: &out)
@@ -73,12 +74,16 @@ public enum JSONValue: Sendable, Hashable {
     }
 
     static func canonicalNumber(_ r: Rational) -> String {
-        let d = r.decimal
-        return d.description
+        r.decimal.plainText
     }
 
     static func writeString(_ s: String, into out: inout String) {
         out += "\""
+        if !s.utf8.contains(where: { $0 < 0x20 || $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "\\") }) {
+            out += s
+            out += "\""
+            return
+        }
         for scalar in s.unicodeScalars {
             switch scalar {
             case "\"": out += "\\\""

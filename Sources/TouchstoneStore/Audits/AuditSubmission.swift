@@ -15,7 +15,8 @@ enum AuditSubmission {
         let (doc, template, checked) = try check(conn, tenant: tenant, json: json, now: now)
         let score = AuditScoring.score(template: template, answers: doc.answers)
         let rows = AuditRows(answers: doc.answers, score: score)
-        let hash = Hashing.sha256Hex(doc.contentHashInput)
+        let canonical = doc.canonicalJSON
+        let hash = Hashing.sha256Hex(Data(canonical.utf8))
         let missing = template.requiredPhotoItems
         let state: AuditState = !template.requireReview && missing.isEmpty ? .released : .submitted
         let warnings = JSONValue.array(checked.warnings.map(\.jsonValue)).canonicalText
@@ -56,7 +57,7 @@ enum AuditSubmission {
         query.appendLiteral(", ")
         query.appendInterpolation(hash)
         query.appendLiteral(", ")
-        query.appendInterpolation(doc.canonicalJSON)
+        query.appendInterpolation(canonical)
         query.appendLiteral("::jsonb, ")
         query.appendInterpolation(submittedBy)
         query.appendLiteral(", ")
