@@ -251,7 +251,15 @@ public final class PQConnection {
                 PQexecParams(handle, query.sql, Int32(binds.count), nil, values, nil, nil, 0)
             }
         }
-        return try check(result, sql: query.sql, accept: accept)
+        do {
+            return try check(result, sql: query.sql, accept: accept)
+        } catch let error as PQError where name != nil && error.code == .featureNotSupported {
+            // "cached plan must not change result type": a table the statement reads changed
+            // shape (a migration while serving). This connection's prepared statements are
+            // stale; the pool replaces it, and the next connection prepares them afresh.
+            mustDiscard = true
+            throw error
+        }
     }
 
     /// The name `sql` is prepared under on this connection, preparing it first if needed; nil

@@ -57,4 +57,6 @@ public struct SQLState: Hashable, Sendable, RawRepresentable, ExpressibleByStrin
     public static let adminShutdown: SQLState = "57P01"
     /// 57P03 cannot_connect_now (server starting up or shutting down).
     public static let cannotConnectNow: SQLState = "57P03"
+    /// feature_not_supported; among others, a prepared statement whose result columns changed.
+    public static let featureNotSupported: SQLState = "0A000"
 }

@@ -79,6 +79,25 @@ struct ConnectionIntegrationTests {
         }
     }
 
+    /// Statements are prepared once per connection; when a table they read changes shape under
+    /// them (a migration while serving), the statement fails once and the connection is replaced,
+    /// so the next call prepares it afresh.
+    @Test func preparedStatementsSurviveATableChangingShape() async throws {
+        let table = uniqueTable("shape")
+        try await withPool("conn", options: PQPool.Options(maxConnections: 1)) { pool in
+            try await pool.withConnection { conn in
+                try conn.execute(script: "CREATE TABLE \(table) (a int); INSERT INTO \(table) VALUES (1)")
+                #expect(try conn.query(Query(unsafeSQL: "SELECT * FROM \(table)")).first?.columns.count == 1)
+                try conn.execute(script: "ALTER TABLE \(table) ADD COLUMN b int")
+                #expect(throws: PQError.self) { try conn.query(Query(unsafeSQL: "SELECT * FROM \(table)")) }
+            }
+            let columns = try await pool.withConnection { conn in
+                try conn.query(Query(unsafeSQL: "SELECT * FROM \(table)")).first?.columns.count
+            }
+            #expect(columns == 2)
+        }
+    }
+
     @Test func copyIn100kRows() async throws {
         let table = uniqueTable("copy")
         try await withPool("conn") { pool in
