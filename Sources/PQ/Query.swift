@@ -7,7 +7,8 @@
 /// // sql: "SELECT name FROM outlet WHERE tenant_id = $1 AND code = ANY($2::text[])"
 /// ```
 ///
-/// Parameters are sent in text format through `PQexecParams`. Raw SQL is reachable only through
+/// Parameters are sent in text format, bound to the statement prepared for the SQL text
+/// (``PQConnection`` prepares each distinct text once). Raw SQL is reachable only through
 /// ``init(unsafeSQL:binds:)`` and ``StringInterpolation/appendInterpolation(unsafeRaw:)``.
 public struct Query: Sendable, ExpressibleByStringInterpolation, CustomStringConvertible {
     /// The SQL text with `$n` placeholders.
