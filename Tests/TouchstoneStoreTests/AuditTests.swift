@@ -47,6 +47,7 @@ struct AuditTests {
         let bad = String(decoding: try AuditFixture.document(answers: ["A1": "yes", "A2": 4, "A3": "na", "S1": "slow", "S2": "yes", "S3": "partial", "C1": "na"]), as: UTF8.self)
         let file = FileManager.default.temporaryDirectory.appendingPathComponent("audits-\(UUID()).jsonl")
         try (good + "\n\n" + bad + "\n").write(to: file, atomically: true, encoding: .utf8)
+        defer { try? FileManager.default.removeItem(at: file) }
         await #expect {
             try await AuditImport.run(tenant: f.tenant, file: file, submittedBy: "cli", now: AuditFixture.now, database: f.database)
         } throws: { error in

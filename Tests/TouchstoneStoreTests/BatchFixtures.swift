@@ -76,19 +76,17 @@ enum BatchFixtures {
         }
     }
 
-    /// Writes `text` to a fresh temporary file.
-    static func file(_ name: String, _ text: String) throws -> URL {
-        let url = FileManager.default.temporaryDirectory.appendingPathComponent("touchstone-\(UUID().uuidString)-\(name)")
-        try Data(text.utf8).write(to: url)
-        return url
-    }
 
     static func defineKPIs(_ database: Database, _ tenant: Tenant, _ json: String) async throws {
         try await KPIDefinitionQueries.define(tenant: tenant, json: Data(json.utf8), database: database)
     }
 
+    /// Imports `text` as a CSV file of `kind` (written to a temporary file, removed afterwards).
     static func importCSVText(_ database: Database, _ tenant: Tenant, _ kind: ImportKind, _ text: String) async throws {
-        _ = try await importCSV(kind, file: file("\(kind.rawValue).csv", text), tenant: tenant, database: database)
+        let url = FileManager.default.temporaryDirectory.appendingPathComponent("touchstone-\(UUID().uuidString)-\(kind.rawValue).csv")
+        try Data(text.utf8).write(to: url)
+        defer { try? FileManager.default.removeItem(at: url) }
+        _ = try await importCSV(kind, file: url, tenant: tenant, database: database)
     }
 
     /// The kpis export of `period` as one string.

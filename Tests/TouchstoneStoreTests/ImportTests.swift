@@ -74,6 +74,7 @@ import TouchstoneTestSupport
             A5,也好,dealer,华北,2021-02-03,,北京
 
             """)
+        defer { try? FileManager.default.removeItem(at: file) }
         await #expect(throws: StoreError.invalid([
             Problem(path: "line 3, column name", message: "a value is required"),
             Problem(path: "line 4, column opened_on", message: "\"2020-13-01\" is not a date (YYYY-MM-DD)"),
@@ -95,6 +96,7 @@ import TouchstoneTestSupport
             X3,O1,,2026-10-03T10:00:00,phone,5,
             X4,O1,E8,2026-10-04T10:00:00+08:00,sms,6,11
             """)
+        defer { try? FileManager.default.removeItem(at: file) }
         let report = try await importCSV(.surveys, file: file, tenant: tenant, options: ImportOptions(skipInvalid: true), database: database)
         #expect(report.rows == 4)
         #expect(report.inserted == 1)
@@ -108,6 +110,7 @@ import TouchstoneTestSupport
     @Test func bomHeaderOrderAndQuotedFieldsAreAccepted() async throws {
         let (database, tenant) = try await TestDatabase.make()
         let file = try Self.write("\u{FEFF}city,code,region_path,name\r\n上海,Q1,华东,\"Quote \"\"店\"\", 1\"\r\n")
+        defer { try? FileManager.default.removeItem(at: file) }
         let report = try await importCSV(.outlets, file: file, tenant: tenant, database: database)
         #expect(report.inserted == 1)
         let outlet = try await OutletQueries.get(tenant: tenant, code: "Q1", database: database)
@@ -118,6 +121,7 @@ import TouchstoneTestSupport
     @Test func unknownColumnsAreAnErrorUnlessIgnored() async throws {
         let (database, tenant) = try await TestDatabase.make()
         let file = try Self.write("code,name,region_path,colour\nQ1,店,华东,red\n")
+        defer { try? FileManager.default.removeItem(at: file) }
         await #expect(throws: StoreError.invalid([Problem(
             path: "line 1, column colour",
             message: "unknown column (expected code,name,type,region_path,opened_on,closed_on,city); use --ignore-extra to ignore it")])) {
@@ -137,6 +141,7 @@ import TouchstoneTestSupport
             N1,新人,cashier,O1,2026-01-01,2026-03-31,
             N1,新人,cashier,O2,2026-03-15,,
             """)
+        defer { try? FileManager.default.removeItem(at: file) }
         await #expect(throws: StoreError.invalid([
             Problem(path: "line 2, column start_date", message: "assignment of E8 from 2026-01-01 overlaps the one from 2024-05-01 already stored"),
             Problem(path: "line 4, column start_date", message: "assignment of N1 from 2026-03-15 overlaps the one from 2026-01-01 on line 3"),

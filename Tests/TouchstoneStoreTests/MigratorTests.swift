@@ -19,6 +19,7 @@ import TouchstoneTestSupport
         // A copy of sql/ whose first file changed after it was applied is refused.
         let changed = FileManager.default.temporaryDirectory.appendingPathComponent("sql-\(UUID().uuidString)")
         try FileManager.default.copyItem(at: TestDatabase.sqlDirectory, to: changed)
+        defer { try? FileManager.default.removeItem(at: changed) }
         let first = changed.appendingPathComponent("0001_foundation.sql")
         try (try String(contentsOf: first, encoding: .utf8) + "\n-- edited\n").write(to: first, atomically: true, encoding: .utf8)
         await #expect(throws: Migrator.Failure.changedAfterApply(version: 1, name: "foundation")) {

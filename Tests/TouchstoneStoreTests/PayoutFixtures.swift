@@ -8,12 +8,6 @@ import TouchstoneTestSupport
 enum PayoutFixtures {
     static func sample(_ name: String) -> URL { TestDatabase.samplesDirectory.appendingPathComponent(name) }
 
-    static func writeTemporary(_ text: String, suffix: String = "csv") throws -> URL {
-        let url = FileManager.default.temporaryDirectory.appendingPathComponent("payouts-\(UUID().uuidString).\(suffix)")
-        try Data(text.utf8).write(to: url)
-        return url
-    }
-
     /// One KPI result row.
     struct Result: Sendable {
         var level: String

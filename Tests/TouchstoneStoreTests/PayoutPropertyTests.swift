@@ -305,7 +305,7 @@ import TouchstoneTestSupport
         try await KPIDefinitionQueries.define(tenant: tenant, json: Data(kpiJSON.utf8), database: database)
         let outletCSV = "code,name,type,region_path,opened_on,closed_on,city\n"
             + Self.outlets.map { "\($0),店\($0),store,华东/上海,2020-01-01,,上海\n" }.joined()
-        _ = try await importCSV(.outlets, file: try PayoutFixtures.writeTemporary(outletCSV), tenant: tenant, database: database)
+        try await BatchFixtures.importCSVText(database, tenant, .outlets, outletCSV)
 
         // 150 plans per period kind, 4 people each; a plan of the other kind that must not pay.
         var plans: [PlanSpec] = []
@@ -330,7 +330,7 @@ import TouchstoneTestSupport
                     + "\(a.bonus.map { Q.cents($0).fixed(2) } ?? "")\n"
             }
         }
-        _ = try await importCSV(.staff, file: try PayoutFixtures.writeTemporary(staffCSV), tenant: tenant, database: database)
+        try await BatchFixtures.importCSVText(database, tenant, .staff, staffCSV)
 
         let outletValues = Self.randomValues(Self.outlets, &rng)
         let staffValues = Self.randomValues(people.map(\.person.employeeNo), &rng)
