@@ -1,3 +1,4 @@
+import DecimalText
 import Foundation
 
 /// A Swift type that can be built from a PostgreSQL column value in text format.
@@ -110,6 +111,10 @@ extension Decimal: PQDecodable, PQArrayElementDecodable {
     public init(pqText: String) throws {
         if pqText == "NaN" {
             self = .nan
+            return
+        }
+        if let value = Decimal(plainText: pqText) {
+            self = value
             return
         }
         let valid = !pqText.isEmpty && pqText.utf8.allSatisfy { ($0 >= 48 && $0 <= 57) || $0 == 46 || $0 == 45 || $0 == 43 }
