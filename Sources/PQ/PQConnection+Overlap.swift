@@ -7,8 +7,9 @@ extension PQConnection {
     /// inserts one chunk while it computes the next).
     ///
     /// The statement always completes before this returns, so the connection is free again
-    /// whatever happens. When `work` throws, the statement is cancelled and `work`'s error is
-    /// thrown; otherwise the statement's error, if any.
+    /// whatever happens. When `work` throws, the statement is asked to cancel (it may finish
+    /// first: run this inside a transaction, which the error then rolls back) and `work`'s
+    /// error is thrown; otherwise the statement's error, if any.
     /// - Returns: The rows the statement affected, and what `work` returned.
     public func execute<T>(_ query: Query, while work: () throws -> T) throws -> (affected: Int, value: T) {
         try checkUsable()
@@ -20,6 +21,9 @@ extension PQConnection {
         } catch {
             cancelRunningStatement()
             drainResults()
+            // The cancel request travels apart from this connection and may land on a later
+            // statement if this one finished first: the pool must not hand the connection out again.
+            mustDiscard = true
             throw error
         }
         var affected = 0
