@@ -181,7 +181,8 @@ public final class PQConnection {
     /// Runs a query in single-row mode, calling `body` once per row as rows arrive (constant memory).
     ///
     /// If `body` throws, the statement is cancelled on the server, remaining rows are discarded and the
-    /// error is rethrown; the connection stays usable.
+    /// error is rethrown; the connection stays usable for the rest of the lease, then the pool replaces
+    /// it (the cancel request travels apart and could otherwise reach another caller's statement).
     public func forEachRow(_ query: Query, _ body: (PQRow) throws -> Void) throws {
         try checkUsable()
         try send(query)
@@ -214,7 +215,10 @@ public final class PQConnection {
                 PQclear(result)
             }
         }
-        if let bodyError { throw bodyError }
+        if let bodyError {
+            mustDiscard = true
+            throw bodyError
+        }
         if let serverError { throw serverError }
         if PQstatus(handle) != CONNECTION_OK {
             throw connectionLost(sql: query.sql)
