@@ -77,9 +77,15 @@ public enum JSONValue: Sendable, Hashable {
         r.decimal.plainText
     }
 
+    /// Whether `s` has a character a JSON string must escape (a quote, a backslash, a control
+    /// character); most text has none and is written as is.
+    public static func needsEscaping(_ s: String) -> Bool {
+        s.utf8.contains { $0 < 0x20 || $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "\\") }
+    }
+
     static func writeString(_ s: String, into out: inout String) {
         out += "\""
-        if !s.utf8.contains(where: { $0 < 0x20 || $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "\\") }) {
+        if !needsEscaping(s) {
             out += s
             out += "\""
             return

@@ -2,6 +2,16 @@ import Foundation
 import Testing
 @testable import DecimalText
 
+/// Plain decimal text of 1 to 38 digits, a point anywhere or nowhere, and a sign half the time.
+func randomPlainText(_ rng: inout SeededRNG) -> String {
+    let digits = (0..<Int.random(in: 1...38, using: &rng)).map { _ in String(Int.random(in: 0...9, using: &rng)) }.joined()
+    let point = Int.random(in: 0...digits.count)
+    var text = String(digits.prefix(point)) + (point < digits.count ? "." + digits.dropFirst(point) : "")
+    if text.hasPrefix(".") { text = "0" + text }
+    if Bool.random(using: &rng) { text = "-" + text }
+    return text
+}
+
 /// `Decimal.plainText` reads the layout; it must write exactly what `description` writes.
 @Suite struct DecimalTextTests {
     @Test func layoutIsTheOneItReads() {
@@ -13,11 +23,7 @@ import Testing
         var rng = SeededRNG(state: seed)
         var checked = 0
         for _ in 0..<3000 {
-            let digits = (0..<Int.random(in: 1...38, using: &rng)).map { _ in String(Int.random(in: 0...9, using: &rng)) }.joined()
-            let point = Int.random(in: 0...digits.count)
-            var text = String(digits.prefix(point)) + (point < digits.count ? "." + digits.dropFirst(point) : "")
-            if text.hasPrefix(".") { text = "0" + text }
-            if Bool.random(using: &rng) { text = "-" + text }
+            let text = randomPlainText(&rng)
             guard let value = Decimal(string: text) else { continue }
             for derived in [value, value * Decimal(string: "3.7")!, value / 7, -value] {
                 #expect(derived.plainText == derived.description, "\(text)")
@@ -45,11 +51,7 @@ import Testing
         var rng = SeededRNG(state: seed)
         var checked = 0
         for _ in 0..<3000 {
-            let digits = (0..<Int.random(in: 1...38, using: &rng)).map { _ in String(Int.random(in: 0...9, using: &rng)) }.joined()
-            let point = Int.random(in: 0...digits.count)
-            var text = String(digits.prefix(point)) + (point < digits.count ? "." + digits.dropFirst(point) : "")
-            if text.hasPrefix(".") { text = "0" + text }
-            if Bool.random(using: &rng) { text = "-" + text }
+            var text = randomPlainText(&rng)
             if Bool.random(using: &rng) { text += String(repeating: "0", count: Int.random(in: 1...10, using: &rng)) }
             guard let parsed = Decimal(plainText: text) else { continue }
             let foundation = Decimal(string: text)!

@@ -52,6 +52,12 @@ private enum ImportSQL {
           AND NOT EXISTS (SELECT 1 FROM staff st WHERE st.tenant_id = app_current_tenant() AND st.employee_no = s.employee_no)
         """
 
+    /// Whether the instant `expression` falls in a closed period (stored flagged late): the
+    /// closed periods' span is read once per statement, not once per row as `app_is_late()` would.
+    static func late(_ expression: String) -> String {
+        "\(expression) <@ (SELECT app_closed_span())"
+    }
+
     /// Turns a merge's `RETURNING (xmax = 0) AS inserted` into (inserted, updated).
     static func counted(_ merge: String) -> String {
         """
@@ -190,7 +196,7 @@ extension CSVFormat {
             ImportSQL.counted("""
                 INSERT INTO survey_responses AS r (tenant_id, response_id, outlet_id, staff_id, responded_at, channel, sat, nps, late)
                 SELECT app_current_tenant(), s.response_id, o.id, st.id, s.responded_at::timestamptz, s.channel,
-                       s.sat::smallint, s.nps::smallint, s.responded_at::timestamptz <@ (SELECT app_closed_span())
+                       s.sat::smallint, s.nps::smallint, \(ImportSQL.late("s.responded_at::timestamptz"))
                 FROM import_stage s
                 JOIN outlets o ON o.tenant_id = app_current_tenant() AND o.code = s.outlet_code
                 LEFT JOIN staff st ON st.tenant_id = app_current_tenant() AND st.employee_no = s.employee_no
@@ -221,7 +227,7 @@ extension CSVFormat {
                 INSERT INTO complaints AS c (tenant_id, complaint_id, outlet_id, staff_id, severity, opened_at,
                                              first_response_at, resolved_at, late)
                 SELECT app_current_tenant(), s.complaint_id, o.id, st.id, s.severity, s.opened_at::timestamptz,
-                       s.first_response_at::timestamptz, s.resolved_at::timestamptz, s.opened_at::timestamptz <@ (SELECT app_closed_span())
+                       s.first_response_at::timestamptz, s.resolved_at::timestamptz, \(ImportSQL.late("s.opened_at::timestamptz"))
                 FROM import_stage s
                 JOIN outlets o ON o.tenant_id = app_current_tenant() AND o.code = s.outlet_code
                 LEFT JOIN staff st ON st.tenant_id = app_current_tenant() AND st.employee_no = s.employee_no

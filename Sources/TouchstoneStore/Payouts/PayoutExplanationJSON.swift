@@ -102,7 +102,7 @@ enum PayoutExplanationJSON {
 
     /// A JSON string: quotes, backslashes and control characters escaped, everything else as is.
     private static func string(_ text: String) -> String {
-        if !text.utf8.contains(where: { $0 < 0x20 || $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "\\") }) {
+        if !JSONValue.needsEscaping(text) {
             return "\"" + text + "\""
         }
         var out = "\""
