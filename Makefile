@@ -6,7 +6,7 @@ BUILD_FLAGS ?=
 TOUCHSTONE  := .build/debug/touchstone
 DRILL_UPLOADS ?= 2000
 
-.PHONY: all deps build test demo run clean-db bench fuzz drill pages-test
+.PHONY: all deps build test demo run clean-db bench fuzz drill pages-test least-privilege
 
 all: build
 
@@ -22,9 +22,17 @@ build: deps
 test: deps
 	$(SWIFT) build --build-tests $(BUILD_FLAGS)
 	$(SWIFT) test --skip-build $(BUILD_FLAGS)
+	$(MAKE) least-privilege
 	$(MAKE) fuzz
 	$(MAKE) drill DRILL_UPLOADS=300
 	$(MAKE) pages-test
+
+## The whole chain on a PostgreSQL server set up as an operator would (password logins, no
+## superuser in play: sql/cluster/roles.sql, migrate and tenant create as the schema owner,
+## everything else as the runtime login), compared with the same run on the embedded default.
+least-privilege: deps
+	$(SWIFT) build --product touchstone $(BUILD_FLAGS)
+	python3 Tests/production/least_privilege.py
 
 ## Schemathesis over docs/openapi.yaml against the debug daemon on its own embedded
 ## PostgreSQL: fails on any 5xx or response that does not match the document.

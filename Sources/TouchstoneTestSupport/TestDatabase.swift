@@ -8,33 +8,80 @@ import TouchstoneStore
 /// A real PostgreSQL for tests: the embedded cluster (the same mechanism `touchstone` uses),
 /// started once per test process under `<package>/.touchstone/test`, with a fresh migrated
 /// database for each caller so suites never see each other's rows.
+///
+/// Set up as production is: the roles of `sql/cluster/roles.sql`, a database owned by the schema
+/// owner, migrations and tenants made as that owner, and every ``Database`` logged in as the
+/// runtime login. No test works as a superuser.
 public enum TestDatabase {
     /// A migrated database of its own, with a tenant `code` (Asia/Shanghai, CNY) in it.
     public static func make(tenant code: String = "acme", file: StaticString = #filePath) async throws -> (Database, Tenant) {
         let database = try await makeEmpty()
-        let tenant = try await TenantQueries.create(code: code, name: code, timezone: "Asia/Shanghai", currency: "CNY", on: database)
+        let tenant = try await createTenant(code: code, in: database)
         return (database, tenant)
     }
 
-    /// A migrated database of its own, without tenants.
+    /// A migrated database of its own, without tenants, as the runtime login.
     public static func makeEmpty() async throws -> Database {
-        let cluster = try await Cluster.shared.endpoint()
-        let name = "test_" + UUID().uuidString.replacingOccurrences(of: "-", with: "").lowercased().prefix(16)
+        let parameters = try await freshDatabaseParameters()
         let logger = Logger(label: "touchstone.test")
-        try await DatabaseProvisioning.createIfMissing(
-            String(name), maintenance: PQConfiguration(parameters: cluster.parameters(database: "postgres")), logger: logger)
-        let pool = PQPool(configuration: PQConfiguration(parameters: cluster.parameters(database: String(name))), maxConnections: 4, logger: logger)
-        try await Migrator(directory: sqlDirectory).apply(on: pool, logger: logger)
+        _ = try await withOwner(of: parameters) { try await $0.migrate(Migrator(directory: sqlDirectory)) }
+        let pool = PQPool(
+            configuration: parameters.loggingIn(as: DatabaseProvisioning.runtimeLogin), maxConnections: 4, logger: logger)
         return Database(pool: pool, logger: logger)
     }
 
-    /// libpq parameters of a fresh empty database (for tests of the migrator itself).
-    public static func freshDatabaseParameters() async throws -> [(String, String)] {
-        let cluster = try await Cluster.shared.endpoint()
-        let name = "test_" + UUID().uuidString.replacingOccurrences(of: "-", with: "").lowercased().prefix(16)
-        try await DatabaseProvisioning.createIfMissing(
-            String(name), maintenance: PQConfiguration(parameters: cluster.parameters(database: "postgres")), logger: Logger(label: "touchstone.test"))
-        return cluster.parameters(database: String(name))
+    /// A new tenant in `database`, created as the schema owner (as `touchstone tenant create` does).
+    public static func createTenant(
+        code: String, timezone: String = "Asia/Shanghai", currency: String = "CNY", in database: Database
+    ) async throws -> Tenant {
+        try await withOwner(of: database.pool.configuration) { owner in
+            try await TenantQueries.create(code: code, name: code, timezone: timezone, currency: currency, owner: owner)
+        }
+    }
+
+    /// Runs `body` with the schema owner of the database `configuration` points at.
+    public static func withOwner<T: Sendable>(
+        of configuration: PQConfiguration, _ body: (SchemaOwner) async throws -> T
+    ) async throws -> T {
+        let logger = Logger(label: "touchstone.test")
+        let pool = PQPool(configuration: configuration.loggingIn(as: DatabaseProvisioning.ownerLogin), maxConnections: 1, logger: logger)
+        do {
+            let result = try await body(SchemaOwner(pool: pool, logger: logger))
+            await pool.close()
+            return result
+        } catch {
+            await pool.close()
+            throw error
+        }
+    }
+
+    /// Runs `body` in one transaction as the cluster's superuser on the database `configuration`
+    /// points at: for tests that inspect every tenant's rows or set up what no Touchstone role may.
+    public static func asSuperuser<T: Sendable>(
+        of configuration: PQConfiguration, _ body: @escaping @Sendable (PQConnection) throws -> T
+    ) async throws -> T {
+        let maintenance = try await Cluster.shared.maintenance()
+        let database = configuration["dbname"] ?? "postgres"
+        let pool = PQPool(
+            configuration: PQConfiguration(parameters: maintenance.parameters.filter { $0.0 != "dbname" } + [("dbname", database)]),
+            maxConnections: 1, logger: Logger(label: "touchstone.test"))
+        do {
+            let result = try await pool.withTransaction(body)
+            await pool.close()
+            return result
+        } catch {
+            await pool.close()
+            throw error
+        }
+    }
+
+    /// A fresh empty database owned by the schema owner, not migrated; its libpq parameters carry
+    /// no login (``PQConfiguration/loggingIn(as:)`` picks one).
+    public static func freshDatabaseParameters() async throws -> PQConfiguration {
+        let maintenance = try await Cluster.shared.maintenance()
+        let name = String("test_" + UUID().uuidString.replacingOccurrences(of: "-", with: "").lowercased().prefix(16))
+        try await DatabaseProvisioning.createDatabase(name, maintenance: maintenance, logger: Logger(label: "touchstone.test"))
+        return PQConfiguration(parameters: maintenance.parameters.filter { $0.0 != "user" && $0.0 != "dbname" } + [("dbname", name)])
     }
 
     /// The package root (two levels above this file's directory).
@@ -49,18 +96,25 @@ public enum TestDatabase {
         packageRoot.deletingLastPathComponent().appendingPathComponent("shared/spec/samples")
     }
 
-    /// Starts the test cluster once per process.
+    /// Starts the test cluster and creates Touchstone's roles in it, once per process.
     actor Cluster {
         static let shared = Cluster()
-        private var started: EmbeddedPostgres.Endpoint?
+        private var starting: Task<PQConfiguration, any Error>?
 
-        func endpoint() throws -> EmbeddedPostgres.Endpoint {
-            if let started { return started }
+        /// The superuser's libpq parameters on the `postgres` database (cluster set-up only).
+        func maintenance() async throws -> PQConfiguration {
+            if starting == nil { starting = Task { try await Self.start() } }
+            return try await starting!.value
+        }
+
+        private static func start() async throws -> PQConfiguration {
             let home = ProcessInfo.processInfo.environment["TOUCHSTONE_TEST_HOME"].map { URL(fileURLWithPath: $0) }
                 ?? packageRoot.appendingPathComponent(".touchstone/test")
             let endpoint = try EmbeddedPostgres(home: home, maxConnections: 500, logger: Logger(label: "touchstone.test.cluster")).start()
-            started = endpoint
-            return endpoint
+            let maintenance = PQConfiguration(parameters: endpoint.parameters(database: "postgres"))
+            try await DatabaseProvisioning.bootstrapRoles(
+                sqlDirectory: sqlDirectory, maintenance: maintenance, logger: Logger(label: "touchstone.test.cluster"))
+            return maintenance
         }
     }
 }

@@ -163,7 +163,7 @@ import TouchstoneTestSupport
 
     @Test func everyRoleSeesOnlyItsOwn() async throws {
         let app = try await TestApp.make()
-        let other = try await TenantQueries.create(code: "other", name: "Other", timezone: "Asia/Shanghai", currency: "CNY", on: app.database)
+        let other = try await TestDatabase.createTenant(code: "other", in: app.database)
         try await IdentityQueries.addUser(tenant: other, login: "boss", displayName: nil, role: .admin, database: app.database)
         let foreign = try await IdentityQueries.createToken(tenant: other, login: "boss", label: nil, days: 1, database: app.database).token
         try await app.application.test(.router) { client in

@@ -146,7 +146,7 @@ import TouchstoneTestSupport
         try await BatchFixtures.loadSamples(database, tenant)
         _ = try await BatchFixtures.run(database, tenant, "2026-09")
         let before = try await BatchFixtures.export(database, tenant, "2026-09")
-        try await database.ownerTransaction { conn in
+        try await TestDatabase.asSuperuser(of: database.pool.configuration) { conn in
             _ = try conn.execute("UPDATE periods SET state = 'closed', closed_at = now(), closed_by = 'test' WHERE period = '2026-09'")
         }
         await #expect(throws: StoreError.periodClosed("period 2026-09 is closed: its results cannot change")) {

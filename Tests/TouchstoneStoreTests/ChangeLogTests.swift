@@ -43,8 +43,13 @@ import TouchstoneTestSupport
             await #expect(throws: StoreError.self, "runtime role: \(statement)") {
                 try await database.tenantTransaction(tenant) { conn in _ = try conn.execute(Query(unsafeSQL: statement)) }
             }
-            await #expect(throws: StoreError.self, "owner: \(statement)") {
-                try await database.ownerTransaction { conn in _ = try conn.execute(Query(unsafeSQL: statement)) }
+            // The schema owner too (row-level security is forced on it, so it sets the tenant to see the rows).
+            await #expect(throws: PQError.self, "owner: \(statement)") {
+                try await TestDatabase.withOwner(of: database.pool.configuration) { owner in
+                    try await owner.pool.withTransaction(settings: [("app.tenant_id", String(tenant.id))]) { conn in
+                        _ = try conn.execute(Query(unsafeSQL: statement))
+                    }
+                }
             }
         }
         #expect(try await ChangeQueries.list(tenant: tenant, limit: 10, database: database).items.count == 1)
@@ -61,7 +66,7 @@ import TouchstoneTestSupport
         try await IdentityQueries.addUser(tenant: tenant, login: "hq", displayName: nil, role: .admin, database: database)
         _ = try await IdentityQueries.createToken(tenant: tenant, login: "hq", label: nil, days: 1, database: database)
 
-        let tables = try await database.ownerTransaction { conn in
+        let tables = try await database.pool.withTransaction { conn in
             try conn.query("""
                 SELECT c.relname, c.relrowsecurity AND c.relforcerowsecurity FROM pg_class c
                 JOIN pg_namespace n ON n.oid = c.relnamespace

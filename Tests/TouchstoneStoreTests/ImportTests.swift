@@ -152,8 +152,8 @@ import TouchstoneTestSupport
 
     @Test func tenantsCannotSeeEachOther() async throws {
         let database = try await TestDatabase.makeEmpty()
-        let acme = try await TenantQueries.create(code: "acme", name: "Acme", timezone: "Asia/Shanghai", currency: "CNY", on: database)
-        let other = try await TenantQueries.create(code: "other", name: "Other", timezone: "Europe/Berlin", currency: "EUR", on: database)
+        let acme = try await TestDatabase.createTenant(code: "acme", in: database)
+        let other = try await TestDatabase.createTenant(code: "other", timezone: "Europe/Berlin", currency: "EUR", in: database)
         _ = try await importCSV(.outlets, file: Self.sample("outlets.csv"), tenant: acme, database: database)
         let seenByOther = try await OutletQueries.list(tenant: other, after: nil, limit: 10, database: database)
         #expect(seenByOther.items.isEmpty)

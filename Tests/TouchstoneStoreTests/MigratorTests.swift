@@ -8,7 +8,7 @@ import TouchstoneTestSupport
 @Suite struct MigratorTests {
     @Test func appliesOnceRecordsChecksumsAndRefusesChangedFiles() async throws {
         let logger = Logger(label: "test")
-        let pool = PQPool(configuration: PQConfiguration(parameters: try await TestDatabase.freshDatabaseParameters()), maxConnections: 2, logger: logger)
+        let pool = PQPool(configuration: try await TestDatabase.freshDatabaseParameters().loggingIn(as: DatabaseProvisioning.ownerLogin), maxConnections: 2, logger: logger)
         let migrator = try Migrator(directory: TestDatabase.sqlDirectory)
         #expect(try await !migrator.isCurrent(on: pool))
         let applied = try await migrator.apply(on: pool, logger: logger)
@@ -30,12 +30,12 @@ import TouchstoneTestSupport
 
     @Test func concurrentStartsDoNotRace() async throws {
         let logger = Logger(label: "test")
-        let parameters = try await TestDatabase.freshDatabaseParameters()
+        let owner = try await TestDatabase.freshDatabaseParameters().loggingIn(as: DatabaseProvisioning.ownerLogin)
         let migrator = try Migrator(directory: TestDatabase.sqlDirectory)
         let counts = try await withThrowingTaskGroup(of: Int.self) { group in
             for _ in 0..<3 {
                 group.addTask {
-                    let pool = PQPool(configuration: PQConfiguration(parameters: parameters), maxConnections: 1, logger: logger)
+                    let pool = PQPool(configuration: owner, maxConnections: 1, logger: logger)
                     let applied = try await migrator.apply(on: pool, logger: logger)
                     await pool.close()
                     return applied.count

@@ -1,3 +1,4 @@
+import PQ
 import Testing
 import TouchstoneCore
 import TouchstoneStore
@@ -17,15 +18,18 @@ import TouchstoneTestSupport
 
     @Test func tenantCreationChecksItsFields() async throws {
         let database = try await TestDatabase.makeEmpty()
-        await #expect(throws: StoreError.invalid([
-            Problem(path: "timezone", message: "unknown time zone Mars/Olympus (use an IANA name such as Asia/Shanghai)"),
-            Problem(path: "currency", message: "currency must be a 3-letter ISO 4217 code such as CNY"),
-        ])) {
-            try await TenantQueries.create(code: "x", name: "X", timezone: "Mars/Olympus", currency: "yuan", on: database)
+        try await TestDatabase.withOwner(of: database.pool.configuration) { owner in
+            await #expect(throws: StoreError.invalid([
+                Problem(path: "timezone", message: "unknown time zone Mars/Olympus (use an IANA name such as Asia/Shanghai)"),
+                Problem(path: "currency", message: "currency must be a 3-letter ISO 4217 code such as CNY"),
+            ])) {
+                try await TenantQueries.create(code: "x", name: "X", timezone: "Mars/Olympus", currency: "yuan", owner: owner)
+            }
+            _ = try await TenantQueries.create(code: "x", name: "X", timezone: "Europe/Berlin", currency: "EUR", owner: owner)
+            await #expect(throws: StoreError.conflict("tenant x already exists")) {
+                try await TenantQueries.create(code: "x", name: "X", timezone: "Europe/Berlin", currency: "EUR", owner: owner)
+            }
         }
-        _ = try await TenantQueries.create(code: "x", name: "X", timezone: "Europe/Berlin", currency: "EUR", on: database)
-        await #expect(throws: StoreError.conflict("tenant x already exists")) {
-            try await TenantQueries.create(code: "x", name: "X", timezone: "Europe/Berlin", currency: "EUR", on: database)
-        }
+        #expect(try await TenantQueries.find(code: "x", on: database).currency == "EUR")
     }
 }

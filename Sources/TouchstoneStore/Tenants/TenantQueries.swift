@@ -4,9 +4,12 @@ import TouchstoneCore
 
 /// SQL for tenants.
 public enum TenantQueries {
-    /// Creates a tenant; a duplicate code is a conflict. Runs with owner privileges.
+    /// Creates a tenant, as the schema owner; a duplicate code is a conflict.
+    ///
+    /// Row-level security is forced on the owner too, so the new row's id is drawn first and
+    /// set as the transaction's tenant: the insert passes the same policy every write does.
     public static func create(
-        code: String, name: String, timezone: String, currency: String, on database: Database
+        code: String, name: String, timezone: String, currency: String, owner: SchemaOwner
     ) async throws -> Tenant {
         var problems: [Problem] = []
         if TimeZone(identifier: timezone) == nil {
@@ -19,15 +22,19 @@ public enum TenantQueries {
             problems.append(Problem(path: "code", message: "tenant code must be 1–63 letters, digits, _ . -"))
         }
         if !problems.isEmpty { throw StoreError.invalid(problems) }
-        return try await database.ownerTransaction { conn in
-            guard try conn.queryFirst("SELECT 1 FROM tenants WHERE code = \(code)") == nil else {
-                throw StoreError.conflict("tenant \(code) already exists")
+        do {
+            return try await owner.transaction { conn in
+                let id = try conn.queryFirst("SELECT nextval(pg_get_serial_sequence('tenants', 'id'))")!.decode(0, as: Int64.self)
+                _ = try conn.execute("SELECT set_config('app.tenant_id', \(String(id)), true)")
+                let row = try conn.queryFirst("""
+                    INSERT INTO tenants (id, code, name, timezone, currency) OVERRIDING SYSTEM VALUE
+                    VALUES (\(id), \(code), \(name), \(timezone), \(currency))
+                    RETURNING id, code, name, timezone, currency, sla_high_hours, sla_medium_hours, sla_low_hours
+                    """)!
+                return try decode(row)
             }
-            let row = try conn.queryFirst("""
-                INSERT INTO tenants (code, name, timezone, currency) VALUES (\(code), \(name), \(timezone), \(currency))
-                RETURNING id, code, name, timezone, currency, sla_high_hours, sla_medium_hours, sla_low_hours
-                """)!
-            return try decode(row)
+        } catch StoreError.conflict {
+            throw StoreError.conflict("tenant \(code) already exists")
         }
     }
 

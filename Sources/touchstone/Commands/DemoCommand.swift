@@ -19,7 +19,10 @@ struct DemoCommand: AsyncParsableCommand {
     func run() async throws {
         try await reportingFailures {
             let logger = options.logger(defaultLevel: .info)
-            try await options.database.withDatabase(logger: logger, migrate: true) { database in
+            try await options.database.withSchemaOwner(logger: logger, migrate: true) { owner in
+                try await DemoChain.createTenant(owner: owner)
+            }
+            try await options.database.withDatabase(logger: logger) { database in
                 let tenant = try await DemoChain.load(seed: seed, database: database, logger: logger)
                 try await DemoChain.runBatch(tenant: tenant, database: database, logger: logger)
                 let token = try await DemoChain.adminToken(tenant: tenant, database: database)
@@ -44,7 +47,18 @@ struct DemoCommand: AsyncParsableCommand {
 enum DemoChain {
     static let tenantCode = "demo"
 
-    /// Generates the demo files (deterministic for a seed) and imports them; re-running changes nothing.
+    /// Creates the demo tenant as the schema owner, unless it exists.
+    static func createTenant(owner: SchemaOwner) async throws {
+        do {
+            _ = try await TenantQueries.create(
+                code: tenantCode, name: "演示集团 Demo Motors", timezone: "Asia/Shanghai", currency: "CNY", owner: owner)
+        } catch StoreError.conflict {
+            // Made by an earlier run.
+        }
+    }
+
+    /// Generates the demo files (deterministic for a seed) into the demo tenant and imports them;
+    /// re-running changes nothing.
     static func load(seed: UInt64, database: Database, logger: Logger) async throws -> Tenant {
         var spec = ChainSpec.demo
         spec.seed = seed
@@ -54,13 +68,7 @@ enum DemoChain {
         let summary = try ChainWriter.write(spec, to: directory)
         logger.info("generated demo chain", metadata: ["directory": "\(directory.path)", "summary": "\(summary)"])
 
-        let tenant: Tenant
-        do {
-            tenant = try await TenantQueries.find(code: tenantCode, on: database)
-        } catch StoreError.notFound {
-            tenant = try await TenantQueries.create(
-                code: tenantCode, name: "演示集团 Demo Motors", timezone: "Asia/Shanghai", currency: "CNY", on: database)
-        }
+        let tenant = try await TenantQueries.find(code: tenantCode, on: database)
         for kind in [ImportKind.outlets, .staff, .surveys, .complaints] {
             let report = try await importCSV(kind, file: directory.appendingPathComponent("\(kind.rawValue).csv"), tenant: tenant, database: database)
             logger.info("imported", metadata: ["kind": "\(kind.rawValue)", "rows": "\(report.rows)", "inserted": "\(report.inserted)"])

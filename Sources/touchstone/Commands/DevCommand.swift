@@ -1,5 +1,7 @@
 import ArgumentParser
 import EmbeddedPostgres
+import PQ
+import TouchstoneStore
 
 /// `touchstone dev start|stop|status`: the embedded PostgreSQL cluster.
 struct DevCommand: AsyncParsableCommand {
@@ -13,8 +15,10 @@ struct DevCommand: AsyncParsableCommand {
 
         func run() async throws {
             try await reportingFailures {
-                let parameters = try await EmbeddedCluster.start(logger: options.logger)
-                print(parameters.map { "\($0.0)=\($0.1)" }.joined(separator: " "))
+                let cluster = try await EmbeddedCluster.start(logger: options.logger)
+                for (what, login) in [("runtime", DatabaseProvisioning.runtimeLogin), ("owner", DatabaseProvisioning.ownerLogin)] {
+                    print("\(what): " + cluster.loggingIn(as: login).parameters.map { "\($0.0)=\($0.1)" }.joined(separator: " "))
+                }
             }
         }
     }

@@ -1,7 +1,7 @@
 import ArgumentParser
 import TouchstoneStore
 
-/// `touchstone migrate`: applies the migrations in sql/.
+/// `touchstone migrate`: applies the migrations in sql/, as the schema owner.
 struct MigrateCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(commandName: "migrate", abstract: "Apply the migrations in sql/.")
 
@@ -9,7 +9,7 @@ struct MigrateCommand: AsyncParsableCommand {
 
     func run() async throws {
         try await reportingFailures {
-            try await options.database.withDatabase(logger: options.logger, migrate: true) { _ in }
+            try await options.database.withSchemaOwner(logger: options.logger, migrate: true) { _ in }
             print("migrations are current")
         }
     }

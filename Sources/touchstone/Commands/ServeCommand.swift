@@ -4,13 +4,14 @@ import Logging
 import TouchstoneServer
 import TouchstoneStore
 
-/// `touchstone serve [--host H] [--port P]`: the daemon. Applies pending migrations first.
+/// `touchstone serve [--host H] [--port P]`: the daemon, as the runtime login. Applies pending
+/// migrations first when the schema owner is known (the embedded default, or `--owner-database`).
 struct ServeCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(commandName: "serve", abstract: "Run the daemon (HTTP API).")
 
     @Option(help: "Address to bind.") var host = "127.0.0.1"
     @Option(help: "Port to bind.") var port = 8080
-    @Flag(name: .customLong("no-migrate"), help: "Do not apply migrations (when the runtime role may not); refuse to start unless they are current.")
+    @Flag(name: .customLong("no-migrate"), help: "Do not apply migrations even when the schema owner is known (--owner-database); refuse to start unless they are current.")
     var noMigrate = false
     @Option(help: "Longest a request's database statement may run, in seconds.") var statementTimeout = 30
     @Option(help: "Uploads (audits, evidence, surveys, complaints) per minute per API token; 0: unlimited.")

@@ -8,7 +8,7 @@ struct TenantCommand: AsyncParsableCommand {
         commandName: "tenant", abstract: "Manage chains (tenants).", subcommands: [Create.self, SLA.self])
 
     struct Create: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Create a chain.")
+        static let configuration = CommandConfiguration(abstract: "Create a chain (as the schema owner).")
 
         @Argument(help: "The tenant code (letters, digits, _ . -).") var code: String
         @Option(help: "Display name.") var name: String
@@ -18,8 +18,8 @@ struct TenantCommand: AsyncParsableCommand {
 
         func run() async throws {
             try await reportingFailures {
-                let tenant = try await options.database.withDatabase(logger: options.logger) { database in
-                    try await TenantQueries.create(code: code, name: name, timezone: timezone, currency: currency, on: database)
+                let tenant = try await options.database.withSchemaOwner(logger: options.logger, migrate: false) { owner in
+                    try await TenantQueries.create(code: code, name: name, timezone: timezone, currency: currency, owner: owner)
                 }
                 print("created tenant \(tenant.code) (\(tenant.timezone), \(tenant.currency))")
             }

@@ -6,6 +6,7 @@ import Testing
 import TouchstoneCore
 import TouchstoneServer
 import TouchstoneStore
+import TouchstoneTestSupport
 
 /// Passwords and session ids never appear in clear text: not in logs, not in any column.
 @Suite("Pages: passwords and sessions never in clear text")
@@ -32,7 +33,7 @@ struct PageSecretsTests {
             }
         }
         #expect(try await SecretsTests.columnsContaining(secrets, database: fixture.app.database) == [])
-        let stored = try await fixture.app.database.ownerTransaction { conn in
+        let stored = try await TestDatabase.asSuperuser(of: fixture.app.database.pool.configuration) { conn in
             try conn.query("SELECT password_hash FROM users WHERE login = 'admin'").map { try $0.decode(0, as: String.self) }
         }
         #expect(stored.count == 1 && stored[0].hasPrefix("$2b$"))

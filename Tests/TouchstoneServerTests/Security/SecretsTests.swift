@@ -5,6 +5,7 @@ import PQ
 import Testing
 import TouchstoneCore
 import TouchstoneStore
+import TouchstoneTestSupport
 
 /// Tokens (and, once they exist, passwords) never appear in clear text: not in logs, not in
 /// responses, not in any column of the database.
@@ -55,15 +56,16 @@ struct SecretsTests {
         let found = try await Self.columnsContaining(secrets, database: app.database)
         #expect(found == [], "secrets stored in clear text")
         // The scan sees the rows it should: the token hash is found where it belongs.
-        let hash = try await app.database.ownerTransaction { conn in
+        let hash = try await app.database.pool.withConnection { conn in
             try conn.queryFirst("SELECT encode(sha256(convert_to(\(live.token), 'UTF8')), 'hex')")!.decode(0, as: String.self)
         }
         #expect(try await Self.columnsContaining([hash], database: app.database) == ["api_tokens.token_hash"])
     }
 
-    /// `table.column` of every text-like column of every table holding any of `values`, read as the owner.
+    /// `table.column` of every text-like column of every table holding any of `values`, read as the
+    /// cluster's superuser (every tenant's rows).
     static func columnsContaining(_ values: [String], database: Database) async throws -> [String] {
-        try await database.ownerTransaction { conn in
+        try await TestDatabase.asSuperuser(of: database.pool.configuration) { conn in
             #expect(try conn.queryFirst("SELECT rolsuper OR rolbypassrls FROM pg_roles WHERE rolname = current_user")!.decode(0, as: Bool.self),
                     "the scan must see every tenant's rows")
             let columns = try conn.query("""

@@ -172,7 +172,7 @@ struct TenantProbeTests {
     /// Tenant `other`: outlet Z9, staff Z7, template zz-visit and an audit, all with marker names.
     static func seedOtherTenant(_ app: TestApp) async throws {
         let database = app.database
-        let other = try await TenantQueries.create(code: "other", name: "Other", timezone: "Asia/Shanghai", currency: "CNY", on: database)
+        let other = try await TestDatabase.createTenant(code: "other", in: database)
         _ = try await OutletQueries.save(
             tenant: other, outlet: Outlet(code: "Z9", name: "机密外店ZZ", regionPath: "西部/成都"), replace: false, database: database)
         _ = try await StaffQueries.save(
