@@ -82,7 +82,7 @@ public struct ServerApplication: ApplicationProtocol {
 /// Run it with `try await app.runService()`: SIGTERM and SIGINT shut it down gracefully.
 /// - Parameters:
 ///   - router: The router with infrastructure and API routes.
-///   - configuration: Bind address and drain timing.
+///   - configuration: Bind address, idle timeout and drain timing.
 ///   - services: Services the server depends on (database pool first), started before it and stopped after it.
 ///   - drain: The drain flag shared with the health routes.
 ///   - logger: Application logger.
@@ -96,6 +96,7 @@ public func makeServerApplication(
 ) -> ServerApplication {
     let base = Application(
         router: router,
+        server: .http1(configuration: .init(idleTimeout: configuration.idleTimeout.map { .nanoseconds(Int64($0 / .nanoseconds(1))) })),
         configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: nil),
         services: services,
         logger: logger

@@ -2,6 +2,7 @@ import Foundation
 import Hummingbird
 import HummingbirdTesting
 import Logging
+import PQ
 import Testing
 import TouchstoneServer
 import TouchstoneStore

@@ -1,6 +1,7 @@
 import Foundation
 import Hummingbird
 import HummingbirdTesting
+import PQ
 import Testing
 @testable import TouchstoneServer
 import TouchstoneStore
