@@ -96,10 +96,18 @@ public func makeServerApplication(
 ) -> ServerApplication {
     let base = Application(
         router: router,
-        server: .http1(configuration: .init(idleTimeout: configuration.idleTimeout.map { .nanoseconds(Int64($0 / .nanoseconds(1))) })),
+        server: .http1(configuration: .init(idleTimeout: configuration.idleTimeout.map(TimeAmount.init(idle:)))),
         configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: nil),
         services: services,
         logger: logger
     )
     return ServerApplication(base: base, drain: drain, drainDelay: configuration.drainDelay, drainTimeout: configuration.drainTimeout)
+}
+
+extension TimeAmount {
+    /// The same span as `duration`, in whole nanoseconds.
+    init(idle duration: Duration) {
+        let (seconds, attoseconds) = duration.components
+        self = .nanoseconds(seconds * 1_000_000_000 + attoseconds / 1_000_000_000)
+    }
 }
