@@ -49,7 +49,7 @@ public func buildRouter(
     EventController(database: database).addRoutes(to: api)
     PayoutController(database: database).addRoutes(to: api)
     ChangeController(database: database).addRoutes(to: api)
-    Pages.addRoutes(to: router, database: database, secureCookies: configuration.secureCookies)
+    Pages.addRoutes(to: router, database: database, configuration: configuration)
     return router
 }
 

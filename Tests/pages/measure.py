@@ -13,7 +13,10 @@ import urllib.request
 def session(base, tenant, login, password):
     jar = http.cookiejar.CookieJar()
     opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
-    form = urllib.parse.urlencode({"tenant": tenant, "login": login, "password": password, "next": "/overview"}).encode()
+    # The login form's CSRF token: a cookie (kept by the jar) and the form's hidden field.
+    token = re.search(r'name="csrf" value="([0-9a-f]+)"', opener.open(base + "/login").read().decode()).group(1)
+    form = urllib.parse.urlencode(
+        {"tenant": tenant, "login": login, "password": password, "next": "/overview", "csrf": token}).encode()
     page = opener.open(base + "/login", form).read().decode()
     return opener, page
 

@@ -45,7 +45,7 @@ public struct Principal: Sendable, Hashable, Codable {
         case .admin, .analyst: return true
         case .regionManager:
             guard let scope = regionPath else { return false }
-            return outletRegion == scope || outletRegion.hasPrefix(scope + "/")
+            return RegionSubtree.contains(outletRegion, root: scope)
         case .outletManager: return outletCode == code
         case .auditor, .staff: return false
         }

@@ -1,49 +1,53 @@
-import Crypto
-import Foundation
-
-/// Failed page logins per account (tenant code and login, kept only as a SHA-256). After
-/// ``maxFailures`` failures within ``window`` the account's logins are refused, whatever the
-/// password, until the oldest of those failures leaves the window; a successful login clears
-/// the count. Guessing a password then takes years, while its owner waits minutes at most.
+/// Failed page logins, counted per account (tenant code and login), per client address and
+/// overall (``LoginLimits``). Past a limit, logins are refused whatever the password until the
+/// oldest counted failure leaves its window; a successful login clears its account's count
+/// (not its address's: one known password must not buy more guesses at other accounts).
 actor LoginThrottle {
-    /// Failures allowed within ``window``.
-    static let maxFailures = 5
-    /// How long a failure counts.
-    static let window: Duration = .seconds(15 * 60)
-    /// Accounts tracked before those with no failure left in the window are dropped.
-    private static let pruneThreshold = 10_000
+    /// Why a login is refused, and for how many whole seconds.
+    enum Refusal: Equatable {
+        /// The account has too many recent failures.
+        case account(retryAfter: Int)
+        /// The client address, or the daemon overall, has too many recent failures.
+        case busy(retryAfter: Int)
 
-    private var failures: [SHA256.Digest: [ContinuousClock.Instant]] = [:]
+        var retryAfter: Int {
+            switch self {
+            case .account(let seconds), .busy(let seconds): seconds
+            }
+        }
+    }
 
-    /// Whole seconds until the account may try again; nil when it may now.
-    func retryAfter(tenant: String, login: String) -> Int? {
+    private var accounts: FailureLog
+    private var addresses: FailureLog
+    private var overall: FailureLog
+
+    init(limits: LoginLimits = .default) {
+        accounts = FailureLog(limit: limits.perAccount)
+        addresses = FailureLog(limit: limits.perAddress)
+        overall = FailureLog(limit: limits.overall)
+    }
+
+    /// Why a login of `login` at `tenant` from `address` is refused now; nil when it may go ahead.
+    func refusal(tenant: String, login: String, address: String?) -> Refusal? {
         let now = ContinuousClock.now
-        let recent = current(Self.key(tenant, login), now: now)
-        guard recent.count >= Self.maxFailures, let oldest = recent.first else { return nil }
-        let wait = (oldest + Self.window) - now
-        return max(1, Int(wait.components.seconds) + 1)
+        if let wait = accounts.retryAfter(Self.account(tenant, login), now: now) { return .account(retryAfter: wait) }
+        let waits = [addresses.retryAfter(Self.address(address), now: now), overall.retryAfter("", now: now)].compactMap { $0 }
+        return waits.max().map { .busy(retryAfter: $0) }
     }
 
     /// Counts a refused login.
-    func recordFailure(tenant: String, login: String) {
+    func recordFailure(tenant: String, login: String, address: String?) {
         let now = ContinuousClock.now
-        let key = Self.key(tenant, login)
-        failures[key] = current(key, now: now) + [now]
-        if failures.count > Self.pruneThreshold {
-            failures = failures.filter { !$0.value.allSatisfy { now - $0 >= Self.window } }
-        }
+        accounts.record(Self.account(tenant, login), now: now)
+        addresses.record(Self.address(address), now: now)
+        overall.record("", now: now)
     }
 
     /// Clears the account's failures after a successful login.
     func recordSuccess(tenant: String, login: String) {
-        failures[Self.key(tenant, login)] = nil
+        accounts.clear(Self.account(tenant, login))
     }
 
-    private func current(_ key: SHA256.Digest, now: ContinuousClock.Instant) -> [ContinuousClock.Instant] {
-        (failures[key] ?? []).filter { now - $0 < Self.window }
-    }
-
-    private static func key(_ tenant: String, _ login: String) -> SHA256.Digest {
-        SHA256.hash(data: Data("\(tenant)\n\(login)".utf8))
-    }
+    private static func account(_ tenant: String, _ login: String) -> String { "\(tenant)\n\(login)" }
+    private static func address(_ address: String?) -> String { address ?? "unknown" }
 }

@@ -6,17 +6,12 @@ import TouchstoneStore
 
 /// The page session cookie and the CSRF token derived from it.
 ///
-/// The cookie (``PageCookies``) holds the random session id; the database
+/// The cookie (``PageCookies``, which also reads it) holds the random session id; the database
 /// keeps only its SHA-256. The CSRF token every page form carries is a SHA-256 of the
 /// session id with a purpose prefix: tied to the session, and useless for recovering it.
 enum PageSession {
+    /// The cookie's name (``PageCookies`` adds `__Host-` with secure cookies).
     static let cookieName = "ts_session"
-
-    /// The session id presented in the request's cookies, if any.
-    static func id(in request: Request) -> String? {
-        guard let value = request.cookies[cookieName]?.value, !value.isEmpty, value.count < 200 else { return nil }
-        return value
-    }
 
     /// The CSRF token of `session`.
     static func csrfToken(for session: String) -> String {

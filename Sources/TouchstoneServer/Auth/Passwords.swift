@@ -1,4 +1,5 @@
 import HummingbirdBcrypt
+import NIOCore
 import NIOPosix
 
 /// Password hashing for page logins: bcrypt (cost 11), so only a slow salted hash is stored.
@@ -13,16 +14,22 @@ public enum Passwords {
         Bcrypt.hash(password, cost: cost)
     }
 
+    /// bcrypt checks running at once: one per core; up to 64 more wait, later ones are refused.
+    static let checks = ConcurrencyLimit(limit: System.coreCount, maxWaiting: 64)
+
     /// Whether `password` matches `hash`; with no hash, spends the same time and answers false.
     /// Runs on NIO's blocking thread pool: bcrypt is deliberately slow and must not hold up
-    /// Swift's cooperative threads, which serve every other request.
+    /// Swift's cooperative threads, which serve every other request; at most ``checks`` at once.
+    /// - Throws: ``ConcurrencyLimit/Full`` when too many checks already wait.
     static func verify(_ password: String, hash: String?) async throws -> Bool {
-        try await NIOThreadPool.singleton.runIfActive {
-            guard let hash else {
-                _ = Bcrypt.verify(password, hash: decoy)
-                return false
+        try await checks.run {
+            try await NIOThreadPool.singleton.runIfActive {
+                guard let hash else {
+                    _ = Bcrypt.verify(password, hash: decoy)
+                    return false
+                }
+                return Bcrypt.verify(password, hash: hash)
             }
-            return Bcrypt.verify(password, hash: hash)
         }
     }
 

@@ -4,6 +4,8 @@ import TouchstoneStore
 
 /// Resolves bearer tokens to principals, remembering answers for a short time so a burst
 /// of uploads costs one database lookup. Revocation takes effect within ``ttl``.
+/// Refused tokens are remembered too, for ``missTTL``, so a flood of made-up tokens does not
+/// reach the database each time; both memories are bounded (``maxEntries`` each).
 actor PrincipalCache {
     private struct Entry {
         let principal: Principal
@@ -11,13 +13,19 @@ actor PrincipalCache {
         let expires: ContinuousClock.Instant
     }
 
+    /// Live tokens, and refused tokens, remembered at most.
+    static let maxEntries = 10_000
+
     private let database: Database
     private let ttl: Duration
+    private let missTTL: Duration
     private var entries: [String: Entry] = [:]
+    private var misses: [String: ContinuousClock.Instant] = [:]
 
-    init(database: Database, ttl: Duration = .seconds(30)) {
+    init(database: Database, ttl: Duration = .seconds(30), missTTL: Duration = .seconds(10)) {
         self.database = database
         self.ttl = ttl
+        self.missTTL = missTTL
     }
 
     /// The principal and tenant of `token`, or nil when the token is not live.
@@ -26,12 +34,24 @@ actor PrincipalCache {
         if let entry = entries[token], entry.expires > now {
             return (entry.principal, entry.tenant)
         }
+        if let expires = misses[token], expires > now { return nil }
         guard let (principal, tenant) = try await IdentityQueries.principal(forToken: token, database: database) else {
             entries[token] = nil
+            remember(miss: token, now: now)
             return nil
         }
-        if entries.count > 10_000 { entries.removeAll() }
+        misses[token] = nil
+        if entries.count >= Self.maxEntries { entries.removeAll() }
         entries[token] = Entry(principal: principal, tenant: tenant, expires: now + ttl)
         return (principal, tenant)
+    }
+
+    /// Remembers a refused token; when full, forgets the expired ones, or all if none expired.
+    private func remember(miss token: String, now: ContinuousClock.Instant) {
+        if misses.count >= Self.maxEntries {
+            misses = misses.filter { $0.value > now }
+            if misses.count >= Self.maxEntries { misses.removeAll() }
+        }
+        misses[token] = now + missTTL
     }
 }

@@ -9,9 +9,10 @@ import TouchstoneStore
 struct SessionAuthMiddleware: RouterMiddleware {
     typealias Context = AppRequestContext
     let database: Database
+    let cookies: PageCookies
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
-        guard let session = PageSession.id(in: request),
+        guard let session = cookies.sessionID(in: request),
               let (principal, tenant) = try await SessionQueries.principal(forSession: session, database: database) else {
             guard request.method == .get else { throw APIProblem.unauthorized("Log in first.") }
             return PageResponse.redirect(to: "/login?next=" + PageLinks.encode(request.uri.description))

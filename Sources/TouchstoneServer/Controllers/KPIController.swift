@@ -73,7 +73,7 @@ struct KPIController {
         case .regionManager:
             let scope = principal.regionPath ?? ""
             guard let requested = region else { region = scope; break }
-            guard requested == scope || requested.hasPrefix(scope + "/") else { throw APIProblem.forbidden("That region is outside yours.") }
+            guard RegionSubtree.contains(requested, root: scope) else { throw APIProblem.forbidden("That region is outside yours.") }
         default: throw APIProblem.forbidden()
         }
         let level = try Self.level(query["level"].map(String.init) ?? "outlet")
@@ -130,7 +130,7 @@ struct KPIController {
         case (.outletManager, .outlet): visible = subject == principal.outletCode
         case (.regionManager, .region):
             let scope = principal.regionPath ?? ""
-            visible = subject == scope || subject.hasPrefix(scope + "/")
+            visible = RegionSubtree.contains(subject, root: scope)
         case (.regionManager, .outlet):
             let outlet = try await OutletQueries.get(tenant: tenant, code: subject, database: database)
             visible = principal.canSee(outlet: outlet.code, regionPath: outlet.regionPath)

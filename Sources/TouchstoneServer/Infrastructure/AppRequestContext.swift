@@ -1,6 +1,7 @@
 import Foundation
 import Hummingbird
 import Logging
+import NIOCore
 import TouchstoneCore
 import TouchstoneStore
 
@@ -23,6 +24,8 @@ public struct AppRequestContext: RequestContext {
     public var maxBodySize: Int
     /// The page session's CSRF token, set by ``SessionAuthMiddleware`` for page requests.
     public var csrfToken: String?
+    /// The peer's IP address (nil in in-process tests); behind a proxy, the proxy's.
+    public let remoteAddress: String?
 
     /// JSON responses write instants as ISO 8601 (`2026-10-05T00:00:00Z`), not Foundation's seconds since 2001.
     public var responseEncoder: JSONEncoder {
@@ -43,6 +46,7 @@ public struct AppRequestContext: RequestContext {
         self.tenant = nil
         self.maxBodySize = ServerConfiguration.defaultMaxBodySize
         self.csrfToken = nil
+        self.remoteAddress = source.channel.remoteAddress?.ipAddress
     }
 
     /// The authenticated principal, or a 401 problem when the request is anonymous.

@@ -1,5 +1,6 @@
 import Hummingbird
 import Logging
+import TouchstoneStore
 
 /// Turns every error thrown further down the chain into a JSON problem response.
 ///
@@ -10,7 +11,9 @@ import Logging
 /// - Anything else becomes a 500 `internal_error` with a generic message; the full
 ///   `String(reflecting: error)` is logged at `.error` with the request id.
 ///
-/// Server-side problems (5xx) are logged; client problems (4xx) only at `.debug`.
+/// Server-side problems (5xx) are logged; client problems (4xx) only at `.debug`. Database
+/// errors never reach the body: the store logs their details on the request's logger
+/// (``StoreErrorLog``, bound here) and answers with a generic message.
 public struct ProblemMiddleware: RouterMiddleware {
     public typealias Context = AppRequestContext
 
@@ -20,7 +23,9 @@ public struct ProblemMiddleware: RouterMiddleware {
     /// Runs the rest of the chain and converts a thrown error into a problem response.
     public func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         do {
-            return try await next(request, context)
+            return try await StoreErrorLog.$logger.withValue(context.logger) {
+                try await next(request, context)
+            }
         } catch {
             return Self.problem(for: error, context: context).response(requestID: context.requestID)
         }

@@ -82,7 +82,7 @@ public struct ServerApplication: ApplicationProtocol {
 /// Run it with `try await app.runService()`: SIGTERM and SIGINT shut it down gracefully.
 /// - Parameters:
 ///   - router: The router with infrastructure and API routes.
-///   - configuration: Bind address and drain timing.
+///   - configuration: Bind address, idle timeout and drain timing.
 ///   - services: Services the server depends on (database pool first), started before it and stopped after it.
 ///   - drain: The drain flag shared with the health routes.
 ///   - logger: Application logger.
@@ -96,9 +96,18 @@ public func makeServerApplication(
 ) -> ServerApplication {
     let base = Application(
         router: router,
+        server: .http1(configuration: .init(idleTimeout: configuration.idleTimeout.map(TimeAmount.init(idle:)))),
         configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: nil),
         services: services,
         logger: logger
     )
     return ServerApplication(base: base, drain: drain, drainDelay: configuration.drainDelay, drainTimeout: configuration.drainTimeout)
+}
+
+extension TimeAmount {
+    /// The same span as `duration`, in whole nanoseconds.
+    init(idle duration: Duration) {
+        let (seconds, attoseconds) = duration.components
+        self = .nanoseconds(seconds * 1_000_000_000 + attoseconds / 1_000_000_000)
+    }
 }

@@ -21,8 +21,16 @@ public struct ServerConfiguration: Sendable, Hashable {
     public var drainTimeout: Duration
     /// Uploads (audits, evidence, surveys, complaints) allowed per credential; nil: unlimited.
     public var uploadRateLimit: UploadRateLimit?
-    /// Mark the pages' cookies Secure: set it when browsers reach the daemon over HTTPS (a TLS proxy in front).
+    /// Mark the pages' cookies Secure with the `__Host-` prefix: set it when browsers reach the daemon over HTTPS (a TLS proxy in front).
     public var secureCookies: Bool
+    /// Limits on failed page logins (per account, per client address, overall).
+    public var loginLimits: LoginLimits
+    /// Take the client's address for the login limits from the last `X-Forwarded-For` entry
+    /// (set it only when a proxy in front always sets that header).
+    public var trustForwardedFor: Bool
+    /// How long an HTTP connection may sit idle (no request arriving, no response going out)
+    /// before the server closes it; nil: never.
+    public var idleTimeout: Duration?
 
     /// Creates a configuration; every parameter has a documented default.
     /// - Parameters:
@@ -35,6 +43,9 @@ public struct ServerConfiguration: Sendable, Hashable {
     ///   - drainTimeout: Time for in-flight requests after the listener closes (10 s).
     ///   - uploadRateLimit: Uploads per credential (``UploadRateLimit/default``); nil: unlimited.
     ///   - secureCookies: Secure page cookies (off: plain HTTP on loopback or a trusted network).
+    ///   - loginLimits: Failed-login limits (``LoginLimits/default``).
+    ///   - trustForwardedFor: Client address from `X-Forwarded-For` (off).
+    ///   - idleTimeout: Idle connections are closed after this long (60 s).
     public init(
         host: String = "127.0.0.1",
         port: Int = 8080,
@@ -44,7 +55,10 @@ public struct ServerConfiguration: Sendable, Hashable {
         drainDelay: Duration = .seconds(1),
         drainTimeout: Duration = .seconds(10),
         uploadRateLimit: UploadRateLimit? = .default,
-        secureCookies: Bool = false
+        secureCookies: Bool = false,
+        loginLimits: LoginLimits = .default,
+        trustForwardedFor: Bool = false,
+        idleTimeout: Duration? = .seconds(60)
     ) {
         self.host = host
         self.port = port
@@ -55,6 +69,9 @@ public struct ServerConfiguration: Sendable, Hashable {
         self.drainTimeout = drainTimeout
         self.uploadRateLimit = uploadRateLimit
         self.secureCookies = secureCookies
+        self.loginLimits = loginLimits
+        self.trustForwardedFor = trustForwardedFor
+        self.idleTimeout = idleTimeout
     }
 
     /// The body limits these settings describe.

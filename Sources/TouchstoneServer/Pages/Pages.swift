@@ -7,8 +7,9 @@ enum Pages {
     /// Registers the login routes and the session-protected pages on `router`.
     /// Templates and catalogues ship in the server's resource bundle; without them the
     /// installation is broken and the daemon stops at once, saying which file is missing.
-    /// `secureCookies` marks the cookies Secure (the daemon is reached over HTTPS).
-    static func addRoutes(to router: Router<AppRequestContext>, database: Database, secureCookies: Bool) {
+    /// From `configuration`: secure cookies (the daemon is reached over HTTPS), the login limits
+    /// and whether a proxy's `X-Forwarded-For` names the client.
+    static func addRoutes(to router: Router<AppRequestContext>, database: Database, configuration: ServerConfiguration) {
         let renderer: PageRenderer
         do {
             renderer = try PageRenderer.bundled()
@@ -16,10 +17,14 @@ enum Pages {
             preconditionFailure("\(error)")
         }
         let open = router.group().add(middleware: PageErrorMiddleware(renderer: renderer))
-        LoginPage(database: database, renderer: renderer, cookies: PageCookies(secure: secureCookies)).addRoutes(to: open)
+        let cookies = PageCookies(secure: configuration.secureCookies)
+        LoginPage(
+            database: database, renderer: renderer, cookies: cookies, throttle: LoginThrottle(limits: configuration.loginLimits),
+            trustForwardedFor: configuration.trustForwardedFor
+        ).addRoutes(to: open)
         let pages = router.group()
             .add(middleware: PageErrorMiddleware(renderer: renderer))
-            .add(middleware: SessionAuthMiddleware(database: database))
+            .add(middleware: SessionAuthMiddleware(database: database, cookies: cookies))
             .add(middleware: ChangeActorMiddleware())
         OverviewPage(database: database, renderer: renderer).addRoutes(to: pages)
         LeaguePage(database: database, renderer: renderer).addRoutes(to: pages)

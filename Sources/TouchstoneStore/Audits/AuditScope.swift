@@ -1,6 +1,7 @@
 import TouchstoneCore
 
-/// Which audits a caller may see, applied in SQL (`app_audit_visible`, sql/0010):
+/// Which audits a caller may see, applied in SQL (`app_audit_visible`, sql/0010, its region
+/// scope through `app_in_region_subtree` since sql/0090):
 /// head office all; a region manager its subtree; an outlet manager the released, disputed
 /// and final audits of its outlet; an auditor its own uploads; staff the released and final
 /// audits that name them.

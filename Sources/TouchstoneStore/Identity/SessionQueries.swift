@@ -8,11 +8,22 @@ public enum SessionQueries {
     /// How long a page session lives after login.
     public static let lifetime: Duration = .seconds(12 * 3600)
 
-    /// Sets (or replaces) the bcrypt hash of `login`'s password.
+    /// Sets (or replaces) the bcrypt hash of `login`'s password and ends the user's live page
+    /// sessions in the same transaction (a session opened with the old password must not outlive it).
+    /// - Parameter keeping: a session id to keep (the one changing its own password), if any.
     /// - Throws: ``StoreError/notFound(_:)`` for an unknown login.
-    public static func setPasswordHash(tenant: Tenant, login: String, hash: String, database: Database) async throws {
+    public static func setPasswordHash(tenant: Tenant, login: String, hash: String, keeping session: String? = nil,
+                                       database: Database) async throws {
+        let kept = session.map(IdentityQueries.hashToken)
         let changed = try await database.tenantTransaction(tenant) { conn in
-            try conn.execute("UPDATE users SET password_hash = \(hash) WHERE login = \(login)")
+            let changed = try conn.execute("UPDATE users SET password_hash = \(hash) WHERE login = \(login)")
+            try conn.execute("""
+                UPDATE page_sessions s SET ended_at = now()
+                FROM users u
+                WHERE u.tenant_id = s.tenant_id AND u.id = s.user_id AND u.login = \(login)
+                  AND s.ended_at IS NULL AND s.session_hash IS DISTINCT FROM \(kept)
+                """)
+            return changed
         }
         if changed == 0 { throw StoreError.notFound("user \(login)") }
     }

@@ -27,8 +27,7 @@ public enum KPIResultQueries {
                     SELECT o.code AS subject, o.name FROM outlets o
                     JOIN regions leaf ON leaf.tenant_id = o.tenant_id AND leaf.id = o.region_id
                     WHERE \(level.rawValue)::text = 'outlet'
-                      AND (\(regionPath)::text IS NULL OR EXISTS (SELECT 1 FROM regions top WHERE top.tenant_id = leaf.tenant_id
-                           AND top.path = \(regionPath) AND top.id = ANY (leaf.ancestors)))
+                      AND (\(regionPath)::text IS NULL OR app_in_region_subtree(leaf.path, \(regionPath)))
                     UNION ALL
                     SELECT st.employee_no, st.name FROM staff st
                     WHERE \(level.rawValue)::text = 'staff'
@@ -36,8 +35,7 @@ public enum KPIResultQueries {
                           SELECT 1 FROM assignments a
                           JOIN outlets o ON o.tenant_id = a.tenant_id AND o.id = a.outlet_id
                           JOIN regions leaf ON leaf.tenant_id = o.tenant_id AND leaf.id = o.region_id
-                          JOIN regions top ON top.tenant_id = leaf.tenant_id AND top.path = \(regionPath) AND top.id = ANY (leaf.ancestors)
-                          WHERE a.tenant_id = st.tenant_id AND a.staff_id = st.id
+                          WHERE a.tenant_id = st.tenant_id AND a.staff_id = st.id AND app_in_region_subtree(leaf.path, \(regionPath))
                             AND a.start_date <= \(period.lastDay.description)::date
                             AND (a.end_date IS NULL OR a.end_date >= \(period.firstDay.description)::date))))
                 SELECT CASE WHEN r.status <> 'insufficient'

@@ -45,8 +45,7 @@ public enum KPISummaryQueries {
                 WITH scope AS (
                     SELECT o.tenant_id, o.id, o.code FROM outlets o
                     JOIN regions leaf ON leaf.tenant_id = o.tenant_id AND leaf.id = o.region_id
-                    WHERE \(regionPath)::text IS NOT NULL AND EXISTS (SELECT 1 FROM regions top WHERE top.tenant_id = leaf.tenant_id
-                          AND top.path = \(regionPath) AND top.id = ANY (leaf.ancestors))),
+                    WHERE \(regionPath)::text IS NOT NULL AND app_in_region_subtree(leaf.path, \(regionPath))),
                 red AS (
                     SELECT kpi_code, level, subject FROM kpi_results
                     WHERE period = \(period.description) AND status = 'red' AND level IN ('outlet', 'staff'))

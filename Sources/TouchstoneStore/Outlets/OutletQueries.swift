@@ -13,7 +13,7 @@ public enum OutletQueries {
             let rows = try conn.query("""
                 SELECT \(unsafeRaw: columns) FROM outlets o JOIN regions r ON r.tenant_id = o.tenant_id AND r.id = o.region_id
                 WHERE o.code > \(after ?? "")
-                  AND (\(regionPath)::text IS NULL OR r.path = \(regionPath) OR r.path LIKE \(regionPath) || '/%')
+                  AND (\(regionPath)::text IS NULL OR app_in_region_subtree(r.path, \(regionPath)))
                 ORDER BY o.code LIMIT \(limit + 1)
                 """)
             let outlets = try rows.prefix(limit).map(decode)

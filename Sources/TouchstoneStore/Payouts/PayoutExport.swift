@@ -14,11 +14,12 @@ public enum PayoutExport {
     public static let byteOrderMark = "\u{FEFF}"
 
     /// Writes the CSV of `period` to `sink`, one line at a time (called on the database
-    /// thread, header first; with `excel`, the header is preceded by the BOM).
+    /// thread, header first; with `excel`, the header is preceded by the BOM and cells that
+    /// would start a formula are neutralised, ``CSVWriter/neutralised(_:)``).
     public static func write(tenant: Tenant, period: Period, excel: Bool = false, database: Database,
                              to sink: @escaping @Sendable (String) -> Void) async throws {
         try await database.tenantTransaction(tenant, readOnly: true) { conn in
-            sink((excel ? byteOrderMark : "") + CSVWriter.line(columns))
+            sink((excel ? byteOrderMark : "") + CSVWriter.line(columns, spreadsheet: excel))
             try conn.forEachRow("""
                 SELECT \(unsafeRaw: PayoutQueries.columns) FROM payouts WHERE period = \(period.description)
                 ORDER BY \(unsafeRaw: PayoutQueries.order)
@@ -27,7 +28,7 @@ public enum PayoutExport {
                 sink(CSVWriter.line([
                     p.period, p.employeeNo, p.name, p.plan, p.proratedTarget.fixed(2), p.scorePct.fixed(4), p.payout.fixed(2),
                     p.currency, p.note,
-                ]))
+                ], spreadsheet: excel))
             }
         }
     }

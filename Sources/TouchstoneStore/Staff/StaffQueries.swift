@@ -16,7 +16,7 @@ public enum StaffQueries {
                       JOIN regions r ON r.tenant_id = o.tenant_id AND r.id = o.region_id
                       WHERE a.tenant_id = st.tenant_id AND a.staff_id = st.id
                         AND (\(outlet)::text IS NULL OR o.code = \(outlet))
-                        AND (\(regionPath)::text IS NULL OR r.path = \(regionPath) OR r.path LIKE \(regionPath) || '/%')))
+                        AND (\(regionPath)::text IS NULL OR app_in_region_subtree(r.path, \(regionPath)))))
                 ORDER BY st.employee_no LIMIT \(limit + 1)
                 """).map { try $0.decode(0, as: String.self) }
             let members = try load(conn, employeeNumbers: Array(numbers.prefix(limit)))

@@ -40,27 +40,35 @@ public enum StoreError: Error, Sendable, Equatable, CustomStringConvertible {
 
     /// Translates an error into what callers should see: store errors pass through,
     /// database errors with a domain meaning become store errors, anything else is
-    /// returned unchanged (the server answers it with a 500).
+    /// returned unchanged (the server answers it with a generic 500).
+    ///
+    /// A database error's own text (detail, constraint and table names, internal ids) never
+    /// goes into the store error: it is logged on ``StoreErrorLog/logger`` (with the request id
+    /// in the server) and callers get a generic message.
     public static func translate(_ error: any Error) -> any Error {
         if error is StoreError { return error }
         guard let pqError = error as? PQError else { return error }
-        return StoreError(pqError) ?? pqError
+        let meaning = StoreError(pqError)
+        StoreErrorLog.record(pqError, meaning: meaning)
+        return meaning ?? pqError
     }
 
     /// The store error a database error means, or nil when it means nothing to the domain.
+    /// Only our own triggers' messages (closed periods, used versions, the append-only log)
+    /// are passed on; PostgreSQL's are replaced by generic ones.
     init?(_ pqError: PQError) {
         switch pqError.code {
         case SQLState.periodClosed: self = .periodClosed(pqError.message)
         case SQLState.definitionInUse, SQLState.appendOnly: self = .immutable(pqError.message)
-        case .uniqueViolation, .exclusionViolation: self = .conflict(pqError.detail ?? pqError.message)
-        case .foreignKeyViolation: self = .invalid([Problem(path: pqError.constraint ?? "", message: pqError.detail ?? pqError.message)])
+        case .uniqueViolation, .exclusionViolation: self = .conflict("the change conflicts with stored data (a duplicate or an overlap)")
+        case .foreignKeyViolation: self = .invalid([Problem(path: "", message: "refers to something that does not exist, or is still referred to")])
         case .checkViolation, .notNullViolation, .invalidTextRepresentation:
-            self = .invalid([Problem(path: pqError.column ?? pqError.constraint ?? "", message: pqError.message)])
-        case .lockNotAvailable: self = .busy(pqError.message)
-        case .insufficientPrivilege: self = .forbidden(pqError.message)
+            self = .invalid([Problem(path: "", message: "a value breaks a rule of the stored data")])
+        case .lockNotAvailable: self = .busy("another change holds this data; try again")
+        case .insufficientPrivilege: self = .forbidden("the database refused this change")
         default:
             guard pqError.isConnectionProblem else { return nil }
-            self = .unavailable(pqError.message)
+            self = .unavailable("the database cannot be reached")
         }
     }
 }

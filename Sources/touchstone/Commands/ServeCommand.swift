@@ -18,8 +18,11 @@ struct ServeCommand: AsyncParsableCommand {
     var uploadRate = UploadRateLimit.default.perMinute
     @Option(help: "Uploads an API token may make at once before --upload-rate applies.")
     var uploadBurst = UploadRateLimit.default.burst
-    @Flag(help: "Mark the pages' cookies Secure: use when browsers reach the daemon over HTTPS (a TLS proxy in front).")
+    @Flag(help: "Mark the pages' cookies Secure, with the __Host- prefix: use when browsers reach the daemon over HTTPS (a TLS proxy in front).")
     var secureCookies = false
+    @Flag(help: "Take the client address for the login limits from the last X-Forwarded-For entry (only behind a proxy that sets it).")
+    var trustForwardedFor = false
+    @Option(help: "Seconds an idle HTTP connection stays open; 0: no limit.") var idleTimeout = 60
     @OptionGroup var options: CommonOptions
 
     func run() async throws {
@@ -33,7 +36,8 @@ struct ServeCommand: AsyncParsableCommand {
                     configuration: ServerConfiguration(
                         host: host, port: port,
                         uploadRateLimit: uploadRate > 0 ? UploadRateLimit(perMinute: uploadRate, burst: uploadBurst) : nil,
-                        secureCookies: secureCookies),
+                        secureCookies: secureCookies, trustForwardedFor: trustForwardedFor,
+                        idleTimeout: idleTimeout > 0 ? .seconds(idleTimeout) : nil),
                     logger: logger)
             }
         }

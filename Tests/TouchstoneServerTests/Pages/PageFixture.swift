@@ -42,11 +42,23 @@ struct PageClient: Sendable {
 
     /// Logs `login` in (tenant `acme`) and returns a client carrying its session cookie.
     static func login(_ client: any TestClientProtocol, _ login: String, password: String? = nil) async throws -> PageClient? {
-        let body = "tenant=acme&login=\(login)&password=\(password ?? PageFixture.password(login))&next=%2Foverview"
-        let response = try await client.executeRequest(
-            uri: "/login", method: .post, headers: [.contentType: "application/x-www-form-urlencoded"], body: ByteBuffer(string: body))
+        let response = try await attempt(client, login, password: password)
         guard response.status == .seeOther, let setCookie = response.headers[.setCookie] else { return nil }
         return PageClient(client: client, cookie: String(setCookie.split(separator: ";")[0]))
+    }
+
+    /// Fills and posts the login form as a browser does: loads `/login` (its CSRF cookie and
+    /// hidden field, when it has them), then posts the form with `next` (form-encoded as given).
+    static func attempt(_ client: any TestClientProtocol, _ login: String, password: String? = nil, tenant: String = "acme",
+                        next: String = "%2Foverview", headers extra: HTTPFields = [:]) async throws -> TestResponse {
+        let form = try await client.executeRequest(uri: "/login", method: .get, headers: extra, body: nil)
+        var headers = extra
+        headers[.contentType] = "application/x-www-form-urlencoded"
+        var body = "tenant=\(tenant)&login=\(login)&password=\(password ?? PageFixture.password(login))&next=\(next)"
+        if let token = csrf(in: form.text) { body += "&csrf=\(token)" }
+        let cookies = form.headers[values: .setCookie].map { String($0.split(separator: ";")[0]) }
+        if !cookies.isEmpty { headers[.cookie] = cookies.joined(separator: "; ") }
+        return try await client.executeRequest(uri: "/login", method: .post, headers: headers, body: ByteBuffer(string: body))
     }
 
     func get(_ uri: String) async throws -> TestResponse {

@@ -15,8 +15,8 @@ import TouchstoneCore
     }
 
     @Test(arguments: [
-        ("/league?kpi=MS", "/league?kpi=MS"), ("//evil.example/x", "/overview"), ("/\\evil.example", "/overview"),
-        ("https://evil.example", "/overview"), ("", "/overview"),
+        ("/league?kpi=MS", "/league?kpi=MS"), ("//evil.example/x", "/"), ("/\\evil.example", "/"),
+        ("https://evil.example", "/"), ("", "/"),
     ])
     func redirectsOnlyWithinTheSite(next: String, target: String) {
         #expect(PageLinks.localTarget(next) == target)

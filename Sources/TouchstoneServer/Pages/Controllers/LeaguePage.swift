@@ -95,17 +95,18 @@ struct LeaguePage {
         return renderer.page("league", title: "league_title", content: view, request: request, context: context)
     }
 
-    /// Every row of the table (in the page's order) as CSV: rank, subject, name, value, n, status, previous, change.
+    /// Every row of the table (in the page's order) as CSV: rank, subject, name, value, n, status, previous, change;
+    /// spreadsheet-safe (``CSVWriter/neutralised(_:)``), as it is opened in Excel.
     @Sendable func csv(_ request: Request, context: AppRequestContext) async throws -> Response {
         let league = try KPIController.leagueQuery(request, principal: try context.requirePrincipal())
         let (sort, descending) = Self.order(request)
         let rows = LeagueRows.sorted(try await entries(league, context: context), by: sort, descending: descending)
-        var text = CSVWriter.line(["rank", "subject", "name", "value", "n", "status", "previous", "change"])
+        var text = CSVWriter.line(["rank", "subject", "name", "value", "n", "status", "previous", "change"], spreadsheet: true)
         for row in rows {
             text += CSVWriter.line([
                 row.rank.map(String.init) ?? "", row.subject, row.name, row.current.value.fixed(2), String(row.current.n),
                 row.current.status.rawValue, row.previous.map { $0.value.fixed(2) } ?? "", row.change.map { $0.fixed(2) } ?? "",
-            ])
+            ], spreadsheet: true)
         }
         var headers = HTTPFields()
         headers[.contentType] = "text/csv; charset=utf-8"

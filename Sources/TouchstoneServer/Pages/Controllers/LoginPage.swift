@@ -4,20 +4,25 @@ import TouchstoneCore
 import TouchstoneStore
 
 /// `/login` (tenant code, login, password → a page session), `/logout`, and `/language/{lang}`
-/// (remembers the choice in a cookie). Passwords and session ids are never logged; repeated
-/// failures lock the account's logins for a while (``LoginThrottle``).
+/// (remembers the choice in a cookie). Passwords and session ids are never logged. The form
+/// carries a CSRF token (``LoginCSRF``); failures are limited per account, per client address and
+/// overall (``LoginThrottle``); `next` only ever leads to a local path (``LocalRedirect``).
 struct LoginPage {
     let database: Database
     let renderer: PageRenderer
     let cookies: PageCookies
-    let throttle = LoginThrottle()
+    let throttle: LoginThrottle
+    /// Whether the client address is the last `X-Forwarded-For` entry (a trusted proxy in front).
+    let trustForwardedFor: Bool
 
     struct LoginView: Sendable {
         let tenant: String
         let login: String
         let next: String
+        let csrf: String
         let failed: Bool
         let throttled: Bool
+        let busy: Bool
     }
 
     func addRoutes(to group: RouterGroup<AppRequestContext>) {
@@ -30,34 +35,64 @@ struct LoginPage {
 
     @Sendable func form(_ request: Request, context: AppRequestContext) async throws -> Response {
         let next = PageLinks.localTarget(request.uri.queryParameters["next"].map(String.init))
-        return renderer.page("login", title: "login_title", content: LoginView(tenant: "", login: "", next: next, failed: false, throttled: false),
-                             request: request, context: context)
+        let csrf = cookies.loginCSRF(in: request) ?? LoginCSRF.newToken()
+        var response = renderer.page(
+            "login", title: "login_title",
+            content: LoginView(tenant: "", login: "", next: next, csrf: csrf, failed: false, throttled: false, busy: false),
+            request: request, context: context)
+        response.setCookie(cookies.loginCSRF(csrf))
+        return response
     }
 
     @Sendable func login(_ request: Request, context: AppRequestContext) async throws -> Response {
         let form = try await PageForm.read(request)
+        guard let csrf = cookies.loginCSRF(in: request), let presented = form["csrf"], PageForm.constantTimeEqual(presented, csrf) else {
+            context.logger.info("page login without its CSRF token")
+            throw APIProblem.forbidden("The login form is stale or forged; reload the page and try again.")
+        }
         let tenantCode = form["tenant"] ?? "", login = form["login"] ?? "", password = form["password"] ?? ""
         let next = PageLinks.localTarget(form["next"])
-        if let wait = await throttle.retryAfter(tenant: tenantCode, login: login) {
-            context.logger.warning("page login throttled", metadata: ["tenant": "\(tenantCode)", "user": "\(login)", "retry_after_s": "\(wait)"])
-            var response = renderer.page(
-                "login", title: "login_title", content: LoginView(tenant: tenantCode, login: login, next: next, failed: false, throttled: true),
-                request: request, context: context, status: .tooManyRequests)
-            response.headers[.retryAfter] = String(wait)
+        let address = clientAddress(request, context: context)
+        func page(status: HTTPResponse.Status, failed: Bool = false, refusal: LoginThrottle.Refusal? = nil) -> Response {
+            let view = LoginView(
+                tenant: tenantCode, login: login, next: next, csrf: csrf, failed: failed,
+                throttled: refusal.map { if case .account = $0 { true } else { false } } ?? false,
+                busy: refusal.map { if case .busy = $0 { true } else { false } } ?? false)
+            var response = renderer.page("login", title: "login_title", content: view, request: request, context: context, status: status)
+            if let refusal { response.headers[.retryAfter] = String(refusal.retryAfter) }
             return response
         }
-        if let session = try await startSession(tenantCode: tenantCode, login: login, password: password) {
+        if let refusal = await throttle.refusal(tenant: tenantCode, login: login, address: address) {
+            context.logger.warning("page login throttled", metadata: [
+                "tenant": "\(tenantCode)", "user": "\(login)", "client": "\(address ?? "unknown")", "retry_after_s": "\(refusal.retryAfter)"])
+            return page(status: .tooManyRequests, refusal: refusal)
+        }
+        let session: String?
+        do {
+            session = try await startSession(tenantCode: tenantCode, login: login, password: password)
+        } catch is ConcurrencyLimit.Full {
+            context.logger.warning("page login refused: too many password checks at once")
+            return page(status: .serviceUnavailable, refusal: .busy(retryAfter: 1))
+        }
+        if let session {
             await throttle.recordSuccess(tenant: tenantCode, login: login)
             context.logger.info("page login", metadata: ["tenant": "\(tenantCode)", "user": "\(login)"])
             var response = PageResponse.redirect(to: next)
             response.setCookie(cookies.session(session))
             return response
         }
-        await throttle.recordFailure(tenant: tenantCode, login: login)
-        context.logger.info("page login refused", metadata: ["tenant": "\(tenantCode)", "user": "\(login)"])
-        return renderer.page(
-            "login", title: "login_title", content: LoginView(tenant: tenantCode, login: login, next: next, failed: true, throttled: false),
-            request: request, context: context, status: .unauthorized)
+        await throttle.recordFailure(tenant: tenantCode, login: login, address: address)
+        context.logger.info("page login refused", metadata: ["tenant": "\(tenantCode)", "user": "\(login)", "client": "\(address ?? "unknown")"])
+        return page(status: .unauthorized, failed: true)
+    }
+
+    /// The client's address: the last `X-Forwarded-For` entry when a trusted proxy adds it, else the peer's.
+    private func clientAddress(_ request: Request, context: AppRequestContext) -> String? {
+        if trustForwardedFor, let forwarded = request.headers[.xForwardedFor],
+           let last = forwarded.split(separator: ",").last?.trimmingCharacters(in: .whitespaces), !last.isEmpty {
+            return last
+        }
+        return context.remoteAddress
     }
 
     /// A new session id when the password matches an enabled user of the tenant; nil otherwise
@@ -78,7 +113,7 @@ struct LoginPage {
     }
 
     @Sendable func logout(_ request: Request, context: AppRequestContext) async throws -> Response {
-        if let session = PageSession.id(in: request) {
+        if let session = cookies.sessionID(in: request) {
             var context = context
             context.csrfToken = PageSession.csrfToken(for: session)
             _ = try await PageForm.checked(request, context: context)
@@ -95,4 +130,9 @@ struct LoginPage {
         response.setCookie(cookies.language(language))
         return response
     }
+}
+
+extension HTTPField.Name {
+    /// `X-Forwarded-For`: the client addresses a proxy saw.
+    static var xForwardedFor: Self { Self("X-Forwarded-For")! }
 }

@@ -8,9 +8,10 @@ enum Language: String, CaseIterable, Sendable {
 
     static let cookieName = "ts_lang"
 
-    /// The language of `request`.
+    /// The language of `request` (the cookie under either name ``PageCookies`` gives it).
     static func of(_ request: Request) -> Language {
-        if let chosen = request.cookies[cookieName].flatMap({ Language(rawValue: $0.value) }) { return chosen }
+        let cookie = request.cookies["__Host-" + cookieName] ?? request.cookies[cookieName]
+        if let chosen = cookie.flatMap({ Language(rawValue: $0.value) }) { return chosen }
         let accepted = request.headers[.acceptLanguage]?.lowercased() ?? ""
         return accepted.hasPrefix("zh") ? .zhCN : .en
     }

@@ -28,10 +28,9 @@ enum PageLinks {
         return text.addingPercentEncoding(withAllowedCharacters: allowed) ?? ""
     }
 
-    /// A local redirect target taken from a `next` parameter: only paths on this site.
+    /// A local redirect target taken from a `next` parameter: only paths on this site (``LocalRedirect``), else `/`.
     static func localTarget(_ next: String?) -> String {
-        guard let next, next.hasPrefix("/"), !next.hasPrefix("//"), !next.hasPrefix("/\\") else { return "/overview" }
-        return next
+        LocalRedirect.target(next)
     }
 
     /// The page of a KPI subject, or nil for levels without one (tenant, region).
