@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import Logging
 import TouchstoneCore
+import TouchstoneServer
 import TouchstoneStore
 
 /// Options every command shares.
@@ -11,9 +12,14 @@ struct CommonOptions: ParsableArguments {
     @Option(name: .long, help: "Log level: trace, debug, info, notice, warning, error (default: warning; info for serve).")
     var logLevel: Logger.Level?
 
-    /// The logger at the chosen level, or at `defaultLevel`.
+    @Option(name: .long, help: "Log format on stderr: text, or json (one object a line: timestamp, level, label, message, metadata).")
+    var logFormat: LogFormat = .text
+
+    /// The logger at the chosen level, or at `defaultLevel`, in the chosen format; loggers that
+    /// libraries make themselves get the same format.
     func logger(defaultLevel: Logger.Level = .warning) -> Logger {
-        var logger = Logger(label: "touchstone")
+        LoggingBootstrap.once(logFormat)
+        var logger = Logger(label: "touchstone") { logFormat.makeHandler(label: $0) }
         logger.logLevel = logLevel ?? defaultLevel
         return logger
     }
@@ -22,6 +28,8 @@ struct CommonOptions: ParsableArguments {
 }
 
 extension Logger.Level: @retroactive ExpressibleByArgument {}
+
+extension LogFormat: ExpressibleByArgument {}
 
 /// Runs a command body and turns failures into a message on stderr and exit status 1.
 func reportingFailures(_ body: () async throws -> Void) async throws {

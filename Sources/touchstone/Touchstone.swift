@@ -1,4 +1,5 @@
 import ArgumentParser
+import TouchstoneServer
 
 /// `touchstone`: the daemon and the head-office commands (formats.md "Command line").
 @main
@@ -6,6 +7,7 @@ struct Touchstone: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "touchstone",
         abstract: "Service-quality platform for chains: audits, KPIs and performance bonuses.",
+        version: BuildInfo.version,
         discussion: """
             Database: --database "conninfo or postgresql:// URI", or the PG* environment variables / DATABASE_URL. \
             With none given, an embedded PostgreSQL cluster under ./.touchstone/ (or $TOUCHSTONE_HOME) is created and started.
