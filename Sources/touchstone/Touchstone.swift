@@ -7,11 +7,11 @@ struct Touchstone: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "touchstone",
         abstract: "Service-quality platform for chains: audits, KPIs and performance bonuses.",
-        version: BuildInfo.version,
         discussion: """
             Database: --database "conninfo or postgresql:// URI", or the PG* environment variables / DATABASE_URL. \
             With none given, an embedded PostgreSQL cluster under ./.touchstone/ (or $TOUCHSTONE_HOME) is created and started.
             """,
+        version: BuildInfo.version,
         subcommands: [
             ServeCommand.self,
             MigrateCommand.self,

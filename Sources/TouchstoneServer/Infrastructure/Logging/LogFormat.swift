@@ -12,8 +12,8 @@ public enum LogFormat: String, Sendable, Hashable, CaseIterable {
     /// - Returns: The handler.
     public func makeHandler(label: String) -> any LogHandler {
         switch self {
-        case .text: StreamLogHandler.standardError(label: label)
-        case .json: JSONLogHandler(label: label)
+        case .text: return StreamLogHandler.standardError(label: label)
+        case .json: return JSONLogHandler(label: label)
         }
     }
 }

@@ -6,15 +6,15 @@ public enum BuildInfo {
     /// The major.minor version of the Swift compiler that built this binary.
     public static let swiftVersion: String = {
         #if compiler(>=6.4)
-        "6.4+"
+        return "6.4+"
         #elseif compiler(>=6.3)
-        "6.3"
+        return "6.3"
         #elseif compiler(>=6.2)
-        "6.2"
+        return "6.2"
         #elseif compiler(>=6.1)
-        "6.1"
+        return "6.1"
         #else
-        "6.0"
+        return "6.0"
         #endif
     }()
 }
