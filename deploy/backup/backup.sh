@@ -15,6 +15,8 @@
 # Physical backups need a login with REPLICATION and a pg_hba.conf "replication" line.
 # Prints the backup directory on stdout; anything else goes to stderr. Exit status 0 = complete.
 set -euo pipefail
+# Debian keeps pg_verifybackup, pg_ctl and friends in the version's bin directory, off the PATH.
+PATH=$PATH:$(pg_config --bindir 2>/dev/null || ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -1)
 umask 077
 
 usage() { sed -n '2,17p' "$0" | sed 's/^# \{0,1\}//' >&2; exit 2; }
@@ -55,7 +57,7 @@ if [ "$mode" = logical ]; then
     owner=$(sql 'SELECT pg_get_userbyid(datdba) FROM pg_database WHERE datname = current_database()')
     echo "database=$database" >> "$target/backup.info"
     echo "owner=$owner" >> "$target/backup.info"
-    echo "migrations=$(sql 'SELECT count(*) || '' up to '' || max(version) FROM schema_migrations' 2>/dev/null || echo unknown)" >> "$target/backup.info"
+    echo "migrations=$(sql "SELECT count(*) || ' applied, last ' || coalesce(max(version)::text, 'none') FROM schema_migrations" 2>/dev/null || echo unknown)" >> "$target/backup.info"
     # Roles are cluster-wide: pg_dump does not carry them, a restore into a fresh cluster needs them first.
     if ! pg_dumpall "${conn[@]}" --roles-only --file "$target/roles.sql" 2>"$target/roles.err"; then
         echo "backup.sh: pg_dumpall --roles-only failed ($(head -1 "$target/roles.err")); retrying without passwords" >&2

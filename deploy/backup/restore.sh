@@ -16,6 +16,8 @@
 #       the target, archive_mode off (the copy must not write into the original's archive).
 #       --os-user: the account the server runs as (as root: postgres). Prints how to start it.
 set -euo pipefail
+# Debian keeps pg_verifybackup, pg_ctl and friends in the version's bin directory, off the PATH.
+PATH=$PATH:$(pg_config --bindir 2>/dev/null || ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -1)
 
 usage() { sed -n '2,20p' "$0" | sed 's/^# \{0,1\}//' >&2; exit 2; }
 fail() { echo "restore.sh: $*" >&2; exit 1; }
@@ -53,7 +55,7 @@ restore_logical() {
         # pg_dumpall writes `CREATE ROLE name;` then `ALTER ROLE name WITH …`: keep roles that
         # exist (the target's own superuser, or roles made by deploy/sql/roles.sql), set the rest.
         sed -E 's/^CREATE ROLE (.+);$/DO $restore$ BEGIN CREATE ROLE \1; EXCEPTION WHEN duplicate_object THEN NULL; END $restore$;/' "$roles" \
-            | psql_to postgres -f - > /dev/null
+            | psql_to postgres -c 'SET client_min_messages = warning' -f - > /dev/null
         echo "restore.sh: roles from $roles applied" >&2
     fi
 
