@@ -86,7 +86,7 @@ fi
 
 # 2. A small chain with a closed period, through the CLI as a head office would.
 src=$drill/source
-ts "$src" generate "$drill/chain" --outlets 20 --tenant "$tenant" --period "$period" > /dev/null
+"$touchstone" generate "$drill/chain" --outlets 20 --tenant "$tenant" --period "$period" > /dev/null
 ts "$src" tenant create "$tenant" --name "Restore drill chain" > /dev/null
 for kind in outlets staff surveys complaints; do ts "$src" import "$kind" --tenant "$tenant" "$drill/chain/$kind.csv" > /dev/null; done
 ts "$src" template add --tenant "$tenant" "$drill"/chain/template-*.json > /dev/null
