@@ -13,13 +13,14 @@ struct CommonOptions: ParsableArguments {
     var logLevel: Logger.Level?
 
     @Option(name: .long, help: "Log format on stderr: text, or json (one object a line: timestamp, level, label, message, metadata).")
-    var logFormat: LogFormat = .text
+    var logFormat: LogFormatOption = .text
 
     /// The logger at the chosen level, or at `defaultLevel`, in the chosen format; loggers that
     /// libraries make themselves get the same format.
     func logger(defaultLevel: Logger.Level = .warning) -> Logger {
-        LoggingBootstrap.once(logFormat)
-        var logger = Logger(label: "touchstone") { logFormat.makeHandler(label: $0) }
+        let format = logFormat.format
+        LoggingBootstrap.once(format)
+        var logger = Logger(label: "touchstone") { format.makeHandler(label: $0) }
         logger.logLevel = logLevel ?? defaultLevel
         return logger
     }
@@ -29,7 +30,18 @@ struct CommonOptions: ParsableArguments {
 
 extension Logger.Level: @retroactive ExpressibleByArgument {}
 
-extension LogFormat: ExpressibleByArgument {}
+/// `--log-format text|json`.
+enum LogFormatOption: String, CaseIterable, ExpressibleByArgument {
+    case text, json
+
+    /// The server module's format of the same name.
+    var format: LogFormat {
+        switch self {
+        case .text: .text
+        case .json: .json
+        }
+    }
+}
 
 /// Runs a command body and turns failures into a message on stderr and exit status 1.
 func reportingFailures(_ body: () async throws -> Void) async throws {
