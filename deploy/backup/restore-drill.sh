@@ -29,7 +29,12 @@ unset DATABASE_URL PGHOST PGPORT PGUSER PGDATABASE PGSERVICE PGSERVICEFILE PGPAS
 
 say() { printf '[restore-drill %3ds] %s\n' $((SECONDS - started)) "$*"; }
 die() { printf '\nRESTORE DRILL FAILED: %s\n\n' "$*" >&2; exit 1; }
-ts() { local home=$1; shift; TOUCHSTONE_HOME=$home "$touchstone" "$@" --log-level error; }
+# touchstone with TOUCHSTONE_HOME=$1; its stderr goes to drill.log, and a failure shows its end.
+ts() {
+    local home=$1; shift
+    TOUCHSTONE_HOME=$home "$touchstone" "$@" --log-level error 2>> "$drill/drill.log" \
+        || die "touchstone $* failed: $(tail -5 "$drill/drill.log")"
+}
 # libpq keyword/value pairs printed by `touchstone dev start` for a cluster home.
 conninfo() { ts "$1" dev start; }
 # Runs a PostgreSQL client against the conninfo in $1 with its pairs as PG* variables.
@@ -86,14 +91,15 @@ fi
 
 # 2. A small chain with a closed period, through the CLI as a head office would.
 src=$drill/source
-"$touchstone" generate "$drill/chain" --outlets 20 --tenant "$tenant" --period "$period" > /dev/null
+"$touchstone" generate "$drill/chain" --outlets 20 --tenant "$tenant" --period "$period" > /dev/null 2>> "$drill/drill.log" \
+    || die "touchstone generate failed: $(tail -5 "$drill/drill.log")"
 ts "$src" tenant create "$tenant" --name "Restore drill chain" > /dev/null
 for kind in outlets staff surveys complaints; do ts "$src" import "$kind" --tenant "$tenant" "$drill/chain/$kind.csv" > /dev/null; done
 ts "$src" template add --tenant "$tenant" "$drill"/chain/template-*.json > /dev/null
 ts "$src" import audits --tenant "$tenant" "$drill/chain/audits.jsonl" --submitted-by drill-agency > /dev/null
 ts "$src" kpi define --tenant "$tenant" "$drill/chain/kpis.json" > /dev/null
 for plan in "$drill"/chain/plan*.json; do ts "$src" plan add --tenant "$tenant" "$plan" > /dev/null; done
-ts "$src" batch run --tenant "$tenant" --period "$period" --as-of 2026-11-05T00:00:00+08:00 2> /dev/null | sed 's/^/    /'
+ts "$src" batch run --tenant "$tenant" --period "$period" --as-of 2026-11-05T00:00:00+08:00 | sed 's/^/    /'
 ts "$src" period approve --tenant "$tenant" --period "$period" | sed 's/^/    /'
 closed=$(ts "$src" period close --tenant "$tenant" --period "$period")
 hash=$(sed -nE 's/.*results hash ([0-9a-f]+).*/\1/p' <<<"$closed")
@@ -104,8 +110,9 @@ say "chain loaded, $period closed; results hash $hash"
 snapshot() {
     local out=$1 home=$2; shift 2
     mkdir -p "$out"
-    ts "$home" period status --tenant "$tenant" --period "$period" "$@" > "$out/status.txt" 2>&1 \
-        || die "period status failed: $(cat "$out/status.txt")"
+    # Exits non-zero on a hash mismatch: show what it printed.
+    TOUCHSTONE_HOME=$home "$touchstone" period status --tenant "$tenant" --period "$period" "$@" --log-level error \
+        > "$out/status.txt" 2>&1 || die "$out: period status failed: $(cat "$out/status.txt")"
     ts "$home" export kpis --tenant "$tenant" --period "$period" "$@" > "$out/kpis.csv"
     ts "$home" export payouts --tenant "$tenant" --period "$period" "$@" > "$out/payouts.csv"
     [ "$(wc -l < "$out/payouts.csv")" -gt 1 ] || die "no payout rows in $out/payouts.csv"
