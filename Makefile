@@ -6,7 +6,7 @@ BUILD_FLAGS ?=
 TOUCHSTONE  := .build/debug/touchstone
 DRILL_UPLOADS ?= 2000
 
-.PHONY: all deps build test demo run clean-db bench fuzz drill pages-test least-privilege
+.PHONY: all deps build test demo run clean-db bench fuzz drill pages-test least-privilege restore-drill
 
 all: build
 
@@ -26,6 +26,7 @@ test: deps
 	$(MAKE) fuzz
 	$(MAKE) drill DRILL_UPLOADS=300
 	$(MAKE) pages-test
+	$(MAKE) restore-drill
 
 ## The whole chain on a PostgreSQL server set up as an operator would (password logins, no
 ## superuser in play: sql/cluster/roles.sql, migrate and tenant create as the schema owner,
@@ -46,6 +47,14 @@ fuzz: deps
 pages-test: deps
 	$(SWIFT) build --product touchstone $(BUILD_FLAGS)
 	./Tests/pages/run.sh
+
+## Restore drill (deploy/backup/restore-drill.sh): a small chain with a closed period on its own
+## embedded cluster under .touchstone/restore-drill, backup.sh, restore.sh into a fresh cluster,
+## and point-in-time recovery from archived WAL; fails unless the results hash and the KPI and
+## payout exports match the original's. Unix sockets only, no TCP port.
+restore-drill: deps
+	$(SWIFT) build --product touchstone $(BUILD_FLAGS)
+	./deploy/backup/restore-drill.sh --pitr
 
 ## Fault drills (deploy/drills/drills.py) against the debug daemon on its own embedded
 ## PostgreSQL: uploads through SIGKILLs and a PostgreSQL restart, SIGTERM under load, a 10 s

@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import Logging
 import TouchstoneCore
+import TouchstoneServer
 import TouchstoneStore
 
 /// Options every command shares.
@@ -11,9 +12,15 @@ struct CommonOptions: ParsableArguments {
     @Option(name: .long, help: "Log level: trace, debug, info, notice, warning, error (default: warning; info for serve).")
     var logLevel: Logger.Level?
 
-    /// The logger at the chosen level, or at `defaultLevel`.
+    @Option(name: .long, help: "Log format on stderr: text, or json (one object a line: timestamp, level, label, message, metadata).")
+    var logFormat: LogFormatOption = .text
+
+    /// The logger at the chosen level, or at `defaultLevel`, in the chosen format; loggers that
+    /// libraries make themselves get the same format.
     func logger(defaultLevel: Logger.Level = .warning) -> Logger {
-        var logger = Logger(label: "touchstone")
+        let format = logFormat.format
+        LoggingBootstrap.once(format)
+        var logger = Logger(label: "touchstone") { format.makeHandler(label: $0) }
         logger.logLevel = logLevel ?? defaultLevel
         return logger
     }
@@ -22,6 +29,19 @@ struct CommonOptions: ParsableArguments {
 }
 
 extension Logger.Level: @retroactive ExpressibleByArgument {}
+
+/// `--log-format text|json`.
+enum LogFormatOption: String, CaseIterable, ExpressibleByArgument {
+    case text, json
+
+    /// The server module's format of the same name.
+    var format: LogFormat {
+        switch self {
+        case .text: .text
+        case .json: .json
+        }
+    }
+}
 
 /// Runs a command body and turns failures into a message on stderr and exit status 1.
 func reportingFailures(_ body: () async throws -> Void) async throws {

@@ -1,4 +1,5 @@
 import ArgumentParser
+import TouchstoneServer
 
 /// `touchstone`: the daemon and the head-office commands (formats.md "Command line").
 @main
@@ -10,6 +11,7 @@ struct Touchstone: AsyncParsableCommand {
             Database: --database "conninfo or postgresql:// URI", or the PG* environment variables / DATABASE_URL. \
             With none given, an embedded PostgreSQL cluster under ./.touchstone/ (or $TOUCHSTONE_HOME) is created and started.
             """,
+        version: BuildInfo.version,
         subcommands: [
             ServeCommand.self,
             MigrateCommand.self,

@@ -9,12 +9,13 @@ public protocol PoolStatisticsSource: Sendable {
 
 /// Serves `GET /metrics` in the Prometheus text exposition format.
 ///
-/// When a pool is given, `db_pool_connections{state="in_use|idle|waiting|max"}` is refreshed from
+/// Every scrape refreshes ``ProcessMetrics`` (`touchstone_build_info`, `process_*`). When a pool is given, `db_pool_connections{state="in_use|idle|waiting|max"}` is refreshed from
 /// it at each scrape.
 public struct MetricsController: Sendable {
     let registry: PrometheusCollectorRegistry
     let pool: (any PoolStatisticsSource)?
     let poolGauges: (inUse: Gauge, idle: Gauge, waiting: Gauge, max: Gauge)?
+    let process: ProcessMetrics
 
     /// Creates the controller.
     /// - Parameters:
@@ -23,6 +24,7 @@ public struct MetricsController: Sendable {
     public init(registry: PrometheusCollectorRegistry, pool: (any PoolStatisticsSource)? = nil) {
         self.registry = registry
         self.pool = pool
+        self.process = ProcessMetrics(registry: registry)
         if pool != nil {
             let descriptor = MetricNameDescriptor(
                 metricName: "db_pool",
@@ -42,9 +44,10 @@ public struct MetricsController: Sendable {
         router.get("metrics") { _, _ in self.scrape() }
     }
 
-    /// Refreshes the pool gauges and renders the registry.
+    /// Refreshes the process metrics and pool gauges and renders the registry.
     /// - Returns: A `200` with `text/plain; version=0.0.4`.
     public func scrape() -> Response {
+        self.process.refresh()
         if let pool = self.pool, let gauges = self.poolGauges {
             let stats = pool.poolStatistics
             gauges.inUse.set(to: Double(stats.inUse))
