@@ -64,9 +64,10 @@ struct DatabaseOptions: ParsableArguments {
                 throw ValidationError("the database schema is not current: run `touchstone migrate` as the schema owner first")
             }
             try await database.verifyRuntimeLogin()
-            // Every change this command makes is logged as the operating-system user's.
+            // Every change this command makes is logged as the operating-system user's; the operator
+            // at the terminal sees what the database said when it refused something.
             let result = try await ChangeActor.$current.withValue(ChangeActor.commandLine(user: NSUserName())) {
-                try await body(database)
+                try await StoreErrorLog.$logger.withValue(Self.detailLogger(logger)) { try await body(database) }
             }
             await pool.close()
             return result
@@ -88,8 +89,15 @@ struct DatabaseOptions: ParsableArguments {
             } else if try await !migrator.isCurrent(on: owner.pool) {
                 throw ValidationError("the database schema is not current: run `touchstone migrate` first")
             }
-            return try await body(owner)
+            return try await StoreErrorLog.$logger.withValue(Self.detailLogger(logger)) { try await body(owner) }
         }
+    }
+
+    /// `logger`, showing at least the store's `info` lines: a refused statement's database detail.
+    private static func detailLogger(_ logger: Logger) -> Logger {
+        var detailed = logger
+        detailed.logLevel = min(logger.logLevel, .info)
+        return detailed
     }
 
     private func withOwnerPool<T: Sendable>(

@@ -7,7 +7,7 @@ struct FailureLog: Sendable {
     let limit: LoginLimits.Limit
     /// Keys tracked before those with no failure left in the window are dropped.
     private static let pruneThreshold = 10_000
-    private var failures: [SHA256.Digest: [ContinuousClock.Instant]] = [:]
+    private var failures: [Data: [ContinuousClock.Instant]] = [:]
 
     init(limit: LoginLimits.Limit) {
         self.limit = limit
@@ -36,11 +36,11 @@ struct FailureLog: Sendable {
         failures[Self.digest(key)] = nil
     }
 
-    private func current(_ digest: SHA256.Digest, now: ContinuousClock.Instant) -> [ContinuousClock.Instant] {
+    private func current(_ digest: Data, now: ContinuousClock.Instant) -> [ContinuousClock.Instant] {
         (failures[digest] ?? []).filter { now - $0 < limit.window }
     }
 
-    private static func digest(_ key: String) -> SHA256.Digest {
-        SHA256.hash(data: Data(key.utf8))
+    private static func digest(_ key: String) -> Data {
+        Data(SHA256.hash(data: Data(key.utf8)))
     }
 }

@@ -17,7 +17,7 @@ import TouchstoneTestSupport
             #expect(session.hasPrefix("__Host-ts_session="))
             #expect(session.contains("; Secure") && session.contains("Path=/") && !session.lowercased().contains("domain="))
             let page = try await client.executeRequest(
-                uri: "/overview?period=2026-09", method: .get, headers: [.cookie: String(session.split(separator: ";")[0])], body: nil)
+                uri: "/outlets/O1?period=2026-09", method: .get, headers: [.cookie: String(session.split(separator: ";")[0])], body: nil)
             #expect(page.status == .ok)
             let language = try await client.executeRequest(uri: "/language/zh-CN", method: .get, headers: [:], body: nil)
             let cookie = try #require(language.headers[.setCookie])

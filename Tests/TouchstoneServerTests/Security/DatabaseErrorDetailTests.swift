@@ -6,6 +6,7 @@ import PQ
 import Testing
 import TouchstoneServer
 import TouchstoneStore
+import TouchstoneTestSupport
 
 /// Database failures reach clients as generic messages with the request id; PostgreSQL's
 /// detail, constraint and table names and internal ids stay in the server's log.
@@ -15,11 +16,13 @@ import TouchstoneStore
     @Test func constraintViolationsDoNotLeakTheirDetail() async throws {
         let capture = LogCapture()
         let app = try await TestApp.make(logger: capture.logger(level: .trace))
-        try await app.database.ownerTransaction { conn in
-            try conn.execute(script: """
+        try await TestDatabase.withOwner(of: app.database.pool.configuration) { owner in
+            try await owner.pool.withConnection { conn in
+                try conn.execute(script: """
                 ALTER TABLE outlets ADD CONSTRAINT secret_city_rule CHECK (city IS DISTINCT FROM 'Atlantis');
                 CREATE UNIQUE INDEX secret_city_key ON outlets (tenant_id, city) WHERE city = 'Lemuria';
                 """)
+            }
         }
         try await app.run { api in
             func post(_ code: String, city: String, id: String) async throws -> TestResponse {
