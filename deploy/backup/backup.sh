@@ -10,7 +10,8 @@
 #       With WAL archiving on (archive-wal.sh), it is the base for point-in-time recovery.
 #
 # The connection is libpq's: --dbname "conninfo or URI", else PGSERVICE / PGHOST / PGUSER / … .
-# Logical backups need a login that can read every table (the schema owner, or a superuser);
+# Logical backups need a login that reads every tenant's rows: a superuser, or a backup login with
+# BYPASSRLS and pg_read_all_data (row-level security is forced on the schema owner too);
 # the roles' passwords need a superuser (else they are left out, with a warning).
 # Physical backups need a login with REPLICATION and a pg_hba.conf "replication" line.
 # Prints the backup directory on stdout; anything else goes to stderr. Exit status 0 = complete.

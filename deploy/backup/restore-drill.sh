@@ -35,8 +35,11 @@ ts() {
     TOUCHSTONE_HOME=$home "$touchstone" "$@" --log-level error 2>> "$drill/drill.log" \
         || die "touchstone $* failed: $(tail -5 "$drill/drill.log")"
 }
-# libpq keyword/value pairs printed by `touchstone dev start` for a cluster home.
-conninfo() { ts "$1" dev start; }
+# libpq keyword/value pairs of a cluster home's superuser (backups and checks). `touchstone dev start`
+# prints the runtime login's and the owner's; the cluster's superuser is `postgres`.
+conninfo() { ts "$1" dev start | sed -nE 's/^runtime: //p' | sed -E 's/user=[^ ]+/user=postgres/'; }
+# The same database as the runtime login: the CLI refuses to read tenants as a superuser.
+as_runtime() { sed -E 's/user=[^ ]+/user=touchstone_runtime/' <<<"$1"; }
 # Runs a PostgreSQL client against the conninfo in $1 with its pairs as PG* variables.
 with_pg() {
     local info=$1; shift
@@ -142,7 +145,7 @@ target_info=$(conninfo "$drill/target")
 say "fresh target cluster: $target_info"
 with_pg "$target_info" "$root/deploy/backup/restore.sh" logical "$logical" --dbname touchstone_restored
 restored="$(sed -E 's/dbname=[^ ]+/dbname=touchstone_restored/' <<<"$target_info")"
-snapshot "$drill/compare/logical" "$drill/target" --database "$restored"
+snapshot "$drill/compare/logical" "$drill/target" --database "$(as_runtime "$restored")"
 compare "logical restore" "$drill/compare/logical"
 
 # 4. Point-in-time recovery to just after the close, past a later change.
@@ -164,7 +167,7 @@ if [ -n "$pitr" ]; then
         sleep 0.1
     done
     [ "$(with_pg "$pitr_info" psql -X -Atq -c 'SELECT pg_is_in_recovery()')" = f ] || die "recovered cluster did not promote"
-    snapshot "$drill/compare/pitr" "$drill/target" --database "$pitr_info"
+    snapshot "$drill/compare/pitr" "$drill/target" --database "$(as_runtime "$pitr_info")"
     compare "point-in-time recovery to $recovery_target" "$drill/compare/pitr"
     later=$(with_pg "$pitr_info" psql -X -Atq -c "SELECT count(*) FROM tenants WHERE code = 'later'")
     [ "$later" = 0 ] || die "point-in-time recovery kept a change made after its target (tenant 'later')"
