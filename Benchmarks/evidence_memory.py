@@ -42,7 +42,8 @@ class Daemon:
 
     def ts(self, *args, capture=False):
         result = subprocess.run([TOUCHSTONE, *args, "--log-level", "error"], env=self.env, check=True, timeout=TIMEOUT,
-                                stdout=subprocess.PIPE if capture else subprocess.DEVNULL)
+                                stdout=subprocess.PIPE if capture else subprocess.DEVNULL,
+                                stderr=subprocess.DEVNULL if capture else None)
         return result.stdout.decode().strip() if capture else None
 
     def setup(self):
