@@ -98,5 +98,15 @@ import TouchstoneTestSupport
         }
         await long.abandon()
         #expect(try await AuditQueries.get(tenant: f.tenant, id: id, database: f.database).attachments.first?.received == false)
+        // A declaration stored before the type rule (here HTML) takes no bytes.
+        try await f.database.ownerTransaction { conn in
+            _ = try conn.execute("UPDATE audit_attachments SET content_type = 'text/html' WHERE audit_id = \(id)::uuid")
+        }
+        await #expect {
+            _ = try await EvidenceUpload.begin(tenant: f.tenant, auditID: id, item: "P1", name: "big.jpg", maxSize: 20 << 20, database: f.database)
+        } throws: { error in
+            guard case StoreError.invalid(let problems) = error else { return false }
+            return problems.map(\.path) == ["contentType"]
+        }
     }
 }

@@ -39,7 +39,7 @@ public struct EvidenceUpload {
     /// Starts an upload after checking that `scope` sees the audit, that it declares
     /// `item`/`name`, and that the declared size is within `maxSize`.
     /// - Throws: ``StoreError/notFound(_:)`` for an audit out of scope; ``StoreError/invalid(_:)``
-    ///   for an undeclared attachment or a declared size over the limit.
+    ///   for an undeclared attachment, a type evidence may not have, or a declared size over the limit.
     public static func begin(tenant: Tenant, auditID: String, item: String, name: String, maxSize: Int,
                              scope: AuditScope = .all, database: Database) async throws -> EvidenceUpload {
         guard UUID(uuidString: auditID) != nil else { throw StoreError.notFound("audit \(auditID)") }
@@ -58,6 +58,10 @@ public struct EvidenceUpload {
         guard let row else { throw StoreError.notFound("audit \(auditID)") }
         guard let sha256 = row.0, let contentType = row.1 else {
             throw StoreError.invalid([Problem(path: "attachments", message: "\(item)/\(name) is not declared in audit \(auditID)")])
+        }
+        // A declaration stored before only raster images and PDF were accepted.
+        if let problem = EvidenceContentType.problem(contentType) {
+            throw StoreError.invalid([Problem(path: "contentType", message: problem)])
         }
         if let size = row.2, size > maxSize {
             throw StoreError.invalid([Problem(path: "size", message: "declared \(size) bytes exceed the limit of \(maxSize)")])
