@@ -243,16 +243,19 @@ public final class PQConnection {
     /// which is most of its work for the short statements of a request. Queries differ only in
     /// their binds, so a connection sees few distinct texts; past ``preparedCapacity`` they are
     /// deallocated and the cache starts again.
-    func exec(_ query: Query, accept: [ExecStatusType] = [PGRES_COMMAND_OK, PGRES_TUPLES_OK]) throws -> OpaquePointer {
+    /// ``PQBytes`` binds travel in binary format; `binaryResults` asks for every column in binary.
+    func exec(_ query: Query, accept: [ExecStatusType] = [PGRES_COMMAND_OK, PGRES_TUPLES_OK],
+              binaryResults: Bool = false) throws -> OpaquePointer {
         try checkUsable()
         logger.trace("pq query", metadata: ["pq.query": "\(query.sql)", "pq.binds": "\(query.binds.count)"])
-        let binds = query.textBinds
-        let name = try preparedName(query.sql, parameters: binds.count)
-        let result = withCStringArray(binds, terminated: false) { values in
+        let count = Int32(query.binds.count)
+        let resultFormat: Int32 = binaryResults ? 1 : 0
+        let name = try preparedName(query.sql, parameters: query.binds.count)
+        let result = withParameters(query.binds) { values, lengths, formats in
             if let name {
-                PQexecPrepared(handle, name, Int32(binds.count), values, nil, nil, 0)
+                PQexecPrepared(handle, name, count, values, lengths, formats, resultFormat)
             } else {
-                PQexecParams(handle, query.sql, Int32(binds.count), nil, values, nil, nil, 0)
+                PQexecParams(handle, query.sql, count, nil, values, lengths, formats, resultFormat)
             }
         }
         do {
@@ -283,9 +286,9 @@ public final class PQConnection {
 
     /// Sends `query` with `PQsendQueryParams` without waiting for the result.
     func send(_ query: Query) throws {
-        let binds = query.textBinds
-        let sent = withCStringArray(binds, terminated: false) { values in
-            PQsendQueryParams(handle, query.sql, Int32(binds.count), nil, values, nil, nil, 0)
+        let count = Int32(query.binds.count)
+        let sent = withParameters(query.binds) { values, lengths, formats in
+            PQsendQueryParams(handle, query.sql, count, nil, values, lengths, formats, 0)
         }
         guard sent == 1 else { throw connectionError(sql: query.sql) }
     }

@@ -7,7 +7,7 @@
 /// // sql: "SELECT name FROM outlet WHERE tenant_id = $1 AND code = ANY($2::text[])"
 /// ```
 ///
-/// Parameters are sent in text format, bound to the statement prepared for the SQL text
+/// Parameters are sent in text format (``PQBytes`` in binary), bound to the statement prepared for the SQL text
 /// (``PQConnection`` prepares each distinct text once). Raw SQL is reachable only through
 /// ``init(unsafeSQL:binds:)`` and ``StringInterpolation/appendInterpolation(unsafeRaw:)``.
 public struct Query: Sendable, ExpressibleByStringInterpolation, CustomStringConvertible {
@@ -35,9 +35,6 @@ public struct Query: Sendable, ExpressibleByStringInterpolation, CustomStringCon
 
     /// The SQL text only (never the bind values).
     public var description: String { sql }
-
-    /// The bind values as PostgreSQL text, `nil` for NULL.
-    var textBinds: [String?] { binds.map { $0?.pqText } }
 
     /// Builds a ``Query`` from a string literal with interpolated parameters.
     public struct StringInterpolation: StringInterpolationProtocol {

@@ -61,6 +61,9 @@ extension AuditDocument {
                 sink.add(joinPath(path, "sha256"), "expected 64 lowercase hex digits")
             }
             if let size, size < 0 { sink.add(joinPath(path, "size"), "must be >= 0") }
+            if let contentType, let problem = EvidenceContentType.problem(contentType) {
+                sink.add(joinPath(path, "contentType"), problem)
+            }
             if let item, let name, let sha, let contentType {
                 attachments.append(AttachmentRef(item: item, name: name, sha256: sha, contentType: contentType, size: size))
             }

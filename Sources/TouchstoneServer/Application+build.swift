@@ -33,6 +33,7 @@ public func buildRouter(
         to: router, configuration: configuration,
         readiness: { await Readiness.check(database: database, migrator: migrator) },
         drain: drain, pool: database.pool)
+    router.add(middleware: EvidenceTransferLimitMiddleware(limit: configuration.evidenceTransfers, routes: evidenceRoutes))
     OpenAPIController.installed().addRoutes(to: router)
     let api = router.group("api/v1")
         .add(middleware: TokenAuthMiddleware(cache: PrincipalCache(database: database)))
@@ -57,6 +58,12 @@ public func buildRouter(
 let uploadRoutes: Set<String> = [
     "POST /api/v1/audits", "POST /api/v1/audits/batch", "PUT \(AuditController.evidenceRoute)/{item}/{name}",
     "POST /api/v1/surveys", "POST /api/v1/complaints",
+]
+
+/// The routes ``ServerConfiguration/evidenceTransfers`` caps: evidence uploads and downloads.
+let evidenceRoutes: Set<String> = [
+    "PUT \(AuditController.evidenceRoute)/{item}/{name}", "GET \(AuditController.evidenceRoute)/{item}/{name}",
+    "GET /audits/{id}/evidence/{item}/{name}",
 ]
 
 extension PQPool: PoolStatisticsSource {

@@ -101,3 +101,25 @@ import Testing
         }
     }
 }
+
+@Suite struct AuditDocumentEvidenceTypeTests {
+    static func attachment(_ contentType: String) -> String {
+        #","attachments":[{"item":"P1","name":"f","sha256":"9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08","contentType":""#
+            + contentType + #""}]"#
+    }
+
+    @Test(arguments: ["text/html", "image/svg+xml", "application/xhtml+xml", "text/plain", "application/octet-stream", ""])
+    func scriptableOrUnknownEvidenceTypesAreRefused(_ contentType: String) {
+        #expect {
+            try AuditDocumentTests.parse(AuditDocumentTests.doc(AuditDocumentTests.full, extra: Self.attachment(contentType)))
+        } throws: { error in
+            (error as? ValidationFailure)?.problems.map(\.path) == ["attachments[0].contentType"]
+        }
+    }
+
+    @Test(arguments: ["image/jpeg", "image/png", "image/webp", "image/heic", "application/pdf", "IMAGE/JPEG"])
+    func rasterImagesAndPDFAreAccepted(_ contentType: String) throws {
+        let document = try AuditDocumentTests.parse(AuditDocumentTests.doc(AuditDocumentTests.full, extra: Self.attachment(contentType)))
+        #expect(document.attachments.first?.contentType == contentType)
+    }
+}

@@ -21,6 +21,7 @@ struct AuditController {
         group.get("audits", use: list)
         group.get("audits/:id", use: get)
         group.put("audits/:id/attachments/:item/:name", use: attach)
+        group.get("audits/:id/attachments/:item/:name", use: evidence)
         group.post("audits/:id/review", use: review)
         group.post("audits/:id/disputes", use: dispute)
         group.post("audits/:id/disputes/:item/decision", use: decide)
@@ -30,9 +31,10 @@ struct AuditController {
     @Sendable func upload(_ request: Request, context: AppRequestContext) async throws -> EditedResponse<AuditReceipt> {
         try context.requireRole { $0 == .auditor || $0.canAdminister }
         let body = try await request.body.collect(upTo: context.maxBodySize)
+        let principal = try context.requirePrincipal()
         let receipt = try await AuditQueries.submit(
-            tenant: try context.requireTenant(), document: Data(buffer: body), submittedBy: try context.requirePrincipal().login,
-            database: database)
+            tenant: try context.requireTenant(), document: Data(buffer: body), submittedBy: principal.login,
+            scope: AuditScope(principal), database: database)
         return EditedResponse(status: receipt.replayed ? .ok : .created, headers: [.location: "/api/v1/audits/\(receipt.id)"], response: receipt)
     }
 
@@ -49,12 +51,13 @@ struct AuditController {
             throw APIProblem.badRequest("at most \(Self.maxBatch) documents per batch (got \(documents.count))")
         }
         let tenant = try context.requireTenant()
-        let login = try context.requirePrincipal().login
+        let principal = try context.requirePrincipal()
         var results: [BatchUploadResponse.Result] = []
         for (index, document) in documents.enumerated() {
             do {
                 let receipt = try await AuditQueries.submit(
-                    tenant: tenant, document: Data(document.canonicalText.utf8), submittedBy: login, database: database)
+                    tenant: tenant, document: Data(document.canonicalText.utf8), submittedBy: principal.login,
+                    scope: AuditScope(principal), database: database)
                 results.append(.init(index: index, id: receipt.id, status: receipt.replayed ? 200 : 201, receipt: receipt, error: nil))
             } catch let error as StoreError {
                 let problem = error.problem
@@ -94,37 +97,44 @@ struct AuditController {
             tenant: try context.requireTenant(), id: try context.parameters.require("id"), scope: AuditScope(principal), database: database)
     }
 
-    /// The raw bytes of one declared attachment; checked against its sha256 and the size limit.
+    /// The raw bytes of one declared attachment, streamed: the declaration (scope, item and
+    /// name, size) is checked before the body is read, then the body goes to the database a
+    /// part at a time and is checked against the declared size and sha256.
     /// A `Content-Type`, when sent, must be the declared one (which is what the audit keeps).
     @Sendable func attach(_ request: Request, context: AppRequestContext) async throws -> EvidenceReceipt {
         try context.requireRole { $0 == .auditor || $0.canAdminister }
         let principal = try context.requirePrincipal()
-        let tenant = try context.requireTenant()
-        let id = try context.parameters.require("id")
-        let item = try Self.pathComponent("item", context)
-        let name = try Self.pathComponent("name", context)
-        if let sent = request.headers[.contentType] {
-            let audit = try await AuditQueries.get(tenant: tenant, id: id, scope: AuditScope(principal), database: database)
-            if let declared = audit.attachments.first(where: { $0.item == item && $0.name == name }),
-               Self.mediaType(sent) != Self.mediaType(declared.contentType) {
-                throw APIProblem.validationFailed([ProblemDetail(path: "contentType", message: "declared \(declared.contentType), sent \(sent)")])
-            }
+        var upload = try await EvidenceUpload.begin(
+            tenant: try context.requireTenant(), auditID: try context.parameters.require("id"), item: try Self.pathComponent("item", context),
+            name: try Self.pathComponent("name", context), maxSize: context.maxBodySize, scope: AuditScope(principal), database: database)
+        let declared = upload.declaration.contentType
+        if let sent = request.headers[.contentType], EvidenceContentType.mediaType(sent) != EvidenceContentType.mediaType(declared) {
+            throw APIProblem.validationFailed([ProblemDetail(path: "contentType", message: "declared \(declared), sent \(sent)")])
         }
-        let body = try await request.body.collect(upTo: context.maxBodySize)
-        return try await AuditQueries.attach(
-            tenant: tenant, auditID: id, item: item, name: name, bytes: Data(buffer: body), maxSize: context.maxBodySize,
-            actor: principal.login, scope: AuditScope(principal), database: database)
+        do {
+            for try await buffer in request.body {
+                try await upload.write(Data(buffer: buffer))
+            }
+            return try await upload.finish(actor: principal.login, scope: AuditScope(principal))
+        } catch {
+            await upload.abandon()
+            throw error
+        }
+    }
+
+    /// The bytes of one received attachment (``EvidenceResponse``), within the caller's scope.
+    @Sendable func evidence(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let tenant = try context.requireTenant()
+        let file = try await AuditQueries.evidenceFile(
+            tenant: tenant, auditID: try context.parameters.require("id"), item: try Self.pathComponent("item", context),
+            name: try Self.pathComponent("name", context), scope: AuditScope(try context.requirePrincipal()), database: database)
+        return EvidenceResponse.make(file, tenant: tenant, database: database)
     }
 
     /// A path parameter, percent-decoded (attachment names may be non-ASCII).
     private static func pathComponent(_ name: String, _ context: AppRequestContext) throws -> String {
         let raw = try context.parameters.require(name)
         return raw.removingPercentEncoding ?? raw
-    }
-
-    /// `image/jpeg; q=…` → `image/jpeg`.
-    private static func mediaType(_ header: String) -> String {
-        header.split(separator: ";", maxSplits: 1).first.map { $0.trimmingCharacters(in: .whitespaces).lowercased() } ?? ""
     }
 
     struct ReviewRequest: Decodable {

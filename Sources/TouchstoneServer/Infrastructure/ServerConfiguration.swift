@@ -21,6 +21,8 @@ public struct ServerConfiguration: Sendable, Hashable {
     public var drainTimeout: Duration
     /// Uploads (audits, evidence, surveys, complaints) allowed per credential; nil: unlimited.
     public var uploadRateLimit: UploadRateLimit?
+    /// Evidence uploads and downloads allowed at once, per credential and overall.
+    public var evidenceTransfers: EvidenceTransferLimit
     /// Mark the pages' cookies Secure with the `__Host-` prefix: set it when browsers reach the daemon over HTTPS (a TLS proxy in front).
     public var secureCookies: Bool
     /// Limits on failed page logins (per account, per client address, overall).
@@ -42,6 +44,7 @@ public struct ServerConfiguration: Sendable, Hashable {
     ///   - drainDelay: Serving time after SIGTERM with readiness at 503 (1 s).
     ///   - drainTimeout: Time for in-flight requests after the listener closes (10 s).
     ///   - uploadRateLimit: Uploads per credential (``UploadRateLimit/default``); nil: unlimited.
+    ///   - evidenceTransfers: Evidence transfers at once (``EvidenceTransferLimit/default``).
     ///   - secureCookies: Secure page cookies (off: plain HTTP on loopback or a trusted network).
     ///   - loginLimits: Failed-login limits (``LoginLimits/default``).
     ///   - trustForwardedFor: Client address from `X-Forwarded-For` (off).
@@ -55,6 +58,7 @@ public struct ServerConfiguration: Sendable, Hashable {
         drainDelay: Duration = .seconds(1),
         drainTimeout: Duration = .seconds(10),
         uploadRateLimit: UploadRateLimit? = .default,
+        evidenceTransfers: EvidenceTransferLimit = .default,
         secureCookies: Bool = false,
         loginLimits: LoginLimits = .default,
         trustForwardedFor: Bool = false,
@@ -68,6 +72,7 @@ public struct ServerConfiguration: Sendable, Hashable {
         self.drainDelay = drainDelay
         self.drainTimeout = drainTimeout
         self.uploadRateLimit = uploadRateLimit
+        self.evidenceTransfers = evidenceTransfers
         self.secureCookies = secureCookies
         self.loginLimits = loginLimits
         self.trustForwardedFor = trustForwardedFor

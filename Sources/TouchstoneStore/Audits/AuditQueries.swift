@@ -14,13 +14,15 @@ public enum AuditQueries {
     /// - Parameters:
     ///   - document: the JSON bytes.
     ///   - submittedBy: the uploader's login (an auditor sees only its own uploads).
+    ///   - scope: the uploader's scope: an id already used by an audit outside it is a conflict
+    ///     that says nothing about that audit (only its submitter or head office may resubmit).
     ///   - now: the upload instant (`visitedAt` must not be later).
     /// - Throws: ``StoreError/invalid(_:)`` listing every problem with its path;
     ///   ``StoreError/conflict(_:)`` for a changed replay.
-    public static func submit(tenant: Tenant, document: Data, submittedBy: String, now: Date = Date(),
+    public static func submit(tenant: Tenant, document: Data, submittedBy: String, scope: AuditScope = .all, now: Date = Date(),
                               database: Database) async throws -> AuditReceipt {
         try await database.tenantTransaction(tenant) { conn in
-            try AuditSubmission.run(conn, tenant: tenant, json: document, submittedBy: submittedBy, now: now).0
+            try AuditSubmission.run(conn, tenant: tenant, json: document, submittedBy: submittedBy, scope: scope, now: now).0
         }
     }
 
@@ -69,7 +71,7 @@ public enum AuditQueries {
                     outlet: try row.decode(3, as: String.self), visitedAt: Instant.format(visitedAt, in: tenant.timeZone),
                     servedBy: try row.decode(5, as: String?.self), state: try AuditReading.state(row, 6),
                     score: try row.decode(7, as: Decimal?.self)?.fixed(2), criticalFailure: try row.decode(8, as: Bool.self),
-                    submittedBy: try row.decode(9, as: String.self)))
+                    submittedBy: try scope.revealsAuditors ? row.decode(9, as: String.self) : nil))
             }
             return Page(items: items, next: rows.count > max(1, limit) ? last?.text : nil)
         }

@@ -14,7 +14,8 @@ public struct AuditSummary: Sendable, Codable, Equatable {
     /// 2 decimals; nil when the audit has no score.
     public var score: String?
     public var criticalFailure: Bool
-    public var submittedBy: String
+    /// nil for callers who may not learn who audited (``AuditScope/revealsAuditors``).
+    public var submittedBy: String?
 }
 
 /// One audit in full: the document, its state, scores, item results, evidence and history.
@@ -37,15 +38,17 @@ public struct AuditRecord: Sendable, Codable, Equatable {
         public var contentType: String
         public var received: Bool
         public var size: Int?
-        /// Other audits holding the same bytes (a fraud signal for the reviewer).
-        public var reusedBy: [String]
+        /// Other audits holding the same bytes that the caller may see (a fraud signal for the
+        /// reviewer); nil for callers who may not learn who audited.
+        public var reusedBy: [String]?
     }
 
     /// One state change.
     public struct Transition: Sendable, Codable, Equatable {
         public var seq: Int
         public var at: String
-        public var actor: String
+        /// nil where the actor is the submitter and the caller may not learn who audited.
+        public var actor: String?
         public var from: AuditState?
         public var to: AuditState
         public var reason: String?
@@ -82,9 +85,10 @@ public struct AuditRecord: Sendable, Codable, Equatable {
     public var outlet: String
     /// As uploaded (with its offset).
     public var visitedAt: String
-    public var auditor: String
+    /// The auditor and the submitter, nil for callers who may not learn who audited.
+    public var auditor: String?
     public var servedBy: String?
-    public var submittedBy: String
+    public var submittedBy: String?
     public var submittedAt: String
     public var releasedAt: String?
     /// Visited in a period that was already closed.

@@ -27,20 +27,26 @@ enum AuditRecordReader {
         let order = Dictionary(uniqueKeysWithValues: try template(conn, id: id).allItems.enumerated().map { ($1.item.code, $0) })
         let attachments = try conn.query("""
             SELECT x.item_code, x.name, x.sha256, x.content_type, x.received_at IS NOT NULL, x.size,
-                   ARRAY(SELECT u.other_audit_id::text FROM audit_evidence_reuse u
-                         WHERE u.audit_id = x.audit_id AND u.item_code = x.item_code AND u.name = x.name ORDER BY 1)
+                   ARRAY(SELECT u.other_audit_id::text FROM audit_evidence_reuse u JOIN audits a ON a.id = u.other_audit_id
+                         JOIN outlets o ON o.id = a.outlet_id JOIN regions r ON r.id = o.region_id
+                         LEFT JOIN staff st ON st.id = a.served_by
+                         WHERE u.audit_id = x.audit_id AND u.item_code = x.item_code AND u.name = x.name
+                           AND app_audit_visible(\(scope.kind), \(scope.value), a.submitted_by, o.code, r.path, st.employee_no, a.state)
+                         ORDER BY 1)
             FROM audit_attachments x WHERE x.audit_id = \(id)::uuid ORDER BY x.item_code, x.name
             """).map { r in
             AuditRecord.Attachment(
                 item: try r.decode(0, as: String.self), name: try r.decode(1, as: String.self), sha256: try r.decode(2, as: String.self),
                 contentType: try r.decode(3, as: String.self), received: try r.decode(4, as: Bool.self), size: try r.decode(5, as: Int?.self),
-                reusedBy: try r.decode(6, as: [String].self))
+                reusedBy: try scope.revealsAuditors ? r.decode(6, as: [String].self) : nil)
         }
+        let submittedBy = try row.decode(6, as: String.self)
         let transitions = try conn.query("""
             SELECT seq, at, actor, from_state, to_state, reason FROM audit_transitions WHERE audit_id = \(id)::uuid ORDER BY seq
             """).map { r in
             AuditRecord.Transition(
-                seq: try r.decode(0, as: Int.self), at: instant(try r.decode(1, as: Date.self)) ?? "", actor: try r.decode(2, as: String.self),
+                seq: try r.decode(0, as: Int.self), at: instant(try r.decode(1, as: Date.self)) ?? "",
+                actor: Self.shown(try r.decode(2, as: String.self), scope: scope, submittedBy: submittedBy),
                 from: try r.decode(3, as: String?.self).flatMap(AuditState.init), to: try AuditReading.state(r, 4),
                 reason: try r.decode(5, as: String?.self))
         }
@@ -68,14 +74,20 @@ enum AuditRecordReader {
         }
         return AuditRecord(
             id: id, template: try row.decode(0, as: String.self), templateVersion: try row.decode(1, as: Int.self),
-            outlet: try row.decode(2, as: String.self), visitedAt: try row.decode(3, as: String.self), auditor: try row.decode(4, as: String.self),
-            servedBy: try row.decode(5, as: String?.self), submittedBy: try row.decode(6, as: String.self),
+            outlet: try row.decode(2, as: String.self), visitedAt: try row.decode(3, as: String.self),
+            auditor: try scope.revealsAuditors ? row.decode(4, as: String.self) : nil,
+            servedBy: try row.decode(5, as: String?.self), submittedBy: scope.revealsAuditors ? submittedBy : nil,
             submittedAt: instant(try row.decode(7, as: Date.self)) ?? "", releasedAt: instant(try row.decode(8, as: Date?.self)),
             late: try row.decode(9, as: Bool.self), state: receipt.state, score: receipt.score, criticalFailure: receipt.criticalFailure,
             sections: receipt.sections, dimensions: receipt.dimensions,
             items: items.sorted { (order[$0.item] ?? .max) < (order[$1.item] ?? .max) },
             attachments: attachments, missingEvidence: receipt.missingEvidence, warnings: receipt.warnings,
             transitions: transitions, disputes: disputes, scoreHistory: history)
+    }
+
+    /// A transition's actor as `scope` may see it: hidden when it is the submitter and the scope hides auditors.
+    private static func shown(_ actor: String, scope: AuditScope, submittedBy: String) -> String? {
+        scope.revealsAuditors || actor != submittedBy ? actor : nil
     }
 
     private static func template(_ conn: PQConnection, id: String) throws -> Template {

@@ -33,6 +33,10 @@ public struct AuditScope: Sendable, Equatable {
         }
     }
 
+    /// Whether callers in this scope may learn who audited: the auditor, the submitter and
+    /// reuse links. Outlet managers and staff, who are the ones audited, may not.
+    public var revealsAuditors: Bool { kind == "all" || kind == "region" || kind == "submitter" }
+
     private init(kind: String, value: String?) {
         self.kind = kind
         self.value = value

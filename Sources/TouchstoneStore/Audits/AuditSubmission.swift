@@ -11,7 +11,8 @@ enum AuditSubmission {
         case inserted, replayed, resubmitted
     }
 
-    static func run(_ conn: PQConnection, tenant: Tenant, json: Data, submittedBy: String, now: Date) throws -> (AuditReceipt, Outcome) {
+    static func run(_ conn: PQConnection, tenant: Tenant, json: Data, submittedBy: String, scope: AuditScope = .all,
+                    now: Date) throws -> (AuditReceipt, Outcome) {
         let (doc, template, checked) = try check(conn, tenant: tenant, json: json, now: now)
         let score = AuditScoring.score(template: template, answers: doc.answers)
         let rows = AuditRows(answers: doc.answers, score: score)
@@ -118,8 +119,18 @@ enum AuditSubmission {
             return (receipt, .inserted)
         }
         // The id exists (ON CONFLICT waited for any concurrent upload of it to commit).
-        guard let existing = try conn.queryFirst("SELECT content_hash, state FROM audits WHERE id = \(doc.id)::uuid FOR UPDATE") else {
+        guard let existing = try conn.queryFirst("""
+            SELECT a.content_hash, a.state,
+                   app_audit_visible(\(scope.kind), \(scope.value), a.submitted_by, o.code, r.path, st.employee_no, a.state)
+            FROM audits a JOIN outlets o ON o.id = a.outlet_id JOIN regions r ON r.id = o.region_id
+            LEFT JOIN staff st ON st.id = a.served_by
+            WHERE a.id = \(doc.id)::uuid FOR UPDATE OF a
+            """) else {
             throw StoreError.conflict("audit \(doc.id) changed concurrently; retry")
+        }
+        // Another submitter's audit: say nothing about it, not even that it exists.
+        guard try existing.decode(2, as: Bool.self) else {
+            throw StoreError.conflict("this id cannot be used; upload the audit with a new id")
         }
         let storedState = AuditState(rawValue: try existing.decode(1, as: String.self)) ?? .submitted
         if try existing.decode(0, as: String.self) == hash {

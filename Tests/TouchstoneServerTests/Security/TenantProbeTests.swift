@@ -75,6 +75,7 @@ struct TenantProbeTests {
             "PUT /api/v1/audits/{id}/attachments/{item}/{name}": audits.map {
                 Probe(method: .put, uri: "/api/v1/audits/\($0)/attachments/P1/front.jpg", body: Data("test".utf8))
             },
+            "GET /api/v1/audits/{id}/attachments/{item}/{name}": get(audits.map { "/api/v1/audits/\($0)/attachments/P1/front.jpg" }),
             "POST /api/v1/audits/{id}/review": try audits.map {
                 Probe(method: .post, uri: "/api/v1/audits/\($0)/review", body: try json(["action": "release"]))
             },

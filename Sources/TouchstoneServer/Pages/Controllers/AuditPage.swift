@@ -13,7 +13,7 @@ struct AuditPage {
 
     struct Transition: Sendable {
         let at: String
-        let actor: String
+        let actor: String?
         let change: String
         let reason: String?
     }
@@ -31,7 +31,7 @@ struct AuditPage {
     struct View: Sendable {
         let card: AuditCard
         let template: String
-        let auditor: String
+        let auditor: String?
         let sections: AuditSectionsView
         let transitions: [Transition]
         let disputes: [Dispute]
@@ -75,18 +75,7 @@ struct AuditPage {
     }
 
     @Sendable func evidence(_ request: Request, context: AppRequestContext) async throws -> Response {
-        let decode = { (name: String) throws -> String in
-            let raw = try context.parameters.require(name)
-            return raw.removingPercentEncoding ?? raw
-        }
-        let (contentType, bytes) = try await AuditQueries.evidenceContent(
-            tenant: try context.requireTenant(), auditID: try context.parameters.require("id"), item: try decode("item"), name: try decode("name"),
-            scope: AuditScope(try context.requirePrincipal()), database: database)
-        var headers = HTTPFields()
-        headers[.contentType] = contentType
-        headers[.cacheControl] = "private, max-age=3600"
-        headers[.xContentTypeOptions] = "nosniff"
-        return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: bytes)))
+        try await AuditController(database: database).evidence(request, context: context)
     }
 
     @Sendable func review(_ request: Request, context: AppRequestContext) async throws -> Response {

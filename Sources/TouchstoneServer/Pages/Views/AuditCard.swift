@@ -39,7 +39,7 @@ struct AuditCard: Sendable {
         failedItems = record.items.filter(\.failed).map(\.item)
         evidence = record.attachments.filter(\.received).map {
             Evidence(item: $0.item, name: $0.name, src: Self.evidenceLink(audit: record.id, item: $0.item, name: $0.name),
-                     image: $0.contentType.hasPrefix("image/"))
+                     image: EvidenceContentType.isImage($0.contentType))
         }
         disputes = record.disputes.filter { $0.state == "open" }.map { OpenDispute(item: $0.item, reason: $0.reason, openedBy: $0.openedBy) }
     }

@@ -1,0 +1,38 @@
+import Hummingbird
+import NIOCore
+import NIOFoundationCompat
+import TouchstoneCore
+import TouchstoneStore
+
+/// Evidence as served from our origin, by the API and the pages alike: sandboxed, never
+/// sniffed, images inline and anything else as a download; the bytes stream from the
+/// database a slice at a time.
+enum EvidenceResponse {
+    /// Bytes read from the database per slice.
+    static let sliceSize = 1 << 20
+
+    static func make(_ file: EvidenceFile, tenant: Tenant, database: Database) -> Response {
+        var headers = HTTPFields()
+        let image = EvidenceContentType.isImage(file.contentType)
+        headers[.contentType] = image || EvidenceContentType.isAllowed(file.contentType)
+            ? EvidenceContentType.mediaType(file.contentType) : "application/octet-stream"
+        headers[.contentSecurityPolicy] = "sandbox; default-src 'none'"
+        headers[.xContentTypeOptions] = "nosniff"
+        headers[.cacheControl] = "private, max-age=3600"
+        if !image {
+            headers[.contentDisposition] = "attachment; filename=\"evidence\"; filename*=UTF-8''\(PageLinks.encode(file.name))"
+        }
+        let body = ResponseBody(contentLength: file.size) { writer in
+            var offset = 0
+            while offset < file.size {
+                let slice = try await AuditQueries.evidenceSlice(
+                    tenant: tenant, file: file, offset: offset, length: min(sliceSize, file.size - offset), database: database)
+                guard !slice.isEmpty else { break }
+                try await writer.write(ByteBuffer(data: slice))
+                offset += slice.count
+            }
+            try await writer.finish(nil)
+        }
+        return Response(status: .ok, headers: headers, body: body)
+    }
+}
