@@ -14,7 +14,7 @@ VENV=$WORK/venv
 PORT=${PORT:-18089}
 MAX_EXAMPLES=${MAX_EXAMPLES:-50}
 SEED=${SEED:-1}
-SAMPLES=${SAMPLES:-$ROOT/../shared/spec/samples}
+SAMPLES=${SAMPLES:-$ROOT/Tests/Fixtures/samples}
 TOUCHSTONE=$ROOT/.build/debug/touchstone
 
 if ! "$VENV/bin/schemathesis" --version >/dev/null 2>&1; then
