@@ -34,7 +34,7 @@ import uuid
 
 ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), ".."))
 TOUCHSTONE = os.environ.get("TOUCHSTONE_BIN", os.path.join(ROOT, ".build", "release", "touchstone"))
-PANDAS_VERSION = "2.3.3"  # pinned; installed only when a pandas baseline is given
+PANDAS_VERSION = "3.1.1"  # pinned; installed only when a pandas baseline is given
 PANDAS_HOW = ("give the incumbent pandas implementation with --pandas-baseline /path/to/pandas_baseline.py "
               "(or a folder holding it), or set TOUCHSTONE_PANDAS_BASELINE to that path")
 WORK = os.path.join(ROOT, ".build", "bench")
