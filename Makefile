@@ -64,7 +64,9 @@ drill: deps
 	python3 deploy/drills/drills.py all --uploads $(DRILL_UPLOADS)
 
 ## The benchmarks of targets.md beside their ceilings (release build; not part of `make test`).
-## BENCH_ARGS="--outlets 2000 --skip-pandas" for a quick run; the default is the national chain.
+## BENCH_ARGS="--outlets 2000" for a quick run; the default is the national chain. The comparison with
+## the incumbent pandas implementation runs only when given: BENCH_ARGS="--pandas-baseline FILE" or
+## TOUCHSTONE_PANDAS_BASELINE=FILE (otherwise the run says it was skipped).
 bench: deps
 	./Benchmarks/run.sh $(BENCH_ARGS)
 

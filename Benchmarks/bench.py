@@ -6,13 +6,20 @@ the same machine and database, printed as one markdown table.
             SQL transaction (one audit row + its 60 answer rows) with as many clients
   import    `touchstone import surveys` rows/s vs raw COPY of the same file into a table of its shape
   batch     `touchstone batch run` (all KPIs at all levels, all payouts): time and peak RSS vs one
-            hand-written SQL query computing the same KPI values (Benchmarks/lower_bound.sql) and
-            vs the pandas implementation in ../shared/bench (what head offices do today)
+            hand-written SQL query computing the same KPI values (Benchmarks/lower_bound.sql) and,
+            when one is given, vs the incumbent pandas implementation (what head offices do today)
   growth    the batch at 1x, 2x and 4x a base chain
   daemon    serve-to-ready, RSS idle and under the upload load
 
-Usage: bench.py [--outlets N] [--growth-base B] [--duration S] [--skip-pandas] [--skip-growth]
+Usage: bench.py [--outlets N] [--growth-base B] [--duration S] [--pandas-baseline PATH] [--skip-pandas]
+                [--skip-growth] [--dry-run]
 Run through Benchmarks/run.sh, which builds the release binary first.
+
+The pandas comparison is optional: the incumbent pandas implementation is not part of this
+repository. Give it with `--pandas-baseline PATH` or `TOUCHSTONE_PANDAS_BASELINE=PATH`, PATH being
+the script (pandas_baseline.py, called as `pandas_baseline.py DIR PERIOD AS_OF TZ`) or the folder
+holding it. pandas (pinned below) is installed from PyPI into .build/bench/venv for it. Without a
+baseline the run says that the comparison was skipped and how to enable it.
 """
 import argparse
 import http.client
@@ -27,7 +34,9 @@ import uuid
 
 ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), ".."))
 TOUCHSTONE = os.environ.get("TOUCHSTONE_BIN", os.path.join(ROOT, ".build", "release", "touchstone"))
-SHARED_BENCH = os.environ.get("SHARED_BENCH", os.path.join(ROOT, "..", "shared", "bench"))
+PANDAS_VERSION = "3.1.1"  # pinned; installed only when a pandas baseline is given
+PANDAS_HOW = ("give the incumbent pandas implementation with --pandas-baseline /path/to/pandas_baseline.py "
+              "(or a folder holding it), or set TOUCHSTONE_PANDAS_BASELINE to that path")
 WORK = os.path.join(ROOT, ".build", "bench")
 HOME = os.path.join(WORK, "home")  # the cluster in use (use_cluster)
 PORT = int(os.environ.get("BENCH_PORT", "18096"))
@@ -135,14 +144,30 @@ def lower_bound(tenant):
     return wall, values, stored
 
 
-def pandas(directory):
+def pandas_baseline(args):
+    """The pandas baseline script to compare with, or None (with the reason) when there is none."""
+    if args.skip_pandas:
+        return None, "--skip-pandas was given"
+    given = args.pandas_baseline or os.environ.get("TOUCHSTONE_PANDAS_BASELINE")
+    if not given:
+        return None, "no pandas baseline was given"
+    script = os.path.join(given, "pandas_baseline.py") if os.path.isdir(given) else given
+    if not os.path.isfile(script):
+        sys.exit(f"bench.py: pandas baseline {script!r} is not a file; {PANDAS_HOW}, or run with --skip-pandas")
+    return os.path.abspath(script), None
+
+
+def pandas(script, directory):
     venv = os.path.join(WORK, "venv")
     python = os.path.join(venv, "bin", "python")
-    if not (os.path.exists(python) and subprocess.run([python, "-c", "import pandas"], stderr=subprocess.DEVNULL).returncode == 0):
-        log("installing pandas into " + venv)
+    installed = subprocess.run([python, "-c", "import pandas; print(pandas.__version__)"], stdout=subprocess.PIPE,
+                               stderr=subprocess.DEVNULL) if os.path.exists(python) else None
+    if not (installed and installed.returncode == 0 and installed.stdout.decode().strip() == PANDAS_VERSION):
+        log(f"installing pandas=={PANDAS_VERSION} into {venv}")
         subprocess.run([sys.executable, "-m", "venv", venv], check=True)
-        subprocess.run([python, "-m", "pip", "install", "--quiet", "--disable-pip-version-check", "pandas"], check=True)
-    return timed([python, os.path.join(SHARED_BENCH, "pandas_baseline.py"), directory, PERIOD, AS_OF, TZ])
+        subprocess.run([python, "-m", "pip", "install", "--quiet", "--disable-pip-version-check",
+                        f"pandas=={PANDAS_VERSION}"], check=True)
+    return timed([python, script, directory, PERIOD, AS_OF, TZ])
 
 
 # ---- uploads
@@ -275,10 +300,24 @@ def main():
     parser.add_argument("--outlets", type=int, default=10000, help="the chain (default 10000: the national chain)")
     parser.add_argument("--growth-base", type=int, default=None, help="base of the 1x/2x/4x growth runs (default outlets/4)")
     parser.add_argument("--duration", type=int, default=10, help="seconds per upload measurement")
-    parser.add_argument("--skip-pandas", action="store_true")
+    parser.add_argument("--pandas-baseline", metavar="PATH", default=None,
+                        help="the incumbent pandas implementation to compare the batch with: pandas_baseline.py or "
+                             "the folder holding it (default: $TOUCHSTONE_PANDAS_BASELINE; none: the comparison is skipped)")
+    parser.add_argument("--skip-pandas", action="store_true", help="skip the pandas comparison even when a baseline is given")
     parser.add_argument("--skip-growth", action="store_true")
+    parser.add_argument("--dry-run", action="store_true", help="print what would be measured, then stop")
     args = parser.parse_args()
     base = args.growth_base or max(1, args.outlets // 4)
+    pandas_script, pandas_skipped = pandas_baseline(args)
+    if pandas_script:
+        log(f"pandas comparison: {pandas_script} (pandas=={PANDAS_VERSION})")
+    else:
+        log(f"pandas comparison skipped: {pandas_skipped}; to enable it, {PANDAS_HOW}")
+    if args.dry_run:
+        print(f"chain {args.outlets} outlets; growth {'skipped' if args.skip_growth else f'{base}/{2 * base}/{4 * base} outlets'}; "
+              f"uploads {args.duration} s per measurement; pandas comparison: "
+              f"{pandas_script or 'skipped (' + pandas_skipped + ')'}")
+        return
 
     os.makedirs(WORK, exist_ok=True)
     try:
@@ -292,7 +331,7 @@ def main():
         log(f"  batch {batch_wall:.2f} s / {batch_rss:.0f} MB, rerun {rerun_wall:.2f} s / {rerun_rss:.0f} MB")
         bound_wall, bound_values, stored_values = lower_bound("main")
         log(f"  lower bound {bound_wall:.2f} s ({bound_values} values, {stored_values} stored)")
-        pandas_result = None if args.skip_pandas else pandas(directory)
+        pandas_result = pandas(pandas_script, directory) if pandas_script else None
         if pandas_result:
             log(f"  pandas {pandas_result[0]:.2f} s / {pandas_result[1]:.0f} MB")
         log("uploads over HTTP and pgbench")
@@ -345,6 +384,8 @@ def main():
         lines.append(f"| the same batch vs pandas | {rerun_wall:.2f} s, {rerun_rss:.0f} MB | pandas_baseline.py {pandas_result[0]:.2f} s, "
                      f"{pandas_result[1]:.0f} MB | {pandas_result[0] / rerun_wall:.1f}× faster | ≥ 20× | "
                      f"{verdict(pandas_result[0] / rerun_wall >= 20)} |")
+    else:
+        lines.append(f"| the same batch vs pandas | skipped: {pandas_skipped} | — | — | ≥ 20× | not measured |")
     lines.append(f"| batch peak RSS | {max(batch_rss, rerun_rss):.0f} MB | — | — | ≤ 200 MB | {verdict(max(batch_rss, rerun_rss) <= 200)} |")
     if growth:
         times = ", ".join(f"{f}× ({o:,} outlets) {w:.2f} s / {r:.0f} MB" for f, (o, w, r) in sorted(growth.items()))
@@ -353,6 +394,8 @@ def main():
     lines.append(f"| daemon RSS | idle {idle:.0f} MB, under upload load {peak:.0f} MB | — | — | ≤ 60 / ≤ 150 MB | "
                  f"{verdict(idle <= 60 and peak <= 150)} |")
     lines.append(f"| `touchstone serve` to ready (cluster running) | {ready:.2f} s | — | — | ≤ 2 s | {verdict(ready <= 2)} |")
+    if not pandas_result:
+        lines += ["", f"The pandas comparison was skipped ({pandas_skipped}); to enable it, {PANDAS_HOW}."]
     table = "\n".join(lines)
     with open(os.path.join(WORK, "results.md"), "w") as f:
         f.write(table + "\n")

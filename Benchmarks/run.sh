@@ -2,7 +2,9 @@
 # Reproduces BENCHMARKS.md's table: builds the release binary, then runs Benchmarks/bench.py
 # (its own embedded PostgreSQL under .build/bench/home). Arguments go to bench.py:
 #   Benchmarks/run.sh                       # the national chain (10,000 outlets); ~15–25 min on 2 cores
-#   Benchmarks/run.sh --outlets 2000 --skip-pandas
+#   Benchmarks/run.sh --outlets 2000        # a quick run
+#   Benchmarks/run.sh --pandas-baseline /path/to/pandas_baseline.py   # with the pandas comparison
+# (or TOUCHSTONE_PANDAS_BASELINE=/path/to/pandas_baseline.py); without it that comparison is skipped.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ./deploy/install-deps.sh

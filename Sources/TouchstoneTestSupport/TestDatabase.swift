@@ -91,9 +91,9 @@ public enum TestDatabase {
     /// The repository's sql/ directory.
     public static var sqlDirectory: URL { packageRoot.appendingPathComponent("sql") }
 
-    /// The shared spec samples (`../shared/spec/samples` beside the checkout).
+    /// The sample files of `docs/formats.md`, kept in the repository under `Tests/Fixtures/samples/`.
     public static var samplesDirectory: URL {
-        packageRoot.deletingLastPathComponent().appendingPathComponent("shared/spec/samples")
+        packageRoot.appendingPathComponent("Tests/Fixtures/samples")
     }
 
     /// Starts the test cluster and creates Touchstone's roles in it, once per process.

@@ -3,7 +3,10 @@ import Foundation
 
 /// Shared test inputs.
 enum Fixtures {
-    static let specDir = URL(fileURLWithPath: "/work/shared/spec/samples")
+    /// The sample files under `Tests/Fixtures/samples/` (found from this file, so any checkout works).
+    static let specDir = URL(fileURLWithPath: #filePath)
+        .deletingLastPathComponent().deletingLastPathComponent()
+        .appendingPathComponent("Fixtures/samples")
 
     /// The sample template from the spec (inline copy so the tests do not depend on the file).
     static let demoTemplateJSON = """

@@ -31,7 +31,7 @@ import uuid
 
 ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
 TOUCHSTONE = os.path.join(ROOT, ".build", "debug", "touchstone")
-SAMPLES = os.environ.get("SAMPLES", os.path.join(ROOT, "..", "shared", "spec", "samples"))
+SAMPLES = os.environ.get("SAMPLES", os.path.join(ROOT, "Tests", "Fixtures", "samples"))
 WORK = os.path.join(ROOT, ".build", "drills")
 HOME = os.path.join(WORK, "home")
 PORT = int(os.environ.get("DRILL_PORT", "18095"))

@@ -14,13 +14,15 @@ VENV=$WORK/venv
 PORT=${PORT:-18089}
 MAX_EXAMPLES=${MAX_EXAMPLES:-50}
 SEED=${SEED:-1}
-SAMPLES=${SAMPLES:-$ROOT/../shared/spec/samples}
+SAMPLES=${SAMPLES:-$ROOT/Tests/Fixtures/samples}
 TOUCHSTONE=$ROOT/.build/debug/touchstone
+# The one Python tool of `make test`, pinned (from PyPI into a venv under .build/, never system-wide).
+SCHEMATHESIS_VERSION=4.32.5
 
-if ! "$VENV/bin/schemathesis" --version >/dev/null 2>&1; then
-    echo "fuzz: installing schemathesis into $VENV"
+if [ "$("$VENV/bin/python" -c 'import importlib.metadata as m; print(m.version("schemathesis"))' 2>/dev/null)" != "$SCHEMATHESIS_VERSION" ]; then
+    echo "fuzz: installing schemathesis==$SCHEMATHESIS_VERSION into $VENV"
     python3 -m venv "$VENV"
-    "$VENV/bin/pip" install --quiet --disable-pip-version-check schemathesis
+    "$VENV/bin/pip" install --quiet --disable-pip-version-check "schemathesis==$SCHEMATHESIS_VERSION"
 fi
 [ -x "$TOUCHSTONE" ] || swift build --product touchstone
 
