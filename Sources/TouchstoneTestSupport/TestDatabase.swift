@@ -25,8 +25,11 @@ public enum TestDatabase {
         let parameters = try await freshDatabaseParameters()
         let logger = Logger(label: "touchstone.test")
         _ = try await withOwner(of: parameters) { try await $0.migrate(Migrator(directory: sqlDirectory)) }
+        // Tests assert values, not timing: on a loaded machine a caller waits for a connection
+        // rather than failing after the daemon's 30 s (the upload stress tests queue 1,000 callers).
         let pool = PQPool(
-            configuration: parameters.loggingIn(as: DatabaseProvisioning.runtimeLogin), maxConnections: 4, logger: logger)
+            configuration: parameters.loggingIn(as: DatabaseProvisioning.runtimeLogin),
+            options: PQPool.Options(maxConnections: 4, acquireTimeout: .seconds(300)), logger: logger)
         return Database(pool: pool, logger: logger)
     }
 
