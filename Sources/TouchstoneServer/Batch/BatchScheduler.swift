@@ -56,9 +56,11 @@ public struct BatchScheduler: Sendable {
 
     /// The run of a claimed slot; a cancelled run gives its claim back.
     private func order(tenant: Tenant, slot: BatchSlot, asOf: Date) -> BatchOrder {
-        BatchOrder(tenant: tenant, period: slot.period, asOf: asOf, startedBy: Self.startedBy) { result in
-            if case .failure = result, Task.isCancelled { await release(tenant: tenant, slot: slot) }
-        }
+        BatchOrder(
+            tenant: tenant, period: slot.period, asOf: asOf, startedBy: Self.startedBy,
+            finished: { result in
+                if case .failure = result, Task.isCancelled { await release(tenant: tenant, slot: slot) }
+            })
     }
 
     /// Gives a claim back so another daemon takes the slot over.

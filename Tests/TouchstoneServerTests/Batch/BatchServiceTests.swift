@@ -44,7 +44,7 @@ import TouchstoneTestSupport
     }
 
     /// Polls the tenant's jobs until `done` holds for them (at most about 10 s).
-    func jobs(_ tenant: Tenant, _ database: Database, until done: ([BatchJob]) -> Bool) async throws -> [BatchJob] {
+    func waitForJobs(_ tenant: Tenant, _ database: Database, until done: ([BatchJob]) -> Bool) async throws -> [BatchJob] {
         for _ in 0..<500 {
             let jobs = try await BatchJobQueries.list(tenant: tenant, database: database)
             if done(jobs) { return jobs }
@@ -68,7 +68,7 @@ import TouchstoneTestSupport
         let groups = daemons.map { group([$0]) }
         try await withThrowingTaskGroup(of: Void.self) { tasks in
             for group in groups { tasks.addTask { try? await group.run() } }
-            _ = try await jobs(tenant, first) { $0.contains { $0.state == .succeeded } }
+            _ = try await waitForJobs(tenant, first) { $0.contains { $0.state == .succeeded } }
             try await Task.sleep(for: .milliseconds(200))  // both keep waking meanwhile
             for group in groups { await group.triggerGracefulShutdown() }
             try await tasks.waitForAll()
@@ -91,7 +91,7 @@ import TouchstoneTestSupport
                 tenant: tenant, period: try Period.parse("2026-09"), asOf: Date(), startedBy: "admin",
                 finished: { await outcome.record($0) })
             #expect(queue.submit(order))
-            _ = try await jobs(tenant, database) { $0.first?.state == .running }
+            _ = try await waitForJobs(tenant, database) { $0.first?.state == .running }
             await group.triggerGracefulShutdown()
         }
         #expect(await outcome.state == .succeeded)
@@ -110,7 +110,7 @@ import TouchstoneTestSupport
             #expect(queue.submit(BatchOrder(
                 tenant: tenant, period: try Period.parse("2026-09"), asOf: Date(), startedBy: "admin",
                 finished: { await outcome.record($0) })))
-            _ = try await jobs(tenant, database) { $0.first?.state == .running }
+            _ = try await waitForJobs(tenant, database) { $0.first?.state == .running }
             await group.triggerGracefulShutdown()
         }
         #expect(ContinuousClock.now - started < .seconds(10))
