@@ -56,8 +56,9 @@ public struct BatchSchedule: Sendable, Hashable, Codable {
         let today = CivilDate(year: local.year!, month: local.month!, day: local.day!)!
         let runDay = local.hour! * 60 + local.minute! >= minuteOfDay ? today : today.adding(days: -1)
         let month = Period.containing(runDay, kind: .month)
-        let instant = calendar.date(from: DateComponents(
-            year: runDay.year, month: runDay.month, day: runDay.day, hour: minuteOfDay / 60, minute: minuteOfDay % 60))!
+        // A time in a daylight-saving gap comes out after the gap; the run was due when the gap began.
+        let instant = min(now, calendar.date(from: DateComponents(
+            year: runDay.year, month: runDay.month, day: runDay.day, hour: minuteOfDay / 60, minute: minuteOfDay % 60))!)
         return BatchSlot(period: runDay.day >= day ? month.previous : month.previous.previous, day: runDay, instant: instant)
     }
 
