@@ -9,6 +9,8 @@ import TouchstoneStore
 /// - Parameters:
 ///   - database: the store; its pool runs as a service, started before the server and
 ///     closed after in-flight requests finished.
+///   - The ``BatchService`` runs after the pool and before the server: it owns every batch run
+///     (the batch page's, the schedule's) and stops after the server, before the pool.
 ///   - migrator: the migrations readiness compares the database with.
 ///   - configuration: bind address, body limits, drain timing.
 ///   - logger: the application logger.
@@ -16,15 +18,19 @@ public func buildApplication(
     database: Database, migrator: Migrator, configuration: ServerConfiguration, logger: Logger
 ) -> some ApplicationProtocol {
     let drain = DrainState()
-    let router = buildRouter(database: database, migrator: migrator, configuration: configuration, drain: drain)
-    return makeServerApplication(router: router, configuration: configuration, services: [database.pool], drain: drain, logger: logger)
+    let batches = BatchQueue()
+    let router = buildRouter(database: database, migrator: migrator, configuration: configuration, drain: drain, batches: batches)
+    let scheduler = configuration.runsSchedule ? BatchScheduler(database: database, logger: logger) : nil
+    let batchService = BatchService(queue: batches, scheduler: scheduler, database: database, logger: logger)
+    return makeServerApplication(
+        router: router, configuration: configuration, services: [database.pool, batchService], drain: drain, logger: logger)
 }
 
 /// The router: infrastructure (request ids, metrics, logs, problems, limits, health), the
 /// OpenAPI document (`GET /openapi.yaml`), the authenticated API under `/api/v1`, then the
-/// pages under `/` (``Pages``).
+/// pages under `/` (``Pages``), whose batch page hands its runs to `batches`.
 public func buildRouter(
-    database: Database, migrator: Migrator, configuration: ServerConfiguration, drain: DrainState
+    database: Database, migrator: Migrator, configuration: ServerConfiguration, drain: DrainState, batches: BatchQueue
 ) -> Router<AppRequestContext> {
     let router = Router(context: AppRequestContext.self)
     var configuration = configuration
@@ -47,10 +53,11 @@ public func buildRouter(
     TemplateController(database: database).addRoutes(to: api)
     ExportController(database: database).addRoutes(to: api)
     KPIController(database: database).addRoutes(to: api)
+    BatchScheduleController(database: database).addRoutes(to: api)
     EventController(database: database).addRoutes(to: api)
     PayoutController(database: database).addRoutes(to: api)
     ChangeController(database: database).addRoutes(to: api)
-    Pages.addRoutes(to: router, database: database, configuration: configuration)
+    Pages.addRoutes(to: router, database: database, configuration: configuration, batches: batches)
     return router
 }
 

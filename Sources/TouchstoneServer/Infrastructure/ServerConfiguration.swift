@@ -33,6 +33,8 @@ public struct ServerConfiguration: Sendable, Hashable {
     /// How long an HTTP connection may sit idle (no request arriving, no response going out)
     /// before the server closes it; nil: never.
     public var idleTimeout: Duration?
+    /// Whether the daemon runs due batches itself (kpi-batch.md "Schedule").
+    public var runsSchedule: Bool
 
     /// Creates a configuration; every parameter has a documented default.
     /// - Parameters:
@@ -49,6 +51,7 @@ public struct ServerConfiguration: Sendable, Hashable {
     ///   - loginLimits: Failed-login limits (``LoginLimits/default``).
     ///   - trustForwardedFor: Client address from `X-Forwarded-For` (off).
     ///   - idleTimeout: Idle connections are closed after this long (60 s).
+    ///   - runsSchedule: Run due batches (on).
     public init(
         host: String = "127.0.0.1",
         port: Int = 8080,
@@ -62,7 +65,8 @@ public struct ServerConfiguration: Sendable, Hashable {
         secureCookies: Bool = false,
         loginLimits: LoginLimits = .default,
         trustForwardedFor: Bool = false,
-        idleTimeout: Duration? = .seconds(60)
+        idleTimeout: Duration? = .seconds(60),
+        runsSchedule: Bool = true
     ) {
         self.host = host
         self.port = port
@@ -77,6 +81,7 @@ public struct ServerConfiguration: Sendable, Hashable {
         self.loginLimits = loginLimits
         self.trustForwardedFor = trustForwardedFor
         self.idleTimeout = idleTimeout
+        self.runsSchedule = runsSchedule
     }
 
     /// The body limits these settings describe.

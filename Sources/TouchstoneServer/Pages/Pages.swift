@@ -9,7 +9,7 @@ enum Pages {
     /// installation is broken and the daemon stops at once, saying which file is missing.
     /// From `configuration`: secure cookies (the daemon is reached over HTTPS), the login limits
     /// and whether a proxy's `X-Forwarded-For` names the client.
-    static func addRoutes(to router: Router<AppRequestContext>, database: Database, configuration: ServerConfiguration) {
+    static func addRoutes(to router: Router<AppRequestContext>, database: Database, configuration: ServerConfiguration, batches: BatchQueue) {
         let renderer: PageRenderer
         do {
             renderer = try PageRenderer.bundled()
@@ -31,6 +31,6 @@ enum Pages {
         OutletPage(database: database, renderer: renderer).addRoutes(to: pages)
         StaffPage(database: database, renderer: renderer).addRoutes(to: pages)
         AuditPage(database: database, renderer: renderer).addRoutes(to: pages)
-        BatchPage(database: database, renderer: renderer).addRoutes(to: pages)
+        BatchPage(database: database, renderer: renderer, batches: batches).addRoutes(to: pages)
     }
 }

@@ -11,7 +11,8 @@ import TouchstoneCore
 ///   `FOR SHARE` so it cannot be closed while the run is writing.
 /// - Two runs for one tenant cannot both proceed: the second gets ``StoreError/busy(_:)``.
 /// - Every run leaves a `batch_jobs` row; a failed run's row is written in a separate short
-///   transaction, so it survives the rollback.
+///   transaction, so it survives the rollback. A cancelled run (the task is cancelled: its
+///   statement is cancelled on the server) rolls back and its row says `failed`, "cancelled …".
 public struct BatchRunner: Sendable {
     /// Steps run right after the KPIs, in the same transaction (payouts hook here).
     public var afterKPIs: [BatchStep]
@@ -63,8 +64,16 @@ public struct BatchRunner: Sendable {
             return job
         } catch {
             let translated = StoreError.translate(error)
-            try? await BatchJobQueries.fail(tenant: tenant, jobID: jobID, error: String(describing: translated), database: database)
+            let reason = Task.isCancelled ? "cancelled before it finished: nothing of the run was kept" : String(describing: translated)
+            await Self.recordFailure(tenant: tenant, jobID: jobID, reason: reason, database: database)
             throw translated
+        }
+    }
+
+    /// Marks the job failed, also when the run was cancelled (a shutdown).
+    private static func recordFailure(tenant: Tenant, jobID: Int64, reason: String, database: Database) async {
+        await withoutCancellation {
+            try? await BatchJobQueries.fail(tenant: tenant, jobID: jobID, error: reason, database: database)
         }
     }
 

@@ -10,7 +10,7 @@ struct BatchCommand: AsyncParsableCommand {
 
     struct Run: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Compute KPIs, statuses and draft payouts for a period (progress on stderr, summary on stdout).")
+            abstract: "Compute KPIs, statuses and draft payouts for a period (a progress line on a terminal's stderr, summary on stdout).")
 
         @OptionGroup var scope: TenantPeriodOptions
         @Option(name: .customLong("as-of"), help: "The instant complaint deadlines are judged against (ISO 8601 with offset; default now).")
@@ -21,11 +21,14 @@ struct BatchCommand: AsyncParsableCommand {
             try await reportingFailures {
                 let period = try scope.parsedPeriod()
                 let asOf = try self.asOf.map { try Instant.parse($0, path: "as-of") } ?? Date()
+                let line = ProgressLine()
+                defer { line.finish() }
                 let job = try await options.withTenant(scope.tenant) { database, tenant in
                     return try await BatchRunner.withPayouts.run(
                         tenant: tenant, period: period, asOf: asOf, startedBy: ChangeActor.current ?? "cli",
-                        progress: { printError("batch: \($0)") }, database: database)
+                        progress: { line.update("batch: \($0)") }, database: database)
                 }
+                line.finish()
                 let read = job.inputs.map { "read \($0.audits) audits, \($0.responses) responses, \($0.complaints) complaints, \($0.kpis.count) KPIs" } ?? ""
                 print("batch \(job.period): job \(job.id) \(job.state.rawValue), \(job.kpiRows ?? 0) KPI rows, \(job.payoutRows ?? 0) payout rows; \(read); \(String(format: "%.2f", job.duration ?? 0)) s")
             }

@@ -23,6 +23,8 @@ struct ServeCommand: AsyncParsableCommand {
     @Flag(help: "Take the client address for the login limits from the last X-Forwarded-For entry (only behind a proxy that sets it).")
     var trustForwardedFor = false
     @Option(help: "Seconds an idle HTTP connection stays open; 0: no limit.") var idleTimeout = 60
+    @Flag(name: .customLong("no-schedule"), help: "Do not run due batches (another daemon on the same database may; see docs/kpi-batch.md).")
+    var noSchedule = false
     @OptionGroup var options: CommonOptions
 
     func run() async throws {
@@ -37,7 +39,7 @@ struct ServeCommand: AsyncParsableCommand {
                         host: host, port: port,
                         uploadRateLimit: uploadRate > 0 ? UploadRateLimit(perMinute: uploadRate, burst: uploadBurst) : nil,
                         secureCookies: secureCookies, trustForwardedFor: trustForwardedFor,
-                        idleTimeout: idleTimeout > 0 ? .seconds(idleTimeout) : nil),
+                        idleTimeout: idleTimeout > 0 ? .seconds(idleTimeout) : nil, runsSchedule: !noSchedule),
                     logger: logger)
             }
         }

@@ -2,10 +2,10 @@ import ArgumentParser
 import TouchstoneCore
 import TouchstoneStore
 
-/// `touchstone tenant create CODE --name N [--timezone TZ] [--currency C]`.
+/// `touchstone tenant create|sla|schedule`.
 struct TenantCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "tenant", abstract: "Manage chains (tenants).", subcommands: [Create.self, SLA.self])
+        commandName: "tenant", abstract: "Manage chains (tenants).", subcommands: [Create.self, SLA.self, Schedule.self])
 
     struct Create: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Create a chain (as the schema owner).")

@@ -45,7 +45,7 @@ import TouchstoneTestSupport
 
     static func app(_ database: Database) throws -> some ApplicationProtocol {
         let router = buildRouter(database: database, migrator: try Migrator(directory: TestDatabase.sqlDirectory),
-                                 configuration: .init(), drain: DrainState())
+                                 configuration: .init(), drain: DrainState(), batches: BatchQueue())
         return Application(router: router)
     }
 

@@ -93,6 +93,7 @@ struct TenantProbeTests {
                 "code": "ZZ", "metric": "audit_score", "template": "zz-visit", "direction": "higher", "threshold": 70, "target": 85,
             ]]))],
             "GET /api/v1/batch-runs": get(["/api/v1/batch-runs", "/api/v1/batch-runs?period=2026-09"]),
+            "GET /api/v1/batch-schedule": get(["/api/v1/batch-schedule"]),
             "POST /api/v1/batch-runs": [Probe(method: .post, uri: "/api/v1/batch-runs", body: try json(["period": "2026-07"]))],
             "GET /api/v1/league": get(["/api/v1/league?period=2026-09&kpi=MS", "/api/v1/league?period=2026-09&kpi=MS&level=staff"]),
             "GET /api/v1/trend": get((outlets + staff).map { "/api/v1/trend?kpi=MS&subject=\($0)&through=2026-09" }),

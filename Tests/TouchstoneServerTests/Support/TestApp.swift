@@ -43,7 +43,7 @@ struct TestApp {
         }
         let router = buildRouter(
             database: database, migrator: try Migrator(directory: TestDatabase.sqlDirectory),
-            configuration: configuration, drain: DrainState())
+            configuration: configuration, drain: DrainState(), batches: BatchQueue())
         return TestApp(
             database: database, tenant: tenant, tokens: tokens,
             application: Application(router: router, configuration: .init(address: .hostname("127.0.0.1", port: 0)), logger: logger))

@@ -5,11 +5,13 @@ import TouchstoneCore
 import TouchstoneStore
 
 /// `/batch?period=`: head office's batch runs (state, timing, rows, errors), with a form that
-/// starts a period's batch (KPIs, then payouts) for admins. The run works in the background;
-/// the page refreshes itself while a run is going, and shows its progress lines.
+/// starts a period's batch (KPIs, then payouts) for admins. The run is handed to the daemon's
+/// ``BatchService`` (which a shutdown waits for); the page refreshes itself while a run is
+/// going, and shows its progress lines.
 struct BatchPage {
     let database: Database
     let renderer: PageRenderer
+    let batches: BatchQueue
     let progress = BatchProgress()
 
     struct Job: Sendable {
@@ -44,7 +46,7 @@ struct BatchPage {
         let labels = renderer.labels(request)
         let period = try await PagePeriod.of(request, tenant: tenant, database: database)
         let jobs = try await BatchJobQueries.list(tenant: tenant, limit: 20, database: database)
-        let active = await progress.isActive(tenantID: tenant.id)
+        let active = progress.isActive(tenantID: tenant.id)
         let running = active || jobs.contains { $0.state == .running }
         let view = View(
             period: period.description,
@@ -54,29 +56,27 @@ struct BatchPage {
                     kpiRows: job.kpiRows.map(String.init) ?? "—", payoutRows: job.payoutRows.map(String.init) ?? "—",
                     startedBy: job.startedBy, error: job.error)
             },
-            running: running, progress: running ? await progress.lines(tenantID: tenant.id) : [],
+            running: running, progress: running ? progress.lines(tenantID: tenant.id) : [],
             canRun: try context.requirePrincipal().role.canAdminister)
         return renderer.page("batch", title: "batch_title", content: view, request: request, context: context)
     }
 
-    /// Starts the batch in the background and goes back to the page, which follows the run.
+    /// Hands the batch to the batch service and goes back to the page, which follows the run.
     @Sendable func run(_ request: Request, context: AppRequestContext) async throws -> Response {
         let form = try await PageForm.checked(request, context: context)
         try context.requireRole { $0.canAdminister }
         let tenant = try context.requireTenant()
         let period = try Period.parse(form["period"] ?? "")
         let login = try context.requirePrincipal().login
-        let (database, progress, logger) = (database, progress, context.logger)
-        await progress.begin(tenantID: tenant.id)
-        Task {
-            do {
-                _ = try await BatchRunner.withPayouts.run(
-                    tenant: tenant, period: period, asOf: Date(), startedBy: login,
-                    progress: { line in Task { await progress.add(line, tenantID: tenant.id) } }, database: database)
-            } catch {
-                logger.warning("batch from the batch page failed", metadata: ["period": "\(period)", "error": "\(error)"])
-            }
-            await progress.end(tenantID: tenant.id)
+        let progress = progress
+        progress.begin(tenantID: tenant.id)
+        let order = BatchOrder(
+            tenant: tenant, period: period, asOf: Date(), startedBy: login,
+            progress: { progress.add($0, tenantID: tenant.id) },
+            finished: { _ in progress.end(tenantID: tenant.id) })
+        guard batches.submit(order) else {
+            progress.end(tenantID: tenant.id)
+            throw StoreError.busy("the daemon is shutting down: run the batch again in a moment")
         }
         return PageResponse.redirect(to: "/batch?period=\(period)")
     }

@@ -1,0 +1,22 @@
+import Foundation
+
+/// The scheduler's time: what time it is, and sleeping until it should look again.
+/// Tests pass their own, so they neither wait for minutes nor depend on today's date.
+public protocol BatchClock: Sendable {
+    /// The current instant.
+    func now() -> Date
+    /// Sleeps until the next wake-up (throws when the task is cancelled).
+    func sleepUntilNextWakeUp() async throws
+}
+
+/// The real clock: wakes at the start of each minute.
+public struct MinuteClock: BatchClock {
+    public init() {}
+
+    public func now() -> Date { Date() }
+
+    public func sleepUntilNextWakeUp() async throws {
+        let intoMinute = Date().timeIntervalSince1970.truncatingRemainder(dividingBy: 60)
+        try await Task.sleep(for: .seconds(60 - intoMinute))
+    }
+}
