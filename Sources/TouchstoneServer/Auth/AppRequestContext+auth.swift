@@ -8,10 +8,20 @@ extension AppRequestContext {
         return tenant
     }
 
-    /// Fails with 403 unless the caller's role passes `allowed`.
-    func requireRole(_ allowed: (Role) -> Bool) throws {
-        guard allowed(try requirePrincipal().role) else {
-            throw APIProblem.forbidden("Your role may not do this.")
-        }
+    /// The caller, when its role may take `action` (``Policy``); a 403 problem otherwise.
+    @discardableResult
+    func require(_ action: Action) throws -> Principal {
+        let principal = try requirePrincipal()
+        guard principal.may(action) else { throw APIProblem.forbidden("Your role may not do this.") }
+        return principal
+    }
+
+    /// The caller, when it may take `action` on `subject`; otherwise `missing` is reported as
+    /// not found (404), so a caller learns nothing of what lies outside its reach.
+    @discardableResult
+    func require(_ action: Action, on subject: Subject, missing: @autoclosure () -> String) throws -> Principal {
+        let principal = try requirePrincipal()
+        guard principal.may(action, on: subject) else { throw StoreError.notFound(missing()) }
+        return principal
     }
 }

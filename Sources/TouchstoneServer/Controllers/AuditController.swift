@@ -29,7 +29,7 @@ struct AuditController {
 
     /// 201 with the receipt for a new audit, 200 for an identical replay.
     @Sendable func upload(_ request: Request, context: AppRequestContext) async throws -> EditedResponse<AuditReceipt> {
-        try context.requireRole { $0 == .auditor || $0.canAdminister }
+        try context.require(.uploadAudits)
         let body = try await request.body.collect(upTo: context.maxBodySize)
         let principal = try context.requirePrincipal()
         let receipt = try await AuditQueries.submit(
@@ -40,7 +40,7 @@ struct AuditController {
 
     /// One result per document of a JSON array, each as the single upload would answer.
     @Sendable func uploadBatch(_ request: Request, context: AppRequestContext) async throws -> BatchUploadResponse {
-        try context.requireRole { $0 == .auditor || $0.canAdminister }
+        try context.require(.uploadAudits)
         let body = try await request.body.collect(upTo: context.maxBodySize)
         let documents: [JSONValue]
         switch try? JSONValue.parse(Data(buffer: body)) {
@@ -102,7 +102,7 @@ struct AuditController {
     /// part at a time and is checked against the declared size and sha256.
     /// A `Content-Type`, when sent, must be the declared one (which is what the audit keeps).
     @Sendable func attach(_ request: Request, context: AppRequestContext) async throws -> EvidenceReceipt {
-        try context.requireRole { $0 == .auditor || $0.canAdminister }
+        try context.require(.uploadAudits)
         let principal = try context.requirePrincipal()
         var upload = try await EvidenceUpload.begin(
             tenant: try context.requireTenant(), auditID: try context.parameters.require("id"), item: try Self.pathComponent("item", context),
@@ -143,7 +143,7 @@ struct AuditController {
     }
 
     @Sendable func review(_ request: Request, context: AppRequestContext) async throws -> AuditReceipt {
-        try context.requireRole { $0.canAdminister }
+        try context.require(.reviewAudits)
         let body = try await request.decode(as: ReviewRequest.self, context: context)
         return try await AuditQueries.review(
             tenant: try context.requireTenant(), id: try context.parameters.require("id"), action: body.action,
@@ -156,7 +156,7 @@ struct AuditController {
 
     /// An outlet manager disputes items of its outlet's released audit (head office may too).
     @Sendable func dispute(_ request: Request, context: AppRequestContext) async throws -> AuditReceipt {
-        try context.requireRole { $0 == .outletManager || $0.canAdminister }
+        try context.require(.disputeAudits)
         let principal = try context.requirePrincipal()
         let body = try await request.decode(as: DisputeRequest.self, context: context)
         return try await AuditQueries.dispute(
@@ -171,7 +171,7 @@ struct AuditController {
     }
 
     @Sendable func decide(_ request: Request, context: AppRequestContext) async throws -> AuditReceipt {
-        try context.requireRole { $0.canAdminister }
+        try context.require(.decideDisputes)
         let body = try await request.decode(as: DecisionRequest.self, context: context)
         return try await AuditQueries.decide(
             tenant: try context.requireTenant(), id: try context.parameters.require("id"), item: try Self.pathComponent("item", context),

@@ -22,12 +22,12 @@ struct KPIController {
     }
 
     @Sendable func definitions(_ request: Request, context: AppRequestContext) async throws -> KPIDefinitionList {
-        try context.requireRole { $0.isHeadOffice || $0 == .regionManager }
+        try context.require(.readKPIDefinitions)
         return KPIDefinitionList(items: try await KPIDefinitionQueries.list(tenant: try context.requireTenant(), database: database))
     }
 
     @Sendable func define(_ request: Request, context: AppRequestContext) async throws -> KPIDefinitionList {
-        try context.requireRole { $0.canAdminister }
+        try context.require(.defineKPIs)
         let body = try await request.body.collect(upTo: context.maxBodySize)
         return KPIDefinitionList(items: try await KPIDefinitionQueries.define(tenant: try context.requireTenant(), json: Data(buffer: body), database: database))
     }
@@ -39,7 +39,7 @@ struct KPIController {
 
     /// Runs the batch (KPIs, then payouts) now and answers with its job record.
     @Sendable func runBatch(_ request: Request, context: AppRequestContext) async throws -> BatchJob {
-        try context.requireRole { $0.canAdminister }
+        try context.require(.runBatch)
         let body = try await request.decode(as: BatchRequest.self, context: context)
         let period = try Period.parse(body.period)
         let asOf = try body.asOf.map { try Instant.parse($0, path: "asOf") } ?? Date()
@@ -49,7 +49,7 @@ struct KPIController {
     }
 
     @Sendable func jobs(_ request: Request, context: AppRequestContext) async throws -> BatchJobList {
-        try context.requireRole { $0.isHeadOffice }
+        try context.require(.readBatchRuns)
         let period = try request.uri.queryParameters["period"].map { try Period.parse(String($0)) }
         return BatchJobList(items: try await BatchJobQueries.list(tenant: try context.requireTenant(), period: period, database: database))
     }
@@ -111,7 +111,7 @@ struct KPIController {
 
     /// Head office: every early warning of the period.
     @Sendable func warnings(_ request: Request, context: AppRequestContext) async throws -> WarningList {
-        try context.requireRole { $0.isHeadOffice }
+        try context.require(.readWarnings)
         let items = try await WarningQueries.list(
             tenant: try context.requireTenant(), period: try Self.period(request.uri.queryParameters["period"]), database: database)
         return WarningList(items: items.map {

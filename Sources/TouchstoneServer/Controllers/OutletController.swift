@@ -41,14 +41,14 @@ struct OutletController {
     }
 
     @Sendable func create(_ request: Request, context: AppRequestContext) async throws -> EditedResponse<Outlet> {
-        try context.requireRole { $0.canAdminister }
+        try context.require(.manageOutlets)
         let outlet = try await request.decode(as: Outlet.self, context: context)
         let saved = try await OutletQueries.save(tenant: try context.requireTenant(), outlet: outlet, replace: false, database: database)
         return EditedResponse(status: .created, response: saved)
     }
 
     @Sendable func replace(_ request: Request, context: AppRequestContext) async throws -> Outlet {
-        try context.requireRole { $0.canAdminister }
+        try context.require(.manageOutlets)
         var outlet = try await request.decode(as: Outlet.self, context: context)
         outlet.code = try context.parameters.require("code")
         return try await OutletQueries.save(tenant: try context.requireTenant(), outlet: outlet, replace: true, database: database)

@@ -87,7 +87,7 @@ struct PayoutController {
     }
 
     @Sendable func approve(_ request: Request, context: AppRequestContext) async throws -> Approved {
-        try context.requireRole { $0.isHeadOffice }
+        try context.require(.approvePeriod)
         let period = try Self.period(context.parameters.get("period"))
         let count = try await PayoutQueries.approve(
             tenant: try context.requireTenant(), period: period, actor: try context.requirePrincipal().login, database: database)
@@ -95,20 +95,20 @@ struct PayoutController {
     }
 
     @Sendable func close(_ request: Request, context: AppRequestContext) async throws -> PeriodStatus {
-        try context.requireRole { $0.canAdminister }
+        try context.require(.closePeriod)
         let period = try Self.period(context.parameters.get("period"))
         return try await PeriodQueries.close(
             tenant: try context.requireTenant(), period: period, actor: try context.requirePrincipal().login, database: database)
     }
 
     @Sendable func plans(_ request: Request, context: AppRequestContext) async throws -> PlanList {
-        try context.requireRole { $0.isHeadOffice }
+        try context.require(.readPlans)
         return PlanList(items: try await PlanQueries.list(tenant: try context.requireTenant(), database: database))
     }
 
     /// 201 with the new version, or 200 when the body equals the latest version.
     @Sendable func addPlan(_ request: Request, context: AppRequestContext) async throws -> EditedResponse<PlanAddResult> {
-        try context.requireRole { $0.canAdminister }
+        try context.require(.definePlans)
         var request = request
         let body = try await request.collectBody(upTo: context.maxBodySize)
         let result = try await PlanQueries.add(

@@ -44,14 +44,14 @@ struct StaffController {
     }
 
     @Sendable func create(_ request: Request, context: AppRequestContext) async throws -> EditedResponse<StaffMember> {
-        try context.requireRole { $0.canAdminister }
+        try context.require(.manageStaff)
         let member = try await request.decode(as: StaffMember.self, context: context)
         let saved = try await StaffQueries.save(tenant: try context.requireTenant(), member: member, replace: false, database: database)
         return EditedResponse(status: .created, response: saved)
     }
 
     @Sendable func replace(_ request: Request, context: AppRequestContext) async throws -> StaffMember {
-        try context.requireRole { $0.canAdminister }
+        try context.require(.manageStaff)
         var member = try await request.decode(as: StaffMember.self, context: context)
         member.employeeNo = try context.parameters.require("employeeNo")
         return try await StaffQueries.save(tenant: try context.requireTenant(), member: member, replace: true, database: database)

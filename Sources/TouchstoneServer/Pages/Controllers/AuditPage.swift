@@ -80,7 +80,7 @@ struct AuditPage {
 
     @Sendable func review(_ request: Request, context: AppRequestContext) async throws -> Response {
         let form = try await PageForm.checked(request, context: context)
-        try context.requireRole { $0.canAdminister }
+        try context.require(.reviewAudits)
         let id = try context.parameters.require("id")
         guard let action = form["action"].flatMap(ReviewAction.init(rawValue:)) else {
             throw APIProblem.badRequest("Choose a review action.")
@@ -93,7 +93,7 @@ struct AuditPage {
 
     @Sendable func dispute(_ request: Request, context: AppRequestContext) async throws -> Response {
         let form = try await PageForm.checked(request, context: context)
-        try context.requireRole { $0 == .outletManager || $0.canAdminister }
+        try context.require(.disputeAudits)
         let principal = try context.requirePrincipal()
         let id = try context.parameters.require("id")
         guard let item = form["item"], !item.isEmpty, let reason = form["reason"], !reason.isEmpty else {
@@ -107,7 +107,7 @@ struct AuditPage {
 
     @Sendable func decide(_ request: Request, context: AppRequestContext) async throws -> Response {
         let form = try await PageForm.checked(request, context: context)
-        try context.requireRole { $0.canAdminister }
+        try context.require(.decideDisputes)
         let id = try context.parameters.require("id")
         let item = try context.parameters.require("item")
         guard let reason = form["reason"], !reason.isEmpty else { throw APIProblem.badRequest("Give a reason for the decision.") }

@@ -39,7 +39,7 @@ struct BatchPage {
     }
 
     @Sendable func page(_ request: Request, context: AppRequestContext) async throws -> Response {
-        try context.requireRole { $0.isHeadOffice }
+        try context.require(.readBatchRuns)
         let tenant = try context.requireTenant()
         let labels = renderer.labels(request)
         let period = try await PagePeriod.of(request, tenant: tenant, database: database)
@@ -62,7 +62,7 @@ struct BatchPage {
     /// Starts the batch in the background and goes back to the page, which follows the run.
     @Sendable func run(_ request: Request, context: AppRequestContext) async throws -> Response {
         let form = try await PageForm.checked(request, context: context)
-        try context.requireRole { $0.canAdminister }
+        try context.require(.runBatch)
         let tenant = try context.requireTenant()
         let period = try Period.parse(form["period"] ?? "")
         let login = try context.requirePrincipal().login
