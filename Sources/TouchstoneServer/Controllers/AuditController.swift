@@ -92,9 +92,7 @@ struct AuditController {
     }
 
     @Sendable func get(_ request: Request, context: AppRequestContext) async throws -> AuditRecord {
-        let principal = try context.requirePrincipal()
-        return try await AuditQueries.get(
-            tenant: try context.requireTenant(), id: try context.parameters.require("id"), scope: AuditScope(principal), database: database)
+        try await AuditReads(database: database).record(context)
     }
 
     /// The raw bytes of one declared attachment, streamed: the declaration (scope, item and
@@ -105,8 +103,8 @@ struct AuditController {
         try context.require(.uploadAudits)
         let principal = try context.requirePrincipal()
         var upload = try await EvidenceUpload.begin(
-            tenant: try context.requireTenant(), auditID: try context.parameters.require("id"), item: try Self.pathComponent("item", context),
-            name: try Self.pathComponent("name", context), maxSize: context.maxBodySize, scope: AuditScope(principal), database: database)
+            tenant: try context.requireTenant(), auditID: try context.parameters.require("id"), item: try AuditReads.pathComponent("item", context),
+            name: try AuditReads.pathComponent("name", context), maxSize: context.maxBodySize, scope: AuditScope(principal), database: database)
         let declared = upload.declaration.contentType
         if let sent = request.headers[.contentType], EvidenceContentType.mediaType(sent) != EvidenceContentType.mediaType(declared) {
             throw APIProblem.validationFailed([ProblemDetail(path: "contentType", message: "declared \(declared), sent \(sent)")])
@@ -124,17 +122,7 @@ struct AuditController {
 
     /// The bytes of one received attachment (``EvidenceResponse``), within the caller's scope.
     @Sendable func evidence(_ request: Request, context: AppRequestContext) async throws -> Response {
-        let tenant = try context.requireTenant()
-        let file = try await AuditQueries.evidenceFile(
-            tenant: tenant, auditID: try context.parameters.require("id"), item: try Self.pathComponent("item", context),
-            name: try Self.pathComponent("name", context), scope: AuditScope(try context.requirePrincipal()), database: database)
-        return EvidenceResponse.make(file, tenant: tenant, database: database)
-    }
-
-    /// A path parameter, percent-decoded (attachment names may be non-ASCII).
-    private static func pathComponent(_ name: String, _ context: AppRequestContext) throws -> String {
-        let raw = try context.parameters.require(name)
-        return raw.removingPercentEncoding ?? raw
+        try await AuditReads(database: database).evidence(context)
     }
 
     struct ReviewRequest: Decodable {
@@ -174,7 +162,7 @@ struct AuditController {
         try context.require(.decideDisputes)
         let body = try await request.decode(as: DecisionRequest.self, context: context)
         return try await AuditQueries.decide(
-            tenant: try context.requireTenant(), id: try context.parameters.require("id"), item: try Self.pathComponent("item", context),
+            tenant: try context.requireTenant(), id: try context.parameters.require("id"), item: try AuditReads.pathComponent("item", context),
             accept: body.accept, answer: body.answer, reason: body.reason, actor: try context.requirePrincipal().login,
             database: database)
     }

@@ -55,7 +55,7 @@ struct BatchPage {
                     startedBy: job.startedBy, error: job.error)
             },
             running: running, progress: running ? await progress.lines(tenantID: tenant.id) : [],
-            canRun: try context.requirePrincipal().role.canAdminister)
+            canRun: try context.requirePrincipal().may(.runBatch))
         return renderer.page("batch", title: "batch_title", content: view, request: request, context: context)
     }
 

@@ -12,7 +12,7 @@ extension AppRequestContext {
     @discardableResult
     func require(_ action: Action) throws -> Principal {
         let principal = try requirePrincipal()
-        guard principal.may(action) else { throw APIProblem.forbidden("Your role may not do this.") }
+        try principal.require(action)
         return principal
     }
 
@@ -23,5 +23,12 @@ extension AppRequestContext {
         let principal = try requirePrincipal()
         guard principal.may(action, on: subject) else { throw StoreError.notFound(missing()) }
         return principal
+    }
+}
+
+extension Principal {
+    /// Fails with a 403 problem unless the role may take `action` (``Policy``).
+    func require(_ action: Action) throws {
+        guard may(action) else { throw APIProblem.forbidden("Your role may not do this.") }
     }
 }
