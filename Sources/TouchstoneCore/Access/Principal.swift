@@ -1,6 +1,6 @@
-/// What a user may do, by role (issue "Security and tenancy"): head office sees its whole
-/// tenant, a region manager its region subtree, an outlet manager its outlet, an auditor
-/// its own uploads, staff their own results.
+/// A user's role (issue "Security and tenancy"): head office sees its whole tenant, a region
+/// manager its region subtree, an outlet manager its outlet, an auditor its own uploads, staff
+/// their own results. What each may do is ``Policy``'s.
 public enum Role: String, Sendable, Hashable, Codable, CaseIterable {
     case admin
     case analyst
@@ -8,11 +8,6 @@ public enum Role: String, Sendable, Hashable, Codable, CaseIterable {
     case outletManager = "outlet_manager"
     case auditor
     case staff
-
-    /// Head office: the whole tenant.
-    public var isHeadOffice: Bool { self == .admin || self == .analyst }
-    /// May change head-office data (templates, KPIs, plans, imports, batch runs, reviews).
-    public var canAdminister: Bool { self == .admin }
 }
 
 /// The authenticated caller: tenant, login, role and the scope the role is bound to.
@@ -39,15 +34,9 @@ public struct Principal: Sendable, Hashable, Codable {
         self.employeeNo = employeeNo
     }
 
-    /// Whether the caller may see an outlet that hangs under `regionPath`.
+    /// Whether the caller may see the KPIs of an outlet that hangs under `regionPath`
+    /// (``may(_:on:)`` with ``Action/readKPIs``).
     public func canSee(outlet code: String, regionPath outletRegion: String) -> Bool {
-        switch role {
-        case .admin, .analyst: return true
-        case .regionManager:
-            guard let scope = regionPath else { return false }
-            return RegionSubtree.contains(outletRegion, root: scope)
-        case .outletManager: return outletCode == code
-        case .auditor, .staff: return false
-        }
+        may(.readKPIs, on: .outlet(code, regionPath: outletRegion))
     }
 }

@@ -29,7 +29,7 @@ struct AuditController {
 
     /// 201 with the receipt for a new audit, 200 for an identical replay.
     @Sendable func upload(_ request: Request, context: AppRequestContext) async throws -> EditedResponse<AuditReceipt> {
-        try context.requireRole { $0 == .auditor || $0.canAdminister }
+        try context.require(.uploadAudits)
         let body = try await request.body.collect(upTo: context.maxBodySize)
         let principal = try context.requirePrincipal()
         let receipt = try await AuditQueries.submit(
@@ -40,7 +40,7 @@ struct AuditController {
 
     /// One result per document of a JSON array, each as the single upload would answer.
     @Sendable func uploadBatch(_ request: Request, context: AppRequestContext) async throws -> BatchUploadResponse {
-        try context.requireRole { $0 == .auditor || $0.canAdminister }
+        try context.require(.uploadAudits)
         let body = try await request.body.collect(upTo: context.maxBodySize)
         let documents: [JSONValue]
         switch try? JSONValue.parse(Data(buffer: body)) {
@@ -92,9 +92,7 @@ struct AuditController {
     }
 
     @Sendable func get(_ request: Request, context: AppRequestContext) async throws -> AuditRecord {
-        let principal = try context.requirePrincipal()
-        return try await AuditQueries.get(
-            tenant: try context.requireTenant(), id: try context.parameters.require("id"), scope: AuditScope(principal), database: database)
+        try await AuditReads(database: database).record(context)
     }
 
     /// The raw bytes of one declared attachment, streamed: the declaration (scope, item and
@@ -102,11 +100,11 @@ struct AuditController {
     /// part at a time and is checked against the declared size and sha256.
     /// A `Content-Type`, when sent, must be the declared one (which is what the audit keeps).
     @Sendable func attach(_ request: Request, context: AppRequestContext) async throws -> EvidenceReceipt {
-        try context.requireRole { $0 == .auditor || $0.canAdminister }
+        try context.require(.uploadAudits)
         let principal = try context.requirePrincipal()
         var upload = try await EvidenceUpload.begin(
-            tenant: try context.requireTenant(), auditID: try context.parameters.require("id"), item: try Self.pathComponent("item", context),
-            name: try Self.pathComponent("name", context), maxSize: context.maxBodySize, scope: AuditScope(principal), database: database)
+            tenant: try context.requireTenant(), auditID: try context.parameters.require("id"), item: try AuditReads.pathComponent("item", context),
+            name: try AuditReads.pathComponent("name", context), maxSize: context.maxBodySize, scope: AuditScope(principal), database: database)
         let declared = upload.declaration.contentType
         if let sent = request.headers[.contentType], EvidenceContentType.mediaType(sent) != EvidenceContentType.mediaType(declared) {
             throw APIProblem.validationFailed([ProblemDetail(path: "contentType", message: "declared \(declared), sent \(sent)")])
@@ -124,17 +122,7 @@ struct AuditController {
 
     /// The bytes of one received attachment (``EvidenceResponse``), within the caller's scope.
     @Sendable func evidence(_ request: Request, context: AppRequestContext) async throws -> Response {
-        let tenant = try context.requireTenant()
-        let file = try await AuditQueries.evidenceFile(
-            tenant: tenant, auditID: try context.parameters.require("id"), item: try Self.pathComponent("item", context),
-            name: try Self.pathComponent("name", context), scope: AuditScope(try context.requirePrincipal()), database: database)
-        return EvidenceResponse.make(file, tenant: tenant, database: database)
-    }
-
-    /// A path parameter, percent-decoded (attachment names may be non-ASCII).
-    private static func pathComponent(_ name: String, _ context: AppRequestContext) throws -> String {
-        let raw = try context.parameters.require(name)
-        return raw.removingPercentEncoding ?? raw
+        try await AuditReads(database: database).evidence(context)
     }
 
     struct ReviewRequest: Decodable {
@@ -143,7 +131,7 @@ struct AuditController {
     }
 
     @Sendable func review(_ request: Request, context: AppRequestContext) async throws -> AuditReceipt {
-        try context.requireRole { $0.canAdminister }
+        try context.require(.reviewAudits)
         let body = try await request.decode(as: ReviewRequest.self, context: context)
         return try await AuditQueries.review(
             tenant: try context.requireTenant(), id: try context.parameters.require("id"), action: body.action,
@@ -156,7 +144,7 @@ struct AuditController {
 
     /// An outlet manager disputes items of its outlet's released audit (head office may too).
     @Sendable func dispute(_ request: Request, context: AppRequestContext) async throws -> AuditReceipt {
-        try context.requireRole { $0 == .outletManager || $0.canAdminister }
+        try context.require(.disputeAudits)
         let principal = try context.requirePrincipal()
         let body = try await request.decode(as: DisputeRequest.self, context: context)
         return try await AuditQueries.dispute(
@@ -171,10 +159,10 @@ struct AuditController {
     }
 
     @Sendable func decide(_ request: Request, context: AppRequestContext) async throws -> AuditReceipt {
-        try context.requireRole { $0.canAdminister }
+        try context.require(.decideDisputes)
         let body = try await request.decode(as: DecisionRequest.self, context: context)
         return try await AuditQueries.decide(
-            tenant: try context.requireTenant(), id: try context.parameters.require("id"), item: try Self.pathComponent("item", context),
+            tenant: try context.requireTenant(), id: try context.parameters.require("id"), item: try AuditReads.pathComponent("item", context),
             accept: body.accept, answer: body.answer, reason: body.reason, actor: try context.requirePrincipal().login,
             database: database)
     }

@@ -13,7 +13,7 @@ struct ChangeController {
 
     /// One page of changes in order, optionally of one `entity` and at or after `since`.
     @Sendable func list(_ request: Request, context: AppRequestContext) async throws -> Page<ChangeRecord> {
-        try context.requireRole { $0.isHeadOffice }
+        try context.require(.readChangeLog)
         let page = try Pagination(request)
         let query = request.uri.queryParameters
         let since = try query["since"].map { text -> Date in

@@ -20,7 +20,7 @@ struct EventController {
     /// 200 with the import report; 422 listing every problem as `rows[i].field` (nothing stored),
     /// unless `?skipInvalid=true`, which stores the valid rows and reports the others.
     @Sendable func ingest(_ kind: ImportKind, _ request: Request, _ context: AppRequestContext) async throws -> ImportReport {
-        try context.requireRole { $0.canAdminister }
+        try context.require(.importEvents)
         let body = try await request.body.collect(upTo: context.maxBodySize)
         let document = try JSONValue.parse(Data(buffer: body))
         guard case .array(let items)? = document["rows"] else {

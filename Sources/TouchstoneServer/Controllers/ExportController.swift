@@ -43,7 +43,7 @@ struct ExportController {
 
     /// Head office only; `?period=` is required.
     private func prepare(_ request: Request, _ context: AppRequestContext) throws -> (Tenant, Period) {
-        try context.requireRole { $0.isHeadOffice }
+        try context.require(.export)
         guard let text = request.uri.queryParameters["period"], let period = Period(String(text)) else {
             throw APIProblem.badRequest("period is required: YYYY-MM or YYYY-Qn", details: [ProblemDetail(path: "period", message: "missing or malformed")])
         }

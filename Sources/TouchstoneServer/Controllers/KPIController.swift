@@ -22,12 +22,12 @@ struct KPIController {
     }
 
     @Sendable func definitions(_ request: Request, context: AppRequestContext) async throws -> KPIDefinitionList {
-        try context.requireRole { $0.isHeadOffice || $0 == .regionManager }
+        try context.require(.readKPIDefinitions)
         return KPIDefinitionList(items: try await KPIDefinitionQueries.list(tenant: try context.requireTenant(), database: database))
     }
 
     @Sendable func define(_ request: Request, context: AppRequestContext) async throws -> KPIDefinitionList {
-        try context.requireRole { $0.canAdminister }
+        try context.require(.defineKPIs)
         let body = try await request.body.collect(upTo: context.maxBodySize)
         return KPIDefinitionList(items: try await KPIDefinitionQueries.define(tenant: try context.requireTenant(), json: Data(buffer: body), database: database))
     }
@@ -39,7 +39,7 @@ struct KPIController {
 
     /// Runs the batch (KPIs, then payouts) now and answers with its job record.
     @Sendable func runBatch(_ request: Request, context: AppRequestContext) async throws -> BatchJob {
-        try context.requireRole { $0.canAdminister }
+        try context.require(.runBatch)
         let body = try await request.decode(as: BatchRequest.self, context: context)
         let period = try Period.parse(body.period)
         let asOf = try body.asOf.map { try Instant.parse($0, path: "asOf") } ?? Date()
@@ -49,60 +49,40 @@ struct KPIController {
     }
 
     @Sendable func jobs(_ request: Request, context: AppRequestContext) async throws -> BatchJobList {
-        try context.requireRole { $0.isHeadOffice }
+        try context.require(.readBatchRuns)
         let period = try request.uri.queryParameters["period"].map { try Period.parse(String($0)) }
         return BatchJobList(items: try await BatchJobQueries.list(tenant: try context.requireTenant(), period: period, database: database))
     }
 
     /// `?period=&kpi=&level=outlet|staff&region=`: head office any region; a region manager within its subtree.
     @Sendable func league(_ request: Request, context: AppRequestContext) async throws -> LeagueTable {
-        let league = try Self.leagueQuery(request, principal: try context.requirePrincipal())
+        let league = try KPIQuery.league(request, principal: try context.requirePrincipal())
         let entries = try await KPIResultQueries.league(
             tenant: try context.requireTenant(), period: league.period, kpi: league.kpi, level: league.level, within: league.region,
             database: database)
         return LeagueTable(kpi: league.kpi, level: league.level, region: league.region, items: entries.map(LeagueTable.Row.init))
     }
 
-    /// A league request's parameters within the caller's scope (also the league page's): head office
-    /// any region (nil: all), a region manager its subtree (default: its own region); others may not rank.
-    static func leagueQuery(_ request: Request, principal: Principal) throws -> (period: Period, kpi: String, level: KPILevel, region: String?) {
-        let query = request.uri.queryParameters
-        var region = query["region"].map(String.init)
-        switch principal.role {
-        case .admin, .analyst: break
-        case .regionManager:
-            let scope = principal.regionPath ?? ""
-            guard let requested = region else { region = scope; break }
-            guard RegionSubtree.contains(requested, root: scope) else { throw APIProblem.forbidden("That region is outside yours.") }
-        default: throw APIProblem.forbidden()
-        }
-        let level = try Self.level(query["level"].map(String.init) ?? "outlet")
-        let kpi = try Self.require(query["kpi"].map(String.init), "kpi")
-        return (try Self.period(query["period"]), kpi, level, region)
-    }
-
     /// `?level=&subject=&kpi=&periods=12&through=`: the subject's values over the last periods.
     @Sendable func trend(_ request: Request, context: AppRequestContext) async throws -> TrendSeries {
-        let principal = try context.requirePrincipal()
         let query = request.uri.queryParameters
-        let level = try Self.level(query["level"].map(String.init) ?? "outlet")
-        let subject = try Self.require(query["subject"].map(String.init), "subject")
-        let kpi = try Self.require(query["kpi"].map(String.init), "kpi")
+        let level = try KPIQuery.level(query["level"].map(String.init) ?? "outlet")
+        let subject = try KPIQuery.required(query["subject"].map(String.init), "subject")
+        let kpi = try KPIQuery.required(query["kpi"].map(String.init), "kpi")
         let tenant = try context.requireTenant()
-        try await requireVisible(level: level, subject: subject, principal: principal, tenant: tenant)
+        try await SubjectLookup(database: database, tenant: tenant, principal: try context.requirePrincipal()).requireKPIs(level: level, code: subject)
         let count = min(36, max(1, Int(query["periods"].map(String.init) ?? "12") ?? 12))
         let points = try await KPIResultQueries.trend(
-            tenant: tenant, level: level, subject: subject, kpi: kpi, through: try Self.period(query["through"]), count: count, database: database)
+            tenant: tenant, level: level, subject: subject, kpi: kpi, through: try KPIQuery.period(query["through"]), count: count, database: database)
         return TrendSeries(level: level, subject: subject, kpi: kpi, points: points.map { .init(period: $0.period, value: $0.value.map(KPIValueView.init)) })
     }
 
     @Sendable func profile(_ request: Request, context: AppRequestContext) async throws -> DimensionProfile {
-        let principal = try context.requirePrincipal()
         let code = try context.parameters.require("code")
         let tenant = try context.requireTenant()
-        try await requireVisible(level: .outlet, subject: code, principal: principal, tenant: tenant)
+        try await SubjectLookup(database: database, tenant: tenant, principal: try context.requirePrincipal()).requireKPIs(level: .outlet, code: code)
         let entries = try await KPIResultQueries.dimensionProfile(
-            tenant: tenant, period: try Self.period(request.uri.queryParameters["period"]), outlet: code, database: database)
+            tenant: tenant, period: try KPIQuery.period(request.uri.queryParameters["period"]), outlet: code, database: database)
         return DimensionProfile(outlet: code, items: entries.map {
             .init(kpi: $0.kpi, dimension: $0.dimension.rawValue, outlet: $0.outlet.map(KPIValueView.init), regionPath: $0.regionPath,
                   region: $0.region.map(KPIValueView.init))
@@ -111,48 +91,12 @@ struct KPIController {
 
     /// Head office: every early warning of the period.
     @Sendable func warnings(_ request: Request, context: AppRequestContext) async throws -> WarningList {
-        try context.requireRole { $0.isHeadOffice }
+        try context.require(.readWarnings)
         let items = try await WarningQueries.list(
-            tenant: try context.requireTenant(), period: try Self.period(request.uri.queryParameters["period"]), database: database)
+            tenant: try context.requireTenant(), period: try KPIQuery.period(request.uri.queryParameters["period"]), database: database)
         return WarningList(items: items.map {
             .init(kpi: $0.kpi, level: $0.level.rawValue, subject: $0.subject, previousPeriod: $0.previousPeriod,
                   previous: KPIValueView($0.previous), current: KPIValueView($0.current))
         })
-    }
-
-    /// Head office sees every subject; a region manager those under its subtree; an outlet
-    /// manager its outlet; staff themselves; anything else is reported as not found.
-    func requireVisible(level: KPILevel, subject: String, principal: Principal, tenant: Tenant) async throws {
-        let visible: Bool
-        switch (principal.role, level) {
-        case (.admin, _), (.analyst, _): visible = true
-        case (.staff, .staff): visible = subject == principal.employeeNo
-        case (.outletManager, .outlet): visible = subject == principal.outletCode
-        case (.regionManager, .region):
-            let scope = principal.regionPath ?? ""
-            visible = RegionSubtree.contains(subject, root: scope)
-        case (.regionManager, .outlet):
-            let outlet = try await OutletQueries.get(tenant: tenant, code: subject, database: database)
-            visible = principal.canSee(outlet: outlet.code, regionPath: outlet.regionPath)
-        default: visible = false
-        }
-        guard visible else { throw StoreError.notFound("\(level.rawValue) \(subject)") }
-    }
-
-    private static func period(_ text: Substring?) throws -> Period {
-        guard let text else { throw APIProblem.badRequest("period is required (YYYY-MM or YYYY-Qn)", details: [ProblemDetail(path: "period", message: "missing")]) }
-        return try Period.parse(String(text))
-    }
-
-    private static func level(_ text: String) throws -> KPILevel {
-        guard let level = KPILevel(rawValue: text) else {
-            throw APIProblem.badRequest("level must be tenant, region, outlet or staff", details: [ProblemDetail(path: "level", message: "got \(text)")])
-        }
-        return level
-    }
-
-    private static func require(_ value: String?, _ name: String) throws -> String {
-        guard let value, !value.isEmpty else { throw APIProblem.badRequest("\(name) is required", details: [ProblemDetail(path: name, message: "missing")]) }
-        return value
     }
 }

@@ -14,41 +14,29 @@ struct OutletController {
     }
 
     @Sendable func list(_ request: Request, context: AppRequestContext) async throws -> Page<Outlet> {
-        let principal = try context.requirePrincipal()
+        let principal = try context.require(.readOutlets)
         let page = try Pagination(request)
-        switch principal.role {
-        case .admin, .analyst, .auditor:
-            return try await OutletQueries.list(tenant: try context.requireTenant(), after: page.after, limit: page.limit, database: database)
-        case .regionManager:
-            return try await OutletQueries.list(
-                tenant: try context.requireTenant(), after: page.after, limit: page.limit, within: principal.regionPath, database: database)
-        case .outletManager:
-            let outlet = try await OutletQueries.get(tenant: try context.requireTenant(), code: principal.outletCode ?? "", database: database)
-            return Page(items: page.after.map { outlet.code > $0 } ?? true ? [outlet] : [], next: nil)
-        case .staff:
-            throw APIProblem.forbidden()
-        }
+        return try await ScopedLists.outlets(
+            tenant: try context.requireTenant(), principal: principal, after: page.after,
+            limit: page.limit, database: database)
     }
 
     @Sendable func get(_ request: Request, context: AppRequestContext) async throws -> Outlet {
-        let principal = try context.requirePrincipal()
         let code = try context.parameters.require("code")
         let outlet = try await OutletQueries.get(tenant: try context.requireTenant(), code: code, database: database)
-        guard principal.role == .auditor || principal.canSee(outlet: outlet.code, regionPath: outlet.regionPath) else {
-            throw StoreError.notFound("outlet \(code)")
-        }
+        try context.require(.readOutlets, on: .outlet(outlet.code, regionPath: outlet.regionPath), missing: "outlet \(code)")
         return outlet
     }
 
     @Sendable func create(_ request: Request, context: AppRequestContext) async throws -> EditedResponse<Outlet> {
-        try context.requireRole { $0.canAdminister }
+        try context.require(.manageOutlets)
         let outlet = try await request.decode(as: Outlet.self, context: context)
         let saved = try await OutletQueries.save(tenant: try context.requireTenant(), outlet: outlet, replace: false, database: database)
         return EditedResponse(status: .created, response: saved)
     }
 
     @Sendable func replace(_ request: Request, context: AppRequestContext) async throws -> Outlet {
-        try context.requireRole { $0.canAdminister }
+        try context.require(.manageOutlets)
         var outlet = try await request.decode(as: Outlet.self, context: context)
         outlet.code = try context.parameters.require("code")
         return try await OutletQueries.save(tenant: try context.requireTenant(), outlet: outlet, replace: true, database: database)

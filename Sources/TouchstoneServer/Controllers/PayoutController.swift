@@ -67,19 +67,18 @@ struct PayoutController {
     @Sendable func list(_ request: Request, context: AppRequestContext) async throws -> PayoutList {
         let principal = try context.requirePrincipal()
         let period = try Self.period(request.uri.queryParameters["period"].map(String.init))
-        let employeeNo = try Self.ownScope(principal)
+        try principal.require(.readPayouts)
+        let employeeNo = principal.may(.readPayouts, on: .tenant) ? nil : principal.employeeNo ?? ""
         let rows = try await PayoutQueries.list(tenant: try context.requireTenant(), period: period, employeeNo: employeeNo, database: database)
         return PayoutList(items: rows.map(PayoutJSON.init))
     }
 
     /// The stored explanations (``PayoutExplanation`` JSON), one per plan or adjustment row, as an array.
     @Sendable func explanation(_ request: Request, context: AppRequestContext) async throws -> Response {
-        let principal = try context.requirePrincipal()
         let employeeNo = try context.parameters.require("employeeNo")
         let period = try Self.period(request.uri.queryParameters["period"].map(String.init))
-        if let own = try Self.ownScope(principal), own != employeeNo {
-            throw StoreError.notFound("payout of \(employeeNo) in \(period)")
-        }
+        try context.require(.readPayouts)
+        try context.require(.readPayouts, on: .employee(employeeNo, assignedTo: []), missing: "payout of \(employeeNo) in \(period)")
         let json = try await PayoutQueries.explanationJSON(tenant: try context.requireTenant(), period: period, employeeNo: employeeNo, database: database)
         var headers = HTTPFields()
         headers[.contentType] = "application/json; charset=utf-8"
@@ -87,7 +86,7 @@ struct PayoutController {
     }
 
     @Sendable func approve(_ request: Request, context: AppRequestContext) async throws -> Approved {
-        try context.requireRole { $0.isHeadOffice }
+        try context.require(.approvePeriod)
         let period = try Self.period(context.parameters.get("period"))
         let count = try await PayoutQueries.approve(
             tenant: try context.requireTenant(), period: period, actor: try context.requirePrincipal().login, database: database)
@@ -95,34 +94,25 @@ struct PayoutController {
     }
 
     @Sendable func close(_ request: Request, context: AppRequestContext) async throws -> PeriodStatus {
-        try context.requireRole { $0.canAdminister }
+        try context.require(.closePeriod)
         let period = try Self.period(context.parameters.get("period"))
         return try await PeriodQueries.close(
             tenant: try context.requireTenant(), period: period, actor: try context.requirePrincipal().login, database: database)
     }
 
     @Sendable func plans(_ request: Request, context: AppRequestContext) async throws -> PlanList {
-        try context.requireRole { $0.isHeadOffice }
+        try context.require(.readPlans)
         return PlanList(items: try await PlanQueries.list(tenant: try context.requireTenant(), database: database))
     }
 
     /// 201 with the new version, or 200 when the body equals the latest version.
     @Sendable func addPlan(_ request: Request, context: AppRequestContext) async throws -> EditedResponse<PlanAddResult> {
-        try context.requireRole { $0.canAdminister }
+        try context.require(.definePlans)
         var request = request
         let body = try await request.collectBody(upTo: context.maxBodySize)
         let result = try await PlanQueries.add(
             tenant: try context.requireTenant(), json: Data(body.readableBytesView), database: database)
         return EditedResponse(status: result.outcome == PlanAddResult.Outcome.created ? HTTPResponse.Status.created : .ok, response: result)
-    }
-
-    /// Staff see only their own payouts; head office everything; other roles nothing.
-    static func ownScope(_ principal: Principal) throws -> String? {
-        switch principal.role {
-        case .admin, .analyst: return nil
-        case .staff: return principal.employeeNo ?? ""
-        case .regionManager, .outletManager, .auditor: throw APIProblem.forbidden()
-        }
     }
 
     static func period(_ text: String?) throws -> Period {

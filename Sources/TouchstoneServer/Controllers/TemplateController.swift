@@ -16,13 +16,13 @@ struct TemplateController {
 
     /// Everyone who uploads or reads audits needs the checklists.
     @Sendable func list(_ request: Request, context: AppRequestContext) async throws -> TemplateList {
-        try context.requireRole { $0 != .staff }
+        try context.require(.readTemplates)
         return TemplateList(items: try await TemplateQueries.list(tenant: try context.requireTenant(), database: database))
     }
 
     /// In the JSON shape of formats.md, so what GET returns can be posted back.
     @Sendable func get(_ request: Request, context: AppRequestContext) async throws -> TemplateDefinition {
-        try context.requireRole { $0 != .staff }
+        try context.require(.readTemplates)
         let version = try context.parameters.require("version", as: Int.self)
         return TemplateDefinition(template: try await TemplateQueries.get(
             tenant: try context.requireTenant(), code: try context.parameters.require("code"), version: version, database: database))
@@ -30,7 +30,7 @@ struct TemplateController {
 
     /// 201 for a new version, 200 when identical content was already stored or an unused version was replaced.
     @Sendable func add(_ request: Request, context: AppRequestContext) async throws -> EditedResponse<TemplateAdded> {
-        try context.requireRole { $0.canAdminister }
+        try context.require(.defineTemplates)
         let body = try await request.body.collect(upTo: context.maxBodySize)
         let (template, outcome) = try await TemplateQueries.add(tenant: try context.requireTenant(), json: Data(buffer: body), database: database)
         return EditedResponse(

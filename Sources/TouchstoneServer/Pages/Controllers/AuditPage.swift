@@ -51,7 +51,7 @@ struct AuditPage {
     }
 
     @Sendable func page(_ request: Request, context: AppRequestContext) async throws -> Response {
-        let record = try await AuditController(database: database).get(request, context: context)
+        let record = try await AuditReads(database: database).record(context)
         let principal = try context.requirePrincipal()
         let labels = renderer.labels(request)
         let template = try await TemplateQueries.get(
@@ -66,21 +66,21 @@ struct AuditPage {
                         decision: dispute.decisionReason.map { "\(dispute.decidedBy ?? "") · \($0)" },
                         action: "/audits/\(record.id)/disputes/\(PageLinks.encode(dispute.item))/decision")
             },
-            canReview: principal.role.canAdminister && record.state == .submitted,
-            canDispute: (principal.role == .outletManager || principal.role.canAdminister) && record.state == .released,
-            canDecide: principal.role.canAdminister,
+            canReview: principal.may(.reviewAudits) && record.state == .submitted,
+            canDispute: principal.may(.disputeAudits) && record.state == .released,
+            canDecide: principal.may(.decideDisputes),
             disputableItems: record.items.filter { $0.possible != nil }.map(\.item),
             reviewActions: ReviewAction.allCases.map(\.rawValue))
         return renderer.page("audit", title: "audit_title", content: view, request: request, context: context)
     }
 
     @Sendable func evidence(_ request: Request, context: AppRequestContext) async throws -> Response {
-        try await AuditController(database: database).evidence(request, context: context)
+        try await AuditReads(database: database).evidence(context)
     }
 
     @Sendable func review(_ request: Request, context: AppRequestContext) async throws -> Response {
         let form = try await PageForm.checked(request, context: context)
-        try context.requireRole { $0.canAdminister }
+        try context.require(.reviewAudits)
         let id = try context.parameters.require("id")
         guard let action = form["action"].flatMap(ReviewAction.init(rawValue:)) else {
             throw APIProblem.badRequest("Choose a review action.")
@@ -93,7 +93,7 @@ struct AuditPage {
 
     @Sendable func dispute(_ request: Request, context: AppRequestContext) async throws -> Response {
         let form = try await PageForm.checked(request, context: context)
-        try context.requireRole { $0 == .outletManager || $0.canAdminister }
+        try context.require(.disputeAudits)
         let principal = try context.requirePrincipal()
         let id = try context.parameters.require("id")
         guard let item = form["item"], !item.isEmpty, let reason = form["reason"], !reason.isEmpty else {
@@ -107,7 +107,7 @@ struct AuditPage {
 
     @Sendable func decide(_ request: Request, context: AppRequestContext) async throws -> Response {
         let form = try await PageForm.checked(request, context: context)
-        try context.requireRole { $0.canAdminister }
+        try context.require(.decideDisputes)
         let id = try context.parameters.require("id")
         let item = try context.parameters.require("item")
         guard let reason = form["reason"], !reason.isEmpty else { throw APIProblem.badRequest("Give a reason for the decision.") }

@@ -41,7 +41,7 @@ struct BatchPage {
     }
 
     @Sendable func page(_ request: Request, context: AppRequestContext) async throws -> Response {
-        try context.requireRole { $0.isHeadOffice }
+        try context.require(.readBatchRuns)
         let tenant = try context.requireTenant()
         let labels = renderer.labels(request)
         let period = try await PagePeriod.of(request, tenant: tenant, database: database)
@@ -57,14 +57,14 @@ struct BatchPage {
                     startedBy: job.startedBy, error: job.error)
             },
             running: running, progress: running ? progress.lines(tenantID: tenant.id) : [],
-            canRun: try context.requirePrincipal().role.canAdminister)
+            canRun: try context.requirePrincipal().may(.runBatch))
         return renderer.page("batch", title: "batch_title", content: view, request: request, context: context)
     }
 
     /// Hands the batch to the batch service and goes back to the page, which follows the run.
     @Sendable func run(_ request: Request, context: AppRequestContext) async throws -> Response {
         let form = try await PageForm.checked(request, context: context)
-        try context.requireRole { $0.canAdminister }
+        try context.require(.runBatch)
         let tenant = try context.requireTenant()
         let period = try Period.parse(form["period"] ?? "")
         let login = try context.requirePrincipal().login

@@ -61,7 +61,7 @@ struct LeaguePage {
         if let complete = try await withDefaults(request, context: context) { return PageResponse.redirect(to: complete) }
         let labels = renderer.labels(request)
         let query = request.uri.queryParameters
-        let league = try KPIController.leagueQuery(request, principal: try context.requirePrincipal())
+        let league = try KPIQuery.league(request, principal: try context.requirePrincipal())
         let (sort, descending) = Self.order(request)
         let rows = LeagueRows.sorted(try await entries(league, context: context), by: sort, descending: descending)
         let pageNumber = max(1, Int(query["page"].map(String.init) ?? "1") ?? 1)
@@ -98,7 +98,7 @@ struct LeaguePage {
     /// Every row of the table (in the page's order) as CSV: rank, subject, name, value, n, status, previous, change;
     /// spreadsheet-safe (``CSVWriter/neutralised(_:)``), as it is opened in Excel.
     @Sendable func csv(_ request: Request, context: AppRequestContext) async throws -> Response {
-        let league = try KPIController.leagueQuery(request, principal: try context.requirePrincipal())
+        let league = try KPIQuery.league(request, principal: try context.requirePrincipal())
         let (sort, descending) = Self.order(request)
         let rows = LeagueRows.sorted(try await entries(league, context: context), by: sort, descending: descending)
         var text = CSVWriter.line(["rank", "subject", "name", "value", "n", "status", "previous", "change"], spreadsheet: true)

@@ -42,7 +42,7 @@ struct OutletPage {
         let principal = try context.requirePrincipal()
         let tenant = try context.requireTenant()
         let code = try context.parameters.require("code")
-        try await KPIController(database: database).requireVisible(level: .outlet, subject: code, principal: principal, tenant: tenant)
+        try await SubjectLookup(database: database, tenant: tenant, principal: principal).requireKPIs(level: .outlet, code: code)
         let labels = renderer.labels(request)
         let period = try await PagePeriod.of(request, tenant: tenant, database: database)
         async let outlet = OutletQueries.get(tenant: tenant, code: code, database: database)

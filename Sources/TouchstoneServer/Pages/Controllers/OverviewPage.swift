@@ -51,20 +51,19 @@ struct OverviewPage {
     @Sendable func overview(_ request: Request, context: AppRequestContext) async throws -> Response {
         let principal = try context.requirePrincipal()
         let tenant = try context.requireTenant()
-        switch principal.role {
-        case .outletManager: return PageResponse.redirect(to: "/outlets/\(PageLinks.encode(principal.outletCode ?? ""))")
-        case .staff: return PageResponse.redirect(to: "/staff/\(PageLinks.encode(principal.employeeNo ?? ""))")
-        case .auditor: throw APIProblem.forbidden()
-        case .admin, .analyst, .regionManager: break
+        guard let reach = principal.reach(for: .readOverview) else {
+            if let home = Self.home(of: principal.reach) { return PageResponse.redirect(to: home) }
+            throw APIProblem.forbidden()
         }
         let labels = renderer.labels(request)
         let period = try await PagePeriod.of(request, tenant: tenant, database: database)
-        let region = principal.role == .regionManager ? principal.regionPath ?? "" : nil
+        let region: String? = if case .region(let path) = reach { path } else { nil }
         let (level, subject) = region.map { (KPILevel.region, $0) } ?? (.tenant, tenant.code)
         async let results = KPISummaryQueries.results(tenant: tenant, period: period, level: level, subject: subject, database: database)
         async let reds = KPISummaryQueries.redCounts(tenant: tenant, period: period, within: region, database: database)
-        async let warnings = principal.role.isHeadOffice ? WarningQueries.list(tenant: tenant, period: period, database: database) : []
-        async let jobs = principal.role.isHeadOffice ? BatchJobQueries.list(tenant: tenant, period: period, limit: 1, database: database) : []
+        let headOffice = principal.may(.readWarnings)
+        async let warnings = headOffice ? WarningQueries.list(tenant: tenant, period: period, database: database) : []
+        async let jobs = principal.may(.readBatchRuns) ? BatchJobQueries.list(tenant: tenant, period: period, limit: 1, database: database) : []
         let counts = try await reds
         let kpis = try await results.map { kpi in
             KPIRow(
@@ -84,7 +83,16 @@ struct OverviewPage {
         }
         let view = View(
             period: period.description, scope: region ?? tenant.name, kpis: kpis, warnings: warningRows,
-            showWarnings: principal.role.isHeadOffice, lastJob: lastJob)
+            showWarnings: headOffice, lastJob: lastJob)
         return renderer.page("overview", title: "overview_title", content: view, request: request, context: context)
+    }
+
+    /// The page of callers whose reach is one outlet or one person, instead of an overview.
+    private static func home(of reach: Reach) -> String? {
+        switch reach {
+        case .outlet(let code): "/outlets/\(PageLinks.encode(code))"
+        case .employee(let number): "/staff/\(PageLinks.encode(number))"
+        case .tenant, .region, .submitter: nil
+        }
     }
 }

@@ -40,19 +40,18 @@ struct StaffPage {
     }
 
     @Sendable func page(_ request: Request, context: AppRequestContext) async throws -> Response {
-        let member = try await StaffController(database: database).get(request, context: context)
+        let member = try await StaffDirectory(database: database).member(try context.parameters.require("employeeNo"), context: context)
         let principal = try context.requirePrincipal()
         let tenant = try context.requireTenant()
         let labels = renderer.labels(request)
         let period = try await PagePeriod.of(request, tenant: tenant, database: database)
         var kpis: [KPIRow]?
-        if (try? await KPIController(database: database).requireVisible(
-            level: .staff, subject: member.employeeNo, principal: principal, tenant: tenant)) != nil {
+        if principal.may(.readKPIs, on: .employee(member.employeeNo, assignedTo: [])) {
             kpis = try await KPISummaryQueries.results(tenant: tenant, period: period, level: .staff, subject: member.employeeNo, database: database)
                 .map { KPIRow(code: $0.kpi, name: $0.name, cell: $0.value.map { KPICell($0, labels: labels) }) }
         }
         var payouts: [PayoutFormulaView]?
-        if case .success(let own) = Result(catching: { try PayoutController.ownScope(principal) }), own == nil || own == member.employeeNo {
+        if principal.may(.readPayouts, on: .employee(member.employeeNo, assignedTo: [])) {
             do {
                 payouts = try await PayoutQueries.explanations(tenant: tenant, period: period, employeeNo: member.employeeNo, database: database)
                     .map(PayoutFormulaView.init)

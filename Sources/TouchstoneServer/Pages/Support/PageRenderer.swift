@@ -76,8 +76,8 @@ struct PageChrome: Sendable {
         user = context.principal?.login
         role = context.principal?.role.rawValue
         csrf = context.csrfToken
-        headOffice = context.principal?.role.isHeadOffice ?? false
-        overview = context.principal.map { $0.role.isHeadOffice || $0.role == .regionManager } ?? false
+        headOffice = context.principal?.may(.readBatchRuns) ?? false
+        overview = context.principal?.may(.readOverview) ?? false
         here = PageLinks.encode(request.uri.description)
     }
 }

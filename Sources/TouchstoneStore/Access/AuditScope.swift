@@ -22,14 +22,16 @@ public struct AuditScope: Sendable, Equatable {
     /// Nothing.
     public static let none = AuditScope(kind: "none", value: nil)
 
-    /// The scope of a principal's role.
+    /// The audits `principal` may read: the SQL arguments of its ``Reach`` for
+    /// ``Action/readAudits`` (the one place the policy becomes audit-scope arguments).
     public init(_ principal: Principal) {
-        switch principal.role {
-        case .admin, .analyst: self = .all
-        case .regionManager: self = principal.regionPath.map(AuditScope.region) ?? .none
-        case .outletManager: self = principal.outletCode.map(AuditScope.outlet) ?? .none
-        case .auditor: self = .submitter(principal.login)
-        case .staff: self = principal.employeeNo.map(AuditScope.staff) ?? .none
+        switch principal.reach(for: .readAudits) {
+        case .tenant?: self = .all
+        case .region(let path)?: self = .region(path)
+        case .outlet(let code)?: self = .outlet(code)
+        case .employee(let number)?: self = .staff(number)
+        case .submitter(let login)?: self = .submitter(login)
+        case nil: self = .none
         }
     }
 

@@ -1,0 +1,58 @@
+/// Everything a caller can ask the service to do, named once. ``Principal/may(_:)`` and
+/// ``Principal/may(_:on:)`` decide which roles may take each (``Policy``).
+public enum Action: String, Sendable, Hashable, CaseIterable {
+    /// List or read outlets.
+    case readOutlets
+    /// Create or replace outlets.
+    case manageOutlets
+    /// List or read staff members with their assignments.
+    case readStaff
+    /// Create or replace staff members.
+    case manageStaff
+    /// List or read checklist templates.
+    case readTemplates
+    /// Add a template version.
+    case defineTemplates
+    /// Upload audits (single, batch) and their evidence.
+    case uploadAudits
+    /// List and read audits and their evidence (which audits: ``Reach``, applied in SQL).
+    case readAudits
+    /// Review a submitted audit (release, return, void).
+    case reviewAudits
+    /// Dispute items of a released audit.
+    case disputeAudits
+    /// Decide a dispute.
+    case decideDisputes
+    /// Read the KPI definitions.
+    case readKPIDefinitions
+    /// Define KPIs.
+    case defineKPIs
+    /// Read KPI results of a subject (trends, profiles, the page of an outlet or a person).
+    case readKPIs
+    /// Rank outlets or staff in a league table.
+    case readLeague
+    /// Read the early warnings (风险预警).
+    case readWarnings
+    /// The overview page of a tenant or region.
+    case readOverview
+    /// Run the monthly batch.
+    case runBatch
+    /// Read the batch runs.
+    case readBatchRuns
+    /// Read payouts and their explanations.
+    case readPayouts
+    /// Approve a period's payouts.
+    case approvePeriod
+    /// Close a period.
+    case closePeriod
+    /// Read the incentive plans.
+    case readPlans
+    /// Add a plan version.
+    case definePlans
+    /// Post survey and complaint rows.
+    case importEvents
+    /// Read the change log.
+    case readChangeLog
+    /// Export KPIs or payouts as CSV.
+    case export
+}

@@ -1,0 +1,67 @@
+/// The access policy: which roles may take each ``Action``, and within which ``Reach``.
+/// Every permission check of the API, the pages and the store's scopes comes from here.
+public enum Policy {
+    /// The roles that may take `action` at all.
+    public static func roles(for action: Action) -> Set<Role> {
+        let headOffice: Set<Role> = [.admin, .analyst]
+        switch action {
+        case .manageOutlets, .manageStaff, .defineTemplates, .reviewAudits, .decideDisputes, .defineKPIs, .runBatch,
+             .closePeriod, .definePlans, .importEvents:
+            return [.admin]
+        case .readWarnings, .readBatchRuns, .approvePeriod, .readPlans, .readChangeLog, .export:
+            return headOffice
+        case .readKPIDefinitions, .readLeague, .readOverview:
+            return headOffice.union([.regionManager])
+        case .readOutlets, .readTemplates:
+            return headOffice.union([.regionManager, .outletManager, .auditor])
+        case .readStaff, .readKPIs:
+            return headOffice.union([.regionManager, .outletManager, .staff])
+        case .readPayouts:
+            return headOffice.union([.staff])
+        case .uploadAudits:
+            return [.admin, .auditor]
+        case .disputeAudits:
+            return [.admin, .outletManager]
+        case .readAudits:
+            return Set(Role.allCases)
+        }
+    }
+
+    /// Actions a role takes across the whole tenant whatever its own scope: auditors read
+    /// every outlet (they may be sent to any of them).
+    static func isTenantWide(_ action: Action, for role: Role) -> Bool {
+        role == .auditor && action == .readOutlets
+    }
+}
+
+extension Principal {
+    /// The reach of the role (a scope it lacks reaches nothing, as an empty name).
+    public var reach: Reach {
+        switch role {
+        case .admin, .analyst: .tenant
+        case .regionManager: .region(regionPath ?? "")
+        case .outletManager: .outlet(outletCode ?? "")
+        case .staff: .employee(employeeNo ?? "")
+        case .auditor: .submitter(login)
+        }
+    }
+
+    /// Where the caller may take `action`, or nil when its role may not take it at all.
+    public func reach(for action: Action) -> Reach? {
+        guard Policy.roles(for: action).contains(role) else { return nil }
+        return Policy.isTenantWide(action, for: role) ? .tenant : reach
+    }
+
+    /// Whether the caller's role may take `action` somewhere.
+    public func may(_ action: Action) -> Bool {
+        reach(for: action) != nil
+    }
+
+    /// Whether the caller may take `action` on `subject`. A person's KPIs are for head office
+    /// and the person (managers see their outlets' KPIs, not their people's).
+    public func may(_ action: Action, on subject: Subject) -> Bool {
+        guard let reach = reach(for: action) else { return false }
+        if action == .readKPIs, case .employee(let number, _) = subject { return reach == .tenant || reach == .employee(number) }
+        return reach.covers(subject)
+    }
+}
