@@ -12,7 +12,8 @@ public struct XLSXError: Error, CustomStringConvertible, Sendable {
         self.reason = String(cString: lxw_strerror(code))
     }
 
-    init(_ operation: String, reason: String) {
+    /// A failure found by the caller (not by the library).
+    public init(_ operation: String, reason: String) {
         self.operation = operation
         self.reason = reason
     }

@@ -1,4 +1,5 @@
 import Foundation
+import TouchstoneCore
 import TouchstoneStore
 
 /// The league table as an export, one source of rows for `/league.csv` and `/league.xlsx`:
