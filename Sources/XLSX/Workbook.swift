@@ -23,8 +23,9 @@ public final class Workbook {
     }
 
     deinit {
-        // A workbook dropped without close() (an error on the way) still frees the library's memory.
-        if let handle { _ = workbook_close(handle) }
+        // A workbook dropped without close() (an error on the way) frees the library's memory
+        // and temporary files and writes nothing.
+        if let handle { lxw_workbook_free(handle) }
     }
 
     /// A new sheet whose first row is `header` (bold, frozen, with an autofilter over the data).

@@ -41,6 +41,16 @@ struct WorkbookTests {
         #expect(throws: XLSXError.self) { try sheet.append([.text("x"), .text("y")]) }
     }
 
+    @Test("a workbook dropped without close writes nothing")
+    func dropped() throws {
+        let path = temporaryPath("dropped.xlsx")
+        do {
+            let workbook = try Workbook(path: path)
+            try workbook.addSheet("Data", header: ["a"]).append([.text("x")])
+        }
+        #expect(!FileManager.default.fileExists(atPath: path))
+    }
+
     @Test("display width counts CJK as two")
     func widths() {
         #expect(Cell.text("abc").displayWidth == 3)
