@@ -6,7 +6,7 @@ BUILD_FLAGS ?=
 TOUCHSTONE  := .build/debug/touchstone
 DRILL_UPLOADS ?= 2000
 
-.PHONY: all deps build test demo run clean-db bench fuzz drill pages-test least-privilege restore-drill
+.PHONY: all deps build test demo run clean-db bench fuzz drill pages-test least-privilege restore-drill xlsx-test
 
 all: build
 
@@ -23,6 +23,7 @@ test: deps
 	$(SWIFT) build --build-tests $(BUILD_FLAGS)
 	$(SWIFT) test --skip-build $(BUILD_FLAGS)
 	$(MAKE) least-privilege
+	$(MAKE) xlsx-test
 	$(MAKE) fuzz
 	$(MAKE) drill DRILL_UPLOADS=300
 	$(MAKE) pages-test
@@ -34,6 +35,13 @@ test: deps
 least-privilege: deps
 	$(SWIFT) build --product touchstone $(BUILD_FLAGS)
 	python3 Tests/production/least_privilege.py
+
+## The .xlsx exports read back with openpyxl (pinned, in a venv under .build/) and compared cell by
+## cell with the CSV exports of the same 12-outlet chain, on its own embedded cluster under
+## .touchstone/xlsx-test (Tests/xlsx/check.py). Unix sockets only, no TCP port.
+xlsx-test: deps
+	$(SWIFT) build --product touchstone $(BUILD_FLAGS)
+	./Tests/xlsx/run.sh
 
 ## Schemathesis over docs/openapi.yaml against the debug daemon on its own embedded
 ## PostgreSQL: fails on any 5xx or response that does not match the document.

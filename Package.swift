@@ -39,6 +39,10 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        /// libxlsxwriter, from Debian's libxlsxwriter-dev.
+        .systemLibrary(name: "CXLSXWriter", pkgConfig: "xlsxwriter", providers: [.apt(["libxlsxwriter-dev"]), .brew(["libxlsxwriter"])]),
+        /// Our small typed wrapper over libxlsxwriter: a workbook, sheets, typed cells.
+        .target(name: "XLSX", dependencies: ["CXLSXWriter"], swiftSettings: swiftSettings),
         /// The embedded PostgreSQL cluster under ./.touchstone/ (initdb, start, stop, crash recovery).
         .target(
             name: "EmbeddedPostgres",
@@ -55,7 +59,7 @@ let package = Package(
         .target(
             name: "TouchstoneStore",
             dependencies: [
-                "PQ", "TouchstoneCore", "DecimalText",
+                "PQ", "TouchstoneCore", "DecimalText", "XLSX",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Crypto", package: "swift-crypto"),
             ],
@@ -102,6 +106,7 @@ let package = Package(
         ),
         .testTarget(name: "TouchstoneCoreTests", dependencies: ["TouchstoneCore", "DecimalText"], swiftSettings: swiftSettings),
         .testTarget(name: "ChainGeneratorTests", dependencies: ["ChainGenerator"], swiftSettings: swiftSettings),
+        .testTarget(name: "XLSXTests", dependencies: ["XLSX"], swiftSettings: swiftSettings),
         .testTarget(
             name: "PQTests",
             dependencies: ["PQ", "EmbeddedPostgres", .product(name: "Logging", package: "swift-log")],

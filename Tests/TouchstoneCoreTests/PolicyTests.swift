@@ -32,6 +32,7 @@ import TouchstoneCore
         .readWarnings:       "x x . . . .",
         .readOverview:       "x x x . . .",
         .runBatch:           "x . . . . .",
+        .readBatchSchedule:  "x . . . . .",
         .readBatchRuns:      "x x . . . .",
         .readPayouts:        "x x . . . x",
         .approvePeriod:      "x x . . . .",

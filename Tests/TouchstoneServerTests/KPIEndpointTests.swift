@@ -66,6 +66,10 @@ import TouchstoneTestSupport
             try await client.execute(uri: "/api/v1/exports/kpis.csv?period=2026-09&level=outlet", method: .get, headers: TestApp.headers(admin)) { response in
                 #expect(String(buffer: response.body).hasPrefix("period,level,subject,kpi,value,n,status\n2026-09,outlet,O1,CRIT,0.00,1,green\n"))
             }
+            try await client.execute(uri: "/api/v1/exports/kpis.xlsx?period=2026-09&level=outlet", method: .get, headers: TestApp.headers(admin)) { response in
+                #expect(response.status == .ok && response.headers[.contentType] == WorkbookZip.contentType)
+                #expect(WorkbookZip.isZip(response.body))
+            }
             try await client.execute(uri: "/api/v1/batch-runs", method: .get, headers: TestApp.headers(app.tokens["analyst"])) { response in
                 #expect((response.json["items"] as? [Any])?.count == 1)
             }

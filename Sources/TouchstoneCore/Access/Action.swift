@@ -37,6 +37,8 @@ public enum Action: String, Sendable, Hashable, CaseIterable {
     case readOverview
     /// Run the monthly batch.
     case runBatch
+    /// Read when the daemon runs the monthly batch by itself.
+    case readBatchSchedule
     /// Read the batch runs.
     case readBatchRuns
     /// Read payouts and their explanations.

@@ -5,7 +5,7 @@ public enum Policy {
     public static func roles(for action: Action) -> Set<Role> {
         let headOffice: Set<Role> = [.admin, .analyst]
         switch action {
-        case .manageOutlets, .manageStaff, .defineTemplates, .reviewAudits, .decideDisputes, .defineKPIs, .runBatch,
+        case .manageOutlets, .manageStaff, .defineTemplates, .reviewAudits, .decideDisputes, .defineKPIs, .runBatch, .readBatchSchedule,
              .closePeriod, .definePlans, .importEvents:
             return [.admin]
         case .readWarnings, .readBatchRuns, .approvePeriod, .readPlans, .readChangeLog, .export:

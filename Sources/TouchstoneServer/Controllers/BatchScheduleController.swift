@@ -20,7 +20,7 @@ struct BatchScheduleController {
     }
 
     @Sendable func schedule(_ request: Request, context: AppRequestContext) async throws -> ScheduleJSON {
-        try context.requireRole { $0.canAdminister }
+        try context.require(.readBatchSchedule)
         let tenant = try context.requireTenant()
         let schedule = try await BatchScheduleQueries.get(tenant: tenant, database: database)
         return ScheduleJSON(enabled: schedule != nil, day: schedule?.day, at: schedule?.time, timezone: tenant.timezone)

@@ -4,7 +4,8 @@ import TouchstoneCore
 import TouchstoneStore
 
 /// `/api/v1/exports/*.csv`: the CSV exports of formats.md for head office, streamed as the
-/// rows come from the database rather than built in memory.
+/// rows come from the database rather than built in memory; `*.xlsx`: the same rows as a
+/// workbook (``WorkbookResponse``).
 struct ExportController {
     let database: Database
 
@@ -12,32 +13,63 @@ struct ExportController {
         group.get("exports/audits.csv", use: audits)
         group.get("exports/kpis.csv", use: kpis)
         group.get("exports/payouts.csv", use: payouts)
+        group.get("exports/audits.xlsx") { try await audits($0, context: $1, xlsx: true) }
+        group.get("exports/kpis.xlsx") { try await kpis($0, context: $1, xlsx: true) }
+        group.get("exports/payouts.xlsx") { try await payouts($0, context: $1, xlsx: true) }
     }
 
     @Sendable func audits(_ request: Request, context: AppRequestContext) async throws -> Response {
-        let (tenant, period) = try prepare(request, context)
-        let template = request.uri.queryParameters["template"].map(String.init)
-        return try await csv("audits-\(period).csv") { [database] sink in
-            try await AuditExport.write(tenant: tenant, period: period, template: template, database: database) { sink($0) }
-        }
+        try await audits(request, context: context, xlsx: false)
     }
 
     @Sendable func kpis(_ request: Request, context: AppRequestContext) async throws -> Response {
+        try await kpis(request, context: context, xlsx: false)
+    }
+
+    @Sendable func payouts(_ request: Request, context: AppRequestContext) async throws -> Response {
+        try await payouts(request, context: context, xlsx: false)
+    }
+
+    private func audits(_ request: Request, context: AppRequestContext, xlsx: Bool) async throws -> Response {
+        let (tenant, period) = try prepare(request, context)
+        let template = request.uri.queryParameters["template"].map(String.init)
+        return try await export("audits", sheet: "Audits", tenant: tenant, period: period, xlsx: xlsx) { [database] rows in
+            try await AuditExport.rows(tenant: tenant, period: period, template: template, database: database, into: rows)
+        }
+    }
+
+    private func kpis(_ request: Request, context: AppRequestContext, xlsx: Bool) async throws -> Response {
         let (tenant, period) = try prepare(request, context)
         let level = try request.uri.queryParameters["level"].map { text -> KPILevel in
             guard let level = KPILevel(rawValue: String(text)) else { throw APIProblem.badRequest("level must be tenant, region, outlet or staff") }
             return level
         }
-        return try await csv("kpis-\(period).csv") { [database] sink in
-            try await KPIExport.write(tenant: tenant, period: period, level: level, database: database, to: sink)
+        return try await export("kpis", sheet: "KPIs", tenant: tenant, period: period, xlsx: xlsx) { [database] rows in
+            try await KPIExport.rows(tenant: tenant, period: period, level: level, database: database, into: rows)
         }
     }
 
-    @Sendable func payouts(_ request: Request, context: AppRequestContext) async throws -> Response {
+    private func payouts(_ request: Request, context: AppRequestContext, xlsx: Bool) async throws -> Response {
         let (tenant, period) = try prepare(request, context)
         let excel = request.uri.queryParameters["excel"] == "true"
-        return try await csv("payouts-\(period).csv") { [database] sink in
-            try await PayoutExport.write(tenant: tenant, period: period, excel: excel, database: database, to: sink)
+        return try await export("payouts", sheet: "Payouts", tenant: tenant, period: period, xlsx: xlsx, excel: excel) { [database] rows in
+            try await PayoutExport.rows(tenant: tenant, period: period, database: database, into: rows)
+        }
+    }
+
+    /// The `export` of `period` as a streamed CSV (with `excel`: BOM and neutralised fields)
+    /// or as a workbook whose data sheet is `sheet`.
+    private func export(
+        _ export: String, sheet: String, tenant: Tenant, period: Period, xlsx: Bool, excel: Bool = false,
+        produce: @escaping @Sendable (any ExportRows) async throws -> Void
+    ) async throws -> Response {
+        guard xlsx else {
+            return try await csv("\(export)-\(period).csv") { sink in
+                try await produce(CSVRows(spreadsheet: excel, prefix: excel ? PayoutExport.byteOrderMark : "", output: sink))
+            }
+        }
+        return try await WorkbookResponse.make(filename: "\(export)-\(period).xlsx", sheet: sheet, produce: produce) { [database] in
+            try await ExportAbout.load(export: export, tenant: tenant, period: period, database: database)
         }
     }
 

@@ -14,6 +14,13 @@ public enum AuditExport {
     ///   or several (listing them).
     public static func write(tenant: Tenant, period: Period, template code: String?, database: Database,
                              to output: @escaping @Sendable (String) throws -> Void) async throws {
+        try await rows(tenant: tenant, period: period, template: code, database: database, into: CSVRows(output: output))
+    }
+
+    /// The export's typed rows, header first, into `rows` (a CSV or a workbook writer);
+    /// the same columns, order and errors as ``write(tenant:period:template:database:to:)``.
+    public static func rows(tenant: Tenant, period: Period, template code: String?, database: Database,
+                            into rows: any ExportRows) async throws {
         let (start, end) = period.bounds(in: tenant.timeZone)
         let timeZone = tenant.timeZone
         try await database.tenantTransaction(tenant, readOnly: true) { conn in
@@ -27,9 +34,9 @@ public enum AuditExport {
             }
             let sections = template.sections.map(\.code)
             let dimensions = template.dimensionsInTemplateOrder.map { $0.rawValue }
-            try output(CSVWriter.line(
+            try rows.header(
                 ["id", "template", "version", "outlet", "visited_at", "served_by", "state", "score", "critical_failure"]
-                    + sections.map { "s_" + $0 } + dimensions.map { "d_" + $0 }))
+                    + sections.map { "s_" + $0 } + dimensions.map { "d_" + $0 })
             try conn.forEachRow("""
                 SELECT a.id, a.template_code, a.template_version, o.code, a.visited_at, st.employee_no, a.state, a.score,
                        a.critical_failure,
@@ -41,14 +48,14 @@ public enum AuditExport {
                 WHERE a.template_code = \(chosen) AND a.visited_at >= \(start)::timestamptz AND a.visited_at < \(end)::timestamptz
                 ORDER BY a.visited_at, a.id
                 """) { row in
-                func score(_ value: Decimal?) -> String { value?.fixed(2) ?? "" }
-                try output(CSVWriter.line([
-                    try row.decode(0, as: UUID.self).uuidString.lowercased(), try row.decode(1, as: String.self),
-                    String(try row.decode(2, as: Int.self)), try row.decode(3, as: String.self),
-                    Instant.format(try row.decode(4, as: Date.self), in: timeZone), try row.decode(5, as: String?.self) ?? "",
-                    try row.decode(6, as: String.self), score(try row.decode(7, as: Decimal?.self)),
-                    try row.decode(8, as: Bool.self) ? "true" : "false",
-                ] + (try row.decode(9, as: [Decimal?].self)).map(score) + (try row.decode(10, as: [Decimal?].self)).map(score)))
+                func score(_ value: Decimal?) -> ExportCell { .decimal(value, places: 2) }
+                try rows.row([
+                    .text(try row.decode(0, as: UUID.self).uuidString.lowercased()), .text(try row.decode(1, as: String.self)),
+                    .integer(try row.decode(2, as: Int.self)), .text(try row.decode(3, as: String.self)),
+                    .instant(try row.decode(4, as: Date.self), timeZone), .text(try row.decode(5, as: String?.self) ?? ""),
+                    .text(try row.decode(6, as: String.self)), score(try row.decode(7, as: Decimal?.self)),
+                    .text(try row.decode(8, as: Bool.self) ? "true" : "false"),
+                ] + (try row.decode(9, as: [Decimal?].self)).map(score) + (try row.decode(10, as: [Decimal?].self)).map(score))
             }
         }
     }

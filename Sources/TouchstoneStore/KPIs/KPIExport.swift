@@ -14,19 +14,25 @@ public enum KPIExport {
     public static func write(
         tenant: Tenant, period: Period, level: KPILevel? = nil, database: Database, to sink: @escaping @Sendable (String) -> Void
     ) async throws {
+        try await rows(tenant: tenant, period: period, level: level, database: database, into: CSVRows(output: sink))
+    }
+
+    /// The export's typed rows, header first, into `rows` (a CSV or a workbook writer).
+    public static func rows(tenant: Tenant, period: Period, level: KPILevel? = nil, database: Database, into rows: any ExportRows) async throws {
         try await database.tenantTransaction(tenant, readOnly: true) { conn in
-            sink(CSVWriter.line(columns))
+            try rows.header(columns)
             let periodText = period.description
             try conn.forEachRow("""
-                SELECT level, subject, kpi_code, round(value, 2)::text, n::text, status FROM kpi_results
+                SELECT level, subject, kpi_code, round(value, 2), n, status FROM kpi_results
                 WHERE period = \(periodText) AND (\(level?.rawValue)::text IS NULL OR level = \(level?.rawValue))
                 ORDER BY array_position(ARRAY['tenant', 'region', 'outlet', 'staff'], level),
                          subject COLLATE "C", kpi_code COLLATE "C"
                 """) { row in
-                sink(CSVWriter.line([
-                    periodText, try row.decode(0, as: String.self), try row.decode(1, as: String.self), try row.decode(2, as: String.self),
-                    try row.decode(3, as: String.self), try row.decode(4, as: String.self), try row.decode(5, as: String.self),
-                ]))
+                try rows.row([
+                    .text(periodText), .text(try row.decode(0, as: String.self)), .text(try row.decode(1, as: String.self)),
+                    .text(try row.decode(2, as: String.self)), .decimal(try row.decode(3, as: Decimal.self), places: 2),
+                    .integer(try row.decode(4, as: Int.self)), .text(try row.decode(5, as: String.self)),
+                ])
             }
         }
     }

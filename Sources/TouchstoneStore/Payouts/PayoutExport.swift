@@ -18,17 +18,23 @@ public enum PayoutExport {
     /// would start a formula are neutralised, ``CSVWriter/neutralised(_:)``).
     public static func write(tenant: Tenant, period: Period, excel: Bool = false, database: Database,
                              to sink: @escaping @Sendable (String) -> Void) async throws {
+        try await rows(tenant: tenant, period: period, database: database,
+                       into: CSVRows(spreadsheet: excel, prefix: excel ? byteOrderMark : "", output: sink))
+    }
+
+    /// The export's typed rows, header first, into `rows` (a CSV or a workbook writer).
+    public static func rows(tenant: Tenant, period: Period, database: Database, into rows: any ExportRows) async throws {
         try await database.tenantTransaction(tenant, readOnly: true) { conn in
-            sink((excel ? byteOrderMark : "") + CSVWriter.line(columns, spreadsheet: excel))
+            try rows.header(columns)
             try conn.forEachRow("""
                 SELECT \(unsafeRaw: PayoutQueries.columns) FROM payouts WHERE period = \(period.description)
                 ORDER BY \(unsafeRaw: PayoutQueries.order)
                 """) { row in
                 let p = try PayoutQueries.decode(row)
-                sink(CSVWriter.line([
-                    p.period, p.employeeNo, p.name, p.plan, p.proratedTarget.fixed(2), p.scorePct.fixed(4), p.payout.fixed(2),
-                    p.currency, p.note,
-                ], spreadsheet: excel))
+                try rows.row([
+                    .text(p.period), .text(p.employeeNo), .text(p.name), .text(p.plan), .decimal(p.proratedTarget, places: 2),
+                    .decimal(p.scorePct, places: 4), .decimal(p.payout, places: 2), .text(p.currency), .text(p.note),
+                ])
             }
         }
     }

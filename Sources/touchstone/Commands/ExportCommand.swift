@@ -3,10 +3,11 @@ import Foundation
 import TouchstoneCore
 import TouchstoneStore
 
-/// `touchstone export audits|kpis|payouts --tenant T --period P`: CSV on stdout (formats.md "Exports").
+/// `touchstone export audits|kpis|payouts --tenant T --period P [--format csv|xlsx] [--output FILE]`:
+/// CSV on stdout, or a workbook (formats.md "Exports").
 struct ExportCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "export", abstract: "Export CSV on stdout.", subcommands: [Audits.self, ExportKPIsCommand.self, ExportPayoutsCommand.self])
+        commandName: "export", abstract: "Export CSV (stdout or --output) or an .xlsx workbook (--format xlsx --output FILE).", subcommands: [Audits.self, ExportKPIsCommand.self, ExportPayoutsCommand.self])
 
     /// `touchstone export audits --tenant T --period P [--template C]`.
     struct Audits: AsyncParsableCommand {
@@ -15,14 +16,15 @@ struct ExportCommand: AsyncParsableCommand {
 
         @OptionGroup var scope: TenantPeriodOptions
         @Option(help: "The template code (default: the only template used in the period).") var template: String?
+        @OptionGroup var output: ExportOutputOptions
         @OptionGroup var options: CommonOptions
 
         func run() async throws {
             try await reportingFailures {
                 let period = try scope.parsedPeriod()
                 try await options.withTenant(scope.tenant) { database, tenant in
-                    try await AuditExport.write(tenant: tenant, period: period, template: template, database: database) { line in
-                        FileHandle.standardOutput.write(Data(line.utf8))
+                    try await output.write(export: "audits", sheet: "Audits", tenant: tenant, period: period, database: database) { rows in
+                        try await AuditExport.rows(tenant: tenant, period: period, template: template, database: database, into: rows)
                     }
                 }
             }

@@ -90,6 +90,10 @@ import TouchstoneStore
             #expect(league.contains("61.98"))
             let csv = try await admin.get("/league.csv?period=2026-09&kpi=MS&level=outlet").text
             #expect(csv.hasPrefix("rank,subject,name,value,n,status,previous,change\n1,O1,"))
+            let xlsx = try await admin.get("/league.xlsx?period=2026-09&kpi=MS&level=outlet")
+            #expect(xlsx.status == .ok && xlsx.headers[.contentType] == WorkbookZip.contentType)
+            #expect(WorkbookZip.isZip(xlsx.body))
+            #expect(league.contains(#"id="xlsx" href="/league.xlsx?"#))
             let outlet = try await admin.get("/outlets/O1?period=2026-09&kpi=MS").text
             #expect(outlet.contains("61.98") && outlet.contains("<svg") && outlet.contains("radar-chart"))
             #expect(outlet.contains(TestApp.sampleID))

@@ -88,6 +88,9 @@ struct TenantProbeTests {
             "GET /api/v1/exports/audits.csv": get(["/api/v1/exports/audits.csv?period=2026-09&template=zz-visit", "/api/v1/exports/audits.csv?period=2026-09"]),
             "GET /api/v1/exports/kpis.csv": get(["/api/v1/exports/kpis.csv?period=2026-09"]),
             "GET /api/v1/exports/payouts.csv": get(["/api/v1/exports/payouts.csv?period=2026-09"]),
+            "GET /api/v1/exports/audits.xlsx": get(["/api/v1/exports/audits.xlsx?period=2026-09&template=zz-visit"]),
+            "GET /api/v1/exports/kpis.xlsx": get(["/api/v1/exports/kpis.xlsx?period=2026-09"]),
+            "GET /api/v1/exports/payouts.xlsx": get(["/api/v1/exports/payouts.xlsx?period=2026-09"]),
             "GET /api/v1/kpis": get(["/api/v1/kpis"]),
             "POST /api/v1/kpis": [Probe(method: .post, uri: "/api/v1/kpis", body: try json([[
                 "code": "ZZ", "metric": "audit_score", "template": "zz-visit", "direction": "higher", "threshold": 70, "target": 85,

@@ -6,7 +6,7 @@ import TouchstoneStore
 /// `/league?period=&kpi=&level=outlet|staff&region=&sort=&dir=&page=`: outlets or staff ranked
 /// on a KPI within a region (the API's league table and scopes: head office any region, a
 /// region manager its subtree), with status, n and the change since the previous period;
-/// sortable, 100 rows a page, and `/league.csv` with every row.
+/// sortable, 100 rows a page, and `/league.csv` and `/league.xlsx` with every row.
 struct LeaguePage {
     let database: Database
     let renderer: PageRenderer
@@ -50,11 +50,13 @@ struct LeaguePage {
         let previousPage: String?
         let nextPage: String?
         let csv: String
+        let xlsx: String
     }
 
     func addRoutes(to group: RouterGroup<AppRequestContext>) {
         group.get("league", use: page)
         group.get("league.csv", use: csv)
+        group.get("league.xlsx", use: xlsx)
     }
 
     @Sendable func page(_ request: Request, context: AppRequestContext) async throws -> Response {
@@ -91,27 +93,45 @@ struct LeaguePage {
             total: rows.count, from: rows.isEmpty ? 0 : start + 1, to: end,
             previousPage: pageNumber > 1 ? link(["page": String(pageNumber - 1)]) : nil,
             nextPage: end < rows.count ? link(["page": String(pageNumber + 1)]) : nil,
-            csv: "/league.csv?" + (request.uri.query ?? ""))
+            csv: "/league.csv?" + (request.uri.query ?? ""), xlsx: "/league.xlsx?" + (request.uri.query ?? ""))
         return renderer.page("league", title: "league_title", content: view, request: request, context: context)
     }
 
-    /// Every row of the table (in the page's order) as CSV: rank, subject, name, value, n, status, previous, change;
-    /// spreadsheet-safe (``CSVWriter/neutralised(_:)``), as it is opened in Excel.
+    /// Every row of the table (in the page's order) as CSV (``LeagueExport``); spreadsheet-safe
+    /// (``CSVWriter/neutralised(_:)``), as it is opened in Excel.
     @Sendable func csv(_ request: Request, context: AppRequestContext) async throws -> Response {
-        let league = try KPIQuery.league(request, principal: try context.requirePrincipal())
-        let (sort, descending) = Self.order(request)
-        let rows = LeagueRows.sorted(try await entries(league, context: context), by: sort, descending: descending)
-        var text = CSVWriter.line(["rank", "subject", "name", "value", "n", "status", "previous", "change"], spreadsheet: true)
-        for row in rows {
-            text += CSVWriter.line([
-                row.rank.map(String.init) ?? "", row.subject, row.name, row.current.value.fixed(2), String(row.current.n),
-                row.current.status.rawValue, row.previous.map { $0.value.fixed(2) } ?? "", row.change.map { $0.fixed(2) } ?? "",
-            ], spreadsheet: true)
-        }
+        let (league, rows) = try await exportRows(request, context: context)
         var headers = HTTPFields()
         headers[.contentType] = "text/csv; charset=utf-8"
         headers[.contentDisposition] = "attachment; filename=\"league-\(league.kpi)-\(league.level.rawValue).csv\""
-        return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(string: text)))
+        return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(string: LeagueExport.csv(rows))))
+    }
+
+    /// The same rows as a workbook, its sheets named in the request's language, the About
+    /// sheet with the KPI, level and region besides the period's run.
+    @Sendable func xlsx(_ request: Request, context: AppRequestContext) async throws -> Response {
+        let (league, rows) = try await exportRows(request, context: context)
+        let labels = renderer.labels(request)
+        let (tenant, database) = (try context.requireTenant(), database)
+        return try await WorkbookResponse.make(
+            filename: "league-\(league.kpi)-\(league.level.rawValue).xlsx", sheet: labels["sheet_league"] ?? "League",
+            aboutSheet: labels["sheet_about"] ?? "About", produce: { try LeagueExport.write(rows, into: $0) }
+        ) {
+            var about = try await ExportAbout.load(export: "league", tenant: tenant, period: league.period, database: database)
+            about.append("kpi", .text(league.kpi))
+            about.append("level", .text(league.level.rawValue))
+            about.append("region", .text(league.region ?? ""))
+            return about
+        }
+    }
+
+    /// The query and every row of the table, in the page's order.
+    private func exportRows(
+        _ request: Request, context: AppRequestContext
+    ) async throws -> ((period: Period, kpi: String, level: KPILevel, region: String?), [LeagueRows.Row]) {
+        let league = try KPIQuery.league(request, principal: try context.requirePrincipal())
+        let (sort, descending) = Self.order(request)
+        return (league, LeagueRows.sorted(try await entries(league, context: context), by: sort, descending: descending))
     }
 
     /// The league's rows, best first, as the API ranks them (kept in ``cache`` until the period's results change).

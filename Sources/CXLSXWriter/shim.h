@@ -1,0 +1,4 @@
+#ifndef TOUCHSTONE_CXLSXWRITER_SHIM_H
+#define TOUCHSTONE_CXLSXWRITER_SHIM_H
+#include <xlsxwriter.h>
+#endif
