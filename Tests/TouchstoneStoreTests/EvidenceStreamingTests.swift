@@ -18,7 +18,7 @@ import TouchstoneTestSupport
     }
 
     static func parts(_ f: AuditFixture) async throws -> Int {
-        try await f.database.ownerTransaction { conn in
+        try await TestDatabase.asSuperuser(of: f.database.pool.configuration) { conn in
             try conn.queryFirst("SELECT count(*) FROM audit_evidence_parts")!.decode(0, as: Int.self)
         }
     }
@@ -99,7 +99,7 @@ import TouchstoneTestSupport
         await long.abandon()
         #expect(try await AuditQueries.get(tenant: f.tenant, id: id, database: f.database).attachments.first?.received == false)
         // A declaration stored before the type rule (here HTML) takes no bytes.
-        try await f.database.ownerTransaction { conn in
+        try await TestDatabase.asSuperuser(of: f.database.pool.configuration) { conn in
             _ = try conn.execute("UPDATE audit_attachments SET content_type = 'text/html' WHERE audit_id = \(id)::uuid")
         }
         await #expect {
