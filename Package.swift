@@ -55,7 +55,7 @@ let package = Package(
         .target(
             name: "TouchstoneStore",
             dependencies: [
-                "PQ", "TouchstoneCore", "DecimalText",
+                "PQ", "TouchstoneCore", "DecimalText", "ChainGenerator",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Crypto", package: "swift-crypto"),
             ],
@@ -109,7 +109,7 @@ let package = Package(
         ),
         .testTarget(
             name: "TouchstoneStoreTests",
-            dependencies: ["TouchstoneStore", "TouchstoneCore", "PQ", "TouchstoneTestSupport"],
+            dependencies: ["TouchstoneStore", "TouchstoneCore", "PQ", "TouchstoneTestSupport", "ChainGenerator"],
             swiftSettings: swiftSettings
         ),
         .testTarget(

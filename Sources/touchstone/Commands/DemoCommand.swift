@@ -25,9 +25,7 @@ struct DemoCommand: AsyncParsableCommand {
             }
             try await options.database.withDatabase(logger: logger) { database in
                 let (tenant, summary) = try await DemoChain.load(seed: seed, database: database, logger: logger)
-                for period in summary.periods {
-                    try await DemoChain.runBatch(tenant: tenant, period: period, database: database, logger: logger)
-                }
+                try await DemoChainLoad.runBatches(summary, tenant: tenant, database: database, logger: logger)
                 let token = try await DemoChain.adminToken(tenant: tenant, database: database)
                 let logins = try await DemoUsers.create(tenant: tenant, database: database)
                 // Written straight to the file descriptor: the daemon runs on, so buffered stdout would never flush.
@@ -70,20 +68,8 @@ enum DemoChain {
         let summary = try DemoChainWriter.write(spec, to: directory)
         logger.info("generated demo chain", metadata: ["directory": "\(directory.path)", "summary": "\(summary)"])
         let tenant = try await TenantQueries.find(code: tenantCode, on: database)
-        try await DemoImport.run(summary, tenant: tenant, database: database, logger: logger)
+        try await DemoChainLoad.run(summary, tenant: tenant, database: database, logger: logger)
         return (tenant, summary)
-    }
-
-    /// The monthly batch (KPIs, then payouts) for `period`, judged as of the 5th of the next month.
-    static func runBatch(tenant: Tenant, period text: String, database: Database, logger: Logger) async throws {
-        let period = try Period.parse(text)
-        let asOf = period.next.firstDay.adding(days: 4).start(in: tenant.timeZone)
-        let job = try await BatchRunner.withPayouts.run(
-            tenant: tenant, period: period, asOf: asOf, startedBy: "demo",
-            progress: { logger.debug("batch: \($0)") }, database: database)
-        logger.info("batch done", metadata: [
-            "period": "\(period)", "kpiRows": "\(job.kpiRows ?? 0)", "payoutRows": "\(job.payoutRows ?? 0)",
-        ])
     }
 
     /// A fresh token for the demo's head-office admin (created on first use).
