@@ -85,7 +85,7 @@ enum DealerChecklist {
 
     static let items: [Item] = sections.flatMap(\.items)
 
-    /// The template (formats.md), one key a line per item.
+    /// The template as formats.md describes it, one item a line.
     static var json: String {
         let sectionTexts = sections.map { section in
             "  {\"code\": \"\(section.code)\", \"name\": \"\(section.name)\", \"weight\": \(section.weight), "

@@ -14,7 +14,7 @@ struct DemoHistory: Sendable {
         roster = DemoRoster(spec: spec, calendar: calendar)
     }
 
-    /// Calls `body` for every month (index, first minute, days) and dealer, months oldest first.
+    /// Calls `body` with every month's index, every dealer and its quality that month, months oldest first.
     func forEachOutletMonth(_ body: (_ month: Int, _ outlet: Int, _ quality: Double) throws -> Void) rethrows {
         for m in calendar.periods.indices {
             for outlet in 0..<spec.outlets { try body(m, outlet, profiles[outlet].quality[m]) }

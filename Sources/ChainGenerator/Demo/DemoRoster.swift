@@ -37,6 +37,8 @@ struct DemoRoster: Sendable {
         }
         let promoted = spec.outlets > 1 ? rng.int(in: 0...(spec.outlets - 1)) : nil
         let promotionDay = rng.int(in: days / 3...(2 * days / 3))
+        // The promoted advisor: the first of the dealer's advisors who does not transfer.
+        let successor = promoted.flatMap { outlet in (0...6).map { outlet * Self.perOutlet + $0 }.first { moves[$0] == nil } }
         var rows: [Assignment] = []
         for k in 0..<people {
             let home = k / Self.perOutlet
@@ -44,9 +46,9 @@ struct DemoRoster: Sendable {
             if let move = moves[k] {
                 rows.append(Assignment(person: k, outlet: home, role: role, first: nil, last: move.day))
                 rows.append(Assignment(person: k, outlet: move.to, role: role, first: move.day + 1, last: nil))
-            } else if home == promoted && role == "manager" {
+            } else if successor != nil && home == promoted && role == "manager" {
                 rows.append(Assignment(person: k, outlet: home, role: role, first: nil, last: promotionDay))
-            } else if home == promoted && k % Self.perOutlet == 0 && moves[k] == nil {
+            } else if k == successor {
                 rows.append(Assignment(person: k, outlet: home, role: "advisor", first: nil, last: promotionDay))
                 rows.append(Assignment(person: k, outlet: home, role: "manager", first: promotionDay + 1, last: nil))
             } else {
@@ -55,7 +57,7 @@ struct DemoRoster: Sendable {
         }
         assignments = rows
         transfers = moves.count
-        promotions = promoted == nil ? 0 : 1
+        promotions = successor == nil ? 0 : 1
         var byOutlet = Array(repeating: [Assignment](), count: spec.outlets)
         for row in rows { byOutlet[row.outlet].append(row) }
         self.byOutlet = byOutlet
