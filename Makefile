@@ -78,7 +78,7 @@ drill: deps
 bench: deps
 	./Benchmarks/run.sh $(BENCH_ARGS)
 
-## Embedded PostgreSQL, a generated demo chain, the monthly batch, then the daemon on :8080.
+## Embedded PostgreSQL, a demo dealer network with 12 months of history, the batch of each month, then the daemon on :8080.
 demo: build
 	$(TOUCHSTONE) demo --host 127.0.0.1 --port 8080
 

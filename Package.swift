@@ -59,7 +59,7 @@ let package = Package(
         .target(
             name: "TouchstoneStore",
             dependencies: [
-                "PQ", "TouchstoneCore", "DecimalText", "XLSX",
+                "PQ", "TouchstoneCore", "DecimalText", "XLSX", "ChainGenerator",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Crypto", package: "swift-crypto"),
             ],
@@ -114,7 +114,7 @@ let package = Package(
         ),
         .testTarget(
             name: "TouchstoneStoreTests",
-            dependencies: ["TouchstoneStore", "TouchstoneCore", "PQ", "TouchstoneTestSupport"],
+            dependencies: ["TouchstoneStore", "TouchstoneCore", "PQ", "TouchstoneTestSupport", "ChainGenerator"],
             swiftSettings: swiftSettings
         ),
         .testTarget(

@@ -60,20 +60,6 @@ struct ByteWriter: ~Copyable {
         count += length
     }
 
-    private static let hexDigits: StaticString = "0123456789abcdef"
-
-    /// The low `digits` hex digits of `value`, lowercase, most significant first.
-    mutating func hex(_ value: UInt64, digits: Int) {
-        Self.hexDigits.withUTF8Buffer { table in
-            var shift = (digits - 1) * 4
-            while shift >= 0 {
-                base[count] = table[Int((value >> UInt64(shift)) & 0xF)]
-                count += 1
-                shift -= 4
-            }
-        }
-    }
-
     /// Ends a line and flushes the buffer when it is full.
     @inline(__always)
     mutating func endLine() throws {
@@ -99,17 +85,18 @@ struct ByteWriter: ~Copyable {
 extension ByteWriter {
     /// A UUID in version-4 layout (`xxxxxxxx-xxxx-4xxx-[89ab]xxx-xxxxxxxxxxxx`) from 128 random bits.
     mutating func uuid(high: UInt64, low: UInt64) {
+        text(Self.uuid(high: high, low: low))
+    }
+
+    /// The text of ``uuid(high:low:)``.
+    static func uuid(high: UInt64, low: UInt64) -> String {
         let hi = (high & ~0xF000) | 0x4000
         let lo = (low & 0x3FFF_FFFF_FFFF_FFFF) | 0x8000_0000_0000_0000
-        hex(hi >> 32, digits: 8)
-        byte(45)
-        hex(hi >> 16, digits: 4)
-        byte(45)
-        hex(hi, digits: 4)
-        byte(45)
-        hex(lo >> 48, digits: 4)
-        byte(45)
-        hex(lo, digits: 12)
+        func hex(_ value: UInt64, _ digits: Int) -> String {
+            let text = String(digits == 16 ? value : value & ((1 << UInt64(4 * digits)) - 1), radix: 16)
+            return String(repeating: "0", count: digits - text.count) + text
+        }
+        return "\(hex(hi >> 32, 8))-\(hex(hi >> 16, 4))-\(hex(hi, 4))-\(hex(lo >> 48, 4))-\(hex(lo, 12))"
     }
 
     /// An outlet code, `N` and five digits.

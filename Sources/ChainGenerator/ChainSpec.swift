@@ -41,9 +41,9 @@ public struct ChainSpec: Sendable, Hashable {
         self.tenant = tenant
     }
 
-    /// The chain `touchstone demo` loads: 40 outlets in 4 top regions, 400 staff (including
+    /// A small one-month chain for tests: 40 outlets in 4 top regions, 400 staff (including
     /// transfers and role changes), 2 audits, 30 survey responses and 3 complaints per outlet,
-    /// tenant `demo`, period 2026-10.
+    /// tenant `demo`, period 2026-10. (`touchstone demo` loads ``DemoChainSpec/standard``.)
     public static var demo: ChainSpec {
         ChainSpec(outlets: 40, staffPerOutlet: 10, auditsPerOutlet: 2, surveysPerOutlet: 30,
                   complaintsPerOutlet: 3, seed: 7, period: "2026-10", tenant: "demo")

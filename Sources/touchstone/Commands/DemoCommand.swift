@@ -6,10 +6,11 @@ import TouchstoneCore
 import TouchstoneServer
 import TouchstoneStore
 
-/// `touchstone demo`: the embedded database, a generated demo chain, the monthly batch, then the daemon.
+/// `touchstone demo`: the embedded database, a generated dealer network with a year of history,
+/// the monthly batch of every month (oldest first), then the daemon.
 struct DemoCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "demo", abstract: "Generate a demo chain, run its monthly batch, then serve it.")
+        commandName: "demo", abstract: "Generate a demo chain with 12 months of history, run the batch of each month, then serve it.")
 
     @Option(help: "Address to bind.") var host = "127.0.0.1"
     @Option(help: "Port to bind.") var port = 8080
@@ -23,13 +24,13 @@ struct DemoCommand: AsyncParsableCommand {
                 try await DemoChain.createTenant(owner: owner)
             }
             try await options.database.withDatabase(logger: logger) { database in
-                let tenant = try await DemoChain.load(seed: seed, database: database, logger: logger)
-                try await DemoChain.runBatch(tenant: tenant, database: database, logger: logger)
+                let (tenant, summary) = try await DemoChain.load(seed: seed, database: database, logger: logger)
+                try await DemoChainLoad.runBatches(summary, tenant: tenant, database: database, logger: logger)
                 let token = try await DemoChain.adminToken(tenant: tenant, database: database)
                 let logins = try await DemoUsers.create(tenant: tenant, database: database)
                 // Written straight to the file descriptor: the daemon runs on, so buffered stdout would never flush.
                 FileHandle.standardOutput.write(Data("""
-                    Touchstone demo: chain "\(tenant.code)" loaded, batch for \(ChainSpec.demo.period) run (KPIs and payouts).
+                    Touchstone demo: chain "\(tenant.code)" loaded, batches for \(summary.periods.first ?? "")…\(summary.periods.last ?? "") run (KPIs and payouts).
                       API:      http://\(host):\(port)/api/v1/outlets
                       Token:    \(token)
                       Try:      curl -H 'Authorization: Bearer \(token)' http://\(host):\(port)/api/v1/outlets
@@ -43,7 +44,7 @@ struct DemoCommand: AsyncParsableCommand {
     }
 }
 
-/// Loads the generated demo chain through the same imports a head office uses.
+/// The demo tenant: its generated chain, its batches and its admin token.
 enum DemoChain {
     static let tenantCode = "demo"
 
@@ -57,48 +58,18 @@ enum DemoChain {
         }
     }
 
-    /// Generates the demo files (deterministic for a seed) into the demo tenant and imports them;
-    /// re-running changes nothing.
-    static func load(seed: UInt64, database: Database, logger: Logger) async throws -> Tenant {
-        var spec = ChainSpec.demo
+    /// Generates the demo files (deterministic for a seed) into the demo tenant and imports them,
+    /// then files the demo's disputes; re-running changes nothing.
+    static func load(seed: UInt64, database: Database, logger: Logger) async throws -> (Tenant, DemoChainSummary) {
+        var spec = DemoChainSpec.standard
         spec.seed = seed
         spec.tenant = tenantCode
         let directory = EmbeddedCluster.home.appendingPathComponent("demo")
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        let summary = try ChainWriter.write(spec, to: directory)
+        let summary = try DemoChainWriter.write(spec, to: directory)
         logger.info("generated demo chain", metadata: ["directory": "\(directory.path)", "summary": "\(summary)"])
-
         let tenant = try await TenantQueries.find(code: tenantCode, on: database)
-        for kind in [ImportKind.outlets, .staff, .surveys, .complaints] {
-            let report = try await importCSV(kind, file: directory.appendingPathComponent("\(kind.rawValue).csv"), tenant: tenant, database: database)
-            logger.info("imported", metadata: ["kind": "\(kind.rawValue)", "rows": "\(report.rows)", "inserted": "\(report.inserted)"])
-        }
-        if let template = summary.files.template {
-            _ = try await TemplateQueries.add(tenant: tenant, json: try Data(contentsOf: template), database: database)
-        }
-        if let audits = summary.files.audits {
-            let report = try await AuditImport.run(tenant: tenant, file: audits, submittedBy: "demo-agency", database: database)
-            logger.info("imported", metadata: ["kind": "audits", "rows": "\(report.rows)", "inserted": "\(report.inserted)"])
-        }
-        if let kpis = summary.files.kpis {
-            _ = try await KPIDefinitionQueries.define(tenant: tenant, json: try Data(contentsOf: kpis), database: database)
-        }
-        for plan in summary.files.plans {
-            _ = try await PlanQueries.add(tenant: tenant, json: try Data(contentsOf: plan), database: database)
-        }
-        return tenant
-    }
-
-    /// The monthly batch (KPIs, then payouts) for the demo's month, judged as of the 5th of the next month.
-    static func runBatch(tenant: Tenant, database: Database, logger: Logger) async throws {
-        let period = try Period.parse(ChainSpec.demo.period)
-        let asOf = period.next.firstDay.adding(days: 4).start(in: tenant.timeZone)
-        let job = try await BatchRunner.withPayouts.run(
-            tenant: tenant, period: period, asOf: asOf, startedBy: "demo",
-            progress: { logger.info("batch: \($0)") }, database: database)
-        logger.info("batch done", metadata: [
-            "period": "\(period)", "kpiRows": "\(job.kpiRows ?? 0)", "payoutRows": "\(job.payoutRows ?? 0)",
-        ])
+        try await DemoChainLoad.run(summary, tenant: tenant, database: database, logger: logger)
+        return (tenant, summary)
     }
 
     /// A fresh token for the demo's head-office admin (created on first use).
