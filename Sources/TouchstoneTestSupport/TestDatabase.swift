@@ -46,16 +46,7 @@ public enum TestDatabase {
     public static func withOwner<T: Sendable>(
         of configuration: PQConfiguration, _ body: (SchemaOwner) async throws -> T
     ) async throws -> T {
-        let logger = Logger(label: "touchstone.test")
-        let pool = PQPool(configuration: configuration.loggingIn(as: DatabaseProvisioning.ownerLogin), maxConnections: 1, logger: logger)
-        do {
-            let result = try await body(SchemaOwner(pool: pool, logger: logger))
-            await pool.close()
-            return result
-        } catch {
-            await pool.close()
-            throw error
-        }
+        try await SchemaOwner.with(configuration.loggingIn(as: DatabaseProvisioning.ownerLogin), logger: Logger(label: "touchstone.test"), body)
     }
 
     /// Runs `body` in one transaction as the cluster's superuser on the database `configuration`

@@ -53,7 +53,7 @@ struct DatabaseOptions: ParsableArguments {
         let (runtime, owner, embedded) = try await resolve(logger: logger)
         let migrator = try Migrator(directory: try Migrator.locateDirectory())
         if let owner, migrate || embedded {
-            _ = try await withOwnerPool(owner, logger: logger) { try await $0.migrate(migrator) }
+            _ = try await SchemaOwner.with(owner, logger: logger) { try await $0.migrate(migrator) }
         }
         let pool = PQPool(
             configuration: runtime,
@@ -83,7 +83,7 @@ struct DatabaseOptions: ParsableArguments {
     func withSchemaOwner<T: Sendable>(logger: Logger, migrate: Bool, _ body: (SchemaOwner) async throws -> T) async throws -> T {
         let (runtime, owner, embedded) = try await resolve(logger: logger)
         let migrator = try Migrator(directory: try Migrator.locateDirectory())
-        return try await withOwnerPool(embedded ? owner! : owner ?? runtime, logger: logger) { owner in
+        return try await SchemaOwner.with(embedded ? owner! : owner ?? runtime, logger: logger) { owner in
             if migrate || embedded {
                 try await owner.migrate(migrator)
             } else if try await !migrator.isCurrent(on: owner.pool) {
@@ -98,20 +98,6 @@ struct DatabaseOptions: ParsableArguments {
         var detailed = logger
         detailed.logLevel = min(logger.logLevel, .info)
         return detailed
-    }
-
-    private func withOwnerPool<T: Sendable>(
-        _ configuration: PQConfiguration, logger: Logger, _ body: (SchemaOwner) async throws -> T
-    ) async throws -> T {
-        let pool = PQPool(configuration: configuration, maxConnections: 1, logger: logger)
-        do {
-            let result = try await body(SchemaOwner(pool: pool, logger: logger))
-            await pool.close()
-            return result
-        } catch {
-            await pool.close()
-            throw error
-        }
     }
 }
 

@@ -19,6 +19,21 @@ public struct SchemaOwner: Sendable {
         self.logger = logger
     }
 
+    /// Opens one connection as the schema owner with `configuration`, runs `body`, closes it.
+    public static func with<T: Sendable>(
+        _ configuration: PQConfiguration, logger: Logger, _ body: (SchemaOwner) async throws -> T
+    ) async throws -> T {
+        let pool = PQPool(configuration: configuration, maxConnections: 1, logger: logger)
+        do {
+            let result = try await body(SchemaOwner(pool: pool, logger: logger))
+            await pool.close()
+            return result
+        } catch {
+            await pool.close()
+            throw error
+        }
+    }
+
     /// Applies `migrator`'s pending migrations; returns the versions applied.
     @discardableResult
     public func migrate(_ migrator: Migrator) async throws -> [Int] {
