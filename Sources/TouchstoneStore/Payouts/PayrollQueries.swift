@@ -25,13 +25,13 @@ public enum PayrollQueries {
             // One pass: GROUPING SETS give the plan, region and overall sums together.
             let grouped = try conn.query("""
                 WITH r AS (\(unsafeRaw: rows) WHERE p.period = \(period.description))
-                SELECT grouping(plan_code) AS plan_rolled_up, grouping(top_region) AS region_rolled_up,
+                SELECT grouping(plan_code), grouping(top_region),
                        coalesce(plan_code, '') AS plan, coalesce(top_region, '') AS region,
                        count(*)::integer, count(DISTINCT employee_no)::integer, coalesce(sum(payout), 0),
                        count(*) FILTER (WHERE status = 'approved')::integer, min(currency)
                 FROM r
                 GROUP BY GROUPING SETS ((plan_code), (top_region), ())
-                ORDER BY plan_rolled_up, region_rolled_up, plan COLLATE "C", region COLLATE "C"
+                ORDER BY grouping(plan_code), grouping(top_region), coalesce(plan_code, '') COLLATE "C", coalesce(top_region, '') COLLATE "C"
                 """).map { row in
                 (plan: try row.decode(0, as: Int.self) == 0, region: try row.decode(1, as: Int.self) == 0,
                  line: PayrollTotals.Line(

@@ -1,6 +1,7 @@
 import Foundation
 import Hummingbird
 import HummingbirdTesting
+import PQ
 import Testing
 import TouchstoneCore
 import TouchstoneServer
@@ -103,11 +104,13 @@ import TouchstoneStore
             }
             let refused = try await post("/api/v1/periods/2026-09/approve", as: "analyst")
             #expect(refused.status == .conflict)
-            #expect(refused.json["code"] as? String == "invalid_state")
-            #expect((refused.json["message"] as? String)?.hasPrefix("Four eyes: analyst ran the batch") == true)
+            let problem = refused.json["error"] as? [String: Any]
+            #expect(problem?["code"] as? String == "invalid_state")
+            #expect(problem?["message"] as? String
+                == "Four eyes: analyst ran the batch that computed the payouts of 2026-09, so another head-office user must approve them.")
             let early = try await post("/api/v1/periods/2026-09/close", as: "admin")
             #expect(early.status == .conflict)
-            #expect((early.json["message"] as? String)?.contains("are not approved") == true)
+            #expect(((early.json["error"] as? [String: Any])?["message"] as? String)?.contains("2 payout rows of 2026-09 are not approved") == true)
             #expect(try await post("/api/v1/periods/2026-09/close", as: "analyst").status == .forbidden)
             let approved = try await post("/api/v1/periods/2026-09/approve", as: "admin")
             #expect(approved.status == .ok)
@@ -131,7 +134,7 @@ import TouchstoneStore
             #expect(Self.employees(page.text) == ["E7", "E8"])
 
             // Filters and sorting through the query.
-            let byPayout = rows.sorted { $0.payout > $1.payout }.map(\.employeeNo)
+            let byPayout = rows.sorted { ($0.payout, $0.employeeNo) > ($1.payout, $1.employeeNo) }.map(\.employeeNo)
             #expect(Self.employees(try await admin.get("/payroll?period=2026-09&sort=payout&dir=desc").text) == byPayout)
             #expect(Self.employees(try await admin.get("/payroll?period=2026-09&sort=employee&dir=desc").text) == ["E8", "E7"])
             let xuhui = try await admin.get("/payroll?period=2026-09&region=%E5%8D%8E%E4%B8%9C%2F%E4%B8%8A%E6%B5%B7%2F%E5%BE%90%E6%B1%87")
@@ -172,7 +175,7 @@ import TouchstoneStore
         // A scheduled run: nobody at head office ran it, so the admin may approve it.
         #expect(try await PayoutQueries.approve(tenant: app.tenant, period: september, by: .person("admin"), database: app.database) == 2)
         _ = try await PeriodQueries.close(tenant: app.tenant, period: september, actor: "admin", database: app.database)
-        try await app.database.tenantTransaction(app.tenant) { conn in
+        _ = try await app.database.tenantTransaction(app.tenant) { conn in
             try conn.execute("""
                 INSERT INTO payouts (tenant_id, period, employee_no, plan_code, adjusts_period, plan_version, name, prorated_target,
                                      score_pct, payout, currency, note, explanation, job_id)
