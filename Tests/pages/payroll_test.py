@@ -7,7 +7,6 @@ by cell with the CSV (the comparison of Tests/xlsx/check.py). Run by Tests/pages
 venv python of Tests/xlsx/venv.sh (openpyxl).
 """
 
-import argparse
 import csv
 import io
 import os
@@ -62,13 +61,7 @@ def compare_workbook(data, rows):
 
 
 def main():
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--base", required=True)
-    parser.add_argument("--demo-output", required=True)
-    parser.add_argument("--screenshots", required=True)
-    parser.add_argument("--profile", required=True)
-    parser.add_argument("--chromium", default="chromium")
-    args = parser.parse_args()
+    args = pages_test.arguments()
 
     token, logins, tenant = demo_credentials(args.demo_output)
     check({"admin", "analyst"} <= set(logins) and logins["analyst"]["role"] == "analyst", "demo prints an admin and an analyst login")

@@ -10,13 +10,11 @@ public enum PayrollQueries {
     /// Payout rows with their region path and status (`approved` or `draft`), to be followed
     /// by `WHERE p.period = …`. Constant SQL text.
     static let rows = """
-        SELECT p.period, p.employee_no, p.name, p.plan_code, nullif(p.adjusts_period, '') AS adjusts_period,
-               p.prorated_target, p.score_pct, p.payout, p.currency, p.note, p.approved_by,
-               coalesce(r.path, '') AS region_path, split_part(coalesce(r.path, ''), '/', 1) AS top_region,
+        SELECT p.*, coalesce(g.path, '') AS region_path, split_part(coalesce(g.path, ''), '/', 1) AS top_region,
                CASE WHEN p.approved_by IS NULL THEN 'draft' ELSE 'approved' END AS status
         FROM payouts p
         LEFT JOIN outlets o ON o.code = p.explanation->'segments'->-1->>'outlet'
-        LEFT JOIN regions r ON r.tenant_id = o.tenant_id AND r.id = o.region_id
+        LEFT JOIN regions g ON g.tenant_id = o.tenant_id AND g.id = o.region_id
         """
 
     /// Totals of the period's payouts: by plan, by top region, and overall.
@@ -64,17 +62,16 @@ public enum PayrollQueries {
         return try await database.tenantTransaction(tenant, readOnly: true) { conn in
             let found = try conn.query("""
                 WITH r AS (\(unsafeRaw: Self.rows) WHERE p.period = \(period.description))
-                SELECT period, employee_no, name, plan_code, adjusts_period, prorated_target, score_pct, payout, currency, note,
-                       approved_by, region_path, status, count(*) OVER ()
+                SELECT \(unsafeRaw: PayoutQueries.columns), region_path, status, count(*) OVER ()
                 FROM r
                 WHERE (\(filter.region)::text IS NULL OR app_in_region_subtree(region_path, \(filter.region)))
                   AND (\(filter.plan)::text IS NULL OR plan_code = \(filter.plan))
                   AND (\(filter.status?.rawValue)::text IS NULL OR status = \(filter.status?.rawValue))
                 ORDER BY \(unsafeRaw: sortKey) \(unsafeRaw: direction), employee_no COLLATE "C" \(unsafeRaw: direction),
-                         plan_code COLLATE "C", adjusts_period COLLATE "C" NULLS FIRST
+                         plan_code COLLATE "C", adjusts_period COLLATE "C"
                 OFFSET \(offset) LIMIT \(limit)
                 """)
-            let total = try found.first?.decode(13, as: Int.self) ?? 0
+            let total = try found.first?.decode(15, as: Int.self) ?? 0
             return (try found.map(decodeRow), total)
         }
     }
@@ -92,11 +89,8 @@ public enum PayrollQueries {
 
     static func decodeRow(_ row: PQRow) throws -> PayrollRow {
         PayrollRow(
-            employeeNo: try row.decode(1, as: String.self), name: try row.decode(2, as: String.self), plan: try row.decode(3, as: String.self),
-            adjustsPeriod: try row.decode(4, as: String?.self), proratedTarget: try row.decode(5, as: Decimal.self),
-            scorePct: try row.decode(6, as: Decimal.self), payout: try row.decode(7, as: Decimal.self), currency: try row.decode(8, as: String.self),
-            note: try row.decode(9, as: String.self), approvedBy: try row.decode(10, as: String?.self),
-            regionPath: try row.decode(11, as: String.self), status: PayrollFilter.Status(rawValue: try row.decode(12, as: String.self)) ?? .draft)
+            payout: try PayoutQueries.decode(row), regionPath: try row.decode(13, as: String.self),
+            status: PayrollFilter.Status(rawValue: try row.decode(14, as: String.self)) ?? .draft)
     }
 }
 
@@ -154,16 +148,7 @@ public struct PayrollOrder: Sendable, Equatable {
 
 /// A payout row as the payroll page lists it: with its region and status.
 public struct PayrollRow: Sendable, Equatable {
-    public let employeeNo: String
-    public let name: String
-    public let plan: String
-    public let adjustsPeriod: String?
-    public let proratedTarget: Decimal
-    public let scorePct: Decimal
-    public let payout: Decimal
-    public let currency: String
-    public let note: String
-    public let approvedBy: String?
+    public let payout: PayoutRow
     public let regionPath: String
     public let status: PayrollFilter.Status
 }

@@ -24,18 +24,12 @@ struct LeaguePage {
         let changeClass: String
     }
 
-    struct Option: Sendable {
-        let value: String
-        let label: String
-        let selected: Bool
-    }
-
     struct View: Sendable {
         let period: String
         let kpi: String
         let region: String
-        let kpis: [Option]
-        let levels: [Option]
+        let kpis: [PageTable.Option]
+        let levels: [PageTable.Option]
         let columns: [PageTable.SortLink]
         let rows: [Row]
         let total: Int
@@ -64,9 +58,9 @@ struct LeaguePage {
         let definitions = try await KPIDefinitionQueries.list(tenant: try context.requireTenant(), database: database)
         let view = View(
             period: period.description, kpi: league.kpi, region: league.region ?? "",
-            kpis: definitions.map { Option(value: $0.code, label: $0.name == $0.code ? $0.code : "\($0.code) · \($0.name)", selected: $0.code == league.kpi) },
+            kpis: definitions.map { PageTable.Option(value: $0.code, label: $0.name == $0.code ? $0.code : "\($0.code) · \($0.name)", selected: $0.code == league.kpi) },
             levels: [KPILevel.outlet, .staff].map {
-                Option(value: $0.rawValue, label: labels["level_\($0.rawValue)"] ?? $0.rawValue, selected: $0 == league.level)
+                PageTable.Option(value: $0.rawValue, label: labels["level_\($0.rawValue)"] ?? $0.rawValue, selected: $0 == league.level)
             },
             columns: PageTable.sortLinks(request, current: sort, descending: descending) { labels["league_sort_\($0.rawValue)"] ?? $0.rawValue },
             rows: rows[pager.start..<pager.end].map { row in

@@ -14,12 +14,6 @@ struct PayrollPage {
     let renderer: PageRenderer
     static let pageSize = 50
 
-    struct Option: Sendable {
-        let value: String
-        let label: String
-        let selected: Bool
-    }
-
     struct Job: Sendable {
         let id: Int64
         let state: String
@@ -83,8 +77,8 @@ struct PayrollPage {
         let byPlan: [Total]
         let byRegion: [Total]
         let region: String
-        let plans: [Option]
-        let statuses: [Option]
+        let plans: [PageTable.Option]
+        let statuses: [PageTable.Option]
         let columns: [PageTable.SortLink]
         let rows: [Row]
         let from: Int
@@ -195,17 +189,19 @@ struct PayrollPage {
             },
             currency: totals.currency, overall: total(totals.overall), byPlan: totals.byPlan.map(total), byRegion: totals.byRegion.map(total),
             region: filter.region ?? "",
-            plans: [Option(value: "", label: labels["payroll_all"] ?? "all", selected: filter.plan == nil)]
-                + totals.byPlan.map { Option(value: $0.key, label: $0.key, selected: $0.key == filter.plan) },
-            statuses: [Option(value: "", label: labels["payroll_all"] ?? "all", selected: filter.status == nil)]
+            plans: [PageTable.Option(value: "", label: labels["payroll_all"] ?? "all", selected: filter.plan == nil)]
+                + totals.byPlan.map { PageTable.Option(value: $0.key, label: $0.key, selected: $0.key == filter.plan) },
+            statuses: [PageTable.Option(value: "", label: labels["payroll_all"] ?? "all", selected: filter.status == nil)]
                 + PayrollFilter.Status.allCases.map {
-                    Option(value: $0.rawValue, label: labels["payroll_status_\($0.rawValue)"] ?? $0.rawValue, selected: $0 == filter.status)
+                    PageTable.Option(value: $0.rawValue, label: labels["payroll_status_\($0.rawValue)"] ?? $0.rawValue, selected: $0 == filter.status)
                 },
             columns: PageTable.sortLinks(request, path: "/payroll", current: key, descending: descending) { labels["payroll_sort_\($0.rawValue)"] ?? $0.rawValue },
-            rows: found.rows.map { row in
-                Row(employeeNo: row.employeeNo, name: row.name, plan: row.plan, region: row.regionPath, adjusts: row.adjustsPeriod,
+            rows: found.rows.map { listed in
+                let row = listed.payout
+                return Row(
+                    employeeNo: row.employeeNo, name: row.name, plan: row.plan, region: listed.regionPath, adjusts: row.adjustsPeriod,
                     proratedTarget: money(row.proratedTarget), scorePct: row.scorePct.fixed(4), payout: money(row.payout),
-                    status: labels["payroll_status_\(row.status.rawValue)"] ?? row.status.rawValue, statusClass: row.status.rawValue,
+                    status: labels["payroll_status_\(listed.status.rawValue)"] ?? listed.status.rawValue, statusClass: listed.status.rawValue,
                     approvedBy: row.approvedBy ?? "", note: row.note,
                     explain: PageTable.link(request, path: "/payroll", changing: ["employee": row.employeeNo, "period": period.description])
                         + "#explanation")

@@ -1,8 +1,15 @@
 import Hummingbird
 
-/// Sorting and paging of a page's table through query parameters (`sort`, `dir`, `page`),
-/// shared by the tables that have them (league, payroll): links keep every other parameter.
+/// Sorting, paging and filtering a page's table through query parameters (`sort`, `dir`, `page`,
+/// filters), shared by the tables that have them (league, payroll): links keep every other parameter.
 enum PageTable {
+    /// One choice of a filter's `<select>`.
+    struct Option: Sendable {
+        let value: String
+        let label: String
+        let selected: Bool
+    }
+
     /// A column heading that sorts by it (a second click reverses the order).
     struct SortLink: Sendable {
         let label: String
