@@ -64,10 +64,7 @@ public enum PayoutQueries {
                 UPDATE payouts SET approved_by = \(approver.name), approved_at = now() WHERE period = \(key)
                 """)
             guard count > 0 else { throw StoreError.notFound("payouts of \(period)") }
-            let runners = try conn.query("""
-                SELECT DISTINCT b.started_by FROM payouts p LEFT JOIN batch_jobs b ON b.id = p.job_id WHERE p.period = \(key)
-                """).map { try $0.decode(0, as: String?.self) }
-            for ranBy in runners {
+            for ranBy in try runners(conn, period: period) {
                 if let refusal = FourEyes.approvalRefusal(period: key, ranBy: ranBy, approver: approver) {
                     throw StoreError.invalidState(refusal)
                 }
@@ -78,6 +75,18 @@ public enum PayoutQueries {
                 """)
             return count
         }
+    }
+
+    /// Who ran the batch runs whose payouts `period` holds (`batch_jobs.started_by`; nil for
+    /// rows of no recorded run): one run, unless rows were written otherwise.
+    public static func ranBy(tenant: Tenant, period: Period, database: Database) async throws -> [String?] {
+        try await database.tenantTransaction(tenant, readOnly: true) { conn in try runners(conn, period: period) }
+    }
+
+    static func runners(_ conn: PQConnection, period: Period) throws -> [String?] {
+        try conn.query("""
+            SELECT DISTINCT b.started_by FROM payouts p LEFT JOIN batch_jobs b ON b.id = p.job_id WHERE p.period = \(period.description)
+            """).map { try $0.decode(0, as: String?.self) }
     }
 
     static func decode(_ row: PQRow) throws -> PayoutRow {

@@ -166,6 +166,7 @@ struct PayrollPage {
             tenant: tenant, period: period, filter: filter, order: PayrollOrder(key: key, descending: descending),
             offset: offset, limit: Self.pageSize, database: database)
         let pager = PageTable.pager(request, path: "/payroll", size: Self.pageSize, total: found.total)
+        let ranBy = try await PayoutQueries.ranBy(tenant: tenant, period: period, database: database)
         let adjustments = try await PayrollQueries.adjustments(tenant: tenant, of: period, database: database)
         let explanation = try await explanation(text("employee"), period: period, tenant: tenant)
 
@@ -182,11 +183,9 @@ struct PayrollPage {
                     startedBy: $0.startedBy, startedAt: Instant.format($0.startedAt, in: tenant.timeZone), error: $0.error)
             },
             warnings: warnings,
-            fourEyes: job.flatMap { job in
-                totals.overall.rows > 0 && !status.isClosed
-                    ? FourEyes.approvalRefusal(period: period.description, ranBy: job.startedBy, approver: .person(principal.login))
-                    : nil
-            },
+            fourEyes: status.isClosed ? nil : ranBy.lazy.compactMap {
+                FourEyes.approvalRefusal(period: period.description, ranBy: $0, approver: .person(principal.login))
+            }.first,
             currency: totals.currency, overall: total(totals.overall), byPlan: totals.byPlan.map(total), byRegion: totals.byRegion.map(total),
             region: filter.region ?? "",
             plans: [PageTable.Option(value: "", label: labels["payroll_all"] ?? "all", selected: filter.plan == nil)]
