@@ -69,14 +69,19 @@ def error_status(browser):
     return text(browser, "#error-status")
 
 
-def main():
+def arguments():
+    """The command line of a page test (run.sh): the daemon, its demo output, where screenshots go, the browser."""
     parser = argparse.ArgumentParser()
     parser.add_argument("--base", required=True)
     parser.add_argument("--demo-output", required=True)
     parser.add_argument("--screenshots", required=True)
     parser.add_argument("--profile", required=True)
     parser.add_argument("--chromium", default="chromium")
-    args = parser.parse_args()
+    return parser.parse_args()
+
+
+def main():
+    args = arguments()
 
     token, logins, tenant = demo_credentials(args.demo_output)
     check(set(logins) >= {"admin", "rm", "om", "staff"}, "demo prints logins for admin, rm, om, staff")
