@@ -37,6 +37,7 @@ from drills import ROOT, TOUCHSTONE, SAMPLES, Upload, Clients, check, log, verif
 
 HA = os.path.join(HERE, "ha.sh")
 PORT = drills.PORT
+WORKERS = 4
 
 
 class Formation:
@@ -48,7 +49,9 @@ class Formation:
         self.env = {k: v for k, v in os.environ.items()
                     if not k.startswith("PG") and k not in ("DATABASE_URL", "TOUCHSTONE_OWNER_DATABASE")}
         self.daemon = None
-        self.token = None
+        self.tokens = []
+        self.token_of = {}
+        self.lock = threading.Lock()
         self.runtime = self.owner = None
 
     def ha(self, *args):
@@ -77,8 +80,19 @@ class Formation:
         self.ts("import", "outlets", "--tenant", "drill", os.path.join(SAMPLES, "outlets.csv"))
         self.ts("import", "staff", "--tenant", "drill", os.path.join(SAMPLES, "staff.csv"))
         self.ts("template", "add", "--tenant", "drill", os.path.join(SAMPLES, "template-demo-visit.json"))
-        self.ts("user", "add", "drill-admin", "--tenant", "drill", "--role", "admin")
-        self.token = self.ts("token", "create", "--tenant", "drill", "--user", "drill-admin", "--days", "1", capture=True)
+        # One login per client, as each auditor has their own (evidence transfers are capped per credential).
+        for i in range(WORKERS + 1):
+            self.ts("user", "add", f"drill-{i}", "--tenant", "drill", "--role", "admin")
+            self.tokens.append(self.ts("token", "create", "--tenant", "drill", "--user", f"drill-{i}", "--days", "1", capture=True))
+
+    @property
+    def token(self):
+        """The calling thread's own token (drills.Clients reads `harness.token`)."""
+        with self.lock:
+            thread = threading.get_ident()
+            if thread not in self.token_of:
+                self.token_of[thread] = self.tokens[len(self.token_of) % len(self.tokens)]
+            return self.token_of[thread]
 
     def start_daemon(self):
         out = open(os.path.join(self.dir, "serve.log"), "ab")
@@ -250,7 +264,7 @@ class AckList(list):
 
 def run_phase(formation, name, uploads, fault, failures):
     """Uploads `uploads` with 4 retrying clients; calls `fault(clients)` from this thread while they run."""
-    clients = TimedClients(formation, uploads, workers=4)
+    clients = TimedClients(formation, uploads, workers=WORKERS)
     probe = Probe(formation)
     started = time.time()
     clients.start()

@@ -166,7 +166,16 @@ create() {
         [ "$name" = node1 ] && initdb_with_settings node1
         as_server pg_autoctl create postgres --pgdata "$DIR/$name" --pgport "$node_port_" --pghost "$DIR/run" \
             --hostname 127.0.0.1 --name "$name" --monitor "$uri" --auth trust --no-ssl \
-            --pgctl "$PGBIN/pg_ctl" >>"$DIR/create.log" 2>&1 || die "pg_autoctl create postgres ($name) failed; see $DIR/create.log"
+            --pgctl "$PGBIN/pg_ctl" >>"$DIR/create.log" 2>&1 &
+        local creating=$!
+        if [ "$name" != node1 ]; then
+            # The secondary's pg_basebackup waits for a checkpoint, spread over minutes by default: ask for one.
+            while kill -0 "$creating" 2>/dev/null; do
+                admin_psql "$(node_port node1)" -d postgres -c CHECKPOINT >/dev/null 2>&1 || true
+                sleep 2
+            done
+        fi
+        wait "$creating" || die "pg_autoctl create postgres ($name) failed; see $DIR/create.log"
         run_service "$name"
         if [ "$name" = node1 ]; then
             wait_states "single"
