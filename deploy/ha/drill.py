@@ -71,7 +71,8 @@ class Formation:
 
     def ts(self, *args, owner=False, capture=False):
         result = subprocess.run([TOUCHSTONE, *args, "--database", self.owner if owner else self.runtime, "--log-level", "error"],
-                                env=self.env, check=True, stdout=subprocess.PIPE if capture else subprocess.DEVNULL)
+                                env=self.env, check=True, stdout=subprocess.PIPE if capture else subprocess.DEVNULL,
+                                stderr=subprocess.DEVNULL if capture else None)
         return result.stdout.decode().strip() if capture else None
 
     def setup_tenant(self):
