@@ -36,6 +36,14 @@ import drills  # noqa: E402  (the shared uploads, clients and checks)
 from drills import ROOT, TOUCHSTONE, SAMPLES, Upload, Clients, check, log, verify_stored  # noqa: E402
 
 HA = os.path.join(HERE, "ha.sh")
+# The account ha.sh runs the servers as when run as root (Debian's postgres, else touchstone).
+SERVER_ACCOUNT = []
+if os.geteuid() == 0:
+    import pwd
+    try:
+        SERVER_ACCOUNT = ["runuser", "-u", pwd.getpwnam("postgres").pw_name, "--"]
+    except KeyError:
+        SERVER_ACCOUNT = ["runuser", "-u", "touchstone", "--"]
 PORT = drills.PORT
 WORKERS = 4
 
@@ -110,16 +118,18 @@ class Formation:
         raise RuntimeError("daemon not ready within 60 s")
 
     def superuser(self, query, database="touchstone", port=None):
-        """One value, as the superuser over loopback: on the current primary, or on `port`."""
-        conninfo = (f"host=127.0.0.1 port={port}" if port else
-                    f"host=127.0.0.1,127.0.0.1 port={self.base_port + 1},{self.base_port + 2} target_session_attrs=read-write")
-        result = subprocess.run(["psql", "-X", "-Atc", query, f"{conninfo} dbname={database} user=postgres connect_timeout=2"],
-                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        """One value, as the cluster's superuser on its unix socket (the only way it may log in):
+        on the current primary, or on `port`."""
+        port = port or self.node_ports[self.primary()]
+        result = subprocess.run([*SERVER_ACCOUNT, "psql", "-X", "-Atc", query, "-h", os.path.join(self.dir, "run"), "-p", str(port),
+                                 "-d", database], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
         if result.returncode != 0:
             raise RuntimeError(result.stderr.strip())
         return result.stdout.strip()
 
     sql = superuser  # what drills.verify_stored calls
+
+    node_ports = property(lambda self: {"node1": self.base_port + 1, "node2": self.base_port + 2})
 
     def states(self):
         """{node name: (reported state, goal state)} from the monitor."""

@@ -193,7 +193,7 @@ create() {
 # postgresql.auto.conf (read last, and copied to the secondary by pg_basebackup) sets modest
 # sizes and a socket in DIR/run, keeps three servers on one machine small and self-contained.
 initdb_with_settings() {
-    as_server "$PGBIN/initdb" -D "$DIR/$1" --auth-local=trust --auth-host=trust -E UTF8 --no-instructions >>"$DIR/create.log" 2>&1 ||
+    as_server "$PGBIN/initdb" -D "$DIR/$1" --auth-local=trust --auth-host=reject -E UTF8 --no-instructions >>"$DIR/create.log" 2>&1 ||
         die "initdb of $1 failed; see $DIR/create.log"
     cat >>"$DIR/$1/postgresql.auto.conf" <<CONF
 shared_buffers = '128MB'
@@ -203,7 +203,14 @@ maintenance_work_mem = '64MB'
 max_connections = 100
 unix_socket_directories = '$DIR/run'
 listen_addresses = '127.0.0.1'
+unix_socket_permissions = 0700
 CONF
+    # No blanket trust: the superuser only on the unix socket (which only the server's account may
+    # open); pg_autoctl appends the lines its own accounts need (monitor, replication, pg_rewind).
+    cat >"$DIR/$1/pg_hba.conf" <<HBA
+local all all trust
+local replication all trust
+HBA
 }
 
 # On the primary, once: the roles, their passwords, the database owned by the schema owner.
