@@ -25,6 +25,10 @@ HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 ROOT="$(cd "$HERE/../.." && pwd)"
 command="${1:-}"
 [ $# -gt 0 ] && shift
+case "$command" in
+    start | stop | status | switchover | destroy) ;;
+    *) sed -n '2,21p' "$0" | sed 's/^# \{0,1\}//'; exit 2 ;;
+esac
 DIR="$PWD/.touchstone/ha"
 PORT=54410
 while [ $# -gt 0 ]; do
@@ -34,7 +38,8 @@ while [ $# -gt 0 ]; do
         *) echo "ha.sh: unknown argument $1" >&2; exit 2 ;;
     esac
 done
-mkdir -p "$DIR"
+[ "$command" = start ] && mkdir -p "$DIR"
+[ -d "$DIR" ] || { [ "$command" = destroy ] && exit 0; echo "ha.sh: no formation in $DIR" >&2; exit 1; }
 DIR="$(cd "$DIR" && pwd)"
 NODES=(node1 node2)
 
