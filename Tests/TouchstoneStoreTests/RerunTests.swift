@@ -1,5 +1,7 @@
+import Foundation
 import PQ
 import Testing
+import TouchstoneTestSupport
 
 @testable import TouchstoneStore
 
@@ -39,5 +41,43 @@ struct RerunTests {
             #expect(!policy.allows(Self.statementFailed))
             #expect(!policy.allows(Self.readOnlyTransaction))
         }
+    }
+}
+
+/// ``Database/tenantTransaction(_:readOnly:rerun:_:)`` against a real server whose backend goes away.
+@Suite("Rerun on a real connection")
+struct RerunIntegrationTests {
+    /// The backend of each run, in order.
+    final class Runs: @unchecked Sendable {
+        private let lock = NSLock()
+        private var pids: [Int32] = []
+        func next(_ pid: Int32) -> Int { lock.withLock { pids.append(pid); return pids.count } }
+        var backends: [Int32] { lock.withLock { pids } }
+    }
+
+    /// The first run loses its backend (as when the primary dies); with `.always` the work runs
+    /// again on a new connection and succeeds; with `.never` the caller gets `unavailable` (503).
+    @Test func workRunsAgainOnANewConnectionOnlyWhenAllowed() async throws {
+        let (database, tenant) = try await TestDatabase.make()
+        let runs = Runs()
+        let answer = try await database.tenantTransaction(tenant, readOnly: true, rerun: .always) { conn -> Int in
+            if runs.next(conn.backendPID) == 1 {
+                _ = try? conn.query("SELECT pg_terminate_backend(pg_backend_pid())")
+            }
+            return try conn.queryFirst("SELECT 42")!.decode(0, as: Int.self)
+        }
+        #expect(answer == 42)
+        #expect(runs.backends.count == 2)
+        #expect(Set(runs.backends).count == 2, "the second run has a new connection")
+
+        let once = Runs()
+        await #expect(throws: StoreError.unavailable("the database cannot be reached")) {
+            try await database.tenantTransaction(tenant, readOnly: true) { conn in
+                _ = once.next(conn.backendPID)
+                _ = try? conn.query("SELECT pg_terminate_backend(pg_backend_pid())")
+                _ = try conn.query("SELECT 1")
+            }
+        }
+        #expect(once.backends.count == 1)
     }
 }
