@@ -6,7 +6,7 @@ BUILD_FLAGS ?=
 TOUCHSTONE  := .build/debug/touchstone
 DRILL_UPLOADS ?= 2000
 
-.PHONY: all deps build test demo run clean-db bench fuzz drill pages-test least-privilege restore-drill xlsx-test
+.PHONY: all deps build test demo run clean-db bench fuzz drill ha-drill pages-test least-privilege restore-drill xlsx-test
 
 all: build
 
@@ -70,6 +70,19 @@ restore-drill: deps
 drill: deps
 	$(SWIFT) build --product touchstone $(BUILD_FLAGS)
 	python3 deploy/drills/drills.py all --uploads $(DRILL_UPLOADS)
+
+## HA drill (deploy/ha/drill.py): the debug daemon on a pg_auto_failover formation of its own
+## (deploy/ha/ha.sh: monitor, primary, synchronous secondary under .touchstone/ha-drill, ports
+## 54420-54422; installs pg-auto-failover-cli and postgresql-15-auto-failover when missing);
+## uploads with evidence through the loss of the primary's machine (postmaster and keeper
+## SIGKILLed, then rejoining) and a planned switchover; stored = acknowledged, no duplicates,
+## evidence intact, only 503s. About 4-5 minutes on 2 cores, so not part of `make test` (over its
+## 3-minute budget): an unplanned failover waits out pg_auto_failover's timeouts (about 50 s)
+## whatever the number of uploads, and the formation, the rejoin and the switchover come on top.
+HA_UPLOADS ?= 1000
+ha-drill: deps
+	$(SWIFT) build --product touchstone $(BUILD_FLAGS)
+	python3 deploy/ha/drill.py --uploads $(HA_UPLOADS)
 
 ## The benchmarks of targets.md beside their ceilings (release build; not part of `make test`).
 ## BENCH_ARGS="--outlets 2000" for a quick run; the default is the national chain. The comparison with

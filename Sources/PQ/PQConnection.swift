@@ -52,7 +52,7 @@ public final class PQConnection {
     static func connect(
         configuration: PQConfiguration, connectTimeoutSeconds: Int?, setupSQL: String?, logger: Logger
     ) throws -> PQConnection {
-        var pairs: [(String, String)] = [("fallback_application_name", "touchstone")]
+        var pairs: [(String, String)] = [("fallback_application_name", "touchstone")] + deadPeerDetection
         if let connectTimeoutSeconds {
             pairs.append(("connect_timeout", String(max(2, connectTimeoutSeconds))))
         }
@@ -70,7 +70,9 @@ public final class PQConnection {
         guard PQstatus(handle) == CONNECTION_OK else {
             let message = String(cString: PQerrorMessage(handle)).trimmingTrailingNewlines()
             PQfinish(handle)
-            throw PQError(kind: .connection, message: message)
+            var error = PQError(kind: .connection, message: message)
+            error.stage = .connecting
+            throw error
         }
         let connection = PQConnection(handle: handle, logger: logger)
         if let setupSQL {
@@ -83,6 +85,15 @@ public final class PQConnection {
         }
         return connection
     }
+
+    /// TCP settings that notice a server that vanished without closing the connection (a
+    /// machine lost, a network split) within about half a minute instead of the kernel's two
+    /// hours: keepalives after 10 s idle, every 5 s, 3 unanswered; sent data unacknowledged for
+    /// 30 s (`tcp_user_timeout`). The caller's own values come later and win. Unix sockets ignore them.
+    static let deadPeerDetection: [(String, String)] = [
+        ("keepalives", "1"), ("keepalives_idle", "10"), ("keepalives_interval", "5"), ("keepalives_count", "3"),
+        ("tcp_user_timeout", "30000"),
+    ]
 
     /// Closes the connection (`PQfinish`). Idempotent.
     func close() {
@@ -323,7 +334,7 @@ public final class PQConnection {
             message = String(cString: PQerrorMessage(handle)).trimmingTrailingNewlines()
         }
         let kind: PQError.Kind
-        if PQstatus(handle) != CONNECTION_OK || code?.isConnectionError == true {
+        if PQstatus(handle) != CONNECTION_OK || code?.isConnectionError == true || (code == .readOnlySQLTransaction && serverIsReadOnly) {
             mustDiscard = true
             kind = .connection
         } else if code == .queryCanceled, cancelToken?.isCancelled == true {
@@ -337,6 +348,19 @@ public final class PQConnection {
         )
         logger.debug("pq error", metadata: ["pq.error": "\(error)"])
         return error
+    }
+
+    /// Whether the server refuses writes for every session (a standby, or
+    /// `default_transaction_read_only` on), as the server last reported (PostgreSQL 14 and later
+    /// report both). A 25006 from such a server means the connection reached, or was left on, a
+    /// server that is not a primary (a demoted one after a failover): the connection is
+    /// replaced rather than reused. A 25006 from a primary is a write inside a READ ONLY
+    /// transaction, a bug in the caller, and stays a server error.
+    var serverIsReadOnly: Bool {
+        func parameter(_ name: String) -> String? {
+            PQparameterStatus(handle, name).map { String(cString: $0) }
+        }
+        return parameter("in_hot_standby") == "on" || parameter("default_transaction_read_only") == "on"
     }
 
     /// A connection-level error from `PQerrorMessage`.

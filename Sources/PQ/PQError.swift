@@ -47,6 +47,19 @@ public struct PQError: Error, CustomStringConvertible, CustomDebugStringConverti
     public var schema: String?
     /// The SQL text of the failing statement (shown in `debugDescription` only).
     public var sql: String?
+    /// For connection failures: whether a connection was never made, or the transaction's
+    /// `COMMIT` was sent when the connection failed (its outcome is unknown). `nil` otherwise:
+    /// a statement failed before any commit, so nothing it did was committed.
+    public var stage: Stage?
+
+    /// Where a connection-level failure happened, which decides whether running the work again
+    /// is safe (``PQPool/withTransaction(isolation:readOnly:settings:_:)`` sets `.commit`).
+    public enum Stage: Sendable, Hashable {
+        /// No connection could be opened (no server, or none that accepts the session attributes asked for).
+        case connecting
+        /// The connection failed while `COMMIT` was in flight: the transaction may or may not have committed.
+        case commit
+    }
 
     /// Creates an error.
     public init(

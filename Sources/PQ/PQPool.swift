@@ -18,8 +18,11 @@ import ServiceLifecycle
 /// Lifecycle: the pool works as soon as it is created. Run it as a `ServiceLifecycle.Service` (``run()``
 /// closes it on graceful shutdown or cancellation), or call ``close()`` yourself (CLI one-shots).
 ///
-/// Waiters are served first in, first out. Broken connections (lost, SQLSTATE class 08 or `57P0x`) are
+/// Waiters are served first in, first out. Broken connections (lost, SQLSTATE class 08 or `57P0x`, or a
+/// 25006 from a server that has become read-only, such as a primary demoted by a failover) are
 /// discarded and replaced on the next lease; a connection is never returned mid-transaction.
+/// Connections use TCP keepalives and `tcp_user_timeout` unless the configuration sets its own, so a
+/// server that vanished is noticed in about 30 s rather than hours.
 public final class PQPool: Sendable, Service {
     /// The connection parameters.
     public let configuration: PQConfiguration
@@ -119,7 +122,13 @@ public final class PQPool: Sendable, Service {
                         kind: .server, code: "25P02",
                         message: "current transaction is aborted (an error inside the transaction was caught); rolled back")
                 }
-                try conn.execute("COMMIT")
+                do {
+                    try conn.execute("COMMIT")
+                } catch var error as PQError where error.kind == .connection {
+                    // The COMMIT may have reached the server before the connection failed.
+                    error.stage = .commit
+                    throw error
+                }
                 return result
             } catch {
                 conn.rollbackIfInTransaction()

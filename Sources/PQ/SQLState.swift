@@ -53,6 +53,8 @@ public struct SQLState: Hashable, Sendable, RawRepresentable, ExpressibleByStrin
     public static let invalidTextRepresentation: SQLState = "22P02"
     /// 42P01 undefined_table.
     public static let undefinedTable: SQLState = "42P01"
+    /// 25006 read_only_sql_transaction: a write in a read-only transaction, or on a standby.
+    public static let readOnlySQLTransaction: SQLState = "25006"
     /// 57P01 admin_shutdown (also sent by `pg_terminate_backend`).
     public static let adminShutdown: SQLState = "57P01"
     /// 57P03 cannot_connect_now (server starting up or shutting down).

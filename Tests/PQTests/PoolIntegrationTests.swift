@@ -217,8 +217,74 @@ struct PoolIntegrationTests {
             maxConnections: 1, logger: TestCluster.logger)
         let error = await #expect(throws: PQError.self) { try await pool.ping() }
         #expect(error?.kind == .connection)
+        #expect(error?.stage == .connecting)
         #expect(pool.statistics.inUse == 0)
         await pool.close()
+    }
+
+    /// A server that refuses writes for every session (a standby, a demoted primary) answers
+    /// 25006: the connection is discarded as if lost. A 25006 from a READ ONLY transaction on a
+    /// primary is the caller's bug: a server error, and the connection is kept.
+    @Test func writeRefusedByAReadOnlyServerReplacesTheConnection() async throws {
+        try await withPool("pool", options: PQPool.Options(maxConnections: 1)) { pool in
+            try await pool.withConnection { conn in
+                try conn.execute(script: "DROP TABLE IF EXISTS ro_probe; CREATE TABLE ro_probe (x int)")
+            }
+            let firstPID = try await pool.withConnection { $0.backendPID }
+            let inReadOnlyTransaction = await #expect(throws: PQError.self) {
+                try await pool.withTransaction(readOnly: true) { conn in try conn.execute("INSERT INTO ro_probe VALUES (1)") }
+            }
+            #expect(inReadOnlyTransaction?.code == .readOnlySQLTransaction)
+            #expect(inReadOnlyTransaction?.kind == .server)
+            let samePID = try await pool.withConnection { $0.backendPID }
+            #expect(samePID == firstPID)
+
+            let onReadOnlyServer = await #expect(throws: PQError.self) {
+                try await pool.withConnection { conn in
+                    // What a session sees on a server that became read-only for everyone.
+                    try conn.execute(script: "SET default_transaction_read_only TO on")
+                    try conn.execute("INSERT INTO ro_probe VALUES (1)")
+                }
+            }
+            #expect(onReadOnlyServer?.code == .readOnlySQLTransaction)
+            #expect(onReadOnlyServer?.kind == .connection)
+            #expect(pool.statistics.idle == 0)
+            let secondPID = try await pool.withConnection { $0.backendPID }
+            #expect(secondPID != firstPID)
+        }
+    }
+
+    /// A connection lost while COMMIT is in flight says so (`stage == .commit`): the transaction
+    /// may have committed, so only idempotent work may run again. One lost before COMMIT does not.
+    @Test func lostDuringCommitIsMarked() async throws {
+        try await withPool("pool", options: PQPool.Options(maxConnections: 1)) { pool in
+            try await pool.withConnection { conn in
+                try conn.execute(script: """
+                    DROP TABLE IF EXISTS commit_probe;
+                    CREATE TABLE commit_probe (x int);
+                    CREATE OR REPLACE FUNCTION commit_probe_kill() RETURNS trigger LANGUAGE plpgsql AS
+                        $$ BEGIN PERFORM pg_terminate_backend(pg_backend_pid()); RETURN NULL; END $$;
+                    CREATE CONSTRAINT TRIGGER commit_probe_kill AFTER INSERT ON commit_probe
+                        DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION commit_probe_kill();
+                    """)
+            }
+            let atCommit = await #expect(throws: PQError.self) {
+                try await pool.withTransaction { conn in try conn.execute("INSERT INTO commit_probe VALUES (1)") }
+            }
+            #expect(atCommit?.kind == .connection)
+            #expect(atCommit?.stage == .commit)
+
+            let beforeCommit = await #expect(throws: PQError.self) {
+                try await pool.withTransaction { conn in
+                    _ = try? conn.query(Query(unsafeSQL: "SELECT pg_terminate_backend($1)", binds: [Int(conn.backendPID)]))
+                    _ = try conn.query("SELECT 1")
+                }
+            }
+            #expect(beforeCommit?.kind == .connection)
+            #expect(beforeCommit?.stage == nil)
+            let stored = try await pool.withConnection { try $0.queryFirst("SELECT count(*) FROM commit_probe")!.decode(0, as: Int.self) }
+            #expect(stored == 0)
+        }
     }
 }
 

@@ -21,7 +21,8 @@ public enum AuditQueries {
     ///   ``StoreError/conflict(_:)`` for a changed replay.
     public static func submit(tenant: Tenant, document: Data, submittedBy: String, scope: AuditScope = .all, now: Date = Date(),
                               database: Database) async throws -> AuditReceipt {
-        try await database.tenantTransaction(tenant) { conn in
+        // Idempotent by id: run again after a failover even if the first run may have committed.
+        try await database.tenantTransaction(tenant, rerun: .always) { conn in
             try AuditSubmission.run(conn, tenant: tenant, json: document, submittedBy: submittedBy, scope: scope, now: now).0
         }
     }
@@ -29,7 +30,7 @@ public enum AuditQueries {
     /// One audit in full, if `scope` lets the caller see it.
     public static func get(tenant: Tenant, id: String, scope: AuditScope = .all, database: Database) async throws -> AuditRecord {
         guard UUID(uuidString: id) != nil else { throw StoreError.notFound("audit \(id)") }
-        let record = try await database.tenantTransaction(tenant, readOnly: true) { conn in
+        let record = try await database.tenantTransaction(tenant, readOnly: true, rerun: .always) { conn in
             try AuditRecordReader.read(conn, id: id, scope: scope, timeZone: tenant.timeZone)
         }
         guard let record else { throw StoreError.notFound("audit \(id)") }
@@ -44,7 +45,7 @@ public enum AuditQueries {
                             database: Database) async throws -> Page<AuditSummary> {
         let bounds = period?.bounds(in: tenant.timeZone)
         let cursor = try after.map(ListCursor.init)
-        return try await database.tenantTransaction(tenant, readOnly: true) { conn in
+        return try await database.tenantTransaction(tenant, readOnly: true, rerun: .always) { conn in
             let rows = try conn.query("""
                 SELECT a.id, a.template_code, a.template_version, o.code, a.visited_at, st.employee_no, a.state, a.score,
                        a.critical_failure, a.submitted_by, (extract(epoch FROM a.visited_at) * 1000000)::bigint

@@ -43,7 +43,7 @@ public struct EvidenceUpload {
     public static func begin(tenant: Tenant, auditID: String, item: String, name: String, maxSize: Int,
                              scope: AuditScope = .all, database: Database) async throws -> EvidenceUpload {
         guard UUID(uuidString: auditID) != nil else { throw StoreError.notFound("audit \(auditID)") }
-        let row = try await database.tenantTransaction(tenant, readOnly: true) { conn in
+        let row = try await database.tenantTransaction(tenant, readOnly: true, rerun: .always) { conn in
             try conn.queryFirst("""
                 SELECT x.sha256, x.content_type,
                        (SELECT (e->>'size')::bigint FROM jsonb_array_elements(a.document->'attachments') e
@@ -107,7 +107,8 @@ public struct EvidenceUpload {
         }
         guard problems.isEmpty else { throw StoreError.invalid(problems) }
         let (declaration, uploadID, size) = (self.declaration, self.uploadID, self.received)
-        return try await database.tenantTransaction(tenant) { conn in
+        // Not idempotent (the parts are gone once joined): run again only if nothing was committed.
+        return try await database.tenantTransaction(tenant, rerun: .uncommitted) { conn in
             try EvidenceStore.store(conn, declaration: declaration, uploadID: uploadID, size: size, actor: actor, scope: scope, now: now)
         }
     }
@@ -125,10 +126,12 @@ public struct EvidenceUpload {
         let (part, seq, uploadID, auditID) = (PQBytes(pending), parts, self.uploadID, self.declaration.auditID)
         pending = Data()
         parts += 1
-        _ = try await database.tenantTransaction(tenant) { conn in
+        // A part is keyed by (upload, seq) and its bytes never change: storing it again is a no-op.
+        _ = try await database.tenantTransaction(tenant, rerun: .always) { conn in
             try conn.execute("""
                 INSERT INTO audit_evidence_parts (tenant_id, upload_id, seq, audit_id, bytes)
                 VALUES (app_current_tenant(), \(uploadID)::uuid, \(seq), \(auditID)::uuid, \(part))
+                ON CONFLICT (tenant_id, upload_id, seq) DO NOTHING
                 """)
         }
     }

@@ -72,12 +72,8 @@ public enum IdentityQueries {
     /// unknown, expired or revoked, or its user disabled.
     public static func principal(forToken token: String, database: Database) async throws -> (Principal, Tenant)? {
         let hash = hashToken(token)
-        do {
-            return try await database.pool.withConnection { conn in
-                try conn.queryFirst("SELECT * FROM app_principal_for_token(\(hash))").map(decodePrincipal)
-            }
-        } catch {
-            throw StoreError.translate(error)
+        return try await database.lookup { conn in
+            try conn.queryFirst("SELECT * FROM app_principal_for_token(\(hash))").map(decodePrincipal)
         }
     }
 

@@ -62,12 +62,8 @@ public enum SessionQueries {
     /// is unknown, expired or ended, or its user disabled.
     public static func principal(forSession session: String, database: Database) async throws -> (Principal, Tenant)? {
         let hash = IdentityQueries.hashToken(session)
-        do {
-            return try await database.pool.withConnection { conn in
-                try conn.queryFirst("SELECT * FROM app_principal_for_session(\(hash))").map(IdentityQueries.decodePrincipal)
-            }
-        } catch {
-            throw StoreError.translate(error)
+        return try await database.lookup { conn in
+            try conn.queryFirst("SELECT * FROM app_principal_for_session(\(hash))").map(IdentityQueries.decodePrincipal)
         }
     }
 

@@ -26,19 +26,42 @@ public struct Database: Sendable {
     /// Runs `body` in one transaction scoped to `tenant`, with `app.actor` set to
     /// ``ChangeActor/current`` for the change log.
     /// Database errors are translated (``StoreError/translate(_:)``) here, once.
+    /// - Parameter rerun: whether `body` may run again, on a new connection, when the database
+    ///   server went away under it (a failover); never by default. See ``Rerun``.
     public func tenantTransaction<T: Sendable>(
         _ tenant: Tenant,
         readOnly: Bool = false,
+        rerun: Rerun = .never,
         _ body: @escaping @Sendable (PQConnection) throws -> T
     ) async throws -> T {
-        do {
-            return try await pool.withTransaction(
-                readOnly: readOnly,
-                settings: [("app.tenant_id", String(tenant.id))] + (ChangeActor.current.map { [("app.actor", $0)] } ?? []),
-                body
-            )
-        } catch {
-            throw StoreError.translate(error)
+        let settings = [("app.tenant_id", String(tenant.id))] + (ChangeActor.current.map { [("app.actor", $0)] } ?? [])
+        return try await rerunning(rerun) {
+            try await pool.withTransaction(readOnly: readOnly, settings: settings, body)
+        }
+    }
+
+    /// Runs `body` on a connection outside any tenant (the security-definer look-ups of a token,
+    /// a session, a tenant code), run again when the server went away under it (``Rerun/always``:
+    /// `body` must be a read). Database errors are translated here.
+    public func lookup<T: Sendable>(_ body: @escaping @Sendable (PQConnection) throws -> T) async throws -> T {
+        try await rerunning(.always) { try await pool.withConnection(body) }
+    }
+
+    /// Runs `work`, and again after a short pause (at most ``Rerun/pauses`` times) while it fails
+    /// because the connection's server went away and `rerun` allows it; then translates the error.
+    /// A failure to connect at all is not retried here: with no primary to reach, the caller gets
+    /// ``StoreError/unavailable(_:)`` (503 with `Retry-After`) at once rather than a wait.
+    func rerunning<T: Sendable>(_ rerun: Rerun, _ work: () async throws -> T) async throws -> T {
+        var pauses = Rerun.pauses[...]
+        while true {
+            do {
+                return try await work()
+            } catch let error as PQError where rerun.allows(error) && !pauses.isEmpty {
+                StoreErrorLog.recordRerun(error)
+                try? await Task.sleep(for: pauses.removeFirst())
+            } catch {
+                throw StoreError.translate(error)
+            }
         }
     }
 
@@ -70,4 +93,34 @@ public struct Database: Sendable {
 
     /// The NOLOGIN role that holds the runtime's rights; the runtime login is its member.
     public static let runtimeRole = "touchstone_app"
+}
+
+/// Whether work may run again after its database server went away under it (a failover, a
+/// restart, a standby that refused a write): the pool has replaced the connection, and the
+/// work runs again on a new one, which reaches the new primary when there is one.
+public enum Rerun: Sendable, Hashable {
+    /// Never (the default): the body does something outside the database that must not happen
+    /// twice, such as streaming rows to a client.
+    case never
+    /// When the connection failed before `COMMIT` was sent, so nothing was committed: for a body
+    /// that touches only the database but is not idempotent (it would do its change twice).
+    case uncommitted
+    /// Also when the connection failed while `COMMIT` was in flight (it may have committed): for a
+    /// body that touches only the database and is idempotent: a read, an upload keyed by its id.
+    case always
+
+    /// The pauses before each new run: two more runs at most, half a second in all.
+    static let pauses: [Duration] = [.milliseconds(100), .milliseconds(400)]
+
+    /// Whether `error` is one this policy runs the work again after.
+    func allows(_ error: PQError) -> Bool {
+        guard error.kind == .connection || (error.kind == .server && error.code?.isConnectionError == true) else {
+            return false  // a statement's own failure, a pool timeout or a closed pool
+        }
+        switch (self, error.stage) {
+        case (.never, _), (_, .connecting): return false
+        case (.uncommitted, .commit): return false
+        case (.uncommitted, nil), (.always, _): return true
+        }
+    }
 }

@@ -21,4 +21,12 @@ public enum StoreErrorLog {
         if let meaning { metadata["answer"] = .string(meaning.description) }
         logger.info("database refused the request", metadata: metadata)
     }
+
+    /// Logs that work is run again because its server went away (``Rerun``).
+    static func recordRerun(_ error: PQError) {
+        guard let logger else { return }
+        var metadata: Logger.Metadata = ["db.message": .string(error.message)]
+        if let code = error.code { metadata["db.sqlstate"] = .string(code.description) }
+        logger.notice("database server went away; running the work again on a new connection", metadata: metadata)
+    }
 }
