@@ -88,10 +88,12 @@ public struct AuditDocument: Sendable, Hashable {
     public var answers: [String: Answer]
     public var comments: [String: String]
     public var attachments: [AttachmentRef]
+    /// What the auditor's device recorded (times, position), if anything.
+    public var device: VisitTrace?
 
     public init(id: String, template: String, templateVersion: Int, outlet: String, visitedAt: Date,
                 visitedAtText: String, auditor: String, servedBy: String? = nil, answers: [String: Answer],
-                comments: [String: String] = [:], attachments: [AttachmentRef] = []) {
+                comments: [String: String] = [:], attachments: [AttachmentRef] = [], device: VisitTrace? = nil) {
         self.id = id
         self.template = template
         self.templateVersion = templateVersion
@@ -103,6 +105,7 @@ public struct AuditDocument: Sendable, Hashable {
         self.answers = answers
         self.comments = comments
         self.attachments = attachments
+        self.device = device
     }
 
     /// The document as JSON with every field present (comments `{}` and attachments `[]`
@@ -123,6 +126,8 @@ public struct AuditDocument: Sendable, Hashable {
             if let size = a.size { m.append(("size", .number(String(size)))) }
             return .object(m)
         })))
+        // Present only when uploaded, so the canonical text (and hash) of older documents stays as it was.
+        if let device { members.append(("device", device.jsonValue)) }
         return .object(members)
     }
 

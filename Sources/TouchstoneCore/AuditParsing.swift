@@ -18,6 +18,7 @@ extension AuditDocument {
         let outlet = r.string("outlet", required: true)
         let auditor = r.string("auditor", required: true)
         let servedBy = r.string("servedBy")
+        let device = r.object("device").map(VisitTrace.parse)
         var visitedAt: Date?
         let visitedText = r.string("visitedAt", required: true)
         if let visitedText {
@@ -74,6 +75,6 @@ extension AuditDocument {
         }
         return AuditDocument(id: id, template: template, templateVersion: version, outlet: outlet, visitedAt: visitedAt,
                              visitedAtText: visitedText, auditor: auditor, servedBy: servedBy, answers: answers,
-                             comments: comments, attachments: attachments)
+                             comments: comments, attachments: attachments, device: device)
     }
 }

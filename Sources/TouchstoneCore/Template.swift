@@ -9,15 +9,18 @@ public struct Template: Sendable, Hashable, Codable {
     public var requireReview: Bool
     /// Dispute window in days (default 7).
     public var disputeDays: Int
+    /// The shortest believable visit in minutes (the `too_short` trust signal), if set.
+    public var minimumMinutes: Int?
     public var sections: [TemplateSection]
 
     public init(code: String, version: Int, name: String? = nil, requireReview: Bool = false,
-                disputeDays: Int = 7, sections: [TemplateSection]) {
+                disputeDays: Int = 7, minimumMinutes: Int? = nil, sections: [TemplateSection]) {
         self.code = code
         self.version = version
         self.name = name ?? code
         self.requireReview = requireReview
         self.disputeDays = disputeDays
+        self.minimumMinutes = minimumMinutes
         self.sections = sections
     }
 

@@ -18,6 +18,8 @@ extension Template {
         let requireReview = root.bool("requireReview") ?? false
         let disputeDays = root.int("disputeDays") ?? 7
         if disputeDays < 0 { sink.add("disputeDays", "must be >= 0") }
+        let minimumMinutes = root.int("minimumMinutes")
+        if let minimumMinutes, minimumMinutes < 1 { sink.add("minimumMinutes", "must be >= 1") }
         var sections: [TemplateSection] = []
         var sectionCodes = Set<String>()
         var itemCodes = [String: String]()
@@ -32,7 +34,7 @@ extension Template {
         }
         guard sink.problems.isEmpty, let code, let version else { throw ValidationFailure(problems: sink.problems) }
         return Template(code: code, version: version, name: name, requireReview: requireReview,
-                        disputeDays: disputeDays, sections: sections)
+                        disputeDays: disputeDays, minimumMinutes: minimumMinutes, sections: sections)
     }
 
     private static let dimensions = Dictionary(uniqueKeysWithValues: Dimension.allCases.map { ($0.rawValue, $0) })

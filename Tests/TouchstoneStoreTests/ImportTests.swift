@@ -124,7 +124,7 @@ import TouchstoneTestSupport
         defer { try? FileManager.default.removeItem(at: file) }
         await #expect(throws: StoreError.invalid([Problem(
             path: "line 1, column colour",
-            message: "unknown column (expected code,name,type,region_path,opened_on,closed_on,city); use --ignore-extra to ignore it")])) {
+            message: "unknown column (expected code,name,type,region_path,opened_on,closed_on,city,latitude,longitude); use --ignore-extra to ignore it")])) {
             try await importCSV(.outlets, file: file, tenant: tenant, database: database)
         }
         let report = try await importCSV(.outlets, file: file, tenant: tenant, options: ImportOptions(ignoreExtraColumns: true), database: database)

@@ -11,7 +11,7 @@ public enum TrustFlag: String, Sendable, Hashable, CaseIterable, Codable {
     case outsideWindow = "outside_window"
     /// The visit took less time than the template's minimum.
     case tooShort = "too_short"
-    /// The audit arrived more than the allowed hours after the visit.
+    /// The audit arrived more than the allowed hours after the end of the visit its device recorded.
     case lateSubmission = "late_submission"
     /// The auditor visited the same outlet within the rotation interval.
     case rotation
@@ -58,6 +58,45 @@ public struct VisitTrace: Sendable, Hashable {
         self.endedAt = endedAt
         self.position = position
         self.deviceSentAt = deviceSentAt
+    }
+
+    /// The JSON form (`device` in an audit document): instants in UTC, only what was recorded.
+    public var jsonValue: JSONValue {
+        let utc = TimeZone(secondsFromGMT: 0)!
+        var members: [(key: String, value: JSONValue)] = []
+        if let startedAt { members.append(("startedAt", .string(Instant.format(startedAt, in: utc)))) }
+        if let endedAt { members.append(("endedAt", .string(Instant.format(endedAt, in: utc)))) }
+        if let position {
+            members.append(("position", .object([("latitude", .number(String(position.latitude))), ("longitude", .number(String(position.longitude)))])))
+        }
+        if let deviceSentAt { members.append(("sentAt", .string(Instant.format(deviceSentAt, in: utc)))) }
+        return .object(members)
+    }
+
+    /// Reads `device` of an audit document, adding problems at `device.…` paths.
+    static func parse(_ reader: ObjectReader) -> VisitTrace {
+        func instant(_ key: String) -> Date? {
+            guard let text = reader.string(key) else { return nil }
+            do { return try Instant.parse(text, path: joinPath(reader.path, key)) } catch {
+                reader.sink.problems.append(contentsOf: error.problems)
+                return nil
+            }
+        }
+        var trace = VisitTrace(startedAt: instant("startedAt"), endedAt: instant("endedAt"), deviceSentAt: instant("sentAt"))
+        if let started = trace.startedAt, let ended = trace.endedAt, ended < started {
+            reader.sink.add(joinPath(reader.path, "endedAt"), "is before startedAt")
+        }
+        if let position = reader.object("position") {
+            let latitude = position.decimal("latitude", required: true)
+            let longitude = position.decimal("longitude", required: true)
+            if let latitude, let longitude {
+                trace.position = GeoPoint(latitude: NSDecimalNumber(decimal: latitude).doubleValue, longitude: NSDecimalNumber(decimal: longitude).doubleValue)
+                if trace.position == nil {
+                    reader.sink.add(position.path, "latitude must be within ±90 and longitude within ±180")
+                }
+            }
+        }
+        return trace
     }
 }
 
@@ -114,8 +153,9 @@ public enum TrustSignals {
            end.timeIntervalSince(start) < Double(minimum * 60) {
             raised.insert(.tooShort)
         }
-        let visitEnd = facts.trace.endedAt ?? facts.audit.visitedAt
-        if facts.receivedAt.timeIntervalSince(visitEnd) > Double(settings.submissionHours * 3600) { raised.insert(.lateSubmission) }
+        if let visitEnd = facts.trace.endedAt, facts.receivedAt.timeIntervalSince(visitEnd) > Double(settings.submissionHours * 3600) {
+            raised.insert(.lateSubmission)
+        }
         if facts.earlierVisits.contains(where: { settings.rotation.tooClose($0, facts.visitDay) }) { raised.insert(.rotation) }
         if straightLined(facts.audit, template: facts.template) { raised.insert(.straightLining) }
         if let device = facts.trace.deviceSentAt, abs(device.timeIntervalSince(facts.receivedAt)) > Double(settings.clockSkewSeconds) {

@@ -55,7 +55,11 @@ enum EvidenceStore {
             theirs AS (
                 INSERT INTO audit_evidence_reuse (tenant_id, audit_id, item_code, name, sha256, other_audit_id)
                 SELECT app_current_tenant(), o.audit_id, o.item_code, o.name, \(sha256), \(auditID)::uuid FROM others o
-                ON CONFLICT DO NOTHING)
+                ON CONFLICT DO NOTHING),
+            flagged AS (
+                UPDATE audits SET flags = flags || ARRAY['photo_reused']
+                WHERE (id = \(auditID)::uuid OR id IN (SELECT audit_id FROM others))
+                  AND EXISTS (SELECT 1 FROM others) AND NOT 'photo_reused' = ANY(flags))
             SELECT DISTINCT a.id::text FROM others x JOIN audits a ON a.id = x.audit_id
             JOIN outlets o ON o.id = a.outlet_id JOIN regions r ON r.id = o.region_id LEFT JOIN staff st ON st.id = a.served_by
             WHERE app_audit_visible(\(scope.kind), \(scope.value), a.submitted_by, o.code, r.path, st.employee_no, a.state)
@@ -63,7 +67,8 @@ enum EvidenceStore {
             """).map { try $0.decode(0, as: String.self) }
         let missing = try AuditReading.missingEvidence(conn, id: auditID, template: audit.template)
         var state = audit.state
-        if state == .submitted, !audit.template.requireReview, missing.isEmpty {
+        let flags = try AuditReading.storedFlags(conn, id: auditID)
+        if state == .submitted, TrustSignals.releasesOnArrival(requireReview: audit.template.requireReview, flags: flags), missing.isEmpty {
             try AuditHistory.transition(conn, id: auditID, from: .submitted, to: .released, actor: actor,
                                         reason: "required evidence complete; no review required", at: now)
             state = .released

@@ -48,7 +48,7 @@ public enum AuditQueries {
         return try await database.tenantTransaction(tenant, readOnly: true, rerun: .always) { conn in
             let rows = try conn.query("""
                 SELECT a.id, a.template_code, a.template_version, o.code, a.visited_at, st.employee_no, a.state, a.score,
-                       a.critical_failure, a.submitted_by, (extract(epoch FROM a.visited_at) * 1000000)::bigint
+                       a.critical_failure, a.submitted_by, (extract(epoch FROM a.visited_at) * 1000000)::bigint, a.flags
                 FROM audits a JOIN outlets o ON o.id = a.outlet_id JOIN regions r ON r.id = o.region_id
                 LEFT JOIN staff st ON st.id = a.served_by
                 WHERE app_audit_visible(\(scope.kind), \(scope.value), a.submitted_by, o.code, r.path, st.employee_no, a.state)
@@ -72,6 +72,7 @@ public enum AuditQueries {
                     outlet: try row.decode(3, as: String.self), visitedAt: Instant.format(visitedAt, in: tenant.timeZone),
                     servedBy: try row.decode(5, as: String?.self), state: try AuditReading.state(row, 6),
                     score: try row.decode(7, as: Decimal?.self)?.fixed(2), criticalFailure: try row.decode(8, as: Bool.self),
+                    flags: try row.decode(11, as: [String].self),
                     submittedBy: try scope.revealsAuditors ? row.decode(9, as: String.self) : nil))
             }
             return Page(items: items, next: rows.count > max(1, limit) ? last?.text : nil)

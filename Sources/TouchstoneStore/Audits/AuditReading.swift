@@ -13,7 +13,8 @@ enum AuditReading {
                    ARRAY(SELECT s.score FROM audit_section_scores s WHERE s.audit_id = a.id ORDER BY s.section_code),
                    ARRAY(SELECT d.dimension FROM audit_dimension_scores d WHERE d.audit_id = a.id ORDER BY 1),
                    ARRAY(SELECT d.score FROM audit_dimension_scores d WHERE d.audit_id = a.id ORDER BY d.dimension),
-                   ARRAY(SELECT x.item_code FROM audit_attachments x WHERE x.audit_id = a.id AND x.received_at IS NOT NULL)
+                   ARRAY(SELECT x.item_code FROM audit_attachments x WHERE x.audit_id = a.id AND x.received_at IS NOT NULL),
+                   a.flags
             FROM audits a JOIN templates t ON t.code = a.template_code AND t.version = a.template_version
             WHERE a.id = \(id)::uuid
             """) else { throw StoreError.notFound("audit \(id)") }
@@ -26,7 +27,7 @@ enum AuditReading {
             sectionScores: Dictionary(uniqueKeysWithValues: zip(try row.decode(7, as: [String].self), try row.decode(8, as: [Decimal].self))),
             dimensionScores: Dictionary(uniqueKeysWithValues: zip(try row.decode(9, as: [String].self), try row.decode(10, as: [Decimal].self))),
             template: template, missingEvidence: template.requiredPhotoItems.filter { !received.contains($0) },
-            warnings: try problems(row.decode(3, as: String.self)), replayed: replayed)
+            warnings: try problems(row.decode(3, as: String.self)), flags: try flags(row, 12), replayed: replayed)
     }
 
     /// Required photo items of `template` whose bytes have not arrived for audit `id`.
@@ -64,6 +65,17 @@ enum AuditReading {
         var releasedAt: Date?
         var template: Template
         var answers: [String: Answer]
+    }
+
+    /// The audit's stored trust flags.
+    static func storedFlags(_ conn: PQConnection, id: String) throws -> [TrustFlag] {
+        guard let row = try conn.queryFirst("SELECT flags FROM audits WHERE id = \(id)::uuid") else { throw StoreError.notFound("audit \(id)") }
+        return try flags(row, 0)
+    }
+
+    /// Stored trust flags (codes this build does not know are left out).
+    static func flags(_ row: PQRow, _ column: Int) throws -> [TrustFlag] {
+        try row.decode(column, as: [String].self).compactMap(TrustFlag.init(rawValue:))
     }
 
     static func state(_ row: PQRow, _ column: Int) throws -> AuditState {

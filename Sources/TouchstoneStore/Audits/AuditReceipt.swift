@@ -28,6 +28,8 @@ public struct AuditReceipt: Sendable, Codable, Equatable {
     /// Required photo items whose bytes have not arrived.
     public var missingEvidence: [String]
     public var warnings: [Problem]
+    /// Trust signals raised on arrival (codes of ``TrustFlag``); a flagged audit waits for review.
+    public var flags: [String]
     /// The same upload had been stored before; this is the stored result.
     public var replayed: Bool
 }
@@ -72,13 +74,14 @@ extension Template {
 extension AuditReceipt {
     /// A receipt from exact scores (rounded here, for display only).
     init(id: String, state: AuditState, overall: Decimal?, criticalFailure: Bool, sectionScores: [String: Decimal],
-         dimensionScores: [String: Decimal], template: Template, missingEvidence: [String], warnings: [Problem], replayed: Bool) {
+         dimensionScores: [String: Decimal], template: Template, missingEvidence: [String], warnings: [Problem], flags: [TrustFlag],
+         replayed: Bool) {
         self.init(
             id: id, state: state, score: overall?.fixed(2), criticalFailure: criticalFailure,
             sections: template.sections.map { SectionScore(code: $0.code, score: sectionScores[$0.code]?.fixed(2)) },
             dimensions: template.dimensionsInTemplateOrder.map {
                 DimensionScore(dimension: $0.rawValue, score: dimensionScores[$0.rawValue]?.fixed(2))
             },
-            missingEvidence: missingEvidence, warnings: warnings, replayed: replayed)
+            missingEvidence: missingEvidence, warnings: warnings, flags: flags.map(\.rawValue), replayed: replayed)
     }
 }

@@ -14,6 +14,8 @@ public struct AuditSummary: Sendable, Codable, Equatable {
     /// 2 decimals; nil when the audit has no score.
     public var score: String?
     public var criticalFailure: Bool
+    /// Trust signals raised on arrival (codes of ``TrustFlag``).
+    public var flags: [String]
     /// nil for callers who may not learn who audited (``AuditScope/revealsAuditors``).
     public var submittedBy: String?
 }
@@ -102,6 +104,8 @@ public struct AuditRecord: Sendable, Codable, Equatable {
     public var attachments: [Attachment]
     public var missingEvidence: [String]
     public var warnings: [Problem]
+    /// Trust signals raised on arrival (codes of ``TrustFlag``).
+    public var flags: [String]
     public var transitions: [Transition]
     public var disputes: [Dispute]
     public var scoreHistory: [ScoreChange]

@@ -81,7 +81,7 @@ enum AuditRecordReader {
             late: try row.decode(9, as: Bool.self), state: receipt.state, score: receipt.score, criticalFailure: receipt.criticalFailure,
             sections: receipt.sections, dimensions: receipt.dimensions,
             items: items.sorted { (order[$0.item] ?? .max) < (order[$1.item] ?? .max) },
-            attachments: attachments, missingEvidence: receipt.missingEvidence, warnings: receipt.warnings,
+            attachments: attachments, missingEvidence: receipt.missingEvidence, warnings: receipt.warnings, flags: receipt.flags,
             transitions: transitions, disputes: disputes, scoreHistory: history)
     }
 

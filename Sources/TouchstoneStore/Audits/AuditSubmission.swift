@@ -19,7 +19,9 @@ enum AuditSubmission {
         let canonical = doc.canonicalJSON
         let hash = Hashing.sha256Hex(Data(canonical.utf8))
         let missing = template.requiredPhotoItems
-        let state: AuditState = !template.requireReview && missing.isEmpty ? .released : .submitted
+        let flags = checked.flags(doc, template: template, tenant: tenant, receivedAt: now)
+        let state: AuditState = TrustSignals.releasesOnArrival(requireReview: template.requireReview, flags: flags) && missing.isEmpty
+            ? .released : .submitted
         let warnings = JSONValue.array(checked.warnings.map(\.jsonValue)).canonicalText
 
         var transitionsTo: [String] = [AuditState.submitted.rawValue]
@@ -33,7 +35,7 @@ enum AuditSubmission {
             WITH audit AS (
                 INSERT INTO audits (tenant_id, id, template_code, template_version, outlet_id, visited_at, auditor, served_by,
                                     state, score, critical_failure, content_hash, document, submitted_by, submitted_at,
-                                    released_at, late, warnings)
+                                    released_at, late, warnings, flags)
                 VALUES (app_current_tenant(),
             """)
         query.appendInterpolation(doc.id)
@@ -69,7 +71,9 @@ enum AuditSubmission {
         query.appendInterpolation(doc.visitedAt)
         query.appendLiteral("::timestamptz), ")
         query.appendInterpolation(warnings)
-        query.appendLiteral("::jsonb) ON CONFLICT (tenant_id, id) DO NOTHING RETURNING tenant_id, id)")
+        query.appendLiteral("::jsonb, ")
+        query.appendInterpolation(flags.map(\.rawValue))
+        query.appendLiteral("::text[]) ON CONFLICT (tenant_id, id) DO NOTHING RETURNING tenant_id, id)")
         rows.insertCTEs(into: &query)
         query.appendLiteral("""
             , attachment_rows AS (
@@ -115,7 +119,7 @@ enum AuditSubmission {
             let receipt = AuditReceipt(id: doc.id, state: state, overall: score.overall, criticalFailure: score.criticalFailure,
                                        sectionScores: Dictionary(uniqueKeysWithValues: zip(rows.sectionCodes, rows.sectionScores)),
                                        dimensionScores: Dictionary(uniqueKeysWithValues: zip(rows.dimensions, rows.dimensionScores)),
-                                       template: template, missingEvidence: missing, warnings: checked.warnings, replayed: false)
+                                       template: template, missingEvidence: missing, warnings: checked.warnings, flags: flags, replayed: false)
             return (receipt, .inserted)
         }
         // The id exists (ON CONFLICT waited for any concurrent upload of it to commit).
@@ -139,20 +143,21 @@ enum AuditSubmission {
         guard storedState == .returned else {
             throw StoreError.conflict("audit \(doc.id) was already uploaded with other content (state \(storedState.rawValue)); a changed upload needs a new id")
         }
-        try resubmit(conn, doc: doc, template: template, checked: checked, score: score, rows: rows, hash: hash,
+        try resubmit(conn, doc: doc, template: template, checked: checked, flags: flags, score: score, rows: rows, hash: hash,
                      submittedBy: submittedBy, now: now)
         return (try AuditReading.receipt(conn, id: doc.id, replayed: false), .resubmitted)
     }
 
     /// A changed upload of an audit that was sent back: replaces its content, rescored.
-    private static func resubmit(_ conn: PQConnection, doc: AuditDocument, template: Template, checked: Checked, score: AuditScore,
-                                 rows: AuditRows, hash: String, submittedBy: String, now: Date) throws {
+    private static func resubmit(_ conn: PQConnection, doc: AuditDocument, template: Template, checked: Checked, flags: [TrustFlag],
+                                 score: AuditScore, rows: AuditRows, hash: String, submittedBy: String, now: Date) throws {
         try conn.execute("""
             UPDATE audits SET template_code = \(doc.template), template_version = \(doc.templateVersion), outlet_id = \(checked.outletID),
                    visited_at = \(doc.visitedAt)::timestamptz, auditor = \(doc.auditor), served_by = \(checked.staffID)::bigint,
                    content_hash = \(hash), document = \(doc.canonicalJSON)::jsonb, submitted_by = \(submittedBy),
                    submitted_at = \(now)::timestamptz, late = app_is_late(\(doc.visitedAt)::timestamptz),
-                   warnings = \(JSONValue.array(checked.warnings.map(\.jsonValue)).canonicalText)::jsonb
+                   warnings = \(JSONValue.array(checked.warnings.map(\.jsonValue)).canonicalText)::jsonb,
+                   flags = \(flags.map(\.rawValue))::text[]
             WHERE id = \(doc.id)::uuid
             """)
         try rows.replace(conn, id: doc.id)
@@ -173,17 +178,36 @@ enum AuditSubmission {
                                  reason: "resubmitted after send-back", at: now)
         try AuditHistory.transition(conn, id: doc.id, from: .returned, to: .submitted, actor: submittedBy,
                                     reason: "resubmitted after send-back", at: now)
-        if !template.requireReview, try AuditReading.missingEvidence(conn, id: doc.id, template: template).isEmpty {
+        if TrustSignals.releasesOnArrival(requireReview: template.requireReview, flags: flags),
+           try AuditReading.missingEvidence(conn, id: doc.id, template: template).isEmpty {
             try AuditHistory.transition(conn, id: doc.id, from: .submitted, to: .released, actor: submittedBy,
                                         reason: "released at once: no review required", at: now)
         }
     }
 
-    /// What the database said about a document's references.
+    /// What the database said about a document's references, and the facts its trust signals need.
     struct Checked {
         var outletID: Int64
         var staffID: Int64?
         var warnings: [Problem]
+        var outletPosition: GeoPoint?
+        /// How many of the declared attachments' bytes already arrived for another audit.
+        var reusedAttachments: Int
+        /// Days (tenant time) of the same auditor's other audits of the same outlet.
+        var earlierVisits: [CivilDate]
+        var settings: FieldSettingsQueries.Settings
+
+        /// The trust flags of `doc` arriving at `receivedAt` (rules in ``TrustSignals``). Rotation
+        /// is a property of planned visits: it is measured for audits from the field (with a
+        /// device record), not for an agency system's bulk uploads.
+        func flags(_ doc: AuditDocument, template: Template, tenant: Tenant, receivedAt: Date) -> [TrustFlag] {
+            let fromTheField = doc.device != nil
+            let facts = TrustFacts(
+                audit: doc, template: template, trace: doc.device ?? VisitTrace(), receivedAt: receivedAt,
+                visitDay: CivilDate(doc.visitedAt, in: tenant.timeZone), outletPosition: outletPosition,
+                minimumMinutes: template.minimumMinutes, reusedPhotos: reusedAttachments, earlierVisits: fromTheField ? earlierVisits : [])
+            return TrustSignals.flags(facts, settings: settings.trust)
+        }
     }
 
     /// Parses and checks a document, listing every problem with its path.
@@ -214,7 +238,13 @@ enum AuditSubmission {
             SELECT coalesce(t.definition_hash, encode(sha256(convert_to(t.definition::text, 'UTF8')), 'hex')), o.id, st.id,
                    EXISTS (SELECT 1 FROM assignments x WHERE x.staff_id = st.id AND x.outlet_id = o.id
                            AND \(day.description)::date BETWEEN x.start_date AND coalesce(x.end_date, 'infinity')),
-                   (SELECT max(version) FROM templates WHERE code = \(doc.template))
+                   (SELECT max(version) FROM templates WHERE code = \(doc.template)),
+                   o.latitude, o.longitude,
+                   (SELECT count(DISTINCT x.sha256) FROM audit_attachments x
+                    WHERE x.sha256 = ANY(\(doc.attachments.map(\.sha256))::text[]) AND x.audit_id::text <> \(doc.id)
+                      AND x.received_at IS NOT NULL),
+                   (SELECT array_agg(to_char(a.visited_at AT TIME ZONE \(tenant.timezone), 'YYYY-MM-DD') ORDER BY a.visited_at) FROM audits a
+                    WHERE a.outlet_id = o.id AND a.auditor = \(doc.auditor) AND a.id::text <> \(doc.id) AND a.state <> 'rejected')
             FROM (SELECT 1) AS one
             LEFT JOIN templates t ON t.code = \(doc.template) AND t.version = \(doc.templateVersion)::bigint
             LEFT JOIN outlets o ON o.code = \(doc.outlet)
@@ -241,7 +271,15 @@ enum AuditSubmission {
         if let servedBy = doc.servedBy, try !row.decode(3, as: Bool.self) {
             warnings.append(Problem(path: "servedBy", message: "\(servedBy) is not assigned to outlet \(doc.outlet) on \(day)"))
         }
-        return (doc, template, Checked(outletID: outletID, staffID: staffID, warnings: warnings))
+        let latitude = try row.decode(5, as: Double?.self)
+        let longitude = try row.decode(6, as: Double?.self)
+        let checked = Checked(
+            outletID: outletID, staffID: staffID, warnings: warnings,
+            outletPosition: latitude.flatMap { latitude in longitude.flatMap { GeoPoint(latitude: latitude, longitude: $0) } },
+            reusedAttachments: try row.decode(7, as: Int.self),
+            earlierVisits: try (row.decode(8, as: [String]?.self) ?? []).compactMap(CivilDate.init),
+            settings: try FieldSettingsQueries.get(conn))
+        return (doc, template, checked)
     }
 }
 

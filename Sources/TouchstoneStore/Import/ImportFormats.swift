@@ -85,6 +85,7 @@ extension CSVFormat {
         columns: [
             Column("code", required: true), Column("name", required: true), Column("type"),
             Column("region_path", required: true), Column("opened_on", .date), Column("closed_on", .date), Column("city"),
+            Column("latitude", .decimal(nonNegative: false)), Column("longitude", .decimal(nonNegative: false)),
         ],
         rowRules: [
             { values in
@@ -97,20 +98,31 @@ extension CSVFormat {
                       closed < opened else { return nil }
                 return ("closed_on", "closed_on is before opened_on")
             },
+            { values in
+                let latitude = values["latitude"].flatMap { Decimal(exactly: $0) }
+                let longitude = values["longitude"].flatMap { Decimal(exactly: $0) }
+                if (latitude == nil) != (longitude == nil) { return (latitude == nil ? "latitude" : "longitude", "give both latitude and longitude, or neither") }
+                if let latitude, abs(latitude) > 90 { return ("latitude", "must be between -90 and 90") }
+                if let longitude, abs(longitude) > 180 { return ("longitude", "must be between -180 and 180") }
+                return nil
+            },
         ],
         checks: [ImportSQL.duplicateKey("code", label: "'outlet ' || code")],
         merge: [
             "SELECT app_ensure_region_paths(array_agg(DISTINCT region_path)) FROM import_stage",
             ImportSQL.counted("""
-                INSERT INTO outlets AS o (tenant_id, code, name, type, region_id, opened_on, closed_on, city)
-                SELECT app_current_tenant(), s.code, s.name, s.type, r.id, s.opened_on::date, s.closed_on::date, s.city
+                INSERT INTO outlets AS o (tenant_id, code, name, type, region_id, opened_on, closed_on, city, latitude, longitude)
+                SELECT app_current_tenant(), s.code, s.name, s.type, r.id, s.opened_on::date, s.closed_on::date, s.city,
+                       s.latitude::double precision, s.longitude::double precision
                 FROM import_stage s
                 JOIN regions r ON r.tenant_id = app_current_tenant() AND r.path = s.region_path
                 ON CONFLICT (tenant_id, code) DO UPDATE
                 SET name = EXCLUDED.name, type = EXCLUDED.type, region_id = EXCLUDED.region_id,
-                    opened_on = EXCLUDED.opened_on, closed_on = EXCLUDED.closed_on, city = EXCLUDED.city, updated_at = now()
-                WHERE (o.name, o.type, o.region_id, o.opened_on, o.closed_on, o.city)
-                      IS DISTINCT FROM (EXCLUDED.name, EXCLUDED.type, EXCLUDED.region_id, EXCLUDED.opened_on, EXCLUDED.closed_on, EXCLUDED.city)
+                    opened_on = EXCLUDED.opened_on, closed_on = EXCLUDED.closed_on, city = EXCLUDED.city,
+                    latitude = EXCLUDED.latitude, longitude = EXCLUDED.longitude, updated_at = now()
+                WHERE (o.name, o.type, o.region_id, o.opened_on, o.closed_on, o.city, o.latitude, o.longitude)
+                      IS DISTINCT FROM (EXCLUDED.name, EXCLUDED.type, EXCLUDED.region_id, EXCLUDED.opened_on, EXCLUDED.closed_on,
+                                        EXCLUDED.city, EXCLUDED.latitude, EXCLUDED.longitude)
                 """),
         ]
     )

@@ -5,7 +5,7 @@ import TouchstoneStore
 /// `touchstone tenant create|sla|schedule`.
 struct TenantCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "tenant", abstract: "Manage chains (tenants).", subcommands: [Create.self, SLA.self, Schedule.self])
+        commandName: "tenant", abstract: "Manage chains (tenants).", subcommands: [Create.self, SLA.self, Schedule.self, Field.self])
 
     struct Create: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Create a chain (as the schema owner).")

@@ -68,10 +68,11 @@ import Testing
     }
 
     @Test func lateSubmission() {
-        #expect(flags { $0.receivedAt = visitedAt.addingTimeInterval(48 * 3600) }.isEmpty)
-        #expect(flags { $0.receivedAt = visitedAt.addingTimeInterval(48 * 3600 + 1) } == [.lateSubmission])
-        #expect(flags { $0.receivedAt = visitedAt.addingTimeInterval(48 * 3600 + 1); $0.trace.endedAt = visitedAt.addingTimeInterval(600) }.isEmpty,
-                "measured from the end of the visit the device recorded")
+        let ended = visitedAt.addingTimeInterval(600)
+        #expect(flags { $0.trace.endedAt = ended; $0.receivedAt = ended.addingTimeInterval(48 * 3600) }.isEmpty)
+        #expect(flags { $0.trace.endedAt = ended; $0.receivedAt = ended.addingTimeInterval(48 * 3600 + 1) } == [.lateSubmission])
+        #expect(flags { $0.receivedAt = visitedAt.addingTimeInterval(90 * 86_400) }.isEmpty,
+                "an upload with no device record (an agency's system, a back-fill) is not measured")
     }
 
     @Test func rotation() {

@@ -1,0 +1,52 @@
+import PQ
+import TouchstoneCore
+
+/// SQL for a tenant's field settings (`field_settings`; no row means the defaults): the
+/// thresholds of the trust signals, the rotation interval and whether late visits are accepted.
+public enum FieldSettingsQueries {
+    /// A tenant's field settings.
+    public struct Settings: Sendable, Equatable {
+        public var trust: TrustSettings
+        public var lateVisitsAccepted: Bool
+
+        public init(trust: TrustSettings = TrustSettings(), lateVisitsAccepted: Bool = false) {
+            self.trust = trust
+            self.lateVisitsAccepted = lateVisitsAccepted
+        }
+    }
+
+    /// The tenant's settings (the defaults when it never changed them).
+    public static func get(tenant: Tenant, database: Database) async throws -> Settings {
+        try await database.tenantTransaction(tenant, readOnly: true) { conn in try get(conn) }
+    }
+
+    /// Stores `settings` for the tenant and returns them as stored.
+    @discardableResult
+    public static func set(tenant: Tenant, settings: Settings, database: Database) async throws -> Settings {
+        try await database.tenantTransaction(tenant) { conn in
+            let trust = settings.trust
+            try conn.execute("""
+                INSERT INTO field_settings AS f (tenant_id, max_distance_m, submission_hours, clock_skew_seconds, rotation_months, late_visits_accepted)
+                VALUES (app_current_tenant(), \(Int(trust.maxDistanceMeters)), \(trust.submissionHours), \(trust.clockSkewSeconds),
+                        \(trust.rotation.intervalMonths), \(settings.lateVisitsAccepted))
+                ON CONFLICT (tenant_id) DO UPDATE
+                SET max_distance_m = EXCLUDED.max_distance_m, submission_hours = EXCLUDED.submission_hours,
+                    clock_skew_seconds = EXCLUDED.clock_skew_seconds, rotation_months = EXCLUDED.rotation_months,
+                    late_visits_accepted = EXCLUDED.late_visits_accepted
+                """)
+            return try get(conn)
+        }
+    }
+
+    /// The settings inside an open tenant transaction.
+    static func get(_ conn: PQConnection) throws -> Settings {
+        guard let row = try conn.queryFirst("""
+            SELECT max_distance_m, submission_hours, clock_skew_seconds, rotation_months, late_visits_accepted
+            FROM field_settings WHERE tenant_id = app_current_tenant()
+            """) else { return Settings() }
+        let trust = TrustSettings(
+            maxDistanceMeters: Double(try row.decode(0, as: Int.self)), submissionHours: try row.decode(1, as: Int.self),
+            clockSkewSeconds: try row.decode(2, as: Int.self), rotation: RotationRules(intervalMonths: try row.decode(3, as: Int.self)))
+        return Settings(trust: trust, lateVisitsAccepted: try row.decode(4, as: Bool.self))
+    }
+}
