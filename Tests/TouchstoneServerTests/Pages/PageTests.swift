@@ -199,4 +199,34 @@ import TouchstoneStore
             #expect(anonymous.status == .seeOther)
         }
     }
+
+    /// An audit that raised trust signals shows them, with what each means, on its page (in the
+    /// chosen language) and beside it on the outlet page; a clean audit shows none.
+    @Test func auditPagesShowTrustSignals() async throws {
+        let fixture = try await PageFixture.make()
+        let skewed = UUID().uuidString.lowercased()
+        let sentAt = Instant.format(Date().addingTimeInterval(1800), in: TimeZone(identifier: "Asia/Shanghai")!)
+        let receipt = try await AuditQueries.submit(
+            tenant: fixture.app.tenant,
+            document: try TestApp.sampleAudit { document in
+                document["id"] = skewed
+                document["auditor"] = "agency-02/shopper-9"
+                document["attachments"] = []
+                document["device"] = ["sentAt": sentAt]
+            },
+            submittedBy: "auditor", database: fixture.app.database)
+        #expect(receipt.flags == ["clock_skew"] && receipt.state == .submitted)
+        try await fixture.app.application.test(.router) { client in
+            let admin = try #require(try await PageClient.login(client, "admin"))
+            let page = try await admin.get("/audits/\(skewed)").text
+            #expect(page.contains(#"<li data-flag="clock_skew">Device clock differs from the server&#39;s</li>"#))
+            let clean = try await admin.get("/audits/\(TestApp.sampleID)").text
+            #expect(!clean.contains("audit-flags"))
+            let outlet = try await admin.get("/outlets/O1?period=2026-09&kpi=MS").text
+            #expect(outlet.contains(#"<span class="flag" title="Device clock differs from the server&#39;s">clock_skew</span>"#))
+            let chinese = try await client.executeRequest(
+                uri: "/audits/\(skewed)", method: .get, headers: [.cookie: admin.cookie + "; ts_lang=zh-CN"], body: nil)
+            #expect(chinese.text.contains("设备时间与服务器时间不一致"))
+        }
+    }
 }

@@ -1,14 +1,20 @@
 import TouchstoneCore
 import TouchstoneStore
 
-/// An audit as the outlet page lists it: score, state, critical flag, failed items, evidence
-/// thumbnails and open disputes.
+/// An audit as the outlet page lists it: score, state, critical flag, trust signals, failed
+/// items, evidence thumbnails and open disputes.
 struct AuditCard: Sendable {
     struct Evidence: Sendable {
         let item: String
         let name: String
         let src: String
         let image: Bool
+    }
+
+    /// A trust signal raised when the audit arrived, with what it means.
+    struct Flag: Sendable {
+        let code: String
+        let text: String
     }
 
     struct OpenDispute: Sendable {
@@ -24,6 +30,8 @@ struct AuditCard: Sendable {
     let state: String
     let score: String
     let critical: Bool
+    let flags: [Flag]
+    let flagged: Bool
     let failedItems: [String]
     let evidence: [Evidence]
     let disputes: [OpenDispute]
@@ -36,6 +44,8 @@ struct AuditCard: Sendable {
         state = labels["audit_state_\(record.state.rawValue)"] ?? record.state.rawValue
         score = record.score ?? "—"
         critical = record.criticalFailure
+        flags = record.flags.map { Flag(code: $0, text: labels["audit_flag_\($0)"] ?? $0) }
+        flagged = !record.flags.isEmpty
         failedItems = record.items.filter(\.failed).map(\.item)
         evidence = record.attachments.filter(\.received).map {
             Evidence(item: $0.item, name: $0.name, src: Self.evidenceLink(audit: record.id, item: $0.item, name: $0.name),
