@@ -1,0 +1,145 @@
+"""The import page in headless Chromium against a live `touchstone demo` daemon (issue #14 part 3).
+
+As the demo's admin: uploads a staff file with bad rows and sees each error by line and column,
+and nothing changes (the staff list through the API is the same before and after); then a good
+file: the dry run's counts, nothing stored yet, "apply", the counts of what was imported, and
+the new people in the API's staff list; applying again changes nothing.
+"""
+
+import argparse
+import json
+import os
+import sys
+import tempfile
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from cdp import Browser  # noqa: E402
+from pages_test import API, demo_credentials, login, text  # noqa: E402
+
+FAILURES = []
+
+
+def check(condition, message):
+    print(("ok   " if condition else "FAIL ") + message)
+    if not condition:
+        FAILURES.append(message)
+
+
+def staff_list(api):
+    """Every staff member through the API (all pages) as [employeeNo, name, assignments]."""
+    people, after = [], None
+    while True:
+        query = {"limit": 1000}
+        if after:
+            query["after"] = after
+        page = api.get("/api/v1/staff", **query)
+        people += [[p["employeeNo"], p["name"], json.dumps(p.get("assignments"), sort_keys=True)] for p in page["items"]]
+        after = page.get("next")
+        if not after:
+            return people
+
+
+def rows(browser, selector):
+    return browser.evaluate(
+        "Array.from(document.querySelectorAll(%s)).map(r => Array.from(r.cells).map(c => c.textContent))" % json.dumps(selector))
+
+
+def counts(browser, table):
+    return dict(browser.evaluate(
+        "Array.from(document.querySelectorAll('#%s tr')).filter(r => r.dataset.count !== 'seconds')"
+        ".map(r => [r.dataset.count, r.querySelector('td').textContent])" % table))
+
+
+def upload(browser, base, path, kind="staff"):
+    browser.navigate(base + "/imports")
+    browser.set_file("#upload-form input[type=file]", path)
+    browser.submit_form("#upload-form", {"kind": kind})
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--base", required=True)
+    parser.add_argument("--demo-output", required=True)
+    parser.add_argument("--screenshots", required=True)
+    parser.add_argument("--profile", required=True)
+    parser.add_argument("--chromium", default="chromium")
+    args = parser.parse_args()
+
+    token, logins, tenant = demo_credentials(args.demo_output)
+    api = API(args.base, token)
+    base, shots = args.base, args.screenshots
+    outlet = api.get("/api/v1/outlets", limit=1)["items"][0]["code"]
+    header = "employee_no,name,role,outlet_code,start_date,end_date,target_bonus\n"
+    files = tempfile.mkdtemp(prefix="imports-test-")
+    bad = os.path.join(files, "staff-bad.csv")
+    with open(bad, "w", encoding="utf-8") as f:
+        f.write(header
+                + "T9001,测试一,service_advisor,%s,2026-01-01,,1000.00\n" % outlet
+                + "T9002,测试二,service_advisor,NO-SUCH-OUTLET,2026-01-01,,1000.00\n"
+                + "T9003,测试三,service_advisor,%s,2026-02-30,,1000.00\n" % outlet
+                + "T9004,,service_advisor,%s,2026-01-01,,-1\n" % outlet)
+    good = os.path.join(files, "staff-good.csv")
+    with open(good, "w", encoding="utf-8") as f:
+        f.write(header
+                + "T9001,测试一,service_advisor,%s,2026-01-01,,1000.00\n" % outlet
+                + "T9002,测试二,technician,%s,2026-03-01,,800.00\n" % outlet)
+
+    browser = Browser(args.chromium, args.profile)
+    try:
+        login(browser, base, tenant, "admin", logins["admin"]["password"])
+        check(browser.evaluate("!!document.querySelector('header nav a[href=\"/imports\"]')"), "admin has an Imports link")
+        before = staff_list(api)
+
+        # A file with bad rows: every error by line and column, nothing changes.
+        upload(browser, base, bad)
+        check(browser.url().startswith("/imports/"), "the upload goes to its dry run page (%s)" % browser.url())
+        errors = rows(browser, "#errors tbody tr")
+        expected = [
+            ["3", "outlet_code", "unknown outlet NO-SUCH-OUTLET"],
+            ["4", "start_date", '"2026-02-30" is not a date (YYYY-MM-DD)'],
+            ["5", "name", "a value is required"],
+            ["5", "target_bonus", "-1 must not be negative"],
+        ]
+        check(errors == expected, "each error by line and column: %s" % errors)
+        check(text(browser, "#error-count") == "4", "the page counts 4 errors")
+        check(not browser.evaluate("!!document.querySelector('#apply')"), "a file with errors cannot be applied")
+        browser.screenshot(os.path.join(shots, "import-errors.png"))
+        check(staff_list(api) == before, "nothing changed: the API's staff list is the same (%d people)" % len(before))
+
+        # A good file: dry run, then apply.
+        upload(browser, base, good)
+        check(counts(browser, "dry-run") == {"rows": "2", "new": "2", "changed": "0", "unchanged": "0"},
+              "dry run: 2 new rows (%s)" % counts(browser, "dry-run"))
+        check(not browser.evaluate("!!document.querySelector('#errors')"), "the good file has no errors")
+        check(staff_list(api) == before, "the dry run stored nothing")
+        browser.screenshot(os.path.join(shots, "import-dry-run.png"))
+        page = browser.url()
+        browser.submit_form("#apply", {})
+        check(browser.url() == page, "apply comes back to the upload's page")
+        check(counts(browser, "applied") == {"rows": "2", "new": "2", "changed": "0", "unchanged": "0"},
+              "applied: 2 new rows (%s)" % counts(browser, "applied"))
+        check(not browser.evaluate("!!document.querySelector('#apply')"), "an applied upload cannot be applied again")
+        browser.screenshot(os.path.join(shots, "import-applied.png"))
+        after = staff_list(api)
+        added = sorted([p[0], p[1]] for p in after if p[0] not in {q[0] for q in before})
+        check(added == [["T9001", "测试一"], ["T9002", "测试二"]], "the API lists the two new people (%s)" % added)
+        check(len(after) == len(before) + 2, "and nobody else changed in number (%d → %d)" % (len(before), len(after)))
+
+        # Uploading the same file again: all unchanged.
+        upload(browser, base, good)
+        check(counts(browser, "dry-run") == {"rows": "2", "new": "0", "changed": "0", "unchanged": "2"},
+              "the same file again: 2 unchanged (%s)" % counts(browser, "dry-run"))
+        browser.navigate(base + "/imports")
+        check(len(rows(browser, "#uploads tbody tr")) == 3, "the imports page lists the three uploads")
+        browser.screenshot(os.path.join(shots, "imports.png"))
+    finally:
+        browser.close()
+
+    if FAILURES:
+        print("%d import check(s) failed" % len(FAILURES))
+        sys.exit(1)
+    print("all import page checks passed")
+
+
+if __name__ == "__main__":
+    main()
