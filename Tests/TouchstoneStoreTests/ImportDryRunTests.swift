@@ -106,8 +106,11 @@ import TouchstoneTestSupport
         let (database, tenant) = try await TestDatabase.make()
         _ = try await importCSV(.outlets, file: TestDatabase.samplesDirectory.appendingPathComponent("outlets.csv"), tenant: tenant, database: database)
         let bad = Data("employee_no,name,role,outlet_code,start_date,end_date,target_bonus\nE1,甲,x,O9,2026-01-01,,\n".utf8)
-        let rejected = try await ImportUploads.stage(
+        let unchecked = try await ImportUploads.stage(
             tenant: tenant, kind: .staff, fileName: "bad.csv", content: bad, ignoreExtraColumns: false, uploadedBy: "admin", database: database)
+        #expect(unchecked.check == nil)
+        #expect(!unchecked.canApply)
+        let rejected = try await ImportUploads.check(tenant: tenant, id: unchecked.id, database: database)
         #expect(rejected.check?.problems == [Problem(path: "line 2, column outlet_code", message: "unknown outlet O9")])
         #expect(rejected.check?.rows == 1)
         #expect(!rejected.canApply)
@@ -116,8 +119,11 @@ import TouchstoneTestSupport
         #expect(try await Self.staffNames(database, tenant).isEmpty)
 
         let good = Data(Self.staffFile.utf8)
-        let staged = try await ImportUploads.stage(
+        let progress = ProgressRecord()
+        let stored = try await ImportUploads.stage(
             tenant: tenant, kind: .staff, fileName: "staff.csv", content: good, ignoreExtraColumns: false, uploadedBy: "admin", database: database)
+        let staged = try await ImportUploads.check(tenant: tenant, id: stored.id, progress: { progress.add($0) }, database: database)
+        #expect(progress.counts == [5])
         let dry = try #require(staged.check?.report)
         #expect([dry.rows, dry.inserted, dry.updated, dry.unchanged] as [Int] == [5, 5, 0, 0])
         #expect(staged.canApply)
@@ -132,9 +138,19 @@ import TouchstoneTestSupport
         let again = try await ImportUploads.apply(tenant: tenant, id: staged.id, appliedBy: "admin3", database: database)
         #expect(again.appliedBy == "admin2")
         #expect(try await Self.changeCount(database, tenant) == changes)
+        // A check after applying leaves the applied upload as it is.
+        #expect(try await ImportUploads.check(tenant: tenant, id: staged.id, database: database).applied == applied.applied)
 
         #expect(try await ImportUploads.recent(tenant: tenant, database: database).map(\.id) == [staged.id, rejected.id])
         let other = try await TestDatabase.createTenant(code: "other", in: database)
         await #expect(throws: StoreError.self) { try await ImportUploads.find(tenant: other, id: staged.id, database: database) }
     }
+}
+
+/// The row counts a progress callback heard.
+final class ProgressRecord: @unchecked Sendable {
+    private let lock = NSLock()
+    private var heard: [Int] = []
+    func add(_ count: Int) { lock.withLock { heard.append(count) } }
+    var counts: [Int] { lock.withLock { heard } }
 }

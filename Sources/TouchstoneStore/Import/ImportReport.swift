@@ -39,7 +39,7 @@ public struct ImportOptions: Sendable {
     public var progress: (@Sendable (Int) -> Void)?
 
     /// How often ``progress`` hears of the rows read.
-    public static let progressInterval = 10_000
+    public static let progressInterval = 1_000
 
     public init(skipInvalid: Bool = false, ignoreExtraColumns: Bool = false, dryRun: Bool = false,
                 progress: (@Sendable (Int) -> Void)? = nil) {

@@ -4,6 +4,8 @@ import TouchstoneCore
 
 /// A file uploaded in the pages for import (`import_uploads`), kept between its dry run and
 /// "apply": the same file, the same ``importCSV(_:file:tenant:options:database:)`` code.
+/// Staging is quick; the dry run (``ImportUploads/check(tenant:id:progress:database:)``) and
+/// the import (``ImportUploads/apply(tenant:id:appliedBy:progress:database:)``) read the whole file.
 public struct ImportUpload: Sendable {
     public let id: Int64
     public let kind: ImportKind
@@ -49,28 +51,50 @@ public enum ImportUploads {
         dry_run::text, applied_by, applied_at, applied::text
         """
 
-    /// Stores `content` and runs the dry run on it; the upload comes back with the dry run's outcome.
-    /// Expired uploads of the tenant are removed on the way.
-    /// - Parameter progress: receives the rows read so far (``ImportOptions/progress``).
+    /// Stores `content` as a new upload of the tenant, not yet checked (``check(tenant:id:progress:database:)``
+    /// runs its dry run). Expired uploads of the tenant are removed on the way.
     public static func stage(
-        tenant: Tenant, kind: ImportKind, fileName: String, content: Data, ignoreExtraColumns: Bool, uploadedBy: String,
-        progress: (@Sendable (Int) -> Void)? = nil, database: Database
+        tenant: Tenant, kind: ImportKind, fileName: String, content: Data, ignoreExtraColumns: Bool, uploadedBy: String, database: Database
     ) async throws -> ImportUpload {
         guard content.count <= maxSize else {
             throw StoreError.invalid([Problem(path: "file", message: "the file has \(content.count) bytes; at most \(maxSize) (20 MiB) are accepted")])
         }
-        let options = ImportOptions(ignoreExtraColumns: ignoreExtraColumns, dryRun: true, progress: progress)
         return try await database.tenantTransaction(tenant) { conn in
             _ = try conn.execute("DELETE FROM import_uploads WHERE expires_at <= now()")
-            let id = try conn.queryFirst("""
+            return try decode(conn.queryFirst("""
                 INSERT INTO import_uploads (tenant_id, kind, file_name, sha256, size, content, ignore_extra, uploaded_by, expires_at)
                 VALUES (app_current_tenant(), \(kind.rawValue), \(fileName), \(Hashing.sha256Hex(content)), \(content.count),
                         \(PQBytes(content)), \(ignoreExtraColumns), \(uploadedBy), now() + \(lifetime)::interval)
-                RETURNING id
-                """)!.decode(0, as: Int64.self)
-            let outcome = try run(conn, kind: kind, content: content, options: options)
+                RETURNING \(unsafeRaw: columns)
+                """)!)
+        }
+    }
+
+    /// Runs the dry run of upload `id` (again, if it ran before: the stored data may have changed)
+    /// and records its outcome, unless the upload was applied already.
+    /// - Parameter progress: receives the rows read so far (``ImportOptions/progress``).
+    public static func check(
+        tenant: Tenant, id: Int64, progress: (@Sendable (Int) -> Void)? = nil, database: Database
+    ) async throws -> ImportUpload {
+        try await database.tenantTransaction(tenant) { conn in
+            let (upload, content) = try lock(conn, id: id)
+            guard upload.appliedAt == nil else { return upload }
+            let options = ImportOptions(ignoreExtraColumns: upload.ignoreExtraColumns, dryRun: true, progress: progress)
+            let outcome = try run(conn, kind: upload.kind, content: content, options: options)
             return try record(conn, id: id, set: "dry_run", outcome: outcome, by: nil)
         }
+    }
+
+    /// The upload `id`, locked for this transaction, and its file.
+    private static func lock(_ conn: PQConnection, id: Int64) throws -> (ImportUpload, Data) {
+        guard let row = try conn.queryFirst("""
+            SELECT \(unsafeRaw: columns) FROM import_uploads WHERE id = \(id) AND expires_at > now() FOR UPDATE
+            """)
+        else { throw StoreError.notFound("import upload \(id) (uploads expire after \(lifetime); upload the file again)") }
+        guard let content = try conn.queryBytes("SELECT content FROM import_uploads WHERE id = \(id)") else {
+            throw StoreError.notFound("import upload \(id)")
+        }
+        return (try decode(row), content)
     }
 
     /// The tenant's upload `id`; not found when there is none or it has expired.
@@ -100,15 +124,8 @@ public enum ImportUploads {
         tenant: Tenant, id: Int64, appliedBy: String, progress: (@Sendable (Int) -> Void)? = nil, database: Database
     ) async throws -> ImportUpload {
         try await database.tenantTransaction(tenant) { conn in
-            guard let row = try conn.queryFirst("""
-                SELECT \(unsafeRaw: columns) FROM import_uploads WHERE id = \(id) AND expires_at > now() FOR UPDATE
-                """)
-            else { throw StoreError.notFound("import upload \(id) (uploads expire after \(lifetime); upload the file again)") }
-            let upload = try decode(row)
+            let (upload, content) = try lock(conn, id: id)
             guard upload.appliedAt == nil else { return upload }
-            guard let content = try conn.queryBytes("SELECT content FROM import_uploads WHERE id = \(id)") else {
-                throw StoreError.notFound("import upload \(id)")
-            }
             let options = ImportOptions(ignoreExtraColumns: upload.ignoreExtraColumns, progress: progress)
             let outcome = try run(conn, kind: upload.kind, content: content, options: options)
             if outcome.problems.isEmpty {

@@ -46,7 +46,7 @@ import TouchstoneStore
             #expect(posted.status == .seeOther)
             let location = try #require(posted.headers[.location])
             #expect(location.hasPrefix("/imports/"))
-            let page = try await admin.get(location)
+            let page = try await admin.settled(location)
             #expect(page.status == .ok)
             let errors = Self.errorRows(page.text)
             #expect(errors == [
@@ -59,7 +59,7 @@ import TouchstoneStore
             #expect(!page.text.contains(#"id="apply""#))
             // Applying a file with errors imports nothing.
             #expect(try await admin.post("\(location)/apply", form: "csrf=\(csrf)").status == .seeOther)
-            #expect(Self.errorRows(try await admin.get(location).text).count == 4)
+            #expect(Self.errorRows(try await admin.settled(location).text).count == 4)
         }
         #expect(try await Self.staff(fixture.app) == before)
     }
@@ -72,7 +72,7 @@ import TouchstoneStore
             let csrf = try #require(PageClient.csrf(in: try await admin.get("/imports").text))
             let posted = try await admin.upload(csrf: csrf, kind: "staff", fileName: "staff.csv", content: Data(Self.goodStaff.utf8))
             let location = try #require(posted.headers[.location])
-            let dryRun = try await admin.get(location).text
+            let dryRun = try await admin.settled(location).text
             #expect(Self.counts(dryRun, table: "dry-run") == ["rows": "5", "new": "1", "changed": "1", "unchanged": "3"])
             #expect(dryRun.contains(#"id="apply""#))
             #expect(try await Self.staff(fixture.app) == before)
@@ -80,7 +80,7 @@ import TouchstoneStore
             #expect(try await admin.post("\(location)/apply", form: "csrf=forged").status == .forbidden)
             #expect(try await Self.staff(fixture.app) == before)
             #expect(try await admin.post("\(location)/apply", form: "csrf=\(csrf)").status == .seeOther)
-            let applied = try await admin.get(location).text
+            let applied = try await admin.settled(location).text
             #expect(Self.counts(applied, table: "applied") == ["rows": "5", "new": "1", "changed": "1", "unchanged": "3"])
             #expect(!applied.contains(#"id="apply""#))
             let after = try await Self.staff(fixture.app)
@@ -91,6 +91,7 @@ import TouchstoneStore
             // Applying again changes nothing and says who applied it.
             let changes = try await ChangeQueries.list(tenant: fixture.app.tenant, limit: 1000, database: fixture.app.database).items.count
             #expect(try await admin.post("\(location)/apply", form: "csrf=\(csrf)").status == .seeOther)
+            _ = try await admin.settled(location)
             #expect(try await ChangeQueries.list(tenant: fixture.app.tenant, limit: 1000, database: fixture.app.database).items.count == changes)
             #expect(try await Self.staff(fixture.app) == after)
             // The list shows the upload.
@@ -106,15 +107,16 @@ import TouchstoneStore
             // 张伟 in GBK is D5 C5 CE B0.
             let gbk = Data((Self.header + "E20,").utf8) + Data([0xD5, 0xC5, 0xCE, 0xB0]) + Data(",technician,O1,2026-01-01,,\n".utf8)
             let location = try #require(try await admin.upload(csrf: csrf, kind: "staff", fileName: "gbk.csv", content: gbk).headers[.location])
-            let page = try await admin.get(location).text
+            let page = try await admin.settled(location).text
             #expect(page.contains(#"id="converted""#))
             #expect(Self.counts(page, table: "dry-run")["new"] == "1")
             _ = try await admin.post("\(location)/apply", form: "csrf=\(csrf)")
+            _ = try await admin.settled(location)
             #expect(try await Self.staff(fixture.app).contains("E20 张伟"))
 
             let binary = Data((Self.header + "E21,").utf8) + Data([0xFF]) + Data(",technician,O1,2026-01-01,,\n".utf8)
             let refused = try #require(try await admin.upload(csrf: csrf, kind: "staff", fileName: "bad.csv", content: binary).headers[.location])
-            let refusal = try await admin.get(refused).text
+            let refusal = try await admin.settled(refused).text
             #expect(Self.errorRows(refusal) == [["2", "", ImportText.Undecodable.advice]])
         }
     }
@@ -168,6 +170,17 @@ import TouchstoneStore
 }
 
 extension PageClient {
+    /// The upload's page once no dry run or import of it is going on (the page refreshes itself until then).
+    func settled(_ uri: String) async throws -> TestResponse {
+        for _ in 0..<600 {
+            let page = try await get(uri)
+            if !page.text.contains(#"id="running""#) { return page }
+            try await Task.sleep(for: .milliseconds(100))
+        }
+        Issue.record("\(uri) was still running after 60 s")
+        return try await get(uri)
+    }
+
     /// Posts the import form as a browser does (multipart/form-data with the file).
     func upload(csrf: String, kind: String, fileName: String, content: Data) async throws -> TestResponse {
         let boundary = "----TouchstoneTest\(UUID().uuidString)"

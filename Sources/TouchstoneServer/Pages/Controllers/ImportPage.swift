@@ -6,11 +6,13 @@ import TouchstoneStore
 /// `/imports`: head office uploads an outlet, staff, survey or complaint file. The upload is
 /// staged (``ImportUploads``) and dry-run at once: `/imports/{id}` shows what would change (new,
 /// changed, unchanged rows) or every error by line and column; "apply" imports the staged file
-/// with the CLI's own import, all-or-nothing, once. Imports run inside the request: the page
-/// shows the rows read and the time taken.
+/// with the CLI's own import, all-or-nothing, once. Dry runs and imports run in the background
+/// (``ImportRuns``): the page refreshes itself meanwhile and shows the rows read so far, then
+/// the outcome with the time taken.
 struct ImportPage {
     let database: Database
     let renderer: PageRenderer
+    let runs = ImportRuns()
 
     /// The route of the upload form's post, which accepts bodies up to the upload limit.
     static let uploadRoute = "/imports"
@@ -45,7 +47,7 @@ struct ImportPage {
         let uploadedAt: String
         let expiresAt: String
         let converted: Bool
-        let passed: Bool
+        let hasErrors: Bool
         let checkRows: Int
         let checkSeconds: String
         let dryRun: Counts?
@@ -55,7 +57,14 @@ struct ImportPage {
         let appliedBy: String?
         let appliedAt: String?
         let canApply: Bool
+        let canCheck: Bool
         let state: String
+        /// A dry run or import of it going on now: what, rows read so far, seconds since it started.
+        let running: Bool
+        let runningRows: Int
+        let runningSeconds: String
+        /// Why its last run here failed (other than with problems in the file).
+        let failure: String?
     }
 
     struct View: Sendable {
@@ -70,6 +79,7 @@ struct ImportPage {
         group.post("imports", use: upload)
         group.get("imports/:id", use: show)
         group.post("imports/:id/apply", use: apply)
+        group.post("imports/:id/check", use: check)
     }
 
     /// The upload form and the tenant's recent uploads.
@@ -94,10 +104,29 @@ struct ImportPage {
         guard let file = form.file("file"), let fileName = file.fileName, !fileName.isEmpty else {
             throw APIProblem.badRequest("Choose a file to upload.")
         }
+        let tenant = try context.requireTenant()
         let staged = try await ImportUploads.stage(
-            tenant: try context.requireTenant(), kind: kind, fileName: fileName, content: file.data,
+            tenant: tenant, kind: kind, fileName: fileName, content: file.data,
             ignoreExtraColumns: form["ignore_extra"] != nil, uploadedBy: try context.requirePrincipal().login, database: database)
+        startCheck(tenant: tenant, id: staged.id, context: context)
         return PageResponse.redirect(to: "/imports/\(staged.id)")
+    }
+
+    /// Runs the dry run of an upload again (the stored data may have changed since).
+    @Sendable func check(_ request: Request, context: AppRequestContext) async throws -> Response {
+        _ = try await PageForm.checked(request, context: context)
+        let tenant = try context.requireTenant()
+        let upload = try await ImportUploads.find(tenant: tenant, id: try id(context), database: database)
+        try context.require(upload.kind.action)
+        startCheck(tenant: tenant, id: upload.id, context: context)
+        return PageResponse.redirect(to: "/imports/\(upload.id)")
+    }
+
+    private func startCheck(tenant: Tenant, id: Int64, context: AppRequestContext) {
+        let database = database
+        runs.start(.checking, tenantID: tenant.id, uploadID: id, logger: context.logger) { progress in
+            _ = try await ImportUploads.check(tenant: tenant, id: id, progress: progress, database: database)
+        }
     }
 
     /// One upload: its dry run (counts or errors), the apply form, what applying did.
@@ -120,7 +149,11 @@ struct ImportPage {
         let id = try id(context)
         let upload = try await ImportUploads.find(tenant: tenant, id: id, database: database)
         try context.require(upload.kind.action)
-        _ = try await ImportUploads.apply(tenant: tenant, id: id, appliedBy: try context.requirePrincipal().login, database: database)
+        let login = try context.requirePrincipal().login
+        let database = database
+        runs.start(.applying, tenantID: tenant.id, uploadID: id, logger: context.logger) { progress in
+            _ = try await ImportUploads.apply(tenant: tenant, id: id, appliedBy: login, progress: progress, database: database)
+        }
         return PageResponse.redirect(to: "/imports/\(id)")
     }
 
@@ -149,17 +182,22 @@ struct ImportPage {
                           seconds: Self.seconds(outcome.seconds))
         }
         let problems = (upload.check?.problems ?? []).map(Self.problemRow)
-        let state = upload.appliedAt != nil ? "applied" : upload.check?.problems.isEmpty == false ? "errors" : "checked"
+        let run = runs.run(tenantID: tenant.id, uploadID: upload.id)
+        let running = run.map { !$0.finished } ?? false
+        let state = running ? run!.work.rawValue
+            : upload.appliedAt != nil ? "applied" : upload.check == nil ? "unchecked" : upload.check?.problems.isEmpty == false ? "errors" : "checked"
         return Upload(
             id: upload.id, kind: upload.kind.rawValue, kindLabel: labels["import_kind_\(upload.kind.rawValue)"] ?? upload.kind.rawValue,
             fileName: upload.fileName, size: upload.size, sha256: upload.sha256, uploadedBy: upload.uploadedBy,
             uploadedAt: Instant.format(upload.uploadedAt, in: tenant.timeZone), expiresAt: Instant.format(upload.expiresAt, in: tenant.timeZone),
             converted: (upload.applied?.report ?? upload.check?.report)?.convertedFrom != nil,
-            passed: upload.check?.problems.isEmpty == true, checkRows: upload.check?.rows ?? 0,
+            hasErrors: !problems.isEmpty, checkRows: upload.check?.rows ?? 0,
             checkSeconds: Self.seconds(upload.check?.seconds ?? 0), dryRun: counts(upload.check), problems: problems,
             problemCount: problems.count, applied: counts(upload.applied), appliedBy: upload.appliedBy,
-            appliedAt: upload.appliedAt.map { Instant.format($0, in: tenant.timeZone) }, canApply: upload.canApply,
-            state: labels["import_state_\(state)"] ?? state)
+            appliedAt: upload.appliedAt.map { Instant.format($0, in: tenant.timeZone) }, canApply: upload.canApply && !running,
+            canCheck: upload.appliedAt == nil && !running, state: labels["import_state_\(state)"] ?? state,
+            running: running, runningRows: run?.rows ?? 0, runningSeconds: Self.seconds(run.map { Date().timeIntervalSince($0.started) } ?? 0),
+            failure: running ? nil : run?.failure)
     }
 
     static func seconds(_ value: Double) -> String { String(format: "%.2f s", value) }
