@@ -17,6 +17,8 @@ from cdp import Browser  # noqa: E402
 from pages_test import API, demo_credentials, login, text  # noqa: E402
 
 FAILURES = []
+# People of the good file besides T9001 and T9002, so the dry run and the import take a while.
+BULK = 5000
 
 
 def check(condition, message):
@@ -50,10 +52,26 @@ def counts(browser, table):
         ".map(r => [r.dataset.count, r.querySelector('td').textContent])" % table))
 
 
-def upload(browser, base, path, kind="staff"):
+SEEN_RUNNING = []
+
+
+def settle(browser, screenshot=None):
+    """Follows the page's own refreshes while a dry run or import runs; notes the rows it showed."""
+    for attempt in range(300):
+        if not browser.evaluate("!!document.querySelector('#running')"):
+            return
+        if screenshot and attempt == 0:
+            browser.screenshot(screenshot)
+        SEEN_RUNNING.append(int(text(browser, "#running-rows")))
+        browser.wait_event("Page.loadEventFired", timeout=10)
+    raise TimeoutError("the import page kept running")
+
+
+def upload(browser, base, path, kind="staff", screenshot=None):
     browser.navigate(base + "/imports")
     browser.set_file("#upload-form input[type=file]", path)
     browser.submit_form("#upload-form", {"kind": kind})
+    settle(browser, screenshot)
 
 
 def main():
@@ -82,7 +100,8 @@ def main():
     with open(good, "w", encoding="utf-8") as f:
         f.write(header
                 + "T9001,测试一,service_advisor,%s,2026-01-01,,1000.00\n" % outlet
-                + "T9002,测试二,technician,%s,2026-03-01,,800.00\n" % outlet)
+                + "T9002,测试二,technician,%s,2026-03-01,,800.00\n" % outlet
+                + "".join("T8%04d,批量%d,technician,%s,2026-03-01,,800.00\n" % (n, n, outlet) for n in range(BULK)))
 
     browser = Browser(args.chromium, args.profile)
     try:
@@ -107,28 +126,33 @@ def main():
         check(staff_list(api) == before, "nothing changed: the API's staff list is the same (%d people)" % len(before))
 
         # A good file: dry run, then apply.
-        upload(browser, base, good)
-        check(counts(browser, "dry-run") == {"rows": "2", "new": "2", "changed": "0", "unchanged": "0"},
-              "dry run: 2 new rows (%s)" % counts(browser, "dry-run"))
+        upload(browser, base, good, screenshot=os.path.join(shots, "import-running.png"))
+        total = str(BULK + 2)
+        check(counts(browser, "dry-run") == {"rows": total, "new": total, "changed": "0", "unchanged": "0"},
+              "dry run: %s new rows (%s)" % (total, counts(browser, "dry-run")))
         check(not browser.evaluate("!!document.querySelector('#errors')"), "the good file has no errors")
         check(staff_list(api) == before, "the dry run stored nothing")
         browser.screenshot(os.path.join(shots, "import-dry-run.png"))
         page = browser.url()
         browser.submit_form("#apply", {})
+        settle(browser)
         check(browser.url() == page, "apply comes back to the upload's page")
-        check(counts(browser, "applied") == {"rows": "2", "new": "2", "changed": "0", "unchanged": "0"},
-              "applied: 2 new rows (%s)" % counts(browser, "applied"))
+        check(counts(browser, "applied") == {"rows": total, "new": total, "changed": "0", "unchanged": "0"},
+              "applied: %s new rows (%s)" % (total, counts(browser, "applied")))
+        check(len(SEEN_RUNNING) > 0 and all(0 <= n <= BULK + 2 for n in SEEN_RUNNING),
+              "while running, the page refreshed itself showing the rows read so far (%s)" % SEEN_RUNNING)
         check(not browser.evaluate("!!document.querySelector('#apply')"), "an applied upload cannot be applied again")
         browser.screenshot(os.path.join(shots, "import-applied.png"))
         after = staff_list(api)
         added = sorted([p[0], p[1]] for p in after if p[0] not in {q[0] for q in before})
-        check(added == [["T9001", "测试一"], ["T9002", "测试二"]], "the API lists the two new people (%s)" % added)
-        check(len(after) == len(before) + 2, "and nobody else changed in number (%d → %d)" % (len(before), len(after)))
+        check(added[-2:] == [["T9001", "测试一"], ["T9002", "测试二"]] and len(added) == BULK + 2,
+              "the API lists the %d new people (… %s)" % (len(added), added[-2:]))
+        check([p for p in after if p[0] in {q[0] for q in before}] == before, "the people there before are unchanged")
 
         # Uploading the same file again: all unchanged.
         upload(browser, base, good)
-        check(counts(browser, "dry-run") == {"rows": "2", "new": "0", "changed": "0", "unchanged": "2"},
-              "the same file again: 2 unchanged (%s)" % counts(browser, "dry-run"))
+        check(counts(browser, "dry-run") == {"rows": total, "new": "0", "changed": "0", "unchanged": total},
+              "the same file again: all %s unchanged (%s)" % (total, counts(browser, "dry-run")))
         browser.navigate(base + "/imports")
         check(len(rows(browser, "#uploads tbody tr")) == 3, "the imports page lists the three uploads")
         browser.screenshot(os.path.join(shots, "imports.png"))
