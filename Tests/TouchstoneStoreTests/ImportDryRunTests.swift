@@ -1,4 +1,5 @@
 import Foundation
+import PQ
 import Testing
 import TouchstoneCore
 import TouchstoneStore
@@ -142,6 +143,13 @@ import TouchstoneTestSupport
         #expect(try await ImportUploads.check(tenant: tenant, id: staged.id, database: database).applied == applied.applied)
 
         #expect(try await ImportUploads.recent(tenant: tenant, database: database).map(\.id) == [staged.id, rejected.id])
+        // The runtime records outcomes; the file and who uploaded it never change (sql/0120).
+        for statement in ["UPDATE import_uploads SET content = ''::bytea, size = 0", "UPDATE import_uploads SET sha256 = repeat('0', 64)",
+                          "UPDATE import_uploads SET uploaded_by = 'someone-else'", "UPDATE import_uploads SET kind = 'outlets'"] {
+            await #expect(throws: StoreError.forbidden("the database refused this change"), "\(statement)") {
+                try await database.tenantTransaction(tenant) { conn in _ = try conn.execute(Query(unsafeSQL: statement)) }
+            }
+        }
         let other = try await TestDatabase.createTenant(code: "other", in: database)
         await #expect(throws: StoreError.self) { try await ImportUploads.find(tenant: other, id: staged.id, database: database) }
     }
