@@ -103,6 +103,19 @@ import TouchstoneTestSupport
         }
     }
 
+    @Test func anEmptyFileSaysSo() async throws {
+        let (database, tenant) = try await TestDatabase.make()
+        let empty = try Self.write([])
+        defer { try? FileManager.default.removeItem(at: empty) }
+        await #expect(throws: StoreError.invalid([Problem(path: "line 1", message: "the file is empty: a header row is required")])) {
+            try await importCSV(.outlets, file: empty, tenant: tenant, options: ImportOptions(dryRun: true), database: database)
+        }
+        let staged = try await ImportUploads.stage(
+            tenant: tenant, kind: .outlets, fileName: "empty.csv", content: Data(), ignoreExtraColumns: false, uploadedBy: "admin", database: database)
+        let checked = try await ImportUploads.check(tenant: tenant, id: staged.id, database: database)
+        #expect(checked.check?.problems == [Problem(path: "line 1", message: "the file is empty: a header row is required")])
+    }
+
     @Test func stagedUploadIsDryRunThenAppliedOnce() async throws {
         let (database, tenant) = try await TestDatabase.make()
         _ = try await importCSV(.outlets, file: TestDatabase.samplesDirectory.appendingPathComponent("outlets.csv"), tenant: tenant, database: database)
