@@ -6,7 +6,6 @@ file: the dry run's counts, nothing stored yet, "apply", the counts of what was 
 the new people in the API's staff list; applying again changes nothing.
 """
 
-import argparse
 import json
 import os
 import sys
@@ -14,7 +13,7 @@ import tempfile
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from cdp import Browser  # noqa: E402
-from pages_test import API, demo_credentials, login, text  # noqa: E402
+from pages_test import API, arguments, demo_credentials, login, text  # noqa: E402
 
 FAILURES = []
 # People of the good file besides T9001 and T9002, so the dry run and the import take a while.
@@ -75,13 +74,7 @@ def upload(browser, base, path, kind="staff", screenshot=None):
 
 
 def main():
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--base", required=True)
-    parser.add_argument("--demo-output", required=True)
-    parser.add_argument("--screenshots", required=True)
-    parser.add_argument("--profile", required=True)
-    parser.add_argument("--chromium", default="chromium")
-    args = parser.parse_args()
+    args = arguments()
 
     token, logins, tenant = demo_credentials(args.demo_output)
     api = API(args.base, token)
