@@ -35,6 +35,8 @@ public func buildRouter(
     let router = Router(context: AppRequestContext.self)
     var configuration = configuration
     configuration.evidenceRoutePrefixes.append(AuditController.evidenceRoute)
+    // Import files uploaded in the pages get the evidence limit too (20 MiB by default, as much as ImportUploads keeps).
+    configuration.evidenceRoutePrefixes.append(ImportPage.uploadRoute)
     addInfrastructure(
         to: router, configuration: configuration,
         readiness: { await Readiness.check(database: database, migrator: migrator) },

@@ -106,6 +106,12 @@ class Browser:
             "".join("f.elements[%s].value = %s;" % (json.dumps(k), json.dumps(v)) for k, v in fields.items())))
         self.wait_event("Page.loadEventFired")
 
+    def set_file(self, selector, path):
+        """Chooses `path` in the file input `selector`, as a user picking the file would."""
+        root = self.call("DOM.getDocument", {"depth": 0}, session=True)["root"]["nodeId"]
+        node = self.call("DOM.querySelector", {"nodeId": root, "selector": selector}, session=True)["nodeId"]
+        self.call("DOM.setFileInputFiles", {"files": [path], "nodeId": node}, session=True)
+
     def url(self):
         return self.evaluate("location.pathname + location.search")
 

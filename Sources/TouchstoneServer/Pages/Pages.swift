@@ -2,7 +2,7 @@ import Hummingbird
 import TouchstoneStore
 
 /// The server-rendered head-office pages under `/`: login, overview, league table, outlet,
-/// staff, audit, batch and payroll pages, behind a page session and the API's scopes.
+/// staff, audit, batch, payroll and import pages, behind a page session and the API's scopes.
 enum Pages {
     /// Registers the login routes and the session-protected pages on `router`.
     /// Templates and catalogues ship in the server's resource bundle; without them the
@@ -33,5 +33,6 @@ enum Pages {
         AuditPage(database: database, renderer: renderer).addRoutes(to: pages)
         BatchPage(database: database, renderer: renderer, batches: batches).addRoutes(to: pages)
         PayrollPage(database: database, renderer: renderer).addRoutes(to: pages)
+        ImportPage(database: database, renderer: renderer).addRoutes(to: pages)
     }
 }

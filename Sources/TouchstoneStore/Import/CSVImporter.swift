@@ -4,7 +4,8 @@ import TouchstoneCore
 
 /// Runs a ``CSVFormat`` import: header, cell checks, COPY into staging, reference checks,
 /// merge, and one change-log row for the run — in one transaction, all-or-nothing unless
-/// ``ImportOptions/skipInvalid``.
+/// ``ImportOptions/skipInvalid``. A GBK/GB18030 file is converted first (``ImportSource``);
+/// a dry run (``ImportOptions/dryRun``) does all of it inside a savepoint it rolls back.
 struct CSVImporter: Sendable {
     let format: CSVFormat
     /// What the change log calls the imported records (`outlets`, `surveys`, …).
@@ -14,10 +15,30 @@ struct CSVImporter: Sendable {
     /// Imports `file` for `tenant`. Throws ``StoreError/invalid(_:)`` listing every bad
     /// row (line and column) when the file has any and skip-invalid is off; nothing is written then.
     func run(file: URL, tenant: Tenant, database: Database) async throws -> ImportReport {
+        let importer = self
+        return try await database.tenantTransaction(tenant) { conn in try importer.run(conn, file: file) }
+    }
+
+    /// Imports `file` inside the caller's tenant transaction on `conn` (see ``run(file:tenant:database:)``).
+    func run(_ conn: PQConnection, file: URL) throws -> ImportReport {
+        let source = try ImportSource.open(file)
+        defer { source.close() }
+        if options.dryRun { try conn.execute("SAVEPOINT import_dry_run") }
+        var report = try load(conn, file: source.url)
+        report.convertedFrom = source.convertedFrom
+        if options.dryRun {
+            try conn.execute(script: "ROLLBACK TO SAVEPOINT import_dry_run; RELEASE SAVEPOINT import_dry_run")
+            report.dryRun = true
+        } else {
+            try ChangeQueries.recordImport(conn, entity: entity, fileDigest: try Hashing.sha256Hex(file: file), report: report)
+        }
+        return report
+    }
+
+    private func load(_ conn: PQConnection, file: URL) throws -> ImportReport {
         let format = self.format
-        let entity = self.entity
         let options = self.options
-        return try await database.tenantTransaction(tenant) { conn in
+        do {
             guard let handle = FileHandle(forReadingAtPath: file.path) else {
                 throw StoreError.invalid([Problem(path: file.path, message: "cannot open the file")])
             }
@@ -32,6 +53,7 @@ struct CSVImporter: Sendable {
             _ = try conn.copyIn("COPY import_stage FROM STDIN") { writer in
                 while let record = try Self.nextRecord(&reader) {
                     rows += 1
+                    if rows % ImportOptions.progressInterval == 0 { options.progress?(rows) }
                     let (values, rowProblems) = Self.check(record, layout: layout, format: format)
                     if rowProblems.isEmpty {
                         try writer.writeRow([String(record.line)] + format.columns.map { values[$0.name] })
@@ -43,6 +65,7 @@ struct CSVImporter: Sendable {
                     }
                 }
             }
+            options.progress?(rows)
             // The tenant's rows can be newer than the planner's statistics: outlets imported a
             // minute ago look like none, and a nested loop over "one" outlet rescans the whole
             // file per outlet (a 100,000-row staff file into a new tenant ran for hours). Every
@@ -74,11 +97,9 @@ struct CSVImporter: Sendable {
                 }
             }
             let accepted = rows - rejected.count
-            let report = ImportReport(
+            return ImportReport(
                 rows: rows, inserted: inserted, updated: updated, unchanged: accepted - inserted - updated,
                 rejected: rejected.values.sorted { $0.line < $1.line })
-            try ChangeQueries.recordImport(conn, entity: entity, fileDigest: try Hashing.sha256Hex(file: file), report: report)
-            return report
         }
     }
 

@@ -12,6 +12,10 @@ public struct ImportReport: Sendable, Codable, Equatable {
     public var unchanged: Int
     /// Rows left out (only with skip-invalid), each with its line, fields and reasons.
     public var rejected: [RejectedRow]
+    /// The file's encoding when it was converted to UTF-8 (GBK/GB18030); nil when it was UTF-8.
+    public var convertedFrom: ImportText.Encoding? = nil
+    /// Whether this was a dry run: the counts are what the import would do; nothing was stored.
+    public var dryRun = false
 }
 
 /// A row that was not imported and why.
@@ -28,10 +32,21 @@ public struct ImportOptions: Sendable {
     public var skipInvalid: Bool
     /// Accept (and ignore) columns the format does not know.
     public var ignoreExtraColumns: Bool
+    /// Check and count everything (new, changed, unchanged, errors) and store nothing: the
+    /// import runs to its end and its changes are rolled back.
+    public var dryRun: Bool
+    /// Receives the number of rows read so far, every ``progressInterval`` rows and at the end of the file.
+    public var progress: (@Sendable (Int) -> Void)?
 
-    public init(skipInvalid: Bool = false, ignoreExtraColumns: Bool = false) {
+    /// How often ``progress`` hears of the rows read.
+    public static let progressInterval = 1_000
+
+    public init(skipInvalid: Bool = false, ignoreExtraColumns: Bool = false, dryRun: Bool = false,
+                progress: (@Sendable (Int) -> Void)? = nil) {
         self.skipInvalid = skipInvalid
         self.ignoreExtraColumns = ignoreExtraColumns
+        self.dryRun = dryRun
+        self.progress = progress
     }
 }
 

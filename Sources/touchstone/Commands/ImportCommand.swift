@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import TouchstoneCore
 import TouchstoneStore
 
 /// `touchstone import outlets|staff|surveys|complaints --tenant T FILE.csv` (and `audits FILE.jsonl`).
@@ -14,6 +15,8 @@ struct ImportCommand: AsyncParsableCommand {
     @Option(name: .customLong("skip-invalid"), help: "Import the valid rows; write rejected rows with an error column to this file.")
     var skipInvalid: String?
     @Flag(name: .customLong("ignore-extra"), help: "Ignore columns the format does not know.") var ignoreExtra = false
+    @Flag(name: .customLong("dry-run"), help: "Check the file and count new, changed and unchanged rows; store nothing (CSV kinds).")
+    var dryRun = false
     @Option(name: .customLong("submitted-by"), help: "For audits: the uploader's login recorded on each audit.")
     var submittedBy = "cli"
     @OptionGroup var options: CommonOptions
@@ -25,19 +28,35 @@ struct ImportCommand: AsyncParsableCommand {
                 throw ValidationError("unknown import kind \(kind): use \(ImportKind.allCases.map(\.rawValue).joined(separator: ", "))")
             }
             guard FileManager.default.isReadableFile(atPath: file) else { throw ValidationError("cannot read \(file)") }
-            let importOptions = ImportOptions(skipInvalid: skipInvalid != nil, ignoreExtraColumns: ignoreExtra)
-            let report = try await options.withTenant(tenant) { database, tenant in
-                return try await importCSV(importKind, file: URL(fileURLWithPath: file), tenant: tenant, options: importOptions, database: database)
+            let line = ProgressLine()
+            let kind = kind
+            let importOptions = ImportOptions(
+                skipInvalid: skipInvalid != nil, ignoreExtraColumns: ignoreExtra, dryRun: dryRun,
+                progress: { line.update("\(kind): \($0) rows read") })
+            let report: ImportReport
+            do {
+                report = try await options.withTenant(tenant) { database, tenant in
+                    return try await importCSV(importKind, file: URL(fileURLWithPath: file), tenant: tenant, options: importOptions, database: database)
+                }
+                line.finish()
+            } catch {
+                line.finish()
+                throw error
             }
             if let skipInvalid {
                 try RejectedRowsFile.write(report.rejected, columns: importKind.columns, to: skipInvalid)
             }
-            print("\(kind): \(report.rows) rows, \(report.inserted) inserted, \(report.updated) updated, \(report.unchanged) unchanged, \(report.rejected.count) rejected")
+            if let encoding = report.convertedFrom {
+                print("\(file) is \(encoding.rawValue) (GBK) text, not UTF-8: converted it to UTF-8 before importing")
+            }
+            let verbs = dryRun ? ("would be inserted", "would be updated") : ("inserted", "updated")
+            print("\(kind)\(dryRun ? " (dry run, nothing stored)" : ""): \(report.rows) rows, \(report.inserted) \(verbs.0), \(report.updated) \(verbs.1), \(report.unchanged) unchanged, \(report.rejected.count) rejected")
         }
     }
 
     /// `import audits FILE.jsonl`: rejected lines go to the --skip-invalid file with their `error`.
     private func importAudits() async throws {
+        if dryRun { throw ValidationError("--dry-run is for the CSV kinds (outlets, staff, surveys, complaints)") }
         let importOptions = ImportOptions(skipInvalid: skipInvalid != nil)
         let report = try await options.withTenant(tenant) { database, tenant in
             return try await AuditImport.run(tenant: tenant, file: URL(fileURLWithPath: file), submittedBy: submittedBy,

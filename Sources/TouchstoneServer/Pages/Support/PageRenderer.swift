@@ -2,6 +2,7 @@ import Foundation
 import Hummingbird
 import Mustache
 import TouchstoneCore
+import TouchstoneStore
 
 /// Renders the pages: the Mustache templates under `Pages/Templates` with the labels of the
 /// caller's language. Templates escape every `{{value}}`; only our own SVG goes in `{{{…}}}`.
@@ -70,6 +71,8 @@ struct PageChrome: Sendable {
     let csrf: String?
     let headOffice: Bool
     let overview: Bool
+    /// Whether the caller may import some kind of file (the imports page).
+    let imports: Bool
     let here: String
 
     init(request: Request, context: AppRequestContext) {
@@ -78,6 +81,7 @@ struct PageChrome: Sendable {
         csrf = context.csrfToken
         headOffice = context.principal?.may(.readBatchRuns) ?? false
         overview = context.principal?.may(.readOverview) ?? false
+        imports = context.principal.map { principal in ImportKind.allCases.contains { principal.may($0.action) } } ?? false
         here = PageLinks.encode(request.uri.description)
     }
 }
