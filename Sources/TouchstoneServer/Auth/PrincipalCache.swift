@@ -46,6 +46,13 @@ actor PrincipalCache {
         return (principal, tenant)
     }
 
+    /// Forgets every remembered answer, so a change to users or tokens made through this daemon
+    /// (a revoked token, a disabled user, a new scope) applies to the next request at once.
+    func forgetAll() {
+        entries.removeAll()
+        misses.removeAll()
+    }
+
     /// Remembers a refused token; when full, forgets the expired ones, or all if none expired.
     private func remember(miss token: String, now: ContinuousClock.Instant) {
         if misses.count >= Self.maxEntries {

@@ -70,6 +70,7 @@ struct PageChrome: Sendable {
     let csrf: String?
     let headOffice: Bool
     let overview: Bool
+    let people: Bool
     let here: String
 
     init(request: Request, context: AppRequestContext) {
@@ -78,6 +79,7 @@ struct PageChrome: Sendable {
         csrf = context.csrfToken
         headOffice = context.principal?.may(.readBatchRuns) ?? false
         overview = context.principal?.may(.readOverview) ?? false
+        people = context.principal?.may(.manageUsers) ?? false
         here = PageLinks.encode(request.uri.description)
     }
 }
