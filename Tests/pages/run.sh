@@ -40,3 +40,5 @@ curl -fsS "http://127.0.0.1:$PORT/health/ready" >/dev/null
 
 python3 "$ROOT/Tests/pages/pages_test.py" --base "http://127.0.0.1:$PORT" --demo-output "$WORK/demo.out" \
     --screenshots "$SCREENSHOTS" --profile "$WORK/chromium-profile"
+python3 "$ROOT/Tests/pages/people_test.py" --base "http://127.0.0.1:$PORT" --demo-output "$WORK/demo.out" \
+    --screenshots "$SCREENSHOTS" --profile "$WORK/chromium-profile-people"
