@@ -52,11 +52,11 @@ public enum PeopleQueries {
         }
     }
 
-    /// Sets `login`'s display name, role and scope (the scope must exist). `actor` (who asks)
+    /// Sets `login`'s display name (nil: kept; blank: the login), role and scope (the scope must exist). `actor` (who asks)
     /// only words the last-admin refusal; the change log names ``ChangeActor/current``.
     /// - Throws: ``StoreError/invalid(_:)`` naming the field (an unknown region, outlet or
     ///   employee; the last active admin's role), ``StoreError/notFound(_:)``.
-    public static func update(tenant: Tenant, login: String, displayName: String, scope: UserScope, actor: String,
+    public static func update(tenant: Tenant, login: String, displayName: String?, scope: UserScope, actor: String,
                               database: Database) async throws {
         try await change(tenant: tenant, login: login, database: database) { conn, user, admins in
             if let problem = AdminLockout.refusal(
@@ -64,9 +64,9 @@ public enum PeopleQueries {
                 throw StoreError.invalid([problem])
             }
             try IdentityQueries.checkScopeExists(scope, conn)
-            let name = displayName.trimmingLineWhitespace
+            let name = displayName.map { $0.trimmingLineWhitespace.isEmpty ? login : $0.trimmingLineWhitespace }
             try conn.execute("""
-                UPDATE users SET display_name = \(name.isEmpty ? login : name), role = \(scope.role.rawValue),
+                UPDATE users SET display_name = coalesce(\(name), display_name), role = \(scope.role.rawValue),
                        region_path = \(scope.regionPath), outlet_code = \(scope.outletCode), employee_no = \(scope.employeeNo)
                 WHERE login = \(login)
                 """)

@@ -174,6 +174,9 @@ import TouchstoneTestSupport
             #expect(rescoped.status == .seeOther)
             let outlets = try await client.executeRequest(uri: "/api/v1/outlets", method: .get, headers: TestApp.headers(token), body: nil)
             #expect((outlets.json["items"] as? [[String: Any]])?.compactMap { $0["code"] as? String } == ["O2"])
+            #expect(try await admin.post("/people/om1", form: Self.form(["role": "outlet_manager", "outlet": "O2"], csrf: csrf)).status == .seeOther)
+            #expect(try await PeopleQueries.get(tenant: fixture.app.tenant, login: "om1", database: fixture.app.database).displayName == "O2 manager",
+                    "a form without the name keeps it")
             let unknown = try await admin.post("/people/om1", form: Self.form(["role": "staff", "employee": "E404"], csrf: csrf))
             #expect(unknown.status == .unprocessableContent && unknown.text.contains("employee: unknown employee E404"))
 

@@ -168,7 +168,7 @@ struct PeoplePage {
             let scope = try UserScope(
                 role: try Role.parse(form["role"] ?? ""), regionPath: form["region"], outletCode: form["outlet"], employeeNo: form["employee"])
             try await PeopleQueries.update(
-                tenant: try context.requireTenant(), login: login, displayName: form["name"] ?? "", scope: scope, actor: admin.login,
+                tenant: try context.requireTenant(), login: login, displayName: form["name"], scope: scope, actor: admin.login,
                 database: database)
         } catch {
             guard let (status, errors) = formProblems(error) else { throw error }
