@@ -1,6 +1,7 @@
 -- People and access in the pages (docs/people.md). An admin who resets a password marks the
 -- user "must change password": the page session look-up reports it, and until the user sets a
--- new one the pages lead nowhere but the change-password form.
+-- new one the pages lead nowhere but the change-password form. The tokens list shows when each
+-- token was last used.
 
 ALTER TABLE users ADD COLUMN must_change_password boolean NOT NULL DEFAULT false;
 
@@ -36,3 +37,14 @@ GRANT CREATE ON SCHEMA public TO touchstone_lookup;
 ALTER FUNCTION app_principal_for_session(text) OWNER TO touchstone_lookup;
 REVOKE CREATE ON SCHEMA public FROM touchstone_lookup;
 REVOKE touchstone_lookup FROM CURRENT_USER;
+
+-- When a token was last used: the daemon records it when it looks a token up in the database
+-- (at most every 30 seconds per token and daemon, its cache's lifetime). The runtime may set that
+-- column and no other new one; a use is not a change worth a change-log row, so the token
+-- triggers are attached again leaving the column out (like the hash).
+ALTER TABLE api_tokens ADD COLUMN last_used_at timestamptz;
+GRANT UPDATE (last_used_at) ON api_tokens TO touchstone_app;
+DROP TRIGGER change_log_insert ON api_tokens;
+DROP TRIGGER change_log_update ON api_tokens;
+DROP TRIGGER change_log_delete ON api_tokens;
+SELECT app_log_table_changes('api_tokens', 'token', 'r.id::text', '{INSERT,UPDATE,DELETE}', '{token_hash,last_used_at}');

@@ -108,6 +108,14 @@ public enum IdentityQueries {
         }
     }
 
+    /// Records that `token` of `tenant` was used now (``TokenRecord/lastUsedAt``); not a logged change.
+    public static func recordUse(token: String, tenant: Tenant, database: Database) async throws {
+        let hash = hashToken(token)
+        try await database.tenantTransaction(tenant) { conn in
+            _ = try conn.execute("UPDATE api_tokens SET last_used_at = now() WHERE token_hash = \(hash)")
+        }
+    }
+
     /// A row of `app_principal_for_token` or `app_principal_for_session`: the tenant, then the user.
     static func decodePrincipal(_ row: PQRow) throws -> (Principal, Tenant) {
         let tenant = try TenantQueries.decode(row)

@@ -23,6 +23,8 @@ public struct TokenRecord: Sendable, Hashable {
     public let createdAt: Date
     public let expiresAt: Date
     public let revokedAt: Date?
+    /// When the daemon last looked the token up (to within its token cache's 30 seconds); nil: never.
+    public let lastUsedAt: Date?
 }
 
 /// What an admin does to users in the pages: list, read, change role and scope, disable and
@@ -95,13 +97,13 @@ public enum PeopleQueries {
     public static func tokens(tenant: Tenant, login: String, database: Database) async throws -> [TokenRecord] {
         try await database.tenantTransaction(tenant, readOnly: true) { conn in
             try conn.query("""
-                SELECT k.id, k.label, k.created_at, k.expires_at, k.revoked_at
+                SELECT k.id, k.label, k.created_at, k.expires_at, k.revoked_at, k.last_used_at
                 FROM api_tokens k JOIN users u ON u.tenant_id = k.tenant_id AND u.id = k.user_id
                 WHERE u.login = \(login) ORDER BY k.id DESC
                 """).map { row in
                 TokenRecord(id: try row.decode(0, as: Int64.self), label: try row.decode(1, as: String?.self),
                             createdAt: try row.decode(2, as: Date.self), expiresAt: try row.decode(3, as: Date.self),
-                            revokedAt: try row.decode(4, as: Date?.self))
+                            revokedAt: try row.decode(4, as: Date?.self), lastUsedAt: try row.decode(5, as: Date?.self))
             }
         }
     }

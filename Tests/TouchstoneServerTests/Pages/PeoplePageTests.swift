@@ -209,7 +209,15 @@ import TouchstoneTestSupport
             #expect(!page.contains(secret), "shown once")
             let id = try #require(page.range(of: #"<tr data-token=""#).map { String(page[$0.upperBound...].prefix { $0 != "\"" }) })
             #expect(page.contains("<td>ci</td>"))
+            func lastUsed() async throws -> String? {
+                let html = try await admin.get("/people/analyst").text
+                guard let row = html.range(of: #"<tr data-token="\#(id)">"#),
+                      let cell = html[row.upperBound...].range(of: #"<td class="last-used">"#) else { return nil }
+                return String(html[cell.upperBound...].prefix { $0 != "<" })
+            }
+            #expect(try await lastUsed() == "—")
             #expect(try await Self.api(client, token: secret) == .ok)
+            #expect(try await lastUsed()?.hasPrefix("20") == true, "the use is recorded")
             let revoked = try await admin.post("/people/analyst/tokens/\(id)/revoke", form: Self.form([:], csrf: csrf))
             #expect(revoked.status == .seeOther)
             #expect(try await Self.api(client, token: secret) == .unauthorized)

@@ -55,6 +55,7 @@ struct PeoplePage {
         let created: String
         let expires: String
         let revoked: String?
+        let lastUsed: String
         let live: Bool
     }
 
@@ -275,6 +276,7 @@ struct PeoplePage {
                 Token(id: token.id, label: token.label ?? "", created: Instant.format(token.createdAt, in: tenant.timeZone),
                       expires: Instant.format(token.expiresAt, in: tenant.timeZone),
                       revoked: token.revokedAt.map { Instant.format($0, in: tenant.timeZone) },
+                      lastUsed: token.lastUsedAt.map { Instant.format($0, in: tenant.timeZone) } ?? "—",
                       live: token.revokedAt == nil && token.expiresAt > now)
             },
             notice: notice, secret: secret, errors: errors)
