@@ -78,6 +78,8 @@ def main():
         token = text(browser, "#secret-value")
         check(token is not None and token.startswith("tst_"), "the new token is shown")
         check(api_status(base, token) == 200, "the token works on the API")
+        browser.navigate(base + "/people/" + NEW)
+        check((text(browser, "#tokens .last-used") or "").startswith("20"), "its use shows in the list")
         browser.screenshot(os.path.join(shots, "person.png"))
         browser.navigate(base + "/people/" + NEW)
         check(token not in body(browser), "the token is shown once")
