@@ -31,7 +31,7 @@ import TouchstoneCore
         .readLeague:         "x x x . . .",
         .readWarnings:       "x x . . . .",
         .readOverview:       "x x x . . .",
-        .runBatch:           "x . . . . .",
+        .runBatch:           "x x . . . .",
         .readBatchSchedule:  "x . . . . .",
         .readBatchRuns:      "x x . . . .",
         .readPayouts:        "x x . . . x",

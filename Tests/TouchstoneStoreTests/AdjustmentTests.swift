@@ -18,7 +18,7 @@ import TouchstoneTestSupport
         let (database, tenant) = try await TestDatabase.make()
         try await PayoutBatchTests.workedExampleEvents(database, tenant)
         _ = try await BatchFixtures.run(database, tenant, "2026-09", runner: runner)
-        try await PayoutQueries.approve(tenant: tenant, period: september, actor: "hq", database: database)
+        try await PayoutQueries.approve(tenant: tenant, period: september, by: .person("hq"), database: database)
         let closed = try await PeriodQueries.close(tenant: tenant, period: september, actor: "hq", database: database)
         return (database, tenant, closed)
     }
@@ -69,6 +69,7 @@ import TouchstoneTestSupport
         let rerun = try await BatchFixtures.run(database, tenant, "2026-10", runner: Self.runner)
         #expect(try await PayoutFixtures.storedRows(Self.october, tenant: tenant, database: database)
             == before.map { $0.replacingOccurrences(of: ",\(job.id),", with: ",\(rerun.id),") })
+        try await PayoutQueries.approve(tenant: tenant, period: Self.october, by: .person("hq"), database: database)
         _ = try await PeriodQueries.close(tenant: tenant, period: Self.october, actor: "hq", database: database)
         try await BatchFixtures.defineKPIs(database, tenant, """
             [{"code": "CSAT", "name": "回访满意率", "metric": "survey.top2box", "direction": "higher",
@@ -82,6 +83,7 @@ import TouchstoneTestSupport
         let (database, tenant, _) = try await Self.closedSeptember()
         try await Self.lateCallbacks(database, tenant)
         _ = try await BatchFixtures.run(database, tenant, "2026-10", runner: Self.runner)
+        try await PayoutQueries.approve(tenant: tenant, period: Self.october, by: .person("hq"), database: database)
         _ = try await PeriodQueries.close(tenant: tenant, period: Self.october, actor: "hq", database: database)
 
         // Twenty happy callbacks for O2 arrive later still: 44/51 = 86.27 % → tier 60.

@@ -61,6 +61,7 @@ import TouchstoneTestSupport
         let (database, tenant) = try await TestDatabase.make()
         try await Self.workedExampleEvents(database, tenant)
         _ = try await BatchFixtures.run(database, tenant, "2026-09", runner: Self.runner)
+        try await PayoutQueries.approve(tenant: tenant, period: Self.september, by: .person("hq"), database: database)
         let closed = try await PeriodQueries.close(tenant: tenant, period: Self.september, actor: "hq", database: database)
         let before = try await PayoutFixtures.storedRows(Self.september, tenant: tenant, database: database)
 

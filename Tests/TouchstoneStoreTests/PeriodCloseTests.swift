@@ -15,7 +15,7 @@ import TouchstoneTestSupport
         try await PayoutFixtures.loadSamples(tenant: tenant, database: database)
         try await PayoutFixtures.setKPIs(PayoutFixtures.workedExampleKPIs(), period: "2026-09", tenant: tenant, database: database)
         try await PayoutFixtures.runPayouts(september, tenant: tenant, database: database)
-        #expect(try await PayoutQueries.approve(tenant: tenant, period: september, actor: "hq-anna", database: database) == 2)
+        #expect(try await PayoutQueries.approve(tenant: tenant, period: september, by: .person("hq-anna"), database: database) == 2)
         let closed = try await PeriodQueries.close(tenant: tenant, period: september, actor: "hq-anna", database: database)
         return (database, tenant, closed)
     }
@@ -36,6 +36,37 @@ import TouchstoneTestSupport
         await #expect(throws: StoreError.notFound("period 2026-10 has no batch run to close")) {
             try await PeriodQueries.close(tenant: tenant, period: Period.month(2026, 10)!, actor: "hq-anna", database: database)
         }
+    }
+
+    /// Four eyes (docs/payroll.md): whoever ran the batch may not approve its payouts; closing
+    /// waits for an approval; a rerun replaces the payouts and with them their approval.
+    @Test func fourEyesOnApprovalAndClosingNeedsAnApproval() async throws {
+        let (database, tenant) = try await TestDatabase.make()
+        try await PayoutBatchTests.workedExampleEvents(database, tenant)
+        _ = try await BatchFixtures.run(database, tenant, "2026-09", runner: .withPayouts)  // started by "test"
+
+        await #expect(throws: StoreError.invalidState(
+            "Four eyes: 2 payout rows of 2026-09 are not approved; a head-office user who did not run the batch must approve them before the period is closed.")) {
+            try await PeriodQueries.close(tenant: tenant, period: Self.september, actor: "hq", database: database)
+        }
+        await #expect(throws: StoreError.invalidState(
+            "Four eyes: test ran the batch that computed the payouts of 2026-09, so another head-office user must approve them.")) {
+            try await PayoutQueries.approve(tenant: tenant, period: Self.september, by: .person("test"), database: database)
+        }
+        // The refusal stamped nothing.
+        #expect(try await PayoutQueries.list(tenant: tenant, period: Self.september, database: database).allSatisfy { $0.approvedBy == nil })
+        #expect(try await PayoutQueries.approve(tenant: tenant, period: Self.september, by: .person("hq"), database: database) == 2)
+
+        // A rerun replaces the approved payouts with draft ones: closing waits for a new approval.
+        _ = try await BatchFixtures.run(database, tenant, "2026-09", runner: .withPayouts)
+        #expect(try await PayoutQueries.list(tenant: tenant, period: Self.september, database: database).allSatisfy { $0.approvedBy == nil })
+        await #expect(throws: StoreError.self) {
+            try await PeriodQueries.close(tenant: tenant, period: Self.september, actor: "hq", database: database)
+        }
+        // The command line is the operator's: its approval of a run it started is not refused.
+        #expect(try await PayoutQueries.approve(tenant: tenant, period: Self.september, by: .commandLine("test"), database: database) == 2)
+        let closed = try await PeriodQueries.close(tenant: tenant, period: Self.september, actor: "hq", database: database)
+        #expect(closed.isClosed)
     }
 
     @Test func closedPeriodRefusesEveryChange() async throws {
@@ -63,7 +94,7 @@ import TouchstoneTestSupport
         }
         // Approving again, or reopening the period.
         await #expect(throws: StoreError.self) {
-            try await PayoutQueries.approve(tenant: tenant, period: Self.september, actor: "someone", database: database)
+            try await PayoutQueries.approve(tenant: tenant, period: Self.september, by: .person("someone"), database: database)
         }
         await #expect(throws: StoreError.self) {
             try await database.tenantTransaction(tenant) { conn in

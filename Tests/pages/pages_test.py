@@ -69,14 +69,19 @@ def error_status(browser):
     return text(browser, "#error-status")
 
 
-def main():
+def arguments():
+    """The command line of a page test (run.sh): the daemon, its demo output, where screenshots go, the browser."""
     parser = argparse.ArgumentParser()
     parser.add_argument("--base", required=True)
     parser.add_argument("--demo-output", required=True)
     parser.add_argument("--screenshots", required=True)
     parser.add_argument("--profile", required=True)
     parser.add_argument("--chromium", default="chromium")
-    args = parser.parse_args()
+    return parser.parse_args()
+
+
+def main():
+    args = arguments()
 
     token, logins, tenant = demo_credentials(args.demo_output)
     check(set(logins) >= {"admin", "rm", "om", "staff"}, "demo prints logins for admin, rm, om, staff")
@@ -119,6 +124,8 @@ def main():
         expected_rows = [[r["subject"], str(r["rank"]) if r["rank"] else "—", r["current"]["value"]] for r in league_api[:100]]
         check(rows == expected_rows, "league %s: %d rows as the API ranks them" % (kpi, len(rows)))
         check(text(browser, "#league-total") == str(len(league_api)), "league total %d" % len(league_api))
+        ranks = [r["rank"] for r in league_api if r["rank"]]
+        check(len(ranks) > 1 and len(set(ranks)) == len(ranks), "league %s: %d distinct ranks" % (kpi, len(set(ranks))))
         browser.screenshot(os.path.join(shots, "league.png"))
         browser.evaluate("document.querySelector('#league thead a[href*=\"sort=value\"]').click()")
         browser.wait_event("Page.loadEventFired")
@@ -132,8 +139,19 @@ def main():
         csv_lines = urllib.request.urlopen(csv_request).read().decode().strip().splitlines()
         check(len(csv_lines) == len(league_api) + 1, "league CSV export has every row (%d)" % len(league_api))
 
-        # Outlet page.
-        outlet = league_api[0]["subject"]
+        # Outlet page: the demo's twelve months as twelve points, and the five-dimension radar with
+        # the outlet's polygon over its region's (for the top outlet and the bottom one).
+        for outlet in (league_api[-1]["subject"], league_api[0]["subject"]):
+            browser.navigate(base + "/outlets/%s?period=%s" % (outlet, period))
+            dots = browser.evaluate("document.querySelectorAll('svg.line-chart circle.dot').length")
+            check(dots == 12, "outlet %s: a 12-period trend (%d points)" % (outlet, dots))
+            polygons = dict(browser.evaluate(
+                "Array.from(document.querySelectorAll('svg.radar-chart polygon.outlet, svg.radar-chart polygon.region'))"
+                ".map(p => [p.getAttribute('class'), p.getAttribute('points').trim().split(/\\s+/)])"))
+            for name in ("outlet", "region"):
+                corners = polygons.get(name, [])
+                check(len(corners) == 5 and len(set(corners)) == 5, "outlet %s: the %s's radar polygon has 5 distinct corners %s" % (outlet, name, corners))
+            check(polygons.get("outlet") != polygons.get("region"), "outlet %s: its polygon differs from its region's" % outlet)
         browser.navigate(base + "/outlets/%s?period=%s" % (outlet, period))
         outlet_kpis = table(browser, "#kpis tbody tr", "kpi")
         for code, shown in outlet_kpis.items():

@@ -6,7 +6,6 @@ new user's first login leads only to the change-password page; then the token is
 and the user disabled (no more login). A region manager gets no people pages.
 """
 
-import argparse
 import json
 import os
 import sys
@@ -15,7 +14,7 @@ import urllib.request
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from cdp import Browser  # noqa: E402
-from pages_test import FAILURES, check, demo_credentials, error_status, login, text  # noqa: E402
+from pages_test import FAILURES, arguments, check, demo_credentials, error_status, login, text  # noqa: E402
 
 NEW = "browser-om"
 
@@ -38,13 +37,7 @@ def body(browser):
 
 
 def main():
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--base", required=True)
-    parser.add_argument("--demo-output", required=True)
-    parser.add_argument("--screenshots", required=True)
-    parser.add_argument("--profile", required=True)
-    parser.add_argument("--chromium", default="chromium")
-    args = parser.parse_args()
+    args = arguments()
 
     _, logins, tenant = demo_credentials(args.demo_output)
     base, shots = args.base, args.screenshots

@@ -5,10 +5,10 @@ public enum Policy {
     public static func roles(for action: Action) -> Set<Role> {
         let headOffice: Set<Role> = [.admin, .analyst]
         switch action {
-        case .manageOutlets, .manageStaff, .defineTemplates, .reviewAudits, .decideDisputes, .defineKPIs, .runBatch, .readBatchSchedule,
+        case .manageOutlets, .manageStaff, .defineTemplates, .reviewAudits, .decideDisputes, .defineKPIs, .readBatchSchedule,
              .closePeriod, .definePlans, .importEvents, .manageUsers, .manageTokens:
             return [.admin]
-        case .readWarnings, .readBatchRuns, .approvePeriod, .readPlans, .readChangeLog, .export:
+        case .readWarnings, .runBatch, .readBatchRuns, .approvePeriod, .readPlans, .readChangeLog, .export:
             return headOffice
         case .readKPIDefinitions, .readLeague, .readOverview:
             return headOffice.union([.regionManager])

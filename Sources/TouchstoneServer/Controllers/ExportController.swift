@@ -52,25 +52,15 @@ struct ExportController {
     private func payouts(_ request: Request, context: AppRequestContext, xlsx: Bool) async throws -> Response {
         let (tenant, period) = try prepare(request, context)
         let excel = request.uri.queryParameters["excel"] == "true"
-        return try await export("payouts", sheet: "Payouts", tenant: tenant, period: period, xlsx: xlsx, excel: excel) { [database] rows in
-            try await PayoutExport.rows(tenant: tenant, period: period, database: database, into: rows)
-        }
+        return try await ExportResponses.payouts(tenant: tenant, period: period, xlsx: xlsx, excel: excel, database: database)
     }
 
-    /// The `export` of `period` as a streamed CSV (with `excel`: BOM and neutralised fields)
-    /// or as a workbook whose data sheet is `sheet`.
     private func export(
         _ export: String, sheet: String, tenant: Tenant, period: Period, xlsx: Bool, excel: Bool = false,
         produce: @escaping @Sendable (any ExportRows) async throws -> Void
     ) async throws -> Response {
-        guard xlsx else {
-            return try await csv("\(export)-\(period).csv") { sink in
-                try await produce(CSVRows(spreadsheet: excel, prefix: excel ? PayoutExport.byteOrderMark : "", output: sink))
-            }
-        }
-        return try await WorkbookResponse.make(filename: "\(export)-\(period).xlsx", sheet: sheet, produce: produce) { [database] in
-            try await ExportAbout.load(export: export, tenant: tenant, period: period, database: database)
-        }
+        try await ExportResponses.export(
+            export, sheet: sheet, tenant: tenant, period: period, xlsx: xlsx, excel: excel, database: database, produce: produce)
     }
 
     /// Head office only; `?period=` is required.
@@ -82,31 +72,4 @@ struct ExportController {
         return (try context.requireTenant(), period)
     }
 
-    /// A streamed CSV response whose lines `produce` hands to its sink. At most a few chunks are
-    /// in flight (the database thread waits for the client), so any export streams in constant
-    /// memory; the response starts once the header line exists, so a failure before it (an
-    /// unknown or ambiguous template) is answered as a problem, not a truncated 200.
-    private func csv(_ filename: String, _ produce: @escaping @Sendable (@escaping @Sendable (String) -> Void) async throws -> Void) async throws -> Response {
-        let pipe = LinePipe()
-        Task {
-            do {
-                try await produce { pipe.send($0) }
-                pipe.finish()
-            } catch {
-                pipe.finish(throwing: error)
-            }
-        }
-        let header = try await pipe.next()
-        var headers = HTTPFields()
-        headers[.contentType] = "text/csv; charset=utf-8"
-        headers[.contentDisposition] = "attachment; filename=\"\(filename)\""
-        return Response(status: .ok, headers: headers, body: ResponseBody { writer in
-            defer { pipe.cancel() }
-            if let header { try await writer.write(header) }
-            while let chunk = try await pipe.next() {
-                try await writer.write(chunk)
-            }
-            try await writer.finish(nil)
-        })
-    }
 }

@@ -88,16 +88,14 @@ struct PayoutController {
     @Sendable func approve(_ request: Request, context: AppRequestContext) async throws -> Approved {
         try context.require(.approvePeriod)
         let period = try Self.period(context.parameters.get("period"))
-        let count = try await PayoutQueries.approve(
-            tenant: try context.requireTenant(), period: period, actor: try context.requirePrincipal().login, database: database)
+        let count = try await PayrollActions.approve(period, context: context, database: database)
         return Approved(period: period.description, approvedRows: count)
     }
 
     @Sendable func close(_ request: Request, context: AppRequestContext) async throws -> PeriodStatus {
         try context.require(.closePeriod)
         let period = try Self.period(context.parameters.get("period"))
-        return try await PeriodQueries.close(
-            tenant: try context.requireTenant(), period: period, actor: try context.requirePrincipal().login, database: database)
+        return try await PayrollActions.close(period, context: context, database: database)
     }
 
     @Sendable func plans(_ request: Request, context: AppRequestContext) async throws -> PlanList {

@@ -2,7 +2,7 @@ import Hummingbird
 import TouchstoneStore
 
 /// The server-rendered head-office pages under `/`: login, overview, league table, outlet,
-/// staff, audit, batch and people pages, behind a page session and the API's scopes.
+/// staff, audit, batch, payroll and people pages, behind a page session and the API's scopes.
 enum Pages {
     /// Registers the login routes and the session-protected pages on `router`.
     /// Templates and catalogues ship in the server's resource bundle; without them the
@@ -36,6 +36,7 @@ enum Pages {
         StaffPage(database: database, renderer: renderer).addRoutes(to: pages)
         AuditPage(database: database, renderer: renderer).addRoutes(to: pages)
         BatchPage(database: database, renderer: renderer, batches: batches).addRoutes(to: pages)
+        PayrollPage(database: database, renderer: renderer).addRoutes(to: pages)
         PeoplePage(database: database, renderer: renderer, tokens: tokens).addRoutes(to: pages)
         PasswordPage(database: database, renderer: renderer, cookies: cookies).addRoutes(to: pages)
     }

@@ -47,23 +47,46 @@ public enum PayoutQueries {
         }
     }
 
-    /// Approves every payout row of the period's run: sets `approved_by`/`approved_at`.
+    /// Approves every payout row of the period's run: sets `approved_by`/`approved_at`, under
+    /// the four-eyes rule (``FourEyes/approvalRefusal(period:ranBy:approver:)``), checked in the
+    /// same transaction with the rows locked, so a rerun cannot slip in between.
     /// - Returns: the number of rows approved.
     /// - Throws: ``StoreError/notFound(_:)`` when the period has no payouts,
+    ///   ``StoreError/invalidState(_:)`` when the approver ran the batch that computed them,
     ///   ``StoreError/periodClosed(_:)`` when it is closed.
     @discardableResult
-    public static func approve(tenant: Tenant, period: Period, actor: String, database: Database) async throws -> Int {
+    public static func approve(tenant: Tenant, period: Period, by approver: FourEyes.Approver, database: Database) async throws -> Int {
         try await database.tenantTransaction(tenant) { conn in
+            let key = period.description
+            // Stamp first: the rows are then locked by this transaction, so the run read below
+            // is the one being approved; a refusal rolls the stamp back.
             let count = try conn.execute("""
-                UPDATE payouts SET approved_by = \(actor), approved_at = now() WHERE period = \(period.description)
+                UPDATE payouts SET approved_by = \(approver.name), approved_at = now() WHERE period = \(key)
                 """)
             guard count > 0 else { throw StoreError.notFound("payouts of \(period)") }
+            for ranBy in try runners(conn, period: period) {
+                if let refusal = FourEyes.approvalRefusal(period: key, ranBy: ranBy, approver: approver) {
+                    throw StoreError.invalidState(refusal)
+                }
+            }
             try conn.execute("""
                 INSERT INTO change_log (tenant_id, actor, action, entity, entity_key, after)
-                VALUES (app_current_tenant(), app_actor(), 'approve', 'payouts', \(period.description), jsonb_build_object('rows', \(count)::integer))
+                VALUES (app_current_tenant(), app_actor(), 'approve', 'payouts', \(key), jsonb_build_object('rows', \(count)::integer))
                 """)
             return count
         }
+    }
+
+    /// Who ran the batch runs whose payouts `period` holds (`batch_jobs.started_by`; nil for
+    /// rows of no recorded run): one run, unless rows were written otherwise.
+    public static func ranBy(tenant: Tenant, period: Period, database: Database) async throws -> [String?] {
+        try await database.tenantTransaction(tenant, readOnly: true) { conn in try runners(conn, period: period) }
+    }
+
+    static func runners(_ conn: PQConnection, period: Period) throws -> [String?] {
+        try conn.query("""
+            SELECT DISTINCT b.started_by FROM payouts p LEFT JOIN batch_jobs b ON b.id = p.job_id WHERE p.period = \(period.description)
+            """).map { try $0.decode(0, as: String?.self) }
     }
 
     static func decode(_ row: PQRow) throws -> PayoutRow {

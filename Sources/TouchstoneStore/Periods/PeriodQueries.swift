@@ -16,8 +16,10 @@ public enum PeriodQueries {
 
     /// Closes the period for good: records who and when and the ``ResultsHash`` of its
     /// results. From then on the database refuses any change to its KPI results and payouts.
-    /// Waits for a batch run of the period that is writing (it holds the period row).
+    /// Waits for a batch run of the period that is writing (it holds the period row). Closing
+    /// needs an approval: every payout row of the period approved (``FourEyes/closeRefusal(period:unapproved:)``).
     /// - Throws: ``StoreError/notFound(_:)`` when the period was never run,
+    ///   ``StoreError/invalidState(_:)`` when payout rows are not approved,
     ///   ``StoreError/periodClosed(_:)`` when it is already closed.
     public static func close(tenant: Tenant, period: Period, actor: String, database: Database) async throws -> PeriodStatus {
         try await database.tenantTransaction(tenant) { conn in
@@ -26,6 +28,8 @@ public enum PeriodQueries {
                 throw StoreError.notFound("period \(key) has no batch run to close")
             }
             if state == "closed" { throw StoreError.periodClosed("period \(key) is already closed") }
+            let unapproved = try conn.queryFirst("SELECT count(*) FROM payouts WHERE period = \(key) AND approved_by IS NULL")!.decode(0, as: Int.self)
+            if let refusal = FourEyes.closeRefusal(period: key, unapproved: unapproved) { throw StoreError.invalidState(refusal) }
             let hash = try ResultsHash.compute(conn, period: key)
             let closed = try decode(conn.queryFirst("""
                 UPDATE periods SET state = 'closed', closed_at = now(), closed_by = \(actor), results_hash = \(hash)

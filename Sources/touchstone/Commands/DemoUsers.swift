@@ -3,7 +3,7 @@ import TouchstoneServer
 import TouchstoneStore
 
 /// The demo's page logins, one per role, with known passwords (printed by `touchstone demo`):
-/// head office, the manager of the first outlet's top region, that outlet's manager, and a
+/// head office (an admin and an analyst), the manager of the first outlet's top region, that outlet's manager, and a
 /// person working there.
 enum DemoUsers {
     struct Login {
@@ -21,6 +21,7 @@ enum DemoUsers {
         let region = String(outlet.regionPath.split(separator: "/").first ?? "")
         let logins = [
             (Login(login: "admin", role: .admin, password: "admin-demo-1", scope: "head office"), nil, nil, nil),
+            (Login(login: "analyst", role: .analyst, password: "analyst-demo-1", scope: "head office"), nil, nil, nil),
             (Login(login: "rm", role: .regionManager, password: "rm-demo-1", scope: region), region, nil, nil),
             (Login(login: "om", role: .outletManager, password: "om-demo-1", scope: outlet.code), nil, outlet.code, nil),
             (Login(login: "staff", role: .staff, password: "staff-demo-1", scope: person.employeeNo), nil, nil, person.employeeNo),

@@ -35,7 +35,7 @@ struct PeriodCommand: AsyncParsableCommand {
             try await reportingFailures {
                 let period = try scope.parsedPeriod()
                 let count = try await options.withTenant(scope.tenant) { database, tenant in
-                    return try await PayoutQueries.approve(tenant: tenant, period: period, actor: ChangeActor.current ?? "cli", database: database)
+                    return try await PayoutQueries.approve(tenant: tenant, period: period, by: .commandLine(ChangeActor.current ?? "cli"), database: database)
                 }
                 print("period \(period): \(count) payout rows approved")
             }

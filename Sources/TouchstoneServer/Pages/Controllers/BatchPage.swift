@@ -5,9 +5,9 @@ import TouchstoneCore
 import TouchstoneStore
 
 /// `/batch?period=`: head office's batch runs (state, timing, rows, errors), with a form that
-/// starts a period's batch (KPIs, then payouts) for admins. The run is handed to the daemon's
-/// ``BatchService`` (which a shutdown waits for); the page refreshes itself while a run is
-/// going, and shows its progress lines.
+/// starts a period's batch (KPIs, then payouts) for head office (admins and analysts). The run
+/// is handed to the daemon's ``BatchService`` (which a shutdown waits for); the page refreshes
+/// itself while a run is going, and shows its progress lines.
 struct BatchPage {
     let database: Database
     let renderer: PageRenderer

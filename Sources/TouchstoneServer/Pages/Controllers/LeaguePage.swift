@@ -24,25 +24,13 @@ struct LeaguePage {
         let changeClass: String
     }
 
-    struct Option: Sendable {
-        let value: String
-        let label: String
-        let selected: Bool
-    }
-
-    struct SortLink: Sendable {
-        let label: String
-        let href: String
-        let active: Bool
-    }
-
     struct View: Sendable {
         let period: String
         let kpi: String
         let region: String
-        let kpis: [Option]
-        let levels: [Option]
-        let columns: [SortLink]
+        let kpis: [PageTable.Option]
+        let levels: [PageTable.Option]
+        let columns: [PageTable.SortLink]
         let rows: [Row]
         let total: Int
         let from: Int
@@ -62,37 +50,27 @@ struct LeaguePage {
     @Sendable func page(_ request: Request, context: AppRequestContext) async throws -> Response {
         if let complete = try await withDefaults(request, context: context) { return PageResponse.redirect(to: complete) }
         let labels = renderer.labels(request)
-        let query = request.uri.queryParameters
         let league = try KPIQuery.league(request, principal: try context.requirePrincipal())
-        let (sort, descending) = Self.order(request)
+        let (sort, descending) = PageTable.order(request, fallback: LeagueRows.Sort.rank)
         let rows = LeagueRows.sorted(try await entries(league, context: context), by: sort, descending: descending)
-        let pageNumber = max(1, Int(query["page"].map(String.init) ?? "1") ?? 1)
-        let start = min((pageNumber - 1) * Self.pageSize, rows.count)
-        let end = min(start + Self.pageSize, rows.count)
+        let pager = PageTable.pager(request, size: Self.pageSize, total: rows.count)
         let period = league.period
         let definitions = try await KPIDefinitionQueries.list(tenant: try context.requireTenant(), database: database)
-        let link = { (changes: [String: String]) in Self.link(request, changing: changes) }
         let view = View(
             period: period.description, kpi: league.kpi, region: league.region ?? "",
-            kpis: definitions.map { Option(value: $0.code, label: $0.name == $0.code ? $0.code : "\($0.code) · \($0.name)", selected: $0.code == league.kpi) },
+            kpis: definitions.map { PageTable.Option(value: $0.code, label: $0.name == $0.code ? $0.code : "\($0.code) · \($0.name)", selected: $0.code == league.kpi) },
             levels: [KPILevel.outlet, .staff].map {
-                Option(value: $0.rawValue, label: labels["level_\($0.rawValue)"] ?? $0.rawValue, selected: $0 == league.level)
+                PageTable.Option(value: $0.rawValue, label: labels["level_\($0.rawValue)"] ?? $0.rawValue, selected: $0 == league.level)
             },
-            columns: LeagueRows.Sort.allCases.map { column in
-                let flip = column == sort && !descending
-                return SortLink(label: labels["league_sort_\(column.rawValue)"] ?? column.rawValue,
-                                href: link(["sort": column.rawValue, "dir": flip ? "desc" : "asc", "page": "1"]), active: column == sort)
-            },
-            rows: rows[start..<end].map { row in
+            columns: PageTable.sortLinks(request, current: sort, descending: descending) { labels["league_sort_\($0.rawValue)"] ?? $0.rawValue },
+            rows: rows[pager.start..<pager.end].map { row in
                 Row(rank: row.rank.map(String.init) ?? "—", subject: row.subject, name: row.name,
                     link: PageLinks.subject(level: league.level, subject: row.subject, period: period),
                     cell: KPICell(row.current, labels: labels), previous: row.previous.map { $0.value.fixed(2) } ?? "—",
                     change: row.change.map { ($0 > 0 ? "+" : "") + $0.fixed(2) } ?? "—",
                     changeClass: row.change.map { $0 > 0 ? "up" : $0 < 0 ? "down" : "" } ?? "")
             },
-            total: rows.count, from: rows.isEmpty ? 0 : start + 1, to: end,
-            previousPage: pageNumber > 1 ? link(["page": String(pageNumber - 1)]) : nil,
-            nextPage: end < rows.count ? link(["page": String(pageNumber + 1)]) : nil,
+            total: rows.count, from: pager.from, to: pager.end, previousPage: pager.previous, nextPage: pager.next,
             csv: "/league.csv?" + (request.uri.query ?? ""), xlsx: "/league.xlsx?" + (request.uri.query ?? ""))
         return renderer.page("league", title: "league_title", content: view, request: request, context: context)
     }
@@ -130,7 +108,7 @@ struct LeaguePage {
         _ request: Request, context: AppRequestContext
     ) async throws -> ((period: Period, kpi: String, level: KPILevel, region: String?), [LeagueRows.Row]) {
         let league = try KPIQuery.league(request, principal: try context.requirePrincipal())
-        let (sort, descending) = Self.order(request)
+        let (sort, descending) = PageTable.order(request, fallback: LeagueRows.Sort.rank)
         return (league, LeagueRows.sorted(try await entries(league, context: context), by: sort, descending: descending))
     }
 
@@ -151,12 +129,6 @@ struct LeaguePage {
         }
     }
 
-    /// `?sort=rank|name|value|change&dir=asc|desc` (default: by rank, ascending).
-    private static func order(_ request: Request) -> (sort: LeagueRows.Sort, descending: Bool) {
-        let query = request.uri.queryParameters
-        return (LeagueRows.Sort(rawValue: query["sort"].map(String.init) ?? "") ?? .rank, query["dir"] == "desc")
-    }
-
     /// The URL to redirect to when `period`, `kpi` or `level` is missing; nil when all are there.
     private func withDefaults(_ request: Request, context: AppRequestContext) async throws -> String? {
         let query = request.uri.queryParameters
@@ -171,15 +143,6 @@ struct LeaguePage {
             changes["kpi"] = first.code
         }
         if query["level"] == nil { changes["level"] = KPILevel.outlet.rawValue }
-        return Self.link(request, changing: changes)
-    }
-
-    /// This page's URL with some query parameters set.
-    static func link(_ request: Request, changing changes: [String: String]) -> String {
-        var parameters: [(String, String)] = request.uri.queryParameters.map { (String($0.key), String($0.value)) }
-            .filter { changes[$0.0] == nil }
-        parameters += changes.map { ($0.key, $0.value) }
-        return request.uri.path + "?" + parameters.sorted { $0.0 < $1.0 }
-            .map { "\(PageLinks.encode($0.0))=\(PageLinks.encode($0.1))" }.joined(separator: "&")
+        return PageTable.link(request, changing: changes)
     }
 }
