@@ -28,7 +28,8 @@ public func buildApplication(
 
 /// The router: infrastructure (request ids, metrics, logs, problems, limits, health), the
 /// OpenAPI document (`GET /openapi.yaml`), the authenticated API under `/api/v1`, then the
-/// pages under `/` (``Pages``), whose batch page hands its runs to `batches`.
+/// pages under `/` (``Pages``), whose batch page hands its runs to `batches` and whose people
+/// pages clear the API's token cache when they change users or tokens.
 public func buildRouter(
     database: Database, migrator: Migrator, configuration: ServerConfiguration, drain: DrainState, batches: BatchQueue
 ) -> Router<AppRequestContext> {
@@ -43,8 +44,9 @@ public func buildRouter(
         drain: drain, pool: database.pool)
     router.add(middleware: EvidenceTransferLimitMiddleware(limit: configuration.evidenceTransfers, routes: evidenceRoutes))
     OpenAPIController.installed().addRoutes(to: router)
+    let tokens = PrincipalCache(database: database)
     let api = router.group("api/v1")
-        .add(middleware: TokenAuthMiddleware(cache: PrincipalCache(database: database)))
+        .add(middleware: TokenAuthMiddleware(cache: tokens))
         .add(middleware: ChangeActorMiddleware())
     if let limit = configuration.uploadRateLimit {
         api.add(middleware: UploadRateLimitMiddleware(limit: limit, routes: uploadRoutes))
@@ -59,7 +61,7 @@ public func buildRouter(
     EventController(database: database).addRoutes(to: api)
     PayoutController(database: database).addRoutes(to: api)
     ChangeController(database: database).addRoutes(to: api)
-    Pages.addRoutes(to: router, database: database, configuration: configuration, batches: batches)
+    Pages.addRoutes(to: router, database: database, configuration: configuration, batches: batches, tokens: tokens)
     return router
 }
 

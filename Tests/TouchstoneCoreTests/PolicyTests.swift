@@ -42,6 +42,9 @@ import TouchstoneCore
         .importEvents:       "x . . . . .",
         .readChangeLog:      "x x . . . .",
         .export:             "x x . . . .",
+        .manageUsers:        "x . . . . .",
+        .manageTokens:       "x . . . . .",
+        .changeOwnPassword:  "x x x x x x",
     ]
 
     @Test func tableNamesEveryAction() {

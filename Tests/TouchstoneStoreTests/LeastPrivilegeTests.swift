@@ -31,6 +31,7 @@ import TouchstoneTestSupport
             "UPDATE tenants SET timezone = 'UTC'",
             "UPDATE users SET login = 'someone-else'",
             "UPDATE users SET tenant_id = tenant_id",
+            "UPDATE users SET created_at = now()",
             "DELETE FROM users",
             "UPDATE api_tokens SET token_hash = repeat('0', 64)",
             "UPDATE api_tokens SET expires_at = now() + interval '10 years'",
@@ -46,6 +47,11 @@ import TouchstoneTestSupport
                 try await database.tenantTransaction(tenant) { conn in _ = try conn.execute(Query(unsafeSQL: statement)) }
             }
         }
+        // What the people pages write it may: a user's flag "must change password" (0130), scope and state.
+        let written = try await database.tenantTransaction(tenant) { conn in
+            try conn.execute("UPDATE users SET must_change_password = true, role = 'analyst', disabled = true WHERE login = 'hq'")
+        }
+        #expect(written == 1)
         // The SLA it may change, it did.
         #expect(try await TenantQueries.find(code: tenant.code, on: database).sla == SLAPolicy(high: 1, medium: 2, low: 3))
     }

@@ -43,3 +43,5 @@ python3 "$ROOT/Tests/pages/pages_test.py" --base "http://127.0.0.1:$PORT" --demo
 "$("$ROOT/Tests/xlsx/venv.sh")" "$ROOT/Tests/pages/payroll_test.py" --base "http://127.0.0.1:$PORT" --demo-output "$WORK/demo.out" --screenshots "$SCREENSHOTS" --profile "$WORK/chromium-profile-payroll"
 python3 "$ROOT/Tests/pages/imports_test.py" --base "http://127.0.0.1:$PORT" --demo-output "$WORK/demo.out" \
     --screenshots "$SCREENSHOTS" --profile "$WORK/chromium-profile-imports"
+python3 "$ROOT/Tests/pages/people_test.py" --base "http://127.0.0.1:$PORT" --demo-output "$WORK/demo.out" \
+    --screenshots "$SCREENSHOTS" --profile "$WORK/chromium-profile-people"

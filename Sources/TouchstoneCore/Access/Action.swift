@@ -57,4 +57,10 @@ public enum Action: String, Sendable, Hashable, CaseIterable {
     case readChangeLog
     /// Export KPIs or payouts as CSV.
     case export
+    /// List, add and disable users, set their role and scope, reset their passwords.
+    case manageUsers
+    /// Create and revoke users' API tokens.
+    case manageTokens
+    /// Change one's own page password.
+    case changeOwnPassword
 }

@@ -6,7 +6,7 @@ public enum Policy {
         let headOffice: Set<Role> = [.admin, .analyst]
         switch action {
         case .manageOutlets, .manageStaff, .defineTemplates, .reviewAudits, .decideDisputes, .defineKPIs, .readBatchSchedule,
-             .closePeriod, .definePlans, .importEvents:
+             .closePeriod, .definePlans, .importEvents, .manageUsers, .manageTokens:
             return [.admin]
         case .readWarnings, .runBatch, .readBatchRuns, .approvePeriod, .readPlans, .readChangeLog, .export:
             return headOffice
@@ -22,7 +22,7 @@ public enum Policy {
             return [.admin, .auditor]
         case .disputeAudits:
             return [.admin, .outletManager]
-        case .readAudits:
+        case .readAudits, .changeOwnPassword:
             return Set(Role.allCases)
         }
     }

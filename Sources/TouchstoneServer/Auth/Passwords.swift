@@ -14,6 +14,20 @@ public enum Passwords {
         Bcrypt.hash(password, cost: cost)
     }
 
+    /// ``hash(_:)`` for the pages: on NIO's blocking thread pool and within ``checks``, like ``verify(_:hash:)``.
+    static func hashOffThread(_ password: String) async throws -> String {
+        try await checks.run {
+            try await NIOThreadPool.singleton.runIfActive { Bcrypt.hash(password, cost: cost) }
+        }
+    }
+
+    /// A temporary password for an admin's reset: 16 random characters (96 bits) from A-Z, a-z, 0-9, `-` and `_`.
+    static func temporary() -> String {
+        var generator = SystemRandomNumberGenerator()
+        let alphabet = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_")
+        return String((0..<16).map { _ in alphabet[Int(generator.next() % UInt64(alphabet.count))] })
+    }
+
     /// bcrypt checks running at once: one per core; up to 64 more wait, later ones are refused.
     static let checks = ConcurrencyLimit(limit: System.coreCount, maxWaiting: 64)
 

@@ -3,7 +3,8 @@ import TouchstoneCore
 import TouchstoneStore
 
 /// Resolves bearer tokens to principals, remembering answers for a short time so a burst
-/// of uploads costs one database lookup. Revocation takes effect within ``ttl``.
+/// of uploads costs one database lookup. Revocation takes effect within ``ttl``. Each lookup of
+/// a live token in the database also records its use (the tokens list's "last used").
 /// Refused tokens are remembered too, for ``missTTL``, so a flood of made-up tokens does not
 /// reach the database each time; both memories are bounded (``maxEntries`` each).
 actor PrincipalCache {
@@ -40,10 +41,18 @@ actor PrincipalCache {
             remember(miss: token, now: now)
             return nil
         }
+        try await IdentityQueries.recordUse(token: token, tenant: tenant, database: database)
         misses[token] = nil
         if entries.count >= Self.maxEntries { entries.removeAll() }
         entries[token] = Entry(principal: principal, tenant: tenant, expires: now + ttl)
         return (principal, tenant)
+    }
+
+    /// Forgets every remembered answer, so a change to users or tokens made through this daemon
+    /// (a revoked token, a disabled user, a new scope) applies to the next request at once.
+    func forgetAll() {
+        entries.removeAll()
+        misses.removeAll()
     }
 
     /// Remembers a refused token; when full, forgets the expired ones, or all if none expired.

@@ -2,14 +2,18 @@ import Hummingbird
 import TouchstoneStore
 
 /// The server-rendered head-office pages under `/`: login, overview, league table, outlet,
-/// staff, audit, batch, payroll and import pages, behind a page session and the API's scopes.
+/// staff, audit, batch, payroll, import and people pages, behind a page session and the API's scopes.
 enum Pages {
     /// Registers the login routes and the session-protected pages on `router`.
     /// Templates and catalogues ship in the server's resource bundle; without them the
     /// installation is broken and the daemon stops at once, saying which file is missing.
     /// From `configuration`: secure cookies (the daemon is reached over HTTPS), the login limits
-    /// and whether a proxy's `X-Forwarded-For` names the client.
-    static func addRoutes(to router: Router<AppRequestContext>, database: Database, configuration: ServerConfiguration, batches: BatchQueue) {
+    /// and whether a proxy's `X-Forwarded-For` names the client. `tokens`: the API's token cache,
+    /// which the people pages clear when they change a user or a token.
+    static func addRoutes(
+        to router: Router<AppRequestContext>, database: Database, configuration: ServerConfiguration, batches: BatchQueue,
+        tokens: PrincipalCache
+    ) {
         let renderer: PageRenderer
         do {
             renderer = try PageRenderer.bundled()
@@ -34,5 +38,7 @@ enum Pages {
         BatchPage(database: database, renderer: renderer, batches: batches).addRoutes(to: pages)
         PayrollPage(database: database, renderer: renderer).addRoutes(to: pages)
         ImportPage(database: database, renderer: renderer).addRoutes(to: pages)
+        PeoplePage(database: database, renderer: renderer, tokens: tokens).addRoutes(to: pages)
+        PasswordPage(database: database, renderer: renderer, cookies: cookies).addRoutes(to: pages)
     }
 }

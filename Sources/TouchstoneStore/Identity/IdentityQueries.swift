@@ -7,33 +7,60 @@ import TouchstoneCore
 /// SHA-256 is stored, so neither the database nor its backups can replay them.
 public enum IdentityQueries {
     /// A new user of `tenant`. A region manager needs `regionPath`, an outlet manager `outletCode`,
-    /// a staff user `employeeNo`; a duplicate login is a conflict.
+    /// a staff user `employeeNo` (each must exist; a role's other scope fields are dropped); a
+    /// duplicate login is a conflict. With `passwordHash` the user can log in to the pages;
+    /// `mustChangePassword` sends them to the change-password form first.
     public static func addUser(
         tenant: Tenant, login: String, displayName: String?, role: Role,
-        regionPath: String? = nil, outletCode: String? = nil, employeeNo: String? = nil, database: Database
+        regionPath: String? = nil, outletCode: String? = nil, employeeNo: String? = nil,
+        passwordHash: String? = nil, mustChangePassword: Bool = false, database: Database
     ) async throws {
         var problems: [Problem] = []
-        if role == .regionManager && regionPath == nil { problems.append(Problem(path: "region", message: "a region manager needs a region path")) }
-        if role == .outletManager && outletCode == nil { problems.append(Problem(path: "outlet", message: "an outlet manager needs an outlet code")) }
-        if role == .staff && employeeNo == nil { problems.append(Problem(path: "employee", message: "a staff user needs an employee number")) }
-        if !problems.isEmpty { throw StoreError.invalid(problems) }
+        if let problem = loginProblem(login) { problems.append(problem) }
+        let scope: UserScope?
+        do {
+            scope = try UserScope(role: role, regionPath: regionPath, outletCode: outletCode, employeeNo: employeeNo)
+        } catch let failure as ValidationFailure {
+            problems += failure.problems
+            scope = nil
+        }
+        guard let scope, problems.isEmpty else { throw StoreError.invalid(problems) }
+        let name = displayName?.trimmingLineWhitespace ?? ""
         try await database.tenantTransaction(tenant) { conn in
-            if let outletCode, try conn.queryFirst("SELECT 1 FROM outlets WHERE code = \(outletCode)") == nil {
-                throw StoreError.invalid([Problem(path: "outlet", message: "unknown outlet \(outletCode)")])
-            }
-            if let regionPath, try conn.queryFirst("SELECT 1 FROM regions WHERE path = \(regionPath)") == nil {
-                throw StoreError.invalid([Problem(path: "region", message: "unknown region \(regionPath)")])
-            }
-            if let employeeNo, try conn.queryFirst("SELECT 1 FROM staff WHERE employee_no = \(employeeNo)") == nil {
-                throw StoreError.invalid([Problem(path: "employee", message: "unknown employee \(employeeNo)")])
-            }
+            try checkScopeExists(scope, conn)
             if try conn.queryFirst("SELECT 1 FROM users WHERE login = \(login)") != nil {
                 throw StoreError.conflict("user \(login) already exists")
             }
             try conn.execute("""
-                INSERT INTO users (tenant_id, login, display_name, role, region_path, outlet_code, employee_no)
-                VALUES (app_current_tenant(), \(login), \(displayName ?? login), \(role.rawValue), \(regionPath), \(outletCode), \(employeeNo))
+                INSERT INTO users (tenant_id, login, display_name, role, region_path, outlet_code, employee_no, password_hash,
+                                   must_change_password)
+                VALUES (app_current_tenant(), \(login), \(name.isEmpty ? login : name), \(role.rawValue), \(scope.regionPath),
+                        \(scope.outletCode), \(scope.employeeNo), \(passwordHash), \(passwordHash != nil && mustChangePassword))
                 """)
+        }
+    }
+
+    /// What is wrong with `login` as a login name (the rule of the `users.login` column), if anything.
+    static func loginProblem(_ login: String) -> Problem? {
+        let allowed = { (c: Unicode.Scalar) in c.isASCII && (c.properties.isAlphabetic || ("0"..."9").contains(c)) }
+        let scalars = Array(login.unicodeScalars)
+        guard let first = scalars.first, allowed(first), scalars.count <= 128,
+              scalars.allSatisfy({ allowed($0) || "_.@/-".unicodeScalars.contains($0) }) else {
+            return Problem(path: "login", message: "a login is 1 to 128 of A-Z, a-z, 0-9 and _ . @ / -, starting with a letter or digit")
+        }
+        return nil
+    }
+
+    /// Fails naming the field when the scope's region, outlet or employee does not exist in the tenant.
+    static func checkScopeExists(_ scope: UserScope, _ conn: PQConnection) throws {
+        if let outletCode = scope.outletCode, try conn.queryFirst("SELECT 1 FROM outlets WHERE code = \(outletCode)") == nil {
+            throw StoreError.invalid([Problem(path: "outlet", message: "unknown outlet \(outletCode)")])
+        }
+        if let regionPath = scope.regionPath, try conn.queryFirst("SELECT 1 FROM regions WHERE path = \(regionPath)") == nil {
+            throw StoreError.invalid([Problem(path: "region", message: "unknown region \(regionPath)")])
+        }
+        if let employeeNo = scope.employeeNo, try conn.queryFirst("SELECT 1 FROM staff WHERE employee_no = \(employeeNo)") == nil {
+            throw StoreError.invalid([Problem(path: "employee", message: "unknown employee \(employeeNo)")])
         }
     }
 
@@ -74,6 +101,14 @@ public enum IdentityQueries {
         let hash = hashToken(token)
         return try await database.lookup { conn in
             try conn.queryFirst("SELECT * FROM app_principal_for_token(\(hash))").map(decodePrincipal)
+        }
+    }
+
+    /// Records that `token` of `tenant` was used now (``TokenRecord/lastUsedAt``); not a logged change.
+    public static func recordUse(token: String, tenant: Tenant, database: Database) async throws {
+        let hash = hashToken(token)
+        try await database.tenantTransaction(tenant) { conn in
+            _ = try conn.execute("UPDATE api_tokens SET last_used_at = now() WHERE token_hash = \(hash)")
         }
     }
 

@@ -10,13 +10,18 @@ public enum SessionQueries {
 
     /// Sets (or replaces) the bcrypt hash of `login`'s password and ends the user's live page
     /// sessions in the same transaction (a session opened with the old password must not outlive it).
-    /// - Parameter keeping: a session id to keep (the one changing its own password), if any.
+    /// - Parameters:
+    ///   - keeping: a session id to keep (the one changing its own password), if any.
+    ///   - mustChange: whether the user must choose a new password at their next login (an
+    ///     admin's reset with a temporary password); false when the user chose it.
     /// - Throws: ``StoreError/notFound(_:)`` for an unknown login.
     public static func setPasswordHash(tenant: Tenant, login: String, hash: String, keeping session: String? = nil,
-                                       database: Database) async throws {
+                                       mustChange: Bool = false, database: Database) async throws {
         let kept = session.map(IdentityQueries.hashToken)
         let changed = try await database.tenantTransaction(tenant) { conn in
-            let changed = try conn.execute("UPDATE users SET password_hash = \(hash) WHERE login = \(login)")
+            let changed = try conn.execute("""
+                UPDATE users SET password_hash = \(hash), must_change_password = \(mustChange) WHERE login = \(login)
+                """)
             try conn.execute("""
                 UPDATE page_sessions s SET ended_at = now()
                 FROM users u
@@ -58,12 +63,22 @@ public enum SessionQueries {
         return session
     }
 
-    /// The principal a presented session id stands for, and its tenant; nil when the session
-    /// is unknown, expired or ended, or its user disabled.
-    public static func principal(forSession session: String, database: Database) async throws -> (Principal, Tenant)? {
+    /// A live page session: who it stands for, and whether they must set a new password before anything else.
+    public struct Live: Sendable {
+        public let principal: Principal
+        public let tenant: Tenant
+        public let mustChangePassword: Bool
+    }
+
+    /// The live session a presented session id stands for; nil when it is unknown, expired or
+    /// ended, or its user disabled.
+    public static func live(session: String, database: Database) async throws -> Live? {
         let hash = IdentityQueries.hashToken(session)
         return try await database.lookup { conn in
-            try conn.queryFirst("SELECT * FROM app_principal_for_session(\(hash))").map(IdentityQueries.decodePrincipal)
+            try conn.queryFirst("SELECT * FROM app_principal_for_session(\(hash))").map { row in
+                let (principal, tenant) = try IdentityQueries.decodePrincipal(row)
+                return Live(principal: principal, tenant: tenant, mustChangePassword: try row.decode(13, as: Bool.self))
+            }
         }
     }
 

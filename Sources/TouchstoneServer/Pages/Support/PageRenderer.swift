@@ -73,6 +73,8 @@ struct PageChrome: Sendable {
     let overview: Bool
     /// Whether the caller may import some kind of file (the imports page).
     let imports: Bool
+    /// Whether the caller manages users (the people pages).
+    let people: Bool
     let here: String
 
     init(request: Request, context: AppRequestContext) {
@@ -82,6 +84,7 @@ struct PageChrome: Sendable {
         headOffice = context.principal?.may(.readBatchRuns) ?? false
         overview = context.principal?.may(.readOverview) ?? false
         imports = context.principal.map { principal in ImportKind.allCases.contains { principal.may($0.action) } } ?? false
+        people = context.principal?.may(.manageUsers) ?? false
         here = PageLinks.encode(request.uri.description)
     }
 }
