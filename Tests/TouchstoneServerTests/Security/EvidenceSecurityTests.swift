@@ -84,10 +84,14 @@ struct EvidenceSecurityTests {
                                                                Self.attachment("c.jpg", "image/jpeg")])
             #expect(try await api.send(.post, "/api/v1/audits", as: "auditor", body: body).status == .created)
             let port = try #require(api.client.port)
-            let stalled = try ["a.jpg", "b.jpg"].map { name in
-                try StalledUpload(port: port, path: "/api/v1/audits/\(id)/attachments/P1/\(name)", token: app.tokens["auditor"]!, declaredLength: 4)
-            }
+            // One at a time, each given time to reach the server before anything else is sent: a
+            // probe that overtook the second would take its place and leave it refused.
+            var stalled: [StalledUpload] = []
             defer { stalled.forEach { $0.close() } }
+            for name in ["a.jpg", "b.jpg"] {
+                stalled.append(try StalledUpload(port: port, path: "/api/v1/audits/\(id)/attachments/P1/\(name)", token: app.tokens["auditor"]!, declaredLength: 4))
+                try await Task.sleep(for: .milliseconds(500))
+            }
             var third: TestResponse?
             for _ in 0..<50 {
                 let response = try await api.send(.put, "/api/v1/audits/\(id)/attachments/P1/c.jpg", as: "auditor",
