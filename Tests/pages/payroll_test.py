@@ -36,9 +36,9 @@ def download(base, browser, path):
         return response.headers.get("Content-Type"), response.read()
 
 
-def compare_workbook(data, rows):
-    """The workbook's Payouts sheet against the CSV rows, cell by cell (Tests/xlsx/check.py's rules)."""
-    sheet_name, kinds, prefixes = workbook_check.EXPORTS["payouts"]
+def compare_workbook(data, rows, export="payouts"):
+    """The workbook's data sheet against the CSV rows of `export`, cell by cell (Tests/xlsx/check.py's rules)."""
+    sheet_name, kinds, prefixes = workbook_check.EXPORTS[export]
     with tempfile.NamedTemporaryFile(suffix=".xlsx") as f:
         f.write(data)
         f.flush()
@@ -52,10 +52,10 @@ def compare_workbook(data, rows):
     before = len(workbook_check.failures)
     for r, row in enumerate(rows[1:], start=2):
         for c, field in enumerate(row):
-            workbook_check.compare_cell("payouts %s%d (%s)" % (get_column_letter(c + 1), r, header[c]), field, sheet.cell(r, c + 1),
+            workbook_check.compare_cell("%s %s%d (%s)" % (export, get_column_letter(c + 1), r, header[c]), field, sheet.cell(r, c + 1),
                                         workbook_check.column_kind(header[c], kinds, prefixes))
     check(len(workbook_check.failures) == before,
-          "workbook matches the CSV cell by cell (%d rows × %d columns)" % (len(rows) - 1, len(header)))
+          "%s workbook matches the CSV cell by cell (%d rows × %d columns)" % (export, len(rows) - 1, len(header)))
     about = {row[0].value: row[1].value for row in workbook["About"].iter_rows(min_row=2)}
     return about
 

@@ -40,6 +40,7 @@ curl -fsS "http://127.0.0.1:$PORT/health/ready" >/dev/null
 
 python3 "$ROOT/Tests/pages/pages_test.py" --base "http://127.0.0.1:$PORT" --demo-output "$WORK/demo.out" \
     --screenshots "$SCREENSHOTS" --profile "$WORK/chromium-profile"
+"$("$ROOT/Tests/xlsx/venv.sh")" "$ROOT/Tests/pages/workbooks_test.py" --base "http://127.0.0.1:$PORT" --demo-output "$WORK/demo.out" --screenshots "$SCREENSHOTS" --profile "$WORK/chromium-profile-workbooks"
 "$("$ROOT/Tests/xlsx/venv.sh")" "$ROOT/Tests/pages/payroll_test.py" --base "http://127.0.0.1:$PORT" --demo-output "$WORK/demo.out" --screenshots "$SCREENSHOTS" --profile "$WORK/chromium-profile-payroll"
 python3 "$ROOT/Tests/pages/imports_test.py" --base "http://127.0.0.1:$PORT" --demo-output "$WORK/demo.out" \
     --screenshots "$SCREENSHOTS" --profile "$WORK/chromium-profile-imports"

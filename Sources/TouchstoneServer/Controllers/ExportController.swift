@@ -33,9 +33,7 @@ struct ExportController {
     private func audits(_ request: Request, context: AppRequestContext, xlsx: Bool) async throws -> Response {
         let (tenant, period) = try prepare(request, context)
         let template = request.uri.queryParameters["template"].map(String.init)
-        return try await export("audits", sheet: "Audits", tenant: tenant, period: period, xlsx: xlsx) { [database] rows in
-            try await AuditExport.rows(tenant: tenant, period: period, template: template, database: database, into: rows)
-        }
+        return try await ExportResponses.audits(tenant: tenant, period: period, template: template, xlsx: xlsx, database: database)
     }
 
     private func kpis(_ request: Request, context: AppRequestContext, xlsx: Bool) async throws -> Response {
@@ -44,23 +42,13 @@ struct ExportController {
             guard let level = KPILevel(rawValue: String(text)) else { throw APIProblem.badRequest("level must be tenant, region, outlet or staff") }
             return level
         }
-        return try await export("kpis", sheet: "KPIs", tenant: tenant, period: period, xlsx: xlsx) { [database] rows in
-            try await KPIExport.rows(tenant: tenant, period: period, level: level, database: database, into: rows)
-        }
+        return try await ExportResponses.kpis(tenant: tenant, period: period, level: level, xlsx: xlsx, database: database)
     }
 
     private func payouts(_ request: Request, context: AppRequestContext, xlsx: Bool) async throws -> Response {
         let (tenant, period) = try prepare(request, context)
         let excel = request.uri.queryParameters["excel"] == "true"
         return try await ExportResponses.payouts(tenant: tenant, period: period, xlsx: xlsx, excel: excel, database: database)
-    }
-
-    private func export(
-        _ export: String, sheet: String, tenant: Tenant, period: Period, xlsx: Bool, excel: Bool = false,
-        produce: @escaping @Sendable (any ExportRows) async throws -> Void
-    ) async throws -> Response {
-        try await ExportResponses.export(
-            export, sheet: sheet, tenant: tenant, period: period, xlsx: xlsx, excel: excel, database: database, produce: produce)
     }
 
     /// Head office only; `?period=` is required.

@@ -14,9 +14,24 @@ enum ExportResponses {
         }
     }
 
+    /// The audits export of `period` (`audits-<period>.csv` or `.xlsx`), of `template` or the
+    /// period's only one.
+    static func audits(tenant: Tenant, period: Period, template: String?, xlsx: Bool, database: Database) async throws -> Response {
+        try await export("audits", sheet: "Audits", tenant: tenant, period: period, xlsx: xlsx, database: database) { rows in
+            try await AuditExport.rows(tenant: tenant, period: period, template: template, database: database, into: rows)
+        }
+    }
+
+    /// The KPI export of `period` (`kpis-<period>.csv` or `.xlsx`), of one level or all.
+    static func kpis(tenant: Tenant, period: Period, level: KPILevel?, xlsx: Bool, database: Database) async throws -> Response {
+        try await export("kpis", sheet: "KPIs", tenant: tenant, period: period, xlsx: xlsx, database: database) { rows in
+            try await KPIExport.rows(tenant: tenant, period: period, level: level, database: database, into: rows)
+        }
+    }
+
     /// The `export` of `period` as a streamed CSV (with `excel`: BOM and neutralised fields)
     /// or as a workbook whose data sheet is `sheet`.
-    static func export(
+    private static func export(
         _ export: String, sheet: String, tenant: Tenant, period: Period, xlsx: Bool, excel: Bool = false, database: Database,
         produce: @escaping @Sendable (any ExportRows) async throws -> Void
     ) async throws -> Response {

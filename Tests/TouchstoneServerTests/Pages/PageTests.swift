@@ -229,4 +229,27 @@ import TouchstoneStore
             #expect(chinese.text.contains("设备时间与服务器时间不一致"))
         }
     }
+
+    /// The overview links the period's KPI and audit downloads for head office; they are the
+    /// API's exports, and nobody else gets them.
+    @Test func overviewOffersTheExportsToHeadOffice() async throws {
+        let fixture = try await PageFixture.make()
+        try await fixture.app.application.test(.router) { client in
+            let admin = try #require(try await PageClient.login(client, "admin"))
+            let overview = try await admin.get("/overview?period=2026-09").text
+            #expect(overview.contains(#"<a id="kpis-xlsx" href="/exports/kpis.xlsx?period=2026-09">"#))
+            #expect(overview.contains(#"<a id="audits-csv" href="/exports/audits.csv?period=2026-09">"#))
+            let api = APIClient(client: client, tokens: fixture.app.tokens)
+            for export in ["kpis", "audits"] {
+                let page = try await admin.get("/exports/\(export).csv?period=2026-09")
+                let fromAPI = try await api.send(.get, "/api/v1/exports/\(export).csv?period=2026-09", as: "admin")
+                #expect(page.status == .ok && page.text == fromAPI.text && page.text.contains("\n"))
+                let workbook = try await admin.get("/exports/\(export).xlsx?period=2026-09")
+                #expect(workbook.status == .ok && WorkbookZip.isZip(workbook.body))
+            }
+            let regionManager = try #require(try await PageClient.login(client, "rm"))
+            #expect(!(try await regionManager.get("/overview?period=2026-09").text.contains("downloads")))
+            #expect(try await regionManager.get("/exports/kpis.csv?period=2026-09").status == .forbidden)
+        }
+    }
 }

@@ -42,6 +42,23 @@ struct OverviewPage {
         let warnings: [WarningRow]
         let showWarnings: Bool
         let lastJob: JobView?
+        /// The period's export downloads, for callers who may export.
+        let downloads: Downloads?
+    }
+
+    struct Downloads: Sendable {
+        let kpisCSV: String
+        let kpisXLSX: String
+        let auditsCSV: String
+        let auditsXLSX: String
+
+        init(period: Period) {
+            let query = "?period=\(period)"
+            kpisCSV = "/exports/kpis.csv" + query
+            kpisXLSX = "/exports/kpis.xlsx" + query
+            auditsCSV = "/exports/audits.csv" + query
+            auditsXLSX = "/exports/audits.xlsx" + query
+        }
     }
 
     func addRoutes(to group: RouterGroup<AppRequestContext>) {
@@ -83,7 +100,7 @@ struct OverviewPage {
         }
         let view = View(
             period: period.description, scope: region ?? tenant.name, kpis: kpis, warnings: warningRows,
-            showWarnings: headOffice, lastJob: lastJob)
+            showWarnings: headOffice, lastJob: lastJob, downloads: principal.may(.export) ? Downloads(period: period) : nil)
         return renderer.page("overview", title: "overview_title", content: view, request: request, context: context)
     }
 
