@@ -28,10 +28,11 @@ from cdp import Browser  # noqa: E402
 from pages_test import API, check, demo_credentials, login, text, text_attr  # noqa: E402
 
 
-def download(base, browser, path):
-    """`path` fetched over HTTP with the browser's session cookie."""
+def download(base, browser, path, language=None):
+    """`path` fetched over HTTP with the browser's session cookie (and a page language, if given)."""
     cookie = [c for c in browser.call("Network.getCookies", session=True)["cookies"] if c["name"] == "ts_session"][0]
-    request = urllib.request.Request(base + path, headers={"Cookie": "ts_session=" + cookie["value"]})
+    cookies = "ts_session=" + cookie["value"] + ("; ts_lang=" + language if language else "")
+    request = urllib.request.Request(base + path, headers={"Cookie": cookies})
     with urllib.request.urlopen(request) as response:
         return response.headers.get("Content-Type"), response.read()
 

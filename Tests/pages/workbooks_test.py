@@ -10,6 +10,9 @@ Tests/xlsx/venv.sh (openpyxl).
 import csv
 import io
 import re
+import tempfile
+
+import openpyxl
 
 import pages_test
 from cdp import Browser
@@ -46,6 +49,14 @@ def main():
         league = compare(base, browser, text_attr(browser, "#csv", "href"), text_attr(browser, "#xlsx", "href"), "league")
         check(any(CJK.search(field) for row in league[1:] for field in row), "the league rows carry Chinese names")
         check(len(kpis) > 1 and len(audits) > 1, "KPI and audit downloads are not empty")
+        # The sheets are named in the page's language.
+        for link, names in ((links["kpis-xlsx"], ["KPI 指标", "说明"]), (links["audits-xlsx"], ["检查记录", "说明"])):
+            _, data = download(base, browser, link, language="zh-CN")
+            with tempfile.NamedTemporaryFile(suffix=".xlsx") as f:
+                f.write(data)
+                f.flush()
+                sheets = openpyxl.load_workbook(f.name).sheetnames
+            check(sheets == names, "%s in Chinese: sheets %s" % (link, sheets))
     finally:
         browser.close()
     if pages_test.FAILURES:

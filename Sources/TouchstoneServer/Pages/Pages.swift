@@ -37,7 +37,7 @@ enum Pages {
         AuditPage(database: database, renderer: renderer).addRoutes(to: pages)
         BatchPage(database: database, renderer: renderer, batches: batches).addRoutes(to: pages)
         PayrollPage(database: database, renderer: renderer).addRoutes(to: pages)
-        ExportDownloads(database: database).addRoutes(to: pages)
+        ExportDownloads(database: database, renderer: renderer).addRoutes(to: pages)
         ImportPage(database: database, renderer: renderer).addRoutes(to: pages)
         PeoplePage(database: database, renderer: renderer, tokens: tokens).addRoutes(to: pages)
         PasswordPage(database: database, renderer: renderer, cookies: cookies).addRoutes(to: pages)

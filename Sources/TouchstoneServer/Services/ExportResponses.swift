@@ -5,34 +5,44 @@ import TouchstoneStore
 
 /// The export downloads (formats.md) as responses, for the API's exports and the pages' download
 /// links alike: a CSV streamed as the rows come from the database, or the same rows as a
-/// workbook (``WorkbookResponse``). Callers check the caller's access first.
+/// workbook (``WorkbookResponse``) whose sheets are named from `labels` (a page's catalogue:
+/// `sheet_<export>`, `sheet_about`; English without). Callers check the caller's access first.
 enum ExportResponses {
     /// The payouts export of `period` (`payouts-<period>.csv` or `.xlsx`).
-    static func payouts(tenant: Tenant, period: Period, xlsx: Bool, excel: Bool, database: Database) async throws -> Response {
-        try await export("payouts", sheet: "Payouts", tenant: tenant, period: period, xlsx: xlsx, excel: excel, database: database) { rows in
+    static func payouts(
+        tenant: Tenant, period: Period, xlsx: Bool, excel: Bool, labels: [String: String] = [:], database: Database
+    ) async throws -> Response {
+        try await export(
+            "payouts", sheet: "Payouts", tenant: tenant, period: period, xlsx: xlsx, excel: excel, labels: labels, database: database
+        ) { rows in
             try await PayoutExport.rows(tenant: tenant, period: period, database: database, into: rows)
         }
     }
 
     /// The audits export of `period` (`audits-<period>.csv` or `.xlsx`), of `template` or the
     /// period's only one.
-    static func audits(tenant: Tenant, period: Period, template: String?, xlsx: Bool, database: Database) async throws -> Response {
-        try await export("audits", sheet: "Audits", tenant: tenant, period: period, xlsx: xlsx, database: database) { rows in
+    static func audits(
+        tenant: Tenant, period: Period, template: String?, xlsx: Bool, labels: [String: String] = [:], database: Database
+    ) async throws -> Response {
+        try await export("audits", sheet: "Audits", tenant: tenant, period: period, xlsx: xlsx, labels: labels, database: database) { rows in
             try await AuditExport.rows(tenant: tenant, period: period, template: template, database: database, into: rows)
         }
     }
 
     /// The KPI export of `period` (`kpis-<period>.csv` or `.xlsx`), of one level or all.
-    static func kpis(tenant: Tenant, period: Period, level: KPILevel?, xlsx: Bool, database: Database) async throws -> Response {
-        try await export("kpis", sheet: "KPIs", tenant: tenant, period: period, xlsx: xlsx, database: database) { rows in
+    static func kpis(
+        tenant: Tenant, period: Period, level: KPILevel?, xlsx: Bool, labels: [String: String] = [:], database: Database
+    ) async throws -> Response {
+        try await export("kpis", sheet: "KPIs", tenant: tenant, period: period, xlsx: xlsx, labels: labels, database: database) { rows in
             try await KPIExport.rows(tenant: tenant, period: period, level: level, database: database, into: rows)
         }
     }
 
     /// The `export` of `period` as a streamed CSV (with `excel`: BOM and neutralised fields)
-    /// or as a workbook whose data sheet is `sheet`.
+    /// or as a workbook whose data sheet is `labels["sheet_<export>"]`, else `sheet`.
     private static func export(
-        _ export: String, sheet: String, tenant: Tenant, period: Period, xlsx: Bool, excel: Bool = false, database: Database,
+        _ export: String, sheet: String, tenant: Tenant, period: Period, xlsx: Bool, excel: Bool = false, labels: [String: String],
+        database: Database,
         produce: @escaping @Sendable (any ExportRows) async throws -> Void
     ) async throws -> Response {
         guard xlsx else {
@@ -40,7 +50,10 @@ enum ExportResponses {
                 try await produce(CSVRows(spreadsheet: excel, prefix: excel ? PayoutExport.byteOrderMark : "", output: sink))
             }
         }
-        return try await WorkbookResponse.make(filename: "\(export)-\(period).xlsx", sheet: sheet, produce: produce) {
+        return try await WorkbookResponse.make(
+            filename: "\(export)-\(period).xlsx", sheet: labels["sheet_\(export)"] ?? sheet, aboutSheet: labels["sheet_about"] ?? "About",
+            produce: produce
+        ) {
             try await ExportAbout.load(export: export, tenant: tenant, period: period, database: database)
         }
     }

@@ -7,6 +7,8 @@ import TouchstoneStore
 /// on its own). The same files as the API's `/api/v1/exports/…`, behind the page session.
 struct ExportDownloads {
     let database: Database
+    /// Names the workbooks' sheets in the caller's language.
+    let renderer: PageRenderer
 
     func addRoutes(to group: RouterGroup<AppRequestContext>) {
         group.get("exports/audits.csv") { try await audits($0, context: $1, xlsx: false) }
@@ -19,13 +21,15 @@ struct ExportDownloads {
     func audits(_ request: Request, context: AppRequestContext, xlsx: Bool) async throws -> Response {
         let (tenant, period) = try await prepare(request, context)
         let template = request.uri.queryParameters["template"].map(String.init)
-        return try await ExportResponses.audits(tenant: tenant, period: period, template: template, xlsx: xlsx, database: database)
+        return try await ExportResponses.audits(
+            tenant: tenant, period: period, template: template, xlsx: xlsx, labels: renderer.labels(request), database: database)
     }
 
     /// The period's KPI values at every level.
     func kpis(_ request: Request, context: AppRequestContext, xlsx: Bool) async throws -> Response {
         let (tenant, period) = try await prepare(request, context)
-        return try await ExportResponses.kpis(tenant: tenant, period: period, level: nil, xlsx: xlsx, database: database)
+        return try await ExportResponses.kpis(
+            tenant: tenant, period: period, level: nil, xlsx: xlsx, labels: renderer.labels(request), database: database)
     }
 
     private func prepare(_ request: Request, _ context: AppRequestContext) async throws -> (Tenant, Period) {

@@ -140,7 +140,8 @@ struct PayrollPage {
         let tenant = try context.requireTenant()
         let period = try await PagePeriod.of(request, tenant: tenant, database: database)
         return try await ExportResponses.payouts(
-            tenant: tenant, period: period, xlsx: xlsx, excel: request.uri.queryParameters["excel"] == "true", database: database)
+            tenant: tenant, period: period, xlsx: xlsx, excel: request.uri.queryParameters["excel"] == "true", labels: renderer.labels(request),
+            database: database)
     }
 
     /// The page of `period`, with `refusal` (an approve or close the store refused) shown on it
