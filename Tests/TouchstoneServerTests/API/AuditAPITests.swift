@@ -107,6 +107,28 @@ struct AuditAPITests {
         #expect(count == 1000)
     }
 
+    @Test func concurrentReplaysOfStoredAuditsAreAllOKAndStoreEachOnce() async throws {
+        let app = try await TestApp.make()
+        let ids = (0..<60).map { _ in UUID().uuidString.lowercased() }
+        let documents = try ids.map { id in try TestApp.document(id: id) }
+        try await app.run { api in
+            for document in documents {
+                _ = try await api.send(.post, "/api/v1/audits", as: "auditor", body: document)
+            }
+            let statuses = try await withThrowingTaskGroup(of: HTTPResponse.Status.self) { group in
+                for document in documents + documents.prefix(30) {
+                    group.addTask { try await api.send(.post, "/api/v1/audits", as: "auditor", body: document).status }
+                }
+                return try await group.reduce(into: [HTTPResponse.Status]()) { $0.append($1) }
+            }
+            #expect(statuses.count == 90)
+            #expect(statuses.allSatisfy { $0 == .ok })
+        }
+        let page = try await AuditQueries.list(tenant: app.tenant, limit: 1000, database: app.database)
+        #expect(page.items.count == 60)
+        #expect(Set(page.items.map(\.id)) == Set(ids))
+    }
+
     @Test func badInputIsA4xxWithAPreciseMessage() async throws {
         let app = try await TestApp.make()
         try await app.run { api in
@@ -178,6 +200,12 @@ struct AuditAPITests {
             let badCursor = try await api.send(.get, "/api/v1/audits?after=nonsense", as: "admin")
             statuses.append(badCursor.status.code)
             #expect(badCursor.problemPaths == ["after"])
+            let badLimit = try await api.send(.get, "/api/v1/audits?limit=0", as: "auditor")
+            statuses.append(badLimit.status.code)
+            #expect(badLimit.status == .badRequest)
+            let truncated = try await post(Data(#"{"id": "#.utf8))
+            #expect(truncated.status == .unprocessableContent || truncated.status == .badRequest)
+            #expect(!truncated.problemMessages.isEmpty || truncated.problem["message"] != nil)
             #expect(statuses.allSatisfy { (400..<500).contains($0) }, "\(statuses)")
         }
     }

@@ -2,7 +2,9 @@ import Foundation
 import Hummingbird
 import HummingbirdTesting
 import Testing
+import TouchstoneCore
 import TouchstoneStore
+import TouchstoneTestSupport
 
 @Suite("HTTP: evidence, review, disputes, scope")
 struct AuditWorkflowAPITests {
@@ -86,6 +88,33 @@ struct AuditWorkflowAPITests {
             let attachments = record["attachments"] as? [[String: Any]] ?? []
             #expect(attachments.first?["received"] as? Bool == true)
             #expect(attachments.first?["contentType"] as? String == "image/jpeg")
+        }
+    }
+
+    @Test func everyRoleGetsTheAuditOnlyWhereItMayReadIt() async throws {
+        let app = try await TestApp.make()
+        let other = try await TestDatabase.createTenant(code: "other", in: app.database)
+        try await IdentityQueries.addUser(tenant: other, login: "boss", displayName: nil, role: .admin, database: app.database)
+        let foreign = try await IdentityQueries.createToken(tenant: other, login: "boss", label: nil, days: 1, database: app.database).token
+        try await app.run { api in
+            #expect(try await api.send(.post, "/api/v1/audits", as: "auditor", body: try TestApp.sampleAudit()).status == .created)
+            let audit = "/api/v1/audits/\(TestApp.sampleID)"
+            let byLogin: [(String, HTTPResponse.Status)] = [
+                ("admin", .ok), ("analyst", .ok), ("rm", .ok), ("om1", .ok), ("auditor", .ok),
+                ("om2", .notFound), ("auditor2", .notFound),
+            ]
+            for (login, status) in byLogin {
+                #expect(try await api.send(.get, audit, as: login).status == status, "login \(login)")
+            }
+            let byToken: [(String?, HTTPResponse.Status)] = [(foreign, .notFound), (nil, .unauthorized), ("tst_forged", .unauthorized)]
+            for (token, status) in byToken {
+                var headers = HTTPFields()
+                if let token { headers[.authorization] = "Bearer \(token)" }
+                #expect(try await api.send(.get, audit, as: nil, headers: headers).status == status, "token \(token ?? "none")")
+            }
+            #expect((try await api.send(.get, "/api/v1/audits", as: "auditor2").json["items"] as? [Any])?.isEmpty == true)
+            let foreignOutlet = try await api.send(.get, "/api/v1/outlets/O1", as: nil, headers: [.authorization: "Bearer \(foreign)"])
+            #expect(foreignOutlet.status == .notFound)
         }
     }
 

@@ -12,6 +12,7 @@ struct OutletStaffAPITests {
             let first = try await api.send(.get, "/api/v1/outlets?limit=2", as: "admin").json
             #expect((first["items"] as? [[String: Any]])?.compactMap { $0["code"] as? String } == ["O1", "O2"])
             let next = try #require(first["next"] as? String)
+            #expect(next == "O2")
             let second = try await api.send(.get, "/api/v1/outlets?limit=2&after=\(next)", as: "admin").json
             #expect((second["items"] as? [[String: Any]])?.compactMap { $0["code"] as? String } == ["O3"])
             #expect(second["next"] == nil)
@@ -35,6 +36,11 @@ struct OutletStaffAPITests {
             #expect((seen["items"] as? [[String: Any]])?.compactMap { $0["code"] as? String } == ["O1", "O2", "O4"])
             let wrongType = try await api.send(.post, "/api/v1/outlets", as: "admin", json: ["code": 5, "name": "x", "regionPath": "华东"])
             #expect(wrongType.status == .badRequest)
+            let moved = try await api.send(.put, "/api/v1/outlets/O4", as: "admin", json: ["code": "O4", "name": "新店二", "regionPath": "华南/深圳"])
+            #expect(moved.status == .ok)
+            let o4 = try await api.send(.get, "/api/v1/outlets/O4", as: "admin").json
+            #expect(o4["name"] as? String == "新店二")
+            #expect(o4["regionPath"] as? String == "华南/深圳")
         }
     }
 
@@ -57,6 +63,12 @@ struct OutletStaffAPITests {
             let member: [String: Any] = ["employeeNo": "E10", "name": "赵磊",
                                          "assignments": [["outlet": "O3", "role": "service_advisor", "start": "2026-01-01", "targetBonus": "1500.00"]]]
             #expect(try await api.send(.post, "/api/v1/staff", as: "rm", json: member).status == .forbidden)
+            let overlapping: [String: Any] = ["employeeNo": "N1", "name": "新人", "assignments": [
+                ["outlet": "O3", "role": "cashier", "start": "2026-01-01", "end": "2026-03-31"],
+                ["outlet": "O1", "role": "cashier", "start": "2026-03-01"]]]
+            let overlappingNew = try await api.send(.post, "/api/v1/staff", as: "admin", json: overlapping)
+            #expect(overlappingNew.status == .unprocessableContent)
+            #expect(overlappingNew.text.contains("assignments[1].start"))
             #expect(try await api.send(.post, "/api/v1/staff", as: "admin", json: member).status == .created)
             var moved = member
             moved["assignments"] = [["outlet": "O3", "role": "service_advisor", "start": "2026-01-01", "end": "2026-06-30"],

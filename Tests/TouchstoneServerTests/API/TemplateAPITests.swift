@@ -43,6 +43,29 @@ struct TemplateAPITests {
         }
     }
 
+    @Test func repostIsUnchangedVersionsAreListedAndAZeroWeightIsRefused() async throws {
+        let app = try await TestApp.make()
+        let template = try String(contentsOf: TestApp.sample("template-demo-visit.json"), encoding: .utf8)
+        try await app.run { api in
+            let again = try await api.send(.post, "/api/v1/templates", as: "admin", body: Data(template.utf8))
+            #expect(again.status == .ok)
+            #expect(again.json["outcome"] as? String == "unchanged")
+            let second = template.replacingOccurrences(of: "\"version\": 1", with: "\"version\": 2")
+            #expect(try await api.send(.post, "/api/v1/templates", as: "admin", body: Data(second.utf8)).status == .created)
+            let broken = template.replacingOccurrences(of: "\"weight\": 30", with: "\"weight\": 0")
+            let refused = try await api.send(.post, "/api/v1/templates", as: "admin", body: Data(broken.utf8))
+            #expect(refused.status == .unprocessableContent)
+            #expect(refused.text.contains("sections[0].weight"))
+            let versions = (try await api.send(.get, "/api/v1/templates", as: "auditor").json["items"] as? [[String: Any]] ?? [])
+                .compactMap { $0["version"] as? Int }
+            #expect(versions.sorted() == [1, 2])
+            let v2 = try await api.send(.get, "/api/v1/templates/demo-visit/2", as: "auditor")
+            #expect(v2.status == .ok)
+            #expect((v2.json["sections"] as? [Any])?.count == 3)
+            #expect(try await api.send(.get, "/api/v1/templates", as: "e8").status == .forbidden)
+        }
+    }
+
     @Test func liveServerUploadsExportsAndServesOpenAPI() async throws {
         let app = try await TestApp.make()
         try await app.run(.live) { api in

@@ -43,87 +43,51 @@ import TouchstoneTestSupport
         }
     }
 
-    static func app(_ database: Database) throws -> some ApplicationProtocol {
+    /// The application over `database` in the one HTTP test harness (``TestApp/run(_:_:)``), with these tokens.
+    static func app(_ database: Database, _ tenant: Tenant, _ tokens: [String: String]) throws -> TestApp {
         let router = buildRouter(database: database, migrator: try Migrator(directory: TestDatabase.sqlDirectory),
                                  configuration: .init(), drain: DrainState(), batches: BatchQueue())
-        return Application(router: router)
-    }
-
-    static func auth(_ token: String?) -> HTTPFields {
-        var headers = HTTPFields()
-        if let token { headers[.authorization] = "Bearer \(token)" }
-        return headers
-    }
-
-    static func json(_ buffer: ByteBuffer) throws -> Any {
-        try JSONSerialization.jsonObject(with: Data(String(buffer: buffer).utf8))
+        return TestApp(database: database, tenant: tenant, tokens: tokens, application: Application(router: router))
     }
 
     @Test func plansPayoutsExplanationsApproveClose() async throws {
         let (database, tenant, tokens) = try await Self.setUp()
         let plan = try Self.sample("plan-sa.json")
-        try await Self.app(database).test(.router) { client in
-            try await client.execute(uri: "/api/v1/plans", method: .post, headers: Self.auth(tokens["e7"]), body: ByteBuffer(bytes: plan)) {
-                #expect($0.status == .forbidden)
-            }
-            try await client.execute(uri: "/api/v1/plans", method: .post, headers: Self.auth(tokens["hq"]), body: ByteBuffer(bytes: plan)) {
-                #expect($0.status == .created)
-                let body = try Self.json($0.body) as? [String: Any]
-                #expect(body?["outcome"] as? String == "created")
-            }
-            try await client.execute(uri: "/api/v1/plans", method: .post, headers: Self.auth(tokens["hq"]), body: ByteBuffer(bytes: plan)) {
-                #expect($0.status == .ok)
-            }
-            try await client.execute(uri: "/api/v1/plans", method: .get, headers: Self.auth(tokens["hq"])) {
-                let items = (try Self.json($0.body) as? [String: Any])?["items"] as? [[String: Any]]
-                #expect(items?.map { $0["code"] as? String } == ["SA"])
-            }
+        try await Self.app(database, tenant, tokens).run { api in
+            #expect(try await api.send(.post, "/api/v1/plans", as: "e7", body: plan).status == .forbidden)
+            let created = try await api.send(.post, "/api/v1/plans", as: "hq", body: plan)
+            #expect(created.status == .created)
+            #expect(created.json["outcome"] as? String == "created")
+            #expect(try await api.send(.post, "/api/v1/plans", as: "hq", body: plan).status == .ok)
+            let plans = try await api.send(.get, "/api/v1/plans", as: "hq").json["items"] as? [[String: Any]]
+            #expect(plans?.map { $0["code"] as? String } == ["SA"])
 
             try await Self.writeKPIsAndRun(database, tenant)
 
-            try await client.execute(uri: "/api/v1/payouts", method: .get, headers: Self.auth(tokens["hq"])) {
-                #expect($0.status == .badRequest)
-            }
-            try await client.execute(uri: "/api/v1/payouts?period=2026-09", method: .get, headers: Self.auth(tokens["hq"])) {
-                let items = (try Self.json($0.body) as? [String: Any])?["items"] as? [[String: Any]]
-                #expect(items?.map { $0["employeeNo"] as? String } == ["E7", "E8"])
-                #expect(items?.first?["payout"] as? String == "1976.89")
-                #expect(items?.first?["scorePct"] as? String == "92.6667")
-                #expect(items?.first?["proratedTarget"] as? String == "2133.33")
-            }
-            try await client.execute(uri: "/api/v1/payouts?period=2026-09", method: .get, headers: Self.auth(tokens["e8"])) {
-                let items = (try Self.json($0.body) as? [String: Any])?["items"] as? [[String: Any]]
-                #expect(items?.map { $0["employeeNo"] as? String } == ["E8"])
-            }
-            try await client.execute(uri: "/api/v1/payouts/E7/explanation?period=2026-09", method: .get, headers: Self.auth(tokens["e7"])) {
-                #expect($0.status == .ok)
-                let items = try Self.json($0.body) as? [[String: Any]]
-                #expect(items?.first?["formula"] as? String == "2133.33 × 92.6667% × 1 = 1976.89")
-            }
-            try await client.execute(uri: "/api/v1/payouts/E7/explanation?period=2026-09", method: .get, headers: Self.auth(tokens["e8"])) {
-                #expect($0.status == .notFound)
-            }
+            #expect(try await api.send(.get, "/api/v1/payouts", as: "hq").status == .badRequest)
+            let all = try await api.send(.get, "/api/v1/payouts?period=2026-09", as: "hq").json["items"] as? [[String: Any]]
+            #expect(all?.map { $0["employeeNo"] as? String } == ["E7", "E8"])
+            #expect(all?.first?["payout"] as? String == "1976.89")
+            #expect(all?.first?["scorePct"] as? String == "92.6667")
+            #expect(all?.first?["proratedTarget"] as? String == "2133.33")
+            let own = try await api.send(.get, "/api/v1/payouts?period=2026-09", as: "e8").json["items"] as? [[String: Any]]
+            #expect(own?.map { $0["employeeNo"] as? String } == ["E8"])
+            let explanation = try await api.send(.get, "/api/v1/payouts/E7/explanation?period=2026-09", as: "e7")
+            #expect(explanation.status == .ok)
+            let lines = try JSONSerialization.jsonObject(with: Data(explanation.text.utf8)) as? [[String: Any]]
+            #expect(lines?.first?["formula"] as? String == "2133.33 × 92.6667% × 1 = 1976.89")
+            #expect(try await api.send(.get, "/api/v1/payouts/E7/explanation?period=2026-09", as: "e8").status == .notFound)
 
-            try await client.execute(uri: "/api/v1/periods/2026-09/approve", method: .post, headers: Self.auth(tokens["e7"])) {
-                #expect($0.status == .forbidden)
-            }
-            try await client.execute(uri: "/api/v1/periods/2026-09/approve", method: .post, headers: Self.auth(tokens["hq"])) {
-                #expect($0.status == .ok)
-                let body = try Self.json($0.body) as? [String: Any]
-                #expect(body?["approvedRows"] as? Int == 2)
-            }
-            try await client.execute(uri: "/api/v1/periods/2026-09/close", method: .post, headers: Self.auth(tokens["e7"])) {
-                #expect($0.status == .forbidden)
-            }
-            try await client.execute(uri: "/api/v1/periods/2026-09/close", method: .post, headers: Self.auth(tokens["hq"])) {
-                #expect($0.status == .ok)
-                let body = try Self.json($0.body) as? [String: Any]
-                #expect(body?["state"] as? String == "closed")
-                #expect((body?["resultsHash"] as? String)?.count == 64)
-            }
-            try await client.execute(uri: "/api/v1/periods/2026-09/approve", method: .post, headers: Self.auth(tokens["hq"])) {
-                #expect($0.status == .conflict)
-            }
+            #expect(try await api.send(.post, "/api/v1/periods/2026-09/approve", as: "e7").status == .forbidden)
+            let approved = try await api.send(.post, "/api/v1/periods/2026-09/approve", as: "hq")
+            #expect(approved.status == .ok)
+            #expect(approved.json["approvedRows"] as? Int == 2)
+            #expect(try await api.send(.post, "/api/v1/periods/2026-09/close", as: "e7").status == .forbidden)
+            let closed = try await api.send(.post, "/api/v1/periods/2026-09/close", as: "hq")
+            #expect(closed.status == .ok)
+            #expect(closed.json["state"] as? String == "closed")
+            #expect((closed.json["resultsHash"] as? String)?.count == 64)
+            #expect(try await api.send(.post, "/api/v1/periods/2026-09/approve", as: "hq").status == .conflict)
         }
     }
 }

@@ -61,6 +61,8 @@ struct FixedPool: PoolStatisticsSource {
 }
 
 /// Everything a test needs to look at around an application under test.
+/// The infrastructure harness: middleware on a bare application (fake pools, captured logs), not
+/// the real API over a database, which is ``TestApp``'s with ``APIClient``.
 struct Harness {
     let registry = PrometheusCollectorRegistry()
     let drain = DrainState()

@@ -13,22 +13,21 @@ import Testing
     @Test func theRealAppServesBuildInfoAndProcessMetrics() async throws {
         let app = try await TestApp.make()
         let now = Date().timeIntervalSince1970
-        try await app.application.test(.router) { client in
-            try await client.execute(uri: "/metrics", method: .get) { response in
-                #expect(response.status == .ok)
-                let text = String(buffer: response.body)
-                #expect(Self.value(text, #"touchstone_build_info{version="\#(BuildInfo.version)",swift="\#(BuildInfo.swiftVersion)"}"#) == 1)
-                #expect(text.contains("# TYPE touchstone_build_info gauge"))
-                #expect(text.contains("# TYPE process_cpu_seconds_total counter"))
-                let resident = try #require(Self.value(text, "process_resident_memory_bytes"))
-                #expect(resident > 4_000_000 && resident < 16_000_000_000)
-                let descriptors = try #require(Self.value(text, "process_open_fds"))
-                #expect(descriptors >= 3 && descriptors < 65_536)
-                let start = try #require(Self.value(text, "process_start_time_seconds"))
-                #expect(start > now - 86_400 && start <= now + 1)
-                let cpu = try #require(Self.value(text, "process_cpu_seconds_total"))
-                #expect(cpu > 0)
-            }
+        try await app.run { api in
+            let response = try await api.send(.get, "/metrics", as: nil)
+            #expect(response.status == .ok)
+            let text = response.text
+            #expect(Self.value(text, #"touchstone_build_info{version="\#(BuildInfo.version)",swift="\#(BuildInfo.swiftVersion)"}"#) == 1)
+            #expect(text.contains("# TYPE touchstone_build_info gauge"))
+            #expect(text.contains("# TYPE process_cpu_seconds_total counter"))
+            let resident = try #require(Self.value(text, "process_resident_memory_bytes"))
+            #expect(resident > 4_000_000 && resident < 16_000_000_000)
+            let descriptors = try #require(Self.value(text, "process_open_fds"))
+            #expect(descriptors >= 3 && descriptors < 65_536)
+            let start = try #require(Self.value(text, "process_start_time_seconds"))
+            #expect(start > now - 86_400 && start <= now + 1)
+            let cpu = try #require(Self.value(text, "process_cpu_seconds_total"))
+            #expect(cpu > 0)
         }
     }
 

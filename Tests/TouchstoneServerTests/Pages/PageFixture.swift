@@ -36,6 +36,8 @@ struct PageFixture {
 }
 
 /// A browser-like page client: logs in with a password and sends the session cookie.
+/// This is the page harness (over `application.test(.router)`), kept apart from the API's
+/// ``APIClient`` on purpose: pages authenticate with cookies and CSRF fields, not bearer tokens.
 struct PageClient: Sendable {
     let client: any TestClientProtocol
     let cookie: String

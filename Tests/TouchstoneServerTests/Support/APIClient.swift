@@ -6,6 +6,13 @@ import TouchstoneStore
 import TouchstoneTestSupport
 
 /// A test client that sends requests as one of ``TestApp``'s users (by login).
+///
+/// The one HTTP test harness of the API: every API test runs `app.run(.router | .live) { api in }`
+/// (``TestApp/run(_:_:)``) and sends with ``send(_:_:as:body:headers:)``; none calls
+/// `application.test` or `executeRequest` itself. Two other harnesses have other subjects and
+/// stay: the pages' ``PageClient`` (a browser's password login, session cookie and CSRF fields,
+/// Pages/PageFixture.swift) and the infrastructure's ``Harness`` (middleware on a bare
+/// application with fake pools and captured logs, Infrastructure/InfrastructureTestSupport.swift).
 struct APIClient: Sendable {
     let client: any TestClientProtocol
     let tokens: [String: String]
