@@ -1,5 +1,4 @@
 import Foundation
-import PQ
 import Testing
 import TouchstoneCore
 import TouchstoneStore
@@ -14,12 +13,10 @@ import TouchstoneTestSupport
     /// (employee E8, on O1's staff list).
     static func fixture() async throws -> AuditFixture {
         let fixture = try await AuditFixture.make()
-        for login in ["aud-a", "aud-b", "aud-c"] {
-            try await IdentityQueries.addUser(tenant: fixture.tenant, login: login, displayName: nil, role: .auditor, database: fixture.database)
-        }
-        try await fixture.database.tenantTransaction(fixture.tenant) { conn in
-            _ = try conn.execute("UPDATE users SET region_path = '华东/浙江' WHERE login = 'aud-b'")
-            _ = try conn.execute("UPDATE users SET employee_no = 'E8' WHERE login = 'aud-c'")
+        let auditors: [(String, String?, String?)] = [("aud-a", nil, nil), ("aud-b", "华东/浙江", nil), ("aud-c", nil, "E8")]
+        for (login, region, employee) in auditors {
+            try await IdentityQueries.addUser(tenant: fixture.tenant, login: login, displayName: nil, role: .auditor,
+                                              regionPath: region, employeeNo: employee, database: fixture.database)
         }
         return fixture
     }

@@ -16,6 +16,10 @@ public struct VisitRecord: Sendable, Hashable, Codable {
     /// Why the last auto-assignment left the visit unassigned.
     public var unassignedReason: String?
 
+    enum CodingKeys: String, CodingKey {
+        case visitID = "id", outlet, template, templateVersion, windowFrom, windowTo, auditor, state, unassignedReason
+    }
+
     public init(visitID: String, outlet: String, template: String, templateVersion: Int, windowFrom: CivilDate, windowTo: CivilDate,
                 auditor: String? = nil, state: VisitState = .planned, unassignedReason: String? = nil) {
         self.visitID = visitID
@@ -32,13 +36,15 @@ public struct VisitRecord: Sendable, Hashable, Codable {
 
 /// What one auto-assignment run did.
 public struct VisitAssignmentRun: Sendable, Hashable {
-    public struct Line: Sendable, Hashable {
+    public struct Line: Sendable, Hashable, Encodable {
         public var visitID: String
         public var outlet: String
         /// The auditor given the visit, or nil when it stayed unassigned.
         public var auditor: String?
         /// Why it stayed unassigned.
         public var reason: String?
+
+        enum CodingKeys: String, CodingKey { case visitID = "id", outlet, auditor, reason }
     }
 
     public var period: Period
