@@ -61,6 +61,7 @@ public func buildRouter(
     EventController(database: database).addRoutes(to: api)
     PayoutController(database: database).addRoutes(to: api)
     ChangeController(database: database).addRoutes(to: api)
+    VisitController(database: database).addRoutes(to: api)
     Pages.addRoutes(to: router, database: database, configuration: configuration, batches: batches, tokens: tokens)
     return router
 }

@@ -31,6 +31,7 @@ struct Touchstone: AsyncParsableCommand {
             ExplainCommand.self,
             PeriodCommand.self,
             ChangesCommand.self,
+            VisitsCommand.self,
         ]
     )
 }

@@ -45,6 +45,8 @@ import TouchstoneCore
         .manageUsers:        "x . . . . .",
         .manageTokens:       "x . . . . .",
         .changeOwnPassword:  "x x x x x x",
+        .readVisits:         "x x . . x .",
+        .planVisits:         "x . . . . .",
     ]
 
     @Test func tableNamesEveryAction() {
@@ -62,6 +64,7 @@ import TouchstoneCore
         #expect(Self.columns.map(\.reach) == [.tenant, .tenant, .region("R_1"), .outlet("O1"), .submitter("u"), .employee("E1")])
         #expect(Self.auditor.reach(for: .readOutlets) == .tenant)
         #expect(Self.auditor.reach(for: .readAudits) == .submitter("u"))
+        #expect(Self.auditor.reach(for: .readVisits) == .submitter("u"))
         #expect(Self.staff.reach(for: .readOutlets) == nil)
     }
 

@@ -63,4 +63,8 @@ public enum Action: String, Sendable, Hashable, CaseIterable {
     case manageTokens
     /// Change one's own page password.
     case changeOwnPassword
+    /// List visit plans (an auditor: its own visits).
+    case readVisits
+    /// Plan visits (CSV import) and auto-assign a period's visits.
+    case planVisits
 }

@@ -6,7 +6,7 @@ public enum Policy {
         let headOffice: Set<Role> = [.admin, .analyst]
         switch action {
         case .manageOutlets, .manageStaff, .defineTemplates, .reviewAudits, .decideDisputes, .defineKPIs, .readBatchSchedule,
-             .closePeriod, .definePlans, .importEvents, .manageUsers, .manageTokens:
+             .closePeriod, .definePlans, .importEvents, .manageUsers, .manageTokens, .planVisits:
             return [.admin]
         case .readWarnings, .runBatch, .readBatchRuns, .approvePeriod, .readPlans, .readChangeLog, .export:
             return headOffice
@@ -20,6 +20,8 @@ public enum Policy {
             return headOffice.union([.staff])
         case .uploadAudits:
             return [.admin, .auditor]
+        case .readVisits:
+            return headOffice.union([.auditor])
         case .disputeAudits:
             return [.admin, .outletManager]
         case .readAudits, .changeOwnPassword:

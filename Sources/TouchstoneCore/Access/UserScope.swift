@@ -16,9 +16,11 @@ public struct UserScope: Sendable, Hashable {
             return text
         }
         self.role = role
-        self.regionPath = role == .regionManager ? given(regionPath) : nil
+        // An auditor may have a region (visits are assigned only inside it) and an employee
+        // number (never sent to an outlet where that employee works); both are optional.
+        self.regionPath = role == .regionManager || role == .auditor ? given(regionPath) : nil
         self.outletCode = role == .outletManager ? given(outletCode) : nil
-        self.employeeNo = role == .staff ? given(employeeNo) : nil
+        self.employeeNo = role == .staff || role == .auditor ? given(employeeNo) : nil
         var problems: [Problem] = []
         if role == .regionManager && self.regionPath == nil { problems.append(Problem(path: "region", message: "a region manager needs a region path")) }
         if role == .outletManager && self.outletCode == nil { problems.append(Problem(path: "outlet", message: "an outlet manager needs an outlet code")) }

@@ -19,6 +19,7 @@ extension AuditDocument {
         let auditor = r.string("auditor", required: true)
         let servedBy = r.string("servedBy")
         let device = r.object("device").map(VisitTrace.parse)
+        let visit = r.string("visit")
         var visitedAt: Date?
         let visitedText = r.string("visitedAt", required: true)
         if let visitedText {
@@ -75,6 +76,6 @@ extension AuditDocument {
         }
         return AuditDocument(id: id, template: template, templateVersion: version, outlet: outlet, visitedAt: visitedAt,
                              visitedAtText: visitedText, auditor: auditor, servedBy: servedBy, answers: answers,
-                             comments: comments, attachments: attachments, device: device)
+                             comments: comments, attachments: attachments, device: device, visit: visit)
     }
 }

@@ -90,10 +90,12 @@ public struct AuditDocument: Sendable, Hashable {
     public var attachments: [AttachmentRef]
     /// What the auditor's device recorded (times, position), if anything.
     public var device: VisitTrace?
+    /// The planned visit the audit was made for (its `visit_id`), if the upload names one.
+    public var visit: String?
 
     public init(id: String, template: String, templateVersion: Int, outlet: String, visitedAt: Date,
                 visitedAtText: String, auditor: String, servedBy: String? = nil, answers: [String: Answer],
-                comments: [String: String] = [:], attachments: [AttachmentRef] = [], device: VisitTrace? = nil) {
+                comments: [String: String] = [:], attachments: [AttachmentRef] = [], device: VisitTrace? = nil, visit: String? = nil) {
         self.id = id
         self.template = template
         self.templateVersion = templateVersion
@@ -106,6 +108,7 @@ public struct AuditDocument: Sendable, Hashable {
         self.comments = comments
         self.attachments = attachments
         self.device = device
+        self.visit = visit
     }
 
     /// The document as JSON with every field present (comments `{}` and attachments `[]`
@@ -128,6 +131,7 @@ public struct AuditDocument: Sendable, Hashable {
         })))
         // Present only when uploaded, so the canonical text (and hash) of older documents stays as it was.
         if let device { members.append(("device", device.jsonValue)) }
+        if let visit { members.append(("visit", .string(visit))) }
         return .object(members)
     }
 

@@ -35,7 +35,7 @@ enum AuditSubmission {
             WITH audit AS (
                 INSERT INTO audits (tenant_id, id, template_code, template_version, outlet_id, visited_at, auditor, served_by,
                                     state, score, critical_failure, content_hash, document, submitted_by, submitted_at,
-                                    released_at, late, warnings, flags)
+                                    released_at, late, warnings, flags, visit_id)
                 VALUES (app_current_tenant(),
             """)
         query.appendInterpolation(doc.id)
@@ -73,7 +73,9 @@ enum AuditSubmission {
         query.appendInterpolation(warnings)
         query.appendLiteral("::jsonb, ")
         query.appendInterpolation(flags.map(\.rawValue))
-        query.appendLiteral("::text[]) ON CONFLICT (tenant_id, id) DO NOTHING RETURNING tenant_id, id)")
+        query.appendLiteral("::text[], ")
+        query.appendInterpolation(doc.visit)
+        query.appendLiteral(") ON CONFLICT (tenant_id, id) DO NOTHING RETURNING tenant_id, id)")
         rows.insertCTEs(into: &query)
         query.appendLiteral("""
             , attachment_rows AS (
@@ -116,6 +118,7 @@ enum AuditSubmission {
         query.appendLiteral("::numeric, 'uploaded' FROM audit)\nSELECT count(*) FROM audit")
         let inserted = try conn.queryFirst(Query(stringInterpolation: query))?.decode(0, as: Int.self) ?? 0
         if inserted == 1 {
+            try submitVisit(conn, checked)
             let receipt = AuditReceipt(id: doc.id, state: state, overall: score.overall, criticalFailure: score.criticalFailure,
                                        sectionScores: Dictionary(uniqueKeysWithValues: zip(rows.sectionCodes, rows.sectionScores)),
                                        dimensionScores: Dictionary(uniqueKeysWithValues: zip(rows.dimensions, rows.dimensionScores)),
@@ -145,7 +148,15 @@ enum AuditSubmission {
         }
         try resubmit(conn, doc: doc, template: template, checked: checked, flags: flags, score: score, rows: rows, hash: hash,
                      submittedBy: submittedBy, now: now)
+        try submitVisit(conn, checked)
         return (try AuditReading.receipt(conn, id: doc.id, replayed: false), .resubmitted)
+    }
+
+    /// Moves the visit the audit fulfils to `submitted` (nothing when the upload names none, or
+    /// is a retry of the audit that already fulfilled it).
+    private static func submitVisit(_ conn: PQConnection, _ checked: Checked) throws {
+        guard let visit = checked.visit, let state = visit.submitted else { return }
+        try conn.execute("UPDATE visits SET state = \(state.rawValue), updated_at = now() WHERE visit_id = \(visit.planned.id)")
     }
 
     /// A changed upload of an audit that was sent back: replaces its content, rescored.
@@ -157,7 +168,7 @@ enum AuditSubmission {
                    content_hash = \(hash), document = \(doc.canonicalJSON)::jsonb, submitted_by = \(submittedBy),
                    submitted_at = \(now)::timestamptz, late = app_is_late(\(doc.visitedAt)::timestamptz),
                    warnings = \(JSONValue.array(checked.warnings.map(\.jsonValue)).canonicalText)::jsonb,
-                   flags = \(flags.map(\.rawValue))::text[]
+                   flags = \(flags.map(\.rawValue))::text[], visit_id = \(doc.visit)
             WHERE id = \(doc.id)::uuid
             """)
         try rows.replace(conn, id: doc.id)
@@ -196,6 +207,9 @@ enum AuditSubmission {
         /// Days (tenant time) of the same auditor's other audits of the same outlet.
         var earlierVisits: [CivilDate]
         var settings: FieldSettingsQueries.Settings
+        /// The planned visit the document names, and the state it moves to when the audit is stored
+        /// (nil when the upload is a retry of the audit that already fulfilled it).
+        var visit: (planned: PlannedVisit, submitted: VisitState?)? = nil
 
         /// The trust flags of `doc` arriving at `receivedAt` (rules in ``TrustSignals``). Rotation
         /// is a property of planned visits: it is measured for audits from the field (with a
@@ -205,7 +219,7 @@ enum AuditSubmission {
             let facts = TrustFacts(
                 audit: doc, template: template, trace: doc.device ?? VisitTrace(), receivedAt: receivedAt,
                 visitDay: CivilDate(doc.visitedAt, in: tenant.timeZone), outletPosition: outletPosition,
-                minimumMinutes: template.minimumMinutes, reusedPhotos: reusedAttachments, earlierVisits: fromTheField ? earlierVisits : [])
+                window: visit.map { ($0.planned.windowStart, $0.planned.windowEnd) }, minimumMinutes: template.minimumMinutes, reusedPhotos: reusedAttachments, earlierVisits: fromTheField ? earlierVisits : [])
             return TrustSignals.flags(facts, settings: settings.trust)
         }
     }
@@ -273,13 +287,45 @@ enum AuditSubmission {
         }
         let latitude = try row.decode(5, as: Double?.self)
         let longitude = try row.decode(6, as: Double?.self)
-        let checked = Checked(
+        var checked = Checked(
             outletID: outletID, staffID: staffID, warnings: warnings,
             outletPosition: latitude.flatMap { latitude in longitude.flatMap { GeoPoint(latitude: latitude, longitude: $0) } },
             reusedAttachments: try row.decode(7, as: Int.self),
             earlierVisits: try (row.decode(8, as: [String]?.self) ?? []).compactMap(CivilDate.init),
             settings: try FieldSettingsQueries.get(conn))
+        if let visitID = doc.visit {
+            checked.visit = try checkVisit(conn, visitID, doc: doc, tenant: tenant, lateVisitsAccepted: checked.settings.lateVisitsAccepted)
+        }
         return (doc, template, checked)
+    }
+
+    /// The visit `visitID` named by `doc`, locked until the upload commits, checked with
+    /// ``VisitUploadCheck`` (refused at the path `visit`).
+    private static func checkVisit(_ conn: PQConnection, _ visitID: String, doc: AuditDocument, tenant: Tenant,
+                                   lateVisitsAccepted: Bool) throws -> (planned: PlannedVisit, submitted: VisitState?) {
+        guard let row = try conn.queryFirst("""
+            SELECT o.code, v.template_code, v.template_version, v.auditor,
+                   v.window_from::timestamp AT TIME ZONE \(tenant.timezone), (v.window_to + 1)::timestamp AT TIME ZONE \(tenant.timezone),
+                   v.state, (SELECT a.id::text FROM audits a WHERE a.visit_id = v.visit_id AND a.state <> 'rejected' ORDER BY a.submitted_at LIMIT 1)
+            FROM visits v JOIN outlets o ON o.tenant_id = v.tenant_id AND o.id = v.outlet_id
+            WHERE v.visit_id = \(visitID)
+            FOR UPDATE OF v
+            """) else {
+            throw StoreError.invalid([Problem(path: "visit", message: "unknown visit \(visitID)")])
+        }
+        let planned = PlannedVisit(
+            id: visitID, outlet: try row.decode(0, as: String.self), template: try row.decode(1, as: String.self),
+            templateVersion: try row.decode(2, as: Int.self), auditor: try row.decode(3, as: String?.self),
+            windowStart: try row.decode(4, as: Date.self), windowEnd: try row.decode(5, as: Date.self),
+            state: VisitState(rawValue: try row.decode(6, as: String.self)) ?? .cancelled, auditID: try row.decode(7, as: String?.self))
+        do {
+            switch try VisitUploadCheck.check(doc, against: planned, lateVisitsAccepted: lateVisitsAccepted, timeZone: tenant.timeZone) {
+            case .alreadyFulfilled: return (planned, nil)
+            case .accepted: return (planned, planned.state.after(.submit, lateVisitsAccepted: lateVisitsAccepted) ?? .submitted)
+            }
+        } catch {
+            throw StoreError.invalid(error.problems)
+        }
     }
 }
 

@@ -4,7 +4,7 @@ import TouchstoneCore
 /// The CSV imports of formats.md. Every statement runs inside the import's transaction,
 /// as the runtime role with the tenant set, so `app_current_tenant()` is the importing tenant.
 public enum ImportKind: String, Sendable, CaseIterable {
-    case outlets, staff, surveys, complaints
+    case outlets, staff, surveys, complaints, visits
 
     /// The columns of the format, in formats.md order.
     public var columns: [String] { format.columns.map(\.name) }
@@ -15,6 +15,7 @@ public enum ImportKind: String, Sendable, CaseIterable {
         case .staff: return .staff
         case .surveys: return .surveys
         case .complaints: return .complaints
+        case .visits: return .visits
         }
     }
 }
@@ -250,6 +251,69 @@ extension CSVFormat {
                 WHERE (c.outlet_id, c.staff_id, c.severity, c.opened_at, c.first_response_at, c.resolved_at)
                       IS DISTINCT FROM (EXCLUDED.outlet_id, EXCLUDED.staff_id, EXCLUDED.severity, EXCLUDED.opened_at,
                                         EXCLUDED.first_response_at, EXCLUDED.resolved_at)
+                """)
+        ]
+    )
+
+    /// visits.csv (key `visit_id`): planned visits; an `auditor` assigns the visit at once.
+    /// A visit that has left `planned`/`assigned` (started, submitted, expired, cancelled) is
+    /// not changed by a later import: its line is refused.
+    static let visits = CSVFormat(
+        name: "visits",
+        columns: [
+            Column("visit_id", required: true), Column("outlet_code", required: true), Column("template", required: true),
+            Column("template_version", required: true, .integer(1...Int(Int32.max))),
+            Column("window_from", required: true, .date), Column("window_to", required: true, .date), Column("auditor"),
+        ],
+        rowRules: [
+            { values in
+                guard let from = values["window_from"].flatMap(CivilDate.init), let to = values["window_to"].flatMap(CivilDate.init),
+                      to < from else { return nil }
+                return ("window_to", "window_to is before window_from")
+            }
+        ],
+        checks: [
+            ImportSQL.unknownOutlet,
+            ImportSQL.duplicateKey("visit_id", label: "'visit ' || visit_id"),
+            """
+            SELECT s.line, 'template_version', format('unknown template %s version %s', s.template, s.template_version)
+            FROM import_stage s
+            WHERE NOT EXISTS (SELECT 1 FROM templates t WHERE t.tenant_id = app_current_tenant() AND t.code = s.template
+                              AND t.version = s.template_version::integer)
+            """,
+            """
+            SELECT s.line, 'auditor', format('unknown auditor %s (no enabled user with role auditor has this login)', s.auditor)
+            FROM import_stage s
+            WHERE s.auditor IS NOT NULL
+              AND NOT EXISTS (SELECT 1 FROM users u WHERE u.tenant_id = app_current_tenant() AND u.login = s.auditor
+                              AND u.role = 'auditor' AND NOT u.disabled)
+            """,
+            """
+            SELECT s.line, 'visit_id', format('visit %s is %s and can no longer be changed', s.visit_id, replace(v.state, '_', ' '))
+            FROM import_stage s JOIN visits v ON v.tenant_id = app_current_tenant() AND v.visit_id = s.visit_id
+            WHERE v.state NOT IN ('planned', 'assigned')
+              AND (v.outlet_id, v.template_code, v.template_version, v.window_from, v.window_to, v.auditor) IS DISTINCT FROM
+                  ((SELECT o.id FROM outlets o WHERE o.tenant_id = app_current_tenant() AND o.code = s.outlet_code),
+                   s.template, s.template_version::integer, s.window_from::date, s.window_to::date, coalesce(s.auditor, v.auditor))
+            """,
+        ],
+        merge: [
+            ImportSQL.counted("""
+                INSERT INTO visits AS v (tenant_id, visit_id, outlet_id, template_code, template_version, window_from, window_to,
+                                         auditor, state)
+                SELECT app_current_tenant(), s.visit_id, o.id, s.template, s.template_version::integer, s.window_from::date,
+                       s.window_to::date, s.auditor, CASE WHEN s.auditor IS NULL THEN 'planned' ELSE 'assigned' END
+                FROM import_stage s
+                JOIN outlets o ON o.tenant_id = app_current_tenant() AND o.code = s.outlet_code
+                ON CONFLICT (tenant_id, visit_id) DO UPDATE
+                SET outlet_id = EXCLUDED.outlet_id, template_code = EXCLUDED.template_code,
+                    template_version = EXCLUDED.template_version, window_from = EXCLUDED.window_from,
+                    window_to = EXCLUDED.window_to, auditor = EXCLUDED.auditor, state = EXCLUDED.state,
+                    unassigned_reason = NULL, updated_at = now()
+                WHERE v.state IN ('planned', 'assigned')
+                  AND (v.outlet_id, v.template_code, v.template_version, v.window_from, v.window_to, v.auditor)
+                      IS DISTINCT FROM (EXCLUDED.outlet_id, EXCLUDED.template_code, EXCLUDED.template_version,
+                                        EXCLUDED.window_from, EXCLUDED.window_to, EXCLUDED.auditor)
                 """)
         ]
     )

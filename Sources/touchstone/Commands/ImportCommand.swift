@@ -3,13 +3,13 @@ import Foundation
 import TouchstoneCore
 import TouchstoneStore
 
-/// `touchstone import outlets|staff|surveys|complaints --tenant T FILE.csv` (and `audits FILE.jsonl`).
+/// `touchstone import outlets|staff|surveys|complaints|visits --tenant T FILE.csv` (and `audits FILE.jsonl`).
 struct ImportCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "import",
-        abstract: "Import a CSV file (outlets, staff, surveys, complaints) or audits (JSONL); all-or-nothing unless --skip-invalid.")
+        abstract: "Import a CSV file (outlets, staff, surveys, complaints, visits) or audits (JSONL); all-or-nothing unless --skip-invalid.")
 
-    @Argument(help: "What the file holds: outlets, staff, surveys, complaints, or audits (one JSON document a line).") var kind: String
+    @Argument(help: "What the file holds: outlets, staff, surveys, complaints, visits, or audits (one JSON document a line).") var kind: String
     @Argument(help: "The file.") var file: String
     @Option(help: "The tenant code.") var tenant: String
     @Option(name: .customLong("skip-invalid"), help: "Import the valid rows; write rejected rows with an error column to this file.")
@@ -56,7 +56,7 @@ struct ImportCommand: AsyncParsableCommand {
 
     /// `import audits FILE.jsonl`: rejected lines go to the --skip-invalid file with their `error`.
     private func importAudits() async throws {
-        if dryRun { throw ValidationError("--dry-run is for the CSV kinds (outlets, staff, surveys, complaints)") }
+        if dryRun { throw ValidationError("--dry-run is for the CSV kinds (outlets, staff, surveys, complaints, visits)") }
         let importOptions = ImportOptions(skipInvalid: skipInvalid != nil)
         let report = try await options.withTenant(tenant) { database, tenant in
             return try await AuditImport.run(tenant: tenant, file: URL(fileURLWithPath: file), submittedBy: submittedBy,

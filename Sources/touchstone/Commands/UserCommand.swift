@@ -16,9 +16,9 @@ struct UserCommand: AsyncParsableCommand {
         @Option(help: "The tenant code.") var tenant: String
         @Option(help: "admin, analyst, region_manager, outlet_manager, auditor or staff.") var role: Role
         @Option(help: "Display name (default: the login).") var name: String?
-        @Option(help: "Region path, for a region manager.") var region: String?
+        @Option(help: "Region path, for a region manager (optional for an auditor: visits only inside it).") var region: String?
         @Option(help: "Outlet code, for an outlet manager.") var outlet: String?
-        @Option(help: "Employee number, for a staff user.") var employee: String?
+        @Option(help: "Employee number, for a staff user (optional for an auditor: never sent where that employee works).") var employee: String?
         @Flag(help: "Read the user's page password from the first line of stdin.") var passwordStdin = false
         @OptionGroup var options: CommonOptions
 

@@ -9,6 +9,10 @@ import TouchstoneCore
         let admin = try UserScope(role: .admin, regionPath: "华东", outletCode: "O1", employeeNo: "E8")
         #expect(admin.regionPath == nil && admin.outletCode == nil && admin.employeeNo == nil)
         #expect(try UserScope(role: .staff, employeeNo: "E8").employeeNo == "E8")
+        let auditor = try UserScope(role: .auditor, regionPath: "华东/浙江", outletCode: "O1", employeeNo: "E8")
+        #expect(auditor.regionPath == "华东/浙江" && auditor.outletCode == nil && auditor.employeeNo == "E8")
+        let anywhere = try UserScope(role: .auditor)
+        #expect(anywhere.regionPath == nil && anywhere.employeeNo == nil)
         for (role, field) in [(Role.regionManager, "region"), (.outletManager, "outlet"), (.staff, "employee")] {
             let failure = #expect(throws: ValidationFailure.self) { try UserScope(role: role, regionPath: " ", outletCode: "", employeeNo: nil) }
             #expect(failure?.problems.map(\.path) == [field])

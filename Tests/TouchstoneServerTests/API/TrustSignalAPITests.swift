@@ -8,7 +8,7 @@ import TouchstoneTestSupport
 
 /// Each trust signal through the API: an upload that raises it gets the flag on its receipt, its
 /// record and the listing, and waits for review instead of being released; a clean field audit
-/// is released. (`outside_window` needs visit plans, which are not in this version.)
+/// is released. (`outside_window` is raised for an audit naming its visit: VisitAPITests.)
 @Suite("HTTP: trust signals on arriving audits") struct TrustSignalAPITests {
     /// People's Square, Shanghai: outlet O1's position in this test.
     static let outlet = (latitude: 31.2304, longitude: 121.4737)

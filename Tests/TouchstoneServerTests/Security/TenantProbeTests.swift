@@ -130,6 +130,9 @@ struct TenantProbeTests {
                 ]))
             },
             "GET /api/v1/changes": get(["/api/v1/changes", "/api/v1/changes?entity=outlet&limit=1000"]),
+            "GET /api/v1/visits": get(["/api/v1/visits", "/api/v1/visits?period=2026-09", "/api/v1/visits?auditor=secret-shopper-zz",
+                                       "/api/v1/visits?auditor=auditor2"]),
+            "POST /api/v1/visits/assign": [Probe(method: .post, uri: "/api/v1/visits/assign?period=2026-09", body: nil)],
         ]
     }
 
@@ -174,7 +177,7 @@ struct TenantProbeTests {
         #expect(sent > 6 * documented.count)
     }
 
-    /// Tenant `other`: outlet Z9, staff Z7, template zz-visit and an audit, all with marker names.
+    /// Tenant `other`: outlet Z9, staff Z7, template zz-visit, an audit and a visit, all with marker names.
     static func seedOtherTenant(_ app: TestApp) async throws {
         let database = app.database
         let other = try await TestDatabase.createTenant(code: "other", in: database)
@@ -194,9 +197,22 @@ struct TenantProbeTests {
             document["auditor"] = "secret-shopper-zz"
         }
         _ = try await AuditQueries.submit(tenant: other, document: document, submittedBy: "zz-admin", database: database)
+        try await IdentityQueries.addUser(tenant: other, login: "secret-shopper-zz", displayName: nil, role: .auditor, database: database)
+        try await importVisits("""
+            机密外店ZZ-1,Z9,zz-visit,1,2026-09-01,2099-12-31,secret-shopper-zz
+            """, tenant: other, database: database)
     }
 
-    /// In acme: an audit of O3 (region 华东/浙江) by auditor2, outside every scoped role's view.
+    /// Imports visit rows (without the header) for `tenant`.
+    static func importVisits(_ rows: String, tenant: Tenant, database: Database) async throws {
+        let file = FileManager.default.temporaryDirectory.appendingPathComponent("probe-visits-\(UUID().uuidString).csv")
+        try ("visit_id,outlet_code,template,template_version,window_from,window_to,auditor\n" + rows + "\n")
+            .write(to: file, atomically: true, encoding: .utf8)
+        defer { try? FileManager.default.removeItem(at: file) }
+        _ = try await importCSV(.visits, file: file, tenant: tenant, database: database)
+    }
+
+    /// In acme: an audit of O3 (region 华东/浙江) and a visit of O3, both by auditor2, outside every scoped role's view.
     static func seedHiddenAudit(_ app: TestApp) async throws {
         let document = try TestApp.sampleAudit { document in
             document["id"] = hiddenAudit
@@ -205,5 +221,8 @@ struct TenantProbeTests {
             document["auditor"] = "agency-99/hidden"
         }
         _ = try await AuditQueries.submit(tenant: app.tenant, document: document, submittedBy: "auditor2", database: app.database)
+        try await importVisits("""
+            agency-99/hidden-visit,O3,demo-visit,1,2026-09-01,2099-12-31,auditor2
+            """, tenant: app.tenant, database: app.database)
     }
 }

@@ -218,6 +218,7 @@ extension ImportKind {
         case .outlets: return .manageOutlets
         case .staff: return .manageStaff
         case .surveys, .complaints: return .importEvents
+        case .visits: return .planVisits
         }
     }
 }
