@@ -6,7 +6,7 @@ BUILD_FLAGS ?=
 TOUCHSTONE  := .build/debug/touchstone
 DRILL_UPLOADS ?= 2000
 
-.PHONY: all deps build test demo run clean-db bench fuzz drill ha-drill pages-test least-privilege restore-drill xlsx-test
+.PHONY: all deps build test lint demo run clean-db bench fuzz drill ha-drill pages-test least-privilege restore-drill xlsx-test
 
 all: build
 
@@ -19,7 +19,7 @@ build: deps
 
 ## Every test: core units, the libpq wrapper, the store against a real embedded
 ## PostgreSQL (started by the suite itself), and the HTTP app.
-test: deps
+test: deps lint
 	$(SWIFT) build --build-tests $(BUILD_FLAGS)
 	$(SWIFT) test --skip-build $(BUILD_FLAGS)
 	$(MAKE) least-privilege
@@ -28,6 +28,11 @@ test: deps
 	$(MAKE) drill DRILL_UPLOADS=300
 	$(MAKE) pages-test
 	$(MAKE) restore-drill
+
+## swift-format's lint with the project's configuration (.swift-format): any finding fails.
+## `swift format --in-place --recursive Sources Tests Package.swift` fixes nearly all of them.
+lint:
+	$(SWIFT) format lint --strict --recursive --parallel Sources Tests Package.swift
 
 ## The whole chain on a PostgreSQL server set up as an operator would (password logins, no
 ## superuser in play: sql/cluster/roles.sql, migrate and tenant create as the schema owner,

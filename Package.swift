@@ -10,7 +10,7 @@ let package = Package(
     name: "touchstone",
     platforms: [.macOS(.v14)],
     products: [
-        .executable(name: "touchstone", targets: ["touchstone"]),
+        .executable(name: "touchstone", targets: ["touchstone"])
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser.git", exact: "1.8.2"),

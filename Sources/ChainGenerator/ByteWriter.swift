@@ -48,7 +48,10 @@ struct ByteWriter: ~Copyable {
         precondition(value >= 0)
         var digits = 1
         var rest = value / 10
-        while rest > 0 { digits += 1; rest /= 10 }
+        while rest > 0 {
+            digits += 1
+            rest /= 10
+        }
         let length = max(digits, width)
         var p = base + count + length
         var v = value

@@ -45,8 +45,9 @@ public struct ChainSpec: Sendable, Hashable {
     /// transfers and role changes), 2 audits, 30 survey responses and 3 complaints per outlet,
     /// tenant `demo`, period 2026-10. (`touchstone demo` loads ``DemoChainSpec/standard``.)
     public static var demo: ChainSpec {
-        ChainSpec(outlets: 40, staffPerOutlet: 10, auditsPerOutlet: 2, surveysPerOutlet: 30,
-                  complaintsPerOutlet: 3, seed: 7, period: "2026-10", tenant: "demo")
+        ChainSpec(
+            outlets: 40, staffPerOutlet: 10, auditsPerOutlet: 2, surveysPerOutlet: 30,
+            complaintsPerOutlet: 3, seed: 7, period: "2026-10", tenant: "demo")
     }
 
     /// The national chain of targets.md: 10,000 outlets, 100,000 staff, 10,000 audits,
@@ -59,9 +60,11 @@ public struct ChainSpec: Sendable, Hashable {
     public func validate() throws {
         guard outlets >= 1 else { throw ChainGeneratorError.invalidSpec("outlets must be at least 1") }
         guard outlets <= 100_000 else { throw ChainGeneratorError.invalidSpec("outlets must be at most 100000 (codes N00000…N99999)") }
-        for (name, value) in [("staffPerOutlet", staffPerOutlet), ("auditsPerOutlet", auditsPerOutlet),
-                              ("surveysPerOutlet", surveysPerOutlet), ("complaintsPerOutlet", complaintsPerOutlet)]
-            where value < 0 || value > 100_000 {
+        for (name, value) in [
+            ("staffPerOutlet", staffPerOutlet), ("auditsPerOutlet", auditsPerOutlet),
+            ("surveysPerOutlet", surveysPerOutlet), ("complaintsPerOutlet", complaintsPerOutlet),
+        ]
+        where value < 0 || value > 100_000 {
             throw ChainGeneratorError.invalidSpec("\(name) must be in 0...100000")
         }
         guard let p = Period(period) else { throw ChainGeneratorError.invalidSpec("period must be YYYY-MM, got \(period)") }

@@ -24,7 +24,7 @@ enum ComplaintWriter {
                 let firstResponse: Int? = rng.chance(0.1) ? nil : opened + rng.int(in: 5...900)
                 var resolved: Int? = rng.chance(0.15) ? nil : opened + 60 * rng.int(in: 1...90)
                 if let r = resolved, let f = firstResponse, r < f { resolved = f }
-                out.byte(67) // C
+                out.byte(67)  // C
                 out.int(k, width: 8)
                 out.byte(44)
                 out.outletCode(outlet)

@@ -13,8 +13,8 @@ struct Period: Sendable, Equatable {
     init?(_ text: String) {
         let parts = text.split(separator: "-", omittingEmptySubsequences: false)
         guard parts.count == 2, parts[0].count == 4, parts[1].count == 2,
-              parts[0].allSatisfy(\.isASCII), parts[1].allSatisfy(\.isASCII),
-              let y = Int(parts[0]), let m = Int(parts[1]), (1000...9999).contains(y), (1...12).contains(m)
+            parts[0].allSatisfy(\.isASCII), parts[1].allSatisfy(\.isASCII),
+            let y = Int(parts[0]), let m = Int(parts[1]), (1000...9999).contains(y), (1...12).contains(m)
         else { return nil }
         year = y
         month = m
@@ -40,7 +40,7 @@ struct Period: Sendable, Equatable {
     func writeInstant(minute: Int, to out: inout ByteWriter) {
         precondition(minute >= 0 && minute < minutes)
         writeDate(day: minute / 1440 + 1, to: &out)
-        out.byte(84) // T
+        out.byte(84)  // T
         out.int(minute % 1440 / 60, width: 2)
         out.byte(58)
         out.int(minute % 60, width: 2)

@@ -60,7 +60,7 @@ struct Xoshiro256StarStar: RandomNumberGenerator {
     /// A uniform integer in `range` (Lemire's multiply-and-reject, no modulo bias).
     mutating func int(in range: ClosedRange<Int>) -> Int {
         let span = UInt64(range.upperBound - range.lowerBound) &+ 1
-        if span == 0 { return Int(truncatingIfNeeded: next()) } // the full 64-bit range
+        if span == 0 { return Int(truncatingIfNeeded: next()) }  // the full 64-bit range
         var product = next().multipliedFullWidth(by: span)
         if product.low < span {
             let threshold = (0 &- span) % span
@@ -88,5 +88,6 @@ struct Xoshiro256StarStar: RandomNumberGenerator {
 /// Stream labels: each file draws from its own stream, so changing one file's volume never
 /// shifts the contents of another.
 enum RandomStream: UInt64 {
-    case movers = 1, staff, audits, surveys, complaints
+    case movers = 1
+    case staff, audits, surveys, complaints
 }

@@ -56,9 +56,11 @@ enum StaffWriter {
         return (counts, bytes)
     }
 
-    private static func row(_ out: inout ByteWriter, _ counts: inout Counts, _ period: Period, _ started: String,
-                            _ k: Int, _ name: String, _ role: String, _ outlet: Int,
-                            start: Int?, end: Int?, _ bonus: String) throws {
+    private static func row(
+        _ out: inout ByteWriter, _ counts: inout Counts, _ period: Period, _ started: String,
+        _ k: Int, _ name: String, _ role: String, _ outlet: Int,
+        start: Int?, end: Int?, _ bonus: String
+    ) throws {
         out.employeeNo(k)
         out.byte(44)
         out.text(name)

@@ -19,7 +19,7 @@ enum SurveyWriter {
             for _ in 0..<spec.surveysPerOutlet {
                 let day = rng.int(in: 0...(period.days - 1))
                 let minute = day * 1440 + 8 * 60 + rng.int(in: 0...700)
-                out.byte(82) // R
+                out.byte(82)  // R
                 out.int(k, width: 8)
                 out.byte(44)
                 out.outletCode(outlet)

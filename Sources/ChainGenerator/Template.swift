@@ -30,10 +30,11 @@ enum Template {
 
     static let sections: [Section] = (0..<10).map { s in
         let items = (0..<6).map { i in
-            Item(code: "Q\(s)\(i)",
-                 kind: [Kind.yesno, .scale, .measure, .choice][i % 4],
-                 critical: s == 1 && i == 0 ? "section" : s == 9 && i == 0 ? "audit" : nil,
-                 dimension: i == 5 ? dimensions[(s + 1) % 5] : nil)
+            Item(
+                code: "Q\(s)\(i)",
+                kind: [Kind.yesno, .scale, .measure, .choice][i % 4],
+                critical: s == 1 && i == 0 ? "section" : s == 9 && i == 0 ? "audit" : nil,
+                dimension: i == 5 ? dimensions[(s + 1) % 5] : nil)
         }
         return Section(code: "S\(s)", weight: 5 + 5 * (s % 4), dimension: dimensions[s % 5], items: items)
     }
@@ -55,15 +56,18 @@ enum Template {
                 case .measure:
                     fields += ["\"type\": \"measure\"", "\"pass\": {\"max\": 60}", "\"points\": 5", "\"na\": true"]
                 case .choice:
-                    fields += ["\"type\": \"choice\"", "\"points\": 6",
-                               "\"options\": [{\"value\": \"A\", \"points\": 6}, {\"value\": \"B\", \"points\": 3}, {\"value\": \"C\", \"points\": 0}]"]
+                    fields += [
+                        "\"type\": \"choice\"", "\"points\": 6",
+                        "\"options\": [{\"value\": \"A\", \"points\": 6}, {\"value\": \"B\", \"points\": 3}, {\"value\": \"C\", \"points\": 0}]",
+                    ]
                 }
                 if let critical = item.critical { fields.append("\"critical\": \"\(critical)\"") }
                 if let dimension = item.dimension { fields.append("\"dimension\": \"\(dimension)\"") }
                 itemTexts.append("{" + fields.joined(separator: ", ") + "}")
             }
-            sectionTexts.append("{\"code\": \"\(section.code)\", \"name\": \"环节\(s)\", \"weight\": \(section.weight), "
-                + "\"dimension\": \"\(section.dimension)\", \"items\": [" + itemTexts.joined(separator: ", ") + "]}")
+            sectionTexts.append(
+                "{\"code\": \"\(section.code)\", \"name\": \"环节\(s)\", \"weight\": \(section.weight), "
+                    + "\"dimension\": \"\(section.dimension)\", \"items\": [" + itemTexts.joined(separator: ", ") + "]}")
         }
         return "{\"code\": \"\(code)\", \"version\": \(version), \"name\": \"网点暗访\", \"requireReview\": false, "
             + "\"disputeDays\": 7, \"sections\": [" + sectionTexts.joined(separator: ", ") + "]}"

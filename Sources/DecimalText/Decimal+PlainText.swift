@@ -18,8 +18,10 @@ extension Decimal {
     /// Whether this platform's layout is the one ``fastText`` reads.
     static let layoutMatches: Bool = {
         guard MemoryLayout<Decimal>.size == 20 else { return false }
-        let samples = ["0", "1", "-1", "123.45", "-86.6666666666666667", "0.000001", "1e30",
-                       "79228162514264337593543950335", "-0.00000000000000000000000000000000000123"]
+        let samples = [
+            "0", "1", "-1", "123.45", "-86.6666666666666667", "0.000001", "1e30",
+            "79228162514264337593543950335", "-0.00000000000000000000000000000000000123",
+        ]
         return samples.allSatisfy { text in Decimal(string: text).map { $0.fastText == $0.description } ?? false }
     }()
 

@@ -26,7 +26,8 @@ extension EmbeddedPostgres {
             try makeDirectory(fallback, mode: 0o755, owner: nil)
             dataDirectory = fallback + "/pgdata"
             logFile = fallback + "/postgres.log"
-            let note = "The data directory for this home is \(dataDirectory) (server log \(logFile)): a parent of \(home.path) is not traversable by the '\(runAs)' user that runs PostgreSQL.\n"
+            let note =
+                "The data directory for this home is \(dataDirectory) (server log \(logFile)): a parent of \(home.path) is not traversable by the '\(runAs)' user that runs PostgreSQL.\n"
             try? note.write(toFile: home.appendingPathComponent("pgdata.location").path, atomically: true, encoding: .utf8)
         }
 
@@ -59,7 +60,8 @@ extension EmbeddedPostgres {
             return "\(root)/\(name)/bin"
         }
         if let pgCtl = Self.which("pg_ctl") { return (pgCtl as NSString).deletingLastPathComponent }
-        throw EmbeddedPostgresError("PostgreSQL server binaries not found (install postgresql; looked at pg_config --bindir and /usr/lib/postgresql/*/bin)")
+        throw EmbeddedPostgresError(
+            "PostgreSQL server binaries not found (install postgresql; looked at pg_config --bindir and /usr/lib/postgresql/*/bin)")
     }
 
     /// As root: Debian's `postgres` user, else a `touchstone` system user (created on first use).

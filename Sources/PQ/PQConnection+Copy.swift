@@ -111,10 +111,18 @@ public struct CopyWriter {
             }
             for byte in field.utf8 {
                 switch byte {
-                case 92: buffer.append(92); buffer.append(92)  // \\
-                case 9: buffer.append(92); buffer.append(116)  // \t
-                case 10: buffer.append(92); buffer.append(110)  // \n
-                case 13: buffer.append(92); buffer.append(114)  // \r
+                case 92:
+                    buffer.append(92)
+                    buffer.append(92)  // \\
+                case 9:
+                    buffer.append(92)
+                    buffer.append(116)  // \t
+                case 10:
+                    buffer.append(92)
+                    buffer.append(110)  // \n
+                case 13:
+                    buffer.append(92)
+                    buffer.append(114)  // \r
                 default: buffer.append(byte)
                 }
             }

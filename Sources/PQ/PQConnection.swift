@@ -255,8 +255,10 @@ public final class PQConnection {
     /// their binds, so a connection sees few distinct texts; past ``preparedCapacity`` they are
     /// deallocated and the cache starts again.
     /// ``PQBytes`` binds travel in binary format; `binaryResults` asks for every column in binary.
-    func exec(_ query: Query, accept: [ExecStatusType] = [PGRES_COMMAND_OK, PGRES_TUPLES_OK],
-              binaryResults: Bool = false) throws -> OpaquePointer {
+    func exec(
+        _ query: Query, accept: [ExecStatusType] = [PGRES_COMMAND_OK, PGRES_TUPLES_OK],
+        binaryResults: Bool = false
+    ) throws -> OpaquePointer {
         try checkUsable()
         logger.trace("pq query", metadata: ["pq.query": "\(query.sql)", "pq.binds": "\(query.binds.count)"])
         let count = Int32(query.binds.count)

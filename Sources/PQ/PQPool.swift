@@ -112,9 +112,10 @@ public final class PQPool: Sendable, Service {
                 if !settings.value.isEmpty {
                     // One round trip for all of them: SELECT set_config($1, $2, true), set_config($3, $4, true), …
                     let calls = settings.value.indices.map { "set_config($\(2 * $0 + 1), $\(2 * $0 + 2), true)" }
-                    _ = try conn.query(Query(
-                        unsafeSQL: "SELECT " + calls.joined(separator: ", "),
-                        binds: settings.value.flatMap { [$0.0, $0.1] as [(any PQEncodable)?] }))
+                    _ = try conn.query(
+                        Query(
+                            unsafeSQL: "SELECT " + calls.joined(separator: ", "),
+                            binds: settings.value.flatMap { [$0.0, $0.1] as [(any PQEncodable)?] }))
                 }
                 let result = try body(conn)
                 if conn.transactionFailed {

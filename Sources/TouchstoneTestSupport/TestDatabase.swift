@@ -102,7 +102,8 @@ public enum TestDatabase {
         }
 
         private static func start() async throws -> PQConfiguration {
-            let home = ProcessInfo.processInfo.environment["TOUCHSTONE_TEST_HOME"].map { URL(fileURLWithPath: $0) }
+            let home =
+                ProcessInfo.processInfo.environment["TOUCHSTONE_TEST_HOME"].map { URL(fileURLWithPath: $0) }
                 ?? packageRoot.appendingPathComponent(".touchstone/test")
             let endpoint = try EmbeddedPostgres(home: home, maxConnections: 500, logger: Logger(label: "touchstone.test.cluster")).start()
             let maintenance = PQConfiguration(parameters: endpoint.parameters(database: "postgres"))

@@ -44,8 +44,9 @@ public final class Sheet {
         case .integer(let value):
             code = worksheet_write_number(sheet, row, column, Double(value), workbook.format("integer"))
         case .dateTime(let t):
-            var value = lxw_datetime(year: Int32(t.year), month: Int32(t.month), day: Int32(t.day),
-                                     hour: Int32(t.hour), min: Int32(t.minute), sec: Double(t.second))
+            var value = lxw_datetime(
+                year: Int32(t.year), month: Int32(t.month), day: Int32(t.day),
+                hour: Int32(t.hour), min: Int32(t.minute), sec: Double(t.second))
             code = worksheet_write_datetime(sheet, row, column, &value, workbook.format("datetime"))
         case .empty:
             return
@@ -57,8 +58,9 @@ public final class Sheet {
     /// row frozen and an autofilter over header and data.
     func finish() throws {
         for (index, width) in widths.enumerated() {
-            try XLSXError.check(worksheet_set_column(sheet, UInt16(index), UInt16(index), Double(min(width + 2, 80)), nil),
-                                "sizing column \(index + 1) of \(name)")
+            try XLSXError.check(
+                worksheet_set_column(sheet, UInt16(index), UInt16(index), Double(min(width + 2, 80)), nil),
+                "sizing column \(index + 1) of \(name)")
         }
         guard !widths.isEmpty else { return }
         worksheet_freeze_panes(sheet, 1, 0)

@@ -13,10 +13,16 @@ import TouchstoneStore
 /// owner's own commands, else the embedded cluster's `touchstone_owner`) for `migrate` and
 /// `tenant create`.
 struct DatabaseOptions: ParsableArguments {
-    @Option(name: .long, help: "libpq conninfo or postgresql:// URI of the runtime login (default: DATABASE_URL or PG* environment, else the embedded cluster).")
+    @Option(
+        name: .long,
+        help: "libpq conninfo or postgresql:// URI of the runtime login (default: DATABASE_URL or PG* environment, else the embedded cluster).")
     var database: String?
 
-    @Option(name: .long, help: "libpq conninfo of the schema owner, to apply migrations (default: TOUCHSTONE_OWNER_DATABASE; `migrate` and `tenant create` also take --database).")
+    @Option(
+        name: .long,
+        help:
+            "libpq conninfo of the schema owner, to apply migrations (default: TOUCHSTONE_OWNER_DATABASE; `migrate` and `tenant create` also take --database)."
+    )
     var ownerDatabase: String?
 
     @Option(name: .long, help: "Maximum database connections.")

@@ -90,7 +90,8 @@ struct AuditTests {
     static func isUUIDv4(_ s: String) -> Bool {
         let groups = s.split(separator: "-", omittingEmptySubsequences: false)
         guard groups.map(\.count) == [8, 4, 4, 4, 12],
-              s.allSatisfy({ $0 == "-" || $0.isHexDigit && !$0.isUppercase }) else { return false }
+            s.allSatisfy({ $0 == "-" || $0.isHexDigit && !$0.isUppercase })
+        else { return false }
         return groups[2].first == "4" && "89ab".contains(groups[3].first!)
     }
 }

@@ -24,8 +24,11 @@ struct DemoChainTests {
     @Test("twelve months ending with the current demo period, surveys, audits and complaints in each")
     func twelveMonths() throws {
         try withDemo { summary, _ in
-            #expect(summary.periods == ["2025-11", "2025-12", "2026-01", "2026-02", "2026-03", "2026-04",
-                                        "2026-05", "2026-06", "2026-07", "2026-08", "2026-09", "2026-10"])
+            #expect(
+                summary.periods == [
+                    "2025-11", "2025-12", "2026-01", "2026-02", "2026-03", "2026-04",
+                    "2026-05", "2026-06", "2026-07", "2026-08", "2026-09", "2026-10",
+                ])
             for (column, url) in [(3, summary.chain.files.surveys), (4, summary.chain.files.complaints)] {
                 let months = Set(try rows(url).map { String($0[column].prefix(7)) })
                 #expect(months == Set(summary.periods))
@@ -54,7 +57,8 @@ struct DemoChainTests {
             let kpis = try #require(try json(summary.chain.files.kpis) as? [[String: Any]])
             #expect(kpis.count == summary.chain.kpis)
             for kpi in kpis {
-                let code = kpi["code"] as? String ?? "", name = kpi["name"] as? String ?? ""
+                let code = kpi["code"] as? String ?? ""
+                let name = kpi["name"] as? String ?? ""
                 #expect(name.contains(" / ") && name != code, "\(code)")
             }
             let metrics = Set(kpis.compactMap { $0["metric"] as? String })
@@ -102,9 +106,11 @@ struct DemoChainTests {
         #expect(first != other)
     }
 
-    @Test("an invalid spec is refused", arguments: [
-        DemoChainSpec(outlets: 0), DemoChainSpec(outlets: 41), DemoChainSpec(months: 0), DemoChainSpec(lastPeriod: "2026-13"),
-    ])
+    @Test(
+        "an invalid spec is refused",
+        arguments: [
+            DemoChainSpec(outlets: 0), DemoChainSpec(outlets: 41), DemoChainSpec(months: 0), DemoChainSpec(lastPeriod: "2026-13"),
+        ])
     func invalid(_ spec: DemoChainSpec) throws {
         #expect(throws: ChainGeneratorError.self) { try withDemo(spec) { _, _ in () } }
     }

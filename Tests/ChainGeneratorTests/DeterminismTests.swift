@@ -6,8 +6,9 @@ import Testing
 struct DeterminismTests {
     @Test("the same spec gives byte-identical files")
     func sameSeedSameBytes() throws {
-        let spec = ChainSpec(outlets: 30, staffPerOutlet: 10, auditsPerOutlet: 2, surveysPerOutlet: 20,
-                             complaintsPerOutlet: 3, seed: 42)
+        let spec = ChainSpec(
+            outlets: 30, staffPerOutlet: 10, auditsPerOutlet: 2, surveysPerOutlet: 20,
+            complaintsPerOutlet: 3, seed: 42)
         let first = try withChain(spec) { _, dir in try hashes(dir) }
         let second = try withChain(spec) { _, dir in try hashes(dir) }
         #expect(first.count == chainFileNames.count)
@@ -67,14 +68,16 @@ struct DeterminismTests {
         #expect(try Data(contentsOf: dir.file("surveys.csv")).count < 5_000_000)
     }
 
-    @Test("an invalid spec is refused before anything is written", arguments: [
-        ChainSpec(outlets: 0),
-        ChainSpec(outlets: 5, staffPerOutlet: -1),
-        ChainSpec(outlets: 5, period: "2026-13"),
-        ChainSpec(outlets: 5, period: "202610"),
-        ChainSpec(outlets: 5, tenant: ""),
-        ChainSpec(outlets: 5, tenant: "a,b"),
-    ])
+    @Test(
+        "an invalid spec is refused before anything is written",
+        arguments: [
+            ChainSpec(outlets: 0),
+            ChainSpec(outlets: 5, staffPerOutlet: -1),
+            ChainSpec(outlets: 5, period: "2026-13"),
+            ChainSpec(outlets: 5, period: "202610"),
+            ChainSpec(outlets: 5, tenant: ""),
+            ChainSpec(outlets: 5, tenant: "a,b"),
+        ])
     func invalidSpec(spec: ChainSpec) throws {
         let dir = try ScratchDirectory()
         defer { dir.cleanup() }

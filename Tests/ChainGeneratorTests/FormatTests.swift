@@ -4,8 +4,9 @@ import Testing
 
 @Suite("Chain generator: files, counts and formats")
 struct FormatTests {
-    static let odd = ChainSpec(outlets: 57, staffPerOutlet: 7, auditsPerOutlet: 3, surveysPerOutlet: 11,
-                               complaintsPerOutlet: 4, seed: 99, period: "2026-10", tenant: "acme")
+    static let odd = ChainSpec(
+        outlets: 57, staffPerOutlet: 7, auditsPerOutlet: 3, surveysPerOutlet: 11,
+        complaintsPerOutlet: 4, seed: 99, period: "2026-10", tenant: "acme")
 
     @Test("the files have gen_chain.py's names and the summary points at them")
     func fileNames() throws {
@@ -74,13 +75,14 @@ struct FormatTests {
             let paths = csv.rows.map { $0[csv.column("region_path")].split(separator: "/") }
             #expect(paths.allSatisfy { $0.count == 4 })
             #expect(Set(paths.map { $0[0] }).count == 4)
-            #expect(Set(paths.map { $0[1] }).count == 4) // 2,000 / 25 / 4 / 5 provinces, as gen_chain.py
+            #expect(Set(paths.map { $0[1] }).count == 4)  // 2,000 / 25 / 4 / 5 provinces, as gen_chain.py
             #expect(Set(paths.map { $0[3] }).count == 80)
             // each node has one parent
             var parent: [String: String] = [:]
             for p in paths {
                 for level in 1..<4 {
-                    let child = p[0...level].joined(separator: "/"), up = p[0..<level].joined(separator: "/")
+                    let child = p[0...level].joined(separator: "/")
+                    let up = p[0..<level].joined(separator: "/")
                     #expect(parent[child, default: up] == up)
                     parent[child] = up
                 }
@@ -101,9 +103,13 @@ struct FormatTests {
             let csv = try CSV(dir.file("surveys.csv"))
             let staff = try assignments(dir.file("staff.csv"))
             let byPerson = Dictionary(grouping: staff, by: \.employee)
-            let sat = csv.column("sat"), nps = csv.column("nps"), employee = csv.column("employee_no")
-            let outlet = csv.column("outlet_code"), at = csv.column("responded_at")
-            var withNPS = 0, withEmployee = 0
+            let sat = csv.column("sat")
+            let nps = csv.column("nps")
+            let employee = csv.column("employee_no")
+            let outlet = csv.column("outlet_code")
+            let at = csv.column("responded_at")
+            var withNPS = 0
+            var withEmployee = 0
             for row in csv.rows {
                 #expect((1...5).contains(Int(row[sat]) ?? 0))
                 if !row[nps].isEmpty {
@@ -126,8 +132,10 @@ struct FormatTests {
     func complaints() throws {
         try withChain(Self.odd) { _, dir in
             let csv = try CSV(dir.file("complaints.csv"))
-            let severity = csv.column("severity"), opened = csv.column("opened_at")
-            let first = csv.column("first_response_at"), resolved = csv.column("resolved_at")
+            let severity = csv.column("severity")
+            let opened = csv.column("opened_at")
+            let first = csv.column("first_response_at")
+            let resolved = csv.column("resolved_at")
             for row in csv.rows {
                 #expect(["high", "medium", "low"].contains(row[severity]))
                 // same offset, fixed width: instants compare as strings
@@ -142,8 +150,9 @@ struct FormatTests {
 
     @Test("every instant lies inside the period, in +08:00", arguments: [("2026-10", 31), ("2027-02", 28), ("2028-02", 29), ("2026-11", 30)])
     func instantsInsidePeriod(period: String, days: Int) throws {
-        let spec = ChainSpec(outlets: 40, staffPerOutlet: 10, auditsPerOutlet: 3, surveysPerOutlet: 40,
-                             complaintsPerOutlet: 10, seed: 5, period: period)
+        let spec = ChainSpec(
+            outlets: 40, staffPerOutlet: 10, auditsPerOutlet: 3, surveysPerOutlet: 40,
+            complaintsPerOutlet: 10, seed: 5, period: period)
         try withChain(spec) { _, dir in
             var instants: [String] = []
             for audit in try jsonLines(dir.file("audits.jsonl")) { instants.append(audit["visitedAt"] as? String ?? "") }

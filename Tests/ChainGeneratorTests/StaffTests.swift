@@ -6,13 +6,15 @@ import Testing
 struct StaffTests {
     @Test("no person has overlapping assignments; about 5 % move (3 % transfers, 2 % role changes)")
     func movers() throws {
-        let spec = ChainSpec(outlets: 500, staffPerOutlet: 10, auditsPerOutlet: 0, surveysPerOutlet: 0,
-                             complaintsPerOutlet: 0, seed: 11)
+        let spec = ChainSpec(
+            outlets: 500, staffPerOutlet: 10, auditsPerOutlet: 0, surveysPerOutlet: 0,
+            complaintsPerOutlet: 0, seed: 11)
         try withChain(spec) { summary, dir in
             let rows = try assignments(dir.file("staff.csv"))
             let people = Dictionary(grouping: rows, by: \.employee)
             #expect(people.count == 5_000)
-            var transfers = 0, roleChanges = 0
+            var transfers = 0
+            var roleChanges = 0
             for (person, list) in people {
                 let sorted = list.sorted { $0.start < $1.start }
                 for (a, b) in zip(sorted, sorted.dropFirst()) {
@@ -52,7 +54,9 @@ struct StaffTests {
         try withChain(.demo) { _, dir in
             let csv = try CSV(dir.file("staff.csv"))
             let outlets = Set(try CSV(dir.file("outlets.csv")).rows.map { $0[0] })
-            let role = csv.column("role"), bonus = csv.column("target_bonus"), name = csv.column("name")
+            let role = csv.column("role")
+            let bonus = csv.column("target_bonus")
+            let name = csv.column("name")
             for row in csv.rows {
                 #expect(["advisor", "cashier", "manager"].contains(row[role]))
                 #expect(["1200.00", "1500.00", "1800.00", "6000.00"].contains(row[bonus]))
@@ -85,8 +89,9 @@ struct StaffTests {
 
     @Test("small chains still get at least one transfer and one role change", arguments: [UInt64(0), 1, 2, 3, 4, 5, 6, 7])
     func forcedMovers(seed: UInt64) throws {
-        let spec = ChainSpec(outlets: 4, staffPerOutlet: 10, auditsPerOutlet: 0, surveysPerOutlet: 0,
-                             complaintsPerOutlet: 0, seed: seed)
+        let spec = ChainSpec(
+            outlets: 4, staffPerOutlet: 10, auditsPerOutlet: 0, surveysPerOutlet: 0,
+            complaintsPerOutlet: 0, seed: seed)
         try withChain(spec) { summary, _ in
             #expect(summary.transfers > 0)
             #expect(summary.roleChanges > 0)

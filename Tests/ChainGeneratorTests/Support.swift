@@ -91,7 +91,7 @@ func isInstant(_ s: String, inside period: String, days: Int) -> Bool {
         return slice.reduce(0) { $0 * 10 + Int($1 - 48) }
     }
     guard b[10] == UInt8(ascii: "T"), b[13] == UInt8(ascii: ":"), b[16] == UInt8(ascii: ":"),
-          let day = number(8, 2), let hour = number(11, 2), let minute = number(14, 2), let second = number(17, 2)
+        let day = number(8, 2), let hour = number(11, 2), let minute = number(14, 2), let second = number(17, 2)
     else { return false }
     return (1...days).contains(day) && hour < 24 && minute < 60 && second < 60
 }
@@ -110,7 +110,10 @@ struct Assignment {
 
 func assignments(_ url: URL) throws -> [Assignment] {
     let csv = try CSV(url)
-    let e = csv.column("employee_no"), r = csv.column("role"), o = csv.column("outlet_code")
-    let s = csv.column("start_date"), en = csv.column("end_date")
+    let e = csv.column("employee_no")
+    let r = csv.column("role")
+    let o = csv.column("outlet_code")
+    let s = csv.column("start_date")
+    let en = csv.column("end_date")
     return csv.rows.map { Assignment(employee: $0[e], role: $0[r], outlet: $0[o], start: $0[s], end: $0[en].isEmpty ? nil : $0[en]) }
 }

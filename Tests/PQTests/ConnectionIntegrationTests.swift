@@ -69,9 +69,11 @@ struct ConnectionIntegrationTests {
             #expect(duplicate?.code == .uniqueViolation)
             await #expect(throws: WorkFailed.self) {
                 try await pool.withTransaction { conn in
-                    _ = try conn.execute(Query(unsafeSQL: "INSERT INTO \(table) SELECT 2000 FROM pg_sleep(1)"), while: { () throws -> Int in
-                        throw WorkFailed()
-                    })
+                    _ = try conn.execute(
+                        Query(unsafeSQL: "INSERT INTO \(table) SELECT 2000 FROM pg_sleep(1)"),
+                        while: { () throws -> Int in
+                            throw WorkFailed()
+                        })
                 }
             }
             let count = try await pool.withConnection { conn in
@@ -112,7 +114,10 @@ struct ConnectionIntegrationTests {
                 }
                 let count = try conn.queryFirst(Query(unsafeSQL: "SELECT count(*), count(note) FROM \(table)"))!
                 let special = try conn.queryFirst(Query(unsafeSQL: "SELECT note FROM \(table) WHERE id = 1"))!
-                return (copied, try count.decode(0, as: Int.self) * 1000 + (try count.decode(1, as: Int.self)) / 1000, try special.decode(0, as: String.self))
+                return (
+                    copied, try count.decode(0, as: Int.self) * 1000 + (try count.decode(1, as: Int.self)) / 1000,
+                    try special.decode(0, as: String.self)
+                )
             }
             #expect(copied == 100_000)
             #expect(count == 100_000 * 1000 + 90)

@@ -259,14 +259,15 @@ struct PoolIntegrationTests {
     @Test func lostDuringCommitIsMarked() async throws {
         try await withPool("pool", options: PQPool.Options(maxConnections: 1)) { pool in
             try await pool.withConnection { conn in
-                try conn.execute(script: """
-                    DROP TABLE IF EXISTS commit_probe;
-                    CREATE TABLE commit_probe (x int);
-                    CREATE OR REPLACE FUNCTION commit_probe_kill() RETURNS trigger LANGUAGE plpgsql AS
-                        $$ BEGIN PERFORM pg_terminate_backend(pg_backend_pid()); RETURN NULL; END $$;
-                    CREATE CONSTRAINT TRIGGER commit_probe_kill AFTER INSERT ON commit_probe
-                        DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION commit_probe_kill();
-                    """)
+                try conn.execute(
+                    script: """
+                        DROP TABLE IF EXISTS commit_probe;
+                        CREATE TABLE commit_probe (x int);
+                        CREATE OR REPLACE FUNCTION commit_probe_kill() RETURNS trigger LANGUAGE plpgsql AS
+                            $$ BEGIN PERFORM pg_terminate_backend(pg_backend_pid()); RETURN NULL; END $$;
+                        CREATE CONSTRAINT TRIGGER commit_probe_kill AFTER INSERT ON commit_probe
+                            DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION commit_probe_kill();
+                        """)
             }
             let atCommit = await #expect(throws: PQError.self) {
                 try await pool.withTransaction { conn in try conn.execute("INSERT INTO commit_probe VALUES (1)") }

@@ -52,7 +52,8 @@ struct UnitTests {
         let id = 42
         let name: String? = nil
         let tags = ["a", "b"]
-        let query: Query = "SELECT * FROM t WHERE id = \(id) AND name IS NOT DISTINCT FROM \(name) AND tag = ANY(\(tags)::text[]) ORDER BY \(unsafeRaw: "id")"
+        let query: Query =
+            "SELECT * FROM t WHERE id = \(id) AND name IS NOT DISTINCT FROM \(name) AND tag = ANY(\(tags)::text[]) ORDER BY \(unsafeRaw: "id")"
         #expect(query.sql == "SELECT * FROM t WHERE id = $1 AND name IS NOT DISTINCT FROM $2 AND tag = ANY($3::text[]) ORDER BY id")
         #expect(query.binds.count == 3)
         #expect(query.binds[0]?.pqText == "42")

@@ -44,15 +44,18 @@ import TouchstoneTestSupport
         // is 66.6667; score 0.6 × 83.3333 + 0.4 × 66.6667 = 76.6667 %; 2133.33 × 76.6667 % = 1635.56.
         // E8 (O1 only) is unchanged: no row.
         let job = try await BatchFixtures.run(database, tenant, "2026-10", runner: Self.runner)
-        #expect(try await Self.adjustmentLines(Self.october, database, tenant) == [
-            "2026-10,E7,王芳,SA,2133.33,76.6667,-341.33,CNY,\"adjusts 2026-09 (late events): recomputed 1635.56, paid 1976.89\"",
-        ])
+        #expect(
+            try await Self.adjustmentLines(Self.october, database, tenant) == [
+                "2026-10,E7,王芳,SA,2133.33,76.6667,-341.33,CNY,\"adjusts 2026-09 (late events): recomputed 1635.56, paid 1976.89\""
+            ])
         let rows = try await PayoutQueries.list(tenant: tenant, period: Self.october, employeeNo: "E7", database: database)
         #expect(rows.map(\.adjustsPeriod) == [nil, "2026-09"])
         let explanations = try await PayoutQueries.explanations(tenant: tenant, period: Self.october, employeeNo: "E7", database: database)
         #expect(explanations[0].adjustment == nil)
-        #expect(explanations[1].adjustment == PayoutExplanation.Adjustment(
-            period: "2026-09", recomputed: Decimal(string: "1635.56")!, paid: Decimal(string: "1976.89")!))
+        #expect(
+            explanations[1].adjustment
+                == PayoutExplanation.Adjustment(
+                    period: "2026-09", recomputed: Decimal(string: "1635.56")!, paid: Decimal(string: "1976.89")!))
         #expect(explanations[1].period == "2026-09")
         #expect(explanations[1].text.contains("Adjustment of 2026-09 (late events): recomputed 1635.56 − paid 1976.89 = -341.33 CNY"))
         let recorded = try await database.tenantTransaction(tenant, readOnly: true) { conn in
@@ -67,11 +70,14 @@ import TouchstoneTestSupport
         // even with September's CSAT definition changed since (the recomputation uses what September's run used).
         let before = try await PayoutFixtures.storedRows(Self.october, tenant: tenant, database: database)
         let rerun = try await BatchFixtures.run(database, tenant, "2026-10", runner: Self.runner)
-        #expect(try await PayoutFixtures.storedRows(Self.october, tenant: tenant, database: database)
-            == before.map { $0.replacingOccurrences(of: ",\(job.id),", with: ",\(rerun.id),") })
+        #expect(
+            try await PayoutFixtures.storedRows(Self.october, tenant: tenant, database: database)
+                == before.map { $0.replacingOccurrences(of: ",\(job.id),", with: ",\(rerun.id),") })
         try await PayoutQueries.approve(tenant: tenant, period: Self.october, by: .person("hq"), database: database)
         _ = try await PeriodQueries.close(tenant: tenant, period: Self.october, actor: "hq", database: database)
-        try await BatchFixtures.defineKPIs(database, tenant, """
+        try await BatchFixtures.defineKPIs(
+            database, tenant,
+            """
             [{"code": "CSAT", "name": "回访满意率", "metric": "survey.top2box", "direction": "higher",
               "threshold": 80, "target": 90, "minSample": 50}]
             """)
@@ -92,9 +98,10 @@ import TouchstoneTestSupport
         for i in 0..<20 { csv += "LATER-\(i),O2,,2026-09-2\(i % 10)T15:00:00+08:00,phone,5,\n" }
         try await BatchFixtures.importCSVText(database, tenant, .surveys, csv)
         _ = try await BatchFixtures.run(database, tenant, "2026-11", runner: Self.runner)
-        #expect(try await Self.adjustmentLines(Self.november, database, tenant) == [
-            "2026-11,E7,王芳,SA,2133.33,84.6667,170.66,CNY,\"adjusts 2026-09 (late events): recomputed 1806.22, paid 1635.56\"",
-        ])
+        #expect(
+            try await Self.adjustmentLines(Self.november, database, tenant) == [
+                "2026-11,E7,王芳,SA,2133.33,84.6667,170.66,CNY,\"adjusts 2026-09 (late events): recomputed 1806.22, paid 1635.56\""
+            ])
     }
 
     @Test func noLateEventsNoAdjustments() async throws {

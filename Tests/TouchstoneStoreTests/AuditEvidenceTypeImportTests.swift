@@ -9,13 +9,15 @@ import TouchstoneTestSupport
     @Test func importRefusesScriptableEvidenceTypesNamingLineAndPath() async throws {
         let f = try await AuditFixture.make()
         let good = String(decoding: try AuditFixture.document(), as: UTF8.self)
-        let svg = String(decoding: try AuditFixture.document(attachments: [
-            ["item": "P1", "name": "front.jpg", "sha256": AuditFixture.testSHA, "contentType": "image/jpeg"],
-            ["item": "P1", "name": "x.svg", "sha256": AuditFixture.testSHA, "contentType": "image/svg+xml"],
-        ]), as: UTF8.self)
-        let html = String(decoding: try AuditFixture.document(attachments: [
-            ["item": "P1", "name": "x.html", "sha256": AuditFixture.testSHA, "contentType": "text/html"],
-        ]), as: UTF8.self)
+        let svg = String(
+            decoding: try AuditFixture.document(attachments: [
+                ["item": "P1", "name": "front.jpg", "sha256": AuditFixture.testSHA, "contentType": "image/jpeg"],
+                ["item": "P1", "name": "x.svg", "sha256": AuditFixture.testSHA, "contentType": "image/svg+xml"],
+            ]), as: UTF8.self)
+        let html = String(
+            decoding: try AuditFixture.document(attachments: [
+                ["item": "P1", "name": "x.html", "sha256": AuditFixture.testSHA, "contentType": "text/html"]
+            ]), as: UTF8.self)
         let file = FileManager.default.temporaryDirectory.appendingPathComponent("audits-\(UUID()).jsonl")
         try [good, svg, html].joined(separator: "\n").write(to: file, atomically: true, encoding: .utf8)
         defer { try? FileManager.default.removeItem(at: file) }

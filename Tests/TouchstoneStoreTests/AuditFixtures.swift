@@ -17,8 +17,9 @@ struct AuditFixture {
         let samples = TestDatabase.samplesDirectory
         _ = try await importCSV(.outlets, file: samples.appendingPathComponent("outlets.csv"), tenant: tenant, database: database)
         _ = try await importCSV(.staff, file: samples.appendingPathComponent("staff.csv"), tenant: tenant, database: database)
-        _ = try await TemplateQueries.add(tenant: tenant, json: try Data(contentsOf: samples.appendingPathComponent("template-demo-visit.json")),
-                                          database: database)
+        _ = try await TemplateQueries.add(
+            tenant: tenant, json: try Data(contentsOf: samples.appendingPathComponent("template-demo-visit.json")),
+            database: database)
         return AuditFixture(database: database, tenant: tenant)
     }
 
@@ -39,9 +40,11 @@ struct AuditFixture {
     }
 
     /// A document like the sample, with changes.
-    static func document(id: String = UUID().uuidString.lowercased(), template: String = "demo-visit", version: Int = 1,
-                         outlet: String = "O1", visitedAt: String = "2026-09-14T10:32:00+08:00", servedBy: String? = "E7",
-                         answers: [String: Any]? = nil, attachments: [[String: Any]]? = nil) throws -> Data {
+    static func document(
+        id: String = UUID().uuidString.lowercased(), template: String = "demo-visit", version: Int = 1,
+        outlet: String = "O1", visitedAt: String = "2026-09-14T10:32:00+08:00", servedBy: String? = "E7",
+        answers: [String: Any]? = nil, attachments: [[String: Any]]? = nil
+    ) throws -> Data {
         var object: [String: Any] = [
             "id": id, "template": template, "templateVersion": version, "outlet": outlet, "visitedAt": visitedAt,
             "auditor": "agency-07/shopper-113",

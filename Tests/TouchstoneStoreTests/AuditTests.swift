@@ -44,7 +44,9 @@ struct AuditTests {
     @Test func importIsAllOrNothingAndNamesLineAndPath() async throws {
         let f = try await AuditFixture.make()
         let good = String(decoding: try AuditFixture.document(), as: UTF8.self)
-        let bad = String(decoding: try AuditFixture.document(answers: ["A1": "yes", "A2": 4, "A3": "na", "S1": "slow", "S2": "yes", "S3": "partial", "C1": "na"]), as: UTF8.self)
+        let bad = String(
+            decoding: try AuditFixture.document(answers: ["A1": "yes", "A2": 4, "A3": "na", "S1": "slow", "S2": "yes", "S3": "partial", "C1": "na"]),
+            as: UTF8.self)
         let file = FileManager.default.temporaryDirectory.appendingPathComponent("audits-\(UUID()).jsonl")
         try (good + "\n\n" + bad + "\n").write(to: file, atomically: true, encoding: .utf8)
         defer { try? FileManager.default.removeItem(at: file) }
@@ -55,8 +57,9 @@ struct AuditTests {
             return problems.map(\.path) == ["line 3: answers.S1"]
         }
         #expect(try await AuditQueries.list(tenant: f.tenant, database: f.database).items.isEmpty)
-        let report = try await AuditImport.run(tenant: f.tenant, file: file, submittedBy: "cli", options: ImportOptions(skipInvalid: true),
-                                               now: AuditFixture.now, database: f.database)
+        let report = try await AuditImport.run(
+            tenant: f.tenant, file: file, submittedBy: "cli", options: ImportOptions(skipInvalid: true),
+            now: AuditFixture.now, database: f.database)
         #expect(report.inserted == 1)
         #expect(report.rejected.map(\.line) == [3])
         #expect(report.rejected.first?.errors.first?.hasPrefix("line 3: answers.S1: ") == true)
@@ -66,15 +69,17 @@ struct AuditTests {
         let f = try await AuditFixture.make()
         let first = try await f.submit(try AuditFixture.sampleDocument)
         // Same content, other key order and spelling of numbers.
-        let reordered = try AuditFixture.document(id: AuditFixture.sampleID,
-                                                  answers: ["C2": "等候区无人引导", "C1": "na", "S3": "partial", "S2": "yes", "S1": 75.0, "A3": "na", "A2": 4, "A1": "yes"])
+        let reordered = try AuditFixture.document(
+            id: AuditFixture.sampleID,
+            answers: ["C2": "等候区无人引导", "C1": "na", "S3": "partial", "S2": "yes", "S1": 75.0, "A3": "na", "A2": 4, "A1": "yes"])
         let replay = try await f.submit(reordered, now: AuditFixture.now.addingTimeInterval(3600))
         var expected = first
         expected.replayed = true
         #expect(replay == expected)
 
-        let changed = try AuditFixture.document(id: AuditFixture.sampleID,
-                                                answers: ["A1": "no", "A2": 4, "A3": "na", "S1": 75, "S2": "yes", "S3": "partial", "C1": "na"])
+        let changed = try AuditFixture.document(
+            id: AuditFixture.sampleID,
+            answers: ["A1": "no", "A2": 4, "A3": "na", "S1": 75, "S2": "yes", "S3": "partial", "C1": "na"])
         await #expect {
             try await f.submit(changed)
         } throws: { error in
@@ -157,8 +162,9 @@ struct AuditTests {
     @Test func servedByNotAssignedThatDayIsAWarning() async throws {
         let f = try await AuditFixture.make()
         // E7 moved from O1 to O2 on 2026-09-21.
-        let receipt = try await f.submit(try AuditFixture.document(visitedAt: "2026-09-22T10:00:00+08:00"),
-                                         now: Instant.parse("2026-09-23T00:00:00+08:00")!)
+        let receipt = try await f.submit(
+            try AuditFixture.document(visitedAt: "2026-09-22T10:00:00+08:00"),
+            now: Instant.parse("2026-09-23T00:00:00+08:00")!)
         #expect(receipt.warnings.map(\.path) == ["servedBy"])
         #expect(receipt.warnings.first?.message.contains("2026-09-22") == true)
         #expect(receipt.state == .released)

@@ -29,30 +29,34 @@ struct AuditWorkflowTests {
         #expect(receipt.missingEvidence == ["P1"])
 
         await #expect {
-            try await AuditQueries.attach(tenant: f.tenant, auditID: id, item: "P1", name: "front.jpg", bytes: Data("tset".utf8),
-                                          maxSize: 1000, actor: "agency-07", database: f.database)
+            try await AuditQueries.attach(
+                tenant: f.tenant, auditID: id, item: "P1", name: "front.jpg", bytes: Data("tset".utf8),
+                maxSize: 1000, actor: "agency-07", database: f.database)
         } throws: { error in
             guard case StoreError.invalid(let problems) = error else { return false }
             return problems.map(\.path) == ["sha256"] && problems[0].message.contains(AuditFixture.testSHA)
                 && problems[0].message.contains("got ")
         }
         await #expect {
-            try await AuditQueries.attach(tenant: f.tenant, auditID: id, item: "P1", name: "front.jpg", bytes: Data("test".utf8),
-                                          maxSize: 3, actor: "agency-07", database: f.database)
+            try await AuditQueries.attach(
+                tenant: f.tenant, auditID: id, item: "P1", name: "front.jpg", bytes: Data("test".utf8),
+                maxSize: 3, actor: "agency-07", database: f.database)
         } throws: { error in
             guard case StoreError.invalid(let problems) = error else { return false }
             return problems.map(\.path) == ["size"]
         }
         await #expect {
-            try await AuditQueries.attach(tenant: f.tenant, auditID: id, item: "P1", name: "back.jpg", bytes: Data("test".utf8),
-                                          maxSize: 1000, actor: "agency-07", database: f.database)
+            try await AuditQueries.attach(
+                tenant: f.tenant, auditID: id, item: "P1", name: "back.jpg", bytes: Data("test".utf8),
+                maxSize: 1000, actor: "agency-07", database: f.database)
         } throws: { error in
             if case StoreError.invalid = error { return true } else { return false }
         }
         #expect(try await AuditQueries.get(tenant: f.tenant, id: id, database: f.database).state == .submitted)
 
-        let stored = try await AuditQueries.attach(tenant: f.tenant, auditID: id, item: "P1", name: "front.jpg", bytes: Data("test".utf8),
-                                                   maxSize: 1000, actor: "agency-07", database: f.database)
+        let stored = try await AuditQueries.attach(
+            tenant: f.tenant, auditID: id, item: "P1", name: "front.jpg", bytes: Data("test".utf8),
+            maxSize: 1000, actor: "agency-07", database: f.database)
         #expect(stored.reusedBy.isEmpty)
         #expect(stored.state == .released)
         #expect(stored.missingEvidence.isEmpty)
@@ -64,8 +68,9 @@ struct AuditWorkflowTests {
 
         let other = UUID().uuidString.lowercased()
         _ = try await f.submit(try AuditFixture.document(id: other, template: "photo-visit", outlet: "O3", servedBy: nil))
-        let reused = try await AuditQueries.attach(tenant: f.tenant, auditID: other, item: "P1", name: "front.jpg", bytes: Data("test".utf8),
-                                                   maxSize: 1000, actor: "agency-07", database: f.database)
+        let reused = try await AuditQueries.attach(
+            tenant: f.tenant, auditID: other, item: "P1", name: "front.jpg", bytes: Data("test".utf8),
+            maxSize: 1000, actor: "agency-07", database: f.database)
         #expect(reused.reusedBy == [id])
         #expect(try await AuditQueries.get(tenant: f.tenant, id: other, database: f.database).attachments.first?.reusedBy == [id])
         #expect(try await AuditQueries.get(tenant: f.tenant, id: id, database: f.database).attachments.first?.reusedBy == [other])
@@ -82,11 +87,13 @@ struct AuditWorkflowTests {
             guard case StoreError.invalidState(let message) = error else { return false }
             return message.contains("P1")
         }
-        let evidence = try await AuditQueries.attach(tenant: f.tenant, auditID: id, item: "P1", name: "front.jpg", bytes: Data("test".utf8),
-                                                     maxSize: 1000, actor: "agency-07", database: f.database)
+        let evidence = try await AuditQueries.attach(
+            tenant: f.tenant, auditID: id, item: "P1", name: "front.jpg", bytes: Data("test".utf8),
+            maxSize: 1000, actor: "agency-07", database: f.database)
         #expect(evidence.state == .submitted)  // review required
-        let released = try await AuditQueries.review(tenant: f.tenant, id: id, action: .release, actor: "hq", comment: "ok",
-                                                     now: AuditFixture.now, database: f.database)
+        let released = try await AuditQueries.review(
+            tenant: f.tenant, id: id, action: .release, actor: "hq", comment: "ok",
+            now: AuditFixture.now, database: f.database)
         #expect(released.state == .released)
 
         let disputed = try await AuditQueries.dispute(
@@ -94,8 +101,9 @@ struct AuditWorkflowTests {
             actor: "manager-o1", scope: .outlet("O1"), now: AuditFixture.now.addingTimeInterval(86_400), database: f.database)
         #expect(disputed.state == .disputed)
 
-        let decided = try await AuditQueries.decide(tenant: f.tenant, id: id, item: "S1", accept: true, reason: "video confirms",
-                                                    actor: "hq", now: AuditFixture.now.addingTimeInterval(2 * 86_400), database: f.database)
+        let decided = try await AuditQueries.decide(
+            tenant: f.tenant, id: id, item: "S1", accept: true, reason: "video confirms",
+            actor: "hq", now: AuditFixture.now.addingTimeInterval(2 * 86_400), database: f.database)
         // SRV = 100 × 24/30 = 80; overall = (30 × 87.5 + 50 × 80)/80 = 82.8125.
         #expect(decided.state == .final)
         #expect(decided.score == "82.81")
@@ -120,15 +128,17 @@ struct AuditWorkflowTests {
         let f = try await AuditFixture.make()
         _ = try await f.submit(try AuditFixture.sampleDocument)  // released at AuditFixture.now; 7 dispute days
         await #expect {
-            try await AuditQueries.dispute(tenant: f.tenant, id: AuditFixture.sampleID, items: [DisputedItem(item: "S1", reason: "late")],
-                                           actor: "manager-o1", now: AuditFixture.now.addingTimeInterval(8 * 86_400), database: f.database)
+            try await AuditQueries.dispute(
+                tenant: f.tenant, id: AuditFixture.sampleID, items: [DisputedItem(item: "S1", reason: "late")],
+                actor: "manager-o1", now: AuditFixture.now.addingTimeInterval(8 * 86_400), database: f.database)
         } throws: { error in
             guard case StoreError.invalidState(let message) = error else { return false }
             return message.contains("closed at 2026-09-22T12:00:00+08:00")
         }
         await #expect {
-            try await AuditQueries.dispute(tenant: f.tenant, id: AuditFixture.sampleID, items: [DisputedItem(item: "S1", reason: "x", proposedAnswer: .text("fast"))],
-                                           actor: "manager-o1", now: AuditFixture.now, database: f.database)
+            try await AuditQueries.dispute(
+                tenant: f.tenant, id: AuditFixture.sampleID, items: [DisputedItem(item: "S1", reason: "x", proposedAnswer: .text("fast"))],
+                actor: "manager-o1", now: AuditFixture.now, database: f.database)
         } throws: { error in
             guard case StoreError.invalid(let problems) = error else { return false }
             return problems.map(\.path) == ["items[0].proposedAnswer"]
@@ -140,11 +150,13 @@ struct AuditWorkflowTests {
         try await Self.addPhotoTemplate(f, code: "reviewed", requireReview: true)
         let id = UUID().uuidString.lowercased()
         _ = try await f.submit(try AuditFixture.document(id: id, template: "reviewed"))
-        let returned = try await AuditQueries.review(tenant: f.tenant, id: id, action: .sendBack, actor: "hq", comment: "photo blurred",
-                                                     database: f.database)
+        let returned = try await AuditQueries.review(
+            tenant: f.tenant, id: id, action: .sendBack, actor: "hq", comment: "photo blurred",
+            database: f.database)
         #expect(returned.state == .returned)
-        let changed = try AuditFixture.document(id: id, template: "reviewed",
-                                                answers: ["A1": "yes", "A2": 5, "A3": "na", "S1": 75, "S2": "yes", "S3": "partial", "C1": "na"])
+        let changed = try AuditFixture.document(
+            id: id, template: "reviewed",
+            answers: ["A1": "yes", "A2": 5, "A3": "na", "S1": 75, "S2": "yes", "S3": "partial", "C1": "na"])
         let resubmitted = try await f.submit(changed)
         #expect(resubmitted.state == .submitted)
         #expect(resubmitted.replayed == false)
@@ -154,8 +166,9 @@ struct AuditWorkflowTests {
         #expect(record.scoreHistory.map(\.reason) == ["uploaded", "resubmitted after send-back"])
         #expect(record.transitions.map(\.to) == [.submitted, .returned, .submitted])
         #expect(try await f.submit(changed).replayed)
-        let rejected = try await AuditQueries.review(tenant: f.tenant, id: id, action: .reject, actor: "hq", comment: "fabricated",
-                                                     database: f.database)
+        let rejected = try await AuditQueries.review(
+            tenant: f.tenant, id: id, action: .reject, actor: "hq", comment: "fabricated",
+            database: f.database)
         #expect(rejected.state == .rejected)
     }
 

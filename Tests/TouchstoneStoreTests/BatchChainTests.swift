@@ -20,8 +20,18 @@ import TouchstoneTestSupport
         }
     }
 
-    struct Survey { var outlet: String; var staff: String?; var at: Date; var sat: Int; var nps: Int? }
-    struct ComplaintEvent { var outlet: String; var staff: String?; var complaint: Complaint }
+    struct Survey {
+        var outlet: String
+        var staff: String?
+        var at: Date
+        var sat: Int
+        var nps: Int?
+    }
+    struct ComplaintEvent {
+        var outlet: String
+        var staff: String?
+        var complaint: Complaint
+    }
     typealias Audit = BatchFixtures.StoredAudit
 
     static let paths = ["北区/京津/北京", "北区/京津/天津", "北区/河北", "南区/广东/深圳/南山", "南区/广东/广州", "南区"]
@@ -52,10 +62,13 @@ import TouchstoneTestSupport
         let outlets = (0..<14).map { (code: String(format: "X%02d", $0), path: Self.paths[$0 % Self.paths.count]) }
         let outletPath = Dictionary(uniqueKeysWithValues: outlets.map { ($0.code, $0.path) })
         let staff = (0..<40).map { (no: String(format: "S%03d", $0), outlet: outlets[$0 % outlets.count].code) }
-        try await BatchFixtures.importCSVText(database, tenant, .outlets,
+        try await BatchFixtures.importCSVText(
+            database, tenant, .outlets,
             "code,name,type,region_path,opened_on,closed_on,city\n" + outlets.map { "\($0.code),店\($0.code),store,\($0.path),,,\n" }.joined())
-        try await BatchFixtures.importCSVText(database, tenant, .staff,
-            "employee_no,name,role,outlet_code,start_date,end_date,target_bonus\n" + staff.map { "\($0.no),员工\($0.no),advisor,\($0.outlet),2026-01-01,,1000\n" }.joined())
+        try await BatchFixtures.importCSVText(
+            database, tenant, .staff,
+            "employee_no,name,role,outlet_code,start_date,end_date,target_bonus\n"
+                + staff.map { "\($0.no),员工\($0.no),advisor,\($0.outlet),2026-01-01,,1000\n" }.joined())
 
         // Surveys.
         var surveys: [Survey] = []
@@ -80,9 +93,12 @@ import TouchstoneTestSupport
             let severity = Severity.allCases.randomElement(using: &rng)!
             let opened = randomInstant()
             let first = Int.random(in: 0..<10, using: &rng) < 7 ? opened.addingTimeInterval(Double(Int.random(in: 0...180_000, using: &rng))) : nil
-            let resolved = Int.random(in: 0..<10, using: &rng) < 7 ? opened.addingTimeInterval(Double(Int.random(in: 3_600...100 * 3_600, using: &rng))) : nil
-            complaints.append(ComplaintEvent(outlet: outlet, staff: person,
-                                             complaint: Complaint(severity: severity, openedAt: opened, firstResponseAt: first, resolvedAt: resolved)))
+            let resolved =
+                Int.random(in: 0..<10, using: &rng) < 7 ? opened.addingTimeInterval(Double(Int.random(in: 3_600...100 * 3_600, using: &rng))) : nil
+            complaints.append(
+                ComplaintEvent(
+                    outlet: outlet, staff: person,
+                    complaint: Complaint(severity: severity, openedAt: opened, firstResponseAt: first, resolvedAt: resolved)))
             csv += "C\(i),\(outlet),\(person ?? ""),\(severity.rawValue),\(text(opened)),\(first.map(text) ?? ""),\(resolved.map(text) ?? "")\n"
         }
         try await BatchFixtures.importCSVText(database, tenant, .complaints, csv)
@@ -143,7 +159,9 @@ import TouchstoneTestSupport
             case "survey":
                 values = periodSurveys.mapValues { SurveyMetrics.value(kpi.metric, responses: $0.map { SurveyResponse(sat: $0.sat, nps: $0.nps) }) }
             case "complaint":
-                values = periodComplaints.mapValues { ComplaintMetrics.value(kpi.metric, complaints: $0.map(\.complaint), policy: tenant.sla, asOf: asOf) }
+                values = periodComplaints.mapValues {
+                    ComplaintMetrics.value(kpi.metric, complaints: $0.map(\.complaint), policy: tenant.sla, asOf: asOf)
+                }
             default:
                 values = periodAudits.mapValues { group in
                     switch kpi.metric {
@@ -160,14 +178,20 @@ import TouchstoneTestSupport
         }
 
         let actual = try await database.tenantTransaction(tenant) { conn in
-            try Dictionary(uniqueKeysWithValues: conn.query("""
-                SELECT level || '|' || subject || '|' || kpi_code, round(value, 20), n, status FROM kpi_results
-                WHERE period = '2026-09' AND job_id = \(job.id)
-                """).map { row in
-                (try row.decode(0, as: String.self),
-                        KPIValue(value: try row.decode(1, as: Decimal.self), n: try row.decode(2, as: Int.self),
-                                 status: KPIStatus(rawValue: try row.decode(3, as: String.self))!))
-            })
+            try Dictionary(
+                uniqueKeysWithValues: conn.query(
+                    """
+                    SELECT level || '|' || subject || '|' || kpi_code, round(value, 20), n, status FROM kpi_results
+                    WHERE period = '2026-09' AND job_id = \(job.id)
+                    """
+                ).map { row in
+                    (
+                        try row.decode(0, as: String.self),
+                        KPIValue(
+                            value: try row.decode(1, as: Decimal.self), n: try row.decode(2, as: Int.self),
+                            status: KPIStatus(rawValue: try row.decode(3, as: String.self))!)
+                    )
+                })
         }
         #expect(expected.count > 400)
         #expect(Set(actual.keys) == Set(expected.keys))

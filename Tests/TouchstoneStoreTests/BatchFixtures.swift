@@ -21,7 +21,8 @@ enum BatchFixtures {
         let line = try String(contentsOf: sample("audits.jsonl"), encoding: .utf8).split(separator: "\n").first!
         let document = try AuditDocument.parse(json: Data(line.utf8))
         let score = AuditScoring.score(template: template, answers: document.answers)
-        try await insertTemplate(database, tenant, code: template.code, version: template.version, json: String(decoding: templateJSON, as: UTF8.self))
+        try await insertTemplate(
+            database, tenant, code: template.code, version: template.version, json: String(decoding: templateJSON, as: UTF8.self))
         try await insertAudit(
             database, tenant,
             StoredAudit(
@@ -49,7 +50,8 @@ enum BatchFixtures {
 
     static func insertTemplate(_ database: Database, _ tenant: Tenant, code: String, version: Int, json: String = "{}") async throws {
         try await database.tenantTransaction(tenant) { conn in
-            _ = try conn.execute("""
+            _ = try conn.execute(
+                """
                 INSERT INTO templates (tenant_id, code, version, name, definition)
                 VALUES (app_current_tenant(), \(code), \(version), \(code), \(json)::jsonb) ON CONFLICT DO NOTHING
                 """)
@@ -58,7 +60,8 @@ enum BatchFixtures {
 
     static func insertAudit(_ database: Database, _ tenant: Tenant, _ audit: StoredAudit) async throws {
         try await database.tenantTransaction(tenant) { conn in
-            try conn.execute("""
+            try conn.execute(
+                """
                 INSERT INTO audits (tenant_id, id, template_code, template_version, outlet_id, visited_at, auditor, served_by,
                                     state, score, critical_failure, content_hash, document, submitted_by)
                 SELECT app_current_tenant(), \(audit.id)::uuid, \(audit.template)::text, \(audit.version)::integer, o.id,
@@ -75,7 +78,6 @@ enum BatchFixtures {
             }
         }
     }
-
 
     static func defineKPIs(_ database: Database, _ tenant: Tenant, _ json: String) async throws {
         try await KPIDefinitionQueries.define(tenant: tenant, json: Data(json.utf8), database: database)
@@ -98,8 +100,10 @@ enum BatchFixtures {
 
     static func instant(_ text: String) -> Date { Instant.parse(text)! }
 
-    static func run(_ database: Database, _ tenant: Tenant, _ period: String, asOf: String = "2026-11-05T00:00:00+08:00",
-                    runner: BatchRunner = BatchRunner()) async throws -> BatchJob {
+    static func run(
+        _ database: Database, _ tenant: Tenant, _ period: String, asOf: String = "2026-11-05T00:00:00+08:00",
+        runner: BatchRunner = BatchRunner()
+    ) async throws -> BatchJob {
         try await runner.run(tenant: tenant, period: Period(period)!, asOf: instant(asOf), startedBy: "test", database: database)
     }
 }

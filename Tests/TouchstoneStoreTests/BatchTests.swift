@@ -19,7 +19,8 @@ import TouchstoneTestSupport
         try await BatchFixtures.loadSamples(database, tenant)
         let job = try await BatchFixtures.run(database, tenant, "2026-09")
         #expect(job.state == .succeeded)
-        #expect(job.inputs == BatchInputs(audits: 1, responses: 3, complaints: 0, kpis: ["CRIT", "CSAT", "MS"]))  // no complaint KPI: complaints are not read
+        // No complaint KPI: complaints are not read.
+        #expect(job.inputs == BatchInputs(audits: 1, responses: 3, complaints: 0, kpis: ["CRIT", "CSAT", "MS"]))
         // MS: the one audit, 61.979166…, red (< 70). CRIT: no critical failure, 0 <= target 0: green.
         // CSAT: R1 (5), R2 (4), R3 (2) in September; R4 (2026-09-30T16:30Z) is 10-01 00:30 in Shanghai.
         // Every CSAT is insufficient (minSample 5). Paths sort by code point: 徐 (U+5F90) < 浦 (U+6D66).
@@ -52,18 +53,20 @@ import TouchstoneTestSupport
         #expect(job.kpiRows == 21)
 
         // The stored value is unrounded.
-        let ms = try await KPIResultQueries.trend(tenant: tenant, level: .outlet, subject: "O1", kpi: "MS",
-                                                  through: Period("2026-09")!, count: 1, database: database)
+        let ms = try await KPIResultQueries.trend(
+            tenant: tenant, level: .outlet, subject: "O1", kpi: "MS",
+            through: Period("2026-09")!, count: 1, database: database)
         let value = try #require(ms.first?.value?.value)
         #expect(abs(value - Decimal(string: "61.979166666666666666666666666666666667")!) < Decimal(string: "1e-20")!)
 
         // October: R4 alone.
         _ = try await BatchFixtures.run(database, tenant, "2026-10")
-        #expect(try await BatchFixtures.export(database, tenant, "2026-10", level: .outlet) == """
-            period,level,subject,kpi,value,n,status
-            2026-10,outlet,O2,CSAT,100.00,1,insufficient
+        #expect(
+            try await BatchFixtures.export(database, tenant, "2026-10", level: .outlet) == """
+                period,level,subject,kpi,value,n,status
+                2026-10,outlet,O2,CSAT,100.00,1,insufficient
 
-            """)
+                """)
     }
 
     @Test func complaintSLADependsOnAsOfAroundTheDeadline() async throws {
@@ -107,7 +110,9 @@ import TouchstoneTestSupport
         #expect(jobIDs == [second.id])
 
         // A third run that changes the results: while it holds its transaction open, readers see the old period whole.
-        try await BatchFixtures.importCSVText(database, tenant, .surveys, """
+        try await BatchFixtures.importCSVText(
+            database, tenant, .surveys,
+            """
             response_id,outlet_code,employee_no,responded_at,channel,sat,nps
             R9,O3,E9,2026-09-10T10:00:00+08:00,phone,5,10
 
@@ -182,11 +187,15 @@ import TouchstoneTestSupport
         for kind in [ImportKind.outlets, .staff, .surveys] {
             _ = try await importCSV(kind, file: BatchFixtures.sample("\(kind.rawValue).csv"), tenant: tenant, database: database)
         }
-        try await BatchFixtures.defineKPIs(database, tenant, """
+        try await BatchFixtures.defineKPIs(
+            database, tenant,
+            """
             [{"code": "MEAN", "metric": "survey.mean", "direction": "higher", "threshold": 3, "target": 4}]
             """)
         // October besides R4 (O2, 5): E8 at O1 answers 2, an anonymous O1 customer 4.
-        try await BatchFixtures.importCSVText(database, tenant, .surveys, """
+        try await BatchFixtures.importCSVText(
+            database, tenant, .surveys,
+            """
             response_id,outlet_code,employee_no,responded_at,channel,sat,nps
             R5,O1,E8,2026-10-08T10:00:00+08:00,phone,2,
             R6,O1,,2026-10-09T10:00:00+08:00,phone,4,
@@ -197,11 +206,12 @@ import TouchstoneTestSupport
         let warnings = try await WarningQueries.list(tenant: tenant, period: Period("2026-10")!, database: database)
         // September: O1 4.5 green, E8 5 green, O2 2 red, tenant 3.67 amber.
         // October: O1 3 amber (fell a band), E8 2 red (turned red), O2 5 green, tenant 3.67 amber (unchanged).
-        #expect(warnings.map { "\($0.level.rawValue) \($0.subject) \($0.previous.status.rawValue)→\($0.current.status.rawValue)" } == [
-            "region 华东/上海/浦东 green→amber",
-            "outlet O1 green→amber",
-            "staff E8 green→red",
-        ])
+        #expect(
+            warnings.map { "\($0.level.rawValue) \($0.subject) \($0.previous.status.rawValue)→\($0.current.status.rawValue)" } == [
+                "region 华东/上海/浦东 green→amber",
+                "outlet O1 green→amber",
+                "staff E8 green→red",
+            ])
         #expect(warnings.first?.previous.value == Decimal(string: "4.5"))
         #expect(warnings.first?.current.value == 3)
         #expect(warnings.allSatisfy { $0.kpi == "MEAN" && $0.previousPeriod == "2026-09" })
@@ -210,7 +220,9 @@ import TouchstoneTestSupport
     @Test func leagueTrendAndProfile() async throws {
         let (database, tenant) = try await TestDatabase.make()
         try await BatchFixtures.loadSamples(database, tenant)
-        try await BatchFixtures.defineKPIs(database, tenant, """
+        try await BatchFixtures.defineKPIs(
+            database, tenant,
+            """
             [{"code": "TAN", "metric": "audit.dimension:tangibles", "template": "demo-visit", "direction": "higher", "threshold": 70, "target": 85},
              {"code": "EMP", "metric": "audit.dimension:empathy", "template": "demo-visit", "direction": "higher", "threshold": 70, "target": 85},
              {"code": "SRV", "metric": "audit.section:SRV", "template": "demo-visit", "direction": "higher", "threshold": 70, "target": 85}]
@@ -218,23 +230,27 @@ import TouchstoneTestSupport
         _ = try await BatchFixtures.run(database, tenant, "2026-09")
         _ = try await BatchFixtures.run(database, tenant, "2026-10")
 
-        let league = try await KPIResultQueries.league(tenant: tenant, period: Period("2026-09")!, kpi: "CSAT", level: .outlet,
-                                                       within: "华东/上海", database: database)
+        let league = try await KPIResultQueries.league(
+            tenant: tenant, period: Period("2026-09")!, kpi: "CSAT", level: .outlet,
+            within: "华东/上海", database: database)
         #expect(league.map(\.subject) == ["O1", "O2"])
         #expect(league.map(\.rank) == [nil, nil])  // both insufficient
-        let october = try await KPIResultQueries.league(tenant: tenant, period: Period("2026-10")!, kpi: "CSAT", level: .outlet,
-                                                            within: "华东/上海/徐汇", database: database)
+        let october = try await KPIResultQueries.league(
+            tenant: tenant, period: Period("2026-10")!, kpi: "CSAT", level: .outlet,
+            within: "华东/上海/徐汇", database: database)
         #expect(october.map(\.subject) == ["O2"])
         #expect(october.first?.previous?.value == 0)
 
-        let ms = try await KPIResultQueries.league(tenant: tenant, period: Period("2026-09")!, kpi: "MS", level: .staff,
-                                                   within: "华东", database: database)
+        let ms = try await KPIResultQueries.league(
+            tenant: tenant, period: Period("2026-09")!, kpi: "MS", level: .staff,
+            within: "华东", database: database)
         #expect(ms.map(\.subject) == ["E7"])
         #expect(ms.first?.rank == 1)
         #expect(ms.first?.name == "王芳")
 
-        let trend = try await KPIResultQueries.trend(tenant: tenant, level: .outlet, subject: "O2", kpi: "CSAT",
-                                                     through: Period("2026-10")!, count: 3, database: database)
+        let trend = try await KPIResultQueries.trend(
+            tenant: tenant, level: .outlet, subject: "O2", kpi: "CSAT",
+            through: Period("2026-10")!, count: 3, database: database)
         #expect(trend.map(\.period) == ["2026-08", "2026-09", "2026-10"])
         #expect(trend.map { $0.value?.value } == [nil, 0, 100])
 
@@ -251,10 +267,14 @@ import TouchstoneTestSupport
 
     @Test func kpiDefinitionsUpsertAndValidate() async throws {
         let (database, tenant) = try await TestDatabase.make()
-        try await BatchFixtures.defineKPIs(database, tenant, """
+        try await BatchFixtures.defineKPIs(
+            database, tenant,
+            """
             [{"code": "CSAT", "metric": "survey.top2box", "direction": "higher", "threshold": 80, "target": 90, "minSample": 5}]
             """)
-        try await BatchFixtures.defineKPIs(database, tenant, """
+        try await BatchFixtures.defineKPIs(
+            database, tenant,
+            """
             [{"code": "CSAT", "name": "满意率", "metric": "survey.top2box", "direction": "higher", "threshold": 85, "target": 92}]
             """)
         let csat = try await KPIDefinitionQueries.get(tenant: tenant, code: "CSAT", database: database)

@@ -67,22 +67,25 @@ import TouchstoneTestSupport
         _ = try await IdentityQueries.createToken(tenant: tenant, login: "hq", label: nil, days: 1, database: database)
 
         let tables = try await database.pool.withTransaction { conn in
-            try conn.query("""
+            try conn.query(
+                """
                 SELECT c.relname, c.relrowsecurity AND c.relforcerowsecurity FROM pg_class c
                 JOIN pg_namespace n ON n.oid = c.relnamespace
                 WHERE n.nspname = 'public' AND c.relkind IN ('r', 'p')
                   AND (c.relname = 'tenants' OR EXISTS (SELECT 1 FROM pg_attribute a
                        WHERE a.attrelid = c.oid AND a.attname = 'tenant_id' AND NOT a.attisdropped))
                 ORDER BY c.relname
-                """).map { (try $0.decode(0, as: String.self), try $0.decode(1, as: Bool.self)) }
+                """
+            ).map { (try $0.decode(0, as: String.self), try $0.decode(1, as: Bool.self)) }
         }
         #expect(tables.count >= 25)
         #expect(tables.filter { !$0.1 }.map(\.0) == [], "tenant tables without forced row-level security")
         func counts(_ settings: [(String, String)]) async throws -> [String: Int] {
             try await database.pool.withTransaction(readOnly: true, settings: settings) { conn in
-                Dictionary(uniqueKeysWithValues: try tables.map { table, _ in
-                    (table, try conn.queryFirst(Query(unsafeSQL: "SELECT count(*) FROM \(table)"))!.decode(0, as: Int.self))
-                })
+                Dictionary(
+                    uniqueKeysWithValues: try tables.map { table, _ in
+                        (table, try conn.queryFirst(Query(unsafeSQL: "SELECT count(*) FROM \(table)"))!.decode(0, as: Int.self))
+                    })
             }
         }
         let asRuntime = try await counts([("role", Database.runtimeRole)])

@@ -25,9 +25,12 @@ import TouchstoneTestSupport
 
     static func declare(_ f: AuditFixture, sha256: String) async throws -> String {
         let id = UUID().uuidString.lowercased()
-        _ = try await f.submit(try AuditFixture.document(id: id, attachments: [
-            ["item": "P1", "name": "big.jpg", "sha256": sha256, "contentType": "image/jpeg", "size": bytes.count],
-        ]))
+        _ = try await f.submit(
+            try AuditFixture.document(
+                id: id,
+                attachments: [
+                    ["item": "P1", "name": "big.jpg", "sha256": sha256, "contentType": "image/jpeg", "size": bytes.count]
+                ]))
         return id
     }
 
@@ -35,7 +38,8 @@ import TouchstoneTestSupport
         let f = try await AuditFixture.make()
         let sha = try await Self.sha256(f, Self.bytes)
         let id = try await Self.declare(f, sha256: sha)
-        var upload = try await EvidenceUpload.begin(tenant: f.tenant, auditID: id, item: "P1", name: "big.jpg", maxSize: 20 << 20, database: f.database)
+        var upload = try await EvidenceUpload.begin(
+            tenant: f.tenant, auditID: id, item: "P1", name: "big.jpg", maxSize: 20 << 20, database: f.database)
         var offset = 0
         while offset < Self.bytes.count {
             let end = min(offset + 65_549, Self.bytes.count)
@@ -65,8 +69,9 @@ import TouchstoneTestSupport
             return problems.map(\.path) == ["attachments"]
         }
         await #expect {
-            _ = try await EvidenceUpload.begin(tenant: f.tenant, auditID: id, item: "P1", name: "big.jpg", maxSize: 20 << 20,
-                                               scope: .submitter("someone-else"), database: f.database)
+            _ = try await EvidenceUpload.begin(
+                tenant: f.tenant, auditID: id, item: "P1", name: "big.jpg", maxSize: 20 << 20,
+                scope: .submitter("someone-else"), database: f.database)
         } throws: { error in
             if case StoreError.notFound = error { return true } else { return false }
         }
@@ -77,7 +82,8 @@ import TouchstoneTestSupport
             return problems.map(\.path) == ["size"]
         }
         // Other bytes of the declared size: refused at the end, and their parts removed.
-        var upload = try await EvidenceUpload.begin(tenant: f.tenant, auditID: id, item: "P1", name: "big.jpg", maxSize: 20 << 20, database: f.database)
+        var upload = try await EvidenceUpload.begin(
+            tenant: f.tenant, auditID: id, item: "P1", name: "big.jpg", maxSize: 20 << 20, database: f.database)
         try await upload.write(Data(repeating: 1, count: Self.bytes.count))
         #expect(try await Self.parts(f) == 1)
         await #expect {

@@ -36,7 +36,8 @@ import TouchstoneTestSupport
             try await IdentityQueries.addUser(tenant: tenant, login: "om", displayName: nil, role: .outletManager, database: database)
         }
         await #expect(throws: StoreError.invalid([Problem(path: "outlet", message: "unknown outlet O1")])) {
-            try await IdentityQueries.addUser(tenant: tenant, login: "om", displayName: nil, role: .outletManager, outletCode: "O1", database: database)
+            try await IdentityQueries.addUser(
+                tenant: tenant, login: "om", displayName: nil, role: .outletManager, outletCode: "O1", database: database)
         }
     }
 }

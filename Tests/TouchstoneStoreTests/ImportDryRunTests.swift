@@ -37,7 +37,8 @@ import TouchstoneTestSupport
     @Test func dryRunCountsNewChangedUnchangedAndStoresNothing() async throws {
         let (database, tenant) = try await TestDatabase.make()
         for kind in [ImportKind.outlets, .staff] {
-            _ = try await importCSV(kind, file: TestDatabase.samplesDirectory.appendingPathComponent("\(kind.rawValue).csv"), tenant: tenant, database: database)
+            _ = try await importCSV(
+                kind, file: TestDatabase.samplesDirectory.appendingPathComponent("\(kind.rawValue).csv"), tenant: tenant, database: database)
         }
         let before = try await Self.staffNames(database, tenant)
         let changes = try await Self.changeCount(database, tenant)
@@ -61,21 +62,26 @@ import TouchstoneTestSupport
 
     @Test func dryRunReportsEveryErrorByLineAndColumn() async throws {
         let (database, tenant) = try await TestDatabase.make()
-        _ = try await importCSV(.outlets, file: TestDatabase.samplesDirectory.appendingPathComponent("outlets.csv"), tenant: tenant, database: database)
-        let file = try Self.write(Array("""
-            employee_no,name,role,outlet_code,start_date,end_date,target_bonus
-            E1,甲,service_advisor,O1,2026-01-01,,100
-            E2,乙,service_advisor,O9,2026-01-01,,100
-            E3,丙,service_advisor,O1,2026-02-30,,100
-            E4,丁,service_advisor,O1,2026-01-01,,-5
+        _ = try await importCSV(
+            .outlets, file: TestDatabase.samplesDirectory.appendingPathComponent("outlets.csv"), tenant: tenant, database: database)
+        let file = try Self.write(
+            Array(
+                """
+                employee_no,name,role,outlet_code,start_date,end_date,target_bonus
+                E1,甲,service_advisor,O1,2026-01-01,,100
+                E2,乙,service_advisor,O9,2026-01-01,,100
+                E3,丙,service_advisor,O1,2026-02-30,,100
+                E4,丁,service_advisor,O1,2026-01-01,,-5
 
-            """.utf8))
+                """.utf8))
         defer { try? FileManager.default.removeItem(at: file) }
-        await #expect(throws: StoreError.invalid([
-            Problem(path: "line 3, column outlet_code", message: "unknown outlet O9"),
-            Problem(path: "line 4, column start_date", message: "\"2026-02-30\" is not a date (YYYY-MM-DD)"),
-            Problem(path: "line 5, column target_bonus", message: "-5 must not be negative"),
-        ])) {
+        await #expect(
+            throws: StoreError.invalid([
+                Problem(path: "line 3, column outlet_code", message: "unknown outlet O9"),
+                Problem(path: "line 4, column start_date", message: "\"2026-02-30\" is not a date (YYYY-MM-DD)"),
+                Problem(path: "line 5, column target_bonus", message: "-5 must not be negative"),
+            ])
+        ) {
             try await importCSV(.staff, file: file, tenant: tenant, options: ImportOptions(dryRun: true), database: database)
         }
         #expect(try await Self.staffNames(database, tenant).isEmpty)
@@ -83,20 +89,24 @@ import TouchstoneTestSupport
 
     @Test func gbkFilesAreConvertedAndOtherBytesRefused() async throws {
         let (database, tenant) = try await TestDatabase.make()
-        _ = try await importCSV(.outlets, file: TestDatabase.samplesDirectory.appendingPathComponent("outlets.csv"), tenant: tenant, database: database)
-        let gbk = try Self.write(Array("employee_no,name,role,outlet_code,start_date,end_date,target_bonus\r\nE1,".utf8)
-            + Self.zhangWeiGBK + Array(",service_advisor,O1,2026-01-01,,100\r\n".utf8))
+        _ = try await importCSV(
+            .outlets, file: TestDatabase.samplesDirectory.appendingPathComponent("outlets.csv"), tenant: tenant, database: database)
+        let gbk = try Self.write(
+            Array("employee_no,name,role,outlet_code,start_date,end_date,target_bonus\r\nE1,".utf8)
+                + Self.zhangWeiGBK + Array(",service_advisor,O1,2026-01-01,,100\r\n".utf8))
         defer { try? FileManager.default.removeItem(at: gbk) }
         let report = try await importCSV(.staff, file: gbk, tenant: tenant, database: database)
         #expect(report.convertedFrom == .gb18030)
         #expect(report.inserted == 1)
         #expect(try await Self.staffNames(database, tenant) == ["E1 张伟"])
 
-        let utf8 = try await importCSV(.outlets, file: TestDatabase.samplesDirectory.appendingPathComponent("outlets.csv"), tenant: tenant, database: database)
+        let utf8 = try await importCSV(
+            .outlets, file: TestDatabase.samplesDirectory.appendingPathComponent("outlets.csv"), tenant: tenant, database: database)
         #expect(utf8.convertedFrom == nil)
 
-        let binary = try Self.write(Array("employee_no,name,role,outlet_code,start_date,end_date,target_bonus\nE2,".utf8)
-            + [0xFF, 0xFE] + Array(",service_advisor,O1,2026-01-01,,100\n".utf8))
+        let binary = try Self.write(
+            Array("employee_no,name,role,outlet_code,start_date,end_date,target_bonus\nE2,".utf8)
+                + [0xFF, 0xFE] + Array(",service_advisor,O1,2026-01-01,,100\n".utf8))
         defer { try? FileManager.default.removeItem(at: binary) }
         await #expect(throws: StoreError.invalid([Problem(path: "line 2", message: ImportText.Undecodable.advice)])) {
             try await importCSV(.staff, file: binary, tenant: tenant, database: database)
@@ -111,14 +121,16 @@ import TouchstoneTestSupport
             try await importCSV(.outlets, file: empty, tenant: tenant, options: ImportOptions(dryRun: true), database: database)
         }
         let staged = try await ImportUploads.stage(
-            tenant: tenant, kind: .outlets, fileName: "empty.csv", content: Data(), ignoreExtraColumns: false, uploadedBy: "admin", database: database)
+            tenant: tenant, kind: .outlets, fileName: "empty.csv", content: Data(), ignoreExtraColumns: false, uploadedBy: "admin", database: database
+        )
         let checked = try await ImportUploads.check(tenant: tenant, id: staged.id, database: database)
         #expect(checked.check?.problems == [Problem(path: "line 1", message: "the file is empty: a header row is required")])
     }
 
     @Test func stagedUploadIsDryRunThenAppliedOnce() async throws {
         let (database, tenant) = try await TestDatabase.make()
-        _ = try await importCSV(.outlets, file: TestDatabase.samplesDirectory.appendingPathComponent("outlets.csv"), tenant: tenant, database: database)
+        _ = try await importCSV(
+            .outlets, file: TestDatabase.samplesDirectory.appendingPathComponent("outlets.csv"), tenant: tenant, database: database)
         let bad = Data("employee_no,name,role,outlet_code,start_date,end_date,target_bonus\nE1,甲,x,O9,2026-01-01,,\n".utf8)
         let unchecked = try await ImportUploads.stage(
             tenant: tenant, kind: .staff, fileName: "bad.csv", content: bad, ignoreExtraColumns: false, uploadedBy: "admin", database: database)
@@ -157,8 +169,10 @@ import TouchstoneTestSupport
 
         #expect(try await ImportUploads.recent(tenant: tenant, database: database).map(\.id) == [staged.id, rejected.id])
         // The runtime records outcomes; the file and who uploaded it never change (sql/0120).
-        for statement in ["UPDATE import_uploads SET content = ''::bytea, size = 0", "UPDATE import_uploads SET sha256 = repeat('0', 64)",
-                          "UPDATE import_uploads SET uploaded_by = 'someone-else'", "UPDATE import_uploads SET kind = 'outlets'"] {
+        for statement in [
+            "UPDATE import_uploads SET content = ''::bytea, size = 0", "UPDATE import_uploads SET sha256 = repeat('0', 64)",
+            "UPDATE import_uploads SET uploaded_by = 'someone-else'", "UPDATE import_uploads SET kind = 'outlets'",
+        ] {
             await #expect(throws: StoreError.forbidden("the database refused this change"), "\(statement)") {
                 try await database.tenantTransaction(tenant) { conn in _ = try conn.execute(Query(unsafeSQL: statement)) }
             }

@@ -65,7 +65,8 @@ import TouchstoneTestSupport
 
     @Test func threeBadRowsAreAllReportedAndNothingIsImported() async throws {
         let (database, tenant) = try await TestDatabase.make()
-        let file = try Self.write("""
+        let file = try Self.write(
+            """
             code,name,type,region_path,opened_on,closed_on,city
             A1,好店,dealer,华东/上海,2020-01-01,,上海
             A2,,dealer,华东/上海,2020-01-01,,上海
@@ -75,11 +76,14 @@ import TouchstoneTestSupport
 
             """)
         defer { try? FileManager.default.removeItem(at: file) }
-        await #expect(throws: StoreError.invalid([
-            Problem(path: "line 3, column name", message: "a value is required"),
-            Problem(path: "line 4, column opened_on", message: "\"2020-13-01\" is not a date (YYYY-MM-DD)"),
-            Problem(path: "line 5, column region_path", message: "every part of the path must be non-empty, without surrounding spaces (华东/上海/浦东)"),
-        ])) {
+        await #expect(
+            throws: StoreError.invalid([
+                Problem(path: "line 3, column name", message: "a value is required"),
+                Problem(path: "line 4, column opened_on", message: "\"2020-13-01\" is not a date (YYYY-MM-DD)"),
+                Problem(
+                    path: "line 5, column region_path", message: "every part of the path must be non-empty, without surrounding spaces (华东/上海/浦东)"),
+            ])
+        ) {
             try await importCSV(.outlets, file: file, tenant: tenant, database: database)
         }
         let page = try await OutletQueries.list(tenant: tenant, after: nil, limit: 10, database: database)
@@ -89,7 +93,8 @@ import TouchstoneTestSupport
     @Test func skipInvalidImportsTheRestAndReportsRejectedRows() async throws {
         let (database, tenant) = try await TestDatabase.make()
         _ = try await Self.loadSamples(database, tenant)
-        let file = try Self.write("""
+        let file = try Self.write(
+            """
             response_id,outlet_code,employee_no,responded_at,channel,sat,nps
             X1,O1,,2026-10-03T10:00:00+08:00,phone,5,
             X2,O9,,2026-10-03T10:00:00+08:00,phone,5,
@@ -102,7 +107,10 @@ import TouchstoneTestSupport
         #expect(report.inserted == 1)
         #expect(report.rejected.map(\.line) == [3, 4, 5])
         #expect(report.rejected[0].errors == ["line 3, column outlet_code: unknown outlet O9"])
-        #expect(report.rejected[1].errors == ["line 4, column responded_at: \"2026-10-03T10:00:00\" is not an instant with an offset (2026-10-31T23:30:00+08:00)"])
+        #expect(
+            report.rejected[1].errors == [
+                "line 4, column responded_at: \"2026-10-03T10:00:00\" is not an instant with an offset (2026-10-31T23:30:00+08:00)"
+            ])
         #expect(report.rejected[2].errors.count == 2)
         #expect(report.rejected[0].fields == ["X2", "O9", "", "2026-10-03T10:00:00+08:00", "phone", "5", ""])
     }
@@ -122,9 +130,15 @@ import TouchstoneTestSupport
         let (database, tenant) = try await TestDatabase.make()
         let file = try Self.write("code,name,region_path,colour\nQ1,店,华东,red\n")
         defer { try? FileManager.default.removeItem(at: file) }
-        await #expect(throws: StoreError.invalid([Problem(
-            path: "line 1, column colour",
-            message: "unknown column (expected code,name,type,region_path,opened_on,closed_on,city,latitude,longitude); use --ignore-extra to ignore it")])) {
+        await #expect(
+            throws: StoreError.invalid([
+                Problem(
+                    path: "line 1, column colour",
+                    message:
+                        "unknown column (expected code,name,type,region_path,opened_on,closed_on,city,latitude,longitude); use --ignore-extra to ignore it"
+                )
+            ])
+        ) {
             try await importCSV(.outlets, file: file, tenant: tenant, database: database)
         }
         let report = try await importCSV(.outlets, file: file, tenant: tenant, options: ImportOptions(ignoreExtraColumns: true), database: database)
@@ -135,17 +149,21 @@ import TouchstoneTestSupport
         let (database, tenant) = try await TestDatabase.make()
         _ = try await importCSV(.outlets, file: Self.sample("outlets.csv"), tenant: tenant, database: database)
         _ = try await importCSV(.staff, file: Self.sample("staff.csv"), tenant: tenant, database: database)
-        let file = try Self.write("""
+        let file = try Self.write(
+            """
             employee_no,name,role,outlet_code,start_date,end_date,target_bonus
             E8,李强,service_advisor,O2,2026-01-01,2026-02-01,1800.00
             N1,新人,cashier,O1,2026-01-01,2026-03-31,
             N1,新人,cashier,O2,2026-03-15,,
             """)
         defer { try? FileManager.default.removeItem(at: file) }
-        await #expect(throws: StoreError.invalid([
-            Problem(path: "line 2, column start_date", message: "assignment of E8 from 2026-01-01 overlaps the one from 2024-05-01 already stored"),
-            Problem(path: "line 4, column start_date", message: "assignment of N1 from 2026-03-15 overlaps the one from 2026-01-01 on line 3"),
-        ])) {
+        await #expect(
+            throws: StoreError.invalid([
+                Problem(
+                    path: "line 2, column start_date", message: "assignment of E8 from 2026-01-01 overlaps the one from 2024-05-01 already stored"),
+                Problem(path: "line 4, column start_date", message: "assignment of N1 from 2026-03-15 overlaps the one from 2026-01-01 on line 3"),
+            ])
+        ) {
             try await importCSV(.staff, file: file, tenant: tenant, database: database)
         }
     }

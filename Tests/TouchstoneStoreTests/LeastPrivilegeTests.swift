@@ -87,9 +87,11 @@ import TouchstoneTestSupport
         }
         #expect(seen == 0)
         let roles = try await database.pool.withConnection { conn in
-            try conn.query("""
+            try conn.query(
+                """
                 SELECT rolname FROM pg_roles WHERE rolname LIKE 'touchstone%' AND (rolsuper OR rolbypassrls) ORDER BY 1
-                """).map { try $0.decode(0, as: String.self) }
+                """
+            ).map { try $0.decode(0, as: String.self) }
         }
         #expect(roles == [])
     }

@@ -8,7 +8,9 @@ import TouchstoneTestSupport
 @Suite struct MigratorTests {
     @Test func appliesOnceRecordsChecksumsAndRefusesChangedFiles() async throws {
         let logger = Logger(label: "test")
-        let pool = PQPool(configuration: try await TestDatabase.freshDatabaseParameters().loggingIn(as: DatabaseProvisioning.ownerLogin), maxConnections: 2, logger: logger)
+        let pool = PQPool(
+            configuration: try await TestDatabase.freshDatabaseParameters().loggingIn(as: DatabaseProvisioning.ownerLogin), maxConnections: 2,
+            logger: logger)
         let migrator = try Migrator(directory: TestDatabase.sqlDirectory)
         #expect(try await !migrator.isCurrent(on: pool))
         let applied = try await migrator.apply(on: pool, logger: logger)

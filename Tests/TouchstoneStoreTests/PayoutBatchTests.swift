@@ -21,9 +21,11 @@ import TouchstoneTestSupport
         }
         try await BatchFixtures.importCSVText(database, tenant, .surveys, surveys)
         try await BatchFixtures.insertTemplate(database, tenant, code: "demo-visit", version: 1)
-        try await BatchFixtures.insertAudit(database, tenant, BatchFixtures.StoredAudit(
-            template: "demo-visit", outlet: "O1", visitedAt: BatchFixtures.instant("2026-09-14T10:32:00+08:00"), servedBy: "E7",
-            state: "released", score: 80, criticalFailure: false))
+        try await BatchFixtures.insertAudit(
+            database, tenant,
+            BatchFixtures.StoredAudit(
+                template: "demo-visit", outlet: "O1", visitedAt: BatchFixtures.instant("2026-09-14T10:32:00+08:00"), servedBy: "E7",
+                state: "released", score: 80, criticalFailure: false))
     }
 
     static let runner = BatchRunner.withPayouts
@@ -36,12 +38,13 @@ import TouchstoneTestSupport
         #expect(job.payoutRows == 2)
         #expect(job.inputs?.kpis == ["CRIT", "CSAT", "MS"])
         let csv = try await PayoutFixtures.export(Self.september, tenant: tenant, database: database)
-        #expect(csv == """
-            period,employee_no,name,plan,prorated_target,score_pct,payout,currency,note
-            2026-09,E7,王芳,SA,2133.33,92.6667,1976.89,CNY,
-            2026-09,E8,李强,SA,1800.00,100.0000,1800.00,CNY,"MS insufficient, dropped"
+        #expect(
+            csv == """
+                period,employee_no,name,plan,prorated_target,score_pct,payout,currency,note
+                2026-09,E7,王芳,SA,2133.33,92.6667,1976.89,CNY,
+                2026-09,E8,李强,SA,1800.00,100.0000,1800.00,CNY,"MS insufficient, dropped"
 
-            """)
+                """)
         let recorded = try await database.tenantTransaction(tenant, readOnly: true) { conn in
             try conn.queryFirst("SELECT (inputs->'payouts')::text, inputs ? 'audits' FROM batch_jobs WHERE id = \(job.id)")
                 .map { (try $0.decode(0, as: String.self), try $0.decode(1, as: Bool.self)) }
@@ -69,7 +72,9 @@ import TouchstoneTestSupport
             try await BatchFixtures.run(database, tenant, "2026-09", runner: Self.runner)
         }
         // A late callback is stored, flagged late; the closed results stay as they were.
-        try await BatchFixtures.importCSVText(database, tenant, .surveys, """
+        try await BatchFixtures.importCSVText(
+            database, tenant, .surveys,
+            """
             response_id,outlet_code,employee_no,responded_at,channel,sat,nps
             LATE-1,O2,,2026-09-30T18:00:00+08:00,phone,1,
             LATE-2,O2,,2026-09-01T00:00:00+08:00,phone,1,

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import TouchstoneCore
+
 @testable import TouchstoneStore
 
 /// The hand-written explanation JSON must be exactly what JSONEncoder writes, and decode back.
@@ -24,7 +25,14 @@ import TouchstoneCore
 
     @Test func sameTextAsJSONEncoderAndRoundTrips() throws {
         var explanation = try JSONDecoder().decode(PayoutExplanation.self, from: Data(Self.sample.utf8))
-        for candidate in [explanation, { explanation.adjustment = nil; explanation.uncappedScorePct = nil; return explanation }()] {
+        for candidate in [
+            explanation,
+            {
+                explanation.adjustment = nil
+                explanation.uncappedScorePct = nil
+                return explanation
+            }(),
+        ] {
             let written = PayoutExplanationJSON.encode(candidate)
             let expected = String(decoding: try PayoutExplanationJSON.encoder.encode(candidate), as: UTF8.self)
             #expect(written == expected)

@@ -22,7 +22,8 @@ enum PayoutFixtures {
     static func setKPIs(_ results: [Result], period: String, tenant: Tenant, database: Database) async throws {
         try await database.tenantTransaction(tenant) { conn in
             _ = try conn.execute("DELETE FROM kpi_results WHERE period = \(period)")
-            _ = try conn.execute("""
+            _ = try conn.execute(
+                """
                 INSERT INTO kpi_results (tenant_id, period, level, subject, kpi_code, value, n, status, job_id)
                 SELECT app_current_tenant(), \(period), r.level, r.subject, r.kpi, r.value, r.n, r.status, 0
                 FROM unnest(\(results.map(\.level))::text[], \(results.map(\.subject))::text[], \(results.map(\.kpi))::text[],
@@ -36,11 +37,13 @@ enum PayoutFixtures {
     @discardableResult
     static func runPayouts(_ period: Period, tenant: Tenant, database: Database) async throws -> PayoutStep.Summary {
         try await database.tenantTransaction(tenant) { conn in
-            try conn.execute("""
+            try conn.execute(
+                """
                 INSERT INTO periods (tenant_id, period) VALUES (app_current_tenant(), \(period.description))
                 ON CONFLICT (tenant_id, period) DO NOTHING
                 """)
-            let jobID = try conn.queryFirst("""
+            let jobID = try conn.queryFirst(
+                """
                 INSERT INTO batch_jobs (tenant_id, period, as_of, state, started_by)
                 VALUES (app_current_tenant(), \(period.description), now(), 'running', 'test') RETURNING id
                 """)!.decode(0, as: Int64.self)
@@ -58,10 +61,12 @@ enum PayoutFixtures {
     /// The period's payout rows exactly as stored (every column), for before/after comparisons.
     static func storedRows(_ period: Period, tenant: Tenant, database: Database) async throws -> [String] {
         try await database.tenantTransaction(tenant, readOnly: true) { conn in
-            try conn.query("""
+            try conn.query(
+                """
                 SELECT p::text FROM payouts p WHERE period = \(period.description)
                 ORDER BY employee_no, plan_code, adjusts_period
-                """).map { try $0.decode(0, as: String.self) }
+                """
+            ).map { try $0.decode(0, as: String.self) }
         }
     }
 

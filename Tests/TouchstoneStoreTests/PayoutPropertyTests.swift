@@ -102,7 +102,8 @@ import TouchstoneTestSupport
                 return #"{"kpi": "\#(g.kpi.code)", "level": "\#(g.staff ? "staff" : "outlet")", "when": {"\#(g.op)": \#(g.x)}, "effect": \#(effect)}"#
             }
             let bonus = targetBonus.map { #", "targetBonus": "\#($0).00""# } ?? ""
-            return #"{"code": "\#(code)", "roles": [\#(roles.map { "\"\($0)\"" }.joined(separator: ", "))], "period": "\#(quarter ? "quarter" : "month")", "currency": "CNY"\#(bonus), "cap": \#(cap), "components": [\#(components.joined(separator: ", "))], "gates": [\#(gates.joined(separator: ", "))]}"#
+            return
+                #"{"code": "\#(code)", "roles": [\#(roles.map { "\"\($0)\"" }.joined(separator: ", "))], "period": "\#(quarter ? "quarter" : "month")", "currency": "CNY"\#(bonus), "cap": \#(cap), "components": [\#(components.joined(separator: ", "))], "gates": [\#(gates.joined(separator: ", "))]}"#
         }
     }
 
@@ -144,8 +145,9 @@ import TouchstoneTestSupport
         if rng.chance(60) {
             var points = [rng.int(10...40), rng.int(41...70), rng.int(71...95)]
             if !kpi.higher { points.reverse() }
-            return .linear(threshold: points[0], target: points[1], stretch: points[2],
-                           atThreshold: rng.int(0...100), atStretch: rng.int(100...200))
+            return .linear(
+                threshold: points[0], target: points[1], stretch: points[2],
+                atThreshold: rng.int(0...100), atStretch: rng.int(100...200))
         }
         let froms = Set((0..<rng.int(1...4)).map { _ in rng.int(0...100) }).sorted(by: >)
         return .tiers(froms.map { (from: $0, pct: rng.int(0...150)) })
@@ -154,16 +156,19 @@ import TouchstoneTestSupport
     static func randomPlan(_ index: Int, quarter: Bool, _ rng: inout Rng) -> PlanSpec {
         let components = (0..<rng.int(1...3)).map { _ in
             let kpi = rng.pick(kpis)
-            return Component(kpi: kpi, staff: rng.chance(50), weight: rng.int(1...100), curve: randomCurve(kpi, &rng),
-                             policy: rng.pick(["redistribute", "target", "zero"]))
+            return Component(
+                kpi: kpi, staff: rng.chance(50), weight: rng.int(1...100), curve: randomCurve(kpi, &rng),
+                policy: rng.pick(["redistribute", "target", "zero"]))
         }
         let gates = (0..<rng.int(0...2)).map { _ in
-            Gate(kpi: rng.pick(kpis), staff: rng.chance(50), op: rng.pick(["gt", "ge", "lt", "le", "eq"]), x: rng.int(0...100),
-                 multiplier: rng.chance(30) ? nil : rng.int(0...200))
+            Gate(
+                kpi: rng.pick(kpis), staff: rng.chance(50), op: rng.pick(["gt", "ge", "lt", "le", "eq"]), x: rng.int(0...100),
+                multiplier: rng.chance(30) ? nil : rng.int(0...200))
         }
-        return PlanSpec(code: "P\(index)", roles: ["r\(index)a", "r\(index)b"], quarter: quarter,
-                        targetBonus: rng.chance(70) ? rng.int(0...9000) : nil, cap: rng.pick([100, 120, 150, 200]),
-                        components: components, gates: gates)
+        return PlanSpec(
+            code: "P\(index)", roles: ["r\(index)a", "r\(index)b"], quarter: quarter,
+            targetBonus: rng.chance(70) ? rng.int(0...9000) : nil, cap: rng.pick([100, 120, 150, 200]),
+            components: components, gates: gates)
     }
 
     /// A history around `period`: joiners, leavers, transfers, role changes, gaps.
@@ -176,8 +181,10 @@ import TouchstoneTestSupport
             let length = rng.int(1...(period.days))
             let end: CivilDate? = last && rng.chance(50) ? nil : start.adding(days: length - 1)
             let role = rng.chance(80) ? rng.pick(plan.roles) : "other"
-            assignments.append(AssignmentSpec(outlet: rng.pick(outlets), role: role, start: start, end: end,
-                                              bonus: rng.chance(80) ? rng.int(0...900_000) : nil))
+            assignments.append(
+                AssignmentSpec(
+                    outlet: rng.pick(outlets), role: role, start: start, end: end,
+                    bonus: rng.chance(80) ? rng.int(0...900_000) : nil))
             guard let end else { break }
             day = end.adding(days: rng.chance(70) ? 1 : rng.int(2...15))
         }
@@ -210,7 +217,8 @@ import TouchstoneTestSupport
 
     static func holds(_ gate: Gate, _ value: Value?) -> Bool {
         guard let value, !value.insufficient else { return false }
-        let v = value.cents, x = gate.x * 100
+        let v = value.cents
+        let x = gate.x * 100
         switch gate.op {
         case "gt": return v > x
         case "ge": return v >= x
@@ -221,26 +229,31 @@ import TouchstoneTestSupport
     }
 
     /// The expected export fields `prorated_target, score_pct, payout`, or nil for no row.
-    static func reference(plan: PlanSpec, person: PersonSpec, period: Period,
-                          staff: [String: Value], outlet: [String: [String: Value]]) -> [String]? {
+    static func reference(
+        plan: PlanSpec, person: PersonSpec, period: Period,
+        staff: [String: Value], outlet: [String: [String: Value]]
+    ) -> [String]? {
         // Who was where, day by day, under the plan's roles.
         var days: [(outlet: String, bonus: Q?)] = []
         var day = period.firstDay
         while day <= period.lastDay {
             if let a = person.assignments.first(where: { $0.start <= day && ($0.end.map { day <= $0 } ?? true) }),
-               plan.roles.contains(a.role) {
+                plan.roles.contains(a.role)
+            {
                 days.append((a.outlet, a.bonus.map { Q.cents($0) } ?? plan.targetBonus.map { Q(Int128($0)) }))
             }
             day = day.adding(days: 1)
         }
         guard !days.isEmpty else { return nil }
-        var weighted = Q(0), weights = Q(0)
+        var weighted = Q(0)
+        var weights = Q(0)
         for c in plan.components {
             var a: Q?
             if c.staff {
                 if let v = staff[c.kpi.code], !v.insufficient { a = attainment(c.curve, Q.cents(v.cents), higher: c.kpi.higher) }
             } else {
-                var sum = Q(0), counted = 0
+                var sum = Q(0)
+                var counted = 0
                 for d in days {
                     if let v = outlet[d.outlet]?[c.kpi.code], !v.insufficient {
                         sum = sum + attainment(c.curve, Q.cents(v.cents), higher: c.kpi.higher)
@@ -279,8 +292,9 @@ import TouchstoneTestSupport
         var values: [String: [String: Value]] = [:]
         for subject in subjects {
             for kpi in kpis where rng.chance(80) {
-                values[subject, default: [:]][kpi.code] = Value(cents: rng.chance(20) ? rng.int(0...100) * 100 : rng.int(0...10_000),
-                                                                n: rng.int(1...10))
+                values[subject, default: [:]][kpi.code] = Value(
+                    cents: rng.chance(20) ? rng.int(0...100) * 100 : rng.int(0...10_000),
+                    n: rng.int(1...10))
             }
         }
         return values
@@ -289,8 +303,9 @@ import TouchstoneTestSupport
     static func results(_ values: [String: [String: Value]], level: String) -> [PayoutFixtures.Result] {
         values.flatMap { subject, byKPI in
             byKPI.map { kpi, v in
-                PayoutFixtures.Result(level: level, subject: subject, kpi: kpi, value: Decimal(v.cents) / 100, n: v.n,
-                                      status: v.insufficient ? .insufficient : .green)
+                PayoutFixtures.Result(
+                    level: level, subject: subject, kpi: kpi, value: Decimal(v.cents) / 100, n: v.n,
+                    status: v.insufficient ? .insufficient : .green)
             }
         }
     }
@@ -299,11 +314,14 @@ import TouchstoneTestSupport
     func randomPlansMatchTheReference(period: Period, quarterly: Bool) async throws {
         var rng = Rng(state: quarterly ? 0x5EED_0002 : 0x5EED_0001)
         let (database, tenant) = try await TestDatabase.make()
-        let kpiJSON = "[" + Self.kpis.map {
-            #"{"code": "\#($0.code)", "metric": "survey.top2box", "direction": "\#($0.higher ? "higher" : "lower")", "threshold": \#($0.higher ? 40 : 60), "target": 50, "minSample": \#($0.minSample)}"#
-        }.joined(separator: ", ") + "]"
+        let kpiJSON =
+            "["
+            + Self.kpis.map {
+                #"{"code": "\#($0.code)", "metric": "survey.top2box", "direction": "\#($0.higher ? "higher" : "lower")", "threshold": \#($0.higher ? 40 : 60), "target": 50, "minSample": \#($0.minSample)}"#
+            }.joined(separator: ", ") + "]"
         try await KPIDefinitionQueries.define(tenant: tenant, json: Data(kpiJSON.utf8), database: database)
-        let outletCSV = "code,name,type,region_path,opened_on,closed_on,city\n"
+        let outletCSV =
+            "code,name,type,region_path,opened_on,closed_on,city\n"
             + Self.outlets.map { "\($0),店\($0),store,华东/上海,2020-01-01,,上海\n" }.joined()
         try await BatchFixtures.importCSVText(database, tenant, .outlets, outletCSV)
 
@@ -326,7 +344,8 @@ import TouchstoneTestSupport
         var staffCSV = "employee_no,name,role,outlet_code,start_date,end_date,target_bonus\n"
         for (_, person) in people {
             for a in person.assignments {
-                staffCSV += "\(person.employeeNo),员工\(person.employeeNo),\(a.role),\(a.outlet),\(a.start),\(a.end?.description ?? ""),"
+                staffCSV +=
+                    "\(person.employeeNo),员工\(person.employeeNo),\(a.role),\(a.outlet),\(a.start),\(a.end?.description ?? ""),"
                     + "\(a.bonus.map { Q.cents($0).fixed(2) } ?? "")\n"
             }
         }
@@ -334,15 +353,19 @@ import TouchstoneTestSupport
 
         let outletValues = Self.randomValues(Self.outlets, &rng)
         let staffValues = Self.randomValues(people.map(\.person.employeeNo), &rng)
-        try await PayoutFixtures.setKPIs(Self.results(outletValues, level: "outlet") + Self.results(staffValues, level: "staff"),
-                                         period: period.description, tenant: tenant, database: database)
+        try await PayoutFixtures.setKPIs(
+            Self.results(outletValues, level: "outlet") + Self.results(staffValues, level: "staff"),
+            period: period.description, tenant: tenant, database: database)
         let summary = try await PayoutFixtures.runPayouts(period, tenant: tenant, database: database)
         #expect(summary.plans.count == 150)
 
         var expected: [String] = []
         for (index, person) in people {
-            guard let fields = Self.reference(plan: plans[index], person: person, period: period,
-                                              staff: staffValues[person.employeeNo] ?? [:], outlet: outletValues) else { continue }
+            guard
+                let fields = Self.reference(
+                    plan: plans[index], person: person, period: period,
+                    staff: staffValues[person.employeeNo] ?? [:], outlet: outletValues)
+            else { continue }
             expected.append(([person.employeeNo, plans[index].code] + fields).joined(separator: ","))
         }
         let csv = try await PayoutFixtures.export(period, tenant: tenant, database: database)

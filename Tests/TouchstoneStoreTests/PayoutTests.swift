@@ -19,12 +19,13 @@ import TouchstoneTestSupport
         #expect(summary.rows == 2)
 
         let csv = try await PayoutFixtures.export(Self.september, tenant: tenant, database: database)
-        #expect(csv == """
-            period,employee_no,name,plan,prorated_target,score_pct,payout,currency,note
-            2026-09,E7,王芳,SA,2133.33,92.6667,1976.89,CNY,
-            2026-09,E8,李强,SA,1800.00,100.0000,1800.00,CNY,"MS insufficient, dropped"
+        #expect(
+            csv == """
+                period,employee_no,name,plan,prorated_target,score_pct,payout,currency,note
+                2026-09,E7,王芳,SA,2133.33,92.6667,1976.89,CNY,
+                2026-09,E8,李强,SA,1800.00,100.0000,1800.00,CNY,"MS insufficient, dropped"
 
-            """)
+                """)
         let excel = try await PayoutFixtures.export(Self.september, excel: true, tenant: tenant, database: database)
         #expect(Array(excel.utf8.prefix(3)) == [0xEF, 0xBB, 0xBF])
         #expect(excel.dropFirst() == csv)
@@ -64,15 +65,22 @@ import TouchstoneTestSupport
         #expect(text.contains("Payout = 2133.33 × 92.6667% × 1 = 1976.89 CNY"))
 
         // The stored JSON decodes to exactly what the engine produced.
-        let plan = try Plan.parse(json: try Data(contentsOf: PayoutFixtures.sample("plan-sa.json")),
-                                  knownKPIs: Dictionary(uniqueKeysWithValues: try KPIDefinition.parseList(
-                                      json: try Data(contentsOf: PayoutFixtures.sample("kpis.json"))).map { ($0.code, $0) }))
-        let person = PayoutPerson(employeeNo: "E7", name: "王芳", assignments: [
-            Assignment(outlet: "O1", role: "service_advisor", start: CivilDate("2025-01-01")!, end: CivilDate("2026-09-20")!, targetBonus: 2000),
-            Assignment(outlet: "O2", role: "service_advisor", start: CivilDate("2026-09-21")!, targetBonus: 2400),
-        ])
-        let definitions = Dictionary(uniqueKeysWithValues: try KPIDefinition.parseList(
-            json: try Data(contentsOf: PayoutFixtures.sample("kpis.json"))).map { ($0.code, $0) })
+        let plan = try Plan.parse(
+            json: try Data(contentsOf: PayoutFixtures.sample("plan-sa.json")),
+            knownKPIs: Dictionary(
+                uniqueKeysWithValues: try KPIDefinition.parseList(
+                    json: try Data(contentsOf: PayoutFixtures.sample("kpis.json"))
+                ).map { ($0.code, $0) }))
+        let person = PayoutPerson(
+            employeeNo: "E7", name: "王芳",
+            assignments: [
+                Assignment(outlet: "O1", role: "service_advisor", start: CivilDate("2025-01-01")!, end: CivilDate("2026-09-20")!, targetBonus: 2000),
+                Assignment(outlet: "O2", role: "service_advisor", start: CivilDate("2026-09-21")!, targetBonus: 2400),
+            ])
+        let definitions = Dictionary(
+            uniqueKeysWithValues: try KPIDefinition.parseList(
+                json: try Data(contentsOf: PayoutFixtures.sample("kpis.json"))
+            ).map { ($0.code, $0) })
         let direct = PayoutEngine.compute(
             plan: plan, period: Self.september, person: person,
             staffKPIs: ["MS": KPIValue(value: 80, n: 1, status: .amber)],

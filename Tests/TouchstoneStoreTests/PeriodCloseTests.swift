@@ -45,12 +45,17 @@ import TouchstoneTestSupport
         try await PayoutBatchTests.workedExampleEvents(database, tenant)
         _ = try await BatchFixtures.run(database, tenant, "2026-09", runner: .withPayouts)  // started by "test"
 
-        await #expect(throws: StoreError.invalidState(
-            "Four eyes: 2 payout rows of 2026-09 are not approved; a head-office user who did not run the batch must approve them before the period is closed.")) {
+        await #expect(
+            throws: StoreError.invalidState(
+                "Four eyes: 2 payout rows of 2026-09 are not approved; a head-office user who did not run the batch must approve them before the period is closed."
+            )
+        ) {
             try await PeriodQueries.close(tenant: tenant, period: Self.september, actor: "hq", database: database)
         }
-        await #expect(throws: StoreError.invalidState(
-            "Four eyes: test ran the batch that computed the payouts of 2026-09, so another head-office user must approve them.")) {
+        await #expect(
+            throws: StoreError.invalidState(
+                "Four eyes: test ran the batch that computed the payouts of 2026-09, so another head-office user must approve them.")
+        ) {
             try await PayoutQueries.approve(tenant: tenant, period: Self.september, by: .person("test"), database: database)
         }
         // The refusal stamped nothing.
@@ -89,7 +94,10 @@ import TouchstoneTestSupport
             }
             Issue.record("an UPDATE of a closed period's payouts went through")
         } catch let error as StoreError {
-            guard case .periodClosed(let message) = error else { Issue.record("unexpected \(error)"); return }
+            guard case .periodClosed(let message) = error else {
+                Issue.record("unexpected \(error)")
+                return
+            }
             #expect(message.contains("2026-09 is closed"))
         }
         // Approving again, or reopening the period.
@@ -108,10 +116,14 @@ import TouchstoneTestSupport
             }
             Issue.record("a paid plan version changed")
         } catch let error as StoreError {
-            guard case .immutable = error else { Issue.record("unexpected \(error)"); return }
+            guard case .immutable = error else {
+                Issue.record("unexpected \(error)")
+                return
+            }
         }
-        let changed = Data(String(decoding: try Data(contentsOf: PayoutFixtures.sample("plan-sa.json")), as: UTF8.self)
-            .replacingOccurrences(of: "\"cap\": 150", with: "\"cap\": 120").utf8)
+        let changed = Data(
+            String(decoding: try Data(contentsOf: PayoutFixtures.sample("plan-sa.json")), as: UTF8.self)
+                .replacingOccurrences(of: "\"cap\": 150", with: "\"cap\": 120").utf8)
         #expect(try await PlanQueries.add(tenant: tenant, json: changed, database: database).plan.version == 2)
 
         #expect(try await PayoutFixtures.storedRows(Self.september, tenant: tenant, database: database) == before)

@@ -13,9 +13,11 @@ import TouchstoneTestSupport
         for (code, path) in Self.outlets {
             _ = try await OutletQueries.save(
                 tenant: tenant, outlet: Outlet(code: code, name: code, regionPath: path), replace: false, database: database)
-            _ = try await StaffQueries.save(tenant: tenant, member: StaffMember(
-                employeeNo: "E-\(code)", name: code,
-                assignments: [.init(outlet: code, role: "sales", start: CivilDate("2026-01-01")!)]), replace: false, database: database)
+            _ = try await StaffQueries.save(
+                tenant: tenant,
+                member: StaffMember(
+                    employeeNo: "E-\(code)", name: code,
+                    assignments: [.init(outlet: code, role: "sales", start: CivilDate("2026-01-01")!)]), replace: false, database: database)
         }
         func outlets(_ root: String) async throws -> [String] {
             try await OutletQueries.list(tenant: tenant, after: nil, limit: 100, within: root, database: database).items.map(\.code)

@@ -10,8 +10,16 @@ import TouchstoneTestSupport
 struct RerunTests {
     static let lost = PQError(kind: .connection, message: "server closed the connection unexpectedly")
     static let shutdown = PQError(kind: .connection, code: .adminShutdown, message: "terminating connection due to administrator command")
-    static var atCommit: PQError { var e = lost; e.stage = .commit; return e }
-    static var noServer: PQError { var e = lost; e.stage = .connecting; return e }
+    static var atCommit: PQError {
+        var e = lost
+        e.stage = .commit
+        return e
+    }
+    static var noServer: PQError {
+        var e = lost
+        e.stage = .connecting
+        return e
+    }
     static let statementFailed = PQError(kind: .server, code: .uniqueViolation, message: "duplicate key")
     static let poolTimeout = PQError(kind: .poolTimeout, message: "no connection")
     static let readOnlyTransaction = PQError(kind: .server, code: .readOnlySQLTransaction, message: "read-only transaction")
@@ -51,7 +59,12 @@ struct RerunIntegrationTests {
     final class Runs: @unchecked Sendable {
         private let lock = NSLock()
         private var pids: [Int32] = []
-        func next(_ pid: Int32) -> Int { lock.withLock { pids.append(pid); return pids.count } }
+        func next(_ pid: Int32) -> Int {
+            lock.withLock {
+                pids.append(pid)
+                return pids.count
+            }
+        }
         var backends: [Int32] { lock.withLock { pids } }
     }
 

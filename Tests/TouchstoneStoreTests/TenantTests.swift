@@ -19,10 +19,12 @@ import TouchstoneTestSupport
     @Test func tenantCreationChecksItsFields() async throws {
         let database = try await TestDatabase.makeEmpty()
         try await TestDatabase.withOwner(of: database.pool.configuration) { owner in
-            await #expect(throws: StoreError.invalid([
-                Problem(path: "timezone", message: "unknown time zone Mars/Olympus (use an IANA name such as Asia/Shanghai)"),
-                Problem(path: "currency", message: "currency must be a 3-letter ISO 4217 code such as CNY"),
-            ])) {
+            await #expect(
+                throws: StoreError.invalid([
+                    Problem(path: "timezone", message: "unknown time zone Mars/Olympus (use an IANA name such as Asia/Shanghai)"),
+                    Problem(path: "currency", message: "currency must be a 3-letter ISO 4217 code such as CNY"),
+                ])
+            ) {
                 try await TenantQueries.create(code: "x", name: "X", timezone: "Mars/Olympus", currency: "yuan", owner: owner)
             }
             _ = try await TenantQueries.create(code: "x", name: "X", timezone: "Europe/Berlin", currency: "EUR", owner: owner)

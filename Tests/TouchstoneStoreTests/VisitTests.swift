@@ -15,15 +15,17 @@ import TouchstoneTestSupport
         let fixture = try await AuditFixture.make()
         let auditors: [(String, String?, String?)] = [("aud-a", nil, nil), ("aud-b", "华东/浙江", nil), ("aud-c", nil, "E8")]
         for (login, region, employee) in auditors {
-            try await IdentityQueries.addUser(tenant: fixture.tenant, login: login, displayName: nil, role: .auditor,
-                                              regionPath: region, employeeNo: employee, database: fixture.database)
+            try await IdentityQueries.addUser(
+                tenant: fixture.tenant, login: login, displayName: nil, role: .auditor,
+                regionPath: region, employeeNo: employee, database: fixture.database)
         }
         return fixture
     }
 
     static func importVisits(_ fixture: AuditFixture, _ rows: String, dryRun: Bool = false) async throws -> ImportReport {
-        try await importCSV(.visits, file: try ImportTests.write(header + rows), tenant: fixture.tenant,
-                            options: ImportOptions(dryRun: dryRun), database: fixture.database)
+        try await importCSV(
+            .visits, file: try ImportTests.write(header + rows), tenant: fixture.tenant,
+            options: ImportOptions(dryRun: dryRun), database: fixture.database)
     }
 
     static let plan = """
@@ -75,8 +77,10 @@ import TouchstoneTestSupport
         } throws: { error in
             guard case StoreError.invalid(let problems) = error else { return false }
             let paths = Set(problems.map(\.path))
-            return paths.isSuperset(of: ["line 2, column outlet_code", "line 3, column template_version", "line 4, column auditor",
-                                         "line 5, column window_to", "line 6, column window_from"])
+            return paths.isSuperset(of: [
+                "line 2, column outlet_code", "line 3, column template_version", "line 4, column auditor",
+                "line 5, column window_to", "line 6, column window_from",
+            ])
                 && problems.contains { $0.path == "line 7, column visit_id" && $0.message.contains("first on line 4") }
         }
         #expect(try await VisitQueries.list(tenant: fixture.tenant, database: fixture.database).isEmpty)
@@ -111,17 +115,21 @@ import TouchstoneTestSupport
     @Test func pastAuditsCountForRotationAndLoadIsBalanced() async throws {
         let fixture = try await Self.fixture()
         // The sample audit's auditor is a user too; it audited O2 on 2026-09-14.
-        try await IdentityQueries.addUser(tenant: fixture.tenant, login: "agency-07/shopper-113", displayName: nil, role: .auditor,
-                                          database: fixture.database)
+        try await IdentityQueries.addUser(
+            tenant: fixture.tenant, login: "agency-07/shopper-113", displayName: nil, role: .auditor,
+            database: fixture.database)
         _ = try await fixture.submit(try AuditFixture.document(outlet: "O2"))
-        _ = try await Self.importVisits(fixture, """
+        _ = try await Self.importVisits(
+            fixture,
+            """
             W1,O2,demo-visit,1,2026-10-01,2026-10-31,
             W2,O3,demo-visit,1,2026-10-02,2026-10-31,
             W3,O2,demo-visit,1,2026-10-03,2026-10-31,
 
             """)
-        let run = try await VisitQueries.assign(tenant: fixture.tenant, period: Period("2026-10")!, today: CivilDate("2026-09-30")!,
-                                                database: fixture.database)
+        let run = try await VisitQueries.assign(
+            tenant: fixture.tenant, period: Period("2026-10")!, today: CivilDate("2026-09-30")!,
+            database: fixture.database)
         // The shopper (first login) audited O2 in September: W1 (O2) → aud-a; W2 (O3) → the shopper
         // (fewest, smallest login); W3 (O2): the shopper and aud-a too close, aud-b outside → aud-c.
         #expect(run.lines.map(\.auditor) == ["aud-a", "agency-07/shopper-113", "aud-c"])
@@ -130,8 +138,9 @@ import TouchstoneTestSupport
     @Test func visitsWhoseWindowEndedExpire() async throws {
         let fixture = try await Self.fixture()
         _ = try await Self.importVisits(fixture, Self.plan)
-        let run = try await VisitQueries.assign(tenant: fixture.tenant, period: Period("2026-10")!, today: CivilDate("2026-10-21")!,
-                                                database: fixture.database)
+        let run = try await VisitQueries.assign(
+            tenant: fixture.tenant, period: Period("2026-10")!, today: CivilDate("2026-10-21")!,
+            database: fixture.database)
         #expect(run.expired == 2)  // V1 (to 10-20) and V3 (to 10-12)
         #expect(run.lines.map(\.visitID) == ["V2", "V4"])
         let expired = try await VisitQueries.list(tenant: fixture.tenant, state: .expired, database: fixture.database)

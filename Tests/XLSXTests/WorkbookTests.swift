@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import XLSX
 
 @Suite("XLSX workbook")
@@ -14,8 +15,10 @@ struct WorkbookTests {
         defer { try? FileManager.default.removeItem(atPath: path) }
         let workbook = try Workbook(path: path)
         let sheet = try workbook.addSheet("Payouts", header: ["employee_no", "name", "payout", "n", "at"])
-        try sheet.append([.text("007"), .text("王小明"), .number(Decimal(string: "1234.50")!, places: 2), .integer(3),
-                          .dateTime(LocalDateTime(year: 2024, month: 3, day: 5, hour: 10, minute: 4, second: 9))])
+        try sheet.append([
+            .text("007"), .text("王小明"), .number(Decimal(string: "1234.50")!, places: 2), .integer(3),
+            .dateTime(LocalDateTime(year: 2024, month: 3, day: 5, hour: 10, minute: 4, second: 9)),
+        ])
         try sheet.append([.text("=1+1"), .empty])
         let about = try workbook.addSheet("About", header: ["field", "value"])
         try about.append([.text("tenant"), .text("acme")])

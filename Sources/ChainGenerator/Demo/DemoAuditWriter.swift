@@ -30,7 +30,11 @@ enum DemoAuditWriter {
                 history.calendar.writeInstant(minute: minute, to: &out)
                 out.text("\", \"auditor\": \"agency-\(rng.int(in: 1...4))/shopper-\(rng.int(in: 101...160))\"")
                 history.roster.assigned(to: outlet, day: day, into: &staff)
-                if !staff.isEmpty { out.text(", \"servedBy\": \"") ; out.employeeNo(rng.pick(staff)) ; out.byte(34) }
+                if !staff.isEmpty {
+                    out.text(", \"servedBy\": \"")
+                    out.employeeNo(rng.pick(staff))
+                    out.byte(34)
+                }
                 out.text(", \"answers\": {")
                 let visitQuality = quality + 0.1 * (rng.unit() - 0.5)
                 var failed: String?

@@ -25,9 +25,11 @@ enum DemoComplaintWriter {
                 let response = opened + 5 + Int(rng.unit() * 900 * (1.05 - quality))
                 let inTime = rng.chance(0.45 + 0.5 * quality)
                 let sla = severity.hours * 60
-                let resolved: Int? = rng.chance(0.05) ? nil
+                let resolved: Int? =
+                    rng.chance(0.05)
+                    ? nil
                     : opened + (inTime ? 30 + Int(rng.unit() * Double(sla - 30)) : sla + 60 + Int(rng.unit() * 4320))
-                out.byte(67) // C
+                out.byte(67)  // C
                 out.int(k, width: 8)
                 out.text(",\(DealerNetwork.dealers[outlet].code),")
                 if rng.chance(0.5) { history.writeSomeone(at: outlet, day: day, staff: &staff, rng: &rng, to: &out) }

@@ -14,7 +14,7 @@ enum DemoSurveyWriter {
             let count = Int(history.profiles[outlet].size * 26) + rng.int(in: 0...8)
             for _ in 0..<count {
                 let (minute, day) = history.instant(month: m, hours: 1...11, rng: &rng)
-                out.byte(82) // R
+                out.byte(82)  // R
                 out.int(k, width: 8)
                 out.text(",\(DealerNetwork.dealers[outlet].code),")
                 if rng.chance(0.7) { history.writeSomeone(at: outlet, day: day, staff: &staff, rng: &rng, to: &out) }

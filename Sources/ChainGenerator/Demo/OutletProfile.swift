@@ -20,11 +20,12 @@ struct OutletProfile: Sendable {
         course = r < 0.2 ? .improving : r < 0.37 ? .declining : .steady
         size = 0.7 + 0.7 * rng.unit()
         let base = 0.6 + 0.3 * rng.unit()
-        let slope = switch course {
-        case .improving: 0.01 + 0.008 * rng.unit()
-        case .declining: -0.01 - 0.008 * rng.unit()
-        case .steady: 0.004 * (rng.unit() - 0.5)
-        }
+        let slope =
+            switch course {
+            case .improving: 0.01 + 0.008 * rng.unit()
+            case .declining: -0.01 - 0.008 * rng.unit()
+            case .steady: 0.004 * (rng.unit() - 0.5)
+            }
         let start = course == .improving ? base - 0.08 : course == .declining ? base + 0.05 : base
         quality = calendar.periods.enumerated().map { m, period in
             let q = start + slope * Double(m) + Self.season[period.month - 1] + 0.04 * (rng.unit() - 0.5)
@@ -41,5 +42,6 @@ struct OutletProfile: Sendable {
 
 /// The demo's random streams (apart from ``RandomStream``, so the benchmark chain never shifts).
 enum DemoStream: UInt64 {
-    case profiles = 101, roster, staff, audits, surveys, complaints
+    case profiles = 101
+    case roster, staff, audits, surveys, complaints
 }

@@ -23,8 +23,10 @@ public struct Principal: Sendable, Hashable, Codable {
     /// A staff member's own employee number.
     public var employeeNo: String?
 
-    public init(tenantID: Int64, tenantCode: String, login: String, role: Role,
-                regionPath: String? = nil, outletCode: String? = nil, employeeNo: String? = nil) {
+    public init(
+        tenantID: Int64, tenantCode: String, login: String, role: Role,
+        regionPath: String? = nil, outletCode: String? = nil, employeeNo: String? = nil
+    ) {
         self.tenantID = tenantID
         self.tenantCode = tenantCode
         self.login = login

@@ -22,8 +22,12 @@ public struct UserScope: Sendable, Hashable {
         self.outletCode = role == .outletManager ? given(outletCode) : nil
         self.employeeNo = role == .staff || role == .auditor ? given(employeeNo) : nil
         var problems: [Problem] = []
-        if role == .regionManager && self.regionPath == nil { problems.append(Problem(path: "region", message: "a region manager needs a region path")) }
-        if role == .outletManager && self.outletCode == nil { problems.append(Problem(path: "outlet", message: "an outlet manager needs an outlet code")) }
+        if role == .regionManager && self.regionPath == nil {
+            problems.append(Problem(path: "region", message: "a region manager needs a region path"))
+        }
+        if role == .outletManager && self.outletCode == nil {
+            problems.append(Problem(path: "outlet", message: "an outlet manager needs an outlet code"))
+        }
         if role == .staff && self.employeeNo == nil { problems.append(Problem(path: "employee", message: "a staff user needs an employee number")) }
         if !problems.isEmpty { throw ValidationFailure(problems: problems) }
     }
@@ -48,8 +52,10 @@ public enum AdminLockout {
     /// - Parameters:
     ///   - activeAdmins: the logins of the tenant's enabled admins before the change.
     ///   - actor: who makes the change (the message says "you" to a last admin changing themself).
-    public static func refusal(changing login: String, toRole role: Role, disabled: Bool, activeAdmins: Set<String>,
-                               actor: String) -> Problem? {
+    public static func refusal(
+        changing login: String, toRole role: Role, disabled: Bool, activeAdmins: Set<String>,
+        actor: String
+    ) -> Problem? {
         guard activeAdmins.contains(login), role != .admin || disabled, activeAdmins.subtracting([login]).isEmpty else { return nil }
         let who = login == actor ? "you are" : "\(login) is"
         return disabled

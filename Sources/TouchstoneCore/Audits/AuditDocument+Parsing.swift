@@ -46,7 +46,9 @@ extension AuditDocument {
         }
         var comments: [String: String] = [:]
         for (key, value) in r.members("comments") ?? [] {
-            if case .string(let s) = value { comments[key] = s } else if value != .null {
+            if case .string(let s) = value {
+                comments[key] = s
+            } else if value != .null {
                 sink.add("comments." + key, "expected a string, got \(value.typeName)")
             }
         }
@@ -71,11 +73,13 @@ extension AuditDocument {
             }
         }
         guard sink.problems.isEmpty, let id, let template, let version, let outlet, let auditor,
-              let visitedText, let visitedAt else {
+            let visitedText, let visitedAt
+        else {
             throw ValidationFailure(problems: sink.problems)
         }
-        return AuditDocument(id: id, template: template, templateVersion: version, outlet: outlet, visitedAt: visitedAt,
-                             visitedAtText: visitedText, auditor: auditor, servedBy: servedBy, answers: answers,
-                             comments: comments, attachments: attachments, device: device, visit: visit)
+        return AuditDocument(
+            id: id, template: template, templateVersion: version, outlet: outlet, visitedAt: visitedAt,
+            visitedAtText: visitedText, auditor: auditor, servedBy: servedBy, answers: answers,
+            comments: comments, attachments: attachments, device: device, visit: visit)
     }
 }

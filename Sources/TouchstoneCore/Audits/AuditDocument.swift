@@ -93,9 +93,11 @@ public struct AuditDocument: Sendable, Hashable {
     /// The planned visit the audit was made for (its `visit_id`), if the upload names one.
     public var visit: String?
 
-    public init(id: String, template: String, templateVersion: Int, outlet: String, visitedAt: Date,
-                visitedAtText: String, auditor: String, servedBy: String? = nil, answers: [String: Answer],
-                comments: [String: String] = [:], attachments: [AttachmentRef] = [], device: VisitTrace? = nil, visit: String? = nil) {
+    public init(
+        id: String, template: String, templateVersion: Int, outlet: String, visitedAt: Date,
+        visitedAtText: String, auditor: String, servedBy: String? = nil, answers: [String: Answer],
+        comments: [String: String] = [:], attachments: [AttachmentRef] = [], device: VisitTrace? = nil, visit: String? = nil
+    ) {
         self.id = id
         self.template = template
         self.templateVersion = templateVersion
@@ -121,14 +123,19 @@ public struct AuditDocument: Sendable, Hashable {
         if let servedBy { members.append(("servedBy", .string(servedBy))) }
         members.append(("answers", .object(answers.sorted { $0.key < $1.key }.map { ($0.key, $0.value.jsonValue) })))
         members.append(("comments", .object(comments.sorted { $0.key < $1.key }.map { ($0.key, .string($0.value)) })))
-        members.append(("attachments", .array(attachments.map { a in
-            var m: [(key: String, value: JSONValue)] = [
-                ("item", .string(a.item)), ("name", .string(a.name)), ("sha256", .string(a.sha256)),
-                ("contentType", .string(a.contentType)),
-            ]
-            if let size = a.size { m.append(("size", .number(String(size)))) }
-            return .object(m)
-        })))
+        members.append(
+            (
+                "attachments",
+                .array(
+                    attachments.map { a in
+                        var m: [(key: String, value: JSONValue)] = [
+                            ("item", .string(a.item)), ("name", .string(a.name)), ("sha256", .string(a.sha256)),
+                            ("contentType", .string(a.contentType)),
+                        ]
+                        if let size = a.size { m.append(("size", .number(String(size)))) }
+                        return .object(m)
+                    })
+            ))
         // Present only when uploaded, so the canonical text (and hash) of older documents stays as it was.
         if let device { members.append(("device", device.jsonValue)) }
         if let visit { members.append(("visit", .string(visit))) }

@@ -117,9 +117,11 @@ public enum AuditScoring {
                         if c == .section { zeroed = true } else { auditCritical = true }
                     }
                 }
-                items.append(ItemResult(code: item.code, section: section.code, dimension: dimension,
-                                        earned: e?.decimal, possible: e == nil ? nil : item.points,
-                                        failed: failed, critical: item.critical))
+                items.append(
+                    ItemResult(
+                        code: item.code, section: section.code, dimension: dimension,
+                        earned: e?.decimal, possible: e == nil ? nil : item.points,
+                        failed: failed, critical: item.critical))
             }
             var score: Rational?
             if !possible.isZero {
@@ -130,8 +132,10 @@ public enum AuditScoring {
                 weightedSum += w * score
                 weightTotal += w
             }
-            sections.append(SectionScore(code: section.code, weight: section.weight, earned: earned.decimal,
-                                         possible: possible.decimal, score: score?.decimal, zeroedByCritical: zeroed))
+            sections.append(
+                SectionScore(
+                    code: section.code, weight: section.weight, earned: earned.decimal,
+                    possible: possible.decimal, score: score?.decimal, zeroedByCritical: zeroed))
         }
         var overall: Decimal?
         if !weightTotal.isZero {
@@ -140,10 +144,12 @@ public enum AuditScoring {
         let dimensions = template.dimensionsUsed.map { d -> DimensionScore in
             let e = dimEarned[d] ?? .zero
             let p = dimPossible[d] ?? .zero
-            return DimensionScore(dimension: d, earned: e.decimal, possible: p.decimal,
-                                  score: p.isZero ? nil : (Rational.hundred * e / p).decimal)
+            return DimensionScore(
+                dimension: d, earned: e.decimal, possible: p.decimal,
+                score: p.isZero ? nil : (Rational.hundred * e / p).decimal)
         }
-        return AuditScore(overall: overall, criticalFailure: anyCritical, sections: sections,
-                          dimensions: dimensions, items: items)
+        return AuditScore(
+            overall: overall, criticalFailure: anyCritical, sections: sections,
+            dimensions: dimensions, items: items)
     }
 }

@@ -33,14 +33,17 @@ extension Template {
             }
         }
         guard sink.problems.isEmpty, let code, let version else { throw ValidationFailure(problems: sink.problems) }
-        return Template(code: code, version: version, name: name, requireReview: requireReview,
-                        disputeDays: disputeDays, minimumMinutes: minimumMinutes, sections: sections)
+        return Template(
+            code: code, version: version, name: name, requireReview: requireReview,
+            disputeDays: disputeDays, minimumMinutes: minimumMinutes, sections: sections)
     }
 
     private static let dimensions = Dictionary(uniqueKeysWithValues: Dimension.allCases.map { ($0.rawValue, $0) })
 
-    private static func parseSection(_ json: JSONValue, path: String, sink: ProblemSink,
-                                     sectionCodes: inout Set<String>, itemCodes: inout [String: String]) -> TemplateSection? {
+    private static func parseSection(
+        _ json: JSONValue, path: String, sink: ProblemSink,
+        sectionCodes: inout Set<String>, itemCodes: inout [String: String]
+    ) -> TemplateSection? {
         guard let r = ObjectReader(json, path: path, sink: sink) else { return nil }
         let code = r.string("code", required: true)
         if let code, !sectionCodes.insert(code).inserted {
@@ -125,8 +128,9 @@ extension Template {
             if type != .choice, r.has("options") { sink.add(joinPath(path, "options"), "only choice items have options") }
         }
         guard let code, let type else { return nil }
-        return TemplateItem(code: code, text: text, type: type, points: points, na: na, critical: critical,
-                            dimension: dimension, min: minV, max: maxV, pass: pass, options: options, required: required)
+        return TemplateItem(
+            code: code, text: text, type: type, points: points, na: na, critical: critical,
+            dimension: dimension, min: minV, max: maxV, pass: pass, options: options, required: required)
     }
 
     private static func parseOptions(_ r: ObjectReader, itemPoints: Decimal?, sink: ProblemSink) -> [ChoiceOption]? {

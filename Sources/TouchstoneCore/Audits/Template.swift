@@ -13,8 +13,10 @@ public struct Template: Sendable, Hashable, Codable {
     public var minimumMinutes: Int?
     public var sections: [TemplateSection]
 
-    public init(code: String, version: Int, name: String? = nil, requireReview: Bool = false,
-                disputeDays: Int = 7, minimumMinutes: Int? = nil, sections: [TemplateSection]) {
+    public init(
+        code: String, version: Int, name: String? = nil, requireReview: Bool = false,
+        disputeDays: Int = 7, minimumMinutes: Int? = nil, sections: [TemplateSection]
+    ) {
         self.code = code
         self.version = version
         self.name = name ?? code
@@ -117,9 +119,11 @@ public struct TemplateItem: Sendable, Hashable, Codable {
     /// For photos: must be attached at release time.
     public var required: Bool
 
-    public init(code: String, text: String = "", type: ItemType, points: Decimal? = nil, na: Bool = false,
-                critical: CriticalLevel? = nil, dimension: Dimension? = nil, min: Int? = nil, max: Int? = nil,
-                pass: PassRule? = nil, options: [ChoiceOption]? = nil, required: Bool = false) {
+    public init(
+        code: String, text: String = "", type: ItemType, points: Decimal? = nil, na: Bool = false,
+        critical: CriticalLevel? = nil, dimension: Dimension? = nil, min: Int? = nil, max: Int? = nil,
+        pass: PassRule? = nil, options: [ChoiceOption]? = nil, required: Bool = false
+    ) {
         self.code = code
         self.text = text
         self.type = type

@@ -40,7 +40,12 @@ struct BigRational: Sendable, Hashable, Comparable, CustomStringConvertible {
     init?(plainText text: String) {
         var s = Substring(text)
         var neg = false
-        if s.first == "-" { neg = true; s = s.dropFirst() } else if s.first == "+" { s = s.dropFirst() }
+        if s.first == "-" {
+            neg = true
+            s = s.dropFirst()
+        } else if s.first == "+" {
+            s = s.dropFirst()
+        }
         var exponent = 0
         if let e = s.firstIndex(where: { $0 == "e" || $0 == "E" }) {
             guard let ex = Int(s[s.index(after: e)...]), abs(ex) <= 400 else { return nil }
@@ -118,7 +123,10 @@ struct BigRational: Sendable, Hashable, Comparable, CustomStringConvertible {
         if integer.isZero { return 0 }
         var s = scale
         // Trim trailing zeros of the fraction.
-        while s > 0, digits.hasSuffix("0") { digits.removeLast(); s -= 1 }
+        while s > 0, digits.hasSuffix("0") {
+            digits.removeLast()
+            s -= 1
+        }
         var text: String
         if s > 0 {
             if digits.count <= s { digits = String(repeating: "0", count: s - digits.count + 1) + digits }
@@ -145,7 +153,10 @@ struct BigRational: Sendable, Hashable, Comparable, CustomStringConvertible {
         var lead = 0
         if whole == 0 {
             var probe = num * BigUInt(10)
-            while probe < den { probe = probe * BigUInt(10); lead += 1 }
+            while probe < den {
+                probe = probe * BigUInt(10)
+                lead += 1
+            }
         }
         let scale = whole == 0 ? 38 + lead : max(0, 38 - whole)
         var q = scaledRounded(scale)

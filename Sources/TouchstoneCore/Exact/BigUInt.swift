@@ -7,8 +7,12 @@ struct BigUInt: Sendable, Hashable, Comparable, CustomStringConvertible {
     init() { limbs = [] }
 
     init(_ value: UInt64) {
-        limbs = value == 0 ? [] : (value >> 32 == 0 ? [UInt32(truncatingIfNeeded: value)]
-            : [UInt32(truncatingIfNeeded: value), UInt32(truncatingIfNeeded: value >> 32)])
+        limbs =
+            value == 0
+            ? []
+            : (value >> 32 == 0
+                ? [UInt32(truncatingIfNeeded: value)]
+                : [UInt32(truncatingIfNeeded: value), UInt32(truncatingIfNeeded: value >> 32)])
     }
 
     init(wide value: UInt128) {
@@ -61,7 +65,10 @@ struct BigUInt: Sendable, Hashable, Comparable, CustomStringConvertible {
     static func pow10(_ n: Int) -> BigUInt {
         var result = BigUInt(1)
         var remaining = n
-        while remaining >= 9 { result = result.multipliedAdding(1_000_000_000, 0); remaining -= 9 }
+        while remaining >= 9 {
+            result = result.multipliedAdding(1_000_000_000, 0)
+            remaining -= 9
+        }
         var p: UInt32 = 1
         for _ in 0..<remaining { p *= 10 }
         return result.multipliedAdding(p, 0)
@@ -114,7 +121,12 @@ struct BigUInt: Sendable, Hashable, Comparable, CustomStringConvertible {
         var borrow: Int64 = 0
         for i in 0..<out.count {
             var t = Int64(out[i]) - borrow - (i < rhs.limbs.count ? Int64(rhs.limbs[i]) : 0)
-            if t < 0 { t += 1 << 32; borrow = 1 } else { borrow = 0 }
+            if t < 0 {
+                t += 1 << 32
+                borrow = 1
+            } else {
+                borrow = 0
+            }
             out[i] = UInt32(t)
         }
         return BigUInt(limbs: out)

@@ -16,7 +16,10 @@ extension Decimal {
         let r = rounded(scale: scale)
         var text = r.plainText
         var negative = false
-        if text.hasPrefix("-") { negative = true; text.removeFirst() }
+        if text.hasPrefix("-") {
+            negative = true
+            text.removeFirst()
+        }
         var intPart = text
         var fracPart = ""
         if let dot = text.firstIndex(of: ".") {

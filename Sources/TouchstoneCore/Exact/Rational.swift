@@ -29,7 +29,10 @@ struct Rational: Sendable, Hashable, Comparable, CustomStringConvertible {
         let g = Rational.gcd(n.magnitude, d.magnitude)
         var nn = n / Int128(g)
         var dd = d / Int128(g)
-        if dd < 0 { nn = -nn; dd = -dd }
+        if dd < 0 {
+            nn = -nn
+            dd = -dd
+        }
         sn = nn
         sd = dd
         big = nil
@@ -92,9 +95,18 @@ struct Rational: Sendable, Hashable, Comparable, CustomStringConvertible {
         var negative = false
         var ok = true
         for (i, b) in text.utf8.enumerated() {
-            if b == UInt8(ascii: "-") && i == 0 { negative = true; continue }
-            if b == UInt8(ascii: ".") && frac < 0 { frac = 0; continue }
-            guard b >= 48 && b <= 57, digits < 36 else { ok = false; break }
+            if b == UInt8(ascii: "-") && i == 0 {
+                negative = true
+                continue
+            }
+            if b == UInt8(ascii: ".") && frac < 0 {
+                frac = 0
+                continue
+            }
+            guard b >= 48 && b <= 57, digits < 36 else {
+                ok = false
+                break
+            }
             n = n * 10 + Int128(b - 48)
             digits += 1
             if frac >= 0 { frac += 1 }
@@ -190,8 +202,14 @@ struct Rational: Sendable, Hashable, Comparable, CustomStringConvertible {
             var d = sd
             var twos = 0
             var fives = 0
-            while d % 2 == 0 { d /= 2; twos += 1 }
-            while d % 5 == 0 { d /= 5; fives += 1 }
+            while d % 2 == 0 {
+                d /= 2
+                twos += 1
+            }
+            while d % 5 == 0 {
+                d /= 5
+                fives += 1
+            }
             if d == 1 {
                 let k = max(twos, fives)
                 if k <= 36 {
@@ -218,7 +236,10 @@ struct Rational: Sendable, Hashable, Comparable, CustomStringConvertible {
         var c1: UInt64 = q  // first chunk of significant digits (up to 19)
         var len1 = 0
         var x = q
-        while x > 0 { len1 += 1; x /= 10 }
+        while x > 0 {
+            len1 += 1
+            x /= 10
+        }
         var c2: UInt64 = 0
         var len2 = 0
         var fracDigits = 0

@@ -67,7 +67,8 @@ public struct VisitTrace: Sendable, Hashable {
         if let startedAt { members.append(("startedAt", .string(Instant.format(startedAt, in: utc)))) }
         if let endedAt { members.append(("endedAt", .string(Instant.format(endedAt, in: utc)))) }
         if let position {
-            members.append(("position", .object([("latitude", .number(String(position.latitude))), ("longitude", .number(String(position.longitude)))])))
+            members.append(
+                ("position", .object([("latitude", .number(String(position.latitude))), ("longitude", .number(String(position.longitude)))])))
         }
         if let deviceSentAt { members.append(("sentAt", .string(Instant.format(deviceSentAt, in: utc)))) }
         return .object(members)
@@ -90,7 +91,8 @@ public struct VisitTrace: Sendable, Hashable {
             let latitude = position.decimal("latitude", required: true)
             let longitude = position.decimal("longitude", required: true)
             if let latitude, let longitude {
-                trace.position = GeoPoint(latitude: NSDecimalNumber(decimal: latitude).doubleValue, longitude: NSDecimalNumber(decimal: longitude).doubleValue)
+                trace.position = GeoPoint(
+                    latitude: NSDecimalNumber(decimal: latitude).doubleValue, longitude: NSDecimalNumber(decimal: longitude).doubleValue)
                 if trace.position == nil {
                     reader.sink.add(position.path, "latitude must be within ±90 and longitude within ±180")
                 }
@@ -120,9 +122,11 @@ public struct TrustFacts: Sendable {
     /// Days of the same auditor's other audits of the same outlet.
     public var earlierVisits: [CivilDate]
 
-    public init(audit: AuditDocument, template: Template, trace: VisitTrace, receivedAt: Date, visitDay: CivilDate,
-                outletPosition: GeoPoint? = nil, window: (start: Date, end: Date)? = nil, minimumMinutes: Int? = nil,
-                reusedPhotos: Int = 0, earlierVisits: [CivilDate] = []) {
+    public init(
+        audit: AuditDocument, template: Template, trace: VisitTrace, receivedAt: Date, visitDay: CivilDate,
+        outletPosition: GeoPoint? = nil, window: (start: Date, end: Date)? = nil, minimumMinutes: Int? = nil,
+        reusedPhotos: Int = 0, earlierVisits: [CivilDate] = []
+    ) {
         self.audit = audit
         self.template = template
         self.trace = trace
@@ -150,7 +154,8 @@ public enum TrustSignals {
             raised.insert(.outsideWindow)
         }
         if let minimum = facts.minimumMinutes, let start = facts.trace.startedAt, let end = facts.trace.endedAt,
-           end.timeIntervalSince(start) < Double(minimum * 60) {
+            end.timeIntervalSince(start) < Double(minimum * 60)
+        {
             raised.insert(.tooShort)
         }
         if let visitEnd = facts.trace.endedAt, facts.receivedAt.timeIntervalSince(visitEnd) > Double(settings.submissionHours * 3600) {

@@ -98,8 +98,10 @@ public enum VisitAssignment {
             var excluded: [AssignmentExclusion: Int] = [:]
             var chosen: FieldAuditor?
             for auditor in auditors {
-                if let exclusion = exclusion(of: auditor, from: visit, visits: visitsBy[auditor.login]?[visit.outlet] ?? [],
-                                             load: load[auditor.login] ?? 0, rules: rules) {
+                if let exclusion = exclusion(
+                    of: auditor, from: visit, visits: visitsBy[auditor.login]?[visit.outlet] ?? [],
+                    load: load[auditor.login] ?? 0, rules: rules)
+                {
                     excluded[exclusion, default: 0] += 1
                 } else if chosen == nil || (load[auditor.login] ?? 0) < (load[chosen!.login] ?? 0) {
                     chosen = auditor

@@ -15,8 +15,10 @@ public struct PlannedVisit: Sendable, Hashable {
     /// The audit that fulfilled the visit, once submitted.
     public var auditID: String?
 
-    public init(id: String, outlet: String, template: String, templateVersion: Int, auditor: String?, windowStart: Date,
-                windowEnd: Date, state: VisitState, auditID: String? = nil) {
+    public init(
+        id: String, outlet: String, template: String, templateVersion: Int, auditor: String?, windowStart: Date,
+        windowEnd: Date, state: VisitState, auditID: String? = nil
+    ) {
         self.id = id
         self.outlet = outlet
         self.template = template
@@ -58,7 +60,8 @@ public enum VisitUploadCheck {
             throw refuse("visit \(visit.id) is at outlet \(visit.outlet), not \(audit.outlet)")
         }
         if visit.template != audit.template || visit.templateVersion != audit.templateVersion {
-            throw refuse("visit \(visit.id) is for template \(visit.template) v\(visit.templateVersion), not \(audit.template) v\(audit.templateVersion)")
+            throw refuse(
+                "visit \(visit.id) is for template \(visit.template) v\(visit.templateVersion), not \(audit.template) v\(audit.templateVersion)")
         }
         guard let assigned = visit.auditor else { throw refuse("visit \(visit.id) has no auditor assigned") }
         if assigned != audit.auditor { throw refuse("visit \(visit.id) is assigned to another auditor") }
@@ -70,7 +73,9 @@ public enum VisitUploadCheck {
         }
         let inside = visit.windowContains(audit.visitedAt)
         if !inside && !lateVisitsAccepted {
-            throw refuse("visit \(visit.id) must be made between \(Instant.format(visit.windowStart, in: timeZone)) and \(Instant.format(visit.windowEnd, in: timeZone)); this audit was made at \(audit.visitedAtText)")
+            throw refuse(
+                "visit \(visit.id) must be made between \(Instant.format(visit.windowStart, in: timeZone)) and \(Instant.format(visit.windowEnd, in: timeZone)); this audit was made at \(audit.visitedAtText)"
+            )
         }
         if visit.state == .expired && !lateVisitsAccepted { throw refuse("visit \(visit.id) expired") }
         return .accepted(outsideWindow: !inside)

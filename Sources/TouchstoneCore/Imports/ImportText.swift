@@ -22,7 +22,8 @@ public enum ImportText {
         public var description: String { "line \(line): \(Self.advice)" }
 
         /// What to tell the person who saved the file.
-        public static let advice = "the file is neither UTF-8 nor GBK/GB18030 text; in Excel use File › Save As "
+        public static let advice =
+            "the file is neither UTF-8 nor GBK/GB18030 text; in Excel use File › Save As "
             + "and choose \"CSV UTF-8 (Comma delimited) (*.csv)\", then upload that file"
     }
 
@@ -55,17 +56,29 @@ public enum ImportText {
         let count = bytes.count
         while index < count {
             let lead = bytes[index]
-            if lead < 0x80 { index += 1; continue }
+            if lead < 0x80 {
+                index += 1
+                continue
+            }
             let length: Int
-            var low: UInt8 = 0x80, high: UInt8 = 0xBF
+            var low: UInt8 = 0x80
+            var high: UInt8 = 0xBF
             switch lead {
             case 0xC2...0xDF: length = 2
-            case 0xE0: length = 3; low = 0xA0
+            case 0xE0:
+                length = 3
+                low = 0xA0
             case 0xE1...0xEC, 0xEE...0xEF: length = 3
-            case 0xED: length = 3; high = 0x9F
-            case 0xF0: length = 4; low = 0x90
+            case 0xED:
+                length = 3
+                high = 0x9F
+            case 0xF0:
+                length = 4
+                low = 0x90
             case 0xF1...0xF3: length = 4
-            case 0xF4: length = 4; high = 0x8F
+            case 0xF4:
+                length = 4
+                high = 0x8F
             default: return index
             }
             guard index + length <= count else { return index }

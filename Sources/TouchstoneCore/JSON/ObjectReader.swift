@@ -51,7 +51,10 @@ struct ObjectReader {
     }
 
     func string(_ key: String, required: Bool = false, nonEmpty: Bool = true) -> String? {
-        guard let v = raw(key) else { missing(key, required); return nil }
+        guard let v = raw(key) else {
+            missing(key, required)
+            return nil
+        }
         guard case .string(let s) = v else {
             sink.add(joinPath(path, key), "expected a string, got \(v.typeName)")
             return nil
@@ -64,7 +67,10 @@ struct ObjectReader {
     }
 
     func bool(_ key: String, required: Bool = false) -> Bool? {
-        guard let v = raw(key) else { missing(key, required); return nil }
+        guard let v = raw(key) else {
+            missing(key, required)
+            return nil
+        }
         guard case .bool(let b) = v else {
             sink.add(joinPath(path, key), "expected true or false, got \(v.typeName)")
             return nil
@@ -73,9 +79,13 @@ struct ObjectReader {
     }
 
     func int(_ key: String, required: Bool = false) -> Int? {
-        guard let v = raw(key) else { missing(key, required); return nil }
+        guard let v = raw(key) else {
+            missing(key, required)
+            return nil
+        }
         guard case .number(let text) = v, let d = decimalFromJSONNumber(text),
-              d == d.rounded(scale: 0), let i = Int(d.description) else {
+            d == d.rounded(scale: 0), let i = Int(d.description)
+        else {
             sink.add(joinPath(path, key), "expected an integer, got \(v.typeName == "number" ? "a fraction" : v.typeName)")
             return nil
         }
@@ -84,7 +94,10 @@ struct ObjectReader {
 
     /// A decimal given as a JSON number or (for money) as a decimal string `"1500.00"`.
     func decimal(_ key: String, required: Bool = false) -> Decimal? {
-        guard let v = raw(key) else { missing(key, required); return nil }
+        guard let v = raw(key) else {
+            missing(key, required)
+            return nil
+        }
         return ObjectReader.decimal(v, path: joinPath(path, key), sink: sink)
     }
 
@@ -103,7 +116,10 @@ struct ObjectReader {
     }
 
     func array(_ key: String, required: Bool = false) -> [JSONValue]? {
-        guard let v = raw(key) else { missing(key, required); return nil }
+        guard let v = raw(key) else {
+            missing(key, required)
+            return nil
+        }
         guard case .array(let items) = v else {
             sink.add(joinPath(path, key), "expected an array, got \(v.typeName)")
             return nil
@@ -112,13 +128,19 @@ struct ObjectReader {
     }
 
     func object(_ key: String, required: Bool = false) -> ObjectReader? {
-        guard let v = raw(key) else { missing(key, required); return nil }
+        guard let v = raw(key) else {
+            missing(key, required)
+            return nil
+        }
         return ObjectReader(v, path: joinPath(path, key), sink: sink)
     }
 
     /// Members of an object-valued key, in source order.
     func members(_ key: String, required: Bool = false) -> [(key: String, value: JSONValue)]? {
-        guard let v = raw(key) else { missing(key, required); return nil }
+        guard let v = raw(key) else {
+            missing(key, required)
+            return nil
+        }
         guard case .object(let m) = v else {
             sink.add(joinPath(path, key), "expected an object, got \(v.typeName)")
             return nil

@@ -40,7 +40,7 @@ public struct BatchSchedule: Sendable, Hashable, Codable {
     static func minuteOfDay(_ text: String) -> Int? {
         let parts = text.split(separator: ":", omittingEmptySubsequences: false)
         guard parts.count == 2, parts.allSatisfy({ $0.count == 2 && $0.allSatisfy(\.isASCII) }),
-              let hour = Int(parts[0]), let minute = Int(parts[1]), (0..<24).contains(hour), (0..<60).contains(minute)
+            let hour = Int(parts[0]), let minute = Int(parts[1]), (0..<24).contains(hour), (0..<60).contains(minute)
         else { return nil }
         return hour * 60 + minute
     }
@@ -57,8 +57,11 @@ public struct BatchSchedule: Sendable, Hashable, Codable {
         let runDay = local.hour! * 60 + local.minute! >= minuteOfDay ? today : today.adding(days: -1)
         let month = Period.containing(runDay, kind: .month)
         // A time in a daylight-saving gap comes out after the gap; the run was due when the gap began.
-        let instant = min(now, calendar.date(from: DateComponents(
-            year: runDay.year, month: runDay.month, day: runDay.day, hour: minuteOfDay / 60, minute: minuteOfDay % 60))!)
+        let instant = min(
+            now,
+            calendar.date(
+                from: DateComponents(
+                    year: runDay.year, month: runDay.month, day: runDay.day, hour: minuteOfDay / 60, minute: minuteOfDay % 60))!)
         return BatchSlot(period: runDay.day >= day ? month.previous : month.previous.previous, day: runDay, instant: instant)
     }
 

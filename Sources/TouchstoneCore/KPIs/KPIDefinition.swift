@@ -38,7 +38,8 @@ public enum Metric: Sendable, Hashable, Codable, CustomStringConvertible, Lossle
                 guard !code.isEmpty else { return nil }
                 self = .auditSection(code)
             } else if text.hasPrefix("audit.dimension:"),
-                      let d = Dimension(rawValue: String(text.dropFirst("audit.dimension:".count))) {
+                let d = Dimension(rawValue: String(text.dropFirst("audit.dimension:".count)))
+            {
                 self = .auditDimension(d)
             } else {
                 return nil
@@ -107,8 +108,10 @@ public struct KPIDefinition: Sendable, Hashable, Codable {
     /// n below this gives `insufficient` (default 1).
     public var minSample: Int
 
-    public init(code: String, name: String? = nil, metric: Metric, template: String? = nil, direction: Direction,
-                unit: String = "", threshold: Decimal, target: Decimal, stretch: Decimal? = nil, minSample: Int = 1) {
+    public init(
+        code: String, name: String? = nil, metric: Metric, template: String? = nil, direction: Direction,
+        unit: String = "", threshold: Decimal, target: Decimal, stretch: Decimal? = nil, minSample: Int = 1
+    ) {
         self.code = code
         self.name = name ?? code
         self.metric = metric
@@ -195,8 +198,10 @@ extension KPIDefinition {
                 checkOrder(direction: direction, threshold: threshold, target: target, stretch: stretch, path: path, sink: sink)
             }
             if let code, let metric, let direction, let threshold, let target {
-                out.append(KPIDefinition(code: code, name: name, metric: metric, template: template, direction: direction,
-                                         unit: unit, threshold: threshold, target: target, stretch: stretch, minSample: minSample))
+                out.append(
+                    KPIDefinition(
+                        code: code, name: name, metric: metric, template: template, direction: direction,
+                        unit: unit, threshold: threshold, target: target, stretch: stretch, minSample: minSample))
             }
         }
         guard sink.problems.isEmpty else { throw ValidationFailure(problems: sink.problems) }
@@ -204,8 +209,10 @@ extension KPIDefinition {
     }
 
     /// Records a problem unless threshold <= target <= stretch (higher) or the reverse (lower).
-    static func checkOrder(direction: Direction, threshold: Decimal, target: Decimal, stretch: Decimal?,
-                           path: String, sink: ProblemSink, strict: Bool = false) {
+    static func checkOrder(
+        direction: Direction, threshold: Decimal, target: Decimal, stretch: Decimal?,
+        path: String, sink: ProblemSink, strict: Bool = false
+    ) {
         func ordered(_ a: Decimal, _ b: Decimal) -> Bool {
             let (lo, hi) = direction == .higher ? (a, b) : (b, a)
             return strict ? lo < hi : lo <= hi

@@ -60,7 +60,8 @@ public enum Curve: Sendable, Hashable, Codable {
         case .tiers(let tiers):
             let value = v
             let candidates = tiers.filter { direction == .higher ? Rational($0.from) <= value : Rational($0.from) >= value }
-            let pick = direction == .higher
+            let pick =
+                direction == .higher
                 ? candidates.max { Rational($0.from) < Rational($1.from) }
                 : candidates.min { Rational($0.from) < Rational($1.from) }
             return pick.map { Rational($0.pct) } ?? .zero

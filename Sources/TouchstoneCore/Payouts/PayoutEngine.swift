@@ -38,8 +38,10 @@ public enum PayoutEngine {
     /// - staffKPIs: the person's KPI values by KPI code.
     /// - outletKPIs: outlet code → KPI code → value.
     /// - definitions: KPI definitions by code (for each KPI's direction).
-    public static func compute(plan: Plan, period: Period, person: PayoutPerson, staffKPIs: [String: KPIValue],
-                               outletKPIs: [String: [String: KPIValue]], definitions: [String: KPIDefinition]) -> PayoutResult? {
+    public static func compute(
+        plan: Plan, period: Period, person: PayoutPerson, staffKPIs: [String: KPIValue],
+        outletKPIs: [String: [String: KPIValue]], definitions: [String: KPIDefinition]
+    ) -> PayoutResult? {
         let D = period.days
         // 1. Segments.
         let roles = Set(plan.roles)
@@ -49,8 +51,10 @@ public enum PayoutEngine {
             let end = min(a.end ?? period.lastDay, period.lastDay)
             let days = CivilDate.daysInclusive(from: start, to: end)
             guard days > 0 else { continue }
-            segments.append(.init(outlet: a.outlet, role: a.role, start: start, end: end, days: days,
-                                  targetBonus: a.targetBonus ?? plan.targetBonus))
+            segments.append(
+                .init(
+                    outlet: a.outlet, role: a.role, start: start, end: end, days: days,
+                    targetBonus: a.targetBonus ?? plan.targetBonus))
         }
         guard !segments.isEmpty else { return nil }
         var notes: [String] = []
@@ -62,8 +66,9 @@ public enum PayoutEngine {
         var dropped: [String] = []
         for c in plan.components {
             let direction = definitions[c.kpi]?.direction ?? .higher
-            var explained = PayoutExplanation.Component(kpi: c.kpi, level: c.level, weight: c.weight, value: nil, n: nil,
-                                                        status: nil, attainment: nil, kept: true, why: "counted", inputs: [])
+            var explained = PayoutExplanation.Component(
+                kpi: c.kpi, level: c.level, weight: c.weight, value: nil, n: nil,
+                status: nil, attainment: nil, kept: true, why: "counted", inputs: [])
             var a: Rational?
             switch c.level {
             case .staff:
@@ -78,8 +83,9 @@ public enum PayoutEngine {
                 var days = 0
                 for s in segments {
                     let v = outletKPIs[s.outlet]?[c.kpi]
-                    var input = PayoutExplanation.OutletInput(outlet: s.outlet, days: s.days, value: v?.value, n: v?.n,
-                                                              status: v?.status, attainment: nil, used: false)
+                    var input = PayoutExplanation.OutletInput(
+                        outlet: s.outlet, days: s.days, value: v?.value, n: v?.n,
+                        status: v?.status, attainment: nil, used: false)
                     if let v, v.status != .insufficient {
                         let sa = c.curve.attainmentExact(Rational(v.value), direction: direction)
                         sum += Rational(s.days) * sa
@@ -156,8 +162,10 @@ public enum PayoutEngine {
             if let (subject, value) = hit {
                 let m = g.effect.multiplier
                 multiplier *= Rational(m)
-                fired.append(.init(kpi: g.kpi, level: g.level, condition: g.when.description, subject: subject,
-                                   value: value, multiplier: m))
+                fired.append(
+                    .init(
+                        kpi: g.kpi, level: g.level, condition: g.when.description, subject: subject,
+                        value: value, multiplier: m))
                 notes.append("gate \(g.kpi) \(g.when) at \(subject): × \(m)")
             }
         }
@@ -173,7 +181,8 @@ public enum PayoutEngine {
             currency: plan.currency, periodDays: D, segments: segments, components: components, gates: fired,
             uncappedScorePct: uncapped?.decimal, cap: plan.cap, scorePct: scoreD, proratedTarget: proratedD,
             multiplier: multiplier.decimal, payout: payout, formula: formula, notes: notes)
-        return PayoutResult(proratedTarget: proratedD, scorePct: scoreD, payout: payout,
-                            note: notes.joined(separator: "; "), explanation: explanation)
+        return PayoutResult(
+            proratedTarget: proratedD, scorePct: scoreD, payout: payout,
+            note: notes.joined(separator: "; "), explanation: explanation)
     }
 }

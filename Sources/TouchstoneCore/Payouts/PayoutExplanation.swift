@@ -117,9 +117,13 @@ public struct PayoutExplanation: Sendable, Hashable, Codable {
             let tb = s.targetBonus.map { $0.fixed(2) } ?? "none"
             lines.append("  \(s.outlet) \(s.role) \(s.start)…\(s.end): \(s.days) days, target bonus \(tb)")
         }
-        lines.append("Prorated target = " + (segments.isEmpty ? "0" : segments.map {
-            "\(($0.targetBonus ?? 0).fixed(2)) × \($0.days)/\(periodDays)"
-        }.joined(separator: " + ")) + " = \(proratedTarget.fixed(2))")
+        lines.append(
+            "Prorated target = "
+                + (segments.isEmpty
+                    ? "0"
+                    : segments.map {
+                        "\(($0.targetBonus ?? 0).fixed(2)) × \($0.days)/\(periodDays)"
+                    }.joined(separator: " + ")) + " = \(proratedTarget.fixed(2))")
         lines.append("Components:")
         for c in components {
             var head = "  \(c.kpi) (\(c.level.rawValue), weight \(c.weight))"

@@ -44,8 +44,9 @@ extension Plan {
             if let g = parseGate(v, path: joinPath("gates", i), sink: sink, kpis: knownKPIs) { gates.append(g) }
         }
         guard sink.problems.isEmpty, let code, let period, let currency else { throw ValidationFailure(problems: sink.problems) }
-        return Plan(code: code, name: name, roles: roles, period: period, currency: currency, targetBonus: targetBonus,
-                    cap: cap, components: components, gates: gates)
+        return Plan(
+            code: code, name: name, roles: roles, period: period, currency: currency, targetBonus: targetBonus,
+            cap: cap, components: components, gates: gates)
     }
 
     private static let levels = ["staff": PlanLevel.staff, "outlet": PlanLevel.outlet]
@@ -65,7 +66,8 @@ extension Plan {
         let level = r.oneOf("level", required: true, levels)
         let weight = r.decimal("weight", required: true)
         if let weight, weight <= 0 { sink.add(joinPath(path, "weight"), "must be > 0") }
-        let policy = r.oneOf("insufficient", ["redistribute": InsufficientPolicy.redistribute, "target": .target, "zero": .zero])
+        let policy =
+            r.oneOf("insufficient", ["redistribute": InsufficientPolicy.redistribute, "target": .target, "zero": .zero])
             ?? .redistribute
         var curve: Curve?
         if let c = r.object("curve", required: true) {
@@ -90,11 +92,14 @@ extension Plan {
             if atStretch < 100 { sink.add(joinPath(r.path, "atStretch"), "must be >= 100") }
             guard let threshold, let target else { return nil }
             if let definition {
-                KPIDefinition.checkOrder(direction: definition.direction, threshold: threshold, target: target,
-                                         stretch: stretch, path: r.path, sink: sink)
+                KPIDefinition.checkOrder(
+                    direction: definition.direction, threshold: threshold, target: target,
+                    stretch: stretch, path: r.path, sink: sink)
             }
-            return .linear(LinearCurve(threshold: threshold, target: target, stretch: stretch,
-                                       atThreshold: atThreshold, atStretch: atStretch))
+            return .linear(
+                LinearCurve(
+                    threshold: threshold, target: target, stretch: stretch,
+                    atThreshold: atThreshold, atStretch: atStretch))
         }
         guard let raw = r.array("tiers", required: true) else { return nil }
         let tPath = joinPath(r.path, "tiers")

@@ -121,8 +121,10 @@ public struct Plan: Sendable, Hashable, Codable {
     public var components: [PlanComponent]
     public var gates: [Gate]
 
-    public init(code: String, name: String? = nil, roles: [String], period: Period.Kind, currency: String,
-                targetBonus: Decimal? = nil, cap: Decimal = 150, components: [PlanComponent], gates: [Gate] = []) {
+    public init(
+        code: String, name: String? = nil, roles: [String], period: Period.Kind, currency: String,
+        targetBonus: Decimal? = nil, cap: Decimal = 150, components: [PlanComponent], gates: [Gate] = []
+    ) {
         self.code = code
         self.name = name ?? code
         self.roles = roles

@@ -20,16 +20,20 @@ public enum Instant {
         }
     }
 
-    enum Outcome { case success(Date), failure(String) }
+    enum Outcome {
+        case success(Date)
+        case failure(String)
+    }
 
     static func check(_ text: String) -> Outcome {
         let b = Array(text.utf8)
         let bad = Outcome.failure("expected an ISO 8601 instant with an offset like 2026-09-14T10:32:00+08:00, got \"\(text)\"")
         guard b.count >= 19, b[4] == UInt8(ascii: "-"), b[7] == UInt8(ascii: "-"),
-              b[10] == UInt8(ascii: "T") || b[10] == UInt8(ascii: "t"),
-              b[13] == UInt8(ascii: ":"), b[16] == UInt8(ascii: ":"),
-              let y = parseDigits(b[0..<4]), let mo = parseDigits(b[5..<7]), let d = parseDigits(b[8..<10]),
-              let h = parseDigits(b[11..<13]), let mi = parseDigits(b[14..<16]), let s = parseDigits(b[17..<19]) else {
+            b[10] == UInt8(ascii: "T") || b[10] == UInt8(ascii: "t"),
+            b[13] == UInt8(ascii: ":"), b[16] == UInt8(ascii: ":"),
+            let y = parseDigits(b[0..<4]), let mo = parseDigits(b[5..<7]), let d = parseDigits(b[8..<10]),
+            let h = parseDigits(b[11..<13]), let mi = parseDigits(b[14..<16]), let s = parseDigits(b[17..<19])
+        else {
             return bad
         }
         guard let date = CivilDate(year: y, month: mo, day: d), h < 24, mi < 60, s < 60 else {
@@ -54,11 +58,14 @@ public enum Instant {
             let oh: Int?
             let om: Int?
             if rest.count == 5, rest[rest.startIndex + 2] == UInt8(ascii: ":") {
-                oh = parseDigits(rest.prefix(2)); om = parseDigits(rest.suffix(2))
+                oh = parseDigits(rest.prefix(2))
+                om = parseDigits(rest.suffix(2))
             } else if rest.count == 4 {
-                oh = parseDigits(rest.prefix(2)); om = parseDigits(rest.suffix(2))
+                oh = parseDigits(rest.prefix(2))
+                om = parseDigits(rest.suffix(2))
             } else if rest.count == 2 {
-                oh = parseDigits(rest); om = 0
+                oh = parseDigits(rest)
+                om = 0
             } else {
                 return bad
             }

@@ -15,7 +15,8 @@ struct SessionAuthMiddleware: RouterMiddleware {
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         guard let session = cookies.sessionID(in: request),
-              let live = try await SessionQueries.live(session: session, database: database) else {
+            let live = try await SessionQueries.live(session: session, database: database)
+        else {
             guard request.method == .get else { throw APIProblem.unauthorized("Log in first.") }
             return PageResponse.redirect(to: "/login?next=" + PageLinks.encode(request.uri.description))
         }

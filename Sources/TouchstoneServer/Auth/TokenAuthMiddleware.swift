@@ -1,7 +1,7 @@
 import Foundation
+import Hummingbird
 import Logging
 import TouchstoneCore
-import Hummingbird
 import TouchstoneStore
 
 /// Authenticates `Authorization: Bearer <token>` and puts the caller and its tenant in the

@@ -51,9 +51,10 @@ public struct BatchService: Service {
     private func execute(_ order: BatchOrder) async {
         let result: Result<BatchJob, any Error>
         do {
-            result = .success(try await runner.run(
-                tenant: order.tenant, period: order.period, asOf: order.asOf, startedBy: order.startedBy,
-                progress: order.progress, database: database))
+            result = .success(
+                try await runner.run(
+                    tenant: order.tenant, period: order.period, asOf: order.asOf, startedBy: order.startedBy,
+                    progress: order.progress, database: database))
         } catch {
             logger.warning(
                 "batch run failed",

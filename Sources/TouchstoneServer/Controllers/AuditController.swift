@@ -61,10 +61,11 @@ struct AuditController {
                 results.append(.init(index: index, id: receipt.id, status: receipt.replayed ? 200 : 201, receipt: receipt, error: nil))
             } catch let error as StoreError {
                 let problem = error.problem
-                results.append(.init(
-                    index: index, id: document["id"].flatMap { if case .string(let id) = $0 { id } else { nil } },
-                    status: Int(problem.status.code), receipt: nil,
-                    error: .init(code: problem.code, message: problem.message, details: problem.details)))
+                results.append(
+                    .init(
+                        index: index, id: document["id"].flatMap { if case .string(let id) = $0 { id } else { nil } },
+                        status: Int(problem.status.code), receipt: nil,
+                        error: .init(code: problem.code, message: problem.message, details: problem.details)))
             }
         }
         return BatchUploadResponse(results: results)
@@ -82,7 +83,9 @@ struct AuditController {
         }
         let state = try query["state"].map { text -> AuditState in
             guard let state = AuditState(rawValue: String(text)) else {
-                throw APIProblem.badRequest("unknown state \(text)", details: [ProblemDetail(path: "state", message: "one of \(AuditState.allCases.map(\.rawValue).joined(separator: ", "))")])
+                throw APIProblem.badRequest(
+                    "unknown state \(text)",
+                    details: [ProblemDetail(path: "state", message: "one of \(AuditState.allCases.map(\.rawValue).joined(separator: ", "))")])
             }
             return state
         }

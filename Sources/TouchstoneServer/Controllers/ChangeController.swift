@@ -25,7 +25,8 @@ struct ChangeController {
         }
         let after = try page.after.map { text -> Int64 in
             guard let id = Int64(text), id >= 0 else {
-                throw APIProblem.badRequest("after must be the next cursor of a previous page", details: [ProblemDetail(path: "after", message: "got \(text)")])
+                throw APIProblem.badRequest(
+                    "after must be the next cursor of a previous page", details: [ProblemDetail(path: "after", message: "got \(text)")])
             }
             return id
         }

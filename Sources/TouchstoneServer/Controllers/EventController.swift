@@ -24,7 +24,8 @@ struct EventController {
         let body = try await request.body.collect(upTo: context.maxBodySize)
         let document = try JSONValue.parse(Data(buffer: body))
         guard case .array(let items)? = document["rows"] else {
-            throw APIProblem.badRequest("the body must be a JSON object {\"rows\": [ … ]}", details: [ProblemDetail(path: "rows", message: "missing or not an array")])
+            throw APIProblem.badRequest(
+                "the body must be a JSON object {\"rows\": [ … ]}", details: [ProblemDetail(path: "rows", message: "missing or not an array")])
         }
         guard items.count <= Self.maxRows else {
             throw APIProblem.badRequest("at most \(Self.maxRows) rows per request (got \(items.count))")

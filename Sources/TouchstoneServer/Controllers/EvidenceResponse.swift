@@ -14,7 +14,8 @@ enum EvidenceResponse {
     static func make(_ file: EvidenceFile, tenant: Tenant, database: Database) -> Response {
         var headers = HTTPFields()
         let image = EvidenceContentType.isImage(file.contentType)
-        headers[.contentType] = image || EvidenceContentType.isAllowed(file.contentType)
+        headers[.contentType] =
+            image || EvidenceContentType.isAllowed(file.contentType)
             ? EvidenceContentType.mediaType(file.contentType) : "application/octet-stream"
         headers[.contentSecurityPolicy] = "sandbox; default-src 'none'"
         headers[.xContentTypeOptions] = "nosniff"

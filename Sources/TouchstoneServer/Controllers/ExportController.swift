@@ -55,7 +55,8 @@ struct ExportController {
     private func prepare(_ request: Request, _ context: AppRequestContext) throws -> (Tenant, Period) {
         try context.require(.export)
         guard let text = request.uri.queryParameters["period"], let period = Period(String(text)) else {
-            throw APIProblem.badRequest("period is required: YYYY-MM or YYYY-Qn", details: [ProblemDetail(path: "period", message: "missing or malformed")])
+            throw APIProblem.badRequest(
+                "period is required: YYYY-MM or YYYY-Qn", details: [ProblemDetail(path: "period", message: "missing or malformed")])
         }
         return (try context.requireTenant(), period)
     }

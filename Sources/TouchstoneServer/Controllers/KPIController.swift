@@ -29,7 +29,8 @@ struct KPIController {
     @Sendable func define(_ request: Request, context: AppRequestContext) async throws -> KPIDefinitionList {
         try context.require(.defineKPIs)
         let body = try await request.body.collect(upTo: context.maxBodySize)
-        return KPIDefinitionList(items: try await KPIDefinitionQueries.define(tenant: try context.requireTenant(), json: Data(buffer: body), database: database))
+        return KPIDefinitionList(
+            items: try await KPIDefinitionQueries.define(tenant: try context.requireTenant(), json: Data(buffer: body), database: database))
     }
 
     struct BatchRequest: Decodable {
@@ -70,11 +71,14 @@ struct KPIController {
         let subject = try KPIQuery.required(query["subject"].map(String.init), "subject")
         let kpi = try KPIQuery.required(query["kpi"].map(String.init), "kpi")
         let tenant = try context.requireTenant()
-        try await SubjectLookup(database: database, tenant: tenant, principal: try context.requirePrincipal()).requireKPIs(level: level, code: subject)
+        try await SubjectLookup(database: database, tenant: tenant, principal: try context.requirePrincipal()).requireKPIs(
+            level: level, code: subject)
         let count = min(36, max(1, Int(query["periods"].map(String.init) ?? "12") ?? 12))
         let points = try await KPIResultQueries.trend(
-            tenant: tenant, level: level, subject: subject, kpi: kpi, through: try KPIQuery.period(query["through"]), count: count, database: database)
-        return TrendSeries(level: level, subject: subject, kpi: kpi, points: points.map { .init(period: $0.period, value: $0.value.map(KPIValueView.init)) })
+            tenant: tenant, level: level, subject: subject, kpi: kpi, through: try KPIQuery.period(query["through"]), count: count, database: database
+        )
+        return TrendSeries(
+            level: level, subject: subject, kpi: kpi, points: points.map { .init(period: $0.period, value: $0.value.map(KPIValueView.init)) })
     }
 
     @Sendable func profile(_ request: Request, context: AppRequestContext) async throws -> DimensionProfile {
@@ -83,10 +87,13 @@ struct KPIController {
         try await SubjectLookup(database: database, tenant: tenant, principal: try context.requirePrincipal()).requireKPIs(level: .outlet, code: code)
         let entries = try await KPIResultQueries.dimensionProfile(
             tenant: tenant, period: try KPIQuery.period(request.uri.queryParameters["period"]), outlet: code, database: database)
-        return DimensionProfile(outlet: code, items: entries.map {
-            .init(kpi: $0.kpi, dimension: $0.dimension.rawValue, outlet: $0.outlet.map(KPIValueView.init), regionPath: $0.regionPath,
-                  region: $0.region.map(KPIValueView.init))
-        })
+        return DimensionProfile(
+            outlet: code,
+            items: entries.map {
+                .init(
+                    kpi: $0.kpi, dimension: $0.dimension.rawValue, outlet: $0.outlet.map(KPIValueView.init), regionPath: $0.regionPath,
+                    region: $0.region.map(KPIValueView.init))
+            })
     }
 
     /// Head office: every early warning of the period.
@@ -94,9 +101,11 @@ struct KPIController {
         try context.require(.readWarnings)
         let items = try await WarningQueries.list(
             tenant: try context.requireTenant(), period: try KPIQuery.period(request.uri.queryParameters["period"]), database: database)
-        return WarningList(items: items.map {
-            .init(kpi: $0.kpi, level: $0.level.rawValue, subject: $0.subject, previousPeriod: $0.previousPeriod,
-                  previous: KPIValueView($0.previous), current: KPIValueView($0.current))
-        })
+        return WarningList(
+            items: items.map {
+                .init(
+                    kpi: $0.kpi, level: $0.level.rawValue, subject: $0.subject, previousPeriod: $0.previousPeriod,
+                    previous: KPIValueView($0.previous), current: KPIValueView($0.current))
+            })
     }
 }

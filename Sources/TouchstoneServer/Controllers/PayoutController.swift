@@ -79,7 +79,8 @@ struct PayoutController {
         let period = try Self.period(request.uri.queryParameters["period"].map(String.init))
         try context.require(.readPayouts)
         try context.require(.readPayouts, on: .employee(employeeNo, assignedTo: []), missing: "payout of \(employeeNo) in \(period)")
-        let json = try await PayoutQueries.explanationJSON(tenant: try context.requireTenant(), period: period, employeeNo: employeeNo, database: database)
+        let json = try await PayoutQueries.explanationJSON(
+            tenant: try context.requireTenant(), period: period, employeeNo: employeeNo, database: database)
         var headers = HTTPFields()
         headers[.contentType] = "application/json; charset=utf-8"
         return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(string: "[" + json.joined(separator: ",") + "]")))

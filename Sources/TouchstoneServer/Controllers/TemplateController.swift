@@ -24,8 +24,9 @@ struct TemplateController {
     @Sendable func get(_ request: Request, context: AppRequestContext) async throws -> TemplateDefinition {
         try context.require(.readTemplates)
         let version = try context.parameters.require("version", as: Int.self)
-        return TemplateDefinition(template: try await TemplateQueries.get(
-            tenant: try context.requireTenant(), code: try context.parameters.require("code"), version: version, database: database))
+        return TemplateDefinition(
+            template: try await TemplateQueries.get(
+                tenant: try context.requireTenant(), code: try context.parameters.require("code"), version: version, database: database))
     }
 
     /// 201 for a new version, 200 when identical content was already stored or an unused version was replaced.

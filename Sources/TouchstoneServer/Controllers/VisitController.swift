@@ -20,8 +20,11 @@ struct VisitController {
         let period = try query["period"].map { try Self.period(String($0)) }
         let state = try query["state"].map { text -> VisitState in
             guard let state = VisitState(rawValue: String(text)) else {
-                throw APIProblem.badRequest("unknown state \(text)", details: [
-                    ProblemDetail(path: "state", message: "one of \(VisitState.allCases.map(\.rawValue).joined(separator: ", "))")])
+                throw APIProblem.badRequest(
+                    "unknown state \(text)",
+                    details: [
+                        ProblemDetail(path: "state", message: "one of \(VisitState.allCases.map(\.rawValue).joined(separator: ", "))")
+                    ])
             }
             return state
         }
@@ -31,8 +34,9 @@ struct VisitController {
             if let asked = auditor, asked != login { return VisitList(items: []) }
             auditor = login
         }
-        return VisitList(items: try await VisitQueries.list(
-            tenant: try context.requireTenant(), period: period, state: state, auditor: auditor, database: database))
+        return VisitList(
+            items: try await VisitQueries.list(
+                tenant: try context.requireTenant(), period: period, state: state, auditor: auditor, database: database))
     }
 
     /// `?period=`: expires visits whose window ended, then assigns the period's planned visits.

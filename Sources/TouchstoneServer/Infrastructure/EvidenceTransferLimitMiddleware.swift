@@ -20,7 +20,7 @@ struct EvidenceTransferLimitMiddleware: RouterMiddleware {
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         guard routes.contains("\(request.method) \(context.endpointPath ?? "")"),
-              let credential = request.headers[.authorization] ?? request.headers[.cookie]
+            let credential = request.headers[.authorization] ?? request.headers[.cookie]
         else {
             return try await next(request, context)
         }

@@ -20,7 +20,7 @@ struct UploadRateLimitMiddleware: RouterMiddleware {
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         guard routes.contains("\(request.method) \(context.endpointPath ?? "")"),
-              let credential = request.headers[.authorization]
+            let credential = request.headers[.authorization]
         else {
             return try await next(request, context)
         }

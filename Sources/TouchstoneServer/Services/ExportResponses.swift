@@ -62,7 +62,9 @@ enum ExportResponses {
     /// in flight (the database thread waits for the client), so any export streams in constant
     /// memory; the response starts once the header line exists, so a failure before it (an
     /// unknown or ambiguous template) is answered as a problem, not a truncated 200.
-    private static func csv(_ filename: String, _ produce: @escaping @Sendable (@escaping @Sendable (String) -> Void) async throws -> Void) async throws -> Response {
+    private static func csv(
+        _ filename: String, _ produce: @escaping @Sendable (@escaping @Sendable (String) -> Void) async throws -> Void
+    ) async throws -> Response {
         let pipe = LinePipe()
         Task {
             do {
@@ -76,13 +78,15 @@ enum ExportResponses {
         var headers = HTTPFields()
         headers[.contentType] = "text/csv; charset=utf-8"
         headers[.contentDisposition] = "attachment; filename=\"\(filename)\""
-        return Response(status: .ok, headers: headers, body: ResponseBody { writer in
-            defer { pipe.cancel() }
-            if let header { try await writer.write(header) }
-            while let chunk = try await pipe.next() {
-                try await writer.write(chunk)
-            }
-            try await writer.finish(nil)
-        })
+        return Response(
+            status: .ok, headers: headers,
+            body: ResponseBody { writer in
+                defer { pipe.cancel() }
+                if let header { try await writer.write(header) }
+                while let chunk = try await pipe.next() {
+                    try await writer.write(chunk)
+                }
+                try await writer.finish(nil)
+            })
     }
 }

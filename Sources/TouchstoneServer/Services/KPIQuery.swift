@@ -20,21 +20,26 @@ enum KPIQuery {
 
     /// The required `period` parameter.
     static func period(_ text: Substring?) throws -> Period {
-        guard let text else { throw APIProblem.badRequest("period is required (YYYY-MM or YYYY-Qn)", details: [ProblemDetail(path: "period", message: "missing")]) }
+        guard let text else {
+            throw APIProblem.badRequest("period is required (YYYY-MM or YYYY-Qn)", details: [ProblemDetail(path: "period", message: "missing")])
+        }
         return try Period.parse(String(text))
     }
 
     /// A `level` parameter.
     static func level(_ text: String) throws -> KPILevel {
         guard let level = KPILevel(rawValue: text) else {
-            throw APIProblem.badRequest("level must be tenant, region, outlet or staff", details: [ProblemDetail(path: "level", message: "got \(text)")])
+            throw APIProblem.badRequest(
+                "level must be tenant, region, outlet or staff", details: [ProblemDetail(path: "level", message: "got \(text)")])
         }
         return level
     }
 
     /// The non-empty parameter `name`, or a 400 problem.
     static func required(_ value: String?, _ name: String) throws -> String {
-        guard let value, !value.isEmpty else { throw APIProblem.badRequest("\(name) is required", details: [ProblemDetail(path: name, message: "missing")]) }
+        guard let value, !value.isEmpty else {
+            throw APIProblem.badRequest("\(name) is required", details: [ProblemDetail(path: name, message: "missing")])
+        }
         return value
     }
 }

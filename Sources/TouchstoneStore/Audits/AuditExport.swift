@@ -12,20 +12,25 @@ public enum AuditExport {
     /// - Parameter template: the template code; default the only one used in the period.
     /// - Throws: ``StoreError/invalid(_:)`` when no template is given and the period has none
     ///   or several (listing them).
-    public static func write(tenant: Tenant, period: Period, template code: String?, database: Database,
-                             to output: @escaping @Sendable (String) throws -> Void) async throws {
+    public static func write(
+        tenant: Tenant, period: Period, template code: String?, database: Database,
+        to output: @escaping @Sendable (String) throws -> Void
+    ) async throws {
         try await rows(tenant: tenant, period: period, template: code, database: database, into: CSVRows(output: output))
     }
 
     /// The export's typed rows, header first, into `rows` (a CSV or a workbook writer);
     /// the same columns, order and errors as ``write(tenant:period:template:database:to:)``.
-    public static func rows(tenant: Tenant, period: Period, template code: String?, database: Database,
-                            into rows: any ExportRows) async throws {
+    public static func rows(
+        tenant: Tenant, period: Period, template code: String?, database: Database,
+        into rows: any ExportRows
+    ) async throws {
         let (start, end) = period.bounds(in: tenant.timeZone)
         let timeZone = tenant.timeZone
         try await database.tenantTransaction(tenant, readOnly: true) { conn in
             let chosen = try code ?? onlyTemplate(conn, start: start, end: end, period: period)
-            let version = try conn.queryFirst("""
+            let version = try conn.queryFirst(
+                """
                 SELECT max(template_version) FROM audits
                 WHERE template_code = \(chosen) AND visited_at >= \(start)::timestamptz AND visited_at < \(end)::timestamptz
                 """)?.decode(0, as: Int?.self)
@@ -37,7 +42,8 @@ public enum AuditExport {
             try rows.header(
                 ["id", "template", "version", "outlet", "visited_at", "served_by", "state", "score", "critical_failure"]
                     + sections.map { "s_" + $0 } + dimensions.map { "d_" + $0 })
-            try conn.forEachRow("""
+            try conn.forEachRow(
+                """
                 SELECT a.id, a.template_code, a.template_version, o.code, a.visited_at, st.employee_no, a.state, a.score,
                        a.critical_failure,
                        ARRAY(SELECT s.score FROM unnest(\(sections)::text[]) WITH ORDINALITY AS c(code, n)
@@ -47,27 +53,33 @@ public enum AuditExport {
                 FROM audits a JOIN outlets o ON o.id = a.outlet_id LEFT JOIN staff st ON st.id = a.served_by
                 WHERE a.template_code = \(chosen) AND a.visited_at >= \(start)::timestamptz AND a.visited_at < \(end)::timestamptz
                 ORDER BY a.visited_at, a.id
-                """) { row in
+                """
+            ) { row in
                 func score(_ value: Decimal?) -> ExportCell { .decimal(value, places: 2) }
-                try rows.row([
-                    .text(try row.decode(0, as: UUID.self).uuidString.lowercased()), .text(try row.decode(1, as: String.self)),
-                    .integer(try row.decode(2, as: Int.self)), .text(try row.decode(3, as: String.self)),
-                    .instant(try row.decode(4, as: Date.self), timeZone), .text(try row.decode(5, as: String?.self) ?? ""),
-                    .text(try row.decode(6, as: String.self)), score(try row.decode(7, as: Decimal?.self)),
-                    .text(try row.decode(8, as: Bool.self) ? "true" : "false"),
-                ] + (try row.decode(9, as: [Decimal?].self)).map(score) + (try row.decode(10, as: [Decimal?].self)).map(score))
+                try rows.row(
+                    [
+                        .text(try row.decode(0, as: UUID.self).uuidString.lowercased()), .text(try row.decode(1, as: String.self)),
+                        .integer(try row.decode(2, as: Int.self)), .text(try row.decode(3, as: String.self)),
+                        .instant(try row.decode(4, as: Date.self), timeZone), .text(try row.decode(5, as: String?.self) ?? ""),
+                        .text(try row.decode(6, as: String.self)), score(try row.decode(7, as: Decimal?.self)),
+                        .text(try row.decode(8, as: Bool.self) ? "true" : "false"),
+                    ] + (try row.decode(9, as: [Decimal?].self)).map(score) + (try row.decode(10, as: [Decimal?].self)).map(score))
             }
         }
     }
 
     /// The one template used by audits in the period.
     private static func onlyTemplate(_ conn: PQConnection, start: Date, end: Date, period: Period) throws -> String {
-        let codes = try conn.query("""
+        let codes = try conn.query(
+            """
             SELECT DISTINCT template_code FROM audits
             WHERE visited_at >= \(start)::timestamptz AND visited_at < \(end)::timestamptz ORDER BY 1
-            """).map { try $0.decode(0, as: String.self) }
+            """
+        ).map { try $0.decode(0, as: String.self) }
         guard codes.count == 1 else {
-            let message = codes.isEmpty ? "no audits in \(period)"
+            let message =
+                codes.isEmpty
+                ? "no audits in \(period)"
                 : "audits of several templates in \(period) (\(codes.joined(separator: ", "))): choose one with --template"
             throw StoreError.invalid([Problem(path: "template", message: message)])
         }

@@ -10,8 +10,10 @@ public enum AuditImport {
     /// line is an identical replay); a changed document under a stored id is a rejected line.
     /// - Returns: rows read, inserted, updated (re-uploads of audits sent back), unchanged
     ///   (identical replays), and with skip-invalid the rejected lines (their one field is the line's text).
-    public static func run(tenant: Tenant, file: URL, submittedBy: String, options: ImportOptions = ImportOptions(),
-                           now: Date = Date(), database: Database) async throws -> ImportReport {
+    public static func run(
+        tenant: Tenant, file: URL, submittedBy: String, options: ImportOptions = ImportOptions(),
+        now: Date = Date(), database: Database
+    ) async throws -> ImportReport {
         guard let data = FileManager.default.contents(atPath: file.path) else {
             throw StoreError.invalid([Problem(path: file.path, message: "cannot read the file")])
         }
@@ -41,8 +43,10 @@ public enum AuditImport {
                         continue
                     }
                     try conn.execute("ROLLBACK TO SAVEPOINT audit_line")
-                    report.rejected.append(RejectedRow(line: lineNumber, fields: [String(decoding: text, as: UTF8.self)],
-                                                       errors: lineProblems.map(\.description)))
+                    report.rejected.append(
+                        RejectedRow(
+                            line: lineNumber, fields: [String(decoding: text, as: UTF8.self)],
+                            errors: lineProblems.map(\.description)))
                 }
             }
             if !problems.isEmpty { throw StoreError.invalid(problems) }

@@ -7,8 +7,10 @@ extension AuditQueries {
     /// checked against the declaration, its SHA-256 and the size limit.
     /// - Throws: ``StoreError/invalid(_:)`` when the attachment was not declared, is too large
     ///   or its hash differs (naming the expected and actual hash); ``StoreError/notFound(_:)``.
-    public static func attach(tenant: Tenant, auditID: String, item: String, name: String, bytes: Data, maxSize: Int,
-                              actor: String, scope: AuditScope = .all, now: Date = Date(), database: Database) async throws -> EvidenceReceipt {
+    public static func attach(
+        tenant: Tenant, auditID: String, item: String, name: String, bytes: Data, maxSize: Int,
+        actor: String, scope: AuditScope = .all, now: Date = Date(), database: Database
+    ) async throws -> EvidenceReceipt {
         var upload = try await EvidenceUpload.begin(
             tenant: tenant, auditID: auditID, item: item, name: name, maxSize: maxSize, scope: scope, database: database)
         do {
@@ -26,25 +28,30 @@ extension AuditQueries {
 /// signal for the reviewer); the receipt names only those the uploader may see. When the last
 /// required photo arrives and the template requires no review, the audit is released.
 enum EvidenceStore {
-    static func store(_ conn: PQConnection, declaration: EvidenceDeclaration, uploadID: UUID, size: Int, actor: String,
-                      scope: AuditScope, now: Date) throws -> EvidenceReceipt {
+    static func store(
+        _ conn: PQConnection, declaration: EvidenceDeclaration, uploadID: UUID, size: Int, actor: String,
+        scope: AuditScope, now: Date
+    ) throws -> EvidenceReceipt {
         let (auditID, item, name, sha256) = (declaration.auditID, declaration.item, declaration.name, declaration.sha256)
         let audit = try AuditReading.lockForChange(conn, id: auditID, scope: scope)
-        let updated = try conn.execute("""
+        let updated = try conn.execute(
+            """
             UPDATE audit_attachments
             SET content = coalesce((SELECT string_agg(p.bytes, ''::bytea ORDER BY p.seq) FROM audit_evidence_parts p
                                     WHERE p.upload_id = \(uploadID)::uuid), ''::bytea),
                 size = \(size), received_at = \(now)::timestamptz
             WHERE audit_id = \(auditID)::uuid AND item_code = \(item) AND name = \(name) AND sha256 = \(sha256)
             """)
-        try conn.execute("""
+        try conn.execute(
+            """
             DELETE FROM audit_evidence_parts
             WHERE upload_id = \(uploadID)::uuid OR created_at < \(now)::timestamptz - interval '1 day'
             """)
         guard updated == 1 else {
             throw StoreError.invalid([Problem(path: "attachments", message: "\(item)/\(name) is not declared in audit \(auditID)")])
         }
-        let reusedBy = try conn.query("""
+        let reusedBy = try conn.query(
+            """
             WITH others AS (
                 SELECT audit_id, item_code, name FROM audit_attachments
                 WHERE sha256 = \(sha256) AND audit_id <> \(auditID)::uuid AND received_at IS NOT NULL),
@@ -64,16 +71,19 @@ enum EvidenceStore {
             JOIN outlets o ON o.id = a.outlet_id JOIN regions r ON r.id = o.region_id LEFT JOIN staff st ON st.id = a.served_by
             WHERE app_audit_visible(\(scope.kind), \(scope.value), a.submitted_by, o.code, r.path, st.employee_no, a.state)
             ORDER BY 1
-            """).map { try $0.decode(0, as: String.self) }
+            """
+        ).map { try $0.decode(0, as: String.self) }
         let missing = try AuditReading.missingEvidence(conn, id: auditID, template: audit.template)
         var state = audit.state
         let flags = try AuditReading.storedFlags(conn, id: auditID)
         if state == .submitted, TrustSignals.releasesOnArrival(requireReview: audit.template.requireReview, flags: flags), missing.isEmpty {
-            try AuditHistory.transition(conn, id: auditID, from: .submitted, to: .released, actor: actor,
-                                        reason: "required evidence complete; no review required", at: now)
+            try AuditHistory.transition(
+                conn, id: auditID, from: .submitted, to: .released, actor: actor,
+                reason: "required evidence complete; no review required", at: now)
             state = .released
         }
-        return EvidenceReceipt(audit: auditID, item: item, name: name, size: size, reusedBy: reusedBy, state: state,
-                               missingEvidence: missing)
+        return EvidenceReceipt(
+            audit: auditID, item: item, name: name, size: size, reusedBy: reusedBy, state: state,
+            missingEvidence: missing)
     }
 }

@@ -17,20 +17,25 @@ extension AuditQueries {
     /// The received attachment `item`/`name` of an audit `scope` lets the caller see.
     /// - Throws: ``StoreError/notFound(_:)`` when the audit is out of scope, the attachment
     ///   undeclared or its bytes not yet received.
-    public static func evidenceFile(tenant: Tenant, auditID: String, item: String, name: String, scope: AuditScope = .all,
-                                    database: Database) async throws -> EvidenceFile {
+    public static func evidenceFile(
+        tenant: Tenant, auditID: String, item: String, name: String, scope: AuditScope = .all,
+        database: Database
+    ) async throws -> EvidenceFile {
         guard UUID(uuidString: auditID) != nil else { throw StoreError.notFound("audit \(auditID)") }
         let found = try await database.tenantTransaction(tenant, readOnly: true) { conn in
-            try conn.queryFirst("""
+            try conn.queryFirst(
+                """
                 SELECT x.content_type, octet_length(x.content), x.sha256
                 FROM audit_attachments x JOIN audits a ON a.id = x.audit_id
                 JOIN outlets o ON o.id = a.outlet_id JOIN regions r ON r.id = o.region_id
                 LEFT JOIN staff st ON st.id = a.served_by
                 WHERE x.audit_id = \(auditID)::uuid AND x.item_code = \(item) AND x.name = \(name) AND x.content IS NOT NULL
                   AND app_audit_visible(\(scope.kind), \(scope.value), a.submitted_by, o.code, r.path, st.employee_no, a.state)
-                """).map {
-                EvidenceFile(auditID: auditID, item: item, name: name, contentType: try $0.decode(0, as: String.self),
-                             size: try $0.decode(1, as: Int.self), sha256: try $0.decode(2, as: String.self))
+                """
+            ).map {
+                EvidenceFile(
+                    auditID: auditID, item: item, name: name, contentType: try $0.decode(0, as: String.self),
+                    size: try $0.decode(1, as: Int.self), sha256: try $0.decode(2, as: String.self))
             }
         }
         guard let found else { throw StoreError.notFound("evidence \(item)/\(name) of audit \(auditID)") }
@@ -42,7 +47,8 @@ extension AuditQueries {
     /// - Throws: ``StoreError/notFound(_:)`` when the attachment changed or went away since ``evidenceFile(tenant:auditID:item:name:scope:database:)``.
     public static func evidenceSlice(tenant: Tenant, file: EvidenceFile, offset: Int, length: Int, database: Database) async throws -> Data {
         let slice = try await database.tenantTransaction(tenant, readOnly: true) { conn in
-            try conn.queryBytes("""
+            try conn.queryBytes(
+                """
                 SELECT substring(content FROM \(offset + 1) FOR \(length)) FROM audit_attachments
                 WHERE audit_id = \(file.auditID)::uuid AND item_code = \(file.item) AND name = \(file.name)
                   AND sha256 = \(file.sha256) AND content IS NOT NULL

@@ -19,8 +19,10 @@ extension AuditQueries {
     /// Head office's review of a submitted audit: release (all required evidence present),
     /// reject, or send back (the uploader may then re-upload changed content with the same id).
     /// - Throws: ``StoreError/invalidState(_:)`` when the audit is not submitted or evidence is missing.
-    public static func review(tenant: Tenant, id: String, action: ReviewAction, actor: String, comment: String?,
-                              now: Date = Date(), database: Database) async throws -> AuditReceipt {
+    public static func review(
+        tenant: Tenant, id: String, action: ReviewAction, actor: String, comment: String?,
+        now: Date = Date(), database: Database
+    ) async throws -> AuditReceipt {
         try await change(tenant: tenant, id: id, scope: .all, database: database) { conn, audit in
             guard audit.state == .submitted else {
                 throw StoreError.invalidState("audit \(id) is \(audit.state.rawValue); only a submitted audit can be reviewed")
@@ -39,8 +41,10 @@ extension AuditQueries {
     /// (`disputeDays` after release); the audit becomes `disputed`.
     /// - Throws: ``StoreError/invalidState(_:)`` naming the deadline when the window has closed,
     ///   or when the audit is not released; ``StoreError/invalid(_:)`` for unknown items or bad answers.
-    public static func dispute(tenant: Tenant, id: String, items: [DisputedItem], actor: String, scope: AuditScope = .all,
-                               now: Date = Date(), database: Database) async throws -> AuditReceipt {
+    public static func dispute(
+        tenant: Tenant, id: String, items: [DisputedItem], actor: String, scope: AuditScope = .all,
+        now: Date = Date(), database: Database
+    ) async throws -> AuditReceipt {
         try await change(tenant: tenant, id: id, scope: scope, database: database) { conn, audit in
             guard audit.state == .released, let releasedAt = audit.releasedAt else {
                 throw StoreError.invalidState("audit \(id) is \(audit.state.rawValue); only a released audit can be disputed")
@@ -64,29 +68,36 @@ extension AuditQueries {
                 }
             }
             guard problems.isEmpty else { throw StoreError.invalid(problems) }
-            try conn.execute("""
+            try conn.execute(
+                """
                 INSERT INTO audit_disputes (tenant_id, audit_id, item_code, reason, proposed_answer, opened_by, opened_at)
                 SELECT app_current_tenant(), \(id)::uuid, x.item, x.reason, x.proposed::jsonb, \(actor), \(now)::timestamptz
                 FROM unnest(\(items.map(\.item))::text[], \(items.map(\.reason))::text[],
                             \(items.map { $0.proposedAnswer?.jsonValue.canonicalText })::text[]) AS x(item, reason, proposed)
                 """)
-            try AuditHistory.transition(conn, id: id, from: .released, to: .disputed, actor: actor,
-                                        reason: "disputed: " + items.map(\.item).joined(separator: ", "), at: now)
+            try AuditHistory.transition(
+                conn, id: id, from: .released, to: .disputed, actor: actor,
+                reason: "disputed: " + items.map(\.item).joined(separator: ", "), at: now)
         }
     }
 
     /// Head office's decision on one disputed item. Accepting changes the answer (to `answer`,
     /// else the proposed one; the old answer is kept), rescores the audit and records the
     /// score change; rejecting keeps it. When no dispute is open any more the audit is `final`.
-    public static func decide(tenant: Tenant, id: String, item: String, accept: Bool, answer: Answer? = nil, reason: String,
-                              actor: String, now: Date = Date(), database: Database) async throws -> AuditReceipt {
+    public static func decide(
+        tenant: Tenant, id: String, item: String, accept: Bool, answer: Answer? = nil, reason: String,
+        actor: String, now: Date = Date(), database: Database
+    ) async throws -> AuditReceipt {
         try await change(tenant: tenant, id: id, scope: .all, database: database) { conn, audit in
             guard audit.state == .disputed else {
                 throw StoreError.invalidState("audit \(id) is \(audit.state.rawValue); there is no dispute to decide")
             }
-            guard let open = try conn.queryFirst("""
-                SELECT proposed_answer::text FROM audit_disputes WHERE audit_id = \(id)::uuid AND item_code = \(item) AND state = 'open'
-                """) else { throw StoreError.notFound("open dispute on item \(item) of audit \(id)") }
+            guard
+                let open = try conn.queryFirst(
+                    """
+                    SELECT proposed_answer::text FROM audit_disputes WHERE audit_id = \(id)::uuid AND item_code = \(item) AND state = 'open'
+                    """)
+            else { throw StoreError.notFound("open dispute on item \(item) of audit \(id)") }
             var newAnswer: Answer?
             if accept {
                 newAnswer = try answer ?? open.decode(0, as: String?.self).map(AuditReading.answer)
@@ -99,10 +110,12 @@ extension AuditQueries {
                 answers[item] = newAnswer
                 let score = AuditScoring.score(template: audit.template, answers: answers)
                 try AuditRows(answers: answers, score: score).replace(conn, id: id)
-                try AuditHistory.rescore(conn, id: id, score: score, templateVersion: audit.template.version,
-                                         reason: "dispute on \(item) accepted: \(reason)", at: now)
+                try AuditHistory.rescore(
+                    conn, id: id, score: score, templateVersion: audit.template.version,
+                    reason: "dispute on \(item) accepted: \(reason)", at: now)
             }
-            try conn.execute("""
+            try conn.execute(
+                """
                 UPDATE audit_disputes SET state = \(accept ? "accepted" : "rejected"), decided_by = \(actor),
                        decided_at = \(now)::timestamptz, decision_reason = \(reason),
                        old_answer = \(audit.answers[item]?.jsonValue.canonicalText)::jsonb,
@@ -116,8 +129,10 @@ extension AuditQueries {
     }
 
     /// Locks the audit (visible in `scope`), applies `body`, returns the new receipt.
-    private static func change(tenant: Tenant, id: String, scope: AuditScope, database: Database,
-                               _ body: @escaping @Sendable (PQConnection, AuditReading.Locked) throws -> Void) async throws -> AuditReceipt {
+    private static func change(
+        tenant: Tenant, id: String, scope: AuditScope, database: Database,
+        _ body: @escaping @Sendable (PQConnection, AuditReading.Locked) throws -> Void
+    ) async throws -> AuditReceipt {
         guard UUID(uuidString: id) != nil else { throw StoreError.notFound("audit \(id)") }
         return try await database.tenantTransaction(tenant) { conn in
             try body(conn, try AuditReading.lockForChange(conn, id: id, scope: scope))
@@ -129,8 +144,9 @@ extension AuditQueries {
     private static func answerProblems(_ audit: AuditReading.Locked, item: String, answer: Answer, path: String) -> [Problem] {
         var answers = audit.answers
         answers[item] = answer
-        let probe = AuditDocument(id: "", template: audit.template.code, templateVersion: audit.template.version, outlet: "",
-                                  visitedAt: Date(), visitedAtText: "", auditor: "", answers: answers)
+        let probe = AuditDocument(
+            id: "", template: audit.template.code, templateVersion: audit.template.version, outlet: "",
+            visitedAt: Date(), visitedAtText: "", auditor: "", answers: answers)
         return validate(probe, against: audit.template).filter { $0.path == "answers." + item }
             .map { Problem(path: path, message: $0.message) }
     }

@@ -19,8 +19,10 @@ public enum AuditQueries {
     ///   - now: the upload instant (`visitedAt` must not be later).
     /// - Throws: ``StoreError/invalid(_:)`` listing every problem with its path;
     ///   ``StoreError/conflict(_:)`` for a changed replay.
-    public static func submit(tenant: Tenant, document: Data, submittedBy: String, scope: AuditScope = .all, now: Date = Date(),
-                              database: Database) async throws -> AuditReceipt {
+    public static func submit(
+        tenant: Tenant, document: Data, submittedBy: String, scope: AuditScope = .all, now: Date = Date(),
+        database: Database
+    ) async throws -> AuditReceipt {
         // Idempotent by id: run again after a failover even if the first run may have committed.
         try await database.tenantTransaction(tenant, rerun: .always) { conn in
             try AuditSubmission.run(conn, tenant: tenant, json: document, submittedBy: submittedBy, scope: scope, now: now).0
@@ -40,13 +42,16 @@ public enum AuditQueries {
     /// Audits visible in `scope`, ordered by visit time then id, `limit` at a time after the
     /// cursor `after` (the previous page's `next`). Filters are optional: the period (cut in
     /// the tenant's time zone), an outlet code, a state, the uploader's login.
-    public static func list(tenant: Tenant, scope: AuditScope = .all, period: Period? = nil, outlet: String? = nil,
-                            state: AuditState? = nil, submittedBy: String? = nil, after: String? = nil, limit: Int = 100,
-                            database: Database) async throws -> Page<AuditSummary> {
+    public static func list(
+        tenant: Tenant, scope: AuditScope = .all, period: Period? = nil, outlet: String? = nil,
+        state: AuditState? = nil, submittedBy: String? = nil, after: String? = nil, limit: Int = 100,
+        database: Database
+    ) async throws -> Page<AuditSummary> {
         let bounds = period?.bounds(in: tenant.timeZone)
         let cursor = try after.map(ListCursor.init)
         return try await database.tenantTransaction(tenant, readOnly: true, rerun: .always) { conn in
-            let rows = try conn.query("""
+            let rows = try conn.query(
+                """
                 SELECT a.id, a.template_code, a.template_version, o.code, a.visited_at, st.employee_no, a.state, a.score,
                        a.critical_failure, a.submitted_by, (extract(epoch FROM a.visited_at) * 1000000)::bigint, a.flags
                 FROM audits a JOIN outlets o ON o.id = a.outlet_id JOIN regions r ON r.id = o.region_id
@@ -67,13 +72,14 @@ public enum AuditQueries {
                 let visitedAt = try row.decode(4, as: Date.self)
                 let id = try row.decode(0, as: UUID.self).uuidString.lowercased()
                 last = ListCursor(micros: try row.decode(10, as: Int64.self), id: id)
-                items.append(AuditSummary(
-                    id: id, template: try row.decode(1, as: String.self), templateVersion: try row.decode(2, as: Int.self),
-                    outlet: try row.decode(3, as: String.self), visitedAt: Instant.format(visitedAt, in: tenant.timeZone),
-                    servedBy: try row.decode(5, as: String?.self), state: try AuditReading.state(row, 6),
-                    score: try row.decode(7, as: Decimal?.self)?.fixed(2), criticalFailure: try row.decode(8, as: Bool.self),
-                    flags: try row.decode(11, as: [String].self),
-                    submittedBy: try scope.revealsAuditors ? row.decode(9, as: String.self) : nil))
+                items.append(
+                    AuditSummary(
+                        id: id, template: try row.decode(1, as: String.self), templateVersion: try row.decode(2, as: Int.self),
+                        outlet: try row.decode(3, as: String.self), visitedAt: Instant.format(visitedAt, in: tenant.timeZone),
+                        servedBy: try row.decode(5, as: String?.self), state: try AuditReading.state(row, 6),
+                        score: try row.decode(7, as: Decimal?.self)?.fixed(2), criticalFailure: try row.decode(8, as: Bool.self),
+                        flags: try row.decode(11, as: [String].self),
+                        submittedBy: try scope.revealsAuditors ? row.decode(9, as: String.self) : nil))
             }
             return Page(items: items, next: rows.count > max(1, limit) ? last?.text : nil)
         }

@@ -6,20 +6,24 @@ import TouchstoneCore
 enum AuditReading {
     /// The stored audit's receipt.
     static func receipt(_ conn: PQConnection, id: String, replayed: Bool) throws -> AuditReceipt {
-        guard let row = try conn.queryFirst("""
-            SELECT a.state, a.score, a.critical_failure, a.warnings::text, a.template_code, a.template_version,
-                   coalesce(t.definition_hash, encode(sha256(convert_to(t.definition::text, 'UTF8')), 'hex')),
-                   ARRAY(SELECT s.section_code FROM audit_section_scores s WHERE s.audit_id = a.id ORDER BY 1),
-                   ARRAY(SELECT s.score FROM audit_section_scores s WHERE s.audit_id = a.id ORDER BY s.section_code),
-                   ARRAY(SELECT d.dimension FROM audit_dimension_scores d WHERE d.audit_id = a.id ORDER BY 1),
-                   ARRAY(SELECT d.score FROM audit_dimension_scores d WHERE d.audit_id = a.id ORDER BY d.dimension),
-                   ARRAY(SELECT x.item_code FROM audit_attachments x WHERE x.audit_id = a.id AND x.received_at IS NOT NULL),
-                   a.flags
-            FROM audits a JOIN templates t ON t.code = a.template_code AND t.version = a.template_version
-            WHERE a.id = \(id)::uuid
-            """) else { throw StoreError.notFound("audit \(id)") }
-        let template = try TemplateQueries.cached(conn, hash: try row.decode(6, as: String.self),
-                                                  code: try row.decode(4, as: String.self), version: try row.decode(5, as: Int.self))
+        guard
+            let row = try conn.queryFirst(
+                """
+                SELECT a.state, a.score, a.critical_failure, a.warnings::text, a.template_code, a.template_version,
+                       coalesce(t.definition_hash, encode(sha256(convert_to(t.definition::text, 'UTF8')), 'hex')),
+                       ARRAY(SELECT s.section_code FROM audit_section_scores s WHERE s.audit_id = a.id ORDER BY 1),
+                       ARRAY(SELECT s.score FROM audit_section_scores s WHERE s.audit_id = a.id ORDER BY s.section_code),
+                       ARRAY(SELECT d.dimension FROM audit_dimension_scores d WHERE d.audit_id = a.id ORDER BY 1),
+                       ARRAY(SELECT d.score FROM audit_dimension_scores d WHERE d.audit_id = a.id ORDER BY d.dimension),
+                       ARRAY(SELECT x.item_code FROM audit_attachments x WHERE x.audit_id = a.id AND x.received_at IS NOT NULL),
+                       a.flags
+                FROM audits a JOIN templates t ON t.code = a.template_code AND t.version = a.template_version
+                WHERE a.id = \(id)::uuid
+                """)
+        else { throw StoreError.notFound("audit \(id)") }
+        let template = try TemplateQueries.cached(
+            conn, hash: try row.decode(6, as: String.self),
+            code: try row.decode(4, as: String.self), version: try row.decode(5, as: Int.self))
         let received = try Set(row.decode(11, as: [String].self))
         return AuditReceipt(
             id: id, state: try state(row, 0), overall: try row.decode(1, as: Decimal?.self),
@@ -32,26 +36,33 @@ enum AuditReading {
 
     /// Required photo items of `template` whose bytes have not arrived for audit `id`.
     static func missingEvidence(_ conn: PQConnection, id: String, template: Template) throws -> [String] {
-        let received = Set(try conn.query("""
-            SELECT item_code FROM audit_attachments WHERE audit_id = \(id)::uuid AND received_at IS NOT NULL
-            """).map { try $0.decode(0, as: String.self) })
+        let received = Set(
+            try conn.query(
+                """
+                SELECT item_code FROM audit_attachments WHERE audit_id = \(id)::uuid AND received_at IS NOT NULL
+                """
+            ).map { try $0.decode(0, as: String.self) })
         return template.requiredPhotoItems.filter { !received.contains($0) }
     }
 
     /// The audit's template, state, release time and current answers, locked for a workflow change.
     static func lockForChange(_ conn: PQConnection, id: String, scope: AuditScope) throws -> Locked {
-        guard let row = try conn.queryFirst("""
-            SELECT a.state, a.released_at, a.template_code, a.template_version,
-                   coalesce(t.definition_hash, encode(sha256(convert_to(t.definition::text, 'UTF8')), 'hex'))
-            FROM audits a JOIN templates t ON t.code = a.template_code AND t.version = a.template_version
-            JOIN outlets o ON o.id = a.outlet_id JOIN regions r ON r.id = o.region_id
-            LEFT JOIN staff st ON st.id = a.served_by
-            WHERE a.id = \(id)::uuid
-              AND app_audit_visible(\(scope.kind), \(scope.value), a.submitted_by, o.code, r.path, st.employee_no, a.state)
-            FOR UPDATE OF a
-            """) else { throw StoreError.notFound("audit \(id)") }
-        let template = try TemplateQueries.cached(conn, hash: try row.decode(4, as: String.self),
-                                                  code: try row.decode(2, as: String.self), version: try row.decode(3, as: Int.self))
+        guard
+            let row = try conn.queryFirst(
+                """
+                SELECT a.state, a.released_at, a.template_code, a.template_version,
+                       coalesce(t.definition_hash, encode(sha256(convert_to(t.definition::text, 'UTF8')), 'hex'))
+                FROM audits a JOIN templates t ON t.code = a.template_code AND t.version = a.template_version
+                JOIN outlets o ON o.id = a.outlet_id JOIN regions r ON r.id = o.region_id
+                LEFT JOIN staff st ON st.id = a.served_by
+                WHERE a.id = \(id)::uuid
+                  AND app_audit_visible(\(scope.kind), \(scope.value), a.submitted_by, o.code, r.path, st.employee_no, a.state)
+                FOR UPDATE OF a
+                """)
+        else { throw StoreError.notFound("audit \(id)") }
+        let template = try TemplateQueries.cached(
+            conn, hash: try row.decode(4, as: String.self),
+            code: try row.decode(2, as: String.self), version: try row.decode(3, as: Int.self))
         var answers: [String: Answer] = [:]
         for answer in try conn.query("SELECT item_code, answer::text FROM audit_answers WHERE audit_id = \(id)::uuid") {
             answers[try answer.decode(0, as: String.self)] = try self.answer(try answer.decode(1, as: String.self))

@@ -73,9 +73,11 @@ extension Template {
 
 extension AuditReceipt {
     /// A receipt from exact scores (rounded here, for display only).
-    init(id: String, state: AuditState, overall: Decimal?, criticalFailure: Bool, sectionScores: [String: Decimal],
-         dimensionScores: [String: Decimal], template: Template, missingEvidence: [String], warnings: [Problem], flags: [TrustFlag],
-         replayed: Bool) {
+    init(
+        id: String, state: AuditState, overall: Decimal?, criticalFailure: Bool, sectionScores: [String: Decimal],
+        dimensionScores: [String: Decimal], template: Template, missingEvidence: [String], warnings: [Problem], flags: [TrustFlag],
+        replayed: Bool
+    ) {
         self.init(
             id: id, state: state, score: overall?.fixed(2), criticalFailure: criticalFailure,
             sections: template.sections.map { SectionScore(code: $0.code, score: sectionScores[$0.code]?.fixed(2)) },

@@ -43,7 +43,8 @@ struct AuditRows: Sendable {
     /// CTEs inserting the answers and score rows for every row of the CTE `audit(tenant_id, id)`.
     /// Append to a `WITH audit AS (…)` query.
     func insertCTEs(into query: inout Query.StringInterpolation) {
-        query.appendLiteral("""
+        query.appendLiteral(
+            """
             , answer_rows AS (
                 INSERT INTO audit_answers (tenant_id, audit_id, item_code, answer, earned, possible, failed)
                 SELECT audit.tenant_id, audit.id, x.item, x.answer::jsonb, x.earned, x.possible, x.failed
@@ -58,7 +59,8 @@ struct AuditRows: Sendable {
         query.appendInterpolation(possible)
         query.appendLiteral("::numeric[], ")
         query.appendInterpolation(failed)
-        query.appendLiteral("""
+        query.appendLiteral(
+            """
             ::boolean[]) AS x(item, answer, earned, possible, failed)
             ), section_rows AS (
                 INSERT INTO audit_section_scores (tenant_id, audit_id, section_code, score)
@@ -67,7 +69,8 @@ struct AuditRows: Sendable {
         query.appendInterpolation(sectionCodes)
         query.appendLiteral("::text[], ")
         query.appendInterpolation(sectionScores)
-        query.appendLiteral("""
+        query.appendLiteral(
+            """
             ::numeric[]) AS x(code, score)
             ), dimension_rows AS (
                 INSERT INTO audit_dimension_scores (tenant_id, audit_id, dimension, score)
@@ -97,9 +100,12 @@ struct AuditRows: Sendable {
 /// Transition and score-history rows: every state change and every (re)scoring is recorded.
 enum AuditHistory {
     /// Moves audit `id` to `to` and records the transition (`released_at` is set on release).
-    static func transition(_ conn: PQConnection, id: String, from: AuditState, to: AuditState, actor: String,
-                           reason: String?, at: Date) throws {
-        try conn.execute("""
+    static func transition(
+        _ conn: PQConnection, id: String, from: AuditState, to: AuditState, actor: String,
+        reason: String?, at: Date
+    ) throws {
+        try conn.execute(
+            """
             WITH moved AS (
                 UPDATE audits SET state = \(to.rawValue),
                        released_at = CASE WHEN \(to.rawValue) = 'released' THEN \(at)::timestamptz ELSE released_at END
@@ -114,7 +120,8 @@ enum AuditHistory {
 
     /// Stores a new overall score on audit `id` and records the change.
     static func rescore(_ conn: PQConnection, id: String, score: AuditScore, templateVersion: Int, reason: String, at: Date) throws {
-        try conn.execute("""
+        try conn.execute(
+            """
             WITH old AS (SELECT tenant_id, id, score FROM audits WHERE id = \(id)::uuid),
             updated AS (
                 UPDATE audits SET score = \(score.overall)::numeric, critical_failure = \(score.criticalFailure)

@@ -11,8 +11,10 @@ enum AuditSubmission {
         case inserted, replayed, resubmitted
     }
 
-    static func run(_ conn: PQConnection, tenant: Tenant, json: Data, submittedBy: String, scope: AuditScope = .all,
-                    now: Date) throws -> (AuditReceipt, Outcome) {
+    static func run(
+        _ conn: PQConnection, tenant: Tenant, json: Data, submittedBy: String, scope: AuditScope = .all,
+        now: Date
+    ) throws -> (AuditReceipt, Outcome) {
         let (doc, template, checked) = try check(conn, tenant: tenant, json: json, now: now)
         let score = AuditScoring.score(template: template, answers: doc.answers)
         let rows = AuditRows(answers: doc.answers, score: score)
@@ -20,7 +22,8 @@ enum AuditSubmission {
         let hash = Hashing.sha256Hex(Data(canonical.utf8))
         let missing = template.requiredPhotoItems
         let flags = checked.flags(doc, template: template, tenant: tenant, receivedAt: now)
-        let state: AuditState = TrustSignals.releasesOnArrival(requireReview: template.requireReview, flags: flags) && missing.isEmpty
+        let state: AuditState =
+            TrustSignals.releasesOnArrival(requireReview: template.requireReview, flags: flags) && missing.isEmpty
             ? .released : .submitted
         let warnings = JSONValue.array(checked.warnings.map(\.jsonValue)).canonicalText
 
@@ -31,7 +34,8 @@ enum AuditSubmission {
             transitionsFrom.append(AuditState.submitted.rawValue)
         }
         var query = Query.StringInterpolation(literalCapacity: 4096, interpolationCount: 40)
-        query.appendLiteral("""
+        query.appendLiteral(
+            """
             WITH audit AS (
                 INSERT INTO audits (tenant_id, id, template_code, template_version, outlet_id, visited_at, auditor, served_by,
                                     state, score, critical_failure, content_hash, document, submitted_by, submitted_at,
@@ -77,7 +81,8 @@ enum AuditSubmission {
         query.appendInterpolation(doc.visit)
         query.appendLiteral(") ON CONFLICT (tenant_id, id) DO NOTHING RETURNING tenant_id, id)")
         rows.insertCTEs(into: &query)
-        query.appendLiteral("""
+        query.appendLiteral(
+            """
             , attachment_rows AS (
                 INSERT INTO audit_attachments (tenant_id, audit_id, item_code, name, sha256, content_type)
                 SELECT audit.tenant_id, audit.id, x.item, x.name, x.sha256, x.content_type FROM audit, unnest(
@@ -89,7 +94,8 @@ enum AuditSubmission {
         query.appendInterpolation(doc.attachments.map(\.sha256))
         query.appendLiteral("::text[], ")
         query.appendInterpolation(doc.attachments.map(\.contentType))
-        query.appendLiteral("""
+        query.appendLiteral(
+            """
             ::text[]) AS x(item, name, sha256, content_type)
             ), transition_rows AS (
                 INSERT INTO audit_transitions (tenant_id, audit_id, seq, at, actor, from_state, to_state, reason)
@@ -104,7 +110,8 @@ enum AuditSubmission {
         query.appendInterpolation(transitionsTo)
         query.appendLiteral("::text[], ")
         query.appendInterpolation(transitionsTo.map { $0 == AuditState.released.rawValue ? "released at once: no review required" : "uploaded" })
-        query.appendLiteral("""
+        query.appendLiteral(
+            """
             ::text[]) WITH ORDINALITY AS x(from_state, to_state, reason, seq)
             ), history_rows AS (
                 INSERT INTO audit_score_history (tenant_id, audit_id, seq, at, template_version, old_score, new_score, reason)
@@ -119,20 +126,24 @@ enum AuditSubmission {
         let inserted = try conn.queryFirst(Query(stringInterpolation: query))?.decode(0, as: Int.self) ?? 0
         if inserted == 1 {
             try submitVisit(conn, checked)
-            let receipt = AuditReceipt(id: doc.id, state: state, overall: score.overall, criticalFailure: score.criticalFailure,
-                                       sectionScores: Dictionary(uniqueKeysWithValues: zip(rows.sectionCodes, rows.sectionScores)),
-                                       dimensionScores: Dictionary(uniqueKeysWithValues: zip(rows.dimensions, rows.dimensionScores)),
-                                       template: template, missingEvidence: missing, warnings: checked.warnings, flags: flags, replayed: false)
+            let receipt = AuditReceipt(
+                id: doc.id, state: state, overall: score.overall, criticalFailure: score.criticalFailure,
+                sectionScores: Dictionary(uniqueKeysWithValues: zip(rows.sectionCodes, rows.sectionScores)),
+                dimensionScores: Dictionary(uniqueKeysWithValues: zip(rows.dimensions, rows.dimensionScores)),
+                template: template, missingEvidence: missing, warnings: checked.warnings, flags: flags, replayed: false)
             return (receipt, .inserted)
         }
         // The id exists (ON CONFLICT waited for any concurrent upload of it to commit).
-        guard let existing = try conn.queryFirst("""
-            SELECT a.content_hash, a.state,
-                   app_audit_visible(\(scope.kind), \(scope.value), a.submitted_by, o.code, r.path, st.employee_no, a.state)
-            FROM audits a JOIN outlets o ON o.id = a.outlet_id JOIN regions r ON r.id = o.region_id
-            LEFT JOIN staff st ON st.id = a.served_by
-            WHERE a.id = \(doc.id)::uuid FOR UPDATE OF a
-            """) else {
+        guard
+            let existing = try conn.queryFirst(
+                """
+                SELECT a.content_hash, a.state,
+                       app_audit_visible(\(scope.kind), \(scope.value), a.submitted_by, o.code, r.path, st.employee_no, a.state)
+                FROM audits a JOIN outlets o ON o.id = a.outlet_id JOIN regions r ON r.id = o.region_id
+                LEFT JOIN staff st ON st.id = a.served_by
+                WHERE a.id = \(doc.id)::uuid FOR UPDATE OF a
+                """)
+        else {
             throw StoreError.conflict("audit \(doc.id) changed concurrently; retry")
         }
         // Another submitter's audit: say nothing about it, not even that it exists.
@@ -144,10 +155,12 @@ enum AuditSubmission {
             return (try AuditReading.receipt(conn, id: doc.id, replayed: true), .replayed)
         }
         guard storedState == .returned else {
-            throw StoreError.conflict("audit \(doc.id) was already uploaded with other content (state \(storedState.rawValue)); a changed upload needs a new id")
+            throw StoreError.conflict(
+                "audit \(doc.id) was already uploaded with other content (state \(storedState.rawValue)); a changed upload needs a new id")
         }
-        try resubmit(conn, doc: doc, template: template, checked: checked, flags: flags, score: score, rows: rows, hash: hash,
-                     submittedBy: submittedBy, now: now)
+        try resubmit(
+            conn, doc: doc, template: template, checked: checked, flags: flags, score: score, rows: rows, hash: hash,
+            submittedBy: submittedBy, now: now)
         try submitVisit(conn, checked)
         return (try AuditReading.receipt(conn, id: doc.id, replayed: false), .resubmitted)
     }
@@ -160,9 +173,12 @@ enum AuditSubmission {
     }
 
     /// A changed upload of an audit that was sent back: replaces its content, rescored.
-    private static func resubmit(_ conn: PQConnection, doc: AuditDocument, template: Template, checked: Checked, flags: [TrustFlag],
-                                 score: AuditScore, rows: AuditRows, hash: String, submittedBy: String, now: Date) throws {
-        try conn.execute("""
+    private static func resubmit(
+        _ conn: PQConnection, doc: AuditDocument, template: Template, checked: Checked, flags: [TrustFlag],
+        score: AuditScore, rows: AuditRows, hash: String, submittedBy: String, now: Date
+    ) throws {
+        try conn.execute(
+            """
             UPDATE audits SET template_code = \(doc.template), template_version = \(doc.templateVersion), outlet_id = \(checked.outletID),
                    visited_at = \(doc.visitedAt)::timestamptz, auditor = \(doc.auditor), served_by = \(checked.staffID)::bigint,
                    content_hash = \(hash), document = \(doc.canonicalJSON)::jsonb, submitted_by = \(submittedBy),
@@ -172,27 +188,33 @@ enum AuditSubmission {
             WHERE id = \(doc.id)::uuid
             """)
         try rows.replace(conn, id: doc.id)
-        try conn.execute("""
+        try conn.execute(
+            """
             DELETE FROM audit_attachments a WHERE a.audit_id = \(doc.id)::uuid
               AND (a.item_code, a.name, a.sha256) NOT IN (
                   SELECT * FROM unnest(\(doc.attachments.map(\.item))::text[], \(doc.attachments.map(\.name))::text[],
                                        \(doc.attachments.map(\.sha256))::text[]))
             """)
-        try conn.execute("""
+        try conn.execute(
+            """
             INSERT INTO audit_attachments (tenant_id, audit_id, item_code, name, sha256, content_type)
             SELECT app_current_tenant(), \(doc.id)::uuid, x.item, x.name, x.sha256, x.content_type
             FROM unnest(\(doc.attachments.map(\.item))::text[], \(doc.attachments.map(\.name))::text[],
                         \(doc.attachments.map(\.sha256))::text[], \(doc.attachments.map(\.contentType))::text[]) AS x(item, name, sha256, content_type)
             ON CONFLICT (tenant_id, audit_id, item_code, name) DO UPDATE SET content_type = EXCLUDED.content_type
             """)
-        try AuditHistory.rescore(conn, id: doc.id, score: score, templateVersion: doc.templateVersion,
-                                 reason: "resubmitted after send-back", at: now)
-        try AuditHistory.transition(conn, id: doc.id, from: .returned, to: .submitted, actor: submittedBy,
-                                    reason: "resubmitted after send-back", at: now)
+        try AuditHistory.rescore(
+            conn, id: doc.id, score: score, templateVersion: doc.templateVersion,
+            reason: "resubmitted after send-back", at: now)
+        try AuditHistory.transition(
+            conn, id: doc.id, from: .returned, to: .submitted, actor: submittedBy,
+            reason: "resubmitted after send-back", at: now)
         if TrustSignals.releasesOnArrival(requireReview: template.requireReview, flags: flags),
-           try AuditReading.missingEvidence(conn, id: doc.id, template: template).isEmpty {
-            try AuditHistory.transition(conn, id: doc.id, from: .submitted, to: .released, actor: submittedBy,
-                                        reason: "released at once: no review required", at: now)
+            try AuditReading.missingEvidence(conn, id: doc.id, template: template).isEmpty
+        {
+            try AuditHistory.transition(
+                conn, id: doc.id, from: .submitted, to: .released, actor: submittedBy,
+                reason: "released at once: no review required", at: now)
         }
     }
 
@@ -219,7 +241,8 @@ enum AuditSubmission {
             let facts = TrustFacts(
                 audit: doc, template: template, trace: doc.device ?? VisitTrace(), receivedAt: receivedAt,
                 visitDay: CivilDate(doc.visitedAt, in: tenant.timeZone), outletPosition: outletPosition,
-                window: visit.map { ($0.planned.windowStart, $0.planned.windowEnd) }, minimumMinutes: template.minimumMinutes, reusedPhotos: reusedAttachments, earlierVisits: fromTheField ? earlierVisits : [])
+                window: visit.map { ($0.planned.windowStart, $0.planned.windowEnd) }, minimumMinutes: template.minimumMinutes,
+                reusedPhotos: reusedAttachments, earlierVisits: fromTheField ? earlierVisits : [])
             return TrustSignals.flags(facts, settings: settings.trust)
         }
     }
@@ -248,22 +271,25 @@ enum AuditSubmission {
             problems.append(Problem(path: "attachments[\(i)]", message: "attachment \(a.item)/\(a.name) is declared twice"))
         }
         let day = CivilDate(doc.visitedAt, in: tenant.timeZone)
-        guard let row = try conn.queryFirst("""
-            SELECT coalesce(t.definition_hash, encode(sha256(convert_to(t.definition::text, 'UTF8')), 'hex')), o.id, st.id,
-                   EXISTS (SELECT 1 FROM assignments x WHERE x.staff_id = st.id AND x.outlet_id = o.id
-                           AND \(day.description)::date BETWEEN x.start_date AND coalesce(x.end_date, 'infinity')),
-                   (SELECT max(version) FROM templates WHERE code = \(doc.template)),
-                   o.latitude, o.longitude,
-                   (SELECT count(DISTINCT x.sha256) FROM audit_attachments x
-                    WHERE x.sha256 = ANY(\(doc.attachments.map(\.sha256))::text[]) AND x.audit_id::text <> \(doc.id)
-                      AND x.received_at IS NOT NULL),
-                   (SELECT array_agg(to_char(a.visited_at AT TIME ZONE \(tenant.timezone), 'YYYY-MM-DD') ORDER BY a.visited_at) FROM audits a
-                    WHERE a.outlet_id = o.id AND a.auditor = \(doc.auditor) AND a.id::text <> \(doc.id) AND a.state <> 'rejected')
-            FROM (SELECT 1) AS one
-            LEFT JOIN templates t ON t.code = \(doc.template) AND t.version = \(doc.templateVersion)::bigint
-            LEFT JOIN outlets o ON o.code = \(doc.outlet)
-            LEFT JOIN staff st ON st.employee_no = \(doc.servedBy)
-            """) else { throw StoreError.invalid(problems) }
+        guard
+            let row = try conn.queryFirst(
+                """
+                SELECT coalesce(t.definition_hash, encode(sha256(convert_to(t.definition::text, 'UTF8')), 'hex')), o.id, st.id,
+                       EXISTS (SELECT 1 FROM assignments x WHERE x.staff_id = st.id AND x.outlet_id = o.id
+                               AND \(day.description)::date BETWEEN x.start_date AND coalesce(x.end_date, 'infinity')),
+                       (SELECT max(version) FROM templates WHERE code = \(doc.template)),
+                       o.latitude, o.longitude,
+                       (SELECT count(DISTINCT x.sha256) FROM audit_attachments x
+                        WHERE x.sha256 = ANY(\(doc.attachments.map(\.sha256))::text[]) AND x.audit_id::text <> \(doc.id)
+                          AND x.received_at IS NOT NULL),
+                       (SELECT array_agg(to_char(a.visited_at AT TIME ZONE \(tenant.timezone), 'YYYY-MM-DD') ORDER BY a.visited_at) FROM audits a
+                        WHERE a.outlet_id = o.id AND a.auditor = \(doc.auditor) AND a.id::text <> \(doc.id) AND a.state <> 'rejected')
+                FROM (SELECT 1) AS one
+                LEFT JOIN templates t ON t.code = \(doc.template) AND t.version = \(doc.templateVersion)::bigint
+                LEFT JOIN outlets o ON o.code = \(doc.outlet)
+                LEFT JOIN staff st ON st.employee_no = \(doc.servedBy)
+                """)
+        else { throw StoreError.invalid(problems) }
         let templateHash = try row.decode(0, as: String?.self)
         let outletID = try row.decode(1, as: Int64?.self)
         let staffID = try row.decode(2, as: Int64?.self)
@@ -271,7 +297,8 @@ enum AuditSubmission {
         if let templateHash {
             template = try TemplateQueries.cached(conn, hash: templateHash, code: doc.template, version: doc.templateVersion)
         } else if let latest = try row.decode(4, as: Int?.self) {
-            problems.append(Problem(path: "templateVersion", message: "template \(doc.template) has no version \(doc.templateVersion) (latest is \(latest))"))
+            problems.append(
+                Problem(path: "templateVersion", message: "template \(doc.template) has no version \(doc.templateVersion) (latest is \(latest))"))
         } else {
             problems.append(Problem(path: "template", message: "unknown template \"\(doc.template)\""))
         }
@@ -301,16 +328,21 @@ enum AuditSubmission {
 
     /// The visit `visitID` named by `doc`, locked until the upload commits, checked with
     /// ``VisitUploadCheck`` (refused at the path `visit`).
-    private static func checkVisit(_ conn: PQConnection, _ visitID: String, doc: AuditDocument, tenant: Tenant,
-                                   lateVisitsAccepted: Bool) throws -> (planned: PlannedVisit, submitted: VisitState?) {
-        guard let row = try conn.queryFirst("""
-            SELECT o.code, v.template_code, v.template_version, v.auditor,
-                   v.window_from::timestamp AT TIME ZONE \(tenant.timezone), (v.window_to + 1)::timestamp AT TIME ZONE \(tenant.timezone),
-                   v.state, (SELECT a.id::text FROM audits a WHERE a.visit_id = v.visit_id AND a.state <> 'rejected' ORDER BY a.submitted_at LIMIT 1)
-            FROM visits v JOIN outlets o ON o.tenant_id = v.tenant_id AND o.id = v.outlet_id
-            WHERE v.visit_id = \(visitID)
-            FOR UPDATE OF v
-            """) else {
+    private static func checkVisit(
+        _ conn: PQConnection, _ visitID: String, doc: AuditDocument, tenant: Tenant,
+        lateVisitsAccepted: Bool
+    ) throws -> (planned: PlannedVisit, submitted: VisitState?) {
+        guard
+            let row = try conn.queryFirst(
+                """
+                SELECT o.code, v.template_code, v.template_version, v.auditor,
+                       v.window_from::timestamp AT TIME ZONE \(tenant.timezone), (v.window_to + 1)::timestamp AT TIME ZONE \(tenant.timezone),
+                       v.state, (SELECT a.id::text FROM audits a WHERE a.visit_id = v.visit_id AND a.state <> 'rejected' ORDER BY a.submitted_at LIMIT 1)
+                FROM visits v JOIN outlets o ON o.tenant_id = v.tenant_id AND o.id = v.outlet_id
+                WHERE v.visit_id = \(visitID)
+                FOR UPDATE OF v
+                """)
+        else {
             throw StoreError.invalid([Problem(path: "visit", message: "unknown visit \(visitID)")])
         }
         let planned = PlannedVisit(

@@ -40,11 +40,14 @@ public struct EvidenceUpload {
     /// `item`/`name`, and that the declared size is within `maxSize`.
     /// - Throws: ``StoreError/notFound(_:)`` for an audit out of scope; ``StoreError/invalid(_:)``
     ///   for an undeclared attachment, a type evidence may not have, or a declared size over the limit.
-    public static func begin(tenant: Tenant, auditID: String, item: String, name: String, maxSize: Int,
-                             scope: AuditScope = .all, database: Database) async throws -> EvidenceUpload {
+    public static func begin(
+        tenant: Tenant, auditID: String, item: String, name: String, maxSize: Int,
+        scope: AuditScope = .all, database: Database
+    ) async throws -> EvidenceUpload {
         guard UUID(uuidString: auditID) != nil else { throw StoreError.notFound("audit \(auditID)") }
         let row = try await database.tenantTransaction(tenant, readOnly: true, rerun: .always) { conn in
-            try conn.queryFirst("""
+            try conn.queryFirst(
+                """
                 SELECT x.sha256, x.content_type,
                        (SELECT (e->>'size')::bigint FROM jsonb_array_elements(a.document->'attachments') e
                         WHERE e->>'item' = x.item_code AND e->>'name' = x.name LIMIT 1)
@@ -53,7 +56,8 @@ public struct EvidenceUpload {
                 LEFT JOIN audit_attachments x ON x.audit_id = a.id AND x.item_code = \(item) AND x.name = \(name)
                 WHERE a.id = \(auditID)::uuid
                   AND app_audit_visible(\(scope.kind), \(scope.value), a.submitted_by, o.code, r.path, st.employee_no, a.state)
-                """).map { (try $0.decode(0, as: String?.self), try $0.decode(1, as: String?.self), try $0.decode(2, as: Int?.self)) }
+                """
+            ).map { (try $0.decode(0, as: String?.self), try $0.decode(1, as: String?.self), try $0.decode(2, as: Int?.self)) }
         }
         guard let row else { throw StoreError.notFound("audit \(auditID)") }
         guard let sha256 = row.0, let contentType = row.1 else {
@@ -128,7 +132,8 @@ public struct EvidenceUpload {
         parts += 1
         // A part is keyed by (upload, seq) and its bytes never change: storing it again is a no-op.
         _ = try await database.tenantTransaction(tenant, rerun: .always) { conn in
-            try conn.execute("""
+            try conn.execute(
+                """
                 INSERT INTO audit_evidence_parts (tenant_id, upload_id, seq, audit_id, bytes)
                 VALUES (app_current_tenant(), \(uploadID)::uuid, \(seq), \(auditID)::uuid, \(part))
                 ON CONFLICT (tenant_id, upload_id, seq) DO NOTHING

@@ -22,11 +22,13 @@ public enum TemplateQueries {
         let canonical = value.canonicalText
         let hash = Hashing.sha256Hex(Data(canonical.utf8))
         let outcome = try await database.tenantTransaction(tenant) { conn -> TemplateAddOutcome in
-            let existing = try conn.queryFirst("""
+            let existing = try conn.queryFirst(
+                """
                 SELECT coalesce(definition_hash, '') FROM templates WHERE code = \(template.code) AND version = \(template.version) FOR UPDATE
                 """)
             guard let existing else {
-                try conn.execute("""
+                try conn.execute(
+                    """
                     INSERT INTO templates (tenant_id, code, version, name, require_review, dispute_days, definition, definition_hash)
                     VALUES (app_current_tenant(), \(template.code), \(template.version), \(template.name), \(template.requireReview),
                             \(template.disputeDays), \(canonical)::jsonb, \(hash))
@@ -37,7 +39,8 @@ public enum TemplateQueries {
             if try existing.decode(0, as: String.self) == hash { return .unchanged }
             // Wait for uploads in flight, so the trigger sees every audit that uses the version.
             try conn.execute("LOCK TABLE audits IN SHARE MODE")
-            try conn.execute("""
+            try conn.execute(
+                """
                 UPDATE templates SET name = \(template.name), require_review = \(template.requireReview),
                        dispute_days = \(template.disputeDays), definition = \(canonical)::jsonb, definition_hash = \(hash)
                 WHERE code = \(template.code) AND version = \(template.version)
@@ -51,11 +54,13 @@ public enum TemplateQueries {
     /// Every template version, by code then version, with how many audits use it.
     public static func list(tenant: Tenant, database: Database) async throws -> [TemplateSummary] {
         try await database.tenantTransaction(tenant, readOnly: true) { conn in
-            try conn.query("""
+            try conn.query(
+                """
                 SELECT t.code, t.version, t.name, t.require_review, t.dispute_days,
                        (SELECT count(*) FROM audits a WHERE a.template_code = t.code AND a.template_version = t.version)
                 FROM templates t ORDER BY t.code, t.version
-                """).map { row in
+                """
+            ).map { row in
                 TemplateSummary(
                     code: try row.decode(0, as: String.self), version: try row.decode(1, as: Int.self),
                     name: try row.decode(2, as: String.self), requireReview: try row.decode(3, as: Bool.self),
@@ -84,11 +89,14 @@ public enum TemplateQueries {
 
     /// The version `version` of `code` (nil: the latest), parsed through the cache.
     static func load(_ conn: PQConnection, code: String, version: Int?) throws -> Template? {
-        guard let row = try conn.queryFirst("""
-            SELECT coalesce(definition_hash, encode(sha256(convert_to(definition::text, 'UTF8')), 'hex')), version
-            FROM templates WHERE code = \(code) AND (\(version)::bigint IS NULL OR version = \(version)::bigint)
-            ORDER BY version DESC LIMIT 1
-            """) else { return nil }
+        guard
+            let row = try conn.queryFirst(
+                """
+                SELECT coalesce(definition_hash, encode(sha256(convert_to(definition::text, 'UTF8')), 'hex')), version
+                FROM templates WHERE code = \(code) AND (\(version)::bigint IS NULL OR version = \(version)::bigint)
+                ORDER BY version DESC LIMIT 1
+                """)
+        else { return nil }
         return try cached(conn, hash: try row.decode(0, as: String.self), code: code, version: try row.decode(1, as: Int.self))
     }
 

@@ -13,18 +13,21 @@ public enum BatchJobQueries {
     /// The tenant's jobs for `period` (all periods when nil), newest first.
     public static func list(tenant: Tenant, period: Period? = nil, limit: Int = 50, database: Database) async throws -> [BatchJob] {
         try await database.tenantTransaction(tenant, readOnly: true) { conn in
-            try conn.query("""
+            try conn.query(
+                """
                 SELECT \(unsafeRaw: columns) FROM batch_jobs
                 WHERE \(period?.description)::text IS NULL OR period = \(period?.description)
                 ORDER BY id DESC LIMIT \(limit)
-                """).map(decode)
+                """
+            ).map(decode)
         }
     }
 
     /// Records a started run (committed at once, so it is visible while the run works).
     static func start(tenant: Tenant, period: Period, asOf: Date, startedBy: String, database: Database) async throws -> Int64 {
         try await database.tenantTransaction(tenant) { conn in
-            try conn.queryFirst("""
+            try conn.queryFirst(
+                """
                 INSERT INTO batch_jobs (tenant_id, period, as_of, state, started_by)
                 VALUES (app_current_tenant(), \(period.description), \(asOf), 'running', \(startedBy))
                 RETURNING id
@@ -33,23 +36,28 @@ public enum BatchJobQueries {
     }
 
     /// Marks the run succeeded, inside the run's own transaction (so it commits with the results).
-    static func succeed(_ conn: PQConnection, jobID: Int64, kpiRows: Int, stepRows: Int, read: KPIBatch.Read,
-                        kpis: KPISnapshot) throws -> BatchJob {
-        try decode(conn.queryFirst("""
-            UPDATE batch_jobs
-            SET state = 'succeeded', finished_at = clock_timestamp(), kpi_rows = \(kpiRows), payout_rows = \(stepRows),
-                inputs = coalesce(inputs, '{}'::jsonb) || jsonb_build_object('audits', \(read.audits)::integer, 'responses', \(read.responses)::integer,
-                                            'complaints', \(read.complaints)::integer,
-                                            'kpis', \(kpis.json)::jsonb)
-            WHERE id = \(jobID)
-            RETURNING \(unsafeRaw: columns)
-            """)!)
+    static func succeed(
+        _ conn: PQConnection, jobID: Int64, kpiRows: Int, stepRows: Int, read: KPIBatch.Read,
+        kpis: KPISnapshot
+    ) throws -> BatchJob {
+        try decode(
+            conn.queryFirst(
+                """
+                UPDATE batch_jobs
+                SET state = 'succeeded', finished_at = clock_timestamp(), kpi_rows = \(kpiRows), payout_rows = \(stepRows),
+                    inputs = coalesce(inputs, '{}'::jsonb) || jsonb_build_object('audits', \(read.audits)::integer, 'responses', \(read.responses)::integer,
+                                                'complaints', \(read.complaints)::integer,
+                                                'kpis', \(kpis.json)::jsonb)
+                WHERE id = \(jobID)
+                RETURNING \(unsafeRaw: columns)
+                """)!)
     }
 
     /// Marks the run failed with its reason, in a transaction of its own.
     static func fail(tenant: Tenant, jobID: Int64, error: String, database: Database) async throws {
         try await database.tenantTransaction(tenant) { conn in
-            _ = try conn.execute("""
+            _ = try conn.execute(
+                """
                 UPDATE batch_jobs SET state = 'failed', finished_at = clock_timestamp(), error = \(error) WHERE id = \(jobID)
                 """)
         }

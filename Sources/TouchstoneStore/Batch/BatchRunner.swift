@@ -86,7 +86,8 @@ public struct BatchRunner: Sendable {
     /// Registers the period (open) if new, refuses a closed one, and holds its row so it
     /// cannot be closed before this transaction ends.
     private static func holdOpenPeriod(_ conn: PQConnection, _ period: Period) throws {
-        try conn.execute("""
+        try conn.execute(
+            """
             INSERT INTO periods (tenant_id, period) VALUES (app_current_tenant(), \(period.description))
             ON CONFLICT (tenant_id, period) DO NOTHING
             """)

@@ -25,12 +25,14 @@ public enum BatchScheduleQueries {
     @discardableResult
     public static func set(tenant: Tenant, schedule: BatchSchedule?, database: Database) async throws -> BatchSchedule? {
         try await database.tenantTransaction(tenant) { conn in
-            try decode(conn.queryFirst("""
-                UPDATE tenants SET batch_day = \(schedule?.day), batch_minute = \(schedule?.minuteOfDay ?? BatchSchedule.standard.minuteOfDay),
-                    batch_since = now()
-                WHERE id = app_current_tenant()
-                RETURNING batch_day, batch_minute
-                """))
+            try decode(
+                conn.queryFirst(
+                    """
+                    UPDATE tenants SET batch_day = \(schedule?.day), batch_minute = \(schedule?.minuteOfDay ?? BatchSchedule.standard.minuteOfDay),
+                        batch_since = now()
+                    WHERE id = app_current_tenant()
+                    RETURNING batch_day, batch_minute
+                    """))
         }
     }
 
@@ -39,7 +41,7 @@ public enum BatchScheduleQueries {
         try await database.pool.withConnection { conn in
             try conn.query("SELECT code, timezone, batch_day, batch_minute, batch_since FROM app_batch_schedules()").compactMap { row in
                 guard let timeZone = TimeZone(identifier: try row.decode(1, as: String.self)),
-                      let schedule = BatchSchedule(day: try row.decode(2, as: Int.self), minuteOfDay: try row.decode(3, as: Int.self))
+                    let schedule = BatchSchedule(day: try row.decode(2, as: Int.self), minuteOfDay: try row.decode(3, as: Int.self))
                 else { return nil }
                 return Scheduled(
                     code: try row.decode(0, as: String.self), timeZone: timeZone, schedule: schedule, since: try row.decode(4, as: Date.self))
@@ -52,7 +54,8 @@ public enum BatchScheduleQueries {
     /// then finds the row and gets false.
     public static func claim(tenant: Tenant, slot: BatchSlot, database: Database) async throws -> Bool {
         try await database.tenantTransaction(tenant) { conn in
-            try conn.queryFirst("""
+            try conn.queryFirst(
+                """
                 INSERT INTO batch_schedule_claims (tenant_id, period, day)
                 SELECT app_current_tenant(), \(slot.period.description), \(slot.day.description)::date
                 WHERE NOT EXISTS (SELECT 1 FROM periods WHERE period = \(slot.period.description) AND state = 'closed')
@@ -65,7 +68,8 @@ public enum BatchScheduleQueries {
     /// Gives a claimed slot back (its run was cancelled), so another daemon can take it.
     public static func release(tenant: Tenant, slot: BatchSlot, database: Database) async throws {
         try await database.tenantTransaction(tenant) { conn in
-            _ = try conn.execute("""
+            _ = try conn.execute(
+                """
                 DELETE FROM batch_schedule_claims WHERE period = \(slot.period.description) AND day = \(slot.day.description)::date
                 """)
         }

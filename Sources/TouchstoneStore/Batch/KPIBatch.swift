@@ -30,15 +30,18 @@ enum KPIBatch {
     /// `kpi_results`, deleted the period's rows. The temporary tables it works in are dropped
     /// before it returns, so it can run again in the same transaction.
     /// - Returns: rows inserted, and what was read.
-    static func run(_ conn: PQConnection, context: BatchContext, kpis: [KPIDefinition],
-                    into table: String = periodResults) throws -> (rows: Int, read: Read) {
+    static func run(
+        _ conn: PQConnection, context: BatchContext, kpis: [KPIDefinition],
+        into table: String = periodResults
+    ) throws -> (rows: Int, read: Read) {
         let metrics = Set(kpis.map(\.metric))
         let sources = Set(metrics.map(\.source))
         var read = Read()
         let progress = context.progress
 
         progress("preparing KPI definitions and the org tree")
-        try conn.execute("""
+        try conn.execute(
+            """
             CREATE TEMP TABLE batch_kpis ON COMMIT DROP AS
             SELECT k.*, k.metric = ANY(\(summedMetrics)::text[]) AS summed
             FROM unnest(\(kpis.map(\.code))::text[], \(kpis.map(\.metric.description))::text[],
@@ -46,27 +49,30 @@ enum KPIBatch {
                         \(kpis.map(\.threshold))::numeric[], \(kpis.map(\.target))::numeric[], \(kpis.map(\.minSample))::integer[])
                  AS k (code, metric, template_code, direction, threshold, target, min_sample)
             """)
-        try conn.execute(script: """
-            CREATE TEMP TABLE batch_cells (kpi_code text NOT NULL, outlet_id bigint, staff_id bigint,
-                                           num numeric NOT NULL, den bigint NOT NULL) ON COMMIT DROP;
-            CREATE TEMP TABLE batch_nodes ON COMMIT DROP AS
-            SELECT o.id AS outlet_id, 'outlet'::text AS level, o.code AS subject FROM outlets o
-            UNION ALL
-            SELECT o.id, 'region', r.path
-            FROM outlets o
-            JOIN regions leaf ON leaf.tenant_id = o.tenant_id AND leaf.id = o.region_id
-            CROSS JOIN LATERAL unnest(leaf.ancestors) AS a (id)
-            JOIN regions r ON r.tenant_id = o.tenant_id AND r.id = a.id
-            UNION ALL
-            SELECT o.id, 'tenant', t.code FROM outlets o JOIN tenants t ON t.id = o.tenant_id;
-            ANALYZE batch_nodes;
-            """)
+        try conn.execute(
+            script: """
+                CREATE TEMP TABLE batch_cells (kpi_code text NOT NULL, outlet_id bigint, staff_id bigint,
+                                               num numeric NOT NULL, den bigint NOT NULL) ON COMMIT DROP;
+                CREATE TEMP TABLE batch_nodes ON COMMIT DROP AS
+                SELECT o.id AS outlet_id, 'outlet'::text AS level, o.code AS subject FROM outlets o
+                UNION ALL
+                SELECT o.id, 'region', r.path
+                FROM outlets o
+                JOIN regions leaf ON leaf.tenant_id = o.tenant_id AND leaf.id = o.region_id
+                CROSS JOIN LATERAL unnest(leaf.ancestors) AS a (id)
+                JOIN regions r ON r.tenant_id = o.tenant_id AND r.id = a.id
+                UNION ALL
+                SELECT o.id, 'tenant', t.code FROM outlets o JOIN tenants t ON t.id = o.tenant_id;
+                ANALYZE batch_nodes;
+                """)
 
         if sources.contains("audit") {
             progress("reading audits")
             read.audits = try sliceAudits(conn, context)
             progress("aggregating \(read.audits) audits")
-            try auditCells(conn, sectionsOrDimensions: metrics.contains { $0.description.hasPrefix("audit.section:") || $0.description.hasPrefix("audit.dimension:") })
+            try auditCells(
+                conn,
+                sectionsOrDimensions: metrics.contains { $0.description.hasPrefix("audit.section:") || $0.description.hasPrefix("audit.dimension:") })
         }
         if sources.contains("survey") {
             progress("reading and aggregating survey responses")
@@ -94,7 +100,8 @@ enum KPIBatch {
 
     /// Counted audits of the period (released/final, of a KPI's template, any version).
     private static func sliceAudits(_ conn: PQConnection, _ context: BatchContext) throws -> Int {
-        try conn.execute("""
+        try conn.execute(
+            """
             CREATE TEMP TABLE batch_audits ON COMMIT DROP AS
             SELECT a.id, a.template_code, a.outlet_id, a.served_by AS staff_id, a.score, a.critical_failure
             FROM audits a
@@ -108,7 +115,8 @@ enum KPIBatch {
 
     /// Cells of audit.score, audit.critical_failures and (when asked) section and dimension KPIs.
     private static func auditCells(_ conn: PQConnection, sectionsOrDimensions: Bool) throws {
-        try conn.execute("""
+        try conn.execute(
+            """
             INSERT INTO batch_cells (kpi_code, outlet_id, staff_id, num, den)
             SELECT k.code, g.outlet_id, g.staff_id,
                    CASE k.metric WHEN 'audit.score' THEN coalesce(g.score_sum, 0) ELSE g.critical END,
@@ -121,7 +129,8 @@ enum KPIBatch {
             JOIN batch_kpis k ON k.template_code = g.template_code AND k.metric IN ('audit.score', 'audit.critical_failures')
             """)
         guard sectionsOrDimensions else { return }
-        try conn.execute("""
+        try conn.execute(
+            """
             INSERT INTO batch_cells (kpi_code, outlet_id, staff_id, num, den)
             SELECT k.code, g.outlet_id, g.staff_id, g.total, g.audits
             FROM (SELECT a.template_code, p.metric, a.outlet_id, a.staff_id, sum(p.score) AS total, count(*) AS audits
@@ -142,7 +151,8 @@ enum KPIBatch {
     /// Cells of the survey KPIs, straight from one scan of the period's responses.
     /// - Returns: the number of responses read.
     private static func surveyCells(_ conn: PQConnection, _ context: BatchContext) throws -> Int {
-        try conn.queryFirst("""
+        try conn.queryFirst(
+            """
             WITH g AS (
                 SELECT outlet_id, staff_id, count(sat) AS responses, count(*) FILTER (WHERE sat >= 4) AS top2,
                        sum(sat) AS sat_sum, count(nps) AS with_nps,
@@ -168,7 +178,8 @@ enum KPIBatch {
     /// (rules.md §3: decided when resolved or when the deadline is at or before as-of) and
     /// exact minutes to first response.
     private static func sliceComplaints(_ conn: PQConnection, _ context: BatchContext) throws -> Int {
-        try conn.execute("""
+        try conn.execute(
+            """
             CREATE TEMP TABLE batch_complaints ON COMMIT DROP AS
             SELECT c.outlet_id, c.staff_id,
                    c.resolved_at IS NOT NULL OR c.deadline <= \(context.asOf) AS decided,
@@ -185,7 +196,8 @@ enum KPIBatch {
 
     /// Cells of complaint.count and complaint.sla_rate.
     private static func complaintCells(_ conn: PQConnection) throws {
-        try conn.execute("""
+        try conn.execute(
+            """
             INSERT INTO batch_cells (kpi_code, outlet_id, staff_id, num, den)
             SELECT k.code, g.outlet_id, g.staff_id,
                    CASE k.metric WHEN 'complaint.count' THEN g.complaints ELSE 100 * g.within END,
@@ -204,7 +216,8 @@ enum KPIBatch {
     /// Staff cells as they are; outlet cells rolled up over every node above the outlet.
     /// n = 0 gives no row; the status follows rules.md §4 (`app_kpi_status`).
     private static func insertFromCells(_ conn: PQConnection, _ context: BatchContext, into table: String) throws -> Int {
-        try conn.execute("""
+        try conn.execute(
+            """
             INSERT INTO \(unsafeRaw: table) (tenant_id, period, level, subject, kpi_code, value, n, status, job_id)
             SELECT app_current_tenant(), \(context.period.description)::text, v.level, v.subject, k.code, v.value, v.den,
                    app_kpi_status(v.value, v.den, k.direction, k.threshold, k.target, k.min_sample), \(context.jobID)::bigint
@@ -229,7 +242,8 @@ enum KPIBatch {
     /// even count the mean of the two middle values: the lower middle is percentile_disc(0.5)
     /// ascending, the upper middle percentile_disc(0.5) of the negated values).
     private static func insertMedians(_ conn: PQConnection, _ context: BatchContext, into table: String) throws -> Int {
-        try conn.execute("""
+        try conn.execute(
+            """
             INSERT INTO \(unsafeRaw: table) (tenant_id, period, level, subject, kpi_code, value, n, status, job_id)
             SELECT app_current_tenant(), \(context.period.description)::text, m.level, m.subject, k.code, m.value, m.n,
                    app_kpi_status(m.value, m.n, k.direction, k.threshold, k.target, k.min_sample), \(context.jobID)::bigint

@@ -70,10 +70,13 @@ public struct CSVReader {
         while true {
             guard let first = peekByte() else { return nil }
             if first == UInt8(ascii: "\n") {
-                position += 1; line += 1; continue
+                position += 1
+                line += 1
+                continue
             }
             if first == UInt8(ascii: "\r") {
-                position += 1; continue
+                position += 1
+                continue
             }
             break
         }
@@ -123,7 +126,8 @@ public struct CSVReader {
                 return Record(line: startLine, fields: fields)
             case UInt8(ascii: "\""):
                 if fieldStarted || afterQuote {
-                    throw SyntaxError(line: line, message: "a quote inside an unquoted field \(fields.count + 1) (quote the whole field and double the quote)")
+                    throw SyntaxError(
+                        line: line, message: "a quote inside an unquoted field \(fields.count + 1) (quote the whole field and double the quote)")
                 }
                 quoted = true
                 fieldStarted = true

@@ -12,7 +12,8 @@ public enum ChangeQueries {
     ) async throws -> Page<ChangeRecord> {
         let cursor = after ?? 0
         return try await database.tenantTransaction(tenant, readOnly: true) { conn in
-            let rows = try conn.query("""
+            let rows = try conn.query(
+                """
                 SELECT id, at, actor, action, entity, entity_key, before::text, after::text FROM change_log
                 WHERE id > \(cursor) AND (\(entity)::text IS NULL OR entity = \(entity))
                   AND (\(since)::timestamptz IS NULL OR at >= \(since))
@@ -25,7 +26,8 @@ public enum ChangeQueries {
 
     /// Records one import run: what was imported, its counts and the SHA-256 of its file.
     static func recordImport(_ conn: PQConnection, entity: String, fileDigest: String, report: ImportReport) throws {
-        try conn.execute("""
+        try conn.execute(
+            """
             INSERT INTO change_log (tenant_id, actor, action, entity, entity_key, after)
             VALUES (app_current_tenant(), app_actor(), 'import', \(entity), \(fileDigest), jsonb_build_object(
                 'sha256', \(fileDigest)::text, 'rows', \(report.rows)::integer, 'inserted', \(report.inserted)::integer,

@@ -25,7 +25,8 @@ public enum FieldSettingsQueries {
     public static func set(tenant: Tenant, settings: Settings, database: Database) async throws -> Settings {
         try await database.tenantTransaction(tenant) { conn in
             let trust = settings.trust
-            try conn.execute("""
+            try conn.execute(
+                """
                 INSERT INTO field_settings AS f (tenant_id, max_distance_m, submission_hours, clock_skew_seconds, rotation_months, late_visits_accepted)
                 VALUES (app_current_tenant(), \(Int(trust.maxDistanceMeters)), \(trust.submissionHours), \(trust.clockSkewSeconds),
                         \(trust.rotation.intervalMonths), \(settings.lateVisitsAccepted))
@@ -40,10 +41,13 @@ public enum FieldSettingsQueries {
 
     /// The settings inside an open tenant transaction.
     static func get(_ conn: PQConnection) throws -> Settings {
-        guard let row = try conn.queryFirst("""
-            SELECT max_distance_m, submission_hours, clock_skew_seconds, rotation_months, late_visits_accepted
-            FROM field_settings WHERE tenant_id = app_current_tenant()
-            """) else { return Settings() }
+        guard
+            let row = try conn.queryFirst(
+                """
+                SELECT max_distance_m, submission_hours, clock_skew_seconds, rotation_months, late_visits_accepted
+                FROM field_settings WHERE tenant_id = app_current_tenant()
+                """)
+        else { return Settings() }
         let trust = TrustSettings(
             maxDistanceMeters: Double(try row.decode(0, as: Int.self)), submissionHours: try row.decode(1, as: Int.self),
             clockSkewSeconds: try row.decode(2, as: Int.self), rotation: RotationRules(intervalMonths: try row.decode(3, as: Int.self)))

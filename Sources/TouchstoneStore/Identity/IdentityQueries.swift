@@ -31,7 +31,8 @@ public enum IdentityQueries {
             if try conn.queryFirst("SELECT 1 FROM users WHERE login = \(login)") != nil {
                 throw StoreError.conflict("user \(login) already exists")
             }
-            try conn.execute("""
+            try conn.execute(
+                """
                 INSERT INTO users (tenant_id, login, display_name, role, region_path, outlet_code, employee_no, password_hash,
                                    must_change_password)
                 VALUES (app_current_tenant(), \(login), \(name.isEmpty ? login : name), \(role.rawValue), \(scope.regionPath),
@@ -45,7 +46,8 @@ public enum IdentityQueries {
         let allowed = { (c: Unicode.Scalar) in c.isASCII && (c.properties.isAlphabetic || ("0"..."9").contains(c)) }
         let scalars = Array(login.unicodeScalars)
         guard let first = scalars.first, allowed(first), scalars.count <= 128,
-              scalars.allSatisfy({ allowed($0) || "_.@/-".unicodeScalars.contains($0) }) else {
+            scalars.allSatisfy({ allowed($0) || "_.@/-".unicodeScalars.contains($0) })
+        else {
             return Problem(path: "login", message: "a login is 1 to 128 of A-Z, a-z, 0-9 and _ . @ / -, starting with a letter or digit")
         }
         return nil
@@ -77,7 +79,8 @@ public enum IdentityQueries {
             guard let user = try conn.queryFirst("SELECT id FROM users WHERE login = \(login) AND NOT disabled") else {
                 throw StoreError.notFound("user \(login)")
             }
-            return try conn.queryFirst("""
+            return try conn.queryFirst(
+                """
                 INSERT INTO api_tokens (tenant_id, user_id, token_hash, label, expires_at)
                 VALUES (app_current_tenant(), \(try user.decode(0, as: Int64.self)), \(hash), \(label),
                         now() + make_interval(days => \(days)))

@@ -35,11 +35,13 @@ public enum PeopleQueries {
     /// The tenant's users by login, optionally only those of `role` and only the disabled (true) or enabled (false).
     public static func list(tenant: Tenant, role: Role? = nil, disabled: Bool? = nil, database: Database) async throws -> [UserRecord] {
         try await database.tenantTransaction(tenant, readOnly: true) { conn in
-            try conn.query("""
+            try conn.query(
+                """
                 SELECT \(unsafeRaw: columns) FROM users
                 WHERE (\(role?.rawValue)::text IS NULL OR role = \(role?.rawValue)) AND (\(disabled)::boolean IS NULL OR disabled = \(disabled))
                 ORDER BY login
-                """).map(decode)
+                """
+            ).map(decode)
         }
     }
 
@@ -58,16 +60,20 @@ public enum PeopleQueries {
     /// only words the last-admin refusal; the change log names ``ChangeActor/current``.
     /// - Throws: ``StoreError/invalid(_:)`` naming the field (an unknown region, outlet or
     ///   employee; the last active admin's role), ``StoreError/notFound(_:)``.
-    public static func update(tenant: Tenant, login: String, displayName: String?, scope: UserScope, actor: String,
-                              database: Database) async throws {
+    public static func update(
+        tenant: Tenant, login: String, displayName: String?, scope: UserScope, actor: String,
+        database: Database
+    ) async throws {
         try await change(tenant: tenant, login: login, database: database) { conn, user, admins in
             if let problem = AdminLockout.refusal(
-                changing: login, toRole: scope.role, disabled: user.disabled, activeAdmins: admins, actor: actor) {
+                changing: login, toRole: scope.role, disabled: user.disabled, activeAdmins: admins, actor: actor)
+            {
                 throw StoreError.invalid([problem])
             }
             try IdentityQueries.checkScopeExists(scope, conn)
             let name = displayName.map { $0.trimmingLineWhitespace.isEmpty ? login : $0.trimmingLineWhitespace }
-            try conn.execute("""
+            try conn.execute(
+                """
                 UPDATE users SET display_name = coalesce(\(name), display_name), role = \(scope.role.rawValue),
                        region_path = \(scope.regionPath), outlet_code = \(scope.outletCode), employee_no = \(scope.employeeNo)
                 WHERE login = \(login)
@@ -80,12 +86,14 @@ public enum PeopleQueries {
     public static func setDisabled(tenant: Tenant, login: String, disabled: Bool, actor: String, database: Database) async throws {
         try await change(tenant: tenant, login: login, database: database) { conn, user, admins in
             if let problem = AdminLockout.refusal(
-                changing: login, toRole: user.role, disabled: disabled, activeAdmins: admins, actor: actor) {
+                changing: login, toRole: user.role, disabled: disabled, activeAdmins: admins, actor: actor)
+            {
                 throw StoreError.invalid([problem])
             }
             try conn.execute("UPDATE users SET disabled = \(disabled) WHERE login = \(login)")
             if disabled {
-                try conn.execute("""
+                try conn.execute(
+                    """
                     UPDATE page_sessions s SET ended_at = now() FROM users u
                     WHERE u.tenant_id = s.tenant_id AND u.id = s.user_id AND u.login = \(login) AND s.ended_at IS NULL
                     """)
@@ -96,14 +104,17 @@ public enum PeopleQueries {
     /// The tokens of `login`, newest first.
     public static func tokens(tenant: Tenant, login: String, database: Database) async throws -> [TokenRecord] {
         try await database.tenantTransaction(tenant, readOnly: true) { conn in
-            try conn.query("""
+            try conn.query(
+                """
                 SELECT k.id, k.label, k.created_at, k.expires_at, k.revoked_at, k.last_used_at
                 FROM api_tokens k JOIN users u ON u.tenant_id = k.tenant_id AND u.id = k.user_id
                 WHERE u.login = \(login) ORDER BY k.id DESC
-                """).map { row in
-                TokenRecord(id: try row.decode(0, as: Int64.self), label: try row.decode(1, as: String?.self),
-                            createdAt: try row.decode(2, as: Date.self), expiresAt: try row.decode(3, as: Date.self),
-                            revokedAt: try row.decode(4, as: Date?.self), lastUsedAt: try row.decode(5, as: Date?.self))
+                """
+            ).map { row in
+                TokenRecord(
+                    id: try row.decode(0, as: Int64.self), label: try row.decode(1, as: String?.self),
+                    createdAt: try row.decode(2, as: Date.self), expiresAt: try row.decode(3, as: Date.self),
+                    revokedAt: try row.decode(4, as: Date?.self), lastUsedAt: try row.decode(5, as: Date?.self))
             }
         }
     }
@@ -112,7 +123,8 @@ public enum PeopleQueries {
     /// - Throws: ``StoreError/notFound(_:)`` when `login` has no such live token.
     public static func revokeToken(tenant: Tenant, login: String, id: Int64, database: Database) async throws {
         let changed = try await database.tenantTransaction(tenant) { conn in
-            try conn.execute("""
+            try conn.execute(
+                """
                 UPDATE api_tokens k SET revoked_at = now() FROM users u
                 WHERE u.tenant_id = k.tenant_id AND u.id = k.user_id AND u.login = \(login) AND k.id = \(id) AND k.revoked_at IS NULL
                 """)
@@ -136,14 +148,17 @@ public enum PeopleQueries {
     /// The enabled admins' logins, locked until the transaction ends, so two admins disabling
     /// each other at once cannot both pass ``AdminLockout``.
     private static func activeAdmins(_ conn: PQConnection) throws -> Set<String> {
-        Set(try conn.query("SELECT login FROM users WHERE role = 'admin' AND NOT disabled ORDER BY id FOR UPDATE")
-            .map { try $0.decode(0, as: String.self) })
+        Set(
+            try conn.query("SELECT login FROM users WHERE role = 'admin' AND NOT disabled ORDER BY id FOR UPDATE")
+                .map { try $0.decode(0, as: String.self) })
     }
 
     /// Runs `body` with `login`'s row and the enabled admins, locked in that order (admins first,
     /// always, so concurrent changes cannot deadlock), in one transaction (logged as ``ChangeActor/current``).
-    private static func change(tenant: Tenant, login: String, database: Database,
-                               _ body: @escaping @Sendable (PQConnection, UserRecord, _ activeAdmins: Set<String>) throws -> Void) async throws {
+    private static func change(
+        tenant: Tenant, login: String, database: Database,
+        _ body: @escaping @Sendable (PQConnection, UserRecord, _ activeAdmins: Set<String>) throws -> Void
+    ) async throws {
         try await database.tenantTransaction(tenant) { conn in
             let admins = try activeAdmins(conn)
             guard let row = try conn.queryFirst("SELECT \(unsafeRaw: columns) FROM users WHERE login = \(login) FOR UPDATE") else {

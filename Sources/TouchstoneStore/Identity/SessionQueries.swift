@@ -15,14 +15,18 @@ public enum SessionQueries {
     ///   - mustChange: whether the user must choose a new password at their next login (an
     ///     admin's reset with a temporary password); false when the user chose it.
     /// - Throws: ``StoreError/notFound(_:)`` for an unknown login.
-    public static func setPasswordHash(tenant: Tenant, login: String, hash: String, keeping session: String? = nil,
-                                       mustChange: Bool = false, database: Database) async throws {
+    public static func setPasswordHash(
+        tenant: Tenant, login: String, hash: String, keeping session: String? = nil,
+        mustChange: Bool = false, database: Database
+    ) async throws {
         let kept = session.map(IdentityQueries.hashToken)
         let changed = try await database.tenantTransaction(tenant) { conn in
-            let changed = try conn.execute("""
+            let changed = try conn.execute(
+                """
                 UPDATE users SET password_hash = \(hash), must_change_password = \(mustChange) WHERE login = \(login)
                 """)
-            try conn.execute("""
+            try conn.execute(
+                """
                 UPDATE page_sessions s SET ended_at = now()
                 FROM users u
                 WHERE u.tenant_id = s.tenant_id AND u.id = s.user_id AND u.login = \(login)
@@ -37,9 +41,12 @@ public enum SessionQueries {
     /// disabled or has no password.
     public static func passwordHash(tenant: Tenant, login: String, database: Database) async throws -> (userID: Int64, hash: String)? {
         try await database.tenantTransaction(tenant, readOnly: true) { conn in
-            guard let row = try conn.queryFirst("""
-                SELECT id, password_hash FROM users WHERE login = \(login) AND NOT disabled AND password_hash IS NOT NULL
-                """) else { return nil }
+            guard
+                let row = try conn.queryFirst(
+                    """
+                    SELECT id, password_hash FROM users WHERE login = \(login) AND NOT disabled AND password_hash IS NOT NULL
+                    """)
+            else { return nil }
             return (try row.decode(0, as: Int64.self), try row.decode(1, as: String.self))
         }
     }
@@ -51,11 +58,13 @@ public enum SessionQueries {
         let hash = IdentityQueries.hashToken(session)
         let seconds = Int(lifetime.components.seconds)
         try await database.tenantTransaction(tenant) { conn in
-            _ = try conn.execute("""
+            _ = try conn.execute(
+                """
                 DELETE FROM page_sessions
                 WHERE user_id = \(userID) AND least(ended_at, expires_at) < now() - interval '1 day'
                 """)
-            _ = try conn.execute("""
+            _ = try conn.execute(
+                """
                 INSERT INTO page_sessions (tenant_id, user_id, session_hash, expires_at)
                 VALUES (app_current_tenant(), \(userID), \(hash), now() + make_interval(secs => \(seconds)))
                 """)

@@ -123,7 +123,10 @@ struct CSVImporter: Sendable {
             } else if known.contains(name) {
                 layout[name] = index
             } else if !options.ignoreExtraColumns {
-                problems.append(.csv(line: header.line, column: name, "unknown column (expected \(format.columns.map(\.name).joined(separator: ","))); use --ignore-extra to ignore it"))
+                problems.append(
+                    .csv(
+                        line: header.line, column: name,
+                        "unknown column (expected \(format.columns.map(\.name).joined(separator: ","))); use --ignore-extra to ignore it"))
             }
         }
         for column in format.columns where column.required && layout[column.name] == nil {

@@ -50,7 +50,8 @@ public enum DemoChainLoad {
     private static func file(_ dispute: Dispute, tenant: Tenant, database: Database) async throws {
         do {
             _ = try await AuditQueries.dispute(
-                tenant: tenant, id: dispute.audit, items: [DisputedItem(item: dispute.item, reason: dispute.reason, proposedAnswer: .text(dispute.proposed))],
+                tenant: tenant, id: dispute.audit,
+                items: [DisputedItem(item: dispute.item, reason: dispute.reason, proposedAnswer: .text(dispute.proposed))],
                 actor: "manager \(dispute.outlet)", database: database)
         } catch StoreError.invalidState {
             return
@@ -72,9 +73,11 @@ public enum DemoChainLoad {
             let job = try await BatchRunner.withPayouts.run(
                 tenant: tenant, period: period, asOf: asOf, startedBy: "demo",
                 progress: { logger.debug("batch: \($0)") }, database: database)
-            logger.info("batch done", metadata: [
-                "period": "\(period)", "kpiRows": "\(job.kpiRows ?? 0)", "payoutRows": "\(job.payoutRows ?? 0)",
-            ])
+            logger.info(
+                "batch done",
+                metadata: [
+                    "period": "\(period)", "kpiRows": "\(job.kpiRows ?? 0)", "payoutRows": "\(job.payoutRows ?? 0)",
+                ])
         }
     }
 }

@@ -72,8 +72,8 @@ private enum ImportSQL {
 private func notBefore(_ later: String, _ earlier: String) -> CSVFormat.RowRule {
     { values in
         guard let laterText = values[later], let earlierText = values[earlier],
-              let laterInstant = Instant.parse(laterText), let earlierInstant = Instant.parse(earlierText),
-              laterInstant < earlierInstant
+            let laterInstant = Instant.parse(laterText), let earlierInstant = Instant.parse(earlierText),
+            laterInstant < earlierInstant
         else { return nil }
         return (later, "\(later) \(laterText) is before \(earlier) \(earlierText)")
     }
@@ -96,13 +96,16 @@ extension CSVFormat {
             },
             { values in
                 guard let opened = values["opened_on"].flatMap(CivilDate.init), let closed = values["closed_on"].flatMap(CivilDate.init),
-                      closed < opened else { return nil }
+                    closed < opened
+                else { return nil }
                 return ("closed_on", "closed_on is before opened_on")
             },
             { values in
                 let latitude = values["latitude"].flatMap { Decimal(exactly: $0) }
                 let longitude = values["longitude"].flatMap { Decimal(exactly: $0) }
-                if (latitude == nil) != (longitude == nil) { return (latitude == nil ? "latitude" : "longitude", "give both latitude and longitude, or neither") }
+                if (latitude == nil) != (longitude == nil) {
+                    return (latitude == nil ? "latitude" : "longitude", "give both latitude and longitude, or neither")
+                }
                 if let latitude, abs(latitude) > 90 { return ("latitude", "must be between -90 and 90") }
                 if let longitude, abs(longitude) > 180 { return ("longitude", "must be between -180 and 180") }
                 return nil
@@ -111,7 +114,8 @@ extension CSVFormat {
         checks: [ImportSQL.duplicateKey("code", label: "'outlet ' || code")],
         merge: [
             "SELECT app_ensure_region_paths(array_agg(DISTINCT region_path)) FROM import_stage",
-            ImportSQL.counted("""
+            ImportSQL.counted(
+                """
                 INSERT INTO outlets AS o (tenant_id, code, name, type, region_id, opened_on, closed_on, city, latitude, longitude)
                 SELECT app_current_tenant(), s.code, s.name, s.type, r.id, s.opened_on::date, s.closed_on::date, s.city,
                        s.latitude::double precision, s.longitude::double precision
@@ -140,7 +144,8 @@ extension CSVFormat {
         rowRules: [
             { values in
                 guard let start = values["start_date"].flatMap(CivilDate.init), let end = values["end_date"].flatMap(CivilDate.init),
-                      end < start else { return nil }
+                    end < start
+                else { return nil }
                 return ("end_date", "end_date is before start_date")
             }
         ],
@@ -177,7 +182,8 @@ extension CSVFormat {
             ON CONFLICT (tenant_id, employee_no) DO UPDATE SET name = EXCLUDED.name, updated_at = now()
             WHERE st.name IS DISTINCT FROM EXCLUDED.name
             """,
-            ImportSQL.counted("""
+            ImportSQL.counted(
+                """
                 INSERT INTO assignments AS a (tenant_id, staff_id, start_date, end_date, role, outlet_id, target_bonus)
                 SELECT app_current_tenant(), st.id, s.start_date::date, s.end_date::date, s.role, o.id, s.target_bonus::numeric
                 FROM import_stage s
@@ -206,7 +212,8 @@ extension CSVFormat {
             ImportSQL.duplicateKey("response_id", label: "'response ' || response_id"),
         ],
         merge: [
-            ImportSQL.counted("""
+            ImportSQL.counted(
+                """
                 INSERT INTO survey_responses AS r (tenant_id, response_id, outlet_id, staff_id, responded_at, channel, sat, nps, late)
                 SELECT app_current_tenant(), s.response_id, o.id, st.id, s.responded_at::timestamptz, s.channel,
                        s.sat::smallint, s.nps::smallint, \(ImportSQL.late("s.responded_at::timestamptz"))
@@ -236,7 +243,8 @@ extension CSVFormat {
             ImportSQL.duplicateKey("complaint_id", label: "'complaint ' || complaint_id"),
         ],
         merge: [
-            ImportSQL.counted("""
+            ImportSQL.counted(
+                """
                 INSERT INTO complaints AS c (tenant_id, complaint_id, outlet_id, staff_id, severity, opened_at,
                                              first_response_at, resolved_at, late)
                 SELECT app_current_tenant(), s.complaint_id, o.id, st.id, s.severity, s.opened_at::timestamptz,
@@ -268,7 +276,8 @@ extension CSVFormat {
         rowRules: [
             { values in
                 guard let from = values["window_from"].flatMap(CivilDate.init), let to = values["window_to"].flatMap(CivilDate.init),
-                      to < from else { return nil }
+                    to < from
+                else { return nil }
                 return ("window_to", "window_to is before window_from")
             }
         ],
@@ -298,7 +307,8 @@ extension CSVFormat {
             """,
         ],
         merge: [
-            ImportSQL.counted("""
+            ImportSQL.counted(
+                """
                 INSERT INTO visits AS v (tenant_id, visit_id, outlet_id, template_code, template_version, window_from, window_to,
                                          auditor, state)
                 SELECT app_current_tenant(), s.visit_id, o.id, s.template, s.template_version::integer, s.window_from::date,

@@ -41,8 +41,10 @@ public struct ImportOptions: Sendable {
     /// How often ``progress`` hears of the rows read.
     public static let progressInterval = 1_000
 
-    public init(skipInvalid: Bool = false, ignoreExtraColumns: Bool = false, dryRun: Bool = false,
-                progress: (@Sendable (Int) -> Void)? = nil) {
+    public init(
+        skipInvalid: Bool = false, ignoreExtraColumns: Bool = false, dryRun: Bool = false,
+        progress: (@Sendable (Int) -> Void)? = nil
+    ) {
         self.skipInvalid = skipInvalid
         self.ignoreExtraColumns = ignoreExtraColumns
         self.dryRun = dryRun

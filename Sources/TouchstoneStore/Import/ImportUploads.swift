@@ -57,16 +57,19 @@ public enum ImportUploads {
         tenant: Tenant, kind: ImportKind, fileName: String, content: Data, ignoreExtraColumns: Bool, uploadedBy: String, database: Database
     ) async throws -> ImportUpload {
         guard content.count <= maxSize else {
-            throw StoreError.invalid([Problem(path: "file", message: "the file has \(content.count) bytes; at most \(maxSize) (20 MiB) are accepted")])
+            throw StoreError.invalid([Problem(path: "file", message: "the file has \(content.count) bytes; at most \(maxSize) (20 MiB) are accepted")]
+            )
         }
         return try await database.tenantTransaction(tenant) { conn in
             _ = try conn.execute("DELETE FROM import_uploads WHERE expires_at <= now()")
-            return try decode(conn.queryFirst("""
-                INSERT INTO import_uploads (tenant_id, kind, file_name, sha256, size, content, ignore_extra, uploaded_by, expires_at)
-                VALUES (app_current_tenant(), \(kind.rawValue), \(fileName), \(Hashing.sha256Hex(content)), \(content.count),
-                        \(PQBytes(content)), \(ignoreExtraColumns), \(uploadedBy), now() + \(lifetime)::interval)
-                RETURNING \(unsafeRaw: columns)
-                """)!)
+            return try decode(
+                conn.queryFirst(
+                    """
+                    INSERT INTO import_uploads (tenant_id, kind, file_name, sha256, size, content, ignore_extra, uploaded_by, expires_at)
+                    VALUES (app_current_tenant(), \(kind.rawValue), \(fileName), \(Hashing.sha256Hex(content)), \(content.count),
+                            \(PQBytes(content)), \(ignoreExtraColumns), \(uploadedBy), now() + \(lifetime)::interval)
+                    RETURNING \(unsafeRaw: columns)
+                    """)!)
         }
     }
 
@@ -87,9 +90,11 @@ public enum ImportUploads {
 
     /// The upload `id`, locked for this transaction, and its file.
     private static func lock(_ conn: PQConnection, id: Int64) throws -> (ImportUpload, Data) {
-        guard let row = try conn.queryFirst("""
-            SELECT \(unsafeRaw: columns) FROM import_uploads WHERE id = \(id) AND expires_at > now() FOR UPDATE
-            """)
+        guard
+            let row = try conn.queryFirst(
+                """
+                SELECT \(unsafeRaw: columns) FROM import_uploads WHERE id = \(id) AND expires_at > now() FOR UPDATE
+                """)
         else { throw StoreError.notFound("import upload \(id) (uploads expire after \(lifetime); upload the file again)") }
         guard let content = try conn.queryBytes("SELECT content FROM import_uploads WHERE id = \(id)") else {
             throw StoreError.notFound("import upload \(id)")
@@ -100,8 +105,9 @@ public enum ImportUploads {
     /// The tenant's upload `id`; not found when there is none or it has expired.
     public static func find(tenant: Tenant, id: Int64, database: Database) async throws -> ImportUpload {
         try await database.tenantTransaction(tenant, readOnly: true) { conn in
-            guard let row = try conn.queryFirst(
-                "SELECT \(unsafeRaw: columns) FROM import_uploads WHERE id = \(id) AND expires_at > now()")
+            guard
+                let row = try conn.queryFirst(
+                    "SELECT \(unsafeRaw: columns) FROM import_uploads WHERE id = \(id) AND expires_at > now()")
             else { throw StoreError.notFound("import upload \(id) (uploads expire after \(lifetime); upload the file again)") }
             return try decode(row)
         }
@@ -110,9 +116,11 @@ public enum ImportUploads {
     /// The tenant's uploads that have not expired, newest first.
     public static func recent(tenant: Tenant, limit: Int = 20, database: Database) async throws -> [ImportUpload] {
         try await database.tenantTransaction(tenant, readOnly: true) { conn in
-            try conn.query("""
+            try conn.query(
+                """
                 SELECT \(unsafeRaw: columns) FROM import_uploads WHERE expires_at > now() ORDER BY id DESC LIMIT \(limit)
-                """).map(decode)
+                """
+            ).map(decode)
         }
     }
 
@@ -160,17 +168,20 @@ public enum ImportUploads {
         }
     }
 
-    private static func record(_ conn: PQConnection, id: Int64, set column: String, outcome: ImportOutcome, by login: String?) throws -> ImportUpload {
+    private static func record(_ conn: PQConnection, id: Int64, set column: String, outcome: ImportOutcome, by login: String?) throws -> ImportUpload
+    {
         let json = String(decoding: try JSONEncoder().encode(outcome), as: UTF8.self)
         let applied = column == "applied"
-        return try decode(conn.queryFirst("""
-            UPDATE import_uploads
-            SET dry_run = CASE WHEN \(applied) THEN dry_run ELSE \(json)::jsonb END,
-                applied = CASE WHEN \(applied) THEN \(json)::jsonb END,
-                applied_by = \(login), applied_at = CASE WHEN \(applied) THEN now() END
-            WHERE id = \(id)
-            RETURNING \(unsafeRaw: columns)
-            """)!)
+        return try decode(
+            conn.queryFirst(
+                """
+                UPDATE import_uploads
+                SET dry_run = CASE WHEN \(applied) THEN dry_run ELSE \(json)::jsonb END,
+                    applied = CASE WHEN \(applied) THEN \(json)::jsonb END,
+                    applied_by = \(login), applied_at = CASE WHEN \(applied) THEN now() END
+                WHERE id = \(id)
+                RETURNING \(unsafeRaw: columns)
+                """)!)
     }
 
     static func decode(_ row: PQRow) throws -> ImportUpload {

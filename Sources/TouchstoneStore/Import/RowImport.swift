@@ -19,17 +19,18 @@ public enum RowImport {
             for key in row.keys.sorted() where !known.contains(key) {
                 problems.append(Problem(path: "rows[\(index)].\(key)", message: "unknown field (expected \(kind.columns.joined(separator: ", ")))"))
             }
-            text += CSVWriter.line(kind.columns.map { column in
-                switch row[column] {
-                case .string(let value)?: return value
-                case .number(let value)?: return value
-                case .bool(let value)?: return String(value)
-                case .null?, nil: return ""
-                case .array?, .object?:
-                    problems.append(Problem(path: "rows[\(index)].\(column)", message: "must be a string or a number"))
-                    return ""
-                }
-            })
+            text += CSVWriter.line(
+                kind.columns.map { column in
+                    switch row[column] {
+                    case .string(let value)?: return value
+                    case .number(let value)?: return value
+                    case .bool(let value)?: return String(value)
+                    case .null?, nil: return ""
+                    case .array?, .object?:
+                        problems.append(Problem(path: "rows[\(index)].\(column)", message: "must be a string or a number"))
+                        return ""
+                    }
+                })
         }
         if !problems.isEmpty && !options.skipInvalid { throw StoreError.invalid(problems) }
         let file = FileManager.default.temporaryDirectory.appendingPathComponent("touchstone-rows-\(UUID().uuidString).csv")

@@ -17,7 +17,8 @@ public enum KPIDefinitionQueries {
         }
         let text = String(decoding: json, as: UTF8.self)
         try await database.tenantTransaction(tenant) { conn in
-            _ = try conn.execute("""
+            _ = try conn.execute(
+                """
                 INSERT INTO kpi_definitions AS d (tenant_id, code, name, metric, template_code, direction, unit,
                                                   threshold, target, stretch, min_sample, definition)
                 SELECT app_current_tenant(), k.code, k.name, k.metric, k.template_code, k.direction, k.unit,
@@ -60,7 +61,8 @@ public enum KPIDefinitionQueries {
     /// job records it) and parsed from that very text, in one statement.
     /// - Throws: ``StoreError/invalidState(_:)`` when the text no longer parses.
     static func snapshot(_ conn: PQConnection) throws -> KPISnapshot {
-        let json = try conn.queryFirst("""
+        let json = try conn.queryFirst(
+            """
             SELECT coalesce(jsonb_agg(definition ORDER BY code COLLATE "C"), '[]')::text FROM kpi_definitions
             """)!.decode(0, as: String.self)
         return try KPISnapshot(json: json)
@@ -68,10 +70,12 @@ public enum KPIDefinitionQueries {
 
     /// The definitions in `conn`'s tenant (all, or the one with `code`), ordered by code.
     static func load(_ conn: PQConnection, code: String? = nil) throws -> [KPIDefinition] {
-        try conn.query("""
+        try conn.query(
+            """
             SELECT code, name, metric, template_code, direction, coalesce(unit, ''), threshold, target, stretch, min_sample
             FROM kpi_definitions WHERE \(code)::text IS NULL OR code = \(code) ORDER BY code COLLATE "C"
-            """).map { row in
+            """
+        ).map { row in
             let metricText = try row.decode(2, as: String.self)
             guard let metric = Metric(metricText), let direction = Direction(rawValue: try row.decode(4, as: String.self)) else {
                 throw StoreError.invalidState("stored KPI \(try row.decode(0, as: String.self)) has an unknown metric or direction")

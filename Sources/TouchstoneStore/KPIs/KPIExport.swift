@@ -22,12 +22,14 @@ public enum KPIExport {
         try await database.tenantTransaction(tenant, readOnly: true) { conn in
             try rows.header(columns)
             let periodText = period.description
-            try conn.forEachRow("""
+            try conn.forEachRow(
+                """
                 SELECT level, subject, kpi_code, round(value, 2), n, status FROM kpi_results
                 WHERE period = \(periodText) AND (\(level?.rawValue)::text IS NULL OR level = \(level?.rawValue))
                 ORDER BY array_position(ARRAY['tenant', 'region', 'outlet', 'staff'], level),
                          subject COLLATE "C", kpi_code COLLATE "C"
-                """) { row in
+                """
+            ) { row in
                 try rows.row([
                     .text(periodText), .text(try row.decode(0, as: String.self)), .text(try row.decode(1, as: String.self)),
                     .text(try row.decode(2, as: String.self)), .decimal(try row.decode(3, as: Decimal.self), places: 2),

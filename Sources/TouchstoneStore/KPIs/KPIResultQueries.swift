@@ -22,7 +22,8 @@ public enum KPIResultQueries {
             // A whole table (100,000 staff on a national chain) sorted twice: sort in memory, and
             // do not spend 0.1 s compiling the plan (JIT) for a query that runs once a batch.
             try conn.execute(script: "SET LOCAL work_mem = '32MB'; SET LOCAL jit = off")
-            return try conn.query("""
+            return try conn.query(
+                """
                 WITH members AS (
                     SELECT o.code AS subject, o.name FROM outlets o
                     JOIN regions leaf ON leaf.tenant_id = o.tenant_id AND leaf.id = o.region_id
@@ -47,7 +48,8 @@ public enum KPIResultQueries {
                      AND p.level = r.level AND p.subject = r.subject AND p.kpi_code = r.kpi_code
                 WHERE r.period = \(period.description) AND r.level = \(level.rawValue) AND r.kpi_code = \(kpi)
                 ORDER BY r.status = 'insufficient', r.value \(unsafeRaw: order), r.subject COLLATE "C"
-                """).map { row in
+                """
+            ).map { row in
                 LeagueEntry(
                     rank: try row.decode(0, as: Int?.self), subject: try row.decode(1, as: String.self), name: try row.decode(2, as: String.self),
                     current: try decodeValue(row, at: 3)!, previous: try decodeValue(row, at: 6))
@@ -61,24 +63,33 @@ public enum KPIResultQueries {
     ) async throws -> [TrendPoint] {
         let periods = Array(sequence(first: through) { $0.previous }.prefix(max(1, count)).reversed())
         let found = try await database.tenantTransaction(tenant, readOnly: true) { conn in
-            try Dictionary(uniqueKeysWithValues: conn.query("""
-                SELECT period, round(value, 24), n, status FROM kpi_results
-                WHERE period = ANY(\(periods.map(\.description))::text[]) AND level = \(level.rawValue)
-                  AND subject = \(subject) AND kpi_code = \(kpi)
-                """).map { (try $0.decode(0, as: String.self), try decodeValue($0, at: 1)!) })
+            try Dictionary(
+                uniqueKeysWithValues: conn.query(
+                    """
+                    SELECT period, round(value, 24), n, status FROM kpi_results
+                    WHERE period = ANY(\(periods.map(\.description))::text[]) AND level = \(level.rawValue)
+                      AND subject = \(subject) AND kpi_code = \(kpi)
+                    """
+                ).map { (try $0.decode(0, as: String.self), try decodeValue($0, at: 1)!) })
         }
         return periods.map { TrendPoint(period: $0.description, value: found[$0.description]) }
     }
 
     /// The outlet's `audit.dimension:*` KPIs for `period` beside its own region's, by KPI code.
-    public static func dimensionProfile(tenant: Tenant, period: Period, outlet code: String, database: Database) async throws -> [DimensionProfileEntry] {
+    public static func dimensionProfile(
+        tenant: Tenant, period: Period, outlet code: String, database: Database
+    ) async throws -> [DimensionProfileEntry] {
         try await database.tenantTransaction(tenant, readOnly: true) { conn in
-            guard let regionPath = try conn.queryFirst("""
-                SELECT r.path FROM outlets o JOIN regions r ON r.tenant_id = o.tenant_id AND r.id = o.region_id WHERE o.code = \(code)
-                """)?.decode(0, as: String.self) else {
+            guard
+                let regionPath = try conn.queryFirst(
+                    """
+                    SELECT r.path FROM outlets o JOIN regions r ON r.tenant_id = o.tenant_id AND r.id = o.region_id WHERE o.code = \(code)
+                    """)?.decode(0, as: String.self)
+            else {
                 throw StoreError.notFound("outlet \(code)")
             }
-            return try conn.query("""
+            return try conn.query(
+                """
                 SELECT k.code, substr(k.metric, length('audit.dimension:') + 1),
                        round(o.value, 24), o.n, o.status, round(g.value, 24), g.n, g.status
                 FROM kpi_definitions k
@@ -88,7 +99,8 @@ public enum KPIResultQueries {
                      AND g.level = 'region' AND g.subject = \(regionPath) AND g.kpi_code = k.code
                 WHERE k.metric LIKE 'audit.dimension:%'
                 ORDER BY k.code COLLATE "C"
-                """).compactMap { row in
+                """
+            ).compactMap { row in
                 guard let dimension = TouchstoneCore.Dimension(rawValue: try row.decode(1, as: String.self)) else { return nil }
                 return DimensionProfileEntry(
                     kpi: try row.decode(0, as: String.self), dimension: dimension, outlet: try decodeValue(row, at: 2),

@@ -19,13 +19,15 @@ public enum KPISummaryQueries {
         tenant: Tenant, period: Period, level: KPILevel, subject: String, database: Database
     ) async throws -> [SubjectKPI] {
         try await database.tenantTransaction(tenant, readOnly: true) { conn in
-            try conn.query("""
+            try conn.query(
+                """
                 SELECT k.code, k.name, k.unit, k.direction, round(r.value, 24), r.n, r.status
                 FROM kpi_definitions k
                 LEFT JOIN kpi_results r ON r.tenant_id = k.tenant_id AND r.period = \(period.description)
                      AND r.level = \(level.rawValue) AND r.subject = \(subject) AND r.kpi_code = k.code
                 ORDER BY k.code COLLATE "C"
-                """).map { row in
+                """
+            ).map { row in
                 SubjectKPI(
                     kpi: try row.decode(0, as: String.self), name: try row.decode(1, as: String.self),
                     unit: try row.decode(2, as: String?.self), direction: try row.decode(3, as: String.self),
@@ -41,7 +43,8 @@ public enum KPISummaryQueries {
     ) async throws -> [String: (outlets: Int, staff: Int)] {
         try await database.tenantTransaction(tenant, readOnly: true) { conn in
             var counts: [String: (outlets: Int, staff: Int)] = [:]
-            try conn.forEachRow("""
+            try conn.forEachRow(
+                """
                 WITH scope AS (
                     SELECT o.tenant_id, o.id, o.code FROM outlets o
                     JOIN regions leaf ON leaf.tenant_id = o.tenant_id AND leaf.id = o.region_id
@@ -60,7 +63,8 @@ public enum KPISummaryQueries {
                         WHERE a.start_date <= \(period.lastDay.description)::date
                           AND (a.end_date IS NULL OR a.end_date >= \(period.firstDay.description)::date)))
                 GROUP BY kpi_code
-                """) { row in
+                """
+            ) { row in
                 counts[try row.decode(0, as: String.self)] = (try row.decode(1, as: Int.self), try row.decode(2, as: Int.self))
             }
             return counts

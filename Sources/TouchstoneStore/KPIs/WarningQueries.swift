@@ -10,7 +10,8 @@ public enum WarningQueries {
     public static func list(tenant: Tenant, period: Period, database: Database) async throws -> [EarlyWarning] {
         let previous = period.previous
         return try await database.tenantTransaction(tenant, readOnly: true) { conn in
-            try conn.query("""
+            try conn.query(
+                """
                 SELECT c.kpi_code, c.level, c.subject, round(p.value, 24), p.n, p.status, round(c.value, 24), c.n, c.status
                 FROM kpi_results c
                 JOIN kpi_results p ON p.tenant_id = c.tenant_id AND p.period = \(previous.description)
@@ -19,7 +20,8 @@ public enum WarningQueries {
                   AND ((c.status = 'red' AND p.status <> 'red') OR (c.status = 'amber' AND p.status = 'green'))
                 ORDER BY array_position(ARRAY['tenant', 'region', 'outlet', 'staff'], c.level),
                          c.subject COLLATE "C", c.kpi_code COLLATE "C"
-                """).map { row in
+                """
+            ).map { row in
                 EarlyWarning(
                     kpi: try row.decode(0, as: String.self), level: KPILevel(rawValue: try row.decode(1, as: String.self)) ?? .tenant,
                     subject: try row.decode(2, as: String.self), previousPeriod: previous.description,

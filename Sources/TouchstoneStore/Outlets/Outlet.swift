@@ -11,8 +11,10 @@ public struct Outlet: Sendable, Codable, Equatable {
     public var closedOn: CivilDate?
     public var city: String?
 
-    public init(code: String, name: String, type: String? = nil, regionPath: String,
-                openedOn: CivilDate? = nil, closedOn: CivilDate? = nil, city: String? = nil) {
+    public init(
+        code: String, name: String, type: String? = nil, regionPath: String,
+        openedOn: CivilDate? = nil, closedOn: CivilDate? = nil, city: String? = nil
+    ) {
         self.code = code
         self.name = name
         self.type = type

@@ -7,10 +7,13 @@ public enum OutletQueries {
 
     /// Outlets ordered by code, `limit` at a time after the cursor `after`; optionally only
     /// those under the region `within` (its whole subtree).
-    public static func list(tenant: Tenant, after: String?, limit: Int, within regionPath: String? = nil,
-                            database: Database) async throws -> Page<Outlet> {
+    public static func list(
+        tenant: Tenant, after: String?, limit: Int, within regionPath: String? = nil,
+        database: Database
+    ) async throws -> Page<Outlet> {
         try await database.tenantTransaction(tenant, readOnly: true) { conn in
-            let rows = try conn.query("""
+            let rows = try conn.query(
+                """
                 SELECT \(unsafeRaw: columns) FROM outlets o JOIN regions r ON r.tenant_id = o.tenant_id AND r.id = o.region_id
                 WHERE o.code > \(after ?? "")
                   AND (\(regionPath)::text IS NULL OR app_in_region_subtree(r.path, \(regionPath)))
@@ -24,10 +27,12 @@ public enum OutletQueries {
     /// One outlet by code.
     public static func get(tenant: Tenant, code: String, database: Database) async throws -> Outlet {
         let outlet = try await database.tenantTransaction(tenant, readOnly: true) { conn in
-            try conn.queryFirst("""
+            try conn.queryFirst(
+                """
                 SELECT \(unsafeRaw: columns) FROM outlets o JOIN regions r ON r.tenant_id = o.tenant_id AND r.id = o.region_id
                 WHERE o.code = \(code)
-                """).map(decode)
+                """
+            ).map(decode)
         }
         guard let outlet else { throw StoreError.notFound("outlet \(code)") }
         return outlet
@@ -43,7 +48,8 @@ public enum OutletQueries {
             if exists && !replace { throw StoreError.conflict("outlet \(outlet.code) already exists") }
             if !exists && replace { throw StoreError.notFound("outlet \(outlet.code)") }
             try conn.execute("SELECT app_ensure_region_paths(ARRAY[\(outlet.regionPath)])")
-            try conn.execute("""
+            try conn.execute(
+                """
                 INSERT INTO outlets AS o (tenant_id, code, name, type, region_id, opened_on, closed_on, city)
                 SELECT app_current_tenant(), \(outlet.code), \(outlet.name), \(outlet.type), r.id,
                        \(outlet.openedOn?.description)::date, \(outlet.closedOn?.description)::date, \(outlet.city)

@@ -57,7 +57,8 @@ public enum AdjustmentStep {
             .sorted(by: <)
         return try closed.filter { candidate in
             let bounds = candidate.bounds(in: timeZone)
-            return try conn.queryFirst("""
+            return try conn.queryFirst(
+                """
                 SELECT EXISTS (SELECT 1 FROM audits WHERE late AND visited_at >= \(bounds.start) AND visited_at < \(bounds.end))
                     OR EXISTS (SELECT 1 FROM survey_responses WHERE late AND responded_at >= \(bounds.start) AND responded_at < \(bounds.end))
                     OR EXISTS (SELECT 1 FROM complaints WHERE late AND opened_at >= \(bounds.start) AND opened_at < \(bounds.end))
@@ -72,28 +73,34 @@ public enum AdjustmentStep {
     }
 
     static func lastRun(_ conn: PQConnection, of period: Period) throws -> RecordedRun? {
-        guard let row = try conn.queryFirst("""
-            SELECT as_of, (inputs->'kpis')::text FROM batch_jobs
-            WHERE period = \(period.description) AND state = 'succeeded' AND inputs ? 'kpis'
-            ORDER BY id DESC LIMIT 1
-            """) else { return nil }
+        guard
+            let row = try conn.queryFirst(
+                """
+                SELECT as_of, (inputs->'kpis')::text FROM batch_jobs
+                WHERE period = \(period.description) AND state = 'succeeded' AND inputs ? 'kpis'
+                ORDER BY id DESC LIMIT 1
+                """)
+        else { return nil }
         return RecordedRun(asOf: try row.decode(0, as: Date.self), kpis: try KPISnapshot(json: try row.decode(1, as: String.self)))
     }
 
     /// Recomputes `closed` in the scratch tables and inserts the differences as adjustment rows.
     static func adjust(_ conn: PQConnection, closed: Period, recorded: RecordedRun, context: BatchContext) throws -> Int {
         let bounds = closed.bounds(in: context.tenant.timeZone)
-        let recompute = BatchContext(tenant: context.tenant, period: closed, asOf: recorded.asOf, start: bounds.start, end: bounds.end,
-                                     jobID: context.jobID, progress: { context.progress("  \(closed): \($0)") })
+        let recompute = BatchContext(
+            tenant: context.tenant, period: closed, asOf: recorded.asOf, start: bounds.start, end: bounds.end,
+            jobID: context.jobID, progress: { context.progress("  \(closed): \($0)") })
         let definitions = recorded.kpis.byCode
         let plans = try PlanQueries.paid(conn, period: closed, kpis: definitions)
-        try conn.execute(script: """
-            CREATE TEMP TABLE \(scratchResults) (LIKE kpi_results);
-            CREATE TEMP TABLE \(scratchPayouts) (LIKE payouts INCLUDING DEFAULTS);
-            """)
+        try conn.execute(
+            script: """
+                CREATE TEMP TABLE \(scratchResults) (LIKE kpi_results);
+                CREATE TEMP TABLE \(scratchPayouts) (LIKE payouts INCLUDING DEFAULTS);
+                """)
         _ = try KPIBatch.run(conn, context: recompute, kpis: recorded.kpis.definitions, into: scratchResults)
-        _ = try PayoutStep.compute(conn, period: closed, plans: plans, definitions: definitions,
-                                   results: scratchResults, into: scratchPayouts, jobID: context.jobID)
+        _ = try PayoutStep.compute(
+            conn, period: closed, plans: plans, definitions: definitions,
+            results: scratchResults, into: scratchPayouts, jobID: context.jobID)
         let rows = try insertDifferences(conn, closed: closed, period: context.period, jobID: context.jobID)
         try conn.execute("DROP TABLE \(unsafeRaw: scratchResults), \(unsafeRaw: scratchPayouts)")
         return rows
@@ -102,7 +109,8 @@ public enum AdjustmentStep {
     /// One adjustment row per person and plan whose recomputed payout differs from what was
     /// paid for `closed` before `period` (a person no longer paid at all is recomputed as 0).
     static func insertDifferences(_ conn: PQConnection, closed: Period, period: Period, jobID: Int64) throws -> Int {
-        try conn.execute("""
+        try conn.execute(
+            """
             WITH paid AS (
                 SELECT employee_no, plan_code, sum(payout) AS paid,
                        (array_agg(plan_version ORDER BY adjusts_period <> '', period))[1] AS plan_version,
@@ -136,7 +144,8 @@ public enum AdjustmentStep {
     /// Adds what was adjusted to the job's inputs (under `adjustments`).
     static func record(_ conn: PQConnection, _ adjusted: [Adjusted], jobID: Int64) throws {
         let json = String(decoding: try PayoutExplanationJSON.encoder.encode(adjusted), as: UTF8.self)
-        try conn.execute("""
+        try conn.execute(
+            """
             UPDATE batch_jobs SET inputs = coalesce(inputs, '{}'::jsonb) || jsonb_build_object('adjustments', \(json)::jsonb)
             WHERE id = \(jobID)
             """)

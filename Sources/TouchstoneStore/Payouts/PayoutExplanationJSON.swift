@@ -19,10 +19,15 @@ enum PayoutExplanationJSON {
 
     static func encode(_ e: PayoutExplanation) -> String {
         object([
-            ("adjustment", e.adjustment.map { a in
-                object([("difference", number(a.difference)), ("paid", number(a.paid)), ("period", string(a.period)),
-                        ("recomputed", number(a.recomputed))])
-            }),
+            (
+                "adjustment",
+                e.adjustment.map { a in
+                    object([
+                        ("difference", number(a.difference)), ("paid", number(a.paid)), ("period", string(a.period)),
+                        ("recomputed", number(a.recomputed)),
+                    ])
+                }
+            ),
             ("cap", number(e.cap)),
             ("components", array(e.components.map(component))),
             ("currency", string(e.currency)),

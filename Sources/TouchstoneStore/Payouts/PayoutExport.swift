@@ -16,20 +16,25 @@ public enum PayoutExport {
     /// Writes the CSV of `period` to `sink`, one line at a time (called on the database
     /// thread, header first; with `excel`, the header is preceded by the BOM and cells that
     /// would start a formula are neutralised, ``CSVWriter/neutralised(_:)``).
-    public static func write(tenant: Tenant, period: Period, excel: Bool = false, database: Database,
-                             to sink: @escaping @Sendable (String) -> Void) async throws {
-        try await rows(tenant: tenant, period: period, database: database,
-                       into: CSVRows(spreadsheet: excel, prefix: excel ? byteOrderMark : "", output: sink))
+    public static func write(
+        tenant: Tenant, period: Period, excel: Bool = false, database: Database,
+        to sink: @escaping @Sendable (String) -> Void
+    ) async throws {
+        try await rows(
+            tenant: tenant, period: period, database: database,
+            into: CSVRows(spreadsheet: excel, prefix: excel ? byteOrderMark : "", output: sink))
     }
 
     /// The export's typed rows, header first, into `rows` (a CSV or a workbook writer).
     public static func rows(tenant: Tenant, period: Period, database: Database, into rows: any ExportRows) async throws {
         try await database.tenantTransaction(tenant, readOnly: true) { conn in
             try rows.header(columns)
-            try conn.forEachRow("""
+            try conn.forEachRow(
+                """
                 SELECT \(unsafeRaw: PayoutQueries.columns) FROM payouts WHERE period = \(period.description)
                 ORDER BY \(unsafeRaw: PayoutQueries.order)
-                """) { row in
+                """
+            ) { row in
                 let p = try PayoutQueries.decode(row)
                 try rows.row([
                     .text(p.period), .text(p.employeeNo), .text(p.name), .text(p.plan), .decimal(p.proratedTarget, places: 2),

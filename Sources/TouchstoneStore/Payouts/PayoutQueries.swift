@@ -14,11 +14,13 @@ public enum PayoutQueries {
     /// then adjusted period.
     public static func list(tenant: Tenant, period: Period, employeeNo: String? = nil, database: Database) async throws -> [PayoutRow] {
         try await database.tenantTransaction(tenant, readOnly: true) { conn in
-            try conn.query("""
+            try conn.query(
+                """
                 SELECT \(unsafeRaw: columns) FROM payouts
                 WHERE period = \(period.description) AND (\(employeeNo)::text IS NULL OR employee_no = \(employeeNo))
                 ORDER BY \(unsafeRaw: order)
-                """).map(decode)
+                """
+            ).map(decode)
         }
     }
 
@@ -27,10 +29,12 @@ public enum PayoutQueries {
     /// - Throws: ``StoreError/notFound(_:)`` when the person has no payout in the period.
     public static func explanationJSON(tenant: Tenant, period: Period, employeeNo: String, database: Database) async throws -> [String] {
         let found = try await database.tenantTransaction(tenant, readOnly: true) { conn in
-            try conn.query("""
+            try conn.query(
+                """
                 SELECT explanation::text FROM payouts WHERE period = \(period.description) AND employee_no = \(employeeNo)
                 ORDER BY \(unsafeRaw: order)
-                """).map { try $0.decode(0, as: String.self) }
+                """
+            ).map { try $0.decode(0, as: String.self) }
         }
         guard !found.isEmpty else { throw StoreError.notFound("payout of \(employeeNo) in \(period)") }
         return found
@@ -60,7 +64,8 @@ public enum PayoutQueries {
             let key = period.description
             // Stamp first: the rows are then locked by this transaction, so the run read below
             // is the one being approved; a refusal rolls the stamp back.
-            let count = try conn.execute("""
+            let count = try conn.execute(
+                """
                 UPDATE payouts SET approved_by = \(approver.name), approved_at = now() WHERE period = \(key)
                 """)
             guard count > 0 else { throw StoreError.notFound("payouts of \(period)") }
@@ -69,7 +74,8 @@ public enum PayoutQueries {
                     throw StoreError.invalidState(refusal)
                 }
             }
-            try conn.execute("""
+            try conn.execute(
+                """
                 INSERT INTO change_log (tenant_id, actor, action, entity, entity_key, after)
                 VALUES (app_current_tenant(), app_actor(), 'approve', 'payouts', \(key), jsonb_build_object('rows', \(count)::integer))
                 """)
@@ -84,9 +90,11 @@ public enum PayoutQueries {
     }
 
     static func runners(_ conn: PQConnection, period: Period) throws -> [String?] {
-        try conn.query("""
+        try conn.query(
+            """
             SELECT DISTINCT b.started_by FROM payouts p LEFT JOIN batch_jobs b ON b.id = p.job_id WHERE p.period = \(period.description)
-            """).map { try $0.decode(0, as: String?.self) }
+            """
+        ).map { try $0.decode(0, as: String?.self) }
     }
 
     static func decode(_ row: PQRow) throws -> PayoutRow {

@@ -36,8 +36,10 @@ public enum PayoutStep {
     /// - Throws: ``StoreError/periodClosed(_:)`` (via the database) when the period is closed,
     ///   ``StoreError/invalidState(_:)`` when a stored plan no longer validates.
     @discardableResult
-    public static func run(_ conn: PQConnection, period: Period, jobID: Int64,
-                           progress: (String) -> Void = { _ in }) throws -> Summary {
+    public static func run(
+        _ conn: PQConnection, period: Period, jobID: Int64,
+        progress: (String) -> Void = { _ in }
+    ) throws -> Summary {
         let kpis = try PlanQueries.knownKPIs(conn)
         let plans = try PlanQueries.latest(conn, kind: period.kind, kpis: kpis)
         try conn.execute("DELETE FROM payouts WHERE period = \(period.description)")
@@ -50,9 +52,11 @@ public enum PayoutStep {
     /// Computes the payouts of `plans` for `period` from the KPI values in `results` and
     /// inserts them into `table` (`payouts`, or a temporary table of the same shape when a
     /// closed period is recomputed from a scratch copy of its KPI results).
-    static func compute(_ conn: PQConnection, period: Period, plans: [(version: Int, plan: Plan)],
-                        definitions: [String: KPIDefinition], results: String = KPIBatch.periodResults,
-                        into table: String = "payouts", jobID: Int64) throws -> Summary {
+    static func compute(
+        _ conn: PQConnection, period: Period, plans: [(version: Int, plan: Plan)],
+        definitions: [String: KPIDefinition], results: String = KPIBatch.periodResults,
+        into table: String = "payouts", jobID: Int64
+    ) throws -> Summary {
         var summary = Summary()
         summary.plans = Dictionary(uniqueKeysWithValues: plans.map { ($0.plan.code, $0.version) })
         guard !plans.isEmpty else { return summary }
@@ -60,17 +64,21 @@ public enum PayoutStep {
         summary.outletValues = outletKPIs.values.reduce(0) { $0 + $1.count }
         // Each chunk's rows are inserted while the next chunk is computed (`execute(_:while:)`).
         var pending: [Row] = []
-        try streamPeople(conn, period: period, plans: plans, staffCodes: codes(plans.map { $0.plan }, level: .staff),
-                         from: results) { fetched in
+        try streamPeople(
+            conn, period: period, plans: plans, staffCodes: codes(plans.map { $0.plan }, level: .staff),
+            from: results
+        ) { fetched in
             let computeChunk = { () throws -> [Row] in
                 var rows: [Row] = []
                 for person in try fetched.map(decodePerson) {
                     summary.people += 1
                     summary.staffValues += person.staffKPIs.count
                     for (version, plan) in plans {
-                        guard let result = PayoutEngine.compute(
-                            plan: plan, period: period, person: person.person, staffKPIs: person.staffKPIs,
-                            outletKPIs: outletKPIs, definitions: definitions) else { continue }
+                        guard
+                            let result = PayoutEngine.compute(
+                                plan: plan, period: period, person: person.person, staffKPIs: person.staffKPIs,
+                                outletKPIs: outletKPIs, definitions: definitions)
+                        else { continue }
                         rows.append(Row(plan: plan, version: version, result: result))
                     }
                 }
@@ -135,12 +143,16 @@ public enum PayoutStep {
     static func loadOutletKPIs(_ conn: PQConnection, period: Period, codes: [String], from results: String) throws -> [String: [String: KPIValue]] {
         var values: [String: [String: KPIValue]] = [:]
         guard !codes.isEmpty else { return values }
-        for row in try conn.query("""
+        for row in try conn.query(
+            """
             SELECT subject, kpi_code, value, n, status FROM \(unsafeRaw: results)
             WHERE period = \(period.description) AND level = 'outlet' AND kpi_code = ANY(\(codes)::text[])
-            """) {
+            """)
+        {
             values[try row.decode(0, as: String.self), default: [:]][try row.decode(1, as: String.self)] =
-                KPIValue(value: try row.decode(2, as: Decimal.self), n: try row.decode(3, as: Int.self), status: try status(row.decode(4, as: String.self)))
+                KPIValue(
+                    value: try row.decode(2, as: Decimal.self), n: try row.decode(3, as: Int.self), status: try status(row.decode(4, as: String.self))
+                )
         }
         return values
     }
@@ -148,14 +160,17 @@ public enum PayoutStep {
     /// Calls `body` with the people assigned in one of the plans' roles during the period,
     /// `chunk` rows at a time (``decodePerson(_:)`` reads one), each with their assignments
     /// overlapping the period and their staff-level values of `staffCodes`.
-    static func streamPeople(_ conn: PQConnection, period: Period, plans: [(version: Int, plan: Plan)], staffCodes: [String],
-                             from results: String, _ body: (PQRows) throws -> Void) throws {
+    static func streamPeople(
+        _ conn: PQConnection, period: Period, plans: [(version: Int, plan: Plan)], staffCodes: [String],
+        from results: String, _ body: (PQRows) throws -> Void
+    ) throws {
         let roles = Set(plans.flatMap { $0.plan.roles }).sorted()
         let first = period.firstDay.description
         let last = period.lastDay.description
         // The period's staff values, grouped per person, in a temporary table this role owns and
         // can ANALYZE: the results were just written in this transaction and their statistics are stale.
-        try conn.execute("""
+        try conn.execute(
+            """
             CREATE TEMP TABLE payout_staff_kpis ON COMMIT DROP AS
             SELECT subject, array_agg(kpi_code) AS codes, array_agg(value) AS vals, array_agg(n) AS ns, array_agg(status) AS statuses
             FROM \(unsafeRaw: results)
@@ -164,7 +179,8 @@ public enum PayoutStep {
             """)
         try conn.execute("CREATE UNIQUE INDEX ON payout_staff_kpis (subject)")
         try conn.execute("ANALYZE payout_staff_kpis")
-        try conn.execute("""
+        try conn.execute(
+            """
             DECLARE payout_people NO SCROLL CURSOR FOR
             SELECT s.employee_no, s.name, a.outlets, a.roles, a.starts, a.ends, a.bonuses, k.codes, k.vals, k.ns, k.statuses
             FROM staff s
@@ -200,8 +216,10 @@ public enum PayoutStep {
         var assignments: [Assignment] = []
         for i in outlets.indices {
             guard let start = CivilDate(starts[i]) else { throw StoreError.invalidState("stored assignment date \(starts[i])") }
-            assignments.append(Assignment(outlet: outlets[i], role: roles[i], start: start, end: ends[i].flatMap(CivilDate.init),
-                                          targetBonus: bonuses[i]))
+            assignments.append(
+                Assignment(
+                    outlet: outlets[i], role: roles[i], start: start, end: ends[i].flatMap(CivilDate.init),
+                    targetBonus: bonuses[i]))
         }
         var staffKPIs: [String: KPIValue] = [:]
         if let codes = try row.decode(7, as: [String]?.self) {
@@ -212,8 +230,9 @@ public enum PayoutStep {
                 staffKPIs[codes[i]] = KPIValue(value: values[i], n: ns[i], status: try status(statuses[i]))
             }
         }
-        let person = PayoutPerson(employeeNo: try row.decode(0, as: String.self), name: try row.decode(1, as: String.self),
-                                  assignments: assignments)
+        let person = PayoutPerson(
+            employeeNo: try row.decode(0, as: String.self), name: try row.decode(1, as: String.self),
+            assignments: assignments)
         return Person(person: person, staffKPIs: staffKPIs)
     }
 
@@ -225,22 +244,23 @@ public enum PayoutStep {
     /// The single multi-row statement that inserts one chunk of rows into `table`.
     static func insert(_ rows: [Row], period: Period, jobID: Int64, into table: String) -> Query {
         """
-            INSERT INTO \(unsafeRaw: table) (tenant_id, period, employee_no, plan_code, adjusts_period, plan_version, name,
-                                 prorated_target, score_pct, payout, currency, note, explanation, job_id)
-            SELECT app_current_tenant(), \(period.description), r.employee_no, r.plan, '', r.version, r.name, r.prorated,
-                   r.score, r.payout, r.currency, r.note, r.explanation::jsonb, \(jobID)
-            FROM unnest(\(rows.map(\.employeeNo))::text[], \(rows.map(\.plan))::text[], \(rows.map(\.version))::integer[],
-                        \(rows.map(\.name))::text[], \(rows.map(\.proratedTarget))::numeric[], \(rows.map(\.scorePct))::numeric[],
-                        \(rows.map(\.payout))::numeric[], \(rows.map(\.currency))::text[], \(rows.map(\.note))::text[],
-                        \(rows.map(\.explanation))::text[])
-                 AS r (employee_no, plan, version, name, prorated, score, payout, currency, note, explanation)
-            """
+        INSERT INTO \(unsafeRaw: table) (tenant_id, period, employee_no, plan_code, adjusts_period, plan_version, name,
+                             prorated_target, score_pct, payout, currency, note, explanation, job_id)
+        SELECT app_current_tenant(), \(period.description), r.employee_no, r.plan, '', r.version, r.name, r.prorated,
+               r.score, r.payout, r.currency, r.note, r.explanation::jsonb, \(jobID)
+        FROM unnest(\(rows.map(\.employeeNo))::text[], \(rows.map(\.plan))::text[], \(rows.map(\.version))::integer[],
+                    \(rows.map(\.name))::text[], \(rows.map(\.proratedTarget))::numeric[], \(rows.map(\.scorePct))::numeric[],
+                    \(rows.map(\.payout))::numeric[], \(rows.map(\.currency))::text[], \(rows.map(\.note))::text[],
+                    \(rows.map(\.explanation))::text[])
+             AS r (employee_no, plan, version, name, prorated, score, payout, currency, note, explanation)
+        """
     }
 
     /// Adds the summary to the job's inputs (under `payouts`).
     static func record(_ conn: PQConnection, _ summary: Summary, jobID: Int64) throws {
         let json = String(decoding: try PayoutExplanationJSON.encoder.encode(summary), as: UTF8.self)
-        try conn.execute("""
+        try conn.execute(
+            """
             UPDATE batch_jobs SET inputs = coalesce(inputs, '{}'::jsonb) || jsonb_build_object('payouts', \(json)::jsonb)
             WHERE id = \(jobID)
             """)

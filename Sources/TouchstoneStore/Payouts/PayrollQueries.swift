@@ -21,7 +21,8 @@ public enum PayrollQueries {
     public static func totals(tenant: Tenant, period: Period, database: Database) async throws -> PayrollTotals {
         try await database.tenantTransaction(tenant, readOnly: true) { conn in
             // One pass: GROUPING SETS give the plan, region and overall sums together.
-            let grouped = try conn.query("""
+            let grouped = try conn.query(
+                """
                 WITH r AS (\(unsafeRaw: rows) WHERE p.period = \(period.description))
                 SELECT grouping(plan_code), grouping(top_region),
                        coalesce(plan_code, '') AS plan, coalesce(top_region, '') AS region,
@@ -30,13 +31,16 @@ public enum PayrollQueries {
                 FROM r
                 GROUP BY GROUPING SETS ((plan_code), (top_region), ())
                 ORDER BY grouping(plan_code), grouping(top_region), coalesce(plan_code, '') COLLATE "C", coalesce(top_region, '') COLLATE "C"
-                """).map { row in
-                (plan: try row.decode(0, as: Int.self) == 0, region: try row.decode(1, as: Int.self) == 0,
-                 line: PayrollTotals.Line(
-                    key: try row.decode(0, as: Int.self) == 0 ? try row.decode(2, as: String.self) : try row.decode(3, as: String.self),
-                    rows: try row.decode(4, as: Int.self), people: try row.decode(5, as: Int.self), payout: try row.decode(6, as: Decimal.self),
-                    approvedRows: try row.decode(7, as: Int.self)),
-                 currency: try row.decode(8, as: String?.self))
+                """
+            ).map { row in
+                (
+                    plan: try row.decode(0, as: Int.self) == 0, region: try row.decode(1, as: Int.self) == 0,
+                    line: PayrollTotals.Line(
+                        key: try row.decode(0, as: Int.self) == 0 ? try row.decode(2, as: String.self) : try row.decode(3, as: String.self),
+                        rows: try row.decode(4, as: Int.self), people: try row.decode(5, as: Int.self), payout: try row.decode(6, as: Decimal.self),
+                        approvedRows: try row.decode(7, as: Int.self)),
+                    currency: try row.decode(8, as: String?.self)
+                )
             }
             let overall = grouped.first { !$0.plan && !$0.region }
             return PayrollTotals(
@@ -50,17 +54,19 @@ public enum PayrollQueries {
     public static func page(
         tenant: Tenant, period: Period, filter: PayrollFilter, order: PayrollOrder, offset: Int, limit: Int, database: Database
     ) async throws -> (rows: [PayrollRow], total: Int) {
-        let sortKey: String = switch order.key {
-        case .employee: "employee_no COLLATE \"C\""
-        case .name: "name COLLATE \"C\""
-        case .plan: "plan_code COLLATE \"C\""
-        case .region: "region_path COLLATE \"C\""
-        case .payout: "payout"
-        case .status: "status"
-        }
+        let sortKey: String =
+            switch order.key {
+            case .employee: "employee_no COLLATE \"C\""
+            case .name: "name COLLATE \"C\""
+            case .plan: "plan_code COLLATE \"C\""
+            case .region: "region_path COLLATE \"C\""
+            case .payout: "payout"
+            case .status: "status"
+            }
         let direction = order.descending ? "DESC" : "ASC"
         return try await database.tenantTransaction(tenant, readOnly: true) { conn in
-            let found = try conn.query("""
+            let found = try conn.query(
+                """
                 WITH r AS (\(unsafeRaw: Self.rows) WHERE p.period = \(period.description))
                 SELECT \(unsafeRaw: PayoutQueries.columns), region_path, status, count(*) OVER ()
                 FROM r
@@ -80,10 +86,12 @@ public enum PayrollQueries {
     /// `period` (rules-choices.md "Late events and adjustments"), by period then employee.
     public static func adjustments(tenant: Tenant, of period: Period, database: Database) async throws -> [PayoutRow] {
         try await database.tenantTransaction(tenant, readOnly: true) { conn in
-            try conn.query("""
+            try conn.query(
+                """
                 SELECT \(unsafeRaw: PayoutQueries.columns) FROM payouts WHERE adjusts_period = \(period.description)
                 ORDER BY period COLLATE "C", \(unsafeRaw: PayoutQueries.order)
-                """).map(PayoutQueries.decode)
+                """
+            ).map(PayoutQueries.decode)
         }
     }
 

@@ -28,13 +28,16 @@ public enum PeriodQueries {
                 throw StoreError.notFound("period \(key) has no batch run to close")
             }
             if state == "closed" { throw StoreError.periodClosed("period \(key) is already closed") }
-            let unapproved = try conn.queryFirst("SELECT count(*) FROM payouts WHERE period = \(key) AND approved_by IS NULL")!.decode(0, as: Int.self)
+            let unapproved = try conn.queryFirst("SELECT count(*) FROM payouts WHERE period = \(key) AND approved_by IS NULL")!.decode(
+                0, as: Int.self)
             if let refusal = FourEyes.closeRefusal(period: key, unapproved: unapproved) { throw StoreError.invalidState(refusal) }
             let hash = try ResultsHash.compute(conn, period: key)
-            let closed = try decode(conn.queryFirst("""
-                UPDATE periods SET state = 'closed', closed_at = now(), closed_by = \(actor), results_hash = \(hash)
-                WHERE period = \(key) RETURNING \(unsafeRaw: columns)
-                """)!)
+            let closed = try decode(
+                conn.queryFirst(
+                    """
+                    UPDATE periods SET state = 'closed', closed_at = now(), closed_by = \(actor), results_hash = \(hash)
+                    WHERE period = \(key) RETURNING \(unsafeRaw: columns)
+                    """)!)
             return closed
         }
     }

@@ -14,18 +14,22 @@ enum ResultsHash {
     /// The hex digest for `period` on `conn` (streamed: constant memory).
     static func compute(_ conn: PQConnection, period: String) throws -> String {
         var hasher = SHA256()
-        try conn.forEachRow("""
+        try conn.forEachRow(
+            """
             SELECT level, subject, kpi_code, value::text, n::text, status FROM kpi_results WHERE period = \(period)
             ORDER BY level COLLATE "C", subject COLLATE "C", kpi_code COLLATE "C"
-            """) { row in
+            """
+        ) { row in
             hasher.update(data: Data(CSVWriter.line(["kpi"] + (try (0..<6).map { try row.decode($0, as: String.self) })).utf8))
         }
-        try conn.forEachRow("""
+        try conn.forEachRow(
+            """
             SELECT employee_no, plan_code, adjusts_period, plan_version::text, name, prorated_target::text, score_pct::text,
                    payout::text, currency, note, explanation::text
             FROM payouts WHERE period = \(period)
             ORDER BY employee_no COLLATE "C", plan_code COLLATE "C", adjusts_period COLLATE "C"
-            """) { row in
+            """
+        ) { row in
             hasher.update(data: Data(CSVWriter.line(["payout"] + (try (0..<11).map { try row.decode($0, as: String.self) })).utf8))
         }
         return hasher.finalize().map { String(format: "%02x", $0) }.joined()

@@ -29,18 +29,22 @@ public enum PlanQueries {
             let text = String(decoding: json, as: UTF8.self)
             // Serialises concurrent adds of one plan code (versions are latest + 1).
             try conn.execute("SELECT pg_advisory_xact_lock(\(lockClass), hashtext(\(plan.code)))")
-            if let latest = try conn.queryFirst("""
+            if let latest = try conn.queryFirst(
+                """
                 SELECT \(unsafeRaw: columns), definition = \(text)::jsonb FROM plans
                 WHERE code = \(plan.code) ORDER BY version DESC LIMIT 1
-                """), try latest.decode(5, as: Bool.self) {
+                """), try latest.decode(5, as: Bool.self)
+            {
                 return PlanAddResult(plan: try decode(latest), outcome: .unchanged)
             }
-            let stored = try decode(conn.queryFirst("""
-                INSERT INTO plans (tenant_id, code, version, name, definition)
-                SELECT app_current_tenant(), \(plan.code), coalesce(max(version), 0) + 1, \(plan.name), \(text)::jsonb
-                FROM plans WHERE code = \(plan.code)
-                RETURNING \(unsafeRaw: columns)
-                """)!)
+            let stored = try decode(
+                conn.queryFirst(
+                    """
+                    INSERT INTO plans (tenant_id, code, version, name, definition)
+                    SELECT app_current_tenant(), \(plan.code), coalesce(max(version), 0) + 1, \(plan.name), \(text)::jsonb
+                    FROM plans WHERE code = \(plan.code)
+                    RETURNING \(unsafeRaw: columns)
+                    """)!)
             return PlanAddResult(plan: stored, outcome: .created)
         }
     }
@@ -48,20 +52,24 @@ public enum PlanQueries {
     /// The latest version of every plan, ordered by code.
     public static func list(tenant: Tenant, database: Database) async throws -> [StoredPlan] {
         try await database.tenantTransaction(tenant, readOnly: true) { conn in
-            try conn.query("""
+            try conn.query(
+                """
                 \(unsafeRaw: latestVersions)
-                """).map(decode)
+                """
+            ).map(decode)
         }
     }
 
     /// One plan: the given version, or the latest.
     public static func get(tenant: Tenant, code: String, version: Int? = nil, database: Database) async throws -> StoredPlan {
         let found = try await database.tenantTransaction(tenant, readOnly: true) { conn in
-            try conn.queryFirst("""
+            try conn.queryFirst(
+                """
                 SELECT \(unsafeRaw: columns) FROM plans
                 WHERE code = \(code) AND (\(version)::integer IS NULL OR version = \(version))
                 ORDER BY version DESC LIMIT 1
-                """).map(decode)
+                """
+            ).map(decode)
         }
         guard let found else { throw StoreError.notFound(version.map { "plan \(code) version \($0)" } ?? "plan \(code)") }
         return found
@@ -74,9 +82,11 @@ public enum PlanQueries {
 
     /// The latest version of every plan of `kind`, parsed, ordered by code.
     static func latest(_ conn: PQConnection, kind: Period.Kind, kpis: [String: KPIDefinition]) throws -> [(version: Int, plan: Plan)] {
-        try conn.query("""
+        try conn.query(
+            """
             \(unsafeRaw: latestVersions)
-            """).map(decode).compactMap { stored in
+            """
+        ).map(decode).compactMap { stored in
             let plan = try parse(stored, kpis: kpis)
             return plan.period == kind ? (stored.version, plan) : nil
         }
@@ -84,12 +94,14 @@ public enum PlanQueries {
 
     /// The plan versions that paid `period` (its own rows, not adjustments), parsed, ordered by code.
     static func paid(_ conn: PQConnection, period: Period, kpis: [String: KPIDefinition]) throws -> [(version: Int, plan: Plan)] {
-        try conn.query("""
+        try conn.query(
+            """
             SELECT \(unsafeRaw: columns) FROM plans
             WHERE (code, version) IN (SELECT plan_code, plan_version FROM payouts
                                       WHERE period = \(period.description) AND adjusts_period = '')
             ORDER BY code COLLATE "C"
-            """).map(decode).map { stored in (stored.version, try parse(stored, kpis: kpis)) }
+            """
+        ).map(decode).map { stored in (stored.version, try parse(stored, kpis: kpis)) }
     }
 
     /// Parses a stored version; one that no longer validates (a KPI it names was removed) is an error.

@@ -49,9 +49,10 @@ public struct StaffMember: Sendable, Codable, Equatable {
         let ordered = assignments.enumerated().sorted { $0.element.start < $1.element.start }
         for (previous, next) in zip(ordered, ordered.dropFirst())
         where previous.element.end.map({ $0 >= next.element.start }) ?? true {
-            problems.append(Problem(
-                path: "assignments[\(next.offset)].start",
-                message: "overlaps assignments[\(previous.offset)] (\(previous.element.start)…\(previous.element.end?.description ?? "open"))"))
+            problems.append(
+                Problem(
+                    path: "assignments[\(next.offset)].start",
+                    message: "overlaps assignments[\(previous.offset)] (\(previous.element.start)…\(previous.element.end?.description ?? "open"))"))
         }
         return problems
     }

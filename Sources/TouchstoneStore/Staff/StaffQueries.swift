@@ -5,10 +5,13 @@ import TouchstoneCore
 public enum StaffQueries {
     /// Staff ordered by employee number, `limit` at a time after the cursor `after`;
     /// optionally only those ever assigned to an outlet under `within` (region path) or at `outlet`.
-    public static func list(tenant: Tenant, after: String?, limit: Int, within regionPath: String? = nil,
-                            outlet: String? = nil, database: Database) async throws -> Page<StaffMember> {
+    public static func list(
+        tenant: Tenant, after: String?, limit: Int, within regionPath: String? = nil,
+        outlet: String? = nil, database: Database
+    ) async throws -> Page<StaffMember> {
         try await database.tenantTransaction(tenant, readOnly: true) { conn in
-            let numbers = try conn.query("""
+            let numbers = try conn.query(
+                """
                 SELECT st.employee_no FROM staff st
                 WHERE st.employee_no > \(after ?? "")
                   AND (\(regionPath)::text IS NULL AND \(outlet)::text IS NULL OR EXISTS (
@@ -18,7 +21,8 @@ public enum StaffQueries {
                         AND (\(outlet)::text IS NULL OR o.code = \(outlet))
                         AND (\(regionPath)::text IS NULL OR app_in_region_subtree(r.path, \(regionPath)))))
                 ORDER BY st.employee_no LIMIT \(limit + 1)
-                """).map { try $0.decode(0, as: String.self) }
+                """
+            ).map { try $0.decode(0, as: String.self) }
             let members = try load(conn, employeeNumbers: Array(numbers.prefix(limit)))
             return Page(items: members, next: numbers.count > limit ? members.last?.employeeNo : nil)
         }
@@ -41,7 +45,8 @@ public enum StaffQueries {
             let id = try conn.queryFirst("SELECT id FROM staff WHERE employee_no = \(member.employeeNo) FOR UPDATE")?.decode(0, as: Int64.self)
             if id != nil && !replace { throw StoreError.conflict("staff \(member.employeeNo) already exists") }
             if id == nil && replace { throw StoreError.notFound("staff \(member.employeeNo)") }
-            let staffID = try conn.queryFirst("""
+            let staffID = try conn.queryFirst(
+                """
                 INSERT INTO staff (tenant_id, employee_no, name) VALUES (app_current_tenant(), \(member.employeeNo), \(member.name))
                 ON CONFLICT (tenant_id, employee_no) DO UPDATE SET name = EXCLUDED.name, updated_at = now()
                 RETURNING id
@@ -49,7 +54,8 @@ public enum StaffQueries {
             try conn.execute("DELETE FROM assignments WHERE staff_id = \(staffID)")
             var unknown: [Problem] = []
             for (index, assignment) in member.assignments.enumerated() {
-                let inserted = try conn.execute("""
+                let inserted = try conn.execute(
+                    """
                     INSERT INTO assignments (tenant_id, staff_id, start_date, end_date, role, outlet_id, target_bonus)
                     SELECT app_current_tenant(), \(staffID), \(assignment.start.description)::date, \(assignment.end?.description)::date,
                            \(assignment.role), o.id, \(assignment.targetBonus)::numeric
@@ -68,25 +74,28 @@ public enum StaffQueries {
     static func load(_ conn: PQConnection, employeeNumbers: [String]) throws -> [StaffMember] {
         guard !employeeNumbers.isEmpty else { return [] }
         var members: [StaffMember] = []
-        for row in try conn.query("""
+        for row in try conn.query(
+            """
             SELECT st.employee_no, st.name, o.code, a.role, a.start_date, a.end_date, a.target_bonus
             FROM staff st
             LEFT JOIN assignments a ON a.tenant_id = st.tenant_id AND a.staff_id = st.id
             LEFT JOIN outlets o ON o.tenant_id = a.tenant_id AND o.id = a.outlet_id
             WHERE st.employee_no = ANY(\(employeeNumbers))
             ORDER BY st.employee_no, a.start_date
-            """) {
+            """)
+        {
             let number = try row.decode(0, as: String.self)
             if members.last?.employeeNo != number {
                 members.append(StaffMember(employeeNo: number, name: try row.decode(1, as: String.self), assignments: []))
             }
             guard let outlet = try row.decode(2, as: String?.self) else { continue }
-            members[members.count - 1].assignments.append(StaffMember.Assignment(
-                outlet: outlet,
-                role: try row.decode(3, as: String.self),
-                start: CivilDate(try row.decode(4, as: String.self))!,
-                end: try row.decode(5, as: String?.self).flatMap(CivilDate.init),
-                targetBonus: try row.decode(6, as: String?.self)))
+            members[members.count - 1].assignments.append(
+                StaffMember.Assignment(
+                    outlet: outlet,
+                    role: try row.decode(3, as: String.self),
+                    start: CivilDate(try row.decode(4, as: String.self))!,
+                    end: try row.decode(5, as: String?.self).flatMap(CivilDate.init),
+                    targetBonus: try row.decode(6, as: String?.self)))
         }
         return members
     }

@@ -71,7 +71,8 @@ public struct Database: Sendable {
     /// able to switch off, the tenancy rules; the daemon and the data commands refuse them.
     public func verifyRuntimeLogin() async throws {
         let (login, problem) = try await pool.withConnection { conn -> (String, String?) in
-            let row = try conn.queryFirst("""
+            let row = try conn.queryFirst(
+                """
                 SELECT current_user::text, r.rolsuper, r.rolbypassrls,
                        pg_has_role(current_user, 'touchstone_app', 'USAGE'),
                        EXISTS (SELECT 1 FROM pg_class c WHERE c.relowner = r.oid AND c.relkind IN ('r', 'p'))

@@ -60,8 +60,10 @@ public struct Migrator: Sendable {
     public static func locateDirectory(environment: [String: String] = ProcessInfo.processInfo.environment) throws -> URL {
         var candidates: [URL] = []
         if let explicit = environment["TOUCHSTONE_SQL_DIR"] { candidates.append(URL(fileURLWithPath: explicit)) }
-        for start in [URL(fileURLWithPath: CommandLine.arguments.first ?? ".").resolvingSymlinksInPath().deletingLastPathComponent(),
-                      URL(fileURLWithPath: FileManager.default.currentDirectoryPath)] {
+        for start in [
+            URL(fileURLWithPath: CommandLine.arguments.first ?? ".").resolvingSymlinksInPath().deletingLastPathComponent(),
+            URL(fileURLWithPath: FileManager.default.currentDirectoryPath),
+        ] {
             var directory = start.standardizedFileURL
             for _ in 0..<6 {
                 candidates.append(directory.appendingPathComponent("sql"))
@@ -78,7 +80,8 @@ public struct Migrator: Sendable {
 
     /// The versions applied so far, with their checksums.
     static func applied(_ conn: PQConnection) throws -> [Int: String] {
-        try conn.execute("""
+        try conn.execute(
+            """
             CREATE TABLE IF NOT EXISTS schema_migrations (
                 version integer PRIMARY KEY, name text NOT NULL, checksum text NOT NULL,
                 applied_at timestamptz NOT NULL DEFAULT now())
@@ -104,7 +107,8 @@ public struct Migrator: Sendable {
                 try conn.execute(script: "BEGIN")
                 do {
                     try conn.execute(script: migration.sql)
-                    try conn.execute("""
+                    try conn.execute(
+                        """
                         INSERT INTO schema_migrations (version, name, checksum)
                         VALUES (\(migration.version), \(migration.name), \(migration.checksum))
                         """)

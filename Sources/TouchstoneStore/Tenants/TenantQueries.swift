@@ -26,7 +26,8 @@ public enum TenantQueries {
             return try await owner.transaction { conn in
                 let id = try conn.queryFirst("SELECT nextval(pg_get_serial_sequence('tenants', 'id'))")!.decode(0, as: Int64.self)
                 _ = try conn.execute("SELECT set_config('app.tenant_id', \(String(id)), true)")
-                let row = try conn.queryFirst("""
+                let row = try conn.queryFirst(
+                    """
                     INSERT INTO tenants (id, code, name, timezone, currency) OVERRIDING SYSTEM VALUE
                     VALUES (\(id), \(code), \(name), \(timezone), \(currency))
                     RETURNING id, code, name, timezone, currency, sla_high_hours, sla_medium_hours, sla_low_hours
@@ -45,7 +46,8 @@ public enum TenantQueries {
             .map { Problem(path: $0.0, message: "SLA hours must be 1 to 8760 (got \($0.1))") }
         guard problems.isEmpty else { throw StoreError.invalid(problems) }
         return try await database.tenantTransaction(tenant) { conn in
-            let row = try conn.queryFirst("""
+            let row = try conn.queryFirst(
+                """
                 UPDATE tenants SET sla_high_hours = \(policy.high), sla_medium_hours = \(policy.medium), sla_low_hours = \(policy.low)
                 WHERE id = app_current_tenant()
                 RETURNING id, code, name, timezone, currency, sla_high_hours, sla_medium_hours, sla_low_hours

@@ -17,11 +17,14 @@ public struct VisitRecord: Sendable, Hashable, Codable {
     public var unassignedReason: String?
 
     enum CodingKeys: String, CodingKey {
-        case visitID = "id", outlet, template, templateVersion, windowFrom, windowTo, auditor, state, unassignedReason
+        case visitID = "id"
+        case outlet, template, templateVersion, windowFrom, windowTo, auditor, state, unassignedReason
     }
 
-    public init(visitID: String, outlet: String, template: String, templateVersion: Int, windowFrom: CivilDate, windowTo: CivilDate,
-                auditor: String? = nil, state: VisitState = .planned, unassignedReason: String? = nil) {
+    public init(
+        visitID: String, outlet: String, template: String, templateVersion: Int, windowFrom: CivilDate, windowTo: CivilDate,
+        auditor: String? = nil, state: VisitState = .planned, unassignedReason: String? = nil
+    ) {
         self.visitID = visitID
         self.outlet = outlet
         self.template = template
@@ -44,7 +47,10 @@ public struct VisitAssignmentRun: Sendable, Hashable {
         /// Why it stayed unassigned.
         public var reason: String?
 
-        enum CodingKeys: String, CodingKey { case visitID = "id", outlet, auditor, reason }
+        enum CodingKeys: String, CodingKey {
+            case visitID = "id"
+            case outlet, auditor, reason
+        }
     }
 
     public var period: Period
@@ -61,8 +67,10 @@ public struct VisitAssignmentRun: Sendable, Hashable {
 public enum VisitQueries {
     /// The tenant's visits, by window start then visit id; optionally only those of a period,
     /// in a state or of an auditor.
-    public static func list(tenant: Tenant, period: Period? = nil, state: VisitState? = nil, auditor: String? = nil,
-                            database: Database) async throws -> [VisitRecord] {
+    public static func list(
+        tenant: Tenant, period: Period? = nil, state: VisitState? = nil, auditor: String? = nil,
+        database: Database
+    ) async throws -> [VisitRecord] {
         try await database.tenantTransaction(tenant, readOnly: true) { conn in
             try list(conn, period: period, state: state, auditor: auditor)
         }
@@ -79,14 +87,16 @@ public enum VisitQueries {
     }
 
     static func list(_ conn: PQConnection, period: Period?, state: VisitState?, auditor: String?) throws -> [VisitRecord] {
-        try conn.query("""
+        try conn.query(
+            """
             \(unsafeRaw: select)
              WHERE (\(period?.lastDay.description)::date IS NULL OR v.window_from <= \(period?.lastDay.description)::date)
                AND (\(period?.firstDay.description)::date IS NULL OR v.window_to >= \(period?.firstDay.description)::date)
                AND (\(state?.rawValue)::text IS NULL OR v.state = \(state?.rawValue))
                AND (\(auditor)::text IS NULL OR v.auditor = \(auditor))
              ORDER BY v.window_from, v.visit_id
-            """).map(record)
+            """
+        ).map(record)
     }
 
     private static let select = """
@@ -111,7 +121,8 @@ public enum VisitQueries {
     }
 
     static func expire(_ conn: PQConnection, today: CivilDate) throws -> Int {
-        try conn.execute("""
+        try conn.execute(
+            """
             UPDATE visits SET state = 'expired', updated_at = now()
             WHERE state IN ('planned', 'assigned', 'in_progress') AND window_to < \(today.description)::date
             """)
@@ -129,18 +140,23 @@ public enum VisitQueries {
         try await database.tenantTransaction(tenant) { conn in
             let expired = try expire(conn, today: today)
             let rules = try FieldSettingsQueries.get(conn).trust.rotation
-            let first = period.firstDay.description, last = period.lastDay.description
-            let open = try conn.query("""
+            let first = period.firstDay.description
+            let last = period.lastDay.description
+            let open = try conn.query(
+                """
                 SELECT v.visit_id, o.code, r.path, v.window_from::text
                 FROM visits v
                 JOIN outlets o ON o.tenant_id = v.tenant_id AND o.id = v.outlet_id
                 JOIN regions r ON r.tenant_id = o.tenant_id AND r.id = o.region_id
                 WHERE v.state = 'planned' AND v.window_from <= \(last)::date AND v.window_to >= \(first)::date
-                """).map { row in
-                OpenVisit(id: try row.decode(0, as: String.self), outlet: try row.decode(1, as: String.self),
-                          region: try row.decode(2, as: String.self), windowStart: CivilDate(try row.decode(3, as: String.self))!)
+                """
+            ).map { row in
+                OpenVisit(
+                    id: try row.decode(0, as: String.self), outlet: try row.decode(1, as: String.self),
+                    region: try row.decode(2, as: String.self), windowStart: CivilDate(try row.decode(3, as: String.self))!)
             }
-            let auditors = try conn.query("""
+            let auditors = try conn.query(
+                """
                 SELECT u.login, u.region_path,
                        (SELECT array_agg(DISTINCT o.code ORDER BY o.code)
                         FROM staff st
@@ -150,11 +166,14 @@ public enum VisitQueries {
                           AND a.start_date <= \(last)::date AND coalesce(a.end_date, 'infinity') >= \(first)::date)
                 FROM users u
                 WHERE u.role = 'auditor' AND NOT u.disabled
-                """).map { row in
-                FieldAuditor(login: try row.decode(0, as: String.self), regions: (try row.decode(1, as: String?.self)).map { [$0] } ?? [],
-                             staffOf: Set(try row.decode(2, as: [String]?.self) ?? []))
+                """
+            ).map { row in
+                FieldAuditor(
+                    login: try row.decode(0, as: String.self), regions: (try row.decode(1, as: String?.self)).map { [$0] } ?? [],
+                    staffOf: Set(try row.decode(2, as: [String]?.self) ?? []))
             }
-            let history = try conn.query("""
+            let history = try conn.query(
+                """
                 SELECT a.auditor, o.code, to_char(a.visited_at AT TIME ZONE \(tenant.timezone), 'YYYY-MM-DD')
                 FROM audits a JOIN outlets o ON o.tenant_id = a.tenant_id AND o.id = a.outlet_id
                 WHERE a.state <> 'rejected' AND a.auditor IN (SELECT login FROM users WHERE role = 'auditor')
@@ -162,17 +181,21 @@ public enum VisitQueries {
                 SELECT v.auditor, o.code, v.window_from::text
                 FROM visits v JOIN outlets o ON o.tenant_id = v.tenant_id AND o.id = v.outlet_id
                 WHERE v.auditor IS NOT NULL AND v.state IN ('assigned', 'in_progress', 'submitted')
-                """).map { row in
-                PastVisit(auditor: try row.decode(0, as: String.self), outlet: try row.decode(1, as: String.self),
-                          date: CivilDate(try row.decode(2, as: String.self))!)
+                """
+            ).map { row in
+                PastVisit(
+                    auditor: try row.decode(0, as: String.self), outlet: try row.decode(1, as: String.self),
+                    date: CivilDate(try row.decode(2, as: String.self))!)
             }
             var load: [String: Int] = [:]
-            for row in try conn.query("""
+            for row in try conn.query(
+                """
                 SELECT auditor, count(*) FROM visits
                 WHERE auditor IS NOT NULL AND state IN ('assigned', 'in_progress', 'submitted')
                   AND window_from <= \(last)::date AND window_to >= \(first)::date
                 GROUP BY auditor
-                """) {
+                """)
+            {
                 load[try row.decode(0, as: String.self)] = try row.decode(1, as: Int.self)
             }
             let outcomes = VisitAssignment.assign(open, auditors: auditors, history: history, load: load, rules: rules)
@@ -185,7 +208,8 @@ public enum VisitQueries {
                     lines.append(.init(visitID: visit.id, outlet: visit.outlet, auditor: nil, reason: outcome.reason))
                 }
             }
-            try conn.execute("""
+            try conn.execute(
+                """
                 UPDATE visits v
                 SET auditor = x.auditor, unassigned_reason = x.reason, updated_at = now(),
                     state = CASE WHEN x.auditor IS NULL THEN 'planned' ELSE 'assigned' END

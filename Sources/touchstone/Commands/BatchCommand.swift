@@ -29,8 +29,11 @@ struct BatchCommand: AsyncParsableCommand {
                         progress: { line.update("batch: \($0)") }, database: database)
                 }
                 line.finish()
-                let read = job.inputs.map { "read \($0.audits) audits, \($0.responses) responses, \($0.complaints) complaints, \($0.kpis.count) KPIs" } ?? ""
-                print("batch \(job.period): job \(job.id) \(job.state.rawValue), \(job.kpiRows ?? 0) KPI rows, \(job.payoutRows ?? 0) payout rows; \(read); \(String(format: "%.2f", job.duration ?? 0)) s")
+                let read =
+                    job.inputs.map { "read \($0.audits) audits, \($0.responses) responses, \($0.complaints) complaints, \($0.kpis.count) KPIs" } ?? ""
+                print(
+                    "batch \(job.period): job \(job.id) \(job.state.rawValue), \(job.kpiRows ?? 0) KPI rows, \(job.payoutRows ?? 0) payout rows; \(read); \(String(format: "%.2f", job.duration ?? 0)) s"
+                )
             }
         }
     }

@@ -34,10 +34,11 @@ struct ChangesCommand: AsyncParsableCommand {
                     let page = try await ChangeQueries.list(
                         tenant: tenant, entity: entity, since: start, after: cursor, limit: Self.pageSize, database: database)
                     for change in page.items {
-                        print(CSVWriter.line([
-                            String(change.id), Instant.format(change.at, in: zone), change.actor, change.action, change.entity, change.key,
-                            change.before?.canonicalText ?? "", change.after?.canonicalText ?? "",
-                        ]), terminator: "")
+                        print(
+                            CSVWriter.line([
+                                String(change.id), Instant.format(change.at, in: zone), change.actor, change.action, change.entity, change.key,
+                                change.before?.canonicalText ?? "", change.after?.canonicalText ?? "",
+                            ]), terminator: "")
                     }
                     cursor = page.next.flatMap { Int64($0) }
                 } while cursor != nil

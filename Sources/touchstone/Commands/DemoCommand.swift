@@ -29,15 +29,17 @@ struct DemoCommand: AsyncParsableCommand {
                 let token = try await DemoChain.adminToken(tenant: tenant, database: database)
                 let logins = try await DemoUsers.create(tenant: tenant, database: database)
                 // Written straight to the file descriptor: the daemon runs on, so buffered stdout would never flush.
-                FileHandle.standardOutput.write(Data("""
-                    Touchstone demo: chain "\(tenant.code)" loaded, batches for \(summary.periods.first ?? "")…\(summary.periods.last ?? "") run (KPIs and payouts).
-                      API:      http://\(host):\(port)/api/v1/outlets
-                      Token:    \(token)
-                      Try:      curl -H 'Authorization: Bearer \(token)' http://\(host):\(port)/api/v1/outlets
-                      Pages:    http://\(host):\(port)/login (tenant \(tenant.code))
-                    \(logins.map { "            \($0.login) / \($0.password)  (\($0.role.rawValue): \($0.scope))" }.joined(separator: "\n"))
+                FileHandle.standardOutput.write(
+                    Data(
+                        """
+                        Touchstone demo: chain "\(tenant.code)" loaded, batches for \(summary.periods.first ?? "")…\(summary.periods.last ?? "") run (KPIs and payouts).
+                          API:      http://\(host):\(port)/api/v1/outlets
+                          Token:    \(token)
+                          Try:      curl -H 'Authorization: Bearer \(token)' http://\(host):\(port)/api/v1/outlets
+                          Pages:    http://\(host):\(port)/login (tenant \(tenant.code))
+                        \(logins.map { "            \($0.login) / \($0.password)  (\($0.role.rawValue): \($0.scope))" }.joined(separator: "\n"))
 
-                    """.utf8))
+                        """.utf8))
                 try await serve(database: database, configuration: ServerConfiguration(host: host, port: port), logger: logger)
             }
         }

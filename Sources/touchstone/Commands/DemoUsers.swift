@@ -16,7 +16,7 @@ enum DemoUsers {
     /// Creates the logins (kept when they exist) and sets their passwords.
     static func create(tenant: Tenant, database: Database) async throws -> [Login] {
         guard let outlet = try await OutletQueries.list(tenant: tenant, after: nil, limit: 1, database: database).items.first,
-              let person = try await StaffQueries.list(tenant: tenant, after: nil, limit: 1, outlet: outlet.code, database: database).items.first
+            let person = try await StaffQueries.list(tenant: tenant, after: nil, limit: 1, outlet: outlet.code, database: database).items.first
         else { throw StoreError.notFound("demo outlets and staff") }
         let region = String(outlet.regionPath.split(separator: "/").first ?? "")
         let logins = [

@@ -7,7 +7,8 @@ import TouchstoneStore
 /// CSV on stdout, or a workbook (formats.md "Exports").
 struct ExportCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "export", abstract: "Export CSV (stdout or --output) or an .xlsx workbook (--format xlsx --output FILE).", subcommands: [Audits.self, ExportKPIsCommand.self, ExportPayoutsCommand.self])
+        commandName: "export", abstract: "Export CSV (stdout or --output) or an .xlsx workbook (--format xlsx --output FILE).",
+        subcommands: [Audits.self, ExportKPIsCommand.self, ExportPayoutsCommand.self])
 
     /// `touchstone export audits --tenant T --period P [--template C]`.
     struct Audits: AsyncParsableCommand {

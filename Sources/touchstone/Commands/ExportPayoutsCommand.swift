@@ -17,7 +17,8 @@ struct ExportPayoutsCommand: AsyncParsableCommand {
         try await reportingFailures {
             let period = try scope.parsedPeriod()
             try await options.withTenant(scope.tenant) { database, tenant in
-                try await output.write(export: "payouts", sheet: "Payouts", tenant: tenant, period: period, database: database, excel: excel) { rows in
+                try await output.write(export: "payouts", sheet: "Payouts", tenant: tenant, period: period, database: database, excel: excel) {
+                    rows in
                     try await PayoutExport.rows(tenant: tenant, period: period, database: database, into: rows)
                 }
             }

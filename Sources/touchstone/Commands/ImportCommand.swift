@@ -36,7 +36,8 @@ struct ImportCommand: AsyncParsableCommand {
             let report: ImportReport
             do {
                 report = try await options.withTenant(tenant) { database, tenant in
-                    return try await importCSV(importKind, file: URL(fileURLWithPath: file), tenant: tenant, options: importOptions, database: database)
+                    return try await importCSV(
+                        importKind, file: URL(fileURLWithPath: file), tenant: tenant, options: importOptions, database: database)
                 }
                 line.finish()
             } catch {
@@ -50,7 +51,9 @@ struct ImportCommand: AsyncParsableCommand {
                 print("\(file) is \(encoding.rawValue) (GBK) text, not UTF-8: converted it to UTF-8 before importing")
             }
             let verbs = dryRun ? ("would be inserted", "would be updated") : ("inserted", "updated")
-            print("\(kind)\(dryRun ? " (dry run, nothing stored)" : ""): \(report.rows) rows, \(report.inserted) \(verbs.0), \(report.updated) \(verbs.1), \(report.unchanged) unchanged, \(report.rejected.count) rejected")
+            print(
+                "\(kind)\(dryRun ? " (dry run, nothing stored)" : ""): \(report.rows) rows, \(report.inserted) \(verbs.0), \(report.updated) \(verbs.1), \(report.unchanged) unchanged, \(report.rejected.count) rejected"
+            )
         }
     }
 
@@ -59,12 +62,15 @@ struct ImportCommand: AsyncParsableCommand {
         if dryRun { throw ValidationError("--dry-run is for the CSV kinds (outlets, staff, surveys, complaints, visits)") }
         let importOptions = ImportOptions(skipInvalid: skipInvalid != nil)
         let report = try await options.withTenant(tenant) { database, tenant in
-            return try await AuditImport.run(tenant: tenant, file: URL(fileURLWithPath: file), submittedBy: submittedBy,
-                                             options: importOptions, database: database)
+            return try await AuditImport.run(
+                tenant: tenant, file: URL(fileURLWithPath: file), submittedBy: submittedBy,
+                options: importOptions, database: database)
         }
         if let skipInvalid {
             try RejectedRowsFile.write(report.rejected, columns: ["document"], to: skipInvalid)
         }
-        print("audits: \(report.rows) documents, \(report.inserted) inserted, \(report.updated) resubmitted, \(report.unchanged) unchanged, \(report.rejected.count) rejected")
+        print(
+            "audits: \(report.rows) documents, \(report.inserted) inserted, \(report.updated) resubmitted, \(report.unchanged) unchanged, \(report.rejected.count) rejected"
+        )
     }
 }

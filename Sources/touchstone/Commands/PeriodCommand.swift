@@ -35,7 +35,8 @@ struct PeriodCommand: AsyncParsableCommand {
             try await reportingFailures {
                 let period = try scope.parsedPeriod()
                 let count = try await options.withTenant(scope.tenant) { database, tenant in
-                    return try await PayoutQueries.approve(tenant: tenant, period: period, by: .commandLine(ChangeActor.current ?? "cli"), database: database)
+                    return try await PayoutQueries.approve(
+                        tenant: tenant, period: period, by: .commandLine(ChangeActor.current ?? "cli"), database: database)
                 }
                 print("period \(period): \(count) payout rows approved")
             }
@@ -53,8 +54,10 @@ struct PeriodCommand: AsyncParsableCommand {
             try await reportingFailures {
                 let period = try scope.parsedPeriod()
                 let (status, hash) = try await options.withTenant(scope.tenant) { database, tenant in
-                    return (try await PeriodQueries.status(tenant: tenant, period: period, database: database),
-                            try await PeriodQueries.recomputeHash(tenant: tenant, period: period, database: database))
+                    return (
+                        try await PeriodQueries.status(tenant: tenant, period: period, database: database),
+                        try await PeriodQueries.recomputeHash(tenant: tenant, period: period, database: database)
+                    )
                 }
                 print("period \(status.period): \(status.state)")
                 if let stored = status.resultsHash {

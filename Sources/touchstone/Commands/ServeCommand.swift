@@ -11,7 +11,9 @@ struct ServeCommand: AsyncParsableCommand {
 
     @Option(help: "Address to bind.") var host = "127.0.0.1"
     @Option(help: "Port to bind.") var port = 8080
-    @Flag(name: .customLong("no-migrate"), help: "Do not apply migrations even when the schema owner is known (--owner-database); refuse to start unless they are current.")
+    @Flag(
+        name: .customLong("no-migrate"),
+        help: "Do not apply migrations even when the schema owner is known (--owner-database); refuse to start unless they are current.")
     var noMigrate = false
     @Option(help: "Longest a request's database statement may run, in seconds.") var statementTimeout = 30
     @Option(help: "Uploads (audits, evidence, surveys, complaints) per minute per API token; 0: unlimited.")

@@ -23,8 +23,10 @@ extension TenantCommand {
         enum LateVisits: String, ExpressibleByArgument, CaseIterable { case accept, refuse }
 
         func validate() throws {
-            for (name, value, least) in [("--max-distance", maxDistance, 1), ("--submission-hours", submissionHours, 1),
-                                         ("--clock-skew", clockSkew, 1), ("--rotation-months", rotationMonths, 0)] {
+            for (name, value, least) in [
+                ("--max-distance", maxDistance, 1), ("--submission-hours", submissionHours, 1),
+                ("--clock-skew", clockSkew, 1), ("--rotation-months", rotationMonths, 0),
+            ] {
                 if let value, value < least { throw ValidationError("\(name) must be at least \(least) (got \(value))") }
             }
         }
@@ -45,7 +47,8 @@ extension TenantCommand {
                     return (tenant.code, settings)
                 }
                 let trust = settings.trust
-                print("""
+                print(
+                    """
                     tenant \(code): far from the outlet beyond \(Int(trust.maxDistanceMeters)) m; late after \(trust.submissionHours) h; \
                     clock skew beyond \(trust.clockSkewSeconds) s; rotation \(trust.rotation.intervalMonths) months; \
                     late visits \(settings.lateVisitsAccepted ? "accepted (flagged)" : "refused")

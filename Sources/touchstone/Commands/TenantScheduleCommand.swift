@@ -26,13 +26,16 @@ extension TenantCommand {
                 let standard = BatchSchedule.standard
                 let wanted = off ? nil : try BatchSchedule.parse(day: day ?? standard.day, at: at ?? standard.time)
                 let (code, timezone, schedule) = try await options.withTenant(tenant) { database, tenant in
-                    let schedule = change
+                    let schedule =
+                        change
                         ? try await BatchScheduleQueries.set(tenant: tenant, schedule: wanted, database: database)
                         : try await BatchScheduleQueries.get(tenant: tenant, database: database)
                     return (tenant.code, tenant.timezone, schedule)
                 }
                 guard let schedule else { return print("tenant \(code): the batch does not run by itself") }
-                print("tenant \(code): the batch runs on day \(schedule.day) at \(schedule.time) (\(timezone)) for the previous month, then daily until it is closed")
+                print(
+                    "tenant \(code): the batch runs on day \(schedule.day) at \(schedule.time) (\(timezone)) for the previous month, then daily until it is closed"
+                )
             }
         }
     }

@@ -1,6 +1,6 @@
 import ArgumentParser
-import TouchstoneServer
 import TouchstoneCore
+import TouchstoneServer
 import TouchstoneStore
 
 extension Role: ExpressibleByArgument {}

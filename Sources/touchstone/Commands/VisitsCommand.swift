@@ -16,7 +16,8 @@ struct VisitsCommand: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             commandName: "assign",
             abstract: "Expire visits whose window ended, then give each planned visit of the period an auditor under the rotation rules.",
-            discussion: "Prints one CSV line per planned visit of the period: visit_id,outlet_code,auditor,reason (the reason when it stayed unassigned).")
+            discussion:
+                "Prints one CSV line per planned visit of the period: visit_id,outlet_code,auditor,reason (the reason when it stayed unassigned).")
 
         @OptionGroup var scope: TenantPeriodOptions
         @Option(help: "Today's date in the tenant's time zone (default: today); visits whose window ended before it expire.")
@@ -38,10 +39,12 @@ struct VisitsCommand: AsyncParsableCommand {
                 for line in run.lines {
                     print(CSVWriter.line([line.visitID, line.outlet, line.auditor ?? "", line.reason ?? ""]), terminator: "")
                 }
-                FileHandle.standardError.write(Data("""
-                    period \(period): \(run.assigned.count) assigned, \(run.unassigned.count) unassigned; \(run.expired) expired
+                FileHandle.standardError.write(
+                    Data(
+                        """
+                        period \(period): \(run.assigned.count) assigned, \(run.unassigned.count) unassigned; \(run.expired) expired
 
-                    """.utf8))
+                        """.utf8))
             }
         }
     }
@@ -67,15 +70,22 @@ struct VisitsCommand: AsyncParsableCommand {
             try await reportingFailures {
                 let period = try scope.parsedPeriod()
                 let visits = try await options.withTenant(scope.tenant) { database, tenant in
-                    try await VisitQueries.list(tenant: tenant, period: period, state: state.flatMap(VisitState.init), auditor: auditor,
-                                                database: database)
+                    try await VisitQueries.list(
+                        tenant: tenant, period: period, state: state.flatMap(VisitState.init), auditor: auditor,
+                        database: database)
                 }
-                print(CSVWriter.line(["visit_id", "outlet_code", "template", "template_version", "window_from", "window_to", "auditor",
-                                      "state", "unassigned_reason"]), terminator: "")
+                print(
+                    CSVWriter.line([
+                        "visit_id", "outlet_code", "template", "template_version", "window_from", "window_to", "auditor",
+                        "state", "unassigned_reason",
+                    ]), terminator: "")
                 for v in visits {
-                    print(CSVWriter.line([v.visitID, v.outlet, v.template, String(v.templateVersion), v.windowFrom.description,
-                                          v.windowTo.description, v.auditor ?? "", v.state.rawValue, v.unassignedReason ?? ""]),
-                          terminator: "")
+                    print(
+                        CSVWriter.line([
+                            v.visitID, v.outlet, v.template, String(v.templateVersion), v.windowFrom.description,
+                            v.windowTo.description, v.auditor ?? "", v.state.rawValue, v.unassignedReason ?? "",
+                        ]),
+                        terminator: "")
                 }
             }
         }

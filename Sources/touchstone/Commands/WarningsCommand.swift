@@ -18,12 +18,15 @@ struct WarningsCommand: AsyncParsableCommand {
             let warnings = try await options.withTenant(scope.tenant) { database, tenant in
                 return try await WarningQueries.list(tenant: tenant, period: period, database: database)
             }
-            print(CSVWriter.line(["level", "subject", "kpi", "previous_period", "previous_value", "previous_status", "value", "status"]), terminator: "")
+            print(
+                CSVWriter.line(["level", "subject", "kpi", "previous_period", "previous_value", "previous_status", "value", "status"]), terminator: ""
+            )
             for w in warnings {
-                print(CSVWriter.line([
-                    w.level.rawValue, w.subject, w.kpi, w.previousPeriod, w.previous.value.fixed(2), w.previous.status.rawValue,
-                    w.current.value.fixed(2), w.current.status.rawValue,
-                ]), terminator: "")
+                print(
+                    CSVWriter.line([
+                        w.level.rawValue, w.subject, w.kpi, w.previousPeriod, w.previous.value.fixed(2), w.previous.status.rawValue,
+                        w.current.value.fixed(2), w.current.status.rawValue,
+                    ]), terminator: "")
             }
         }
     }

@@ -2,7 +2,9 @@ import Testing
 import TouchstoneCore
 
 @Suite struct LocalRedirectTests {
-    @Test(arguments: ["/", "/overview", "/league?period=2026-09&kpi=MS", "/staff/E8?period=2026-09", "/league?region=%E5%8D%8E%E4%B8%9C%2F%E4%B8%8A%E6%B5%B7"])
+    @Test(arguments: [
+        "/", "/overview", "/league?period=2026-09&kpi=MS", "/staff/E8?period=2026-09", "/league?region=%E5%8D%8E%E4%B8%9C%2F%E4%B8%8A%E6%B5%B7",
+    ])
     func localPathsAreKept(_ next: String) {
         #expect(LocalRedirect.target(next) == next)
     }

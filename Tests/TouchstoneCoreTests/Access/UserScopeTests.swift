@@ -22,8 +22,13 @@ import TouchstoneCore
     @Test func rolesParseByTheirNames() throws {
         #expect(try Role.parse("region_manager") == .regionManager)
         let failure = #expect(throws: ValidationFailure.self) { try Role.parse("root") }
-        #expect(failure?.problems == [Problem(path: "role", message:
-            "unknown role \"root\": one of admin, analyst, region_manager, outlet_manager, auditor, staff")])
+        #expect(
+            failure?.problems == [
+                Problem(
+                    path: "role",
+                    message:
+                        "unknown role \"root\": one of admin, analyst, region_manager, outlet_manager, auditor, staff")
+            ])
     }
 
     @Test func theLastActiveAdminCannotBeDisabledOrDemoted() {

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import TouchstoneCore
 
 @Suite struct AuditDocumentTests {
@@ -17,7 +18,12 @@ import Testing
     }
 
     @Test func parsesAndValidatesCleanDocument() throws {
-        let d = try Self.parse(Self.doc(Self.full, extra: #","servedBy":"E7","comments":{"S1":"waited"},"attachments":[{"item":"P1","name":"f.jpg","sha256":"9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08","contentType":"image/jpeg","size":1024}]"#))
+        let d = try Self.parse(
+            Self.doc(
+                Self.full,
+                extra:
+                    #","servedBy":"E7","comments":{"S1":"waited"},"attachments":[{"item":"P1","name":"f.jpg","sha256":"9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08","contentType":"image/jpeg","size":1024}]"#
+            ))
         #expect(d.answers["A2"] == .number(4))
         #expect(d.answers["A3"] == .na)
         #expect(d.answers["S3"] == .text("partial"))
@@ -29,16 +35,19 @@ import Testing
     }
 
     @Test func structuralProblemsAllAtOnce() {
-        let json = #"{"id":"","template":"demo-visit","templateVersion":1.5,"visitedAt":"2026-09-14T10:32:00","auditor":"x","answers":{"A1":true,"A2":[1]},"attachments":[{"item":"P1","name":"a","sha256":"ABC","contentType":"image/png"}]}"#
-        #expect(throws: ValidationFailure(problems: [
-            Problem(path: "id", message: "must not be empty"),
-            Problem(path: "templateVersion", message: "expected an integer, got a fraction"),
-            Problem(path: "outlet", message: "is required"),
-            Problem(path: "visitedAt", message: "instant \"2026-09-14T10:32:00\" has no offset (add Z or +08:00)"),
-            Problem(path: "answers.A1", message: "expected a string, a number or \"na\", got boolean"),
-            Problem(path: "answers.A2", message: "expected a string, a number or \"na\", got array"),
-            Problem(path: "attachments[0].sha256", message: "expected 64 lowercase hex digits"),
-        ])) { try Self.parse(json) }
+        let json =
+            #"{"id":"","template":"demo-visit","templateVersion":1.5,"visitedAt":"2026-09-14T10:32:00","auditor":"x","answers":{"A1":true,"A2":[1]},"attachments":[{"item":"P1","name":"a","sha256":"ABC","contentType":"image/png"}]}"#
+        #expect(
+            throws: ValidationFailure(problems: [
+                Problem(path: "id", message: "must not be empty"),
+                Problem(path: "templateVersion", message: "expected an integer, got a fraction"),
+                Problem(path: "outlet", message: "is required"),
+                Problem(path: "visitedAt", message: "instant \"2026-09-14T10:32:00\" has no offset (add Z or +08:00)"),
+                Problem(path: "answers.A1", message: "expected a string, a number or \"na\", got boolean"),
+                Problem(path: "answers.A2", message: "expected a string, a number or \"na\", got array"),
+                Problem(path: "attachments[0].sha256", message: "expected 64 lowercase hex digits"),
+            ])
+        ) { try Self.parse(json) }
     }
 
     @Test func futureVisitIsRejected() {
@@ -50,18 +59,21 @@ import Testing
     }
 
     @Test func answerProblemsAgainstTemplate() throws {
-        let d = try Self.parse(Self.doc(#""A1":"Yes","A2":6,"A3":"na","S1":"fast","S2":"na","S3":"most","Z9":"yes""#,
-                                        extra: #","comments":{"Q":"?"}"#))
-        #expect(validate(d, against: Fixtures.demoTemplate) == [
-            Problem(path: "answers.A1", message: "expected \"yes\" or \"no\", got \"Yes\""),
-            Problem(path: "answers.A2", message: "expected an integer from 1 to 5, got 6"),
-            Problem(path: "answers.S1", message: "expected a number, got \"fast\""),
-            Problem(path: "answers.S2", message: "\"na\" is not allowed for this item"),
-            Problem(path: "answers.S3", message: "expected one of \"full\", \"partial\", \"none\", got \"most\""),
-            Problem(path: "answers.C1", message: "missing answer for scored item"),
-            Problem(path: "answers.Z9", message: "unknown item \"Z9\" in template demo-visit v1"),
-            Problem(path: "comments.Q", message: "unknown item \"Q\""),
-        ])
+        let d = try Self.parse(
+            Self.doc(
+                #""A1":"Yes","A2":6,"A3":"na","S1":"fast","S2":"na","S3":"most","Z9":"yes""#,
+                extra: #","comments":{"Q":"?"}"#))
+        #expect(
+            validate(d, against: Fixtures.demoTemplate) == [
+                Problem(path: "answers.A1", message: "expected \"yes\" or \"no\", got \"Yes\""),
+                Problem(path: "answers.A2", message: "expected an integer from 1 to 5, got 6"),
+                Problem(path: "answers.S1", message: "expected a number, got \"fast\""),
+                Problem(path: "answers.S2", message: "\"na\" is not allowed for this item"),
+                Problem(path: "answers.S3", message: "expected one of \"full\", \"partial\", \"none\", got \"most\""),
+                Problem(path: "answers.C1", message: "missing answer for scored item"),
+                Problem(path: "answers.Z9", message: "unknown item \"Z9\" in template demo-visit v1"),
+                Problem(path: "comments.Q", message: "unknown item \"Q\""),
+            ])
     }
 
     @Test(arguments: [("2.5", false), ("3", true), ("3.0", true), ("0", false), ("5", true)])
@@ -81,7 +93,9 @@ import Testing
 
     @Test func canonicalJSONIgnoresKeyOrderAndNumberSpelling() throws {
         let a = try Self.parse(Self.doc(Self.full))
-        let b = try Self.parse(#"{"answers":{"C1":"na","S3":"partial","S2":"yes","S1":75.0,"A3":"na","A2":4.00,"A1":"yes"},"auditor":"ag/1","outlet":"O1","visitedAt":"2026-09-14T10:32:00+08:00","templateVersion":1,"template":"demo-visit","id":"a1","comments":{}}"#)
+        let b = try Self.parse(
+            #"{"answers":{"C1":"na","S3":"partial","S2":"yes","S1":75.0,"A3":"na","A2":4.00,"A1":"yes"},"auditor":"ag/1","outlet":"O1","visitedAt":"2026-09-14T10:32:00+08:00","templateVersion":1,"template":"demo-visit","id":"a1","comments":{}}"#
+        )
         let c = try Self.parse(Self.doc(Self.full.replacingOccurrences(of: #""S1":75"#, with: #""S1":76"#)))
         #expect(a.canonicalJSON == b.canonicalJSON)
         #expect(a == b)

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import TouchstoneCore
 
 @Suite struct AuditScoringTests {
@@ -33,7 +34,8 @@ import Testing
     }
 
     @Test func sampleAuditDimensions() throws {
-        let line = try String(contentsOf: Fixtures.specDir.appendingPathComponent("audits.jsonl"), encoding: .utf8)
+        let line =
+            try String(contentsOf: Fixtures.specDir.appendingPathComponent("audits.jsonl"), encoding: .utf8)
             .split(separator: "\n").first.map(String.init) ?? ""
         let doc = try AuditDocument.parse(json: Data(line.utf8))
         let template = Fixtures.demoTemplate
@@ -45,16 +47,16 @@ import Testing
     }
 
     static let edge = """
-    {"code":"e","version":1,"sections":[
-     {"code":"A","weight":1,"dimension":"tangibles","items":[
-       {"code":"Y","type":"yesno","points":4,"na":true},
-       {"code":"Z","type":"scale","min":0,"max":4,"points":8,"na":true},
-       {"code":"M","type":"measure","pass":{"min":3.5},"points":2,"na":true,"critical":"audit"},
-       {"code":"X","type":"measure","pass":{"max":60},"points":2,"na":true}]},
-     {"code":"B","weight":3,"dimension":"empathy","items":[
-       {"code":"C","type":"choice","points":3,"na":true,"options":[{"value":"hi","points":2.5},{"value":"lo","points":0.75},{"value":"no","points":0}]},
-       {"code":"Q","type":"yesno","points":1,"na":true,"critical":"section","dimension":"assurance"}]}]}
-    """
+        {"code":"e","version":1,"sections":[
+         {"code":"A","weight":1,"dimension":"tangibles","items":[
+           {"code":"Y","type":"yesno","points":4,"na":true},
+           {"code":"Z","type":"scale","min":0,"max":4,"points":8,"na":true},
+           {"code":"M","type":"measure","pass":{"min":3.5},"points":2,"na":true,"critical":"audit"},
+           {"code":"X","type":"measure","pass":{"max":60},"points":2,"na":true}]},
+         {"code":"B","weight":3,"dimension":"empathy","items":[
+           {"code":"C","type":"choice","points":3,"na":true,"options":[{"value":"hi","points":2.5},{"value":"lo","points":0.75},{"value":"no","points":0}]},
+           {"code":"Q","type":"yesno","points":1,"na":true,"critical":"section","dimension":"assurance"}]}]}
+        """
 
     static let edgeTemplate = try! Template.parse(json: Data(edge.utf8))
 
@@ -65,21 +67,25 @@ import Testing
     }
 
     /// (case, answers, overall, A, B, critical)
-    @Test(arguments: [
-        ("all N/A audit", answers([:]), nil, nil, nil, false),
-        ("all-N/A section B", answers(["Y": .text("yes")]), "100.00", "100.00", nil, false),
-        ("scale from 0: 3 of 0..4", answers(["Z": .number(3)]), "75.00", "75.00", nil, false),
-        ("scale from 0: 0 earns nothing", answers(["Z": .number(0), "Y": .text("yes")]), "33.33", "33.33", nil, false),
-        ("fractional choice points", answers(["C": .text("lo")]), "25.00", nil, "25.00", false),
-        ("choice 2.5 of 3", answers(["C": .text("hi")]), "83.33", nil, "83.33", false),
-        ("measure min: exactly at limit passes", answers(["M": .number(Decimal(exactly: "3.5")!)]), "100.00", "100.00", nil, false),
-        ("measure max: exactly at limit passes", answers(["X": .number(60)]), "100.00", "100.00", nil, false),
-        ("measure max: above limit fails", answers(["X": .number(Decimal(exactly: "60.01")!), "Y": .text("yes")]), "66.67", "66.67", nil, false),
-        ("audit critical zeroes overall only", answers(["M": .number(3), "Y": .text("yes"), "C": .text("hi")]), "0.00", "66.67", "83.33", true),
-        ("section critical zeroes its section", answers(["Q": .text("no"), "C": .text("hi"), "Y": .text("yes")]), "25.00", "100.00", "0.00", true),
-        ("both critical kinds", answers(["Q": .text("no"), "M": .number(1)]), "0.00", "0.00", "0.00", true),
-        ("weights 1:3", answers(["Y": .text("no"), "C": .text("hi"), "Z": .number(4)]), "79.17", "66.67", "83.33", false),
-    ] as [(String, [String: Answer], String?, String?, String?, Bool)])
+    @Test(
+        arguments: [
+            ("all N/A audit", answers([:]), nil, nil, nil, false),
+            ("all-N/A section B", answers(["Y": .text("yes")]), "100.00", "100.00", nil, false),
+            ("scale from 0: 3 of 0..4", answers(["Z": .number(3)]), "75.00", "75.00", nil, false),
+            ("scale from 0: 0 earns nothing", answers(["Z": .number(0), "Y": .text("yes")]), "33.33", "33.33", nil, false),
+            ("fractional choice points", answers(["C": .text("lo")]), "25.00", nil, "25.00", false),
+            ("choice 2.5 of 3", answers(["C": .text("hi")]), "83.33", nil, "83.33", false),
+            ("measure min: exactly at limit passes", answers(["M": .number(Decimal(exactly: "3.5")!)]), "100.00", "100.00", nil, false),
+            ("measure max: exactly at limit passes", answers(["X": .number(60)]), "100.00", "100.00", nil, false),
+            ("measure max: above limit fails", answers(["X": .number(Decimal(exactly: "60.01")!), "Y": .text("yes")]), "66.67", "66.67", nil, false),
+            ("audit critical zeroes overall only", answers(["M": .number(3), "Y": .text("yes"), "C": .text("hi")]), "0.00", "66.67", "83.33", true),
+            (
+                "section critical zeroes its section", answers(["Q": .text("no"), "C": .text("hi"), "Y": .text("yes")]), "25.00", "100.00", "0.00",
+                true
+            ),
+            ("both critical kinds", answers(["Q": .text("no"), "M": .number(1)]), "0.00", "0.00", "0.00", true),
+            ("weights 1:3", answers(["Y": .text("no"), "C": .text("hi"), "Z": .number(4)]), "79.17", "66.67", "83.33", false),
+        ] as [(String, [String: Answer], String?, String?, String?, Bool)])
     func edgeCases(name: String, answers: [String: Answer], overall: String?, a: String?, b: String?, critical: Bool) {
         let s = AuditScoring.score(template: Self.edgeTemplate, answers: answers)
         #expect(s.overall?.fixed(2) == overall, "\(name)")

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import TouchstoneCore
 
 @Suite struct DecimalTests {
@@ -50,7 +51,8 @@ import Testing
     @Test func rationalArithmeticIsExact() {
         let third = Rational(1) / Rational(3)
         #expect(third * Rational(3) == Rational.one)
-        #expect((Rational(Decimal(exactly: "10.01")!) / Rational(3) * Rational(Decimal(exactly: "1.5")!)).rounded(scale: 2)
+        #expect(
+            (Rational(Decimal(exactly: "10.01")!) / Rational(3) * Rational(Decimal(exactly: "1.5")!)).rounded(scale: 2)
                 == Decimal(exactly: "5.01")!)  // exactly 5.005 → 5.01, never 5.00
         #expect((Rational(-7) / Rational(2)).rounded(scale: 0) == Decimal(-4))
         #expect((Rational(200) / Rational(3)).decimal.fixed(4) == "66.6667")

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import DecimalText
 
 /// Plain decimal text of 1 to 38 digits, a point anywhere or nowhere, and a sign half the time.
@@ -63,14 +64,18 @@ func randomPlainText(_ rng: inout SeededRNG) -> String {
     }
 
     @Test func edgeValues() {
-        for text in ["61.980000000000000000000000", "1976.89", "100", "-86.6666666666666667",
-                     "0.000001", "79228162514264337593543950335", "99999999999999999999999999999999999999"] {
+        for text in [
+            "61.980000000000000000000000", "1976.89", "100", "-86.6666666666666667",
+            "0.000001", "79228162514264337593543950335", "99999999999999999999999999999999999999",
+        ] {
             let parsed = Decimal(plainText: text)
             #expect(parsed == Decimal(string: text), "\(text)")
             #expect(parsed.map(Self.bytes) == Decimal(string: text).map(Self.bytes), "\(text)")
         }
-        for text in ["", "-", ".", "1.2.3", "1e5", "abc", " 1", "1-", "NaN", "123456789012345678901234567890123456789",
-                     "0", "-0", "0.000000000000000000000000"] {
+        for text in [
+            "", "-", ".", "1.2.3", "1e5", "abc", " 1", "1-", "NaN", "123456789012345678901234567890123456789",
+            "0", "-0", "0.000000000000000000000000",
+        ] {
             #expect(Decimal(plainText: text) == nil, "\(text)")
         }
     }

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import TouchstoneCore
 
 /// The inline (Int128) fast path of `Rational` must agree with the arbitrary-precision path.
@@ -39,8 +40,10 @@ import Testing
             let (bx, by, bz) = (BigRational(plainText: s)!, BigRational(plainText: t)!, BigRational(plainText: u)!)
             let weights = Rational(60) * x + Rational(40) * y
             let bigWeights = BigRational(60) * bx + BigRational(40) * by
-            for (fast, slow) in [(x + y, bx + by), (x * y, bx * by), (weights / Rational(100) * z, bigWeights / BigRational(100) * bz),
-                                 ((x - y) / (z.isZero ? Rational(1) : z), (bx - by) / (bz.isZero ? BigRational(1) : bz))] {
+            for (fast, slow) in [
+                (x + y, bx + by), (x * y, bx * by), (weights / Rational(100) * z, bigWeights / BigRational(100) * bz),
+                ((x - y) / (z.isZero ? Rational(1) : z), (bx - by) / (bz.isZero ? BigRational(1) : bz)),
+            ] {
                 #expect(fast.decimal == slow.decimal, "\(fast)")
                 #expect(fast.rounded(scale: 2) == slow.rounded(scale: 2))
             }

@@ -1,4 +1,5 @@
 import Testing
+
 @testable import TouchstoneCore
 
 @Suite struct VisitAssignmentTests {
@@ -14,8 +15,9 @@ import Testing
 
     @Test func neverSendsAnAuditorToAnOutletWhereTheyAreStaff() {
         let visit = OpenVisit(id: "V", outlet: "SH01", region: "East/SH", windowStart: day("2026-03-01"))
-        let outcome = VisitAssignment.assign([visit], auditors: [FieldAuditor(login: "a", staffOf: ["SH01"]), FieldAuditor(login: "z")],
-                                             history: [], rules: RotationRules())
+        let outcome = VisitAssignment.assign(
+            [visit], auditors: [FieldAuditor(login: "a", staffOf: ["SH01"]), FieldAuditor(login: "z")],
+            history: [], rules: RotationRules())
         #expect(outcome["V"] == .assigned(auditor: "z"))
     }
 
@@ -24,8 +26,9 @@ import Testing
         let westOnly = FieldAuditor(login: "a", regions: ["West"])
         let lookalike = FieldAuditor(login: "b", regions: ["East/S"])
         let east = FieldAuditor(login: "c", regions: ["West", "East"])
-        #expect(VisitAssignment.assign([visit], auditors: [westOnly, lookalike, east], history: [], rules: RotationRules())["V"]
-            == .assigned(auditor: "c"))
+        #expect(
+            VisitAssignment.assign([visit], auditors: [westOnly, lookalike, east], history: [], rules: RotationRules())["V"]
+                == .assigned(auditor: "c"))
     }
 
     @Test func rotationCountsPastVisitsAndThisRunsOwn() {
@@ -61,8 +64,9 @@ import Testing
         let chain = RotationChain(outlets: 30, auditors: 5, months: 4)
         let first = VisitAssignment.assign(chain.visits, auditors: chain.auditors, history: [], rules: RotationRules())
         var generator = SeededRNG(state: 7)
-        let second = VisitAssignment.assign(chain.visits.shuffled(using: &generator), auditors: chain.auditors.shuffled(using: &generator),
-                                            history: [], rules: RotationRules())
+        let second = VisitAssignment.assign(
+            chain.visits.shuffled(using: &generator), auditors: chain.auditors.shuffled(using: &generator),
+            history: [], rules: RotationRules())
         #expect(first == second)
     }
 
@@ -115,14 +119,16 @@ struct RotationChain {
         let regions = ["East/SH", "East/HZ", "North/BJ", "South/GZ", "West/CD"]
         visits = (0..<months).flatMap { month in
             (0..<outlets).map { outlet in
-                OpenVisit(id: "V\(month)-\(outlet)", outlet: "O\(outlet)", region: regions[outlet % regions.count],
-                          windowStart: CivilDate(year: 2026, month: month + 1, day: 1)!)
+                OpenVisit(
+                    id: "V\(month)-\(outlet)", outlet: "O\(outlet)", region: regions[outlet % regions.count],
+                    windowStart: CivilDate(year: 2026, month: month + 1, day: 1)!)
             }
         }
         self.auditors = (0..<auditors).map { index in
-            FieldAuditor(login: index < 10 ? "aud0\(index)" : "aud\(index)",
-                         regions: index % 4 == 3 ? [regions[index % 5], String(regions[(index + 1) % 5].prefix(while: { $0 != "/" }))] : [],
-                         staffOf: index % 5 == 4 ? ["O\(index)", "O\(index + 100)"] : [])
+            FieldAuditor(
+                login: index < 10 ? "aud0\(index)" : "aud\(index)",
+                regions: index % 4 == 3 ? [regions[index % 5], String(regions[(index + 1) % 5].prefix(while: { $0 != "/" }))] : [],
+                staffOf: index % 5 == 4 ? ["O\(index)", "O\(index + 100)"] : [])
         }
     }
 }

@@ -1,4 +1,5 @@
 import Testing
+
 @testable import TouchstoneCore
 
 @Suite struct VisitStateTests {
@@ -39,7 +40,9 @@ import Testing
         #expect(CivilDate("2024-01-31")!.adding(months: 1) == CivilDate("2024-02-29")!)
         #expect(CivilDate("2026-08-15")!.adding(months: 6) == CivilDate("2027-02-15")!)
         #expect(CivilDate("2026-03-31")!.adding(months: -4) == CivilDate("2025-11-30")!)
-        #expect(CivilDate("0001-01-01")!.adding(months: -1) == CivilDate("0001-01-01")! && CivilDate("9999-12-31")!.adding(months: 1) == CivilDate("9999-12-31")!)
+        #expect(
+            CivilDate("0001-01-01")!.adding(months: -1) == CivilDate("0001-01-01")!
+                && CivilDate("9999-12-31")!.adding(months: 1) == CivilDate("9999-12-31")!)
     }
 
     @Test func rotationIntervalIsMeasuredInCalendarMonthsEitherWay() {

@@ -28,10 +28,11 @@ import TouchstoneCore
         #expect(throws: ImportText.Undecodable(line: 1)) { try ImportText.utf8(Array("a,".utf8) + [0xD5]) }
     }
 
-    @Test(arguments: [
-        ([0x61, 0xC3, 0xA9], nil), ([0xC3], 0), ([0x61, 0xC0, 0x80], 1), ([0xED, 0xA0, 0x80], 0),
-        ([0xF0, 0x9F, 0x98, 0x80], nil), ([0xF4, 0x90, 0x80, 0x80], 0), ([0x61, 0xE4, 0xB8], 1),
-    ] as [([UInt8], Int?)])
+    @Test(
+        arguments: [
+            ([0x61, 0xC3, 0xA9], nil), ([0xC3], 0), ([0x61, 0xC0, 0x80], 1), ([0xED, 0xA0, 0x80], 0),
+            ([0xF0, 0x9F, 0x98, 0x80], nil), ([0xF4, 0x90, 0x80, 0x80], 0), ([0x61, 0xE4, 0xB8], 1),
+        ] as [([UInt8], Int?)])
     func findsTheFirstInvalidByte(bytes: [UInt8], offset: Int?) {
         #expect(ImportText.firstInvalidUTF8(bytes) == offset)
         #expect((String(validating: bytes, as: UTF8.self) == nil) == (offset != nil))

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import TouchstoneCore
 
 @Suite struct BatchScheduleTests {
@@ -17,10 +18,12 @@ import Testing
         for (day, at) in [(0, "02:00"), (29, "02:00"), (3, "24:00"), (3, "2:00"), (3, "02:60"), (3, "0200"), (3, "ab:cd"), (3, "")] {
             #expect(throws: ValidationFailure.self) { try BatchSchedule.parse(day: day, at: at) }
         }
-        #expect(throws: ValidationFailure(problems: [
-            Problem(path: "day", message: "day must be 1 to 28 (got 31)"),
-            Problem(path: "at", message: "time must be HH:MM, 00:00 to 23:59 (got 25:00)"),
-        ])) { try BatchSchedule.parse(day: 31, at: "25:00") }
+        #expect(
+            throws: ValidationFailure(problems: [
+                Problem(path: "day", message: "day must be 1 to 28 (got 31)"),
+                Problem(path: "at", message: "time must be HH:MM, 00:00 to 23:59 (got 25:00)"),
+            ])
+        ) { try BatchSchedule.parse(day: 31, at: "25:00") }
         #expect(BatchSchedule(day: 0, minuteOfDay: 10) == nil && BatchSchedule(day: 1, minuteOfDay: 1440) == nil)
     }
 

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import TouchstoneCore
 
 @Suite struct KPITests {
@@ -18,9 +19,11 @@ import Testing
         #expect(k["CSAT"]?.stretch == 95)
     }
 
-    @Test(arguments: ["audit.score", "audit.section:SRV", "audit.dimension:empathy", "audit.critical_failures",
-                      "survey.top2box", "survey.mean", "survey.nps", "complaint.count", "complaint.sla_rate",
-                      "complaint.first_response_p50"])
+    @Test(arguments: [
+        "audit.score", "audit.section:SRV", "audit.dimension:empathy", "audit.critical_failures",
+        "survey.top2box", "survey.mean", "survey.nps", "complaint.count", "complaint.sla_rate",
+        "complaint.first_response_p50",
+    ])
     func metricRoundTrips(text: String) {
         #expect(Metric(text)?.description == text)
     }
@@ -32,24 +35,26 @@ import Testing
 
     @Test func parseListReportsEveryProblem() {
         let json = """
-        [{"code":"A","metric":"audit.score","direction":"higher","threshold":90,"target":80},
-         {"code":"A","metric":"survey.nps","direction":"lower","threshold":1,"target":2,"stretch":3},
-         {"metric":"survey.bogus","direction":"up","threshold":"x"},
-         {"code":"C","metric":"complaint.count","direction":"lower","threshold":5,"target":2,"stretch":0,"minSample":0}]
-        """
-        #expect(throws: ValidationFailure(problems: [
-            Problem(path: "[0].template", message: "is required for audit metrics"),
-            Problem(path: "[0].target", message: "direction higher needs threshold <= target (90 vs 80)"),
-            Problem(path: "[1].code", message: "duplicate KPI code \"A\""),
-            Problem(path: "[1].target", message: "direction lower needs threshold >= target (1 vs 2)"),
-            Problem(path: "[1].stretch", message: "direction lower needs target >= stretch (2 vs 3)"),
-            Problem(path: "[2].code", message: "is required"),
-            Problem(path: "[2].metric", message: "unknown metric \"survey.bogus\""),
-            Problem(path: "[2].direction", message: "unknown value \"up\" (expected one of: higher, lower)"),
-            Problem(path: "[2].threshold", message: "expected a decimal number, got \"x\""),
-            Problem(path: "[2].target", message: "is required"),
-            Problem(path: "[3].minSample", message: "must be >= 1"),
-        ])) {
+            [{"code":"A","metric":"audit.score","direction":"higher","threshold":90,"target":80},
+             {"code":"A","metric":"survey.nps","direction":"lower","threshold":1,"target":2,"stretch":3},
+             {"metric":"survey.bogus","direction":"up","threshold":"x"},
+             {"code":"C","metric":"complaint.count","direction":"lower","threshold":5,"target":2,"stretch":0,"minSample":0}]
+            """
+        #expect(
+            throws: ValidationFailure(problems: [
+                Problem(path: "[0].template", message: "is required for audit metrics"),
+                Problem(path: "[0].target", message: "direction higher needs threshold <= target (90 vs 80)"),
+                Problem(path: "[1].code", message: "duplicate KPI code \"A\""),
+                Problem(path: "[1].target", message: "direction lower needs threshold >= target (1 vs 2)"),
+                Problem(path: "[1].stretch", message: "direction lower needs target >= stretch (2 vs 3)"),
+                Problem(path: "[2].code", message: "is required"),
+                Problem(path: "[2].metric", message: "unknown metric \"survey.bogus\""),
+                Problem(path: "[2].direction", message: "unknown value \"up\" (expected one of: higher, lower)"),
+                Problem(path: "[2].threshold", message: "expected a decimal number, got \"x\""),
+                Problem(path: "[2].target", message: "is required"),
+                Problem(path: "[3].minSample", message: "must be >= 1"),
+            ])
+        ) {
             try KPIDefinition.parseList(json: Data(json.utf8))
         }
     }
@@ -91,34 +96,42 @@ import Testing
 
     func complaint(_ sev: Severity, openedPlusH: Double = 0, firstMin: Double? = nil, resolvedH: Double? = nil) -> Complaint {
         let o = t0.addingTimeInterval(openedPlusH * 3600)
-        return Complaint(severity: sev, openedAt: o, firstResponseAt: firstMin.map { o.addingTimeInterval($0 * 60) },
-                         resolvedAt: resolvedH.map { o.addingTimeInterval($0 * 3600) })
+        return Complaint(
+            severity: sev, openedAt: o, firstResponseAt: firstMin.map { o.addingTimeInterval($0 * 60) },
+            resolvedAt: resolvedH.map { o.addingTimeInterval($0 * 3600) })
     }
 
     @Test func slaRateAsOfRule() {
         let asOf = t0.addingTimeInterval(48 * 3600)
         let cs = [
-            complaint(.high, resolvedH: 24),            // exactly at deadline: within
-            complaint(.high, resolvedH: 24.01),         // late
-            complaint(.high),                           // deadline t0+24h <= asOf: decided, missed
-            complaint(.medium),                         // deadline t0+48h == asOf: decided, missed
-            complaint(.low),                            // deadline ahead: left out
-            complaint(.low, resolvedH: 1),              // within
+            complaint(.high, resolvedH: 24),  // exactly at deadline: within
+            complaint(.high, resolvedH: 24.01),  // late
+            complaint(.high),  // deadline t0+24h <= asOf: decided, missed
+            complaint(.medium),  // deadline t0+48h == asOf: decided, missed
+            complaint(.low),  // deadline ahead: left out
+            complaint(.low, resolvedH: 1),  // within
         ]
         #expect(ComplaintMetrics.slaRate(cs, asOf: asOf) == MetricValue(value: 40, n: 5))
         #expect(ComplaintMetrics.slaRate([complaint(.low)], asOf: asOf) == nil)
         let tight = SLAPolicy(high: 1, medium: 2, low: 3)
-        #expect(ComplaintMetrics.slaRate([complaint(.low, resolvedH: 3), complaint(.low, resolvedH: 4)], policy: tight, asOf: asOf)
+        #expect(
+            ComplaintMetrics.slaRate([complaint(.low, resolvedH: 3), complaint(.low, resolvedH: 4)], policy: tight, asOf: asOf)
                 == MetricValue(value: 50, n: 2))
         #expect(ComplaintMetrics.count(cs) == MetricValue(value: 6, n: 6))
     }
 
     @Test func firstResponseMedian() {
-        #expect(ComplaintMetrics.firstResponseP50([complaint(.high, firstMin: 40), complaint(.high, firstMin: 10),
-                                                   complaint(.high, firstMin: 25), complaint(.high)])
+        #expect(
+            ComplaintMetrics.firstResponseP50([
+                complaint(.high, firstMin: 40), complaint(.high, firstMin: 10),
+                complaint(.high, firstMin: 25), complaint(.high),
+            ])
                 == MetricValue(value: 25, n: 3))
-        #expect(ComplaintMetrics.firstResponseP50([complaint(.high, firstMin: 40), complaint(.high, firstMin: 10),
-                                                   complaint(.high, firstMin: 25), complaint(.high, firstMin: 1200)])
+        #expect(
+            ComplaintMetrics.firstResponseP50([
+                complaint(.high, firstMin: 40), complaint(.high, firstMin: 10),
+                complaint(.high, firstMin: 25), complaint(.high, firstMin: 1200),
+            ])
                 == MetricValue(value: Fixtures.d("32.5"), n: 4))
         // samples/complaints.csv C1: 40 minutes; C2: 20 hours = 1200 minutes.
         #expect(ComplaintMetrics.firstResponseP50([complaint(.high, firstMin: 40), complaint(.medium, firstMin: 1200)])?.value == 620)

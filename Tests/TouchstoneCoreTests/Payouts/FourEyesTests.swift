@@ -4,8 +4,9 @@ import TouchstoneCore
 /// The four-eyes rule of payroll (docs/payroll.md) as a pure function.
 @Suite struct FourEyesTests {
     @Test func theRunnerMayNotApproveTheirOwnRun() {
-        #expect(FourEyes.approvalRefusal(period: "2026-09", ranBy: "anna", approver: .person("anna"))
-            == "Four eyes: anna ran the batch that computed the payouts of 2026-09, so another head-office user must approve them.")
+        #expect(
+            FourEyes.approvalRefusal(period: "2026-09", ranBy: "anna", approver: .person("anna"))
+                == "Four eyes: anna ran the batch that computed the payouts of 2026-09, so another head-office user must approve them.")
         #expect(FourEyes.approvalRefusal(period: "2026-09", ranBy: "anna", approver: .person("bo")) == nil)
         // Logins are compared exactly: a different case is a different login.
         #expect(FourEyes.approvalRefusal(period: "2026-09", ranBy: "anna", approver: .person("Anna")) == nil)
@@ -30,7 +31,9 @@ import TouchstoneCore
 
     @Test func closingNeedsEveryPayoutRowApproved() {
         #expect(FourEyes.closeRefusal(period: "2026-09", unapproved: 0) == nil)
-        #expect(FourEyes.closeRefusal(period: "2026-09", unapproved: 3)
-            == "Four eyes: 3 payout rows of 2026-09 are not approved; a head-office user who did not run the batch must approve them before the period is closed.")
+        #expect(
+            FourEyes.closeRefusal(period: "2026-09", unapproved: 3)
+                == "Four eyes: 3 payout rows of 2026-09 are not approved; a head-office user who did not run the batch must approve them before the period is closed."
+        )
     }
 }

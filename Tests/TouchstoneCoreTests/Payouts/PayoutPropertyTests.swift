@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import TouchstoneCore
 
 /// An independent, deliberately plain reference for rules.md §5: Int128 fractions (not the
@@ -48,7 +49,10 @@ struct ReferencePayout {
         let h = Frac(100)
         switch curve {
         case .linear(let c):
-            let t = Frac(c.threshold), g = Frac(c.target), aT = Frac(c.atThreshold), aS = Frac(c.atStretch)
+            let t = Frac(c.threshold)
+            let g = Frac(c.target)
+            let aT = Frac(c.atThreshold)
+            let aS = Frac(c.atStretch)
             let s = c.stretch.map { Frac($0) }
             if dir == .higher {
                 if v < t { return Frac(0) }
@@ -74,10 +78,16 @@ struct ReferencePayout {
         }
     }
 
-    struct Result { var prorated: Frac; var score: Frac; var cents: Int128 }
+    struct Result {
+        var prorated: Frac
+        var score: Frac
+        var cents: Int128
+    }
 
-    static func compute(plan: Plan, period: Period, person: PayoutPerson, staff: [String: KPIValue],
-                        outlets: [String: [String: KPIValue]], defs: [String: KPIDefinition]) -> Result? {
+    static func compute(
+        plan: Plan, period: Period, person: PayoutPerson, staff: [String: KPIValue],
+        outlets: [String: [String: KPIValue]], defs: [String: KPIDefinition]
+    ) -> Result? {
         // Day by day: which assignment (in a plan role) covers the day?
         var days: [(outlet: String, tb: Decimal?)] = []
         var day = period.firstDay
@@ -91,14 +101,16 @@ struct ReferencePayout {
         let D = Frac(Int128(period.days))
         var prorated = Frac(0)
         for d in days { prorated = prorated + Frac(d.tb ?? 0) / D }
-        var sumWA = Frac(0), sumW = Frac(0)
+        var sumWA = Frac(0)
+        var sumW = Frac(0)
         for c in plan.components {
             let dir = defs[c.kpi]!.direction
             var a: Frac?
             if c.level == .staff {
                 if let v = staff[c.kpi], v.status != .insufficient { a = attainment(c.curve, v.value, dir) }
             } else {
-                var total = Frac(0), count = 0
+                var total = Frac(0)
+                var count = 0
                 for d in days {
                     if let v = outlets[d.outlet]?[c.kpi], v.status != .insufficient {
                         total = total + attainment(c.curve, v.value, dir)
@@ -161,15 +173,19 @@ struct SeededRNG: RandomNumberGenerator {
     }
 
     @available(macOS 15.0, *)
-    static func randomCase(_ rng: inout SeededRNG) -> (Plan, Period, PayoutPerson, [String: KPIValue], [String: [String: KPIValue]], [String: KPIDefinition]) {
+    static func randomCase(
+        _ rng: inout SeededRNG
+    ) -> (Plan, Period, PayoutPerson, [String: KPIValue], [String: [String: KPIValue]], [String: KPIDefinition]) {
         var defs: [String: KPIDefinition] = [:]
         for (code, dir) in [("K1", Direction.higher), ("K2", .lower), ("K3", .higher), ("K4", .lower)] {
             let o = ordered(&rng, dir)
-            defs[code] = KPIDefinition(code: code, metric: .surveyMean, direction: dir, threshold: o[0], target: o[1],
-                                       stretch: o[2], minSample: Int.random(in: 1...4, using: &rng))
+            defs[code] = KPIDefinition(
+                code: code, metric: .surveyMean, direction: dir, threshold: o[0], target: o[1],
+                stretch: o[2], minSample: Int.random(in: 1...4, using: &rng))
         }
         let codes = defs.keys.sorted()
-        let period = Bool.random(using: &rng) && Int.random(in: 0..<3, using: &rng) == 0
+        let period =
+            Bool.random(using: &rng) && Int.random(in: 0..<3, using: &rng) == 0
             ? Period.quarter(2026, Int.random(in: 1...4, using: &rng))!
             : Period.month(Int.random(in: 2025...2028, using: &rng), Int.random(in: 1...12, using: &rng))!
         var components: [PlanComponent] = []
@@ -179,36 +195,45 @@ struct SeededRNG: RandomNumberGenerator {
             let curve: Curve
             if Bool.random(using: &rng) {
                 let o = ordered(&rng, dir)
-                curve = .linear(LinearCurve(threshold: o[0], target: o[1], stretch: Bool.random(using: &rng) ? o[2] : nil,
-                                            atThreshold: Decimal(Int.random(in: 0...100, using: &rng)),
-                                            atStretch: Decimal(Int.random(in: 100...200, using: &rng))))
+                curve = .linear(
+                    LinearCurve(
+                        threshold: o[0], target: o[1], stretch: Bool.random(using: &rng) ? o[2] : nil,
+                        atThreshold: Decimal(Int.random(in: 0...100, using: &rng)),
+                        atStretch: Decimal(Int.random(in: 100...200, using: &rng))))
             } else {
                 var froms = Set<Decimal>()
                 for _ in 0..<Int.random(in: 1...4, using: &rng) { froms.insert(cents(&rng, 0...10_000)) }
                 curve = .tiers(froms.sorted().map { Tier(from: $0, pct: Decimal(Int.random(in: 0...150, using: &rng))) })
             }
-            components.append(PlanComponent(kpi: kpi, level: Bool.random(using: &rng) ? .staff : .outlet,
-                                            weight: Decimal(Int.random(in: 1...1000, using: &rng)) / 10, curve: curve,
-                                            insufficient: InsufficientPolicy.allCases.randomElement(using: &rng)!))
+            components.append(
+                PlanComponent(
+                    kpi: kpi, level: Bool.random(using: &rng) ? .staff : .outlet,
+                    weight: Decimal(Int.random(in: 1...1000, using: &rng)) / 10, curve: curve,
+                    insufficient: InsufficientPolicy.allCases.randomElement(using: &rng)!))
         }
         var gates: [Gate] = []
         for _ in 0..<Int.random(in: 0...2, using: &rng) {
-            gates.append(Gate(kpi: codes.randomElement(using: &rng)!, level: Bool.random(using: &rng) ? .staff : .outlet,
-                              when: GateCondition(Comparison.allCases.randomElement(using: &rng)!, cents(&rng, 0...10_000)),
-                              effect: Int.random(in: 0..<4, using: &rng) == 0 ? .zero : .multiply(cents(&rng, 0...150))))
+            gates.append(
+                Gate(
+                    kpi: codes.randomElement(using: &rng)!, level: Bool.random(using: &rng) ? .staff : .outlet,
+                    when: GateCondition(Comparison.allCases.randomElement(using: &rng)!, cents(&rng, 0...10_000)),
+                    effect: Int.random(in: 0..<4, using: &rng) == 0 ? .zero : .multiply(cents(&rng, 0...150))))
         }
-        let plan = Plan(code: "P", roles: ["sa", "lead"], period: period.kind, currency: "CNY",
-                        targetBonus: Bool.random(using: &rng) ? cents(&rng, 0...500_000) : nil,
-                        cap: Decimal(Int.random(in: 80...200, using: &rng)), components: components, gates: gates)
+        let plan = Plan(
+            code: "P", roles: ["sa", "lead"], period: period.kind, currency: "CNY",
+            targetBonus: Bool.random(using: &rng) ? cents(&rng, 0...500_000) : nil,
+            cap: Decimal(Int.random(in: 80...200, using: &rng)), components: components, gates: gates)
         var assignments: [Assignment] = []
         var start = period.firstDay.adding(days: -Int.random(in: 0...40, using: &rng))
         for i in 0..<Int.random(in: 1...4, using: &rng) {
             let end = start.adding(days: Int.random(in: 0...50, using: &rng))
             let open = i > 0 && Int.random(in: 0..<4, using: &rng) == 0
-            assignments.append(Assignment(outlet: ["O1", "O2", "O3"].randomElement(using: &rng)!,
-                                          role: ["sa", "lead", "other"].randomElement(using: &rng)!, start: start,
-                                          end: open ? nil : end,
-                                          targetBonus: Int.random(in: 0..<5, using: &rng) == 0 ? nil : cents(&rng, 0...900_000)))
+            assignments.append(
+                Assignment(
+                    outlet: ["O1", "O2", "O3"].randomElement(using: &rng)!,
+                    role: ["sa", "lead", "other"].randomElement(using: &rng)!, start: start,
+                    end: open ? nil : end,
+                    targetBonus: Int.random(in: 0..<5, using: &rng) == 0 ? nil : cents(&rng, 0...900_000)))
             if open { break }
             start = end.adding(days: 1 + Int.random(in: 0...3, using: &rng))
         }
@@ -220,8 +245,10 @@ struct SeededRNG: RandomNumberGenerator {
         for k in codes { staff[k] = value(k) }
         var outlets: [String: [String: KPIValue]] = [:]
         for o in ["O1", "O2", "O3"] { for k in codes { outlets[o, default: [:]][k] = value(k) } }
-        return (plan, period, PayoutPerson(employeeNo: "E", name: "N", assignments: assignments.shuffled(using: &rng)),
-                staff, outlets, defs)
+        return (
+            plan, period, PayoutPerson(employeeNo: "E", name: "N", assignments: assignments.shuffled(using: &rng)),
+            staff, outlets, defs
+        )
     }
 
     @available(macOS 15.0, *)
@@ -231,8 +258,9 @@ struct SeededRNG: RandomNumberGenerator {
         var rows = 0
         for _ in 0..<150 {
             let (plan, period, person, staff, outlets, defs) = Self.randomCase(&rng)
-            let engine = PayoutEngine.compute(plan: plan, period: period, person: person, staffKPIs: staff,
-                                              outletKPIs: outlets, definitions: defs)
+            let engine = PayoutEngine.compute(
+                plan: plan, period: period, person: person, staffKPIs: staff,
+                outletKPIs: outlets, definitions: defs)
             let ref = ReferencePayout.compute(plan: plan, period: period, person: person, staff: staff, outlets: outlets, defs: defs)
             #expect((engine == nil) == (ref == nil))
             guard let engine, let ref else { continue }

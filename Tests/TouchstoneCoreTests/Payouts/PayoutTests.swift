@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import TouchstoneCore
 
 @Suite struct PayoutTests {
@@ -8,16 +9,20 @@ import Testing
         json: Data(contentsOf: Fixtures.specDir.appendingPathComponent("plan-sa.json")), knownKPIs: kpis)
     static let sep = Period("2026-09")!
 
-    static let e7 = PayoutPerson(employeeNo: "E7", name: "王芳", assignments: [
-        Assignment(outlet: "O1", role: "service_advisor", start: Fixtures.day("2025-01-01"), end: Fixtures.day("2026-09-20"), targetBonus: 2000),
-        Assignment(outlet: "O2", role: "service_advisor", start: Fixtures.day("2026-09-21"), targetBonus: 2400),
-    ])
+    static let e7 = PayoutPerson(
+        employeeNo: "E7", name: "王芳",
+        assignments: [
+            Assignment(outlet: "O1", role: "service_advisor", start: Fixtures.day("2025-01-01"), end: Fixtures.day("2026-09-20"), targetBonus: 2000),
+            Assignment(outlet: "O2", role: "service_advisor", start: Fixtures.day("2026-09-21"), targetBonus: 2400),
+        ])
 
     static func v(_ value: Decimal, _ n: Int, _ kpi: String) -> KPIValue { KPIValue(value: value, n: n, definition: kpis[kpi]!) }
 
-    static func compute(plan: Plan = samplePlan, period: Period = sep, person: PayoutPerson = e7,
-                        staff: [String: KPIValue] = ["MS": v(80, 3, "MS")],
-                        outlets: [String: [String: KPIValue]] = ["O1": ["CSAT": v(92, 40, "CSAT")], "O2": ["CSAT": v(96, 20, "CSAT")]]) -> PayoutResult? {
+    static func compute(
+        plan: Plan = samplePlan, period: Period = sep, person: PayoutPerson = e7,
+        staff: [String: KPIValue] = ["MS": v(80, 3, "MS")],
+        outlets: [String: [String: KPIValue]] = ["O1": ["CSAT": v(92, 40, "CSAT")], "O2": ["CSAT": v(96, 20, "CSAT")]]
+    ) -> PayoutResult? {
         PayoutEngine.compute(plan: plan, period: period, person: person, staffKPIs: staff, outletKPIs: outlets, definitions: kpis)
     }
 
@@ -95,14 +100,20 @@ import Testing
         #expect(Self.compute(person: Self.person([Self.sa("O1", "2024-01-01", nil, 3000, role: "outlet_manager")])) == nil)
     }
 
-    static let managerPlan = Plan(code: "MGR", roles: ["outlet_manager"], period: .month, currency: "CNY", targetBonus: 5000,
-                                  components: [PlanComponent(kpi: "CSAT", level: .outlet, weight: 1,
-                                                             curve: .tiers([Tier(from: 90, pct: 100), Tier(from: 95, pct: 110)]))])
+    static let managerPlan = Plan(
+        code: "MGR", roles: ["outlet_manager"], period: .month, currency: "CNY", targetBonus: 5000,
+        components: [
+            PlanComponent(
+                kpi: "CSAT", level: .outlet, weight: 1,
+                curve: .tiers([Tier(from: 90, pct: 100), Tier(from: 95, pct: 110)]))
+        ])
 
     @Test func roleChangeMidMonthAndTwoPlans() throws {
         // Advisor 09-01..09-10 at O1, then manager 09-11.. at O2.
-        let p = Self.person([Self.sa("O1", "2026-01-01", "2026-09-10", 3000),
-                             Self.sa("O2", "2026-09-11", nil, role: "outlet_manager")])
+        let p = Self.person([
+            Self.sa("O1", "2026-01-01", "2026-09-10", 3000),
+            Self.sa("O2", "2026-09-11", nil, role: "outlet_manager"),
+        ])
         let sa = try #require(Self.compute(person: p))
         #expect(sa.explanation.segments.map(\.days) == [10])
         #expect(sa.proratedTarget == 1000)
@@ -116,8 +127,10 @@ import Testing
     }
 
     @Test func allComponentsInsufficient() throws {
-        let r = try #require(Self.compute(staff: ["MS": Self.v(80, 0, "MS")],
-                                          outlets: ["O1": ["CSAT": Self.v(92, 1, "CSAT")]]))
+        let r = try #require(
+            Self.compute(
+                staff: ["MS": Self.v(80, 0, "MS")],
+                outlets: ["O1": ["CSAT": Self.v(92, 1, "CSAT")]]))
         #expect(r.scorePct == 0)
         #expect(r.payout == 0)
         #expect(r.note.contains("every component insufficient: score 0"))
@@ -126,8 +139,8 @@ import Testing
 
     @Test(arguments: [
         (InsufficientPolicy.redistribute, "1777.78"),  // CSAT dropped → MS 83.33…% alone × 2133.33…
-        (.target, "1920.00"),                          // (60×83.33… + 40×100)/100 = 90
-        (.zero, "1066.67"),                            // (60×83.33… + 40×0)/100 = 50
+        (.target, "1920.00"),  // (60×83.33… + 40×100)/100 = 90
+        (.zero, "1066.67"),  // (60×83.33… + 40×0)/100 = 50
     ])
     func insufficientPolicies(policy: InsufficientPolicy, expected: String) throws {
         var plan = Self.samplePlan
@@ -139,7 +152,7 @@ import Testing
     @Test(arguments: [
         ("zero", "3", "0.00"),
         ("multiply", "3", "988.44"),  // exact 1976.888… × 0.5 = 988.444… (not 1976.89 / 2)
-        ("multiply", "2", "1976.89"), // gt 2 does not hold for 2
+        ("multiply", "2", "1976.89"),  // gt 2 does not hold for 2
         ("both", "5", "0.00"),
     ])
     func gates(kind: String, crit: String, expected: String) throws {
@@ -150,8 +163,13 @@ import Testing
         default: break
         }
         let c = Self.v(Fixtures.d(crit), 4, "CRIT")
-        let r = try #require(Self.compute(plan: plan, outlets: ["O1": ["CSAT": Self.v(92, 40, "CSAT")],
-                                                                "O2": ["CSAT": Self.v(96, 20, "CSAT"), "CRIT": c]]))
+        let r = try #require(
+            Self.compute(
+                plan: plan,
+                outlets: [
+                    "O1": ["CSAT": Self.v(92, 40, "CSAT")],
+                    "O2": ["CSAT": Self.v(96, 20, "CSAT"), "CRIT": c],
+                ]))
         #expect(r.payout.fixed(2) == expected)
         #expect(r.explanation.gates.count == (crit == "2" ? 0 : (kind == "both" ? 2 : 1)))
     }
@@ -159,13 +177,20 @@ import Testing
     @Test func staffGateAndOutletGateOnlyForAssignedOutlets() throws {
         var plan = Self.samplePlan
         plan.gates = [Gate(kpi: "CRIT", level: .staff, when: GateCondition(.ge, 1), effect: .multiply(Fixtures.d("0.8")))]
-        let r = try #require(Self.compute(plan: plan, staff: ["MS": Self.v(80, 3, "MS"), "CRIT": Self.v(1, 3, "CRIT")],
-                                          outlets: ["O1": ["CSAT": Self.v(92, 40, "CSAT")], "O2": ["CSAT": Self.v(96, 20, "CSAT")],
-                                                    "O3": ["CRIT": Self.v(9, 3, "CRIT")]]))
+        let r = try #require(
+            Self.compute(
+                plan: plan, staff: ["MS": Self.v(80, 3, "MS"), "CRIT": Self.v(1, 3, "CRIT")],
+                outlets: [
+                    "O1": ["CSAT": Self.v(92, 40, "CSAT")], "O2": ["CSAT": Self.v(96, 20, "CSAT")],
+                    "O3": ["CRIT": Self.v(9, 3, "CRIT")],
+                ]))
         #expect(r.explanation.multiplier == Fixtures.d("0.8"))
         #expect(r.payout.fixed(2) == "1581.51")  // 1976.888… × 0.8 = 1581.5111…
-        let s = try #require(Self.compute(outlets: ["O1": ["CSAT": Self.v(92, 40, "CSAT")], "O2": ["CSAT": Self.v(96, 20, "CSAT")],
-                                                    "O3": ["CRIT": Self.v(9, 3, "CRIT")]]))
+        let s = try #require(
+            Self.compute(outlets: [
+                "O1": ["CSAT": Self.v(92, 40, "CSAT")], "O2": ["CSAT": Self.v(96, 20, "CSAT")],
+                "O3": ["CRIT": Self.v(9, 3, "CRIT")],
+            ]))
         #expect(s.payout.fixed(2) == "1976.89")
     }
 
@@ -241,38 +266,41 @@ import Testing
 @Suite struct PlanParsingTests {
     @Test func reportsEveryProblem() {
         let json = """
-        {"code":"P","roles":[],"period":"week","currency":"rmb","cap":0,
-         "components":[{"kpi":"MS","level":"region","weight":0,"curve":{"type":"linear","threshold":90,"target":85,"stretch":95}},
-                       {"kpi":"NOPE","level":"staff","weight":1,"curve":{"type":"tiers","tiers":[{"from":1,"pct":2},{"from":1,"pct":3}]}},
-                       {"kpi":"CRIT","level":"outlet","weight":1,"curve":{"type":"linear","threshold":0,"target":1}, "insufficient":"ignore"},
-                       {"kpi":"CSAT","level":"outlet","weight":1,"curve":{"type":"tiers","tiers":[]}}],
-         "gates":[{"kpi":"CRIT","level":"outlet","when":{"above":2},"effect":"halve"},{"kpi":"CRIT","level":"staff"}]}
-        """
+            {"code":"P","roles":[],"period":"week","currency":"rmb","cap":0,
+             "components":[{"kpi":"MS","level":"region","weight":0,"curve":{"type":"linear","threshold":90,"target":85,"stretch":95}},
+                           {"kpi":"NOPE","level":"staff","weight":1,"curve":{"type":"tiers","tiers":[{"from":1,"pct":2},{"from":1,"pct":3}]}},
+                           {"kpi":"CRIT","level":"outlet","weight":1,"curve":{"type":"linear","threshold":0,"target":1}, "insufficient":"ignore"},
+                           {"kpi":"CSAT","level":"outlet","weight":1,"curve":{"type":"tiers","tiers":[]}}],
+             "gates":[{"kpi":"CRIT","level":"outlet","when":{"above":2},"effect":"halve"},{"kpi":"CRIT","level":"staff"}]}
+            """
         let kpis = PayoutTests.kpis
-        #expect(throws: ValidationFailure(problems: [
-            Problem(path: "roles", message: "must name at least one role"),
-            Problem(path: "period", message: "unknown value \"week\" (expected one of: month, quarter)"),
-            Problem(path: "currency", message: "expected a 3-letter ISO 4217 code such as CNY"),
-            Problem(path: "cap", message: "must be > 0"),
-            Problem(path: "components[0].level", message: "unknown value \"region\" (expected one of: outlet, staff)"),
-            Problem(path: "components[0].weight", message: "must be > 0"),
-            Problem(path: "components[0].curve.target", message: "direction higher needs threshold <= target (90 vs 85)"),
-            Problem(path: "components[1].kpi", message: "unknown KPI \"NOPE\""),
-            Problem(path: "components[1].curve.tiers[1].from", message: "duplicate tier from 1"),
-            Problem(path: "components[2].insufficient", message: "unknown value \"ignore\" (expected one of: redistribute, target, zero)"),
-            Problem(path: "components[2].curve.target", message: "direction lower needs threshold >= target (0 vs 1)"),
-            Problem(path: "components[3].curve.tiers", message: "must have at least one tier"),
-            Problem(path: "gates[0].when.above", message: "unknown comparison (expected gt, ge, lt, le or eq)"),
-            Problem(path: "gates[0].effect", message: "expected \"zero\" or {\"multiply\": m}"),
-            Problem(path: "gates[1].when", message: "is required"),
-            Problem(path: "gates[1].effect", message: "is required"),
-        ])) {
+        #expect(
+            throws: ValidationFailure(problems: [
+                Problem(path: "roles", message: "must name at least one role"),
+                Problem(path: "period", message: "unknown value \"week\" (expected one of: month, quarter)"),
+                Problem(path: "currency", message: "expected a 3-letter ISO 4217 code such as CNY"),
+                Problem(path: "cap", message: "must be > 0"),
+                Problem(path: "components[0].level", message: "unknown value \"region\" (expected one of: outlet, staff)"),
+                Problem(path: "components[0].weight", message: "must be > 0"),
+                Problem(path: "components[0].curve.target", message: "direction higher needs threshold <= target (90 vs 85)"),
+                Problem(path: "components[1].kpi", message: "unknown KPI \"NOPE\""),
+                Problem(path: "components[1].curve.tiers[1].from", message: "duplicate tier from 1"),
+                Problem(path: "components[2].insufficient", message: "unknown value \"ignore\" (expected one of: redistribute, target, zero)"),
+                Problem(path: "components[2].curve.target", message: "direction lower needs threshold >= target (0 vs 1)"),
+                Problem(path: "components[3].curve.tiers", message: "must have at least one tier"),
+                Problem(path: "gates[0].when.above", message: "unknown comparison (expected gt, ge, lt, le or eq)"),
+                Problem(path: "gates[0].effect", message: "expected \"zero\" or {\"multiply\": m}"),
+                Problem(path: "gates[1].when", message: "is required"),
+                Problem(path: "gates[1].effect", message: "is required"),
+            ])
+        ) {
             try Plan.parse(json: Data(json.utf8), knownKPIs: kpis)
         }
     }
 
     @Test func linearCurveDefaultsFromKPI() throws {
-        let json = #"{"code":"P","roles":["r"],"period":"quarter","currency":"CNY","components":[{"kpi":"MS","level":"staff","weight":1,"curve":{"type":"linear"}}]}"#
+        let json =
+            #"{"code":"P","roles":["r"],"period":"quarter","currency":"CNY","components":[{"kpi":"MS","level":"staff","weight":1,"curve":{"type":"linear"}}]}"#
         let p = try Plan.parse(json: Data(json.utf8), knownKPIs: PayoutTests.kpis)
         #expect(p.components[0].curve == .linear(LinearCurve(threshold: 70, target: 85, stretch: 95)))
         #expect(p.cap == 150)

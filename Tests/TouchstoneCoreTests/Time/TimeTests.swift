@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import TouchstoneCore
 
 @Suite struct TimeTests {
@@ -16,8 +17,10 @@ import Testing
         #expect(Instant.parse(text)?.timeIntervalSince1970 == epoch)
     }
 
-    @Test(arguments: ["2026-09-14T10:32:00", "2026-09-14", "2026-09-14 10:32:00+08:00", "2026-13-14T10:32:00Z",
-                      "2026-02-30T10:00:00Z", "2026-09-14T24:00:00Z", "2026-09-14T10:32:00+8", "yesterday"])
+    @Test(arguments: [
+        "2026-09-14T10:32:00", "2026-09-14", "2026-09-14 10:32:00+08:00", "2026-13-14T10:32:00Z",
+        "2026-02-30T10:00:00Z", "2026-09-14T24:00:00Z", "2026-09-14T10:32:00+8", "yesterday",
+    ])
     func rejectsInstantsWithoutOffsetOrMalformed(text: String) {
         #expect(Instant.parse(text) == nil)
     }

@@ -146,13 +146,16 @@ struct AuditAPITests {
             #expect(notObject.status == .unprocessableContent)
             #expect(!notObject.problemMessages.isEmpty)
 
-            let wrongTypes = try await post(try TestApp.document(
-                answers: ["A1": "maybe", "A2": "four", "A3": "na", "S1": "slow", "S2": "yes", "S3": 4, "C1": "na"]))
+            let wrongTypes = try await post(
+                try TestApp.document(
+                    answers: ["A1": "maybe", "A2": "four", "A3": "na", "S1": "slow", "S2": "yes", "S3": 4, "C1": "na"]))
             #expect(wrongTypes.status == .unprocessableContent)
             #expect(Set(wrongTypes.problemPaths) == ["answers.A1", "answers.A2", "answers.S1", "answers.S3"])
 
-            let unknown = try await post(try TestApp.document(outlet: "NOPE", servedBy: "E999",
-                answers: ["A1": "yes", "A2": 4, "A3": "na", "S1": 75, "S2": "yes", "S3": "most", "C1": "na", "X9": "yes"]))
+            let unknown = try await post(
+                try TestApp.document(
+                    outlet: "NOPE", servedBy: "E999",
+                    answers: ["A1": "yes", "A2": 4, "A3": "na", "S1": 75, "S2": "yes", "S3": "most", "C1": "na", "X9": "yes"]))
             #expect(unknown.status == .unprocessableContent)
             #expect(Set(unknown.problemPaths) == ["outlet", "servedBy", "answers.S3", "answers.X9"])
             #expect(unknown.problem["code"] as? String == "validation_failed")
@@ -172,22 +175,26 @@ struct AuditAPITests {
             // Evidence routes take up to 20 MiB: 2 MiB of wrong bytes is refused for its hash, not its size.
             let id = UUID().uuidString.lowercased()
             #expect(try await api.send(.post, "/api/v1/audits", as: "auditor", body: try TestApp.document(id: id)).status == .created)
-            let big = try await api.send(.put, "/api/v1/audits/\(id)/attachments/P1/front.jpg", as: "auditor",
-                                         body: Data(repeating: 7, count: 2 << 20), headers: [.contentType: "image/jpeg"])
+            let big = try await api.send(
+                .put, "/api/v1/audits/\(id)/attachments/P1/front.jpg", as: "auditor",
+                body: Data(repeating: 7, count: 2 << 20), headers: [.contentType: "image/jpeg"])
             statuses.append(big.status.code)
             #expect(big.status == .unprocessableContent)
             #expect(big.problemPaths == ["sha256"])
-            let wrongHash = try await api.send(.put, "/api/v1/audits/\(id)/attachments/P1/front.jpg", as: "auditor",
-                                               body: Data("tset".utf8), headers: [.contentType: "image/jpeg"])
+            let wrongHash = try await api.send(
+                .put, "/api/v1/audits/\(id)/attachments/P1/front.jpg", as: "auditor",
+                body: Data("tset".utf8), headers: [.contentType: "image/jpeg"])
             statuses.append(wrongHash.status.code)
             #expect(wrongHash.problemPaths == ["sha256"])
             #expect(wrongHash.problemMessages.first?.contains("expected \(TestApp.testSHA), got ") == true)
-            let wrongType = try await api.send(.put, "/api/v1/audits/\(id)/attachments/P1/front.jpg", as: "auditor",
-                                               body: Data("test".utf8), headers: [.contentType: "image/png"])
+            let wrongType = try await api.send(
+                .put, "/api/v1/audits/\(id)/attachments/P1/front.jpg", as: "auditor",
+                body: Data("test".utf8), headers: [.contentType: "image/png"])
             statuses.append(wrongType.status.code)
             #expect(wrongType.problemMessages == ["declared image/jpeg, sent image/png"])
-            let undeclared = try await api.send(.put, "/api/v1/audits/\(id)/attachments/P1/back.jpg", as: "auditor",
-                                                body: Data("test".utf8), headers: [.contentType: "image/jpeg"])
+            let undeclared = try await api.send(
+                .put, "/api/v1/audits/\(id)/attachments/P1/back.jpg", as: "auditor",
+                body: Data("test".utf8), headers: [.contentType: "image/jpeg"])
             statuses.append(undeclared.status.code)
             #expect(undeclared.problemMessages.first?.contains("P1/back.jpg is not declared") == true)
 

@@ -36,8 +36,9 @@ struct AuditWorkflowAPITests {
             #expect(early.problem["code"] as? String == "invalid_state")
             #expect((early.problem["message"] as? String)?.contains("P1") == true)
 
-            let evidence = try await api.send(.put, "/api/v1/audits/\(id)/attachments/P1/front.jpg", as: "auditor",
-                                              body: Data("test".utf8), headers: [.contentType: "image/jpeg"])
+            let evidence = try await api.send(
+                .put, "/api/v1/audits/\(id)/attachments/P1/front.jpg", as: "auditor",
+                body: Data("test".utf8), headers: [.contentType: "image/jpeg"])
             #expect(evidence.status == .ok)
             #expect(evidence.json["size"] as? Int == 4)
             #expect(evidence.json["state"] as? String == "submitted")
@@ -51,8 +52,9 @@ struct AuditWorkflowAPITests {
             let dispute = ["items": [["item": "S1", "reason": "greeted within 50 s (video)", "proposedAnswer": 50]]]
             #expect(try await api.send(.post, "/api/v1/audits/\(id)/disputes", as: "om2", json: dispute).status == .notFound)
             #expect(try await api.send(.post, "/api/v1/audits/\(id)/disputes", as: "auditor", json: dispute).status == .forbidden)
-            let badDispute = try await api.send(.post, "/api/v1/audits/\(id)/disputes", as: "om1",
-                                                json: ["items": [["item": "C2", "reason": ""]]])
+            let badDispute = try await api.send(
+                .post, "/api/v1/audits/\(id)/disputes", as: "om1",
+                json: ["items": [["item": "C2", "reason": ""]]])
             #expect(badDispute.status == .unprocessableContent)
             #expect(badDispute.problemPaths == ["items[0].item"])
             let disputed = try await api.send(.post, "/api/v1/audits/\(id)/disputes", as: "om1", json: dispute)
@@ -154,8 +156,9 @@ struct AuditWorkflowAPITests {
             #expect(staff.status == .forbidden)
             #expect(staff.problem["code"] as? String == "forbidden")
             // Evidence of another auditor's upload is out of scope.
-            let foreign = try await api.send(.put, "/api/v1/audits/\(o3)/attachments/P1/front.jpg", as: "auditor",
-                                             body: Data("test".utf8), headers: [.contentType: "image/jpeg"])
+            let foreign = try await api.send(
+                .put, "/api/v1/audits/\(o3)/attachments/P1/front.jpg", as: "auditor",
+                body: Data("test".utf8), headers: [.contentType: "image/jpeg"])
             #expect(foreign.status == .notFound)
         }
     }

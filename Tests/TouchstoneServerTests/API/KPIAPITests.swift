@@ -26,12 +26,14 @@ struct KPIAPITests {
             #expect(run.status == .ok)
             #expect(run.json["state"] as? String == "succeeded")
 
-            let ms = try await api.send(.get, "/api/v1/league?period=2026-09&kpi=MS&level=outlet", as: "analyst").json["items"] as? [[String: Any]] ?? []
+            let ms =
+                try await api.send(.get, "/api/v1/league?period=2026-09&kpi=MS&level=outlet", as: "analyst").json["items"] as? [[String: Any]] ?? []
             #expect(ms.count == 1)
             #expect(ms.first?["subject"] as? String == "O1")
             #expect(ms.first?["rank"] as? Int == 1)
             #expect((ms.first?["current"] as? [String: Any])?["value"] as? String == "61.98")
-            let csat = try await api.send(.get, "/api/v1/league?period=2026-09&kpi=CSAT&level=outlet", as: "rm").json["items"] as? [[String: Any]] ?? []
+            let csat =
+                try await api.send(.get, "/api/v1/league?period=2026-09&kpi=CSAT&level=outlet", as: "rm").json["items"] as? [[String: Any]] ?? []
             #expect(csat.compactMap { $0["subject"] as? String }.sorted() == ["O1", "O2"])
             #expect(csat.allSatisfy { ($0["current"] as? [String: Any])?["status"] as? String == "insufficient" })
             let otherRegion = "/api/v1/league?period=2026-09&kpi=MS&region=%E5%8D%8E%E4%B8%9C/%E6%B5%99%E6%B1%9F"
@@ -61,7 +63,9 @@ struct KPIAPITests {
 
     @Test func callCentreRowsGoThroughTheImportChecks() async throws {
         let app = try await TestApp.make()
-        let bad = Data(#"{"rows": [{"response_id": "J1", "outlet_code": "O1", "responded_at": "2026-10-02T09:00:00+08:00", "sat": 5}, {"response_id": "J2", "outlet_code": "O1", "responded_at": "2026-10-02T09:00:00+08:00", "sat": 9}, {"response_id": "J3", "outlet_code": "O7", "responded_at": "2026-10-02T09:00:00+08:00", "sat": 4}]}"#.utf8)
+        let bad = Data(
+            #"{"rows": [{"response_id": "J1", "outlet_code": "O1", "responded_at": "2026-10-02T09:00:00+08:00", "sat": 5}, {"response_id": "J2", "outlet_code": "O1", "responded_at": "2026-10-02T09:00:00+08:00", "sat": 9}, {"response_id": "J3", "outlet_code": "O7", "responded_at": "2026-10-02T09:00:00+08:00", "sat": 4}]}"#
+                .utf8)
         try await app.run { api in
             let refused = try await api.send(.post, "/api/v1/surveys", as: "admin", body: bad)
             #expect(refused.status == .unprocessableContent)

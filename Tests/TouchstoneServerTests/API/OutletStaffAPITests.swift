@@ -29,7 +29,8 @@ struct OutletStaffAPITests {
             #expect(try await api.send(.post, "/api/v1/outlets", as: "analyst", json: new).status == .forbidden)
             #expect(try await api.send(.post, "/api/v1/outlets", as: "admin", json: new).status == .created)
             #expect(try await api.send(.post, "/api/v1/outlets", as: "admin", json: new).status == .conflict)
-            let renamed = try await api.send(.put, "/api/v1/outlets/O4", as: "admin", json: ["code": "O4", "name": "静安旗舰店", "regionPath": "华东/上海/静安"])
+            let renamed = try await api.send(
+                .put, "/api/v1/outlets/O4", as: "admin", json: ["code": "O4", "name": "静安旗舰店", "regionPath": "华东/上海/静安"])
             #expect(renamed.status == .ok)
             #expect(renamed.json["name"] as? String == "静安旗舰店")
             let seen = try await api.send(.get, "/api/v1/outlets", as: "rm").json
@@ -60,24 +61,34 @@ struct OutletStaffAPITests {
             let e7 = try await api.send(.get, "/api/v1/staff/E7", as: "om1").json
             #expect((e7["assignments"] as? [[String: Any]])?.count == 2)
 
-            let member: [String: Any] = ["employeeNo": "E10", "name": "赵磊",
-                                         "assignments": [["outlet": "O3", "role": "service_advisor", "start": "2026-01-01", "targetBonus": "1500.00"]]]
+            let member: [String: Any] = [
+                "employeeNo": "E10", "name": "赵磊",
+                "assignments": [["outlet": "O3", "role": "service_advisor", "start": "2026-01-01", "targetBonus": "1500.00"]],
+            ]
             #expect(try await api.send(.post, "/api/v1/staff", as: "rm", json: member).status == .forbidden)
-            let overlapping: [String: Any] = ["employeeNo": "N1", "name": "新人", "assignments": [
-                ["outlet": "O3", "role": "cashier", "start": "2026-01-01", "end": "2026-03-31"],
-                ["outlet": "O1", "role": "cashier", "start": "2026-03-01"]]]
+            let overlapping: [String: Any] = [
+                "employeeNo": "N1", "name": "新人",
+                "assignments": [
+                    ["outlet": "O3", "role": "cashier", "start": "2026-01-01", "end": "2026-03-31"],
+                    ["outlet": "O1", "role": "cashier", "start": "2026-03-01"],
+                ],
+            ]
             let overlappingNew = try await api.send(.post, "/api/v1/staff", as: "admin", json: overlapping)
             #expect(overlappingNew.status == .unprocessableContent)
             #expect(overlappingNew.text.contains("assignments[1].start"))
             #expect(try await api.send(.post, "/api/v1/staff", as: "admin", json: member).status == .created)
             var moved = member
-            moved["assignments"] = [["outlet": "O3", "role": "service_advisor", "start": "2026-01-01", "end": "2026-06-30"],
-                                    ["outlet": "O1", "role": "service_advisor", "start": "2026-06-15"]]
+            moved["assignments"] = [
+                ["outlet": "O3", "role": "service_advisor", "start": "2026-01-01", "end": "2026-06-30"],
+                ["outlet": "O1", "role": "service_advisor", "start": "2026-06-15"],
+            ]
             let overlap = try await api.send(.put, "/api/v1/staff/E10", as: "admin", json: moved)
             #expect(overlap.status == .unprocessableContent)
             #expect(overlap.problemPaths == ["assignments[1].start"])
-            moved["assignments"] = [["outlet": "O3", "role": "service_advisor", "start": "2026-01-01", "end": "2026-06-30"],
-                                    ["outlet": "O1", "role": "service_advisor", "start": "2026-07-01"]]
+            moved["assignments"] = [
+                ["outlet": "O3", "role": "service_advisor", "start": "2026-01-01", "end": "2026-06-30"],
+                ["outlet": "O1", "role": "service_advisor", "start": "2026-07-01"],
+            ]
             #expect(try await api.send(.put, "/api/v1/staff/E10", as: "admin", json: moved).status == .ok)
             #expect(try await listed("om1").contains("E10"))
         }

@@ -20,8 +20,10 @@ import TouchstoneTestSupport
 
     /// A field audit of O1 by `auditor` made an hour ago, 30 minutes long, sent now from the
     /// outlet's position, with the sample's answers plus the rated section's `rated` answers.
-    func document(auditor: String, outlet: String = "O1", rated: [Int] = [3, 4, 5], attachments: Bool = false,
-                  change: (inout [String: Any]) -> Void = { _ in }) throws -> Data {
+    func document(
+        auditor: String, outlet: String = "O1", rated: [Int] = [3, 4, 5], attachments: Bool = false,
+        change: (inout [String: Any]) -> Void = { _ in }
+    ) throws -> Data {
         try TestApp.sampleAudit { document in
             document["id"] = UUID().uuidString.lowercased()
             document["template"] = "trust-visit"
@@ -33,10 +35,11 @@ import TouchstoneTestSupport
             for (n, answer) in rated.enumerated() { answers["G\(n + 1)"] = answer }
             document["answers"] = answers
             if !attachments { document["attachments"] = [] }
-            document["device"] = [
-                "startedAt": instant(-3600), "endedAt": instant(-1800), "sentAt": instant(0),
-                "position": ["latitude": Self.outlet.latitude, "longitude": Self.outlet.longitude],
-            ] as [String: Any]
+            document["device"] =
+                [
+                    "startedAt": instant(-3600), "endedAt": instant(-1800), "sentAt": instant(0),
+                    "position": ["latitude": Self.outlet.latitude, "longitude": Self.outlet.longitude],
+                ] as [String: Any]
             change(&document)
         }
     }
@@ -51,10 +54,10 @@ import TouchstoneTestSupport
         let app = try await TestApp.make()
         let outlets = FileManager.default.temporaryDirectory.appendingPathComponent("trust-outlets-\(UUID().uuidString).csv")
         try """
-            code,name,type,region_path,opened_on,closed_on,city,latitude,longitude
-            O1,浦东旗舰店,dealer,华东/上海/浦东,2019-03-01,,上海,\(Self.outlet.latitude),\(Self.outlet.longitude)
+        code,name,type,region_path,opened_on,closed_on,city,latitude,longitude
+        O1,浦东旗舰店,dealer,华东/上海/浦东,2019-03-01,,上海,\(Self.outlet.latitude),\(Self.outlet.longitude)
 
-            """.write(to: outlets, atomically: true, encoding: .utf8)
+        """.write(to: outlets, atomically: true, encoding: .utf8)
         defer { try? FileManager.default.removeItem(at: outlets) }
         _ = try await importCSV(.outlets, file: outlets, tenant: app.tenant, database: app.database)
         try await app.run { api in
@@ -62,8 +65,10 @@ import TouchstoneTestSupport
                 template["code"] = "trust-visit"
                 template["minimumMinutes"] = 20
                 var sections = template["sections"] as! [[String: Any]]
-                sections.append(["code": "GRD", "name": "Guidance", "weight": 10, "dimension": "assurance",
-                                 "items": (1...3).map { ["code": "G\($0)", "text": "rated \($0)", "type": "scale", "min": 1, "max": 5, "points": 5] }])
+                sections.append([
+                    "code": "GRD", "name": "Guidance", "weight": 10, "dimension": "assurance",
+                    "items": (1...3).map { ["code": "G\($0)", "text": "rated \($0)", "type": "scale", "min": 1, "max": 5, "points": 5] },
+                ])
                 template["sections"] = sections
             }
             #expect(try await api.send(.post, "/api/v1/templates", as: "admin", body: template).status == .created)
@@ -78,13 +83,19 @@ import TouchstoneTestSupport
             #expect(clean.flags == [] && clean.state == "released")
 
             let cases: [(String, Data)] = [
-                ("far_from_outlet", try document(auditor: "shopper-far") { self.device(&$0, "position", ["latitude": 31.2404, "longitude": 121.4737]) }),
+                (
+                    "far_from_outlet",
+                    try document(auditor: "shopper-far") { self.device(&$0, "position", ["latitude": 31.2404, "longitude": 121.4737]) }
+                ),
                 ("too_short", try document(auditor: "shopper-short") { self.device(&$0, "startedAt", self.instant(-2100)) }),
-                ("late_submission", try document(auditor: "shopper-late") { document in
-                    document["visitedAt"] = self.instant(-50 * 3600)
-                    self.device(&document, "startedAt", self.instant(-50 * 3600))
-                    self.device(&document, "endedAt", self.instant(-49 * 3600))
-                }),
+                (
+                    "late_submission",
+                    try document(auditor: "shopper-late") { document in
+                        document["visitedAt"] = self.instant(-50 * 3600)
+                        self.device(&document, "startedAt", self.instant(-50 * 3600))
+                        self.device(&document, "endedAt", self.instant(-49 * 3600))
+                    }
+                ),
                 ("straight_lining", try document(auditor: "shopper-same", rated: [4, 4, 4])),
                 ("clock_skew", try document(auditor: "shopper-skew") { self.device(&$0, "sentAt", self.instant(900)) }),
             ]
@@ -97,17 +108,19 @@ import TouchstoneTestSupport
 
             // Rotation: the same auditor at the same outlet again, a day later.
             _ = try await upload(try document(auditor: "shopper-again"))
-            let again = try await upload(try document(auditor: "shopper-again") { document in
-                document["visitedAt"] = self.instant(-600)
-                self.device(&document, "startedAt", self.instant(-2400))
-                self.device(&document, "endedAt", self.instant(-600))
-            })
+            let again = try await upload(
+                try document(auditor: "shopper-again") { document in
+                    document["visitedAt"] = self.instant(-600)
+                    self.device(&document, "startedAt", self.instant(-2400))
+                    self.device(&document, "endedAt", self.instant(-600))
+                })
             #expect(again.flags == ["rotation"] && again.state == "submitted")
 
             // A photo whose bytes already arrived for another audit.
             let first = try await upload(try document(auditor: "shopper-photo-1", attachments: true))
-            let bytes = try await api.send(.put, "/api/v1/audits/\(first.id)/attachments/P1/front.jpg", as: "auditor",
-                                           body: Data("test".utf8), headers: [.contentType: "image/jpeg"])
+            let bytes = try await api.send(
+                .put, "/api/v1/audits/\(first.id)/attachments/P1/front.jpg", as: "auditor",
+                body: Data("test".utf8), headers: [.contentType: "image/jpeg"])
             #expect(bytes.status == .ok)
             let reused = try await upload(try document(auditor: "shopper-photo-2", outlet: "O2", attachments: true))
             #expect(reused.flags == ["photo_reused"] && reused.state == "submitted")
@@ -117,10 +130,12 @@ import TouchstoneTestSupport
             #expect(flagged == ["far_from_outlet", "too_short", "late_submission", "straight_lining", "clock_skew", "rotation", "photo_reused"])
 
             // Bad device records are refused with their paths.
-            let bad = try await api.send(.post, "/api/v1/audits", as: "auditor", body: try document(auditor: "shopper-bad") { document in
-                self.device(&document, "position", ["latitude": 95, "longitude": 10])
-                self.device(&document, "endedAt", self.instant(-7200))
-            })
+            let bad = try await api.send(
+                .post, "/api/v1/audits", as: "auditor",
+                body: try document(auditor: "shopper-bad") { document in
+                    self.device(&document, "position", ["latitude": 95, "longitude": 10])
+                    self.device(&document, "endedAt", self.instant(-7200))
+                })
             #expect(bad.status == .unprocessableContent || bad.status == .badRequest)
             #expect(bad.problemPaths.sorted() == ["device.endedAt", "device.position"])
         }

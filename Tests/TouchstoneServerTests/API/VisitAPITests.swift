@@ -16,14 +16,14 @@ struct VisitAPITests {
         let app = try await TestApp.make()
         let file = FileManager.default.temporaryDirectory.appendingPathComponent("visits-\(UUID().uuidString).csv")
         try """
-            visit_id,outlet_code,template,template_version,window_from,window_to,auditor
-            X1,O1,demo-visit,1,2027-03-01,2027-03-31,
-            X2,O2,demo-visit,1,2027-03-02,2027-03-31,
-            X3,O1,demo-visit,1,2027-03-10,2027-03-31,
-            X4,O1,demo-visit,1,2027-03-20,2027-03-31,
-            Y1,O3,demo-visit,1,2027-04-01,2027-04-30,
+        visit_id,outlet_code,template,template_version,window_from,window_to,auditor
+        X1,O1,demo-visit,1,2027-03-01,2027-03-31,
+        X2,O2,demo-visit,1,2027-03-02,2027-03-31,
+        X3,O1,demo-visit,1,2027-03-10,2027-03-31,
+        X4,O1,demo-visit,1,2027-03-20,2027-03-31,
+        Y1,O3,demo-visit,1,2027-04-01,2027-04-30,
 
-            """.write(to: file, atomically: true, encoding: .utf8)
+        """.write(to: file, atomically: true, encoding: .utf8)
         defer { try? FileManager.default.removeItem(at: file) }
         #expect(try await importCSV(.visits, file: file, tenant: app.tenant, database: app.database).inserted == 5)
 
@@ -95,14 +95,14 @@ struct VisitAPITests {
         let app = try await TestApp.make()
         let file = FileManager.default.temporaryDirectory.appendingPathComponent("visits-\(UUID().uuidString).csv")
         try """
-            visit_id,outlet_code,template,template_version,window_from,window_to,auditor
-            P1,O1,demo-visit,1,2026-09-10,2026-09-20,auditor
-            P2,O2,demo-visit,1,2026-09-10,2026-09-20,auditor
-            P3,O1,demo-visit,1,2026-09-01,2026-09-05,auditor
-            P4,O1,demo-visit,1,2026-09-10,2026-09-20,auditor2
-            P5,O1,demo-visit,1,2026-09-10,2026-09-20,
+        visit_id,outlet_code,template,template_version,window_from,window_to,auditor
+        P1,O1,demo-visit,1,2026-09-10,2026-09-20,auditor
+        P2,O2,demo-visit,1,2026-09-10,2026-09-20,auditor
+        P3,O1,demo-visit,1,2026-09-01,2026-09-05,auditor
+        P4,O1,demo-visit,1,2026-09-10,2026-09-20,auditor2
+        P5,O1,demo-visit,1,2026-09-10,2026-09-20,
 
-            """.write(to: file, atomically: true, encoding: .utf8)
+        """.write(to: file, atomically: true, encoding: .utf8)
         defer { try? FileManager.default.removeItem(at: file) }
         _ = try await importCSV(.visits, file: file, tenant: app.tenant, database: app.database)
 
@@ -134,8 +134,9 @@ struct VisitAPITests {
             let late = try await api.send(.post, "/api/v1/audits", as: "auditor", body: try Self.document(visit: "P3"))
             #expect(late.status == .unprocessableContent)
             #expect(Self.problem(late).0 == "visit")
-            #expect(Self.problem(late).1?.hasPrefix("visit P3 must be made between 2026-09-01T00:00:00+08:00 and 2026-09-06T00:00:00+08:00") == true,
-                    "\(late.text)")
+            #expect(
+                Self.problem(late).1?.hasPrefix("visit P3 must be made between 2026-09-01T00:00:00+08:00 and 2026-09-06T00:00:00+08:00") == true,
+                "\(late.text)")
             // ...accepted with the outside_window flag where head office accepts late visits.
             var settings = try await FieldSettingsQueries.get(tenant: app.tenant, database: app.database)
             settings.lateVisitsAccepted = true

@@ -22,10 +22,12 @@ import TouchstoneTestSupport
 
     /// A runner whose after-KPI step sleeps on the server for `seconds` (inside the run's transaction).
     static func slowRunner(seconds: Double) -> BatchRunner {
-        BatchRunner(afterKPIs: [{ conn, _ in
-            _ = try conn.execute("SELECT pg_sleep(\(seconds))")
-            return 0
-        }])
+        BatchRunner(afterKPIs: [
+            { conn, _ in
+                _ = try conn.execute("SELECT pg_sleep(\(seconds))")
+                return 0
+            }
+        ])
     }
 
     /// Runs `group` while `body` works with it, then waits for it to end.
@@ -107,9 +109,11 @@ import TouchstoneTestSupport
         let outcome = Outcome()
         let shutdown = Moment()
         try await running(group) {
-            #expect(queue.submit(BatchOrder(
-                tenant: tenant, period: try Period.parse("2026-09"), asOf: Date(), startedBy: "admin",
-                finished: { await outcome.record($0) })))
+            #expect(
+                queue.submit(
+                    BatchOrder(
+                        tenant: tenant, period: try Period.parse("2026-09"), asOf: Date(), startedBy: "admin",
+                        finished: { await outcome.record($0) })))
             _ = try await waitForJobs(tenant, database) { $0.first?.state == .running }
             await shutdown.mark()
             await group.triggerGracefulShutdown()

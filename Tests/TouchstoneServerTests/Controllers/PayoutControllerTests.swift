@@ -18,8 +18,9 @@ import TouchstoneTestSupport
     static func setUp() async throws -> (Database, Tenant, [String: String]) {
         let (database, tenant) = try await TestDatabase.make()
         for kind in [ImportKind.outlets, .staff] {
-            _ = try await importCSV(kind, file: TestDatabase.samplesDirectory.appendingPathComponent("\(kind.rawValue).csv"),
-                                    tenant: tenant, database: database)
+            _ = try await importCSV(
+                kind, file: TestDatabase.samplesDirectory.appendingPathComponent("\(kind.rawValue).csv"),
+                tenant: tenant, database: database)
         }
         try await KPIDefinitionQueries.define(tenant: tenant, json: try sample("kpis.json"), database: database)
         var tokens: [String: String] = [:]
@@ -33,7 +34,8 @@ import TouchstoneTestSupport
     static func writeKPIsAndRun(_ database: Database, _ tenant: Tenant) async throws {
         try await database.tenantTransaction(tenant) { conn in
             try conn.execute("INSERT INTO periods (tenant_id, period) VALUES (app_current_tenant(), '2026-09')")
-            try conn.execute("""
+            try conn.execute(
+                """
                 INSERT INTO kpi_results (tenant_id, period, level, subject, kpi_code, value, n, status, job_id) VALUES
                 (app_current_tenant(), '2026-09', 'staff', 'E7', 'MS', 80, 1, 'amber', 1),
                 (app_current_tenant(), '2026-09', 'outlet', 'O1', 'CSAT', 92, 25, 'amber', 1),
@@ -45,8 +47,9 @@ import TouchstoneTestSupport
 
     /// The application over `database` in the one HTTP test harness (``TestApp/run(_:_:)``), with these tokens.
     static func app(_ database: Database, _ tenant: Tenant, _ tokens: [String: String]) throws -> TestApp {
-        let router = buildRouter(database: database, migrator: try Migrator(directory: TestDatabase.sqlDirectory),
-                                 configuration: .init(), drain: DrainState(), batches: BatchQueue())
+        let router = buildRouter(
+            database: database, migrator: try Migrator(directory: TestDatabase.sqlDirectory),
+            configuration: .init(), drain: DrainState(), batches: BatchQueue())
         return TestApp(database: database, tenant: tenant, tokens: tokens, application: Application(router: router))
     }
 

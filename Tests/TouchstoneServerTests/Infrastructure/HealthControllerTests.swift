@@ -1,4 +1,3 @@
-import Logging
 import Hummingbird
 import HummingbirdTesting
 import Logging

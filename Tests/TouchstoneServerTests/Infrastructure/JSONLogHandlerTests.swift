@@ -34,9 +34,11 @@ final class LineSink: @unchecked Sendable {
     @Test func oneObjectALineWithTheFieldsInOrder() {
         let sink = LineSink()
         sink.logger().info("batch done", metadata: ["period": "2026-10"])
-        #expect(sink.lines == [
-            #"{"timestamp":"2023-11-14T22:13:20.042Z","level":"info","label":"touchstone.test","message":"batch done","metadata":{"period":"2026-10"}}"# + "\n"
-        ])
+        #expect(
+            sink.lines == [
+                #"{"timestamp":"2023-11-14T22:13:20.042Z","level":"info","label":"touchstone.test","message":"batch done","metadata":{"period":"2026-10"}}"#
+                    + "\n"
+            ])
     }
 
     @Test func escapesQuotesBackslashesAndControlCharactersButKeepsUnicode() throws {
@@ -64,10 +66,11 @@ final class LineSink: @unchecked Sendable {
         logger[metadataKey: "request_id"] = "r-1"
         logger[metadataKey: "shared"] = "handler"
         logger.error("failed", metadata: ["n": .stringConvertible(42), "list": ["a", "b"], "map": ["z": "1", "a": ["x"]]])
-        #expect(sink.lines == [
-            #"{"timestamp":"1970-01-01T00:00:00.000Z","level":"error","label":"t","message":"failed","metadata":{"#
-                + #""list":["a","b"],"map":{"a":["x"],"z":"1"},"n":"42","provided":"p","request_id":"r-1","shared":"handler"}}"# + "\n"
-        ])
+        #expect(
+            sink.lines == [
+                #"{"timestamp":"1970-01-01T00:00:00.000Z","level":"error","label":"t","message":"failed","metadata":{"#
+                    + #""list":["a","b"],"map":{"a":["x"],"z":"1"},"n":"42","provided":"p","request_id":"r-1","shared":"handler"}}"# + "\n"
+            ])
     }
 
     @Test func levelBelowTheLoggersIsNotWritten() {

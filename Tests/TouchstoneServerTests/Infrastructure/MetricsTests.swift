@@ -15,9 +15,10 @@ import TouchstoneServer
                 #expect(response.status == .ok)
                 #expect(response.headers[.contentType]?.hasPrefix("text/plain; version=0.0.4") == true)
                 let text = String(buffer: response.body)
-                let line = try #require(text.split(separator: "\n").first {
-                    $0.hasPrefix("http_requests_total{") && $0.contains(#"route="/things/{id}""#)
-                })
+                let line = try #require(
+                    text.split(separator: "\n").first {
+                        $0.hasPrefix("http_requests_total{") && $0.contains(#"route="/things/{id}""#)
+                    })
                 #expect(line.contains(#"method="GET""#))
                 #expect(line.contains(#"status="200""#))
                 #expect(line.hasSuffix(" 2"))

@@ -17,10 +17,11 @@ import TouchstoneServer
                 #expect(error["message"] as? String == "Validation failed.")
                 #expect(error["requestId"] as? String == "req-1")
                 let details = try #require(error["details"] as? [[String: String]])
-                #expect(details == [
-                    ["path": "sections[0].weight", "message": "must be positive"],
-                    ["path": "answers.S1", "message": "unknown item"],
-                ])
+                #expect(
+                    details == [
+                        ["path": "sections[0].weight", "message": "must be positive"],
+                        ["path": "answers.S1", "message": "unknown item"],
+                    ])
             }
             try await client.execute(uri: "/fail/convertible", method: .get) { response in
                 #expect(response.status == .notFound)
@@ -93,7 +94,9 @@ import TouchstoneServer
         #expect(problem.status == .conflict)
     }
 
-    @Test(arguments: [(400, "bad_request"), (404, "not_found"), (413, "payload_too_large"), (422, "validation_failed"), (503, "unavailable"), (418, "http_418")])
+    @Test(arguments: [
+        (400, "bad_request"), (404, "not_found"), (413, "payload_too_large"), (422, "validation_failed"), (503, "unavailable"), (418, "http_418"),
+    ])
     func codeForStatus(status: Int, code: String) {
         #expect(APIProblem.code(for: .init(code: status)) == code)
     }

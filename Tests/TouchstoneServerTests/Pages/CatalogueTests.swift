@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import TouchstoneServer
 
 /// Every label exists in every language, and every label a template uses is in the catalogues.

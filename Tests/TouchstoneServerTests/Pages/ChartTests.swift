@@ -1,13 +1,16 @@
 import Foundation
 import Testing
+
 @testable import TouchstoneServer
 
 /// The SVG charts: geometry, gaps, reference lines and escaping.
 @Suite("Pages: charts") struct ChartTests {
     @Test func lineChartMapsValuesIntoThePlotAndBreaksAtGaps() {
         let chart = LineChart(
-            points: [.init(label: "2026-07", value: 60), .init(label: "2026-08", value: nil), .init(label: "2026-09", value: 80),
-                     .init(label: "2026-10", value: 70)],
+            points: [
+                .init(label: "2026-07", value: 60), .init(label: "2026-08", value: nil), .init(label: "2026-09", value: 80),
+                .init(label: "2026-10", value: 70),
+            ],
             references: [.init(label: "target", value: 85, cssClass: "target")])
         #expect(chart.segments() == [[0], [2, 3]])
         #expect(chart.range.low < 60 && chart.range.high > 85)

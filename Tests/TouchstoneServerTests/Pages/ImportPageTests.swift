@@ -11,21 +11,23 @@ import TouchstoneStore
 @Suite("Pages: imports") struct ImportPageTests {
     static let header = "employee_no,name,role,outlet_code,start_date,end_date,target_bonus\n"
     /// Against the samples: E10 is new, E7's second assignment changes, three rows are unchanged.
-    static let goodStaff = header + """
-        E7,王芳,service_advisor,O1,2025-01-01,2026-09-20,2000.00
-        E7,王芳,service_advisor,O2,2026-09-21,,2500.00
-        E8,李强,service_advisor,O1,2024-05-01,,1800.00
-        E9,张敏,outlet_manager,O3,2023-02-01,,5000.00
-        E10,赵磊,technician,O2,2026-01-01,,1200.00
+    static let goodStaff =
+        header + """
+            E7,王芳,service_advisor,O1,2025-01-01,2026-09-20,2000.00
+            E7,王芳,service_advisor,O2,2026-09-21,,2500.00
+            E8,李强,service_advisor,O1,2024-05-01,,1800.00
+            E9,张敏,outlet_manager,O3,2023-02-01,,5000.00
+            E10,赵磊,technician,O2,2026-01-01,,1200.00
 
-        """
-    static let badStaff = header + """
-        E10,赵磊,technician,O2,2026-01-01,,1200.00
-        E11,钱多,technician,O404,2026-01-01,,1200.00
-        E12,孙立,technician,O1,2026-13-01,,abc
-        E13,,technician,O1,2026-01-01,,
+            """
+    static let badStaff =
+        header + """
+            E10,赵磊,technician,O2,2026-01-01,,1200.00
+            E11,钱多,technician,O404,2026-01-01,,1200.00
+            E12,孙立,technician,O1,2026-13-01,,abc
+            E13,,technician,O1,2026-01-01,,
 
-        """
+            """
 
     /// The staff list as the API reports it (employee number and name).
     static func staff(_ app: TestApp) async throws -> [String] {
@@ -49,12 +51,13 @@ import TouchstoneStore
             let page = try await admin.settled(location)
             #expect(page.status == .ok)
             let errors = Self.errorRows(page.text)
-            #expect(errors == [
-                ["3", "outlet_code", "unknown outlet O404"],
-                ["4", "start_date", "\"2026-13-01\" is not a date (YYYY-MM-DD)"],
-                ["4", "target_bonus", "\"abc\" is not a decimal number"],
-                ["5", "name", "a value is required"],
-            ])
+            #expect(
+                errors == [
+                    ["3", "outlet_code", "unknown outlet O404"],
+                    ["4", "start_date", "\"2026-13-01\" is not a date (YYYY-MM-DD)"],
+                    ["4", "target_bonus", "\"abc\" is not a decimal number"],
+                    ["5", "name", "a value is required"],
+                ])
             #expect(page.text.contains(#"<span id="error-count">4</span>"#))
             #expect(!page.text.contains(#"id="apply""#))
             // Applying a file with errors imports nothing.
@@ -150,7 +153,8 @@ import TouchstoneStore
     /// Text of HTML escaped as the templates escape it.
     static func unescaped(_ text: Substring) -> String {
         var text = String(text)
-        for (entity, character) in [("&quot;", "\""), ("&#39;", "'"), ("&#x27;", "'"), ("&#x2F;", "/"), ("&lt;", "<"), ("&gt;", ">"), ("&amp;", "&")] {
+        for (entity, character) in [("&quot;", "\""), ("&#39;", "'"), ("&#x27;", "'"), ("&#x2F;", "/"), ("&lt;", "<"), ("&gt;", ">"), ("&amp;", "&")]
+        {
             text = text.replacingOccurrences(of: entity, with: character)
         }
         return text
@@ -188,7 +192,8 @@ extension PageClient {
         for (name, value) in [("csrf", csrf), ("kind", kind)] {
             body += Data("--\(boundary)\r\nContent-Disposition: form-data; name=\"\(name)\"\r\n\r\n\(value)\r\n".utf8)
         }
-        body += Data("--\(boundary)\r\nContent-Disposition: form-data; name=\"file\"; filename=\"\(fileName)\"\r\nContent-Type: text/csv\r\n\r\n".utf8)
+        body += Data(
+            "--\(boundary)\r\nContent-Disposition: form-data; name=\"file\"; filename=\"\(fileName)\"\r\nContent-Type: text/csv\r\n\r\n".utf8)
         body += content
         body += Data("\r\n--\(boundary)--\r\n".utf8)
         return try await client.executeRequest(

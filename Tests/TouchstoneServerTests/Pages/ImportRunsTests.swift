@@ -2,6 +2,7 @@ import Foundation
 import Logging
 import Testing
 import TouchstoneStore
+
 @testable import TouchstoneServer
 
 /// The background runs of the import page: progress while going, one run per upload at a time, failures kept.
@@ -15,11 +16,12 @@ import TouchstoneStore
         let runs = ImportRuns()
         let logger = Logger(label: "test")
         let gate = AsyncStream<Void>.makeStream()
-        #expect(runs.start(.checking, tenantID: 1, uploadID: 7, logger: logger) { progress in
-            progress(1000)
-            progress(2000)
-            for await _ in gate.stream { break }
-        })
+        #expect(
+            runs.start(.checking, tenantID: 1, uploadID: 7, logger: logger) { progress in
+                progress(1000)
+                progress(2000)
+                for await _ in gate.stream { break }
+            })
         try await Self.until { runs.run(tenantID: 1, uploadID: 7)?.rows == 2000 }
         let going = try #require(runs.run(tenantID: 1, uploadID: 7))
         #expect(going.rows == 2000 && !going.finished && going.work == .checking)

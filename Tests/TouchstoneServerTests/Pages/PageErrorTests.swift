@@ -2,6 +2,7 @@ import Hummingbird
 import HummingbirdTesting
 import Testing
 import TouchstoneStore
+
 @testable import TouchstoneServer
 
 /// A page whose database is unreachable (no primary during a failover) answers like the API:

@@ -51,8 +51,10 @@ struct PageClient: Sendable {
 
     /// Fills and posts the login form as a browser does: loads `/login` (its CSRF cookie and
     /// hidden field, when it has them), then posts the form with `next` (form-encoded as given).
-    static func attempt(_ client: any TestClientProtocol, _ login: String, password: String? = nil, tenant: String = "acme",
-                        next: String = "%2Foverview", headers extra: HTTPFields = [:]) async throws -> TestResponse {
+    static func attempt(
+        _ client: any TestClientProtocol, _ login: String, password: String? = nil, tenant: String = "acme",
+        next: String = "%2Foverview", headers extra: HTTPFields = [:]
+    ) async throws -> TestResponse {
         let form = try await client.executeRequest(uri: "/login", method: .get, headers: extra, body: nil)
         var headers = extra
         headers[.contentType] = "application/x-www-form-urlencoded"

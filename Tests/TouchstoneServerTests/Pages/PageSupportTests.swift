@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import TouchstoneCore
+
 @testable import TouchstoneServer
 
 /// Page helpers: form parsing, redirect targets, league sorting.
@@ -30,10 +31,13 @@ import TouchstoneCore
     @Test func sortsLeagueRowsKeepingInsufficientLast() {
         func row(_ rank: Int?, _ subject: String, _ value: Decimal, previous: Decimal?) -> LeagueRows.Row {
             LeagueRows.Row(
-                rank: rank, subject: subject, name: "name " + subject, current: KPIValue(value: value, n: 5, status: rank == nil ? .insufficient : .green),
+                rank: rank, subject: subject, name: "name " + subject,
+                current: KPIValue(value: value, n: 5, status: rank == nil ? .insufficient : .green),
                 previous: previous.map { KPIValue(value: $0, n: 5, status: .green) })
         }
-        let rows = [row(1, "O3", 90, previous: 95), row(2, "O1", 80, previous: 60), row(3, "O2", 70, previous: nil), row(nil, "O4", 99, previous: 10)]
+        let rows = [
+            row(1, "O3", 90, previous: 95), row(2, "O1", 80, previous: 60), row(3, "O2", 70, previous: nil), row(nil, "O4", 99, previous: 10),
+        ]
         #expect(LeagueRows.sorted(rows, by: .rank, descending: false).map(\.subject) == ["O3", "O1", "O2", "O4"])
         #expect(LeagueRows.sorted(rows, by: .rank, descending: true).map(\.subject) == ["O2", "O1", "O3", "O4"])
         #expect(LeagueRows.sorted(rows, by: .value, descending: false).map(\.subject) == ["O2", "O1", "O3", "O4"])

@@ -141,7 +141,8 @@ import TouchstoneStore
             #expect(adminPage.contains("the queue was short") && adminPage.contains("/disputes/S1/decision"))
             let adminCSRF = try #require(PageClient.csrf(in: adminPage))
             #expect(try await om1.post("\(audit)/disputes/S1/decision", form: "csrf=\(csrf)&decision=reject&reason=no").status == .forbidden)
-            let decided = try await admin.post("\(audit)/disputes/S1/decision", form: "csrf=\(adminCSRF)&decision=reject&reason=the+photo+shows+a+queue")
+            let decided = try await admin.post(
+                "\(audit)/disputes/S1/decision", form: "csrf=\(adminCSRF)&decision=reject&reason=the+photo+shows+a+queue")
             #expect(decided.status == .seeOther)
             let record = try await AuditQueries.get(tenant: fixture.app.tenant, id: TestApp.sampleID, database: fixture.app.database)
             #expect(record.disputes.first?.state == "rejected" && record.disputes.first?.decisionReason == "the photo shows a queue")
@@ -166,7 +167,8 @@ import TouchstoneStore
         try await fixture.app.application.test(.router) { client in
             let rm = try #require(try await PageClient.login(client, "rm"))
             #expect(try await rm.get("/overview?period=2026-09").text.contains(#"<strong id="scope">华东/上海</strong>"#))
-            #expect(try await rm.get("/league?period=2026-09&kpi=MS&level=outlet&region=%E5%8D%8E%E4%B8%9C%2F%E6%B5%99%E6%B1%9F").status == .forbidden)
+            #expect(
+                try await rm.get("/league?period=2026-09&kpi=MS&level=outlet&region=%E5%8D%8E%E4%B8%9C%2F%E6%B5%99%E6%B1%9F").status == .forbidden)
             #expect(try await rm.get("/batch").status == .forbidden)
 
             let om2 = try #require(try await PageClient.login(client, "om2"))
@@ -195,7 +197,8 @@ import TouchstoneStore
             let foreign = try #require(PageClient.csrf(in: try await other.get("/batch").text))
             #expect(try await admin.post("/batch", form: "period=2026-09&csrf=\(foreign)").status == .forbidden)
             let anonymous = try await client.executeRequest(
-                uri: "/batch", method: .post, headers: [.contentType: "application/x-www-form-urlencoded"], body: ByteBuffer(string: "period=2026-09"))
+                uri: "/batch", method: .post, headers: [.contentType: "application/x-www-form-urlencoded"], body: ByteBuffer(string: "period=2026-09")
+            )
             #expect(anonymous.status == .seeOther)
         }
     }

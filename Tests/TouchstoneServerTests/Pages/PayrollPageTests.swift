@@ -40,10 +40,13 @@ import TouchstoneStore
 
     /// The `data-employee` values of the payout table's rows, in order.
     static func employees(_ html: String) -> [String] {
-        guard let table = html.range(of: "<table id=\"payouts\">"), let end = html.range(of: "</table>", range: table.upperBound..<html.endIndex) else {
+        guard let table = html.range(of: "<table id=\"payouts\">"), let end = html.range(of: "</table>", range: table.upperBound..<html.endIndex)
+        else {
             return []
         }
-        return html[table.upperBound..<end.lowerBound].components(separatedBy: "<tr data-employee=\"").dropFirst().map { String($0.prefix { $0 != "\"" }) }
+        return html[table.upperBound..<end.lowerBound].components(separatedBy: "<tr data-employee=\"").dropFirst().map {
+            String($0.prefix { $0 != "\"" })
+        }
     }
 
     @Test func analystRunsAdminApprovesAndClosesFourEyesOnThePage() async throws {
@@ -56,8 +59,9 @@ import TouchstoneStore
             #expect(page.status == .ok)
             #expect(page.text.contains("id=\"approve\""))
             #expect(!page.text.contains("id=\"close\""))  // closing is for admins
-            #expect(Self.element("four-eyes", in: page.text)
-                == "Four eyes: analyst ran the batch that computed the payouts of 2026-09, so another head-office user must approve them.")
+            #expect(
+                Self.element("four-eyes", in: page.text)
+                    == "Four eyes: analyst ran the batch that computed the payouts of 2026-09, so another head-office user must approve them.")
             #expect(Self.element("payout-rows", in: page.text) == "2")
             #expect(Self.element("approved-rows", in: page.text) == "0")
             let csrf = try #require(PageClient.csrf(in: page.text))
@@ -65,8 +69,9 @@ import TouchstoneStore
             // The analyst who ran it is refused, on the page, with the rule named.
             let refused = try await analyst.post("/payroll/approve", form: "csrf=\(csrf)&period=2026-09")
             #expect(refused.status == .conflict)
-            #expect(Self.element("payroll-refusal", in: refused.text)
-                == "Four eyes: analyst ran the batch that computed the payouts of 2026-09, so another head-office user must approve them.")
+            #expect(
+                Self.element("payroll-refusal", in: refused.text)
+                    == "Four eyes: analyst ran the batch that computed the payouts of 2026-09, so another head-office user must approve them.")
             #expect(Self.element("approved-rows", in: refused.text) == "0")
             #expect(try await analyst.post("/payroll/approve", form: "csrf=forged&period=2026-09").status == .forbidden)
 
@@ -106,8 +111,9 @@ import TouchstoneStore
             #expect(refused.status == .conflict)
             let problem = refused.json["error"] as? [String: Any]
             #expect(problem?["code"] as? String == "invalid_state")
-            #expect(problem?["message"] as? String
-                == "Four eyes: analyst ran the batch that computed the payouts of 2026-09, so another head-office user must approve them.")
+            #expect(
+                problem?["message"] as? String
+                    == "Four eyes: analyst ran the batch that computed the payouts of 2026-09, so another head-office user must approve them.")
             let early = try await post("/api/v1/periods/2026-09/close", as: "admin")
             #expect(early.status == .conflict)
             #expect(((early.json["error"] as? [String: Any])?["message"] as? String)?.contains("2 payout rows of 2026-09 are not approved") == true)
@@ -129,7 +135,9 @@ import TouchstoneStore
             let admin = try #require(try await PageClient.login(client, "admin"))
             let page = try await admin.get("/payroll?period=2026-09")
             #expect(Self.element("payroll-total", in: page.text) == sum.fixed(2))
-            #expect(page.text.contains("<tr data-plan=\"SA\"><td>SA</td><td class=\"num\">2</td><td class=\"num\">2</td><td class=\"num sum\">\(sum.fixed(2))</td>"))
+            #expect(
+                page.text.contains(
+                    "<tr data-plan=\"SA\"><td>SA</td><td class=\"num\">2</td><td class=\"num\">2</td><td class=\"num sum\">\(sum.fixed(2))</td>"))
             #expect(page.text.contains("<tr data-region=\"华东\"><td>华东</td><td class=\"num\">2</td>"))
             #expect(Self.employees(page.text) == ["E7", "E8"])
 
@@ -143,8 +151,9 @@ import TouchstoneStore
             #expect(Self.employees(try await admin.get("/payroll?period=2026-09&status=approved").text) == [])
             #expect(Self.employees(try await admin.get("/payroll?period=2026-09&status=draft&plan=SA").text) == ["E7", "E8"])
             #expect(Self.employees(try await admin.get("/payroll?period=2026-09&plan=NONE").text) == [])
-            #expect(page.text.contains("href=\"/payroll?dir=desc&amp;page=1&amp;period=2026-09&amp;sort=employee\"")
-                || page.text.contains("href=\"/payroll?dir=desc&page=1&period=2026-09&sort=employee\""))
+            #expect(
+                page.text.contains("href=\"/payroll?dir=desc&amp;page=1&amp;period=2026-09&amp;sort=employee\"")
+                    || page.text.contains("href=\"/payroll?dir=desc&page=1&period=2026-09&sort=employee\""))
 
             // One person's explanation.
             let explained = try await admin.get("/payroll?employee=E7&period=2026-09")
@@ -176,7 +185,8 @@ import TouchstoneStore
         #expect(try await PayoutQueries.approve(tenant: app.tenant, period: september, by: .person("admin"), database: app.database) == 2)
         _ = try await PeriodQueries.close(tenant: app.tenant, period: september, actor: "admin", database: app.database)
         _ = try await app.database.tenantTransaction(app.tenant) { conn in
-            try conn.execute("""
+            try conn.execute(
+                """
                 INSERT INTO payouts (tenant_id, period, employee_no, plan_code, adjusts_period, plan_version, name, prorated_target,
                                      score_pct, payout, currency, note, explanation, job_id)
                 VALUES (app_current_tenant(), '2026-10', 'E7', 'SA', '2026-09', 1, '王芳', 2133.33, 76.6667, -341.33, 'CNY',
@@ -186,7 +196,10 @@ import TouchstoneStore
         try await app.application.test(.router) { client in
             let analyst = try #require(try await PageClient.login(client, "analyst"))
             let page = try await analyst.get("/payroll?period=2026-09")
-            #expect(page.text.contains("<tr data-period=\"2026-10\" data-employee=\"E7\"><td>2026-10</td><td>E7</td><td>王芳</td><td>SA</td><td class=\"num payout\">-341.33</td>"))
+            #expect(
+                page.text.contains(
+                    "<tr data-period=\"2026-10\" data-employee=\"E7\"><td>2026-10</td><td>E7</td><td>王芳</td><td>SA</td><td class=\"num payout\">-341.33</td>"
+                ))
             #expect(page.text.contains("adjusts 2026-09 (late events): recomputed 1635.56, paid 1976.89"))
             #expect(page.text.contains("<span class=\"closed-by\">admin</span>"))
         }

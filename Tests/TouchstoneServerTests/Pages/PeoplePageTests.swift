@@ -118,11 +118,14 @@ import TouchstoneTestSupport
             #expect(form.status == .ok && form.text.contains(#"id="must-change""#))
             let om9CSRF = try #require(PageClient.csrf(in: form.text))
             #expect(try await om9.post("/batch", form: Self.form(["period": "2026-09"], csrf: om9CSRF)).status == .forbidden)
-            let mismatch = try await om9.post("/password", form: Self.form(["current": temporary, "new": "om9-own-password", "again": "om9-other"], csrf: om9CSRF))
+            let mismatch = try await om9.post(
+                "/password", form: Self.form(["current": temporary, "new": "om9-own-password", "again": "om9-other"], csrf: om9CSRF))
             #expect(mismatch.status == .unprocessableContent && mismatch.text.contains("The new password and its repetition differ."))
-            let wrong = try await om9.post("/password", form: Self.form(["current": "nope", "new": "om9-own-password", "again": "om9-own-password"], csrf: om9CSRF))
+            let wrong = try await om9.post(
+                "/password", form: Self.form(["current": "nope", "new": "om9-own-password", "again": "om9-own-password"], csrf: om9CSRF))
             #expect(wrong.status == .unprocessableContent && wrong.text.contains("The current password is not right."))
-            let changed = try await om9.post("/password", form: Self.form(["current": temporary, "new": "om9-own-password", "again": "om9-own-password"], csrf: om9CSRF))
+            let changed = try await om9.post(
+                "/password", form: Self.form(["current": temporary, "new": "om9-own-password", "again": "om9-own-password"], csrf: om9CSRF))
             #expect(changed.status == .seeOther && changed.headers[.location] == "/password?done=1")
             #expect(try await om9.get("/outlets/O2?period=2026-09").status == .ok, "the session goes on")
             #expect(try await PageClient.login(client, "om9", password: temporary) == nil)
@@ -170,13 +173,15 @@ import TouchstoneTestSupport
             #expect(try await PageClient.login(client, "om1") != nil)
 
             // Scope changes apply to the API at once too.
-            let rescoped = try await admin.post("/people/om1", form: Self.form(["name": "O2 manager", "role": "outlet_manager", "outlet": "O2"], csrf: csrf))
+            let rescoped = try await admin.post(
+                "/people/om1", form: Self.form(["name": "O2 manager", "role": "outlet_manager", "outlet": "O2"], csrf: csrf))
             #expect(rescoped.status == .seeOther)
             let outlets = try await client.executeRequest(uri: "/api/v1/outlets", method: .get, headers: TestApp.headers(token), body: nil)
             #expect((outlets.json["items"] as? [[String: Any]])?.compactMap { $0["code"] as? String } == ["O2"])
             #expect(try await admin.post("/people/om1", form: Self.form(["role": "outlet_manager", "outlet": "O2"], csrf: csrf)).status == .seeOther)
-            #expect(try await PeopleQueries.get(tenant: fixture.app.tenant, login: "om1", database: fixture.app.database).displayName == "O2 manager",
-                    "a form without the name keeps it")
+            #expect(
+                try await PeopleQueries.get(tenant: fixture.app.tenant, login: "om1", database: fixture.app.database).displayName == "O2 manager",
+                "a form without the name keeps it")
             let unknown = try await admin.post("/people/om1", form: Self.form(["role": "staff", "employee": "E404"], csrf: csrf))
             #expect(unknown.status == .unprocessableContent && unknown.text.contains("employee: unknown employee E404"))
 
@@ -212,7 +217,8 @@ import TouchstoneTestSupport
             func lastUsed() async throws -> String? {
                 let html = try await admin.get("/people/analyst").text
                 guard let row = html.range(of: #"<tr data-token="\#(id)">"#),
-                      let cell = html[row.upperBound...].range(of: #"<td class="last-used">"#) else { return nil }
+                    let cell = html[row.upperBound...].range(of: #"<td class="last-used">"#)
+                else { return nil }
                 return String(html[cell.upperBound...].prefix { $0 != "<" })
             }
             #expect(try await lastUsed() == "—")
@@ -231,11 +237,17 @@ import TouchstoneTestSupport
 
         // The change log has every change, by the admin, and no secret.
         let rows = try await TestDatabase.asSuperuser(of: fixture.app.database.pool.configuration) { conn in
-            try conn.query("""
+            try conn.query(
+                """
                 SELECT actor, action, entity, entity_key, coalesce(before::text, ''), coalesce(after::text, '') FROM change_log
                 WHERE entity IN ('user', 'token') AND actor = 'admin' ORDER BY id
-                """).map { (try $0.decode(0, as: String.self), try $0.decode(1, as: String.self), try $0.decode(2, as: String.self),
-                            try $0.decode(3, as: String.self), try $0.decode(4, as: String.self), try $0.decode(5, as: String.self)) }
+                """
+            ).map {
+                (
+                    try $0.decode(0, as: String.self), try $0.decode(1, as: String.self), try $0.decode(2, as: String.self),
+                    try $0.decode(3, as: String.self), try $0.decode(4, as: String.self), try $0.decode(5, as: String.self)
+                )
+            }
         }
         #expect(rows.map { "\($0.1) \($0.2)" } == ["insert token", "update token", "update user"])
         #expect(rows[1].5.contains("\"revoked_at\"") && rows[2].3 == "om2" && rows[2].5.contains("\"must_change_password\": true"))

@@ -27,8 +27,9 @@ struct AuditPrivacyTests {
             let sentBack = try await api.send(.post, "/api/v1/audits/\(id)/review", as: "admin", json: ["action": "sendBack"])
             #expect(sentBack.json["state"] as? String == "returned")
 
-            let changed = try TestApp.document(id: id, template: "reviewed",
-                                               answers: ["A1": "no", "A2": 1, "A3": "na", "S1": 10, "S2": "no", "S3": "partial", "C1": "na"])
+            let changed = try TestApp.document(
+                id: id, template: "reviewed",
+                answers: ["A1": "no", "A2": 1, "A3": "na", "S1": 10, "S2": "no", "S3": "partial", "C1": "na"])
             for body in [changed, original] {
                 let foreign = try await api.send(.post, "/api/v1/audits", as: "auditor2", body: body)
                 #expect(foreign.status == .conflict)
@@ -53,13 +54,15 @@ struct AuditPrivacyTests {
         let app = try await TestApp.make()
         try await app.run { api in
             #expect(try await api.send(.post, "/api/v1/audits", as: "auditor", body: try TestApp.sampleAudit()).status == .created)
-            let first = try await api.send(.put, "/api/v1/audits/\(TestApp.sampleID)/attachments/P1/front.jpg", as: "auditor",
-                                           body: Data("test".utf8), headers: [.contentType: "image/jpeg"])
+            let first = try await api.send(
+                .put, "/api/v1/audits/\(TestApp.sampleID)/attachments/P1/front.jpg", as: "auditor",
+                body: Data("test".utf8), headers: [.contentType: "image/jpeg"])
             #expect(first.status == .ok)
             let other = UUID().uuidString.lowercased()
             #expect(try await api.send(.post, "/api/v1/audits", as: "auditor2", body: try TestApp.document(id: other)).status == .created)
-            let reused = try await api.send(.put, "/api/v1/audits/\(other)/attachments/P1/front.jpg", as: "auditor2",
-                                            body: Data("test".utf8), headers: [.contentType: "image/jpeg"])
+            let reused = try await api.send(
+                .put, "/api/v1/audits/\(other)/attachments/P1/front.jpg", as: "auditor2",
+                body: Data("test".utf8), headers: [.contentType: "image/jpeg"])
             #expect(reused.status == .ok)
             #expect(reused.json["reusedBy"] as? [String] == [])
             #expect(!reused.text.contains(TestApp.sampleID))

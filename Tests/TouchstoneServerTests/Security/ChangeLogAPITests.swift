@@ -13,7 +13,9 @@ struct ChangeLogAPITests {
         try await app.run { api in
             let new = ["code": "O4", "name": "静安店", "regionPath": "华东/上海/静安"]
             #expect(try await api.send(.post, "/api/v1/outlets", as: "admin", json: new).status == .created)
-            #expect(try await api.send(.put, "/api/v1/outlets/O4", as: "admin", json: ["code": "O4", "name": "静安旗舰店", "regionPath": "华东/上海/静安"]).status == .ok)
+            #expect(
+                try await api.send(.put, "/api/v1/outlets/O4", as: "admin", json: ["code": "O4", "name": "静安旗舰店", "regionPath": "华东/上海/静安"]).status
+                    == .ok)
             #expect(try await api.send(.post, "/api/v1/audits", as: "auditor", body: try TestApp.document()).status == .created)
 
             let outlets = try await api.send(.get, "/api/v1/changes?entity=outlet", as: "analyst")
@@ -62,8 +64,11 @@ struct ChangeLogAPITests {
             #expect(limited.problem["code"] as? String == "too_many_requests")
             #expect(limited.headers[.retryAfter].flatMap { Int($0) }.map { (1...60).contains($0) } == true)
             // Evidence counts too; reads do not; another token has its own bucket.
-            #expect(try await api.send(.put, "/api/v1/audits/\(TestApp.sampleID)/attachments/P1/front.jpg", as: "auditor",
-                                       body: Data("test".utf8)).status == .tooManyRequests)
+            #expect(
+                try await api.send(
+                    .put, "/api/v1/audits/\(TestApp.sampleID)/attachments/P1/front.jpg", as: "auditor",
+                    body: Data("test".utf8)
+                ).status == .tooManyRequests)
             #expect(try await api.send(.get, "/api/v1/audits", as: "auditor").status == .ok)
             #expect(try await api.send(.post, "/api/v1/audits", as: "auditor2", body: try TestApp.document()).status == .created)
             let rows = ["rows": [[String: Any]]()]

@@ -18,10 +18,11 @@ import TouchstoneTestSupport
         let app = try await TestApp.make(logger: capture.logger(level: .trace))
         try await TestDatabase.withOwner(of: app.database.pool.configuration) { owner in
             try await owner.pool.withConnection { conn in
-                try conn.execute(script: """
-                ALTER TABLE outlets ADD CONSTRAINT secret_city_rule CHECK (city IS DISTINCT FROM 'Atlantis');
-                CREATE UNIQUE INDEX secret_city_key ON outlets (tenant_id, city) WHERE city = 'Lemuria';
-                """)
+                try conn.execute(
+                    script: """
+                        ALTER TABLE outlets ADD CONSTRAINT secret_city_rule CHECK (city IS DISTINCT FROM 'Atlantis');
+                        CREATE UNIQUE INDEX secret_city_key ON outlets (tenant_id, city) WHERE city = 'Lemuria';
+                        """)
             }
         }
         try await app.run { api in

@@ -29,8 +29,9 @@ struct EvidenceSecurityTests {
             let refused = try await api.send(.post, "/api/v1/audits", as: "auditor", body: body)
             #expect(refused.status == .unprocessableContent)
             #expect(refused.problemPaths == ["attachments[1].contentType", "attachments[2].contentType"])
-            let batch = try await api.send(.post, "/api/v1/audits/batch", as: "auditor",
-                                           body: Data("[".utf8) + body + Data("]".utf8))
+            let batch = try await api.send(
+                .post, "/api/v1/audits/batch", as: "auditor",
+                body: Data("[".utf8) + body + Data("]".utf8))
             let result = (batch.json["results"] as? [[String: Any]])?.first
             #expect(result?["status"] as? Int == 422)
         }
@@ -40,11 +41,13 @@ struct EvidenceSecurityTests {
         let app = try await TestApp.make()
         try await app.run { api in
             let id = UUID().uuidString.lowercased()
-            let body = try Self.document(id: id, attachments: [Self.attachment("front.jpg", "image/jpeg"), Self.attachment("r.pdf", "application/pdf")])
+            let body = try Self.document(
+                id: id, attachments: [Self.attachment("front.jpg", "image/jpeg"), Self.attachment("r.pdf", "application/pdf")])
             #expect(try await api.send(.post, "/api/v1/audits", as: "auditor", body: body).status == .created)
             for (name, type) in [("front.jpg", "image/jpeg"), ("r.pdf", "application/pdf")] {
-                let put = try await api.send(.put, "/api/v1/audits/\(id)/attachments/P1/\(name)", as: "auditor",
-                                             body: Data("test".utf8), headers: [.contentType: type])
+                let put = try await api.send(
+                    .put, "/api/v1/audits/\(id)/attachments/P1/\(name)", as: "auditor",
+                    body: Data("test".utf8), headers: [.contentType: type])
                 #expect(put.status == .ok)
             }
             let image = try await api.send(.get, "/api/v1/audits/\(id)/attachments/P1/front.jpg", as: "admin")
@@ -80,22 +83,29 @@ struct EvidenceSecurityTests {
         let app = try await TestApp.make()
         try await app.run(.live) { api in
             let id = UUID().uuidString.lowercased()
-            let body = try Self.document(id: id, attachments: [Self.attachment("a.jpg", "image/jpeg"), Self.attachment("b.jpg", "image/jpeg"),
-                                                               Self.attachment("c.jpg", "image/jpeg")])
+            let body = try Self.document(
+                id: id,
+                attachments: [
+                    Self.attachment("a.jpg", "image/jpeg"), Self.attachment("b.jpg", "image/jpeg"),
+                    Self.attachment("c.jpg", "image/jpeg"),
+                ])
             #expect(try await api.send(.post, "/api/v1/audits", as: "auditor", body: body).status == .created)
             let port = try #require(api.client.port)
             // One at a time, each given time to reach the server before anything else is sent: a
             // probe that overtook the second would take its place and leave it refused.
             var stalled: [StalledUpload] = []
-            defer { stalled.forEach { $0.close() } }
+            defer { for upload in stalled { upload.close() } }
             for name in ["a.jpg", "b.jpg"] {
-                stalled.append(try StalledUpload(port: port, path: "/api/v1/audits/\(id)/attachments/P1/\(name)", token: app.tokens["auditor"]!, declaredLength: 4))
+                stalled.append(
+                    try StalledUpload(
+                        port: port, path: "/api/v1/audits/\(id)/attachments/P1/\(name)", token: app.tokens["auditor"]!, declaredLength: 4))
                 try await Task.sleep(for: .milliseconds(500))
             }
             var third: TestResponse?
             for _ in 0..<50 {
-                let response = try await api.send(.put, "/api/v1/audits/\(id)/attachments/P1/c.jpg", as: "auditor",
-                                                  body: Data("test".utf8), headers: [.contentType: "image/jpeg"])
+                let response = try await api.send(
+                    .put, "/api/v1/audits/\(id)/attachments/P1/c.jpg", as: "auditor",
+                    body: Data("test".utf8), headers: [.contentType: "image/jpeg"])
                 third = response
                 if response.status == .tooManyRequests { break }
                 try await Task.sleep(for: .milliseconds(100))

@@ -3,8 +3,9 @@ import Hummingbird
 import HummingbirdTesting
 import PQ
 import Testing
-@testable import TouchstoneServer
 import TouchstoneStore
+
+@testable import TouchstoneServer
 
 /// Logins: the form is CSRF-protected, failures are limited per client address (not only per
 /// account), a password change ends the user's sessions, and unknown API tokens are remembered

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import TouchstoneServer
 
 /// The failed-login counters and the bound on concurrent bcrypt work, on their own.
@@ -60,7 +61,10 @@ import Testing
     actor Gauge {
         private(set) var peak = 0
         private var now = 0
-        func enter() { now += 1; peak = max(peak, now) }
+        func enter() {
+            now += 1
+            peak = max(peak, now)
+        }
         func leave() { now -= 1 }
     }
 }

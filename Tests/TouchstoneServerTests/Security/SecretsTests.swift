@@ -30,8 +30,9 @@ struct SecretsTests {
                         seen.append(try await api.send(.get, uri, as: nil, headers: [.authorization: header]))
                     }
                 }
-                seen.append(try await api.send(
-                    .post, "/api/v1/audits", as: nil, body: Data("{\"id\": ".utf8), headers: [.authorization: "Bearer \(token)"]))
+                seen.append(
+                    try await api.send(
+                        .post, "/api/v1/audits", as: nil, body: Data("{\"id\": ".utf8), headers: [.authorization: "Bearer \(token)"]))
             }
             for login in app.tokens.keys {
                 seen.append(try await api.send(.get, "/api/v1/outlets", as: login))
@@ -65,20 +66,25 @@ struct SecretsTests {
     /// cluster's superuser (every tenant's rows).
     static func columnsContaining(_ values: [String], database: Database) async throws -> [String] {
         try await TestDatabase.asSuperuser(of: database.pool.configuration) { conn in
-            #expect(try conn.queryFirst("SELECT rolsuper OR rolbypassrls FROM pg_roles WHERE rolname = current_user")!.decode(0, as: Bool.self),
-                    "the scan must see every tenant's rows")
-            let columns = try conn.query("""
+            #expect(
+                try conn.queryFirst("SELECT rolsuper OR rolbypassrls FROM pg_roles WHERE rolname = current_user")!.decode(0, as: Bool.self),
+                "the scan must see every tenant's rows")
+            let columns = try conn.query(
+                """
                 SELECT table_name, column_name FROM information_schema.columns
                 WHERE table_schema = 'public' AND data_type IN ('text', 'character varying', 'jsonb', 'json', 'bytea', 'ARRAY')
                 ORDER BY table_name, column_name
-                """).map { (try $0.decode(0, as: String.self), try $0.decode(1, as: String.self)) }
+                """
+            ).map { (try $0.decode(0, as: String.self), try $0.decode(1, as: String.self)) }
             // bytea columns read as hex: look for the hex of each value too.
             let needles = values + values.map { Data($0.utf8).map { String(format: "%02x", $0) }.joined() }
             var found: [String] = []
             for (table, column) in columns {
-                let hit = try conn.queryFirst(Query(
-                    unsafeSQL: "SELECT EXISTS (SELECT 1 FROM \"\(table)\" t, unnest($1::text[]) AS x WHERE position(x IN t.\"\(column)\"::text) > 0)",
-                    binds: [needles]))!.decode(0, as: Bool.self)
+                let hit = try conn.queryFirst(
+                    Query(
+                        unsafeSQL:
+                            "SELECT EXISTS (SELECT 1 FROM \"\(table)\" t, unnest($1::text[]) AS x WHERE position(x IN t.\"\(column)\"::text) > 0)",
+                        binds: [needles]))!.decode(0, as: Bool.self)
                 if hit { found.append("\(table).\(column)") }
             }
             return found

@@ -60,7 +60,9 @@ struct TenantProbeTests {
         let audits = [foreignAudit] + (intraAudits[role] ?? [])
         let staff = ["Z7"] + (intraStaff[role] ?? [])
         let document = try TestApp.document(template: "zz-visit", outlet: "Z9", servedBy: "Z7")
-        let row: [String: Any] = ["response_id": "probe-1", "outlet_code": "Z9", "employee_no": "Z7", "responded_at": "2026-09-14T10:00:00+08:00", "sat": 5]
+        let row: [String: Any] = [
+            "response_id": "probe-1", "outlet_code": "Z9", "employee_no": "Z7", "responded_at": "2026-09-14T10:00:00+08:00", "sat": 5,
+        ]
         let complaint = ["complaint_id": "probe-1", "outlet_code": "Z9", "severity": "high", "opened_at": "2026-09-14T10:00:00+08:00"]
         func get(_ uris: [String]) -> [Probe] { uris.map { Probe(method: .get, uri: $0, body: nil) } }
         return [
@@ -70,7 +72,9 @@ struct TenantProbeTests {
             "GET /openapi.yaml": get(["/openapi.yaml"]),
             "POST /api/v1/audits": [Probe(method: .post, uri: "/api/v1/audits", body: document)],
             "GET /api/v1/audits": get(outlets.map { "/api/v1/audits?outlet=\($0)" }),
-            "POST /api/v1/audits/batch": [Probe(method: .post, uri: "/api/v1/audits/batch", body: Data("[\(String(decoding: document, as: UTF8.self))]".utf8))],
+            "POST /api/v1/audits/batch": [
+                Probe(method: .post, uri: "/api/v1/audits/batch", body: Data("[\(String(decoding: document, as: UTF8.self))]".utf8))
+            ],
             "GET /api/v1/audits/{id}": get(audits.map { "/api/v1/audits/\($0)" }),
             "PUT /api/v1/audits/{id}/attachments/{item}/{name}": audits.map {
                 Probe(method: .put, uri: "/api/v1/audits/\($0)/attachments/P1/front.jpg", body: Data("test".utf8))
@@ -85,16 +89,24 @@ struct TenantProbeTests {
             "POST /api/v1/audits/{id}/disputes/{item}/decision": try audits.map {
                 Probe(method: .post, uri: "/api/v1/audits/\($0)/disputes/S1/decision", body: try json(["accept": false, "reason": "probe"]))
             },
-            "GET /api/v1/exports/audits.csv": get(["/api/v1/exports/audits.csv?period=2026-09&template=zz-visit", "/api/v1/exports/audits.csv?period=2026-09"]),
+            "GET /api/v1/exports/audits.csv": get([
+                "/api/v1/exports/audits.csv?period=2026-09&template=zz-visit", "/api/v1/exports/audits.csv?period=2026-09",
+            ]),
             "GET /api/v1/exports/kpis.csv": get(["/api/v1/exports/kpis.csv?period=2026-09"]),
             "GET /api/v1/exports/payouts.csv": get(["/api/v1/exports/payouts.csv?period=2026-09"]),
             "GET /api/v1/exports/audits.xlsx": get(["/api/v1/exports/audits.xlsx?period=2026-09&template=zz-visit"]),
             "GET /api/v1/exports/kpis.xlsx": get(["/api/v1/exports/kpis.xlsx?period=2026-09"]),
             "GET /api/v1/exports/payouts.xlsx": get(["/api/v1/exports/payouts.xlsx?period=2026-09"]),
             "GET /api/v1/kpis": get(["/api/v1/kpis"]),
-            "POST /api/v1/kpis": [Probe(method: .post, uri: "/api/v1/kpis", body: try json([[
-                "code": "ZZ", "metric": "audit_score", "template": "zz-visit", "direction": "higher", "threshold": 70, "target": 85,
-            ]]))],
+            "POST /api/v1/kpis": [
+                Probe(
+                    method: .post, uri: "/api/v1/kpis",
+                    body: try json([
+                        [
+                            "code": "ZZ", "metric": "audit_score", "template": "zz-visit", "direction": "higher", "threshold": 70, "target": 85,
+                        ]
+                    ]))
+            ],
             "GET /api/v1/batch-runs": get(["/api/v1/batch-runs", "/api/v1/batch-runs?period=2026-09"]),
             "GET /api/v1/batch-schedule": get(["/api/v1/batch-schedule"]),
             "POST /api/v1/batch-runs": [Probe(method: .post, uri: "/api/v1/batch-runs", body: try json(["period": "2026-07"]))],
@@ -114,24 +126,34 @@ struct TenantProbeTests {
             "POST /api/v1/templates": [Probe(method: .post, uri: "/api/v1/templates", body: try TestApp.template { $0["code"] = "probe-visit" })],
             "GET /api/v1/templates/{code}/{version}": get(["/api/v1/templates/zz-visit/1"]),
             "GET /api/v1/outlets": get(["/api/v1/outlets", "/api/v1/outlets?limit=1000"]),
-            "POST /api/v1/outlets": [Probe(method: .post, uri: "/api/v1/outlets", body: try json(["code": "P1", "name": "probe", "regionPath": "华北/北京"]))],
+            "POST /api/v1/outlets": [
+                Probe(method: .post, uri: "/api/v1/outlets", body: try json(["code": "P1", "name": "probe", "regionPath": "华北/北京"]))
+            ],
             "GET /api/v1/outlets/{code}": get(outlets.map { "/api/v1/outlets/\($0)" }),
             "PUT /api/v1/outlets/{code}": try outlets.map {
                 Probe(method: .put, uri: "/api/v1/outlets/\($0)", body: try json(["code": $0, "name": "probe", "regionPath": "华东/上海/浦东"]))
             },
             "GET /api/v1/staff": get(["/api/v1/staff", "/api/v1/staff?limit=1000"]),
-            "POST /api/v1/staff": [Probe(method: .post, uri: "/api/v1/staff", body: try json([
-                "employeeNo": "PZ1", "name": "probe", "assignments": [["outlet": "Z9", "role": "cashier", "start": "2026-01-01"]],
-            ]))],
+            "POST /api/v1/staff": [
+                Probe(
+                    method: .post, uri: "/api/v1/staff",
+                    body: try json([
+                        "employeeNo": "PZ1", "name": "probe", "assignments": [["outlet": "Z9", "role": "cashier", "start": "2026-01-01"]],
+                    ]))
+            ],
             "GET /api/v1/staff/{employeeNo}": get(staff.map { "/api/v1/staff/\($0)" }),
             "PUT /api/v1/staff/{employeeNo}": try staff.map {
-                Probe(method: .put, uri: "/api/v1/staff/\($0)", body: try json([
-                    "employeeNo": $0, "name": "probe", "assignments": [["outlet": "O1", "role": "cashier", "start": "2026-01-01"]],
-                ]))
+                Probe(
+                    method: .put, uri: "/api/v1/staff/\($0)",
+                    body: try json([
+                        "employeeNo": $0, "name": "probe", "assignments": [["outlet": "O1", "role": "cashier", "start": "2026-01-01"]],
+                    ]))
             },
             "GET /api/v1/changes": get(["/api/v1/changes", "/api/v1/changes?entity=outlet&limit=1000"]),
-            "GET /api/v1/visits": get(["/api/v1/visits", "/api/v1/visits?period=2026-09", "/api/v1/visits?auditor=secret-shopper-zz",
-                                       "/api/v1/visits?auditor=auditor2"]),
+            "GET /api/v1/visits": get([
+                "/api/v1/visits", "/api/v1/visits?period=2026-09", "/api/v1/visits?auditor=secret-shopper-zz",
+                "/api/v1/visits?auditor=auditor2",
+            ]),
             "POST /api/v1/visits/assign": [Probe(method: .post, uri: "/api/v1/visits/assign?period=2026-09", body: nil)],
         ]
     }
@@ -184,11 +206,18 @@ struct TenantProbeTests {
         _ = try await OutletQueries.save(
             tenant: other, outlet: Outlet(code: "Z9", name: "机密外店ZZ", regionPath: "西部/成都"), replace: false, database: database)
         _ = try await StaffQueries.save(
-            tenant: other, member: StaffMember(employeeNo: "Z7", name: "机密员工ZZ", assignments: [
-                .init(outlet: "Z9", role: "service_advisor", start: CivilDate("2026-01-01")!),
-            ]), replace: false, database: database)
+            tenant: other,
+            member: StaffMember(
+                employeeNo: "Z7", name: "机密员工ZZ",
+                assignments: [
+                    .init(outlet: "Z9", role: "service_advisor", start: CivilDate("2026-01-01")!)
+                ]), replace: false, database: database)
         _ = try await TemplateQueries.add(
-            tenant: other, json: try TestApp.template { $0["code"] = "zz-visit"; $0["name"] = "机密模板ZZ" }, database: database)
+            tenant: other,
+            json: try TestApp.template {
+                $0["code"] = "zz-visit"
+                $0["name"] = "机密模板ZZ"
+            }, database: database)
         let document = try TestApp.sampleAudit { document in
             document["id"] = foreignAudit
             document["template"] = "zz-visit"
@@ -198,7 +227,8 @@ struct TenantProbeTests {
         }
         _ = try await AuditQueries.submit(tenant: other, document: document, submittedBy: "zz-admin", database: database)
         try await IdentityQueries.addUser(tenant: other, login: "secret-shopper-zz", displayName: nil, role: .auditor, database: database)
-        try await importVisits("""
+        try await importVisits(
+            """
             机密外店ZZ-1,Z9,zz-visit,1,2026-09-01,2099-12-31,secret-shopper-zz
             """, tenant: other, database: database)
     }
@@ -221,7 +251,8 @@ struct TenantProbeTests {
             document["auditor"] = "agency-99/hidden"
         }
         _ = try await AuditQueries.submit(tenant: app.tenant, document: document, submittedBy: "auditor2", database: app.database)
-        try await importVisits("""
+        try await importVisits(
+            """
             agency-99/hidden-visit,O3,demo-visit,1,2026-09-01,2099-12-31,auditor2
             """, tenant: app.tenant, database: app.database)
     }

@@ -18,8 +18,10 @@ struct APIClient: Sendable {
     let tokens: [String: String]
 
     /// Sends a request as `login` (nil: anonymous) with a raw body (JSON unless `headers` say otherwise).
-    func send(_ method: HTTPRequest.Method, _ uri: String, as login: String?, body: Data? = nil,
-              headers: HTTPFields = [:]) async throws -> TestResponse {
+    func send(
+        _ method: HTTPRequest.Method, _ uri: String, as login: String?, body: Data? = nil,
+        headers: HTTPFields = [:]
+    ) async throws -> TestResponse {
         var headers = headers
         if let login { headers[.authorization] = "Bearer \(tokens[login]!)" }
         if body != nil, headers[.contentType] == nil { headers[.contentType] = "application/json" }
@@ -44,9 +46,11 @@ extension TestApp {
     }
 
     /// The sample audit with another id (default: a fresh one) and the given changes.
-    static func document(id: String = UUID().uuidString.lowercased(), template: String = "demo-visit", outlet: String = "O1",
-                         visitedAt: String = "2026-09-14T10:32:00+08:00", servedBy: String? = "E7",
-                         answers: [String: Any]? = nil) throws -> Data {
+    static func document(
+        id: String = UUID().uuidString.lowercased(), template: String = "demo-visit", outlet: String = "O1",
+        visitedAt: String = "2026-09-14T10:32:00+08:00", servedBy: String? = "E7",
+        answers: [String: Any]? = nil
+    ) throws -> Data {
         try sampleAudit { document in
             document["id"] = id
             document["template"] = template

@@ -15,17 +15,20 @@ public final class ProcessMetrics: Sendable {
     /// - Parameter registry: The registry served at `/metrics`.
     public init(registry: PrometheusCollectorRegistry) {
         let buildInfo = registry.makeGauge(
-            descriptor: MetricNameDescriptor(metricName: "touchstone_build_info", unitName: "", helpText: "Touchstone version and Swift compiler; always 1."),
+            descriptor: MetricNameDescriptor(
+                metricName: "touchstone_build_info", unitName: "", helpText: "Touchstone version and Swift compiler; always 1."),
             labels: [("version", BuildInfo.version), ("swift", BuildInfo.swiftVersion)])
         buildInfo.set(to: 1)
         self.residentMemory = registry.makeGauge(
             descriptor: MetricNameDescriptor(metricName: "process_resident_memory_bytes", unitName: "", helpText: "Resident memory size in bytes."))
         self.cpuSeconds = registry.makeCounter(
-            descriptor: MetricNameDescriptor(metricName: "process_cpu_seconds_total", unitName: "", helpText: "Total user and system CPU time spent in seconds."))
+            descriptor: MetricNameDescriptor(
+                metricName: "process_cpu_seconds_total", unitName: "", helpText: "Total user and system CPU time spent in seconds."))
         self.openFileDescriptors = registry.makeGauge(
             descriptor: MetricNameDescriptor(metricName: "process_open_fds", unitName: "", helpText: "Number of open file descriptors."))
         self.startTime = registry.makeGauge(
-            descriptor: MetricNameDescriptor(metricName: "process_start_time_seconds", unitName: "", helpText: "Start time of the process since unix epoch in seconds."))
+            descriptor: MetricNameDescriptor(
+                metricName: "process_start_time_seconds", unitName: "", helpText: "Start time of the process since unix epoch in seconds."))
     }
 
     /// Reads `/proc` and updates the metrics (nothing changes where `/proc` is missing).

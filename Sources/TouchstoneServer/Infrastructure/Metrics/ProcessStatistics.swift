@@ -1,7 +1,8 @@
+import Foundation
+
 #if canImport(Glibc)
 import Glibc
 #endif
-import Foundation
 
 /// One reading of this process's resource use, from Linux's `/proc` (nil elsewhere).
 public struct ProcessStatistics: Sendable, Hashable {

@@ -50,17 +50,27 @@ struct LineChart {
     /// The chart as an `<svg>` element.
     func svg(title: String) -> String {
         var parts: [String] = []
-        parts.append(#"<svg xmlns="http://www.w3.org/2000/svg" class="chart line-chart" viewBox="0 0 \#(SVG.number(width)) \#(SVG.number(height))" role="img" aria-label="\#(SVG.escape(title))">"#)
+        parts.append(
+            #"<svg xmlns="http://www.w3.org/2000/svg" class="chart line-chart" viewBox="0 0 \#(SVG.number(width)) \#(SVG.number(height))" role="img" aria-label="\#(SVG.escape(title))">"#
+        )
         parts.append("<title>\(SVG.escape(title))</title>")
         let (low, high) = range
         for tick in [low, (low + high) / 2, high] {
-            parts.append(#"<text class="axis" x="\#(SVG.number(margin.left - 6))" y="\#(SVG.number(y(tick) + 4))" text-anchor="end">\#(String(format: "%.1f", tick))</text>"#)
+            parts.append(
+                #"<text class="axis" x="\#(SVG.number(margin.left - 6))" y="\#(SVG.number(y(tick) + 4))" text-anchor="end">\#(String(format: "%.1f", tick))</text>"#
+            )
         }
-        parts.append(#"<line class="axis" x1="\#(SVG.number(margin.left))" y1="\#(SVG.number(height - margin.bottom))" x2="\#(SVG.number(width - margin.right))" y2="\#(SVG.number(height - margin.bottom))"/>"#)
+        parts.append(
+            #"<line class="axis" x1="\#(SVG.number(margin.left))" y1="\#(SVG.number(height - margin.bottom))" x2="\#(SVG.number(width - margin.right))" y2="\#(SVG.number(height - margin.bottom))"/>"#
+        )
         for reference in references {
             let ry = SVG.number(y(reference.value))
-            parts.append(#"<line class="ref \#(reference.cssClass)" x1="\#(SVG.number(margin.left))" y1="\#(ry)" x2="\#(SVG.number(width - margin.right))" y2="\#(ry)" stroke-dasharray="4 3"/>"#)
-            parts.append(#"<text class="ref-label" x="\#(SVG.number(width - margin.right))" y="\#(SVG.number(y(reference.value) - 3))" text-anchor="end">\#(SVG.escape(reference.label))</text>"#)
+            parts.append(
+                #"<line class="ref \#(reference.cssClass)" x1="\#(SVG.number(margin.left))" y1="\#(ry)" x2="\#(SVG.number(width - margin.right))" y2="\#(ry)" stroke-dasharray="4 3"/>"#
+            )
+            parts.append(
+                #"<text class="ref-label" x="\#(SVG.number(width - margin.right))" y="\#(SVG.number(y(reference.value) - 3))" text-anchor="end">\#(SVG.escape(reference.label))</text>"#
+            )
         }
         for segment in segments() where segment.count > 1 {
             let path = segment.map { "\(SVG.number(x($0))),\(SVG.number(y(points[$0].value!)))" }.joined(separator: " ")
@@ -68,10 +78,14 @@ struct LineChart {
         }
         for (index, point) in points.enumerated() {
             if let value = point.value {
-                parts.append(#"<circle class="dot" cx="\#(SVG.number(x(index)))" cy="\#(SVG.number(y(value)))" r="3"><title>\#(SVG.escape(point.label)): \#(String(format: "%.2f", value))</title></circle>"#)
+                parts.append(
+                    #"<circle class="dot" cx="\#(SVG.number(x(index)))" cy="\#(SVG.number(y(value)))" r="3"><title>\#(SVG.escape(point.label)): \#(String(format: "%.2f", value))</title></circle>"#
+                )
             }
             if index % max(1, points.count / 6) == 0 || index == points.count - 1 {
-                parts.append(#"<text class="axis" x="\#(SVG.number(x(index)))" y="\#(SVG.number(height - margin.bottom + 16))" text-anchor="middle">\#(SVG.escape(point.label))</text>"#)
+                parts.append(
+                    #"<text class="axis" x="\#(SVG.number(x(index)))" y="\#(SVG.number(height - margin.bottom + 16))" text-anchor="middle">\#(SVG.escape(point.label))</text>"#
+                )
             }
         }
         parts.append("</svg>")

@@ -60,11 +60,14 @@ struct AuditPage {
         let view = View(
             card: AuditCard(record, labels: labels), template: "\(template.name) v\(template.version)", auditor: record.auditor,
             sections: AuditSectionsView(record: record, template: template, labels: labels),
-            transitions: record.transitions.map { Transition(at: $0.at, actor: $0.actor, change: "\(state($0.from)) → \(state($0.to))", reason: $0.reason) },
+            transitions: record.transitions.map {
+                Transition(at: $0.at, actor: $0.actor, change: "\(state($0.from)) → \(state($0.to))", reason: $0.reason)
+            },
             disputes: record.disputes.map { dispute in
-                Dispute(item: dispute.item, reason: dispute.reason, openedBy: dispute.openedBy, state: dispute.state, open: dispute.state == "open",
-                        decision: dispute.decisionReason.map { "\(dispute.decidedBy ?? "") · \($0)" },
-                        action: "/audits/\(record.id)/disputes/\(PageLinks.encode(dispute.item))/decision")
+                Dispute(
+                    item: dispute.item, reason: dispute.reason, openedBy: dispute.openedBy, state: dispute.state, open: dispute.state == "open",
+                    decision: dispute.decisionReason.map { "\(dispute.decidedBy ?? "") · \($0)" },
+                    action: "/audits/\(record.id)/disputes/\(PageLinks.encode(dispute.item))/decision")
             },
             canReview: principal.may(.reviewAudits) && record.state == .submitted,
             canDispute: principal.may(.disputeAudits) && record.state == .released,

@@ -51,7 +51,8 @@ struct BatchPage {
         let view = View(
             period: period.description,
             jobs: jobs.map { job in
-                Job(id: job.id, period: job.period, state: labels["job_\(job.state.rawValue)"] ?? job.state.rawValue, stateClass: job.state.rawValue,
+                Job(
+                    id: job.id, period: job.period, state: labels["job_\(job.state.rawValue)"] ?? job.state.rawValue, stateClass: job.state.rawValue,
                     startedAt: Instant.format(job.startedAt, in: tenant.timeZone), duration: job.duration.map { String(format: "%.2f s", $0) } ?? "—",
                     kpiRows: job.kpiRows.map(String.init) ?? "—", payoutRows: job.payoutRows.map(String.init) ?? "—",
                     startedBy: job.startedBy, error: job.error)

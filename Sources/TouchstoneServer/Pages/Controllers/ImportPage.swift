@@ -90,8 +90,9 @@ struct ImportPage {
         let recent = try await ImportUploads.recent(tenant: tenant, database: database)
             .filter { kinds.contains($0.kind) }
             .map { view($0, tenant: tenant, labels: labels) }
-        return renderer.page("imports", title: "imports_title", content: self.view(kinds: kinds, labels: labels, upload: nil, recent: recent),
-                             request: request, context: context)
+        return renderer.page(
+            "imports", title: "imports_title", content: self.view(kinds: kinds, labels: labels, upload: nil, recent: recent),
+            request: request, context: context)
     }
 
     /// Stages the posted file and dry-runs it, then shows the outcome.
@@ -171,20 +172,24 @@ struct ImportPage {
     }
 
     private func view(kinds: [ImportKind], labels: [String: String], upload: Upload?, recent: [Upload]) -> View {
-        View(kinds: kinds.map { Kind(value: $0.rawValue, label: labels["import_kind_\($0.rawValue)"] ?? $0.rawValue) },
-             maxMiB: ImportUploads.maxSize >> 20, upload: upload, recent: recent)
+        View(
+            kinds: kinds.map { Kind(value: $0.rawValue, label: labels["import_kind_\($0.rawValue)"] ?? $0.rawValue) },
+            maxMiB: ImportUploads.maxSize >> 20, upload: upload, recent: recent)
     }
 
     private func view(_ upload: ImportUpload, tenant: Tenant, labels: [String: String]) -> Upload {
         func counts(_ outcome: ImportOutcome?) -> Counts? {
             guard let outcome, let report = outcome.report else { return nil }
-            return Counts(rows: report.rows, inserted: report.inserted, updated: report.updated, unchanged: report.unchanged,
-                          seconds: Self.seconds(outcome.seconds))
+            return Counts(
+                rows: report.rows, inserted: report.inserted, updated: report.updated, unchanged: report.unchanged,
+                seconds: Self.seconds(outcome.seconds))
         }
         let problems = (upload.check?.problems ?? []).map(Self.problemRow)
         let run = runs.run(tenantID: tenant.id, uploadID: upload.id)
         let running = run.map { !$0.finished } ?? false
-        let state = running ? run!.work.rawValue
+        let state =
+            running
+            ? run!.work.rawValue
             : upload.appliedAt != nil ? "applied" : upload.check == nil ? "unchecked" : upload.check?.problems.isEmpty == false ? "errors" : "checked"
         return Upload(
             id: upload.id, kind: upload.kind.rawValue, kindLabel: labels["import_kind_\(upload.kind.rawValue)"] ?? upload.kind.rawValue,

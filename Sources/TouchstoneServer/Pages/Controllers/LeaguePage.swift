@@ -58,13 +58,16 @@ struct LeaguePage {
         let definitions = try await KPIDefinitionQueries.list(tenant: try context.requireTenant(), database: database)
         let view = View(
             period: period.description, kpi: league.kpi, region: league.region ?? "",
-            kpis: definitions.map { PageTable.Option(value: $0.code, label: $0.name == $0.code ? $0.code : "\($0.code) · \($0.name)", selected: $0.code == league.kpi) },
+            kpis: definitions.map {
+                PageTable.Option(value: $0.code, label: $0.name == $0.code ? $0.code : "\($0.code) · \($0.name)", selected: $0.code == league.kpi)
+            },
             levels: [KPILevel.outlet, .staff].map {
                 PageTable.Option(value: $0.rawValue, label: labels["level_\($0.rawValue)"] ?? $0.rawValue, selected: $0 == league.level)
             },
             columns: PageTable.sortLinks(request, current: sort, descending: descending) { labels["league_sort_\($0.rawValue)"] ?? $0.rawValue },
             rows: rows[pager.start..<pager.end].map { row in
-                Row(rank: row.rank.map(String.init) ?? "—", subject: row.subject, name: row.name,
+                Row(
+                    rank: row.rank.map(String.init) ?? "—", subject: row.subject, name: row.name,
                     link: PageLinks.subject(level: league.level, subject: row.subject, period: period),
                     cell: KPICell(row.current, labels: labels), previous: row.previous.map { $0.value.fixed(2) } ?? "—",
                     change: row.change.map { ($0 > 0 ? "+" : "") + $0.fixed(2) } ?? "—",
@@ -93,14 +96,15 @@ struct LeaguePage {
         let (tenant, database) = (try context.requireTenant(), database)
         return try await WorkbookResponse.make(
             filename: "league-\(league.kpi)-\(league.level.rawValue).xlsx", sheet: labels["sheet_league"] ?? "League",
-            aboutSheet: labels["sheet_about"] ?? "About", produce: { try LeagueExport.write(rows, into: $0) }
-        ) {
-            var about = try await ExportAbout.load(export: "league", tenant: tenant, period: league.period, database: database)
-            about.append("kpi", .text(league.kpi))
-            about.append("level", .text(league.level.rawValue))
-            about.append("region", .text(league.region ?? ""))
-            return about
-        }
+            aboutSheet: labels["sheet_about"] ?? "About", produce: { try LeagueExport.write(rows, into: $0) },
+            about: {
+                var about = try await ExportAbout.load(export: "league", tenant: tenant, period: league.period, database: database)
+                about.append("kpi", .text(league.kpi))
+                about.append("level", .text(league.level.rawValue))
+                about.append("region", .text(league.region ?? ""))
+                return about
+            }
+        )
     }
 
     /// The query and every row of the table, in the page's order.

@@ -52,7 +52,9 @@ struct LoginPage {
             context.logger.info("page login without its CSRF token")
             throw APIProblem.forbidden("The login form is stale or forged; reload the page and try again.")
         }
-        let tenantCode = form["tenant"] ?? "", login = form["login"] ?? "", password = form["password"] ?? ""
+        let tenantCode = form["tenant"] ?? ""
+        let login = form["login"] ?? ""
+        let password = form["password"] ?? ""
         let next = PageLinks.localTarget(form["next"])
         let address = clientAddress(request, context: context)
         func page(status: HTTPResponse.Status, failed: Bool = false, refusal: LoginThrottle.Refusal? = nil) -> Response {
@@ -65,8 +67,11 @@ struct LoginPage {
             return response
         }
         if let refusal = await throttle.refusal(tenant: tenantCode, login: login, address: address) {
-            context.logger.warning("page login throttled", metadata: [
-                "tenant": "\(tenantCode)", "user": "\(login)", "client": "\(address ?? "unknown")", "retry_after_s": "\(refusal.retryAfter)"])
+            context.logger.warning(
+                "page login throttled",
+                metadata: [
+                    "tenant": "\(tenantCode)", "user": "\(login)", "client": "\(address ?? "unknown")", "retry_after_s": "\(refusal.retryAfter)",
+                ])
             return page(status: .tooManyRequests, refusal: refusal)
         }
         let session: String?
@@ -91,7 +96,8 @@ struct LoginPage {
     /// The client's address: the last `X-Forwarded-For` entry when a trusted proxy adds it, else the peer's.
     private func clientAddress(_ request: Request, context: AppRequestContext) -> String? {
         if trustForwardedFor, let forwarded = request.headers[.xForwardedFor],
-           let last = forwarded.split(separator: ",").last?.trimmingCharacters(in: .whitespaces), !last.isEmpty {
+            let last = forwarded.split(separator: ",").last?.trimmingCharacters(in: .whitespaces), !last.isEmpty
+        {
             return last
         }
         return context.remoteAddress

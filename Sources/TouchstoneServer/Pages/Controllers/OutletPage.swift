@@ -66,36 +66,46 @@ struct OutletPage {
         let view = View(
             code: found.code, name: found.name, region: found.regionPath, city: found.city ?? "", period: period.description,
             kpis: kpis.map { kpi in
-                KPIRow(code: kpi.kpi, name: kpi.name, cell: kpi.value.map { KPICell($0, labels: labels) },
-                       trend: "/outlets/\(PageLinks.encode(code))?period=\(period)&kpi=\(PageLinks.encode(kpi.kpi))", chosen: kpi.kpi == chosen?.kpi)
+                KPIRow(
+                    code: kpi.kpi, name: kpi.name, cell: kpi.value.map { KPICell($0, labels: labels) },
+                    trend: "/outlets/\(PageLinks.encode(code))?period=\(period)&kpi=\(PageLinks.encode(kpi.kpi))", chosen: kpi.kpi == chosen?.kpi)
             },
             trendKPI: chosen.map { $0.name == $0.kpi ? $0.kpi : "\($0.kpi) · \($0.name)" } ?? "",
             trendChart: LineChart(
                 points: trend.map { LineChart.Point(label: $0.period, value: $0.value.map { NSDecimalNumber(decimal: $0.value).doubleValue }) },
                 references: definition.map { Self.references($0, labels: labels) } ?? []
             ).svg(title: "\(labels["outlet_trend"] ?? "") \(chosen?.kpi ?? "")"),
-            radarChart: RadarChart(axes: TouchstoneCore.Dimension.allCases.map { dimension in
-                let entry = dimensions.first { $0.dimension == dimension }
-                return RadarChart.Axis(
-                    label: labels["dimension_\(dimension.rawValue)"] ?? dimension.rawValue,
-                    outlet: entry?.outlet.map { NSDecimalNumber(decimal: $0.value).doubleValue },
-                    region: entry?.region.map { NSDecimalNumber(decimal: $0.value).doubleValue })
-            }).svg(title: labels["outlet_profile"] ?? "", outletLabel: found.code, regionLabel: dimensions.first?.regionPath ?? found.regionPath),
+            radarChart: RadarChart(
+                axes: TouchstoneCore.Dimension.allCases.map { dimension in
+                    let entry = dimensions.first { $0.dimension == dimension }
+                    return RadarChart.Axis(
+                        label: labels["dimension_\(dimension.rawValue)"] ?? dimension.rawValue,
+                        outlet: entry?.outlet.map { NSDecimalNumber(decimal: $0.value).doubleValue },
+                        region: entry?.region.map { NSDecimalNumber(decimal: $0.value).doubleValue })
+                }
+            ).svg(title: labels["outlet_profile"] ?? "", outletLabel: found.code, regionLabel: dimensions.first?.regionPath ?? found.regionPath),
             audits: records.map { AuditCard($0, labels: labels) },
             moreAudits: try await audits.next != nil)
         return renderer.page("outlet", title: "outlet_title", content: view, request: request, context: context)
     }
 
     private static func references(_ definition: KPIDefinition, labels: [String: String]) -> [LineChart.Reference] {
-        [LineChart.Reference(label: labels["kpi_threshold"] ?? "threshold", value: NSDecimalNumber(decimal: definition.threshold).doubleValue, cssClass: "threshold"),
-         LineChart.Reference(label: labels["kpi_target"] ?? "target", value: NSDecimalNumber(decimal: definition.target).doubleValue, cssClass: "target")]
+        [
+            LineChart.Reference(
+                label: labels["kpi_threshold"] ?? "threshold", value: NSDecimalNumber(decimal: definition.threshold).doubleValue,
+                cssClass: "threshold"),
+            LineChart.Reference(
+                label: labels["kpi_target"] ?? "target", value: NSDecimalNumber(decimal: definition.target).doubleValue, cssClass: "target"),
+        ]
     }
 
     /// The listed audits in full (the listing is already limited and scoped).
     private static func records(_ summaries: [AuditSummary], tenant: Tenant, principal: Principal, database: Database) async throws -> [AuditRecord] {
         try await withThrowingTaskGroup(of: (Int, AuditRecord).self) { group in
             for (index, summary) in summaries.enumerated() {
-                group.addTask { (index, try await AuditQueries.get(tenant: tenant, id: summary.id, scope: AuditScope(principal), database: database)) }
+                group.addTask {
+                    (index, try await AuditQueries.get(tenant: tenant, id: summary.id, scope: AuditScope(principal), database: database))
+                }
             }
             var records: [(Int, AuditRecord)] = []
             for try await record in group { records.append(record) }

@@ -95,8 +95,9 @@ struct OverviewPage {
                 previous: KPICell(warning.previous, labels: labels), current: KPICell(warning.current, labels: labels))
         }
         let lastJob = try await jobs.first.map {
-            JobView(id: $0.id, state: labels["job_\($0.state.rawValue)"] ?? $0.state.rawValue,
-                    startedAt: Instant.format($0.startedAt, in: tenant.timeZone), startedBy: $0.startedBy)
+            JobView(
+                id: $0.id, state: labels["job_\($0.state.rawValue)"] ?? $0.state.rawValue,
+                startedAt: Instant.format($0.startedAt, in: tenant.timeZone), startedBy: $0.startedBy)
         }
         let view = View(
             period: period.description, scope: region ?? tenant.name, kpis: kpis, warnings: warningRows,

@@ -38,7 +38,9 @@ struct PasswordPage {
         let principal = try context.require(.changeOwnPassword)
         let tenant = try context.requireTenant()
         let labels = renderer.labels(request)
-        let current = form["current"] ?? "", new = form["new"] ?? "", again = form["again"] ?? ""
+        let current = form["current"] ?? ""
+        let new = form["new"] ?? ""
+        let again = form["again"] ?? ""
         var errors: [String] = []
         let stored = try await SessionQueries.passwordHash(tenant: tenant, login: principal.login, database: database)
         if try await !Passwords.verify(current, hash: stored?.hash) { errors.append(labels["password_wrong"] ?? "current") }
@@ -48,7 +50,8 @@ struct PasswordPage {
         guard errors.isEmpty else {
             let user = try await PeopleQueries.get(tenant: tenant, login: principal.login, database: database)
             let view = View(mustChange: user.mustChangePassword, done: false, errors: errors)
-            return renderer.page("password", title: "password_title", content: view, request: request, context: context, status: .unprocessableContent)
+            return renderer.page(
+                "password", title: "password_title", content: view, request: request, context: context, status: .unprocessableContent)
         }
         try await SessionQueries.setPasswordHash(
             tenant: tenant, login: principal.login, hash: try await Passwords.hashOffThread(new), keeping: cookies.sessionID(in: request),

@@ -173,20 +173,25 @@ struct PayrollPage {
 
         let money = { (amount: Decimal) in amount.fixed(2) }
         let total = { (line: PayrollTotals.Line) in
-            Total(key: line.key.isEmpty ? "—" : line.key, rows: line.rows, people: line.people, payout: money(line.payout), approvedRows: line.approvedRows)
+            Total(
+                key: line.key.isEmpty ? "—" : line.key, rows: line.rows, people: line.people, payout: money(line.payout),
+                approvedRows: line.approvedRows)
         }
         let periodQuery = "period=\(PageLinks.encode(period.description))"
         let view = View(
             period: period.description, state: labels["period_\(status.state)"] ?? status.state, closed: status.isClosed,
             closedBy: status.closedBy, closedAt: status.closedAt.map { Instant.format($0, in: tenant.timeZone) }, resultsHash: status.resultsHash,
             job: job.map {
-                Job(id: $0.id, state: labels["job_\($0.state.rawValue)"] ?? $0.state.rawValue, stateClass: $0.state.rawValue,
+                Job(
+                    id: $0.id, state: labels["job_\($0.state.rawValue)"] ?? $0.state.rawValue, stateClass: $0.state.rawValue,
                     startedBy: $0.startedBy, startedAt: Instant.format($0.startedAt, in: tenant.timeZone), error: $0.error)
             },
             warnings: warnings,
-            fourEyes: status.isClosed ? nil : ranBy.lazy.compactMap {
-                FourEyes.approvalRefusal(period: period.description, ranBy: $0, approver: .person(principal.login))
-            }.first,
+            fourEyes: status.isClosed
+                ? nil
+                : ranBy.lazy.compactMap {
+                    FourEyes.approvalRefusal(period: period.description, ranBy: $0, approver: .person(principal.login))
+                }.first,
             currency: totals.currency, overall: total(totals.overall), byPlan: totals.byPlan.map(total), byRegion: totals.byRegion.map(total),
             region: filter.region ?? "",
             plans: [PageTable.Option(value: "", label: labels["payroll_all"] ?? "all", selected: filter.plan == nil)]
@@ -195,7 +200,9 @@ struct PayrollPage {
                 + PayrollFilter.Status.allCases.map {
                     PageTable.Option(value: $0.rawValue, label: labels["payroll_status_\($0.rawValue)"] ?? $0.rawValue, selected: $0 == filter.status)
                 },
-            columns: PageTable.sortLinks(request, path: "/payroll", current: key, descending: descending) { labels["payroll_sort_\($0.rawValue)"] ?? $0.rawValue },
+            columns: PageTable.sortLinks(request, path: "/payroll", current: key, descending: descending) {
+                labels["payroll_sort_\($0.rawValue)"] ?? $0.rawValue
+            },
             rows: found.rows.map { listed in
                 let row = listed.payout
                 return Row(
@@ -210,8 +217,9 @@ struct PayrollPage {
             previousPage: pager.previous, nextPage: pager.next,
             explanation: explanation,
             adjustments: adjustments.map {
-                Adjustment(period: $0.period, employeeNo: $0.employeeNo, name: $0.name, plan: $0.plan, payout: money($0.payout), note: $0.note,
-                           approvedBy: $0.approvedBy ?? "")
+                Adjustment(
+                    period: $0.period, employeeNo: $0.employeeNo, name: $0.name, plan: $0.plan, payout: money($0.payout), note: $0.note,
+                    approvedBy: $0.approvedBy ?? "")
             },
             csv: "/payroll/payouts.csv?\(periodQuery)", xlsx: "/payroll/payouts.xlsx?\(periodQuery)",
             canApprove: principal.may(.approvePeriod) && !status.isClosed && totals.overall.rows > 0,

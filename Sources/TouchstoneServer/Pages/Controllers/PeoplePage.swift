@@ -113,7 +113,9 @@ struct PeoplePage {
                 Option(value: $0.0, label: labels[$0.1] ?? $0.1, selected: $0.0 == (disabled == nil ? "" : state))
             },
             people: people.map { user in
-                Row(login: user.login, link: link(user.login), name: user.displayName, role: labels["role_\(user.role.rawValue)"] ?? user.role.rawValue,
+                Row(
+                    login: user.login, link: link(user.login), name: user.displayName,
+                    role: labels["role_\(user.role.rawValue)"] ?? user.role.rawValue,
                     scope: user.regionPath ?? user.outletCode ?? user.employeeNo ?? "", disabled: user.disabled, mustChange: user.mustChangePassword)
             })
         return renderer.page("people", title: "people_title", content: view, request: request, context: context)
@@ -121,7 +123,8 @@ struct PeoplePage {
 
     @Sendable func newForm(_ request: Request, context: AppRequestContext) async throws -> Response {
         try context.require(.manageUsers)
-        let view = NewView(login: "", name: "", roles: roleOptions(nil, labels: renderer.labels(request)), region: "", outlet: "", employee: "", errors: [])
+        let view = NewView(
+            login: "", name: "", roles: roleOptions(nil, labels: renderer.labels(request)), region: "", outlet: "", employee: "", errors: [])
         return renderer.page("person_new", title: "people_new", content: view, request: request, context: context)
     }
 
@@ -273,11 +276,12 @@ struct PeoplePage {
             region: user.regionPath ?? "", outlet: user.outletCode ?? "", employee: user.employeeNo ?? "", disabled: user.disabled,
             hasPassword: user.hasPassword, mustChange: user.mustChangePassword, isSelf: user.login == context.principal?.login,
             tokens: tokens.map { token in
-                Token(id: token.id, label: token.label ?? "", created: Instant.format(token.createdAt, in: tenant.timeZone),
-                      expires: Instant.format(token.expiresAt, in: tenant.timeZone),
-                      revoked: token.revokedAt.map { Instant.format($0, in: tenant.timeZone) },
-                      lastUsed: token.lastUsedAt.map { Instant.format($0, in: tenant.timeZone) } ?? "—",
-                      live: token.revokedAt == nil && token.expiresAt > now)
+                Token(
+                    id: token.id, label: token.label ?? "", created: Instant.format(token.createdAt, in: tenant.timeZone),
+                    expires: Instant.format(token.expiresAt, in: tenant.timeZone),
+                    revoked: token.revokedAt.map { Instant.format($0, in: tenant.timeZone) },
+                    lastUsed: token.lastUsedAt.map { Instant.format($0, in: tenant.timeZone) } ?? "—",
+                    live: token.revokedAt == nil && token.expiresAt > now)
             },
             notice: notice, secret: secret, errors: errors)
         return renderer.page("person", title: "people_person", content: view, request: request, context: context, status: status)

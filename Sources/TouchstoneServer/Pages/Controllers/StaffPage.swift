@@ -62,8 +62,9 @@ struct StaffPage {
         let view = View(
             employeeNo: member.employeeNo, name: member.name, period: period.description,
             assignments: member.assignments.map {
-                Assignment(outlet: $0.outlet, link: "/outlets/\(PageLinks.encode($0.outlet))?period=\(period)", role: $0.role,
-                           span: "\($0.start) … \($0.end.map { "\($0)" } ?? "")", targetBonus: $0.targetBonus ?? "—")
+                Assignment(
+                    outlet: $0.outlet, link: "/outlets/\(PageLinks.encode($0.outlet))?period=\(period)", role: $0.role,
+                    span: "\($0.start) … \($0.end.map { "\($0)" } ?? "")", targetBonus: $0.targetBonus ?? "—")
             },
             kpisVisible: kpis != nil, kpis: kpis ?? [], payoutsVisible: payouts != nil, payouts: payouts ?? [])
         return renderer.page("staff", title: "staff_title", content: view, request: request, context: context)

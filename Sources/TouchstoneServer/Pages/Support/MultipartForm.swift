@@ -2,6 +2,7 @@ import Foundation
 import Hummingbird
 import NIOCore
 import NIOFoundationCompat
+
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -110,13 +111,16 @@ struct MultipartForm: Sendable {
         var escaped = false
         for character in text {
             if escaped {
-                current.append(character); escaped = false
+                current.append(character)
+                escaped = false
             } else if quoted && character == "\\" {
                 escaped = true
             } else if character == "\"" {
-                quoted.toggle(); current.append(character)
+                quoted.toggle()
+                current.append(character)
             } else if character == ";" && !quoted {
-                pieces.append(current); current = ""
+                pieces.append(current)
+                current = ""
             } else {
                 current.append(character)
             }

@@ -67,7 +67,8 @@ enum PageTable {
         var parameters: [(String, String)] = request.uri.queryParameters.map { (String($0.key), String($0.value)) }
             .filter { changes[$0.0] == nil }
         parameters += changes.map { ($0.key, $0.value) }
-        return (path ?? request.uri.path) + "?" + parameters.sorted { $0.0 < $1.0 }
+        return (path ?? request.uri.path) + "?"
+            + parameters.sorted { $0.0 < $1.0 }
             .map { "\(PageLinks.encode($0.0))=\(PageLinks.encode($0.1))" }.joined(separator: "&")
     }
 }

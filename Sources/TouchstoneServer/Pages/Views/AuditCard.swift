@@ -48,8 +48,9 @@ struct AuditCard: Sendable {
         flagged = !record.flags.isEmpty
         failedItems = record.items.filter(\.failed).map(\.item)
         evidence = record.attachments.filter(\.received).map {
-            Evidence(item: $0.item, name: $0.name, src: Self.evidenceLink(audit: record.id, item: $0.item, name: $0.name),
-                     image: EvidenceContentType.isImage($0.contentType))
+            Evidence(
+                item: $0.item, name: $0.name, src: Self.evidenceLink(audit: record.id, item: $0.item, name: $0.name),
+                image: EvidenceContentType.isImage($0.contentType))
         }
         disputes = record.disputes.filter { $0.state == "open" }.map { OpenDispute(item: $0.item, reason: $0.reason, openedBy: $0.openedBy) }
     }

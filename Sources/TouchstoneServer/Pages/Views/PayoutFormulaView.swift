@@ -62,7 +62,8 @@ struct PayoutFormulaView: Sendable {
         let kept = e.components.filter { $0.kept && $0.attainment != nil }
         let weights = kept.reduce(Decimal(0)) { $0 + $1.weight }
         let uncapped = e.uncappedScorePct.map { $0.fixed(4) + "%" } ?? "—"
-        scoreFormula = kept.isEmpty
+        scoreFormula =
+            kept.isEmpty
             ? "—"
             : "(" + kept.map { "\($0.weight) × \($0.attainment!.fixed(4))" }.joined(separator: " + ") + ") / \(weights) = \(uncapped)"
                 + "; min(\(e.cap)%, \(uncapped)) = \(e.scorePct.fixed(4))%"
