@@ -13,6 +13,16 @@ struct QueryCompositionTests {
         #expect(query.binds[1] as? String == "华东")
     }
 
+    @Test func fragmentsSpliceWithTheirBinds() {
+        let visible: Query = "SELECT id FROM outlets WHERE region_path = \("华东") AND code <> \("X")"
+        let query: Query = "WITH v AS (\(fragment: visible)) SELECT \(Int64(3)), id FROM v WHERE id > \(0)"
+        #expect(query.sql == "WITH v AS (SELECT id FROM outlets WHERE region_path = $1 AND code <> $2) SELECT $3, id FROM v WHERE id > $4")
+        #expect(query.binds.count == 4)
+        let prefixed: Query = "SELECT \(1), x FROM (\(fragment: visible)) AS s"
+        #expect(prefixed.sql == "SELECT $1, x FROM (SELECT id FROM outlets WHERE region_path = $2 AND code <> $3) AS s")
+        #expect(prefixed.binds[1] as? String == "华东")
+    }
+
     @Test func joinedPutsTheSeparatorBetween() {
         let conditions: [Query] = ["a = \(1)", "b = \(2)", "c IS NULL", "d = \(4)"]
         let joined = conditions.joined(separator: " AND ")
