@@ -1,3 +1,4 @@
+import Foundation
 import PQ
 import TouchstoneCore
 
@@ -90,12 +91,12 @@ public enum StaffQueries {
             }
             guard let outlet = try row.decode(2, as: String?.self) else { continue }
             members[members.count - 1].assignments.append(
-                StaffMember.Assignment(
+                Assignment(
                     outlet: outlet,
                     role: try row.decode(3, as: String.self),
                     start: CivilDate(try row.decode(4, as: String.self))!,
                     end: try row.decode(5, as: String?.self).flatMap(CivilDate.init),
-                    targetBonus: try row.decode(6, as: String?.self)))
+                    targetBonus: try row.decode(6, as: Decimal?.self)))
         }
         return members
     }

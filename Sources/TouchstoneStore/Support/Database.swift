@@ -1,5 +1,6 @@
 import Logging
 import PQ
+import TouchstoneCore
 
 /// The Touchstone database as the daemon and every data command use it.
 ///
