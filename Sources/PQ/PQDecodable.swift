@@ -1,5 +1,5 @@
 import DecimalText
-import Foundation
+public import Foundation
 
 /// A Swift type that can be built from a PostgreSQL column value in text format.
 ///

@@ -1,8 +1,8 @@
-import Hummingbird
-import Logging
-import PQ
+public import Hummingbird
+public import Logging
+public import PQ
 import ServiceLifecycle
-import TouchstoneStore
+public import TouchstoneStore
 
 /// The daemon's composition root, used by `touchstone serve` and by the tests alike.
 ///

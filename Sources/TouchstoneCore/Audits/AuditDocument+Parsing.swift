@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation
 
 extension AuditDocument {
     /// Parses an audit document, listing every structural problem with its path.

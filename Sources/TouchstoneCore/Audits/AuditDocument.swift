@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation
 
 /// One answer in an audit document: text (`"yes"`, an option value, free text), a number,
 /// or `"na"` (not applicable).

@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation
 
 /// Audit states (formats.md): `submitted` → `released` → `disputed` → `final`; a reviewer may
 /// also send an audit back (`returned`, re-upload allowed) or reject it.

@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation
 
 extension Template {
     /// Parses and validates a template from JSON, listing every problem with its path

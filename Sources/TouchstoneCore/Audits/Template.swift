@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation
 
 /// A checklist template version (formats.md "Template", rules.md §1).
 public struct Template: Sendable, Hashable, Codable {

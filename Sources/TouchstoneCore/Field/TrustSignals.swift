@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation
 
 /// A reason to doubt an audit, computed when it arrives and shown in review, exports (`flags`,
 /// `;`-separated codes) and the API. A flagged audit is never released automatically.

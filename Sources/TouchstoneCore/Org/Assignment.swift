@@ -1,5 +1,5 @@
 import DecimalText
-import Foundation
+public import Foundation
 
 /// One assignment of a person: outlet and role from `start` to `end` (inclusive, nil = open).
 /// The staff history and the payout read the same type.

@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation
 
 /// A chain: the unit of tenancy. Every tenant-owned row carries its id.
 public struct Tenant: Sendable, Codable, Equatable {

@@ -1,6 +1,6 @@
-import Hummingbird
+public import Hummingbird
 import TouchstoneCore
-import TouchstoneStore
+public import TouchstoneStore
 
 // Store values returned by handlers are encoded as JSON responses.
 extension Outlet: ResponseEncodable {}

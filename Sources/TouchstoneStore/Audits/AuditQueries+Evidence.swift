@@ -1,6 +1,6 @@
-import Foundation
+public import Foundation
 import PQ
-import TouchstoneCore
+public import TouchstoneCore
 
 extension AuditQueries {
     /// Stores the bytes of a declared attachment at once (an ``EvidenceUpload`` of one write):

@@ -1,6 +1,6 @@
-import Foundation
+public import Foundation
 import PQ
-import TouchstoneCore
+public import TouchstoneCore
 
 extension AuditQueries {
     /// Head office's review of a submitted audit: release (all required evidence present),

@@ -1,5 +1,5 @@
 import Foundation
-import TouchstoneCore
+public import TouchstoneCore
 
 /// What an upload returns: the stored audit's state and scores (rounded to 2 decimals for
 /// display, `nil` when N/A), what evidence is still missing and any warnings.

@@ -1,5 +1,5 @@
 import Foundation
-import TouchstoneCore
+public import TouchstoneCore
 
 /// An audit in a listing.
 public struct AuditSummary: Sendable, Codable, Equatable {

@@ -1,6 +1,6 @@
 import Foundation
-import PQ
-import TouchstoneCore
+public import PQ
+public import TouchstoneCore
 
 /// SQL for `batch_jobs`: the record of every batch run.
 public enum BatchJobQueries {

@@ -1,6 +1,6 @@
-import Foundation
+public import Foundation
 import PQ
-import TouchstoneCore
+public import TouchstoneCore
 
 /// The monthly batch (formats.md `touchstone batch run`): every KPI of the tenant at every
 /// level for one period, then the after-KPI steps (draft payouts), in ONE transaction.

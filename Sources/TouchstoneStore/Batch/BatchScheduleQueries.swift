@@ -1,6 +1,6 @@
-import Foundation
+public import Foundation
 import PQ
-import TouchstoneCore
+public import TouchstoneCore
 
 /// SQL for the batch schedule (kpi-batch.md "Schedule"): each tenant's setting, which tenants
 /// have one, and the claim that makes a scheduled run happen once across daemons.

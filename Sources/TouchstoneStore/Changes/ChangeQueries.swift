@@ -1,6 +1,6 @@
-import Foundation
+public import Foundation
 import PQ
-import TouchstoneCore
+public import TouchstoneCore
 
 /// SQL for reading the change log (the rows are written by the triggers of sql/0040 and by
 /// import runs, in the transaction of the change itself).

@@ -1,5 +1,5 @@
 import PQ
-import TouchstoneCore
+public import TouchstoneCore
 
 /// SQL for a tenant's field settings (`field_settings`; no row means the defaults): the
 /// thresholds of the trust signals, the rotation interval and whether late visits are accepted.

@@ -1,7 +1,7 @@
 import Crypto
 import Foundation
 import PQ
-import TouchstoneCore
+public import TouchstoneCore
 
 /// Users, roles and API tokens. Tokens are random 32-byte secrets shown once; only their
 /// SHA-256 is stored, so neither the database nor its backups can replay them.

@@ -1,6 +1,6 @@
-import Foundation
-import PQ
-import TouchstoneCore
+public import Foundation
+public import PQ
+public import TouchstoneCore
 
 /// A user as the people pages show it (never the password hash; only whether there is one).
 public struct UserRecord: Sendable, Hashable {

@@ -1,6 +1,6 @@
 import Foundation
 import PQ
-import TouchstoneCore
+public import TouchstoneCore
 
 /// Passwords and page sessions. Passwords arrive here only as bcrypt hashes (hashed by the
 /// caller); session ids are random secrets handed to the browser once, stored only as SHA-256.

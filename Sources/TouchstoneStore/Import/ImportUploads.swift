@@ -1,6 +1,6 @@
-import Foundation
-import PQ
-import TouchstoneCore
+public import Foundation
+public import PQ
+public import TouchstoneCore
 
 /// A file uploaded in the pages for import (`import_uploads`), kept between its dry run and
 /// "apply": the same file, the same ``importCSV(_:file:tenant:options:database:)`` code.

@@ -1,6 +1,6 @@
-import Foundation
+public import Foundation
 import PQ
-import TouchstoneCore
+public import TouchstoneCore
 
 /// SQL for KPI definitions (formats.md "Definitions"; rules.md §4).
 public enum KPIDefinitionQueries {

@@ -1,6 +1,6 @@
 import Foundation
 import PQ
-import TouchstoneCore
+public import TouchstoneCore
 
 /// `touchstone export kpis` (formats.md "Exports"): `period,level,subject,kpi,value,n,status`,
 /// value rounded half-up to 2 decimals, sorted by level (tenant, region, outlet, staff), then

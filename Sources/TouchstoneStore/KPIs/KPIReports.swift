@@ -1,5 +1,5 @@
 import Foundation
-import TouchstoneCore
+public import TouchstoneCore
 
 /// One row of a league table: a subject's value for the period and the one before.
 public struct LeagueEntry: Sendable, Equatable, Codable {

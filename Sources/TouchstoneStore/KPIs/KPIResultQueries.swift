@@ -1,6 +1,6 @@
 import Foundation
 import PQ
-import TouchstoneCore
+public import TouchstoneCore
 
 /// SQL reading `kpi_results`: league tables, trends, an outlet's five-dimension profile.
 public enum KPIResultQueries {

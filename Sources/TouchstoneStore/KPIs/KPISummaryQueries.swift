@@ -1,6 +1,6 @@
 import Foundation
 import PQ
-import TouchstoneCore
+public import TouchstoneCore
 
 /// One KPI definition with a subject's value for a period (nil: no row, n = 0).
 public struct SubjectKPI: Sendable, Equatable {

@@ -1,6 +1,6 @@
 import Foundation
 import PQ
-import TouchstoneCore
+public import TouchstoneCore
 
 /// Early warnings (风险预警), from the stored KPI results of two consecutive periods.
 public enum WarningQueries {

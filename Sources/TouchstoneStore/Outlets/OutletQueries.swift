@@ -1,5 +1,5 @@
 import PQ
-import TouchstoneCore
+public import TouchstoneCore
 
 /// SQL for outlets and the org tree.
 public enum OutletQueries {

@@ -1,6 +1,6 @@
 import Foundation
 import PQ
-import TouchstoneCore
+public import TouchstoneCore
 
 /// `touchstone export payouts` (formats.md "Exports"):
 /// `period,employee_no,name,plan,prorated_target,score_pct,payout,currency,note`,

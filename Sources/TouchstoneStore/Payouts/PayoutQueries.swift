@@ -1,6 +1,6 @@
 import Foundation
-import PQ
-import TouchstoneCore
+public import PQ
+public import TouchstoneCore
 
 /// SQL for reading and approving payouts (the batch writes them: ``PayoutStep``).
 public enum PayoutQueries {

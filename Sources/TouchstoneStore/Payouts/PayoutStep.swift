@@ -1,6 +1,6 @@
 import Foundation
-import PQ
-import TouchstoneCore
+public import PQ
+public import TouchstoneCore
 
 /// The batch step that turns a period's `kpi_results` into draft payouts (rules.md §5).
 ///

@@ -1,6 +1,6 @@
-import Foundation
+public import Foundation
 import PQ
-import TouchstoneCore
+public import TouchstoneCore
 
 /// SQL for the payroll page of a period (docs/payroll.md): its totals by plan and by region,
 /// its payout rows paged, sorted and filtered, and the adjustment rows later periods hold

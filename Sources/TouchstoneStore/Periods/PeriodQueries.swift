@@ -1,6 +1,6 @@
 import Foundation
-import PQ
-import TouchstoneCore
+public import PQ
+public import TouchstoneCore
 
 /// SQL for periods: their state, closing, and the results fingerprint (rules.md §6).
 public enum PeriodQueries {

@@ -1,6 +1,6 @@
-import Foundation
-import PQ
-import TouchstoneCore
+public import Foundation
+public import PQ
+public import TouchstoneCore
 
 /// SQL for incentive plans: versioned, validated against the tenant's KPI definitions.
 ///

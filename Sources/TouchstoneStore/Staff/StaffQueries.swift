@@ -1,6 +1,6 @@
 import Foundation
 import PQ
-import TouchstoneCore
+public import TouchstoneCore
 
 /// SQL for staff and their assignment history.
 public enum StaffQueries {

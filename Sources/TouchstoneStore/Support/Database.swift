@@ -1,6 +1,6 @@
-import Logging
-import PQ
-import TouchstoneCore
+public import Logging
+public import PQ
+public import TouchstoneCore
 
 /// The Touchstone database as the daemon and every data command use it.
 ///

@@ -1,6 +1,6 @@
-import Foundation
-import Logging
-import PQ
+public import Foundation
+public import Logging
+public import PQ
 
 /// Setting up a cluster for Touchstone as its administrator would: the roles of
 /// `sql/cluster/roles.sql`, then a database owned by the schema owner. The embedded cluster and

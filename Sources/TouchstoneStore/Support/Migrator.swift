@@ -1,7 +1,7 @@
 import Crypto
-import Foundation
-import Logging
-import PQ
+public import Foundation
+public import Logging
+public import PQ
 
 /// Applies the numbered SQL files of `sql/` (`0001_name.sql`, …) in order.
 ///
