@@ -360,6 +360,20 @@ def main():
         again = api.get("/api/v1/audits/" + audit_id)
         check(again.get("attachments") == record.get("attachments") and again.get("transitions") == record.get("transitions"),
               "the audit and its photo are unchanged by the replay")
+
+        # A refused audit says why, and may be corrected: the same answers named for another outlet's visit.
+        other = visits[1]
+        wrong = dict(json.loads(entry["document"]), id=str(uuid.uuid4()), visit=other)
+        refused = dict(entry, auditID=wrong["id"], document=json.dumps(wrong), status="waiting", sent={"document": False, "photos": {}})
+        second.evaluate("(() => { const s = JSON.parse(localStorage.getItem('touchstone.field.auditor')); s.visits[%s] = %s; "
+                        "localStorage.setItem('touchstone.field.auditor', JSON.stringify(s)); })()" % (json.dumps(other), json.dumps(refused)))
+        second.navigate(args.base + "/field/visits/" + other)
+        status = second.wait_for("(s => s === 'sent' || s === 'rejected' ? s : null)(window.touchstoneField.load().visits[%s].status)"
+                                 % json.dumps(other), timeout=60, what="the wrong audit is answered")
+        reason = second.evaluate("document.getElementById('visit-state').textContent")
+        check(status == "rejected" and "visit" in reason, "a refused audit is shown rejected with the server's reason (%s)" % reason)
+        check(second.evaluate("!document.getElementById('field-reopen').hidden"), "and can be corrected and sent again")
+        check(api_request(args.base, token, "GET", "/api/v1/audits/" + wrong["id"])[0] == 404, "the refused audit stored nothing")
         print("period %s, visit %s, audit %s" % (period, visit, audit_id))
     finally:
         phone.close()

@@ -103,8 +103,7 @@ struct FieldPage {
     /// The catalogue keys the script needs.
     static let scriptLabelKeys = [
         "field_state_draft", "field_state_waiting", "field_state_sending", "field_state_sent", "field_state_rejected",
-        "field_required_missing", "field_offline", "field_online", "field_progress", "field_photo_reading", "field_saved",
-        "field_confirm_discard",
+        "field_required_missing", "field_offline", "field_online", "field_photo_reading", "field_edit_again",
     ]
 
     func addRoutes(to group: RouterGroup<AppRequestContext>, open: RouterGroup<AppRequestContext>) {

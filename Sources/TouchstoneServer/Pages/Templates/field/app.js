@@ -139,7 +139,21 @@
       if (field) field.value = value;
     }
     for (const [code, photos] of Object.entries(entry.photos)) showPhotos(code, photos);
-    if (entry.status !== 'draft') form.querySelectorAll('input, textarea, button').forEach((el) => { el.disabled = true; });
+    form.querySelectorAll('input, textarea, button').forEach((el) => { el.disabled = entry.status !== 'draft'; });
+    // A refused audit stored nothing: the auditor may correct it and send it again (a new id
+    // after a conflict, which means the server holds other content under the old one).
+    const reopen = document.getElementById('field-reopen');
+    reopen.hidden = entry.status !== 'rejected';
+    reopen.textContent = t('field_edit_again');
+    reopen.onclick = () => {
+      update((s) => {
+        const e = entryOf(s);
+        if (e.conflict) e.auditID = newID();
+        e.status = 'draft';
+        delete e.document; delete e.sent; delete e.reason; delete e.conflict;
+      });
+      restore();
+    };
     showStates();
   }
 
@@ -218,6 +232,8 @@
   async function addPhotos(input) {
     const code = input.closest('[data-item]').dataset.item;
     const maxEdge = Number(root.dataset.photoMaxEdge) || 1600;
+    const box = form.querySelector('[data-photos="' + CSS.escape(code) + '"]');
+    if (box) box.textContent = t('field_photo_reading');
     for (const file of Array.from(input.files)) {
       const original = await file.arrayBuffer();
       const captured = readEXIF(new DataView(original));
@@ -408,7 +424,7 @@
       }
     } finally {
       sending = false;
-      showStates();
+      if (form) restore(); else showStates();
     }
   }
 
@@ -477,7 +493,12 @@
     const reason = await problemOf(response);
     const final = response.status >= 400 && response.status < 500 && response.status !== 401 && response.status !== 408 &&
       response.status !== 429;
-    update((s) => { s.visits[id].status = final ? 'rejected' : 'waiting'; s.visits[id].reason = reason; });
+    update((s) => {
+      const e = s.visits[id];
+      e.status = final ? 'rejected' : 'waiting';
+      e.reason = reason;
+      e.conflict = response.status === 409;
+    });
     return final ? 'rejected' : 'offline';
   }
 
