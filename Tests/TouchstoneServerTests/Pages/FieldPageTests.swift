@@ -127,6 +127,10 @@ struct FieldPageTests {
                 uri: "/api/v1/audits/\(id)/attachments/P1/P1-1.jpg", method: .put,
                 headers: [.cookie: auditor.cookie, TokenAuthHeader.csrf: csrf, .contentType: "image/jpeg"], body: ByteBuffer(data: photo))
             #expect(put.status == .ok, "\(put.text)")
+            // The reviewer sees where and when the photo was taken on the audit page.
+            let admin = try #require(try await PageClient.login(client, "admin"))
+            let page = try await admin.get("/audits/\(id)")
+            #expect(page.text.contains("P1-1.jpg: 2026-09-14T10:21:07+08:00 · 31.2304, 121.4737"), "\(page.text)")
         }
         try await app.run { api in
             let record = try await api.send(.get, "/api/v1/audits/\(id)", as: "admin")
