@@ -168,10 +168,4 @@ public enum TrustSignals {
             return answers.count >= 3 && Set(answers).count == 1
         }
     }
-
-    /// Whether an audit is released when it arrives: only when its template does not ask for a
-    /// review and it raised no flag (a flagged audit waits for a reviewer, who sees why).
-    public static func releasesOnArrival(requireReview: Bool, flags: [TrustFlag]) -> Bool {
-        !requireReview && flags.isEmpty
-    }
 }

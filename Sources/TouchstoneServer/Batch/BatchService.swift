@@ -1,5 +1,6 @@
 import Logging
 import ServiceLifecycle
+import TouchstoneCore
 import TouchstoneStore
 
 /// The one owner of the daemon's batch runs, in its service group: runs what the

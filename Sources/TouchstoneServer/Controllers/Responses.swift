@@ -1,4 +1,5 @@
 import Hummingbird
+import TouchstoneCore
 import TouchstoneStore
 
 // Store values returned by handlers are encoded as JSON responses.

@@ -34,25 +34,6 @@ public struct AuditReceipt: Sendable, Codable, Equatable {
     public var replayed: Bool
 }
 
-/// Audit states (formats.md): `submitted` → `released` → `disputed` → `final`; a reviewer may
-/// also send an audit back (`returned`, re-upload allowed) or reject it.
-public enum AuditState: String, Sendable, Codable, Equatable, CaseIterable {
-    case submitted, returned, released, disputed, final, rejected
-}
-
-/// What a reviewer does with a submitted audit.
-public enum ReviewAction: String, Sendable, Codable, Equatable, CaseIterable {
-    case release, reject, sendBack
-
-    var target: AuditState {
-        switch self {
-        case .release: return .released
-        case .reject: return .rejected
-        case .sendBack: return .returned
-        }
-    }
-}
-
 extension Template {
     /// The dimensions the template's scored items use, in order of first use (the export's
     /// `d_` columns and the receipt's order).

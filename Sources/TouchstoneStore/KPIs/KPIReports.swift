@@ -1,11 +1,6 @@
 import Foundation
 import TouchstoneCore
 
-/// A level of the KPI results (rules.md §4), in export order.
-public enum KPILevel: String, Sendable, Codable, CaseIterable {
-    case tenant, region, outlet, staff
-}
-
 /// One row of a league table: a subject's value for the period and the one before.
 public struct LeagueEntry: Sendable, Equatable, Codable {
     /// 1 for the best; equal values share a rank; nil for `insufficient` (listed last).
