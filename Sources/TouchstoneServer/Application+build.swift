@@ -46,7 +46,10 @@ public func buildRouter(
     OpenAPIController.installed().addRoutes(to: router)
     let tokens = PrincipalCache(database: database)
     let api = router.group("api/v1")
-        .add(middleware: TokenAuthMiddleware(cache: tokens))
+        .add(
+            middleware: TokenAuthMiddleware(
+                cache: tokens, sessions: (database, PageCookies(secure: configuration.secureCookies)))
+        )
         .add(middleware: ChangeActorMiddleware())
     if let limit = configuration.uploadRateLimit {
         api.add(middleware: UploadRateLimitMiddleware(limit: limit, routes: uploadRoutes))

@@ -47,6 +47,7 @@ import TouchstoneCore
         .changeOwnPassword: "x x x x x x",
         .readVisits: "x x . . x .",
         .planVisits: "x . . . . .",
+        .useFieldForm: ". . . . x .",
     ]
 
     @Test func tableNamesEveryAction() {
@@ -65,6 +66,7 @@ import TouchstoneCore
         #expect(Self.auditor.reach(for: .readOutlets) == .tenant)
         #expect(Self.auditor.reach(for: .readAudits) == .submitter("u"))
         #expect(Self.auditor.reach(for: .readVisits) == .submitter("u"))
+        #expect(Self.auditor.reach(for: .useFieldForm) == .submitter("u"))
         #expect(Self.staff.reach(for: .readOutlets) == nil)
     }
 

@@ -67,4 +67,6 @@ public enum Action: String, Sendable, Hashable, CaseIterable {
     case readVisits
     /// Plan visits (CSV import) and auto-assign a period's visits.
     case planVisits
+    /// Use the field form (`/field`): one's own visits, filled on the phone and sent as audits.
+    case useFieldForm
 }
