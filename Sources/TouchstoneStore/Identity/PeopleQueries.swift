@@ -10,6 +10,8 @@ public struct UserRecord: Sendable, Hashable {
     public let regionPath: String?
     public let outletCode: String?
     public let employeeNo: String?
+    /// The agency of an auditor or an agency coordinator.
+    public let agencyCode: String?
     public let disabled: Bool
     public let hasPassword: Bool
     public let mustChangePassword: Bool
@@ -75,7 +77,8 @@ public enum PeopleQueries {
             try conn.execute(
                 """
                 UPDATE users SET display_name = coalesce(\(name), display_name), role = \(scope.role.rawValue),
-                       region_path = \(scope.regionPath), outlet_code = \(scope.outletCode), employee_no = \(scope.employeeNo)
+                       region_path = \(scope.regionPath), outlet_code = \(scope.outletCode), employee_no = \(scope.employeeNo),
+                       agency_code = \(scope.agencyCode)
                 WHERE login = \(login)
                 """)
         }
@@ -133,7 +136,8 @@ public enum PeopleQueries {
     }
 
     private static let columns = """
-        login, display_name, role, region_path, outlet_code, employee_no, disabled, password_hash IS NOT NULL, must_change_password, created_at
+        login, display_name, role, region_path, outlet_code, employee_no, disabled, password_hash IS NOT NULL, must_change_password, created_at,
+        agency_code
         """
 
     private static func decode(_ row: PQRow) throws -> UserRecord {
@@ -141,7 +145,8 @@ public enum PeopleQueries {
             login: try row.decode(0, as: String.self), displayName: try row.decode(1, as: String.self),
             role: Role(rawValue: try row.decode(2, as: String.self)) ?? .staff, regionPath: try row.decode(3, as: String?.self),
             outletCode: try row.decode(4, as: String?.self), employeeNo: try row.decode(5, as: String?.self),
-            disabled: try row.decode(6, as: Bool.self), hasPassword: try row.decode(7, as: Bool.self),
+            agencyCode: try row.decode(10, as: String?.self), disabled: try row.decode(6, as: Bool.self),
+            hasPassword: try row.decode(7, as: Bool.self),
             mustChangePassword: try row.decode(8, as: Bool.self), createdAt: try row.decode(9, as: Date.self))
     }
 
