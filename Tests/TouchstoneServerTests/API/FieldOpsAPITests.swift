@@ -113,6 +113,26 @@ struct FieldOpsAPITests {
         }
     }
 
+    @Test func oddInputIsAClientError() async throws {
+        let app = try await Self.make()
+        try await app.run { api in
+            for uri in ["/api/v1/visits?agency=%00", "/api/v1/visits?region=a%00b", "/api/v1/visits?auditor=%00"] {
+                let response = try await api.send(.get, uri, as: "admin")
+                #expect(response.status.code < 500, "\(uri): \(response.status)")
+            }
+            var body = Self.visit("N\u{0}1", "O\u{0}1", auditor: "x\u{0}")
+            body["agency"] = "A\u{0}"
+            let response = try await api.send(.post, "/api/v1/visits", as: "admin", json: body)
+            #expect(response.status.code < 500, "\(response.status): \(response.text)")
+            let huge = try await api.send(
+                .post, "/api/v1/visits", as: "admin",
+                body: Data(
+                    #"{"id":"H","outlet":"O1","template":"t","templateVersion":99999999999999999999,"windowFrom":"2027-01-01","windowTo":"2027-01-02"}"#
+                        .utf8))
+            #expect(huge.status.code < 500)
+        }
+    }
+
     @Test func theCoordinatorSeesItsAuditorsAuditsAndNothingOfHeadOffice() async throws {
         let app = try await Self.make()
         try await app.run { api in
