@@ -9,45 +9,49 @@ import TouchstoneCore
     static let outletManager = Principal(tenantID: 1, tenantCode: "t", login: "o", role: .outletManager, outletCode: "O1")
     static let auditor = Principal(tenantID: 1, tenantCode: "t", login: "u", role: .auditor)
     static let staff = Principal(tenantID: 1, tenantCode: "t", login: "s", role: .staff, employeeNo: "E1")
+    static let coordinator = Principal(tenantID: 1, tenantCode: "t", login: "c", role: .agencyCoordinator)
     /// The columns of ``table``, in order.
-    static let columns = [admin, analyst, regionManager, outletManager, auditor, staff]
+    static let columns = [admin, analyst, regionManager, outletManager, auditor, staff, coordinator]
 
-    /// `x` allowed, `.` denied; columns: admin, analyst, region manager, outlet manager, auditor, staff.
+    /// `x` allowed, `.` denied; columns: admin, analyst, region manager, outlet manager, auditor, staff, agency coordinator.
     static let table: [Action: String] = [
-        .readOutlets: "x x x x x .",
-        .manageOutlets: "x . . . . .",
-        .readStaff: "x x x x . x",
-        .manageStaff: "x . . . . .",
-        .readTemplates: "x x x x x .",
-        .defineTemplates: "x . . . . .",
-        .uploadAudits: "x . . . x .",
-        .readAudits: "x x x x x x",
-        .reviewAudits: "x . . . . .",
-        .disputeAudits: "x . . x . .",
-        .decideDisputes: "x . . . . .",
-        .readKPIDefinitions: "x x x . . .",
-        .defineKPIs: "x . . . . .",
-        .readKPIs: "x x x x . x",
-        .readLeague: "x x x . . .",
-        .readWarnings: "x x . . . .",
-        .readOverview: "x x x . . .",
-        .runBatch: "x x . . . .",
-        .readBatchSchedule: "x . . . . .",
-        .readBatchRuns: "x x . . . .",
-        .readPayouts: "x x . . . x",
-        .approvePeriod: "x x . . . .",
-        .closePeriod: "x . . . . .",
-        .readPlans: "x x . . . .",
-        .definePlans: "x . . . . .",
-        .importEvents: "x . . . . .",
-        .readChangeLog: "x x . . . .",
-        .export: "x x . . . .",
-        .manageUsers: "x . . . . .",
-        .manageTokens: "x . . . . .",
-        .changeOwnPassword: "x x x x x x",
-        .readVisits: "x x . . x .",
-        .planVisits: "x . . . . .",
-        .useFieldForm: ". . . . x .",
+        .readOutlets: "x x x x x . x",
+        .manageOutlets: "x . . . . . .",
+        .readStaff: "x x x x . x .",
+        .manageStaff: "x . . . . . .",
+        .readTemplates: "x x x x x . x",
+        .defineTemplates: "x . . . . . .",
+        .uploadAudits: "x . . . x . .",
+        .readAudits: "x x x x x x x",
+        .reviewAudits: "x . . . . . .",
+        .disputeAudits: "x . . x . . .",
+        .decideDisputes: "x . . . . . .",
+        .readKPIDefinitions: "x x x . . . .",
+        .defineKPIs: "x . . . . . .",
+        .readKPIs: "x x x x . x .",
+        .readLeague: "x x x . . . .",
+        .readWarnings: "x x . . . . .",
+        .readOverview: "x x x . . . .",
+        .runBatch: "x x . . . . .",
+        .readBatchSchedule: "x . . . . . .",
+        .readBatchRuns: "x x . . . . .",
+        .readPayouts: "x x . . . x .",
+        .approvePeriod: "x x . . . . .",
+        .closePeriod: "x . . . . . .",
+        .readPlans: "x x . . . . .",
+        .definePlans: "x . . . . . .",
+        .importEvents: "x . . . . . .",
+        .readChangeLog: "x x . . . . .",
+        .export: "x x . . . . .",
+        .manageUsers: "x . . . . . .",
+        .manageTokens: "x . . . . . .",
+        .changeOwnPassword: "x x x x x x x",
+        .readVisits: "x x . . x . x",
+        .planVisits: "x . . . . . x",
+        .importVisits: "x . . . . . .",
+        .startVisits: ". . . . x . .",
+        .readFieldSummary: "x x . . . . .",
+        .useFieldForm: ". . . . x . .",
     ]
 
     @Test func tableNamesEveryAction() {
@@ -62,7 +66,16 @@ import TouchstoneCore
     }
 
     @Test func reachFollowsTheRole() {
-        #expect(Self.columns.map(\.reach) == [.tenant, .tenant, .region("R_1"), .outlet("O1"), .submitter("u"), .employee("E1")])
+        #expect(
+            Self.columns.map(\.reach) == [
+                .tenant, .tenant, .region("R_1"), .outlet("O1"), .submitter("u"), .employee("E1"), .agency(coordinator: "c"),
+            ])
+        #expect(Self.coordinator.reach(for: .readVisits) == .agency(coordinator: "c"))
+        #expect(Self.coordinator.reach(for: .planVisits) == .agency(coordinator: "c"))
+        #expect(Self.coordinator.reach(for: .readAudits) == .agency(coordinator: "c"))
+        #expect(Self.coordinator.reach(for: .readOutlets) == .tenant)
+        #expect(!Self.coordinator.may(.readKPIs, on: .tenant))
+        #expect(!Self.coordinator.may(.readAudits, on: .outlet("O1", regionPath: "R_1")))
         #expect(Self.auditor.reach(for: .readOutlets) == .tenant)
         #expect(Self.auditor.reach(for: .readAudits) == .submitter("u"))
         #expect(Self.auditor.reach(for: .readVisits) == .submitter("u"))

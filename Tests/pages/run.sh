@@ -48,3 +48,5 @@ python3 "$ROOT/Tests/pages/people_test.py" --base "http://127.0.0.1:$PORT" --dem
     --screenshots "$SCREENSHOTS" --profile "$WORK/chromium-profile-people"
 python3 "$ROOT/Tests/pages/field_test.py" --base "http://127.0.0.1:$PORT" --demo-output "$WORK/demo.out" \
     --screenshots "$SCREENSHOTS" --profile "$WORK/chromium-profile-field"
+python3 "$ROOT/Tests/pages/visits_test.py" --base "http://127.0.0.1:$PORT" --demo-output "$WORK/demo.out" \
+    --screenshots "$SCREENSHOTS" --profile "$WORK/chromium-profile-visits"

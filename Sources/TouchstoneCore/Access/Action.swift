@@ -65,8 +65,16 @@ public enum Action: String, Sendable, Hashable, CaseIterable {
     case changeOwnPassword
     /// List visit plans (an auditor: its own visits).
     case readVisits
-    /// Plan visits (CSV import) and auto-assign a period's visits.
+    /// Plan visits (CSV import, one by hand), cancel them and auto-assign a period's visits
+    /// (an agency coordinator: those of its agency's auditors).
     case planVisits
     /// Use the field form (`/field`): one's own visits, filled on the phone and sent as audits.
     case useFieldForm
+    /// Plan many visits at once with the `visits` CSV import (head office: the import is not
+    /// scoped to an agency).
+    case importVisits
+    /// Mark one's own visit started (an auditor).
+    case startVisits
+    /// The field summary of a period: visits planned, done and expired by region and agency, flagged audits.
+    case readFieldSummary
 }

@@ -6,14 +6,14 @@ public enum Policy {
         let headOffice: Set<Role> = [.admin, .analyst]
         switch action {
         case .manageOutlets, .manageStaff, .defineTemplates, .reviewAudits, .decideDisputes, .defineKPIs, .readBatchSchedule,
-            .closePeriod, .definePlans, .importEvents, .manageUsers, .manageTokens, .planVisits:
+            .closePeriod, .definePlans, .importEvents, .manageUsers, .manageTokens, .importVisits:
             return [.admin]
-        case .readWarnings, .runBatch, .readBatchRuns, .approvePeriod, .readPlans, .readChangeLog, .export:
+        case .readWarnings, .runBatch, .readBatchRuns, .approvePeriod, .readPlans, .readChangeLog, .export, .readFieldSummary:
             return headOffice
         case .readKPIDefinitions, .readLeague, .readOverview:
             return headOffice.union([.regionManager])
         case .readOutlets, .readTemplates:
-            return headOffice.union([.regionManager, .outletManager, .auditor])
+            return headOffice.union([.regionManager, .outletManager, .auditor, .agencyCoordinator])
         case .readStaff, .readKPIs:
             return headOffice.union([.regionManager, .outletManager, .staff])
         case .readPayouts:
@@ -23,7 +23,11 @@ public enum Policy {
         case .useFieldForm:
             return [.auditor]
         case .readVisits:
-            return headOffice.union([.auditor])
+            return headOffice.union([.auditor, .agencyCoordinator])
+        case .planVisits:
+            return [.admin, .agencyCoordinator]
+        case .startVisits:
+            return [.auditor]
         case .disputeAudits:
             return [.admin, .outletManager]
         case .readAudits, .changeOwnPassword:
@@ -32,9 +36,10 @@ public enum Policy {
     }
 
     /// Actions a role takes across the whole tenant whatever its own scope: auditors read
-    /// every outlet (they may be sent to any of them).
+    /// every outlet (they may be sent to any of them), and so do agency coordinators (who plan
+    /// their auditors' visits to them).
     static func isTenantWide(_ action: Action, for role: Role) -> Bool {
-        role == .auditor && action == .readOutlets
+        (role == .auditor || role == .agencyCoordinator) && action == .readOutlets
     }
 }
 
@@ -47,6 +52,7 @@ extension Principal {
         case .outletManager: .outlet(outletCode ?? "")
         case .staff: .employee(employeeNo ?? "")
         case .auditor: .submitter(login)
+        case .agencyCoordinator: .agency(coordinator: login)
         }
     }
 

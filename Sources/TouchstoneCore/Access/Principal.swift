@@ -1,6 +1,6 @@
 /// A user's role (issue "Security and tenancy"): head office sees its whole tenant, a region
 /// manager its region subtree, an outlet manager its outlet, an auditor its own uploads, staff
-/// their own results. What each may do is ``Policy``'s.
+/// their own results, an agency coordinator the visits and audits of its agency's auditors. What each may do is ``Policy``'s.
 public enum Role: String, Sendable, Hashable, Codable, CaseIterable {
     case admin
     case analyst
@@ -8,6 +8,8 @@ public enum Role: String, Sendable, Hashable, Codable, CaseIterable {
     case outletManager = "outlet_manager"
     case auditor
     case staff
+    /// An agency's coordinator: plans the visits of the auditors of its agency (`users.agency_code`).
+    case agencyCoordinator = "agency_coordinator"
 }
 
 /// The authenticated caller: tenant, login, role and the scope the role is bound to.

@@ -12,6 +12,10 @@ public enum Reach: Sendable, Hashable {
     case employee(String)
     /// The audits one login uploaded (an auditor); no other subject.
     case submitter(String)
+    /// The visits and audits of the auditors of one agency: the agency of the coordinator with
+    /// this login, looked up by the store in SQL at every query (so a changed agency applies at
+    /// once); no other subject.
+    case agency(coordinator: String)
 
     /// Whether `subject` lies within this reach.
     public func covers(_ subject: Subject) -> Bool {

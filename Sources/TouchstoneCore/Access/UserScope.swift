@@ -1,5 +1,5 @@
 /// A user's role and the scope it is bound to (``Principal``'s region path, outlet code or
-/// employee number), as an admin sets it: each scoped role needs its one field, and the fields a
+/// employee number; the agency of an auditor or an agency coordinator), as an admin sets it: each scoped role needs its one field, and the fields a
 /// role does not use are dropped, so a user never carries a stale scope. Whether the region,
 /// outlet or employee exists is the store's to check.
 public struct UserScope: Sendable, Hashable {
@@ -7,10 +7,15 @@ public struct UserScope: Sendable, Hashable {
     public let regionPath: String?
     public let outletCode: String?
     public let employeeNo: String?
+    /// The agency code: optional for an auditor (its agency's coordinator plans its visits),
+    /// required for an agency coordinator.
+    public let agencyCode: String?
 
     /// The scope of `role` from the fields given (blank ones count as missing).
-    /// - Throws: ``ValidationFailure`` naming the field (`region`, `outlet`, `employee`) the role needs.
-    public init(role: Role, regionPath: String? = nil, outletCode: String? = nil, employeeNo: String? = nil) throws {
+    /// - Throws: ``ValidationFailure`` naming the field (`region`, `outlet`, `employee`, `agency`) the role needs.
+    public init(
+        role: Role, regionPath: String? = nil, outletCode: String? = nil, employeeNo: String? = nil, agencyCode: String? = nil
+    ) throws {
         func given(_ text: String?) -> String? {
             guard let text = text?.trimmingLineWhitespace, !text.isEmpty else { return nil }
             return text
@@ -21,6 +26,7 @@ public struct UserScope: Sendable, Hashable {
         self.regionPath = role == .regionManager || role == .auditor ? given(regionPath) : nil
         self.outletCode = role == .outletManager ? given(outletCode) : nil
         self.employeeNo = role == .staff || role == .auditor ? given(employeeNo) : nil
+        self.agencyCode = role == .auditor || role == .agencyCoordinator ? given(agencyCode) : nil
         var problems: [Problem] = []
         if role == .regionManager && self.regionPath == nil {
             problems.append(Problem(path: "region", message: "a region manager needs a region path"))
@@ -29,6 +35,16 @@ public struct UserScope: Sendable, Hashable {
             problems.append(Problem(path: "outlet", message: "an outlet manager needs an outlet code"))
         }
         if role == .staff && self.employeeNo == nil { problems.append(Problem(path: "employee", message: "a staff user needs an employee number")) }
+        if role == .agencyCoordinator && self.agencyCode == nil {
+            problems.append(Problem(path: "agency", message: "an agency coordinator needs an agency code"))
+        }
+        if let code = self.agencyCode,
+            !code.unicodeScalars.allSatisfy({
+                $0.isASCII && ($0.properties.isAlphabetic || ("0"..."9").contains($0) || "_-.".unicodeScalars.contains($0))
+            }) || code.count > 64
+        {
+            problems.append(Problem(path: "agency", message: "an agency code is 1 to 64 of A-Z, a-z, 0-9 and _ - ."))
+        }
         if !problems.isEmpty { throw ValidationFailure(problems: problems) }
     }
 }

@@ -28,6 +28,16 @@ public enum VisitState: String, Sendable, Hashable, CaseIterable, Codable {
     }
 }
 
+extension VisitState {
+    /// Whether a visit in this state whose window's last day is `windowTo` has expired on
+    /// `today` (both in the tenant's time zone): its window ended before today and it is still
+    /// open (planned, assigned or in progress). The store applies the same rule in SQL when it
+    /// lists visits, before auto-assignment and in the scheduled batch.
+    public func expires(windowTo: CivilDate, today: CivilDate) -> Bool {
+        after(.expire) != nil && windowTo < today
+    }
+}
+
 /// What happens to a visit.
 public enum VisitEvent: String, Sendable, Hashable, CaseIterable {
     /// An auditor is assigned (or replaced).

@@ -28,7 +28,7 @@ public struct BatchScheduler: Sendable {
         }
     }
 
-    /// One look: claims every due slot and hands its run in. Errors are logged; the next
+    /// One look: claims every due slot, expires the tenant's ended visits and hands its run in. Errors are logged; the next
     /// wake-up tries again.
     func wakeUp(submittingTo queue: BatchQueue) async {
         let now = clock.now()
@@ -45,6 +45,9 @@ public struct BatchScheduler: Sendable {
                 let tenant = try await TenantQueries.find(code: entry.code, on: database)
                 guard try await BatchScheduleQueries.claim(tenant: tenant, slot: slot, database: database) else { continue }
                 logger.info("batch schedule: starting a run", metadata: ["tenant": "\(entry.code)", "slot": "\(slot)"])
+                // The scheduled run also expires the visits whose window ended without an audit.
+                let expired = try await VisitQueries.expire(tenant: tenant, today: CivilDate(now, in: tenant.timeZone), database: database)
+                if expired > 0 { logger.info("batch schedule: visits expired", metadata: ["tenant": "\(entry.code)", "count": "\(expired)"]) }
                 if !queue.submit(order(tenant: tenant, slot: slot, asOf: now)) {
                     await release(tenant: tenant, slot: slot)
                 }

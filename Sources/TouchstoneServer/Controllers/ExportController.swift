@@ -33,7 +33,9 @@ struct ExportController {
     private func audits(_ request: Request, context: AppRequestContext, xlsx: Bool) async throws -> Response {
         let (tenant, period) = try prepare(request, context)
         let template = request.uri.queryParameters["template"].map(String.init)
-        return try await ExportResponses.audits(tenant: tenant, period: period, template: template, xlsx: xlsx, database: database)
+        return try await ExportResponses.audits(
+            tenant: tenant, period: period, template: template, flags: try ExportResponses.flagsParameter(request), xlsx: xlsx,
+            database: database)
     }
 
     private func kpis(_ request: Request, context: AppRequestContext, xlsx: Bool) async throws -> Response {

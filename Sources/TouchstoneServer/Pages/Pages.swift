@@ -40,6 +40,7 @@ enum Pages {
         PayrollPage(database: database, renderer: renderer).addRoutes(to: pages)
         ExportDownloads(database: database, renderer: renderer).addRoutes(to: pages)
         ImportPage(database: database, renderer: renderer).addRoutes(to: pages)
+        VisitsPage(database: database, renderer: renderer).addRoutes(to: pages)
         PeoplePage(database: database, renderer: renderer, tokens: tokens).addRoutes(to: pages)
         PasswordPage(database: database, renderer: renderer, cookies: cookies).addRoutes(to: pages)
         FieldPage(database: database, renderer: renderer).addRoutes(to: pages, open: open)

@@ -20,12 +20,25 @@ enum ExportResponses {
     }
 
     /// The audits export of `period` (`audits-<period>.csv` or `.xlsx`), of `template` or the
-    /// period's only one.
+    /// period's only one; with `flags`, the opt-in last column `flags`.
     static func audits(
-        tenant: Tenant, period: Period, template: String?, xlsx: Bool, labels: [String: String] = [:], database: Database
+        tenant: Tenant, period: Period, template: String?, flags: Bool = false, xlsx: Bool, labels: [String: String] = [:],
+        database: Database
     ) async throws -> Response {
         try await export("audits", sheet: "Audits", tenant: tenant, period: period, xlsx: xlsx, labels: labels, database: database) { rows in
-            try await AuditExport.rows(tenant: tenant, period: period, template: template, database: database, into: rows)
+            try await AuditExport.rows(tenant: tenant, period: period, template: template, flags: flags, database: database, into: rows)
+        }
+    }
+
+    /// Whether `?flags=` asks for the flags column: `true` or `false` (absent: false).
+    /// - Throws: ``APIProblem`` at `flags` for anything else.
+    static func flagsParameter(_ request: Request) throws -> Bool {
+        guard let text = request.uri.queryParameters["flags"] else { return false }
+        switch text {
+        case "true": return true
+        case "false": return false
+        default:
+            throw APIProblem.badRequest("flags must be true or false", details: [ProblemDetail(path: "flags", message: "got \(text)")])
         }
     }
 

@@ -4,7 +4,7 @@ public import TouchstoneCore
 /// scope through `app_in_region_subtree` since sql/0090):
 /// head office all; a region manager its subtree; an outlet manager the released, disputed
 /// and final audits of its outlet; an auditor its own uploads; staff the released and final
-/// audits that name them.
+/// audits that name them; an agency coordinator the uploads of its agency's auditors.
 public struct AuditScope: Sendable, Equatable {
     let kind: String
     let value: String?
@@ -19,6 +19,8 @@ public struct AuditScope: Sendable, Equatable {
     public static func outlet(_ code: String) -> AuditScope { AuditScope(kind: "outlet", value: code) }
     /// Released and final audits naming the employee as `servedBy`.
     public static func staff(_ employeeNo: String) -> AuditScope { AuditScope(kind: "staff", value: employeeNo) }
+    /// Audits uploaded by the auditors of the agency of coordinator `login` (resolved in SQL).
+    public static func agency(coordinator login: String) -> AuditScope { AuditScope(kind: "agency", value: login) }
     /// Nothing.
     public static let none = AuditScope(kind: "none", value: nil)
 
@@ -31,13 +33,14 @@ public struct AuditScope: Sendable, Equatable {
         case .outlet(let code)?: self = .outlet(code)
         case .employee(let number)?: self = .staff(number)
         case .submitter(let login)?: self = .submitter(login)
+        case .agency(let login)?: self = .agency(coordinator: login)
         case nil: self = .none
         }
     }
 
     /// Whether callers in this scope may learn who audited: the auditor, the submitter and
     /// reuse links. Outlet managers and staff, who are the ones audited, may not.
-    public var revealsAuditors: Bool { kind == "all" || kind == "region" || kind == "submitter" }
+    public var revealsAuditors: Bool { kind == "all" || kind == "region" || kind == "submitter" || kind == "agency" }
 
     private init(kind: String, value: String?) {
         self.kind = kind

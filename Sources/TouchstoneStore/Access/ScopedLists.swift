@@ -9,7 +9,7 @@ public enum ScopedLists {
         case .tenant?: try await OutletQueries.list(tenant: tenant, after: after, limit: limit, database: database)
         case .region(let path)?: try await OutletQueries.list(tenant: tenant, after: after, limit: limit, within: path, database: database)
         case .outlet(let code)?: single(try await OutletQueries.get(tenant: tenant, code: code, database: database), key: code, after: after)
-        case .employee?, .submitter?, nil: Page(items: [], next: nil)
+        case .employee?, .submitter?, .agency?, nil: Page(items: [], next: nil)
         }
     }
 
@@ -22,7 +22,7 @@ public enum ScopedLists {
         case .outlet(let code)?: try await StaffQueries.list(tenant: tenant, after: after, limit: limit, outlet: code, database: database)
         case .employee(let number)?:
             single(try await StaffQueries.get(tenant: tenant, employeeNo: number, database: database), key: number, after: after)
-        case .submitter?, nil: Page(items: [], next: nil)
+        case .submitter?, .agency?, nil: Page(items: [], next: nil)
         }
     }
 

@@ -4,7 +4,8 @@ public import TouchstoneCore
 
 /// `touchstone export audits` (formats.md "Exports / audits"): one template per file,
 /// `id,template,version,outlet,visited_at,served_by,state,score,critical_failure,s_<section>…,d_<dimension>…`,
-/// streamed row by row (constant memory), sorted by visited_at then id.
+/// streamed row by row (constant memory), sorted by visited_at then id. With `flags` (opt-in),
+/// one last column `flags`: the audit's trust flags, `;`-separated, in their stored order.
 public enum AuditExport {
     /// Writes the export of `period` (cut in the tenant's time zone), one CSV line per call of `output`.
     /// Section columns follow the latest template version used in the period, dimension columns
@@ -13,16 +14,16 @@ public enum AuditExport {
     /// - Throws: ``StoreError/invalid(_:)`` when no template is given and the period has none
     ///   or several (listing them).
     public static func write(
-        tenant: Tenant, period: Period, template code: String?, database: Database,
+        tenant: Tenant, period: Period, template code: String?, flags: Bool = false, database: Database,
         to output: @escaping @Sendable (String) throws -> Void
     ) async throws {
-        try await rows(tenant: tenant, period: period, template: code, database: database, into: CSVRows(output: output))
+        try await rows(tenant: tenant, period: period, template: code, flags: flags, database: database, into: CSVRows(output: output))
     }
 
     /// The export's typed rows, header first, into `rows` (a CSV or a workbook writer);
-    /// the same columns, order and errors as ``write(tenant:period:template:database:to:)``.
+    /// the same columns, order and errors as ``write(tenant:period:template:flags:database:to:)``.
     public static func rows(
-        tenant: Tenant, period: Period, template code: String?, database: Database,
+        tenant: Tenant, period: Period, template code: String?, flags: Bool = false, database: Database,
         into rows: any ExportRows
     ) async throws {
         let (start, end) = period.bounds(in: tenant.timeZone)
@@ -41,7 +42,7 @@ public enum AuditExport {
             let dimensions = template.dimensionsInTemplateOrder.map { $0.rawValue }
             try rows.header(
                 ["id", "template", "version", "outlet", "visited_at", "served_by", "state", "score", "critical_failure"]
-                    + sections.map { "s_" + $0 } + dimensions.map { "d_" + $0 })
+                    + sections.map { "s_" + $0 } + dimensions.map { "d_" + $0 } + (flags ? ["flags"] : []))
             try conn.forEachRow(
                 """
                 SELECT a.id, a.template_code, a.template_version, o.code, a.visited_at, st.employee_no, a.state, a.score,
@@ -49,7 +50,8 @@ public enum AuditExport {
                        ARRAY(SELECT s.score FROM unnest(\(sections)::text[]) WITH ORDINALITY AS c(code, n)
                              LEFT JOIN audit_section_scores s ON s.audit_id = a.id AND s.section_code = c.code ORDER BY c.n),
                        ARRAY(SELECT d.score FROM unnest(\(dimensions)::text[]) WITH ORDINALITY AS c(dimension, n)
-                             LEFT JOIN audit_dimension_scores d ON d.audit_id = a.id AND d.dimension = c.dimension ORDER BY c.n)
+                             LEFT JOIN audit_dimension_scores d ON d.audit_id = a.id AND d.dimension = c.dimension ORDER BY c.n),
+                       array_to_string(a.flags, ';')
                 FROM audits a JOIN outlets o ON o.id = a.outlet_id LEFT JOIN staff st ON st.id = a.served_by
                 WHERE a.template_code = \(chosen) AND a.visited_at >= \(start)::timestamptz AND a.visited_at < \(end)::timestamptz
                 ORDER BY a.visited_at, a.id
@@ -63,7 +65,8 @@ public enum AuditExport {
                         .instant(try row.decode(4, as: Date.self), timeZone), .text(try row.decode(5, as: String?.self) ?? ""),
                         .text(try row.decode(6, as: String.self)), score(try row.decode(7, as: Decimal?.self)),
                         .text(try row.decode(8, as: Bool.self) ? "true" : "false"),
-                    ] + (try row.decode(9, as: [Decimal?].self)).map(score) + (try row.decode(10, as: [Decimal?].self)).map(score))
+                    ] + (try row.decode(9, as: [Decimal?].self)).map(score) + (try row.decode(10, as: [Decimal?].self)).map(score)
+                        + (flags ? [.text(try row.decode(11, as: String.self))] : []))
             }
         }
     }

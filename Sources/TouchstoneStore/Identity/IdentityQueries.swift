@@ -7,19 +7,21 @@ public import TouchstoneCore
 /// SHA-256 is stored, so neither the database nor its backups can replay them.
 public enum IdentityQueries {
     /// A new user of `tenant`. A region manager needs `regionPath`, an outlet manager `outletCode`,
-    /// a staff user `employeeNo` (each must exist; a role's other scope fields are dropped); a
+    /// a staff user `employeeNo` (each must exist; a role's other scope fields are dropped), an
+    /// agency coordinator `agencyCode` (optional for an auditor: its agency); a
     /// duplicate login is a conflict. With `passwordHash` the user can log in to the pages;
     /// `mustChangePassword` sends them to the change-password form first.
     public static func addUser(
         tenant: Tenant, login: String, displayName: String?, role: Role,
-        regionPath: String? = nil, outletCode: String? = nil, employeeNo: String? = nil,
+        regionPath: String? = nil, outletCode: String? = nil, employeeNo: String? = nil, agencyCode: String? = nil,
         passwordHash: String? = nil, mustChangePassword: Bool = false, database: Database
     ) async throws {
         var problems: [Problem] = []
         if let problem = loginProblem(login) { problems.append(problem) }
         let scope: UserScope?
         do {
-            scope = try UserScope(role: role, regionPath: regionPath, outletCode: outletCode, employeeNo: employeeNo)
+            scope = try UserScope(
+                role: role, regionPath: regionPath, outletCode: outletCode, employeeNo: employeeNo, agencyCode: agencyCode)
         } catch let failure as ValidationFailure {
             problems += failure.problems
             scope = nil
@@ -33,10 +35,11 @@ public enum IdentityQueries {
             }
             try conn.execute(
                 """
-                INSERT INTO users (tenant_id, login, display_name, role, region_path, outlet_code, employee_no, password_hash,
-                                   must_change_password)
+                INSERT INTO users (tenant_id, login, display_name, role, region_path, outlet_code, employee_no, agency_code,
+                                   password_hash, must_change_password)
                 VALUES (app_current_tenant(), \(login), \(name.isEmpty ? login : name), \(role.rawValue), \(scope.regionPath),
-                        \(scope.outletCode), \(scope.employeeNo), \(passwordHash), \(passwordHash != nil && mustChangePassword))
+                        \(scope.outletCode), \(scope.employeeNo), \(scope.agencyCode), \(passwordHash),
+                        \(passwordHash != nil && mustChangePassword))
                 """)
         }
     }

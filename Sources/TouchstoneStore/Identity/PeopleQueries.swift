@@ -10,6 +10,8 @@ public struct UserRecord: Sendable, Hashable {
     public let regionPath: String?
     public let outletCode: String?
     public let employeeNo: String?
+    /// The agency of an auditor or an agency coordinator.
+    public let agencyCode: String?
     public let disabled: Bool
     public let hasPassword: Bool
     public let mustChangePassword: Bool
@@ -20,8 +22,8 @@ extension UserRecord: PQRowDecodable {
     /// A row of `PeopleQueries.selectUsers`.
     public init(row: PQRow) throws {
         let role: String
-        (login, displayName, role, regionPath, outletCode, employeeNo, disabled, hasPassword, mustChangePassword, createdAt) =
-            try row.decode((String, String, String, String?, String?, String?, Bool, Bool, Bool, Date).self)
+        (login, displayName, role, regionPath, outletCode, employeeNo, disabled, hasPassword, mustChangePassword, createdAt, agencyCode) =
+            try row.decode((String, String, String, String?, String?, String?, Bool, Bool, Bool, Date, String?).self)
         self.role = Role(rawValue: role) ?? .staff
     }
 }
@@ -92,7 +94,8 @@ public enum PeopleQueries {
             try conn.execute(
                 """
                 UPDATE users SET display_name = coalesce(\(name), display_name), role = \(scope.role.rawValue),
-                       region_path = \(scope.regionPath), outlet_code = \(scope.outletCode), employee_no = \(scope.employeeNo)
+                       region_path = \(scope.regionPath), outlet_code = \(scope.outletCode), employee_no = \(scope.employeeNo),
+                       agency_code = \(scope.agencyCode)
                 WHERE login = \(login)
                 """)
         }
@@ -146,7 +149,9 @@ public enum PeopleQueries {
 
     /// Every user, in ``UserRecord/init(row:)``'s column order.
     private static let selectUsers: Query = """
-        SELECT login, display_name, role, region_path, outlet_code, employee_no, disabled, password_hash IS NOT NULL, must_change_password, created_at FROM users
+        SELECT login, display_name, role, region_path, outlet_code, employee_no, disabled, password_hash IS NOT NULL, must_change_password, created_at,
+               agency_code
+        FROM users
         """
 
     /// The enabled admins' logins, locked until the transaction ends, so two admins disabling

@@ -15,15 +15,20 @@ public struct VisitRecord: Sendable, Hashable, Codable {
     public var state: VisitState
     /// Why the last auto-assignment left the visit unassigned.
     public var unassignedReason: String?
+    /// The agency the visit is planned for (only its auditors are given it), nil for head office's own.
+    public var agency: String?
+    /// The outlet's region path (read only: set by the store).
+    public var region: String?
 
     enum CodingKeys: String, CodingKey {
         case visitID = "id"
-        case outlet, template, templateVersion, windowFrom, windowTo, auditor, state, unassignedReason
+        case outlet, template, templateVersion, windowFrom, windowTo, auditor, state, unassignedReason, agency, region
     }
 
     public init(
         visitID: String, outlet: String, template: String, templateVersion: Int, windowFrom: CivilDate, windowTo: CivilDate,
-        auditor: String? = nil, state: VisitState = .planned, unassignedReason: String? = nil
+        auditor: String? = nil, state: VisitState = .planned, unassignedReason: String? = nil, agency: String? = nil,
+        region: String? = nil
     ) {
         self.visitID = visitID
         self.outlet = outlet
@@ -34,6 +39,68 @@ public struct VisitRecord: Sendable, Hashable, Codable {
         self.auditor = auditor
         self.state = state
         self.unassignedReason = unassignedReason
+        self.agency = agency
+        self.region = region
+    }
+}
+
+/// Which visits a caller sees and plans: the store's form of the caller's ``Reach`` for
+/// ``Action/readVisits`` or ``Action/planVisits``, applied in SQL (`app_visit_visible`,
+/// sql/0210): head office every visit, an auditor its own, an agency coordinator those planned
+/// for its agency and those held by its agency's auditors.
+public struct VisitScope: Sendable, Hashable {
+    let kind: String
+    let value: String?
+
+    /// Every visit (head office, the CLI).
+    public static let all = VisitScope(kind: "all", value: nil)
+    /// The visits assigned to `login`.
+    public static func auditor(_ login: String) -> VisitScope { VisitScope(kind: "auditor", value: login) }
+    /// The visits of the agency of coordinator `login`.
+    public static func agency(coordinator login: String) -> VisitScope { VisitScope(kind: "agency", value: login) }
+
+    /// The scope of `principal` for `action`, or nil when its role may not take it.
+    public init?(_ principal: Principal, for action: Action) {
+        switch principal.reach(for: action) {
+        case .tenant?: self = .all
+        case .submitter(let login)?: self = .auditor(login)
+        case .agency(let login)?: self = .agency(coordinator: login)
+        case .region?, .outlet?, .employee?, nil: return nil
+        }
+    }
+
+    /// Whether the scope is an agency coordinator's.
+    public var isAgency: Bool { kind == "agency" }
+
+    private init(kind: String, value: String?) {
+        self.kind = kind
+        self.value = value
+    }
+}
+
+/// A visit planned by hand (`POST /api/v1/visits`, the visits page): the CSV import's columns.
+public struct NewVisit: Sendable, Hashable, Decodable {
+    public var id: String
+    public var outlet: String
+    public var template: String
+    public var templateVersion: Int
+    public var windowFrom: String
+    public var windowTo: String
+    public var auditor: String?
+    public var agency: String?
+
+    public init(
+        id: String, outlet: String, template: String, templateVersion: Int, windowFrom: String, windowTo: String,
+        auditor: String? = nil, agency: String? = nil
+    ) {
+        self.id = id
+        self.outlet = outlet
+        self.template = template
+        self.templateVersion = templateVersion
+        self.windowFrom = windowFrom
+        self.windowTo = windowTo
+        self.auditor = auditor
+        self.agency = agency
     }
 }
 
@@ -65,35 +132,80 @@ public struct VisitAssignmentRun: Sendable, Hashable {
 
 /// SQL for visit plans. A visit belongs to a period when its window overlaps the period's days.
 public enum VisitQueries {
+    /// What to list: every filter is optional.
+    public struct Filter: Sendable, Hashable {
+        public var period: Period?
+        public var state: VisitState?
+        public var auditor: String?
+        public var agency: String?
+        /// A region path: visits of outlets in its subtree.
+        public var region: String?
+
+        public init(
+            period: Period? = nil, state: VisitState? = nil, auditor: String? = nil, agency: String? = nil, region: String? = nil
+        ) {
+            self.period = period
+            self.state = state
+            self.auditor = auditor
+            self.agency = agency
+            self.region = region
+        }
+    }
+
     /// The tenant's visits, by window start then visit id; optionally only those of a period,
     /// in a state or of an auditor.
     public static func list(
         tenant: Tenant, period: Period? = nil, state: VisitState? = nil, auditor: String? = nil,
         database: Database
     ) async throws -> [VisitRecord] {
-        try await database.tenantTransaction(tenant, readOnly: true) { conn in
-            try list(conn, period: period, state: state, auditor: auditor)
+        try await list(tenant: tenant, filter: Filter(period: period, state: state, auditor: auditor), database: database)
+    }
+
+    /// The visits within `scope` that pass `filter`, by window start then visit id. With
+    /// `today` (tenant time) the open visits whose window ended before it expire first
+    /// (``VisitState/expires(windowTo:today:)``), in the same transaction.
+    public static func list(
+        tenant: Tenant, scope: VisitScope = .all, filter: Filter, today: CivilDate? = nil, database: Database
+    ) async throws -> [VisitRecord] {
+        try await database.tenantTransaction(tenant, readOnly: today == nil) { conn in
+            if let today { _ = try expire(conn, today: today) }
+            return try list(conn, scope: scope, filter: filter)
         }
     }
 
     /// The visit `visitID`.
     public static func get(tenant: Tenant, visitID: String, database: Database) async throws -> VisitRecord {
-        try await database.tenantTransaction(tenant, readOnly: true) { conn in
-            guard let row = try conn.queryFirst("\(unsafeRaw: select) WHERE v.visit_id = \(visitID)") else {
-                throw StoreError.notFound("visit \(visitID)")
-            }
-            return try record(row)
-        }
+        try await database.tenantTransaction(tenant, readOnly: true) { conn in try get(conn, scope: .all, visitID: visitID) }
     }
 
-    static func list(_ conn: PQConnection, period: Period?, state: VisitState?, auditor: String?) throws -> [VisitRecord] {
-        try conn.query(
+    /// The visit `visitID` within `scope`; one outside it is not found.
+    static func get(_ conn: PQConnection, scope: VisitScope, visitID: String, lock: Bool = false) throws -> VisitRecord {
+        guard
+            let row = try conn.queryFirst(
+                """
+                \(unsafeRaw: select)
+                WHERE v.visit_id = \(visitID) AND app_visit_visible(\(scope.kind), \(scope.value), v.auditor, v.agency_code)
+                \(unsafeRaw: lock ? "FOR UPDATE OF v" : "")
+                """)
+        else {
+            throw StoreError.notFound("visit \(visitID)")
+        }
+        return try record(row)
+    }
+
+    static func list(_ conn: PQConnection, scope: VisitScope = .all, filter: Filter) throws -> [VisitRecord] {
+        let first = filter.period?.firstDay.description
+        let last = filter.period?.lastDay.description
+        return try conn.query(
             """
             \(unsafeRaw: select)
-             WHERE (\(period?.lastDay.description)::date IS NULL OR v.window_from <= \(period?.lastDay.description)::date)
-               AND (\(period?.firstDay.description)::date IS NULL OR v.window_to >= \(period?.firstDay.description)::date)
-               AND (\(state?.rawValue)::text IS NULL OR v.state = \(state?.rawValue))
-               AND (\(auditor)::text IS NULL OR v.auditor = \(auditor))
+             WHERE (\(last)::date IS NULL OR v.window_from <= \(last)::date)
+               AND (\(first)::date IS NULL OR v.window_to >= \(first)::date)
+               AND (\(filter.state?.rawValue)::text IS NULL OR v.state = \(filter.state?.rawValue))
+               AND (\(filter.auditor)::text IS NULL OR v.auditor = \(filter.auditor))
+               AND (\(filter.agency)::text IS NULL OR v.agency_code = \(filter.agency))
+               AND (\(filter.region)::text IS NULL OR app_in_region_subtree(r.path, \(filter.region)))
+               AND app_visit_visible(\(scope.kind), \(scope.value), v.auditor, v.agency_code)
              ORDER BY v.window_from, v.visit_id
             """
         ).map(record)
@@ -101,8 +213,9 @@ public enum VisitQueries {
 
     private static let select = """
         SELECT v.visit_id, o.code, v.template_code, v.template_version, v.window_from::text, v.window_to::text,
-               v.auditor, v.state, v.unassigned_reason
+               v.auditor, v.state, v.unassigned_reason, v.agency_code, r.path
         FROM visits v JOIN outlets o ON o.tenant_id = v.tenant_id AND o.id = v.outlet_id
+        JOIN regions r ON r.tenant_id = o.tenant_id AND r.id = o.region_id
         """
 
     private static func record(_ row: PQRow) throws -> VisitRecord {
@@ -111,7 +224,8 @@ public enum VisitQueries {
             template: try row.decode(2, as: String.self), templateVersion: try row.decode(3, as: Int.self),
             windowFrom: CivilDate(try row.decode(4, as: String.self))!, windowTo: CivilDate(try row.decode(5, as: String.self))!,
             auditor: try row.decode(6, as: String?.self), state: VisitState(rawValue: try row.decode(7, as: String.self))!,
-            unassignedReason: try row.decode(8, as: String?.self))
+            unassignedReason: try row.decode(8, as: String?.self), agency: try row.decode(9, as: String?.self),
+            region: try row.decode(10, as: String.self))
     }
 
     /// Expires every open visit whose window ended before `today` (tenant time); the number expired.
@@ -136,28 +250,41 @@ public enum VisitQueries {
     /// employee has an assignment overlapping the period. Rotation counts the auditor's audits
     /// of the outlet (by `audits.auditor`) and the visits they hold; load counts the visits of
     /// the period they already hold.
-    public static func assign(tenant: Tenant, period: Period, today: CivilDate, database: Database) async throws -> VisitAssignmentRun {
+    ///
+    /// A visit planned for an agency goes only to that agency's auditors; head office's own
+    /// visits (no agency) are assigned first, to any auditor. An agency coordinator (`scope`)
+    /// assigns only its agency's visits.
+    public static func assign(
+        tenant: Tenant, scope: VisitScope = .all, period: Period, today: CivilDate, database: Database
+    ) async throws -> VisitAssignmentRun {
         try await database.tenantTransaction(tenant) { conn in
             let expired = try expire(conn, today: today)
+            let onlyAgency: String? =
+                scope.isAgency
+                ? try conn.queryFirst("SELECT coalesce(app_coordinator_agency(\(scope.value)), '')")!.decode(0, as: String.self) : nil
             let rules = try FieldSettingsQueries.get(conn).trust.rotation
             let first = period.firstDay.description
             let last = period.lastDay.description
+            var agencyOf: [String: String] = [:]  // visit id → agency
             let open = try conn.query(
                 """
-                SELECT v.visit_id, o.code, r.path, v.window_from::text
+                SELECT v.visit_id, o.code, r.path, v.window_from::text, v.agency_code
                 FROM visits v
                 JOIN outlets o ON o.tenant_id = v.tenant_id AND o.id = v.outlet_id
                 JOIN regions r ON r.tenant_id = o.tenant_id AND r.id = o.region_id
                 WHERE v.state = 'planned' AND v.window_from <= \(last)::date AND v.window_to >= \(first)::date
+                  AND (\(onlyAgency)::text IS NULL OR v.agency_code = \(onlyAgency))
                 """
             ).map { row in
-                OpenVisit(
+                let visit = OpenVisit(
                     id: try row.decode(0, as: String.self), outlet: try row.decode(1, as: String.self),
                     region: try row.decode(2, as: String.self), windowStart: CivilDate(try row.decode(3, as: String.self))!)
+                agencyOf[visit.id] = try row.decode(4, as: String?.self)
+                return visit
             }
             let auditors = try conn.query(
                 """
-                SELECT u.login, u.region_path,
+                SELECT u.login, u.region_path, u.agency_code,
                        (SELECT array_agg(DISTINCT o.code ORDER BY o.code)
                         FROM staff st
                         JOIN assignments a ON a.tenant_id = st.tenant_id AND a.staff_id = st.id
@@ -168,11 +295,14 @@ public enum VisitQueries {
                 WHERE u.role = 'auditor' AND NOT u.disabled
                 """
             ).map { row in
-                FieldAuditor(
-                    login: try row.decode(0, as: String.self), regions: (try row.decode(1, as: String?.self)).map { [$0] } ?? [],
-                    staffOf: Set(try row.decode(2, as: [String]?.self) ?? []))
+                (
+                    auditor: FieldAuditor(
+                        login: try row.decode(0, as: String.self), regions: (try row.decode(1, as: String?.self)).map { [$0] } ?? [],
+                        staffOf: Set(try row.decode(3, as: [String]?.self) ?? [])),
+                    agency: try row.decode(2, as: String?.self)
+                )
             }
-            let history = try conn.query(
+            var history = try conn.query(
                 """
                 SELECT a.auditor, o.code, to_char(a.visited_at AT TIME ZONE \(tenant.timezone), 'YYYY-MM-DD')
                 FROM audits a JOIN outlets o ON o.tenant_id = a.tenant_id AND o.id = a.outlet_id
@@ -198,7 +328,21 @@ public enum VisitQueries {
             {
                 load[try row.decode(0, as: String.self)] = try row.decode(1, as: Int.self)
             }
-            let outcomes = VisitAssignment.assign(open, auditors: auditors, history: history, load: load, rules: rules)
+            // Head office's own visits first (any auditor), then each agency's (its auditors only),
+            // each run seeing the assignments of the runs before it.
+            var outcomes: [String: VisitAssignmentOutcome] = [:]
+            let groups = Dictionary(grouping: open) { agencyOf[$0.id] ?? "" }
+            for agency in groups.keys.sorted() {
+                let pool = auditors.filter { agency.isEmpty || $0.agency == agency }.map(\.auditor)
+                let group = groups[agency]!
+                for (id, outcome) in VisitAssignment.assign(group, auditors: pool, history: history, load: load, rules: rules) {
+                    outcomes[id] = outcome
+                    if case .assigned(let login) = outcome, let visit = group.first(where: { $0.id == id }) {
+                        load[login, default: 0] += 1
+                        history.append(PastVisit(auditor: login, outlet: visit.outlet, date: visit.windowStart))
+                    }
+                }
+            }
             var lines: [VisitAssignmentRun.Line] = []
             for visit in open.sorted(by: { ($0.windowStart, $0.outlet, $0.id) < ($1.windowStart, $1.outlet, $1.id) }) {
                 let outcome = outcomes[visit.id]!

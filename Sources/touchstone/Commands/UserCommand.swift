@@ -14,11 +14,13 @@ struct UserCommand: AsyncParsableCommand {
 
         @Argument(help: "Login name.") var login: String
         @Option(help: "The tenant code.") var tenant: String
-        @Option(help: "admin, analyst, region_manager, outlet_manager, auditor or staff.") var role: Role
+        @Option(help: "admin, analyst, region_manager, outlet_manager, auditor, staff or agency_coordinator.") var role: Role
         @Option(help: "Display name (default: the login).") var name: String?
         @Option(help: "Region path, for a region manager (optional for an auditor: visits only inside it).") var region: String?
         @Option(help: "Outlet code, for an outlet manager.") var outlet: String?
         @Option(help: "Employee number, for a staff user (optional for an auditor: never sent where that employee works).") var employee: String?
+        @Option(help: "Agency code, for an agency coordinator (optional for an auditor: its agency's coordinator plans its visits).")
+        var agency: String?
         @Flag(help: "Read the user's page password from the first line of stdin.") var passwordStdin = false
         @OptionGroup var options: CommonOptions
 
@@ -28,7 +30,7 @@ struct UserCommand: AsyncParsableCommand {
                 try await options.withTenant(tenant) { database, tenant in
                     try await IdentityQueries.addUser(
                         tenant: tenant, login: login, displayName: name, role: role,
-                        regionPath: region, outletCode: outlet, employeeNo: employee, database: database)
+                        regionPath: region, outletCode: outlet, employeeNo: employee, agencyCode: agency, database: database)
                     if let hash { try await SessionQueries.setPasswordHash(tenant: tenant, login: login, hash: hash, database: database) }
                 }
                 print("added user \(login) (\(role.rawValue))")

@@ -13,7 +13,13 @@ import TouchstoneCore
         #expect(auditor.regionPath == "华东/浙江" && auditor.outletCode == nil && auditor.employeeNo == "E8")
         let anywhere = try UserScope(role: .auditor)
         #expect(anywhere.regionPath == nil && anywhere.employeeNo == nil)
-        for (role, field) in [(Role.regionManager, "region"), (.outletManager, "outlet"), (.staff, "employee")] {
+        let member = try UserScope(role: .auditor, agencyCode: " A-1 ")
+        #expect(member.agencyCode == "A-1")
+        #expect(try UserScope(role: .agencyCoordinator, regionPath: "华东", agencyCode: "A").regionPath == nil)
+        #expect(try UserScope(role: .analyst, agencyCode: "A").agencyCode == nil)
+        let badCode = #expect(throws: ValidationFailure.self) { try UserScope(role: .auditor, agencyCode: "A B") }
+        #expect(badCode?.problems.map(\.path) == ["agency"])
+        for (role, field) in [(Role.regionManager, "region"), (.outletManager, "outlet"), (.staff, "employee"), (.agencyCoordinator, "agency")] {
             let failure = #expect(throws: ValidationFailure.self) { try UserScope(role: role, regionPath: " ", outletCode: "", employeeNo: nil) }
             #expect(failure?.problems.map(\.path) == [field])
         }
@@ -27,7 +33,7 @@ import TouchstoneCore
                 Problem(
                     path: "role",
                     message:
-                        "unknown role \"root\": one of admin, analyst, region_manager, outlet_manager, auditor, staff")
+                        "unknown role \"root\": one of admin, analyst, region_manager, outlet_manager, auditor, staff, agency_coordinator")
             ])
     }
 

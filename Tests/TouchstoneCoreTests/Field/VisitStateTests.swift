@@ -54,3 +54,16 @@ import Testing
         #expect(RotationRules(intervalMonths: 0).tooClose(CivilDate("2026-01-10")!, CivilDate("2026-01-10")!) == false)
     }
 }
+
+@Suite struct VisitExpiryTests {
+    @Test func anOpenVisitExpiresTheDayAfterItsWindow() {
+        let last = CivilDate("2026-10-10")!
+        for state in [VisitState.planned, .assigned, .inProgress] {
+            #expect(!state.expires(windowTo: last, today: last), "\(state) on its last day")
+            #expect(state.expires(windowTo: last, today: CivilDate("2026-10-11")!), "\(state) the day after")
+        }
+        for state in [VisitState.submitted, .expired, .cancelled] {
+            #expect(!state.expires(windowTo: last, today: CivilDate("2027-01-01")!), "\(state) stays")
+        }
+    }
+}

@@ -62,6 +62,16 @@ import TouchstoneTestSupport
         // Forty days on: the latest run time is after the schedule was set, so a run is due.
         let clock = StoppedClock(fixed: Date().addingTimeInterval(40 * 86_400))
         let due = try #require(BatchSchedule.standard.dueSlot(at: clock.fixed, in: tenant.timeZone, since: Date()))
+        // A visit whose window ends in five days: the scheduled run, forty days on, expires it.
+        _ = try await importCSV(.outlets, file: TestApp.sample("outlets.csv"), tenant: tenant, database: first)
+        _ = try await TemplateQueries.add(tenant: tenant, json: try Data(contentsOf: TestApp.sample("template-demo-visit.json")), database: first)
+        let today = CivilDate(Date(), in: tenant.timeZone)
+        _ = try await VisitQueries.create(
+            tenant: tenant,
+            visit: NewVisit(
+                id: "ENDS", outlet: "O1", template: "demo-visit", templateVersion: 1, windowFrom: today.description,
+                windowTo: today.adding(days: 5).description),
+            database: first)
         let daemons = [first, second].map { database in
             BatchService(
                 queue: BatchQueue(), scheduler: BatchScheduler(database: database, clock: clock, logger: logger),
@@ -79,6 +89,7 @@ import TouchstoneTestSupport
         #expect(jobs.count == 1)
         #expect(jobs.first?.startedBy == BatchScheduler.startedBy && jobs.first?.state == .succeeded)
         #expect(jobs.first?.period == due.period.description)
+        #expect(try await VisitQueries.get(tenant: tenant, visitID: "ENDS", database: first).state == .expired)
         await second.pool.close()
     }
 

@@ -155,6 +155,17 @@ struct TenantProbeTests {
                 "/api/v1/visits?auditor=auditor2",
             ]),
             "POST /api/v1/visits/assign": [Probe(method: .post, uri: "/api/v1/visits/assign?period=2026-09", body: nil)],
+            "POST /api/v1/visits": [
+                Probe(
+                    method: .post, uri: "/api/v1/visits",
+                    body: try json([
+                        "id": "probe-v", "outlet": "Z9", "template": "zz-visit", "templateVersion": 1, "windowFrom": "2026-09-01",
+                        "windowTo": "2026-09-30",
+                    ]))
+            ],
+            "POST /api/v1/visits/{id}/cancel": [Probe(method: .post, uri: "/api/v1/visits/ZV-1/cancel", body: nil)],
+            "POST /api/v1/visits/{id}/start": [Probe(method: .post, uri: "/api/v1/visits/ZV-1/start", body: nil)],
+            "GET /api/v1/field/summary": get(["/api/v1/field/summary?period=2026-09"]),
         ]
     }
 
@@ -229,7 +240,7 @@ struct TenantProbeTests {
         try await IdentityQueries.addUser(tenant: other, login: "secret-shopper-zz", displayName: nil, role: .auditor, database: database)
         try await importVisits(
             """
-            机密外店ZZ-1,Z9,zz-visit,1,2026-09-01,2099-12-31,secret-shopper-zz
+            ZV-1,Z9,zz-visit,1,2026-09-01,2099-12-31,secret-shopper-zz
             """, tenant: other, database: database)
     }
 

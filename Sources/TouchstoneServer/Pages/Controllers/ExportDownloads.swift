@@ -22,7 +22,8 @@ struct ExportDownloads {
         let (tenant, period) = try await prepare(request, context)
         let template = request.uri.queryParameters["template"].map(String.init)
         return try await ExportResponses.audits(
-            tenant: tenant, period: period, template: template, xlsx: xlsx, labels: renderer.labels(request), database: database)
+            tenant: tenant, period: period, template: template, flags: try ExportResponses.flagsParameter(request), xlsx: xlsx,
+            labels: renderer.labels(request), database: database)
     }
 
     /// The period's KPI values at every level.

@@ -223,7 +223,7 @@ extension ImportKind {
         case .outlets: return .manageOutlets
         case .staff: return .manageStaff
         case .surveys, .complaints: return .importEvents
-        case .visits: return .planVisits
+        case .visits: return .importVisits
         }
     }
 }

@@ -5,7 +5,9 @@ import TouchstoneStore
 
 /// `/overview?period=`: the KPIs of the caller's scope (the tenant for head office, its region
 /// for a region manager) with status and the count of red outlets and staff, the early
-/// warnings (风险预警) and the last batch run. Outlet managers and staff go to their own page.
+/// warnings (风险预警), the last batch run and, for head office, the field (visits by region and
+/// agency, flagged audits). Outlet managers and staff go to their own page, agency coordinators
+/// to the visits page.
 struct OverviewPage {
     let database: Database
     let renderer: PageRenderer
@@ -44,6 +46,53 @@ struct OverviewPage {
         let lastJob: JobView?
         /// The period's export downloads, for callers who may export.
         let downloads: Downloads?
+        /// The field summary, for callers who may read it.
+        let field: FieldView?
+    }
+
+    /// The overview's field section (``FieldSummary``).
+    struct FieldView: Sendable {
+        struct Row: Sendable {
+            let key: String
+            let planned: Int
+            let done: Int
+            let expired: Int
+            let cancelled: Int
+        }
+
+        struct Flagged: Sendable {
+            let id: String
+            let link: String
+            let outlet: String
+            let auditor: String
+            let visitedAt: String
+            let flags: String
+        }
+
+        let byRegion: [Row]
+        let byAgency: [Row]
+        let flags: [FieldSummary.FlagCount]
+        let flaggedAudits: Int
+        let flagged: [Flagged]
+        let hasFlagged: Bool
+        let visitsLink: String
+
+        init(_ summary: FieldSummary, period: Period, timeZone: TimeZone, headOffice: String) {
+            func rows(_ counts: [FieldSummary.Counts]) -> [Row] {
+                counts.map { Row(key: $0.key ?? headOffice, planned: $0.planned, done: $0.done, expired: $0.expired, cancelled: $0.cancelled) }
+            }
+            byRegion = rows(summary.byRegion)
+            byAgency = rows(summary.byAgency)
+            flags = summary.flags
+            flaggedAudits = summary.flaggedAudits
+            flagged = summary.flagged.map {
+                Flagged(
+                    id: $0.id, link: "/audits/\($0.id)", outlet: $0.outlet, auditor: $0.auditor,
+                    visitedAt: Instant.format($0.visitedAt, in: timeZone), flags: $0.flags.joined(separator: "; "))
+            }
+            hasFlagged = !flagged.isEmpty
+            visitsLink = "/visits?period=\(period)"
+        }
     }
 
     struct Downloads: Sendable {
@@ -81,6 +130,10 @@ struct OverviewPage {
         let headOffice = principal.may(.readWarnings)
         async let warnings = headOffice ? WarningQueries.list(tenant: tenant, period: period, database: database) : []
         async let jobs = principal.may(.readBatchRuns) ? BatchJobQueries.list(tenant: tenant, period: period, limit: 1, database: database) : []
+        async let field =
+            principal.may(.readFieldSummary)
+            ? FieldSummaryQueries.summary(tenant: tenant, period: period, today: CivilDate(Date(), in: tenant.timeZone), database: database)
+            : nil
         let counts = try await reds
         let kpis = try await results.map { kpi in
             KPIRow(
@@ -101,7 +154,10 @@ struct OverviewPage {
         }
         let view = View(
             period: period.description, scope: region ?? tenant.name, kpis: kpis, warnings: warningRows,
-            showWarnings: headOffice, lastJob: lastJob, downloads: principal.may(.export) ? Downloads(period: period) : nil)
+            showWarnings: headOffice, lastJob: lastJob, downloads: principal.may(.export) ? Downloads(period: period) : nil,
+            field: try await field.map {
+                FieldView($0, period: period, timeZone: tenant.timeZone, headOffice: labels["field_head_office"] ?? "head office")
+            })
         return renderer.page("overview", title: "overview_title", content: view, request: request, context: context)
     }
 
@@ -111,6 +167,7 @@ struct OverviewPage {
         case .outlet(let code): "/outlets/\(PageLinks.encode(code))"
         case .employee(let number): "/staff/\(PageLinks.encode(number))"
         case .submitter: "/field/visits"
+        case .agency: "/visits"
         case .tenant, .region: nil
         }
     }

@@ -46,6 +46,7 @@ struct PeoplePage {
         let region: String
         let outlet: String
         let employee: String
+        let agency: String
         let errors: [String]
     }
 
@@ -73,6 +74,7 @@ struct PeoplePage {
         let region: String
         let outlet: String
         let employee: String
+        let agency: String
         let disabled: Bool
         let hasPassword: Bool
         let mustChange: Bool
@@ -116,7 +118,8 @@ struct PeoplePage {
                 Row(
                     login: user.login, link: link(user.login), name: user.displayName,
                     role: labels["role_\(user.role.rawValue)"] ?? user.role.rawValue,
-                    scope: user.regionPath ?? user.outletCode ?? user.employeeNo ?? "", disabled: user.disabled, mustChange: user.mustChangePassword)
+                    scope: user.regionPath ?? user.outletCode ?? user.employeeNo ?? user.agencyCode ?? "", disabled: user.disabled,
+                    mustChange: user.mustChangePassword)
             })
         return renderer.page("people", title: "people_title", content: view, request: request, context: context)
     }
@@ -124,7 +127,8 @@ struct PeoplePage {
     @Sendable func newForm(_ request: Request, context: AppRequestContext) async throws -> Response {
         try context.require(.manageUsers)
         let view = NewView(
-            login: "", name: "", roles: roleOptions(nil, labels: renderer.labels(request)), region: "", outlet: "", employee: "", errors: [])
+            login: "", name: "", roles: roleOptions(nil, labels: renderer.labels(request)), region: "", outlet: "", employee: "", agency: "",
+            errors: [])
         return renderer.page("person_new", title: "people_new", content: view, request: request, context: context)
     }
 
@@ -142,13 +146,15 @@ struct PeoplePage {
             if let weakness = Passwords.weakness(of: password) { throw ValidationFailure(path: "password", message: weakness) }
             try await IdentityQueries.addUser(
                 tenant: tenant, login: login, displayName: form["name"], role: role, regionPath: form["region"], outletCode: form["outlet"],
-                employeeNo: form["employee"], passwordHash: try await Passwords.hashOffThread(password), mustChangePassword: true,
+                employeeNo: form["employee"], agencyCode: form["agency"], passwordHash: try await Passwords.hashOffThread(password),
+                mustChangePassword: true,
                 database: database)
         } catch {
             guard let (status, errors) = formProblems(error) else { throw error }
             let view = NewView(
                 login: login, name: form["name"] ?? "", roles: roleOptions(Role(rawValue: form["role"] ?? ""), labels: labels),
-                region: form["region"] ?? "", outlet: form["outlet"] ?? "", employee: form["employee"] ?? "", errors: errors)
+                region: form["region"] ?? "", outlet: form["outlet"] ?? "", employee: form["employee"] ?? "", agency: form["agency"] ?? "",
+                errors: errors)
             return renderer.page("person_new", title: "people_new", content: view, request: request, context: context, status: status)
         }
         context.logger.info("user added", metadata: ["login": "\(login)"])
@@ -170,7 +176,8 @@ struct PeoplePage {
         let login = try context.parameters.require("login")
         do {
             let scope = try UserScope(
-                role: try Role.parse(form["role"] ?? ""), regionPath: form["region"], outletCode: form["outlet"], employeeNo: form["employee"])
+                role: try Role.parse(form["role"] ?? ""), regionPath: form["region"], outletCode: form["outlet"], employeeNo: form["employee"],
+                agencyCode: form["agency"])
             try await PeopleQueries.update(
                 tenant: try context.requireTenant(), login: login, displayName: form["name"], scope: scope, actor: admin.login,
                 database: database)
@@ -273,7 +280,8 @@ struct PeoplePage {
         let now = Date()
         let view = PersonView(
             login: user.login, link: link(user.login), name: user.displayName, roles: roleOptions(user.role, labels: labels),
-            region: user.regionPath ?? "", outlet: user.outletCode ?? "", employee: user.employeeNo ?? "", disabled: user.disabled,
+            region: user.regionPath ?? "", outlet: user.outletCode ?? "", employee: user.employeeNo ?? "", agency: user.agencyCode ?? "",
+            disabled: user.disabled,
             hasPassword: user.hasPassword, mustChange: user.mustChangePassword, isSelf: user.login == context.principal?.login,
             tokens: tokens.map { token in
                 Token(
@@ -301,11 +309,6 @@ struct PeoplePage {
 
     /// The status and `field: message` lines a form shows again for a bad input; nil for other errors.
     private func formProblems(_ error: any Error) -> (HTTPResponse.Status, [String])? {
-        switch error {
-        case let failure as ValidationFailure: (.unprocessableContent, failure.problems.map(\.description))
-        case StoreError.invalid(let problems): (.unprocessableContent, problems.map(\.description))
-        case StoreError.conflict(let what): (.conflict, [what])
-        default: nil
-        }
+        PageForm.problems(error)
     }
 }
