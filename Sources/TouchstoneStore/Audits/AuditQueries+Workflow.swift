@@ -34,6 +34,7 @@ extension AuditQueries {
                 }
             }
             try AuditHistory.transition(conn, id: id, from: .submitted, to: action.target, actor: actor, reason: comment, at: now)
+            if action.target == .released { try AuditEvents.released(conn, id: id, by: actor, at: now) }
         }
     }
 
@@ -78,6 +79,7 @@ extension AuditQueries {
             try AuditHistory.transition(
                 conn, id: id, from: .released, to: .disputed, actor: actor,
                 reason: "disputed: " + items.map(\.item).joined(separator: ", "), at: now)
+            try AuditEvents.disputed(conn, id: id, items: items.map(\.item), by: actor, at: now)
         }
     }
 
@@ -125,6 +127,7 @@ extension AuditQueries {
             if try conn.queryFirst("SELECT 1 FROM audit_disputes WHERE audit_id = \(id)::uuid AND state = 'open'") == nil {
                 try AuditHistory.transition(conn, id: id, from: .disputed, to: .final, actor: actor, reason: "every dispute decided", at: now)
             }
+            try AuditEvents.decided(conn, id: id, item: item, accepted: accept, by: actor, at: now)
         }
     }
 
