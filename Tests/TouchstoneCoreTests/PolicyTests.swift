@@ -47,6 +47,7 @@ import TouchstoneCore
         .changeOwnPassword: "x x x x x x",
         .readVisits: "x x . . x .",
         .planVisits: "x . . . . .",
+        .manageWebhooks: "x . . . . .",
     ]
 
     @Test func tableNamesEveryAction() {

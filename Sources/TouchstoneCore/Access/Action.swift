@@ -67,4 +67,6 @@ public enum Action: String, Sendable, Hashable, CaseIterable {
     case readVisits
     /// Plan visits (CSV import) and auto-assign a period's visits.
     case planVisits
+    /// Register and remove webhooks, see their deliveries and redeliver (events.md).
+    case manageWebhooks
 }

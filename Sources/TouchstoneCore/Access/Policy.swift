@@ -6,7 +6,8 @@ public enum Policy {
         let headOffice: Set<Role> = [.admin, .analyst]
         switch action {
         case .manageOutlets, .manageStaff, .defineTemplates, .reviewAudits, .decideDisputes, .defineKPIs, .readBatchSchedule,
-            .closePeriod, .definePlans, .importEvents, .manageUsers, .manageTokens, .planVisits:
+            .closePeriod, .definePlans, .importEvents, .manageUsers, .manageTokens, .planVisits,
+            .manageWebhooks:
             return [.admin]
         case .readWarnings, .runBatch, .readBatchRuns, .approvePeriod, .readPlans, .readChangeLog, .export:
             return headOffice
