@@ -70,8 +70,11 @@ struct WebhookController {
     @Sendable func deliveries(_ request: Request, context: AppRequestContext) async throws -> DeliveryList {
         try context.require(.manageWebhooks)
         let id = try context.parameters.require("id")
-        guard let webhook = UUID(uuidString: id) else { throw StoreError.notFound("webhook \(id)") }
-        return DeliveryList(items: try await WebhookQueries.troubled(tenant: try context.requireTenant(), webhook: webhook, database: database))
+        let tenant = try context.requireTenant()
+        guard let webhook = UUID(uuidString: id),
+            try await WebhookQueries.list(tenant: tenant, database: database).contains(where: { $0.id == webhook })
+        else { throw StoreError.notFound("webhook \(id)") }
+        return DeliveryList(items: try await WebhookQueries.troubled(tenant: tenant, webhook: webhook, database: database))
     }
 
     @Sendable func redeliver(_ request: Request, context: AppRequestContext) async throws -> Redelivered {
