@@ -146,6 +146,34 @@ struct OutboxTests {
         #expect(try Self.object(events.last!.body)["resultsHash"] as? String != nil)
     }
 
+    @Test func theDispatchersLookUpNamesOnlyTenantsWithDueDeliveries() async throws {
+        let (database, acme) = try await TestDatabase.make()
+        let other = try await TestDatabase.createTenant(code: "other", in: database)
+        let quiet = try await TestDatabase.createTenant(code: "quiet", in: database)
+        let now = Date()
+        for tenant in [acme, other, quiet] {
+            _ = try await WebhookQueries.add(
+                tenant: tenant, url: "https://hooks.example.com/\(tenant.code)", eventTypes: ["period.closed"], createdBy: "a",
+                allowInsecure: false, database: database)
+        }
+        for tenant in [acme, other] {
+            _ = try await database.tenantTransaction(tenant) { conn in
+                try OutboxQueries.emit(.periodClosed(period: "2026-09", resultsHash: nil, by: "x", at: now), on: conn)
+            }
+        }
+        // quiet's event is of a type its webhook does not want: no delivery.
+        _ = try await database.tenantTransaction(quiet) { conn in
+            try OutboxQueries.emit(.batchCompleted(period: "2026-09", job: 1, kpiRows: 0, payoutRows: 0, startedBy: "x", at: now), on: conn)
+        }
+        #expect(try await OutboxQueries.dueTenants(at: now, database: database) == ["acme", "other"])
+        #expect(try await OutboxQueries.dueTenants(at: now.addingTimeInterval(-1), database: database).isEmpty)
+        // Inside a tenant, only its own deliveries.
+        let seen = try await database.tenantTransaction(acme) { conn in
+            try conn.queryFirst("SELECT count(*) FROM webhook_deliveries")!.decode(0, as: Int.self)
+        }
+        #expect(seen == 1)
+    }
+
     @Test func theRuntimeCannotRewriteEventsOrReadOtherTenants() async throws {
         let f = try await AuditFixture.make()
         _ = try await f.submit(try AuditFixture.document())

@@ -15,17 +15,17 @@ struct WebhooksCommand: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Register a webhook; prints its id and signing secret (shown this once).")
 
         @Option(help: "The tenant code.") var tenant: String
-        @Option(help: "Where events are POSTed: https://… (http://127.0.0.1 or localhost only with --allow-insecure).") var url: String
+        @Option(help: "Where events are POSTed: https://… (http://127.0.0.1 or localhost only with --allow-insecure-webhooks).") var url: String
         @Option(name: .customLong("event"), help: "An event type it receives (repeat); none: every type.") var events: [String] = []
         @Flag(help: "Accept plain http:// to 127.0.0.1 or localhost (the daemon must run with --allow-insecure-webhooks to deliver).")
-        var allowInsecure = false
+        var allowInsecureWebhooks = false
         @OptionGroup var options: CommonOptions
 
         func run() async throws {
             try await reportingFailures {
                 let (webhook, secret) = try await options.withTenant(tenant) { database, tenant in
                     try await WebhookQueries.add(
-                        tenant: tenant, url: url, eventTypes: events, createdBy: "cli", allowInsecure: allowInsecure, database: database)
+                        tenant: tenant, url: url, eventTypes: events, createdBy: "cli", allowInsecure: allowInsecureWebhooks, database: database)
                 }
                 print("webhook \(webhook.id.uuidString.lowercased()) → \(webhook.url)")
                 print("events: \(webhook.eventTypes.isEmpty ? "all" : webhook.eventTypes.joined(separator: ", "))")
