@@ -87,13 +87,20 @@ public enum WebhookQueries {
         }
     }
 
-    /// Removes a webhook: it gets nothing more (its deliveries stay as history).
+    /// Removes a webhook: it gets nothing more; its deliveries stay as history, those still
+    /// pending parked ("webhook removed").
     /// - Throws: ``StoreError/notFound(_:)`` when the tenant has no such webhook.
     public static func remove(tenant: Tenant, id: String, database: Database) async throws {
         guard let uuid = UUID(uuidString: id) else { throw StoreError.notFound("webhook \(id)") }
         let removed = try await database.tenantTransaction(tenant) { conn in
-            try conn.execute(
+            let removed = try conn.execute(
                 "UPDATE webhooks SET active = false, removed_at = now() WHERE id = \(uuid.uuidString)::uuid AND removed_at IS NULL")
+            _ = try conn.execute(
+                """
+                UPDATE webhook_deliveries SET state = 'parked', last_error = 'webhook removed'
+                WHERE webhook_id = \(uuid.uuidString)::uuid AND state = 'pending'
+                """)
+            return removed
         }
         guard removed == 1 else { throw StoreError.notFound("webhook \(id)") }
     }
