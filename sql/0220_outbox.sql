@@ -38,6 +38,8 @@ SELECT app_protect_tenant_table('webhooks');
 REVOKE INSERT, UPDATE, DELETE ON webhooks FROM touchstone_app;
 GRANT INSERT (tenant_id, id, url, secret, event_types, created_by) ON webhooks TO touchstone_app;
 GRANT UPDATE (active, removed_at) ON webhooks TO touchstone_app;
+-- Who registered and removed webhooks is in the change log; the secret never is.
+SELECT app_log_table_changes('webhooks', 'webhook', 'r.id::text', '{INSERT,UPDATE}', '{secret}');
 
 -- One event to one webhook. `pending` until a 2xx (`delivered`) or until the retry window
 -- (24 h from `window_start`) has passed (`parked`); a redelivery makes it pending again with a

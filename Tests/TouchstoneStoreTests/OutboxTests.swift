@@ -138,6 +138,13 @@ struct OutboxTests {
             allowInsecure: true, database: f.database)
         #expect(secret.hasPrefix("whsec_") && secret.count == 6 + 64)
         #expect(hook.eventTypes == ["period.closed"])
+        // The registration is in the change log, without its secret.
+        let logged = try await f.database.tenantTransaction(f.tenant, readOnly: true) { conn in
+            try conn.query("SELECT after::text FROM change_log WHERE entity = 'webhook'").map { try $0.decode(0, as: String.self) }
+        }
+        #expect(logged.count == 1)
+        #expect(logged.first?.contains("127.0.0.1:9") == true)
+        #expect(logged.first?.contains(secret) == false)
     }
 
     @Test func theBatchAndClosingAPeriodEmit() async throws {
