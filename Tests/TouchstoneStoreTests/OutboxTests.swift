@@ -187,6 +187,34 @@ struct OutboxTests {
         #expect(seen == 1)
     }
 
+    @Test func aTakenDeliveryIsLeasedAndDueAgainWhenItsDispatcherDied() async throws {
+        let (database, tenant) = try await TestDatabase.make()
+        let hook = try await WebhookQueries.add(
+            tenant: tenant, url: "https://hooks.example.com/x", eventTypes: [], createdBy: "a", allowInsecure: false, database: database
+        ).webhook
+        let now = Date()
+        let (first, second) = try await database.tenantTransaction(tenant) { conn in
+            (
+                try OutboxQueries.emit(.periodClosed(period: "2026-09", resultsHash: nil, by: "x", at: now), on: conn),
+                try OutboxQueries.emit(.batchCompleted(period: "2026-10", job: 2, kpiRows: 0, payoutRows: 0, startedBy: "x", at: now), on: conn)
+            )
+        }
+        let taken = try await OutboxQueries.claim(
+            tenant: tenant, webhook: hook.id, at: now, leaseUntil: now.addingTimeInterval(240), database: database)
+        #expect(taken.map(\.event) == [first, second])
+        #expect(taken.allSatisfy { $0.attempts == 0 && $0.url == "https://hooks.example.com/x" && $0.secret.hasPrefix("whsec_") })
+        // A second dispatcher finds nothing while the lease runs; after it, both are due again.
+        #expect(
+            try await OutboxQueries.claim(
+                tenant: tenant, webhook: hook.id, at: now.addingTimeInterval(60), leaseUntil: now.addingTimeInterval(300), database: database
+            ).isEmpty)
+        #expect(try await OutboxQueries.dueTenants(at: now.addingTimeInterval(239), database: database).isEmpty)
+        #expect(try await OutboxQueries.dueTenants(at: now.addingTimeInterval(240), database: database) == [tenant.code])
+        let again = try await OutboxQueries.claim(
+            tenant: tenant, webhook: hook.id, at: now.addingTimeInterval(240), leaseUntil: now.addingTimeInterval(480), database: database)
+        #expect(again.map(\.event) == [first, second])
+    }
+
     @Test func theRuntimeCannotRewriteEventsOrReadOtherTenants() async throws {
         let f = try await AuditFixture.make()
         _ = try await f.submit(try AuditFixture.document())
