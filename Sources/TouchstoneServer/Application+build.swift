@@ -11,6 +11,8 @@ public import TouchstoneStore
 ///     closed after in-flight requests finished.
 ///   - The ``BatchService`` runs after the pool and before the server: it owns every batch run
 ///     (the batch page's, the schedule's) and stops after the server, before the pool.
+///   - The ``WebhookDispatcher`` (when ``ServerConfiguration/deliversWebhooks``) runs after
+///     the pool too: it delivers the outbox to webhooks and stops, its requests finished, before it.
 ///   - migrator: the migrations readiness compares the database with.
 ///   - configuration: bind address, body limits, drain timing.
 ///   - logger: the application logger.
@@ -22,8 +24,13 @@ public func buildApplication(
     let router = buildRouter(database: database, migrator: migrator, configuration: configuration, drain: drain, batches: batches)
     let scheduler = configuration.runsSchedule ? BatchScheduler(database: database, logger: logger) : nil
     let batchService = BatchService(queue: batches, scheduler: scheduler, database: database, logger: logger)
-    return makeServerApplication(
-        router: router, configuration: configuration, services: [database.pool, batchService], drain: drain, logger: logger)
+    var services: [any Service] = [database.pool, batchService]
+    if configuration.deliversWebhooks {
+        services.append(
+            WebhookDispatcher(
+                database: database, configuration: .init(allowInsecure: configuration.allowInsecureWebhooks), logger: logger))
+    }
+    return makeServerApplication(router: router, configuration: configuration, services: services, drain: drain, logger: logger)
 }
 
 /// The router: infrastructure (request ids, metrics, logs, problems, limits, health), the
@@ -65,6 +72,7 @@ public func buildRouter(
     PayoutController(database: database).addRoutes(to: api)
     ChangeController(database: database).addRoutes(to: api)
     VisitController(database: database).addRoutes(to: api)
+    WebhookController(database: database, allowInsecure: configuration.allowInsecureWebhooks).addRoutes(to: api)
     Pages.addRoutes(to: router, database: database, configuration: configuration, batches: batches, tokens: tokens)
     return router
 }

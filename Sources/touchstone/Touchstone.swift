@@ -32,6 +32,7 @@ struct Touchstone: AsyncParsableCommand {
             PeriodCommand.self,
             ChangesCommand.self,
             VisitsCommand.self,
+            WebhooksCommand.self,
         ]
     )
 }

@@ -52,6 +52,7 @@ import TouchstoneCore
         .startVisits: ". . . . x . .",
         .readFieldSummary: "x x . . . . .",
         .useFieldForm: ". . . . x . .",
+        .manageWebhooks: "x . . . . . .",
     ]
 
     @Test func tableNamesEveryAction() {

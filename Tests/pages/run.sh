@@ -50,3 +50,5 @@ python3 "$ROOT/Tests/pages/field_test.py" --base "http://127.0.0.1:$PORT" --demo
     --screenshots "$SCREENSHOTS" --profile "$WORK/chromium-profile-field"
 python3 "$ROOT/Tests/pages/visits_test.py" --base "http://127.0.0.1:$PORT" --demo-output "$WORK/demo.out" \
     --screenshots "$SCREENSHOTS" --profile "$WORK/chromium-profile-visits"
+python3 "$ROOT/Tests/pages/webhooks_test.py" --base "http://127.0.0.1:$PORT" --demo-output "$WORK/demo.out" \
+    --screenshots "$SCREENSHOTS" --profile "$WORK/chromium-profile-webhooks"

@@ -77,4 +77,6 @@ public enum Action: String, Sendable, Hashable, CaseIterable {
     case startVisits
     /// The field summary of a period: visits planned, done and expired by region and agency, flagged audits.
     case readFieldSummary
+    /// Register and remove webhooks, see their deliveries and redeliver (events.md).
+    case manageWebhooks
 }

@@ -6,7 +6,7 @@ public enum Policy {
         let headOffice: Set<Role> = [.admin, .analyst]
         switch action {
         case .manageOutlets, .manageStaff, .defineTemplates, .reviewAudits, .decideDisputes, .defineKPIs, .readBatchSchedule,
-            .closePeriod, .definePlans, .importEvents, .manageUsers, .manageTokens, .importVisits:
+            .closePeriod, .definePlans, .importEvents, .manageUsers, .manageTokens, .importVisits, .manageWebhooks:
             return [.admin]
         case .readWarnings, .runBatch, .readBatchRuns, .approvePeriod, .readPlans, .readChangeLog, .export, .readFieldSummary:
             return headOffice

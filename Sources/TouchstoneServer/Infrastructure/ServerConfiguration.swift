@@ -35,6 +35,11 @@ public struct ServerConfiguration: Sendable, Hashable {
     public var idleTimeout: Duration?
     /// Whether the daemon runs due batches itself (kpi-batch.md "Schedule").
     public var runsSchedule: Bool
+    /// Whether webhooks may be plain http:// to 127.0.0.1 / localhost (events.md; the demo and
+    /// tests): registration accepts them and the dispatcher delivers to them.
+    public var allowInsecureWebhooks: Bool
+    /// Whether the daemon delivers the outbox to webhooks (``WebhookDispatcher``).
+    public var deliversWebhooks: Bool
 
     /// Creates a configuration; every parameter has a documented default.
     /// - Parameters:
@@ -52,6 +57,8 @@ public struct ServerConfiguration: Sendable, Hashable {
     ///   - trustForwardedFor: Client address from `X-Forwarded-For` (off).
     ///   - idleTimeout: Idle connections are closed after this long (60 s).
     ///   - runsSchedule: Run due batches (on).
+    ///   - allowInsecureWebhooks: Webhooks to http://127.0.0.1 or localhost (off).
+    ///   - deliversWebhooks: Deliver events to webhooks (on).
     public init(
         host: String = "127.0.0.1",
         port: Int = 8080,
@@ -66,7 +73,9 @@ public struct ServerConfiguration: Sendable, Hashable {
         loginLimits: LoginLimits = .default,
         trustForwardedFor: Bool = false,
         idleTimeout: Duration? = .seconds(60),
-        runsSchedule: Bool = true
+        runsSchedule: Bool = true,
+        allowInsecureWebhooks: Bool = false,
+        deliversWebhooks: Bool = true
     ) {
         self.host = host
         self.port = port
@@ -82,6 +91,8 @@ public struct ServerConfiguration: Sendable, Hashable {
         self.trustForwardedFor = trustForwardedFor
         self.idleTimeout = idleTimeout
         self.runsSchedule = runsSchedule
+        self.allowInsecureWebhooks = allowInsecureWebhooks
+        self.deliversWebhooks = deliversWebhooks
     }
 
     /// The body limits these settings describe.

@@ -4,6 +4,7 @@ import TouchstoneStore
 /// The server-rendered head-office pages under `/`: login, overview, league table, outlet,
 /// staff, audit, batch, payroll, import and people pages, behind a page session and the API's scopes;
 /// and the auditors' field form under `/field/` (``FieldPage``), the only pages with a script.
+/// staff, audit, batch, payroll, import, people and webhooks pages, behind a page session and the API's scopes.
 enum Pages {
     /// Registers the login routes and the session-protected pages on `router`.
     /// Templates and catalogues ship in the server's resource bundle; without them the
@@ -44,5 +45,6 @@ enum Pages {
         PeoplePage(database: database, renderer: renderer, tokens: tokens).addRoutes(to: pages)
         PasswordPage(database: database, renderer: renderer, cookies: cookies).addRoutes(to: pages)
         FieldPage(database: database, renderer: renderer).addRoutes(to: pages, open: open)
+        WebhooksPage(database: database, renderer: renderer).addRoutes(to: pages)
     }
 }

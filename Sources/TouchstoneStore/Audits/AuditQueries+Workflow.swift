@@ -16,6 +16,7 @@ extension AuditQueries {
                 try AuditWorkflow.review(audit.state, action: action, missingEvidence: missing)
             }
             try AuditHistory.transition(conn, id: id, from: audit.state, to: target, actor: actor, reason: comment, at: now)
+            if target == .released { try AuditEvents.released(conn, id: id, by: actor, at: now) }
         }
     }
 
@@ -43,6 +44,7 @@ extension AuditQueries {
             try AuditHistory.transition(
                 conn, id: id, from: audit.state, to: target, actor: actor,
                 reason: "disputed: " + items.map(\.item).joined(separator: ", "), at: now)
+            try AuditEvents.disputed(conn, id: id, items: items.map(\.item), by: actor, at: now)
         }
     }
 
@@ -91,6 +93,7 @@ extension AuditQueries {
             if target != audit.state {
                 try AuditHistory.transition(conn, id: id, from: audit.state, to: target, actor: actor, reason: "every dispute decided", at: now)
             }
+            try AuditEvents.decided(conn, id: id, item: item, accepted: accept, by: actor, at: now)
         }
     }
 

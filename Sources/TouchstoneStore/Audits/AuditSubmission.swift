@@ -124,6 +124,7 @@ enum AuditSubmission {
         let inserted = try conn.queryFirst(Query(stringInterpolation: query))?.decode(0, as: Int.self) ?? 0
         if inserted == 1 {
             try submitVisit(conn, checked)
+            if state == .released { try AuditEvents.released(conn, id: doc.id, by: submittedBy, at: now) }
             let receipt = AuditReceipt(
                 id: doc.id, state: state, overall: score.overall, criticalFailure: score.criticalFailure,
                 sectionScores: Dictionary(uniqueKeysWithValues: zip(rows.sectionCodes, rows.sectionScores)),
@@ -212,6 +213,7 @@ enum AuditSubmission {
             try AuditHistory.transition(
                 conn, id: doc.id, from: .submitted, to: .released, actor: submittedBy,
                 reason: "released at once: no review required", at: now)
+            try AuditEvents.released(conn, id: doc.id, by: submittedBy, at: now)
         }
     }
 

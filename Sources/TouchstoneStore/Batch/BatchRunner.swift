@@ -58,7 +58,12 @@ public struct BatchRunner: Sendable {
                 for step in steps {
                     stepRows += try step(conn, context)
                 }
-                return try BatchJobQueries.succeed(conn, jobID: jobID, kpiRows: rows, stepRows: stepRows, read: read, kpis: kpis)
+                let job = try BatchJobQueries.succeed(conn, jobID: jobID, kpiRows: rows, stepRows: stepRows, read: read, kpis: kpis)
+                try OutboxQueries.emit(
+                    .batchCompleted(
+                        period: period.description, job: job.id, kpiRows: rows, payoutRows: stepRows, startedBy: startedBy,
+                        at: job.finishedAt ?? Date()), on: conn)
+                return job
             }
             progress("done in \(String(format: "%.2f", job.duration ?? 0)) s")
             return job

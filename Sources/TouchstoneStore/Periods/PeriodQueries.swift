@@ -38,6 +38,7 @@ public enum PeriodQueries {
                     UPDATE periods SET state = 'closed', closed_at = now(), closed_by = \(actor), results_hash = \(hash)
                     WHERE period = \(key) RETURNING \(fragment: columns)
                     """)!)
+            try OutboxQueries.emit(.periodClosed(period: key, resultsHash: hash, by: actor, at: closed.closedAt ?? Date()), on: conn)
             return closed
         }
     }

@@ -41,7 +41,8 @@ struct DemoCommand: AsyncParsableCommand {
                         \(logins.map { "            \($0.login) / \($0.password)  (\($0.role.rawValue): \($0.scope))" }.joined(separator: "\n"))
 
                         """.utf8))
-                try await serve(database: database, configuration: ServerConfiguration(host: host, port: port), logger: logger)
+                try await serve(
+                    database: database, configuration: ServerConfiguration(host: host, port: port, allowInsecureWebhooks: true), logger: logger)
             }
         }
     }

@@ -27,6 +27,8 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "Seconds an idle HTTP connection stays open; 0: no limit.") var idleTimeout = 60
     @Flag(name: .customLong("no-schedule"), help: "Do not run due batches (another daemon on the same database may; see docs/kpi-batch.md).")
     var noSchedule = false
+    @Flag(help: "Allow webhooks to plain http://127.0.0.1 or localhost (tests, the demo); otherwise webhooks must be https:// (docs/events.md).")
+    var allowInsecureWebhooks = false
     @OptionGroup var options: CommonOptions
 
     func run() async throws {
@@ -41,7 +43,8 @@ struct ServeCommand: AsyncParsableCommand {
                         host: host, port: port,
                         uploadRateLimit: uploadRate > 0 ? UploadRateLimit(perMinute: uploadRate, burst: uploadBurst) : nil,
                         secureCookies: secureCookies, trustForwardedFor: trustForwardedFor,
-                        idleTimeout: idleTimeout > 0 ? .seconds(idleTimeout) : nil, runsSchedule: !noSchedule),
+                        idleTimeout: idleTimeout > 0 ? .seconds(idleTimeout) : nil, runsSchedule: !noSchedule,
+                        allowInsecureWebhooks: allowInsecureWebhooks),
                     logger: logger)
             }
         }

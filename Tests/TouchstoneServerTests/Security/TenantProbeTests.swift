@@ -1,6 +1,7 @@
 import Foundation
 import Hummingbird
 import HummingbirdTesting
+import PQ
 import Testing
 import TouchstoneCore
 import TouchstoneStore
@@ -21,6 +22,7 @@ struct TenantProbeTests {
 
     static let foreignAudit = "0f000000-0000-4000-8000-00000000f0f0"
     static let hiddenAudit = "0e000000-0000-4000-8000-00000000e0e0"
+    static let foreignWebhook = "0d000000-0000-4000-8000-00000000d0d0"
     /// Strings that exist only in the other tenant: no response to anyone in acme may contain them.
     static let foreignMarkers = ["机密外店ZZ", "机密员工ZZ", "机密模板ZZ", "secret-shopper-zz"]
     /// Strings outside each scoped role's region/outlet/self.
@@ -166,6 +168,13 @@ struct TenantProbeTests {
             "POST /api/v1/visits/{id}/cancel": [Probe(method: .post, uri: "/api/v1/visits/ZV-1/cancel", body: nil)],
             "POST /api/v1/visits/{id}/start": [Probe(method: .post, uri: "/api/v1/visits/ZV-1/start", body: nil)],
             "GET /api/v1/field/summary": get(["/api/v1/field/summary?period=2026-09"]),
+            "GET /api/v1/webhooks": get(["/api/v1/webhooks"]),
+            "POST /api/v1/webhooks": [Probe(method: .post, uri: "/api/v1/webhooks", body: try json(["url": "https://hooks.example.com/probe"]))],
+            "DELETE /api/v1/webhooks/{id}": [Probe(method: .delete, uri: "/api/v1/webhooks/\(foreignWebhook)", body: nil)],
+            "GET /api/v1/webhooks/{id}/deliveries": get(["/api/v1/webhooks/\(foreignWebhook)/deliveries"]),
+            "POST /api/v1/webhooks/{id}/redeliver": [
+                Probe(method: .post, uri: "/api/v1/webhooks/\(foreignWebhook)/redeliver", body: try json([String: String]()))
+            ],
         ]
     }
 
@@ -238,6 +247,16 @@ struct TenantProbeTests {
         }
         _ = try await AuditQueries.submit(tenant: other, document: document, submittedBy: "zz-admin", database: database)
         try await IdentityQueries.addUser(tenant: other, login: "secret-shopper-zz", displayName: nil, role: .auditor, database: database)
+        // A webhook with a failed delivery (events.md), with a fixed id to probe.
+        try await database.tenantTransaction(other) { conn in
+            _ = try conn.execute(
+                """
+                INSERT INTO webhooks (tenant_id, id, url, secret, event_types, created_by)
+                VALUES (app_current_tenant(), \(foreignWebhook)::uuid, 'https://secret-shopper-zz.example.com/hook', 'whsec_0123456789abcdef', '{}', 'zz-admin')
+                """)
+            try OutboxQueries.emit(.periodClosed(period: "2026-09", resultsHash: "secret-shopper-zz", by: "zz-admin", at: Date()), on: conn)
+            _ = try conn.execute("UPDATE webhook_deliveries SET attempts = 1, last_error = 'secret-shopper-zz refused'")
+        }
         try await importVisits(
             """
             ZV-1,Z9,zz-visit,1,2026-09-01,2099-12-31,secret-shopper-zz

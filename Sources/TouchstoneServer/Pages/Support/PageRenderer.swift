@@ -77,6 +77,8 @@ struct PageChrome: Sendable {
     let people: Bool
     /// Whether the caller reads visit plans (the visits page).
     let visits: Bool
+    /// Whether the caller manages webhooks (the webhooks page).
+    let webhooks: Bool
     let here: String
 
     init(request: Request, context: AppRequestContext) {
@@ -88,6 +90,7 @@ struct PageChrome: Sendable {
         imports = context.principal.map { principal in ImportKind.allCases.contains { principal.may($0.action) } } ?? false
         people = context.principal?.may(.manageUsers) ?? false
         visits = context.principal?.may(.readVisits) ?? false
+        webhooks = context.principal?.may(.manageWebhooks) ?? false
         here = PageLinks.encode(request.uri.description)
     }
 }

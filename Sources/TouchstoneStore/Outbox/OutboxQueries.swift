@@ -1,0 +1,167 @@
+public import Foundation
+public import PQ
+public import TouchstoneCore
+
+/// The outbox (events.md): events written in the transaction of the change they describe, and
+/// what the dispatcher needs to deliver them to webhooks.
+public enum OutboxQueries {
+    /// Writes `event` to the outbox of the current tenant, inside the caller's tenant
+    /// transaction on `connection`, with one pending delivery for each active webhook that wants
+    /// its type. Nothing is sent before the transaction commits; a rollback emits nothing.
+    ///
+    ///     try OutboxQueries.emit(.auditReleased(...), on: conn)
+    ///
+    /// - Returns: the event's id (receivers de-duplicate by it).
+    @discardableResult
+    public static func emit(_ event: OutboxEvent, on connection: PQConnection) throws -> UUID {
+        let id = UUID()
+        // The body's tenant is the transaction's (app_current_tenant()), filled in here.
+        try connection.execute(
+            """
+            WITH event AS (
+                INSERT INTO outbox_events (tenant_id, id, type, subject, payload, occurred_at)
+                VALUES (app_current_tenant(), \(id.uuidString)::uuid, \(event.type.rawValue), \(event.subject),
+                        \(event.body(id: id, tenant: ""))::jsonb
+                            || jsonb_build_object('tenant', (SELECT code FROM tenants WHERE id = app_current_tenant())),
+                        \(event.occurredAt)::timestamptz)
+                RETURNING tenant_id, id, seq, subject, occurred_at)
+            INSERT INTO webhook_deliveries (tenant_id, webhook_id, event_id, event_seq, subject, window_start, next_attempt_at)
+            SELECT event.tenant_id, w.id, event.id, event.seq, event.subject, event.occurred_at, event.occurred_at
+            FROM event JOIN webhooks w ON w.tenant_id = event.tenant_id
+            WHERE w.active AND (cardinality(w.event_types) = 0 OR \(event.type.rawValue) = ANY (w.event_types))
+            """)
+        return id
+    }
+
+    /// An event as stored.
+    public struct StoredEvent: Sendable, Equatable {
+        public let id: UUID
+        public let type: String
+        public let subject: String
+        /// The body receivers get.
+        public let body: String
+        public let occurredAt: Date
+    }
+
+    /// The tenant's latest events, newest first.
+    public static func events(tenant: Tenant, limit: Int = 100, database: Database) async throws -> [StoredEvent] {
+        try await database.tenantTransaction(tenant, readOnly: true) { conn in
+            try conn.query(
+                "SELECT id::text, type, subject, payload::text, occurred_at FROM outbox_events ORDER BY seq DESC LIMIT \(limit)"
+            ).map { row in
+                StoredEvent(
+                    id: UUID(uuidString: try row.decode(0, as: String.self))!, type: try row.decode(1, as: String.self),
+                    subject: try row.decode(2, as: String.self), body: try row.decode(3, as: String.self),
+                    occurredAt: try row.decode(4, as: Date.self))
+            }
+        }
+    }
+
+    // MARK: - The dispatcher
+
+    /// The codes of the tenants with deliveries due at `at`, through the cross-tenant look-up
+    /// (no tenant is set yet; security.md).
+    public static func dueTenants(at: Date, database: Database) async throws -> [String] {
+        try await database.lookup { conn in
+            try conn.query("SELECT code FROM app_outbox_due(\(at)::timestamptz)").map { try $0.decode(0, as: String.self) }
+        }
+    }
+
+    /// The active webhooks of `tenant` with deliveries due at `at`, except `busy` ones.
+    public static func dueWebhooks(tenant: Tenant, at: Date, excluding busy: Set<UUID>, database: Database) async throws -> [UUID] {
+        let busy = busy.map(\.uuidString)
+        return try await database.tenantTransaction(tenant, readOnly: true) { conn in
+            try conn.query(
+                """
+                SELECT DISTINCT d.webhook_id::text FROM webhook_deliveries d JOIN webhooks w ON w.id = d.webhook_id
+                WHERE d.state = 'pending' AND d.next_attempt_at <= \(at)::timestamptz AND w.active
+                  AND NOT d.webhook_id = ANY (\(busy)::uuid[])
+                """
+            ).compactMap { UUID(uuidString: try $0.decode(0, as: String.self)) }
+        }
+    }
+
+    /// A delivery the dispatcher took: where, what and how often it was tried.
+    public struct Claimed: Sendable, Equatable {
+        public let webhook: UUID
+        public let url: String
+        public let secret: String
+        public let event: UUID
+        public let type: String
+        public let body: String
+        /// Failed attempts so far.
+        public let attempts: Int
+        public let windowStart: Date
+    }
+
+    /// Takes up to `limit` due deliveries of `webhook`, oldest event first, at most one per
+    /// subject: the first pending event of each subject (a later one waits until the earlier is
+    /// delivered or parked). Each is leased until `leaseUntil` (another dispatcher does not
+    /// take it meanwhile; if this one dies, it is due again then).
+    public static func claim(
+        tenant: Tenant, webhook: UUID, at: Date, leaseUntil: Date, limit: Int = 20, database: Database
+    ) async throws -> [Claimed] {
+        try await database.tenantTransaction(tenant) { conn in
+            guard
+                let hook = try conn.queryFirst("SELECT url, secret FROM webhooks WHERE id = \(webhook.uuidString)::uuid AND active")
+            else { return [] }
+            let (url, secret) = (try hook.decode(0, as: String.self), try hook.decode(1, as: String.self))
+            return try conn.query(
+                """
+                WITH due AS (
+                    SELECT d.webhook_id, d.event_id FROM webhook_deliveries d
+                    WHERE d.webhook_id = \(webhook.uuidString)::uuid AND d.state = 'pending' AND d.next_attempt_at <= \(at)::timestamptz
+                      AND NOT EXISTS (
+                          SELECT 1 FROM webhook_deliveries p
+                          WHERE p.webhook_id = d.webhook_id AND p.subject = d.subject AND p.state = 'pending' AND p.event_seq < d.event_seq)
+                    ORDER BY d.event_seq LIMIT \(limit)
+                    FOR UPDATE OF d SKIP LOCKED)
+                UPDATE webhook_deliveries d SET next_attempt_at = \(leaseUntil)::timestamptz
+                FROM due JOIN outbox_events e ON e.id = due.event_id
+                WHERE d.webhook_id = due.webhook_id AND d.event_id = due.event_id
+                RETURNING e.seq, d.event_id::text, e.type, e.payload::text, d.attempts, d.window_start
+                """
+            ).map { row in
+                (
+                    try row.decode(0, as: Int64.self),
+                    Claimed(
+                        webhook: webhook, url: url, secret: secret, event: UUID(uuidString: try row.decode(1, as: String.self))!,
+                        type: try row.decode(2, as: String.self), body: try row.decode(3, as: String.self),
+                        attempts: try row.decode(4, as: Int.self), windowStart: try row.decode(5, as: Date.self))
+                )
+            }.sorted { $0.0 < $1.0 }.map(\.1)
+        }
+    }
+
+    /// Records a 2xx: the delivery is done.
+    public static func delivered(tenant: Tenant, _ claimed: Claimed, status: Int, at: Date, database: Database) async throws {
+        try await database.tenantTransaction(tenant, rerun: .always) { conn in
+            _ = try conn.execute(
+                """
+                UPDATE webhook_deliveries SET state = 'delivered', attempts = attempts + 1, last_attempt_at = \(at)::timestamptz,
+                       last_status = \(status), last_error = NULL, delivered_at = \(at)::timestamptz
+                WHERE webhook_id = \(claimed.webhook.uuidString)::uuid AND event_id = \(claimed.event.uuidString)::uuid AND state = 'pending'
+                """)
+        }
+    }
+
+    /// Records a failed attempt: due again by `retry`'s schedule, or parked after its window.
+    /// - Returns: whether the delivery was parked.
+    @discardableResult
+    public static func failed(
+        tenant: Tenant, _ claimed: Claimed, status: Int?, error: String, at: Date, retry: WebhookRetry, database: Database
+    ) async throws -> Bool {
+        let attempts = claimed.attempts + 1
+        let next = retry.next(afterAttempts: attempts, windowStart: claimed.windowStart, now: at)
+        try await database.tenantTransaction(tenant, rerun: .always) { conn in
+            _ = try conn.execute(
+                """
+                UPDATE webhook_deliveries SET attempts = \(attempts), last_attempt_at = \(at)::timestamptz,
+                       last_status = \(status), last_error = \(String(error.prefix(500))),
+                       state = \(next == nil ? "parked" : "pending"), next_attempt_at = coalesce(\(next)::timestamptz, next_attempt_at)
+                WHERE webhook_id = \(claimed.webhook.uuidString)::uuid AND event_id = \(claimed.event.uuidString)::uuid AND state = 'pending'
+                """)
+        }
+        return next == nil
+    }
+}
