@@ -47,6 +47,11 @@ import TouchstoneCore
         .changeOwnPassword: "x x x x x x",
         .readVisits: "x x . . x .",
         .planVisits: "x . . . . .",
+        .readActions: "x x x x . .",
+        .openActions: "x x x . . .",
+        .workOnActions: "x . . x . .",
+        .verifyActions: "x x x . . .",
+        .configureActions: "x . . . . .",
     ]
 
     @Test func tableNamesEveryAction() {

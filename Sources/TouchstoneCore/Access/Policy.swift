@@ -6,14 +6,17 @@ public enum Policy {
         let headOffice: Set<Role> = [.admin, .analyst]
         switch action {
         case .manageOutlets, .manageStaff, .defineTemplates, .reviewAudits, .decideDisputes, .defineKPIs, .readBatchSchedule,
-            .closePeriod, .definePlans, .importEvents, .manageUsers, .manageTokens, .planVisits:
+            .closePeriod, .definePlans, .importEvents, .manageUsers, .manageTokens, .planVisits,
+            .configureActions:
             return [.admin]
         case .readWarnings, .runBatch, .readBatchRuns, .approvePeriod, .readPlans, .readChangeLog, .export:
             return headOffice
-        case .readKPIDefinitions, .readLeague, .readOverview:
+        case .readKPIDefinitions, .readLeague, .readOverview, .openActions, .verifyActions:
             return headOffice.union([.regionManager])
         case .readOutlets, .readTemplates:
             return headOffice.union([.regionManager, .outletManager, .auditor])
+        case .readActions:
+            return headOffice.union([.regionManager, .outletManager])
         case .readStaff, .readKPIs:
             return headOffice.union([.regionManager, .outletManager, .staff])
         case .readPayouts:
@@ -22,7 +25,7 @@ public enum Policy {
             return [.admin, .auditor]
         case .readVisits:
             return headOffice.union([.auditor])
-        case .disputeAudits:
+        case .disputeAudits, .workOnActions:
             return [.admin, .outletManager]
         case .readAudits, .changeOwnPassword:
             return Set(Role.allCases)

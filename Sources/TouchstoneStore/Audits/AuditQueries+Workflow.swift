@@ -34,6 +34,9 @@ extension AuditQueries {
                 }
             }
             try AuditHistory.transition(conn, id: id, from: .submitted, to: action.target, actor: actor, reason: comment, at: now)
+            if action.target == .released {
+                try ActionOpening.released(conn, auditID: id, template: audit.template, answers: audit.answers, now: now)
+            }
         }
     }
 

@@ -126,6 +126,9 @@ enum AuditSubmission {
         let inserted = try conn.queryFirst(Query(stringInterpolation: query))?.decode(0, as: Int.self) ?? 0
         if inserted == 1 {
             try submitVisit(conn, checked)
+            if state == .released {
+                try ActionOpening.released(conn, auditID: doc.id, template: template, answers: doc.answers, now: now)
+            }
             let receipt = AuditReceipt(
                 id: doc.id, state: state, overall: score.overall, criticalFailure: score.criticalFailure,
                 sectionScores: Dictionary(uniqueKeysWithValues: zip(rows.sectionCodes, rows.sectionScores)),
@@ -215,6 +218,7 @@ enum AuditSubmission {
             try AuditHistory.transition(
                 conn, id: doc.id, from: .submitted, to: .released, actor: submittedBy,
                 reason: "released at once: no review required", at: now)
+            try ActionOpening.released(conn, auditID: doc.id, template: template, answers: doc.answers, now: now)
         }
     }
 

@@ -96,6 +96,7 @@ struct CSVImporter: Sendable {
                     updated = try counts.decode(1, as: Int.self)
                 }
             }
+            try format.afterMerge?(conn)
             let accepted = rows - rejected.count
             return ImportReport(
                 rows: rows, inserted: inserted, updated: updated, unchanged: accepted - inserted - updated,
