@@ -62,6 +62,7 @@ public func buildRouter(
     PayoutController(database: database).addRoutes(to: api)
     ChangeController(database: database).addRoutes(to: api)
     VisitController(database: database).addRoutes(to: api)
+    ActionController(database: database).addRoutes(to: api)
     Pages.addRoutes(to: router, database: database, configuration: configuration, batches: batches, tokens: tokens)
     return router
 }
