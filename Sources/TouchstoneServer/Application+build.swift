@@ -38,6 +38,9 @@ public func buildRouter(
     configuration.evidenceRoutePrefixes.append(AuditController.evidenceRoute)
     // Import files uploaded in the pages get the evidence limit too (20 MiB by default, as much as ImportUploads keeps).
     configuration.evidenceRoutePrefixes.append(ImportPage.uploadRoute)
+    // Corrective actions take photos with their submit, in the pages (multipart) and the API (base64).
+    configuration.evidenceRoutePrefixes.append(ActionsPage.uploadPrefix)
+    configuration.evidenceRoutePrefixes.append("/api/v1/actions/")
     addInfrastructure(
         to: router, configuration: configuration,
         readiness: { await Readiness.check(database: database, migrator: migrator) },

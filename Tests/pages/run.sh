@@ -46,3 +46,5 @@ python3 "$ROOT/Tests/pages/imports_test.py" --base "http://127.0.0.1:$PORT" --de
     --screenshots "$SCREENSHOTS" --profile "$WORK/chromium-profile-imports"
 python3 "$ROOT/Tests/pages/people_test.py" --base "http://127.0.0.1:$PORT" --demo-output "$WORK/demo.out" \
     --screenshots "$SCREENSHOTS" --profile "$WORK/chromium-profile-people"
+python3 "$ROOT/Tests/pages/actions_test.py" --base "http://127.0.0.1:$PORT" --demo-output "$WORK/demo.out" \
+    --screenshots "$SCREENSHOTS" --profile "$WORK/chromium-profile-actions"

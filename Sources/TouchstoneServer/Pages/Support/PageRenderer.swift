@@ -75,6 +75,8 @@ struct PageChrome: Sendable {
     let imports: Bool
     /// Whether the caller manages users (the people pages).
     let people: Bool
+    /// Whether the caller reads corrective actions (the actions pages).
+    let actions: Bool
     let here: String
 
     init(request: Request, context: AppRequestContext) {
@@ -85,6 +87,7 @@ struct PageChrome: Sendable {
         overview = context.principal?.may(.readOverview) ?? false
         imports = context.principal.map { principal in ImportKind.allCases.contains { principal.may($0.action) } } ?? false
         people = context.principal?.may(.manageUsers) ?? false
+        actions = context.principal?.may(.readActions) ?? false
         here = PageLinks.encode(request.uri.description)
     }
 }
