@@ -26,8 +26,9 @@ import TouchstoneTestSupport
             var kpi = 0
             var complaint = 0
         }
-        // The oracle: every released audit's findings from its stored document, in release order;
-        // an audit passing an item verifies the open ones of its outlet from audits visited before it.
+        // The oracle: every released audit's findings from its document, in the order the import
+        // released them; an audit passing an item verifies the open ones of its outlet from audits
+        // visited before it.
         let expected = try await database.tenantTransaction(tenant, readOnly: true) { conn -> Oracle in
             var oracle = Oracle()
             var templates: [String: Template] = [:]
@@ -37,24 +38,28 @@ import TouchstoneTestSupport
             }
             // outlet → (item, visit of the audit that opened it) of the open actions, in release order.
             var open: [String: [(item: String, visited: Date)]] = [:]
+            // Released audits by id, and the order they were released in: the file's (one import).
+            var released: [String: (outlet: String, template: String, visited: Date)] = [:]
             for row in try conn.query(
-                """
-                SELECT outlet_id::text, template_code || '/' || template_version, document::text, visited_at FROM audits
-                WHERE released_at IS NOT NULL ORDER BY released_at, id
-                """)
+                "SELECT id::text, outlet_id::text, template_code || '/' || template_version, visited_at FROM audits WHERE released_at IS NOT NULL")
             {
-                let template = try #require(templates[try row.decode(1, as: String.self)])
-                let document = try AuditDocument.parse(json: Data(try row.decode(2, as: String.self).utf8))
-                let visited = try row.decode(3, as: Date.self)
+                released[try row.decode(0, as: String.self)] = (
+                    try row.decode(1, as: String.self), try row.decode(2, as: String.self), try row.decode(3, as: Date.self)
+                )
+            }
+            let lines = try String(contentsOf: try #require(summary.chain.files.audits), encoding: .utf8).split(separator: "\n")
+            for line in lines {
+                let document = try AuditDocument.parse(json: Data(line.utf8))
+                guard let audit = released[document.id.lowercased()] else { continue }
+                let template = try #require(templates[audit.template])
                 let score = AuditScoring.score(template: template, answers: document.answers)
-                let outlet = try row.decode(0, as: String.self)
                 let passed = Set(CorrectiveActions.passedItems(score: score))
-                let before = open[outlet, default: []].count
-                open[outlet, default: []].removeAll { passed.contains($0.item) && $0.visited < visited }
-                oracle.autoVerified += before - open[outlet, default: []].count
+                let before = open[audit.outlet, default: []].count
+                open[audit.outlet, default: []].removeAll { passed.contains($0.item) && $0.visited < audit.visited }
+                oracle.autoVerified += before - open[audit.outlet, default: []].count
                 let findings = CorrectiveActions.findings(template: template, score: score)
                 oracle.audit += findings.count
-                open[outlet, default: []] += findings.map { (item: $0.item, visited: visited) }
+                open[audit.outlet, default: []] += findings.map { (item: $0.item, visited: audit.visited) }
             }
             oracle.kpi = try conn.queryFirst("SELECT count(*) FROM kpi_results WHERE level = 'outlet' AND status = 'red'")!.decode(0, as: Int.self)
             for row in try conn.query("SELECT severity, opened_at, resolved_at FROM complaints") {
