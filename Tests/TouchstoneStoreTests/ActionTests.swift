@@ -169,4 +169,67 @@ struct ActionTests {
             try await ActionQueries.setDueDays(tenant: tenant, [(.audit, .high, 400)], database: database)
         }
     }
+
+    @Test func theBatchComputesTheActionMetricsAsTheCoreDoes() async throws {
+        let (database, tenant) = try await TestDatabase.make()
+        try await BatchFixtures.loadSamples(database, tenant)
+        try await BatchFixtures.defineKPIs(
+            database, tenant,
+            """
+            [{"code": "ACL", "metric": "action.closure_on_time", "direction": "higher", "threshold": 80, "target": 95},
+             {"code": "AOV", "metric": "action.open_overdue", "direction": "lower", "threshold": 2, "target": 0}]
+            """)
+        // The worked example of docs/actions.md: A–E of outlet O1.
+        let facts = ActionMetricFixture.actions
+        try await database.tenantTransaction(tenant) { conn in
+            for (i, a) in facts.enumerated() {
+                try conn.execute(
+                    """
+                    INSERT INTO actions (tenant_id, outlet_id, source, severity, title, state, opened_at, opened_by, due_at, verified_at)
+                    SELECT app_current_tenant(), id, 'manual', 'medium', \("example \(i)"), \(a.verifiedAt == nil ? "open" : "verified"),
+                           \(a.openedAt)::timestamptz, 'test', \(a.dueAt)::timestamptz, \(a.verifiedAt)::timestamptz
+                    FROM outlets WHERE code = 'O1'
+                    """)
+            }
+        }
+        func results(asOf: String) async throws -> String {
+            _ = try await BatchFixtures.run(database, tenant, "2026-10", asOf: asOf)
+            return try await BatchFixtures.export(database, tenant, "2026-10").split(separator: "\n")
+                .filter { $0.contains(",ACL,") || $0.contains(",AOV,") }.joined(separator: "\n")
+        }
+        let asOf = "2026-11-05T00:00:00+08:00"
+        let bounds = Period("2026-10")!.bounds(in: tenant.timeZone)
+        let acl = try #require(ActionMetrics.closureOnTime(facts, start: bounds.start, end: bounds.end, asOf: BatchFixtures.instant(asOf)))
+        let aov = try #require(ActionMetrics.openOverdue(facts, asOf: BatchFixtures.instant(asOf)))
+        #expect(acl == MetricValue(value: 25, n: 4) && aov == MetricValue(value: 2, n: 5))
+        // Every level above O1 pools the same five actions (O2's complaint action opened after the as-of).
+        #expect(
+            try await results(asOf: asOf) == """
+                2026-10,tenant,acme,ACL,25.00,4,red
+                2026-10,tenant,acme,AOV,2.00,5,amber
+                2026-10,region,华东,ACL,25.00,4,red
+                2026-10,region,华东,AOV,2.00,5,amber
+                2026-10,region,华东/上海,ACL,25.00,4,red
+                2026-10,region,华东/上海,AOV,2.00,5,amber
+                2026-10,region,华东/上海/浦东,ACL,25.00,4,red
+                2026-10,region,华东/上海/浦东,AOV,2.00,5,amber
+                2026-10,outlet,O1,ACL,25.00,4,red
+                2026-10,outlet,O1,AOV,2.00,5,amber
+                """)
+        // The closure rate moves as its definition says: as of 10-15 only A (on time) and B (late) are decided.
+        #expect(try await results(asOf: "2026-10-15T00:00:00+08:00").contains("2026-10,outlet,O1,ACL,50.00,2,red"))
+    }
+}
+
+/// The worked example of docs/actions.md "KPI metrics" (the same as the core's ActionMetricTests).
+enum ActionMetricFixture {
+    static func at(_ text: String) -> Date { Instant.parse(text)! }
+    static let opened = at("2026-09-20T09:00:00+08:00")
+    static let actions = [
+        ActionFacts(openedAt: opened, dueAt: at("2026-10-03T09:00:00+08:00"), verifiedAt: at("2026-10-02T15:00:00+08:00")),
+        ActionFacts(openedAt: opened, dueAt: at("2026-10-10T09:00:00+08:00"), verifiedAt: at("2026-10-12T10:00:00+08:00")),
+        ActionFacts(openedAt: opened, dueAt: at("2026-10-20T09:00:00+08:00")),
+        ActionFacts(openedAt: opened, dueAt: at("2026-11-10T09:00:00+08:00")),
+        ActionFacts(openedAt: opened, dueAt: at("2026-10-25T09:00:00+08:00"), verifiedAt: at("2026-11-07T09:00:00+08:00")),
+    ]
 }

@@ -157,3 +157,42 @@ public enum CorrectiveActions {
         ComplaintMetrics.outcome(complaint, policy: policy, asOf: asOf) == false
     }
 }
+
+/// What the action metrics read of one corrective action.
+public struct ActionFacts: Sendable, Hashable {
+    public var openedAt: Date
+    public var dueAt: Date
+    /// When it was (last) verified; nil while not verified.
+    public var verifiedAt: Date?
+
+    public init(openedAt: Date, dueAt: Date, verifiedAt: Date? = nil) {
+        self.openedAt = openedAt
+        self.dueAt = dueAt
+        self.verifiedAt = verifiedAt
+    }
+}
+
+/// Reference implementations of the corrective action metrics (docs/actions.md "KPI metrics"),
+/// the oracle of the batch's SQL; nil when n = 0.
+public enum ActionMetrics {
+    /// `action.closure_on_time`: of the actions due in [`start`, `end`) that are decided as of
+    /// `asOf` (verified by then, or their due instant at or before it), 100 × those verified at or
+    /// before their due instant / the decided ones. n = the decided ones.
+    public static func closureOnTime(_ actions: [ActionFacts], start: Date, end: Date, asOf: Date) -> MetricValue? {
+        let due = actions.filter { $0.dueAt >= start && $0.dueAt < end }
+        let verified = { (a: ActionFacts) -> Date? in a.verifiedAt.flatMap { $0 <= asOf ? $0 : nil } }
+        let decided = due.filter { verified($0) != nil || $0.dueAt <= asOf }
+        guard !decided.isEmpty else { return nil }
+        let onTime = decided.filter { a in verified(a).map { $0 <= a.dueAt } ?? false }.count
+        return MetricValue(value: (Rational.hundred * Rational(onTime) / Rational(decided.count)).decimal, n: decided.count)
+    }
+
+    /// `action.open_overdue`: of the actions opened at or before `asOf`, the number not verified
+    /// by then whose due instant is before it. n = the actions opened at or before `asOf`.
+    public static func openOverdue(_ actions: [ActionFacts], asOf: Date) -> MetricValue? {
+        let opened = actions.filter { $0.openedAt <= asOf }
+        guard !opened.isEmpty else { return nil }
+        let overdue = opened.filter { a in !(a.verifiedAt.map { $0 <= asOf } ?? false) && a.dueAt < asOf }.count
+        return MetricValue(value: Decimal(overdue), n: opened.count)
+    }
+}

@@ -115,3 +115,46 @@ import Testing
         #expect(!CorrectiveActions.breached(resolvedInTime, policy: .default, asOf: opened.addingTimeInterval(999 * 3600)))
     }
 }
+
+/// The action metrics on the worked example of docs/actions.md "KPI metrics".
+@Suite struct ActionMetricTests {
+    static func at(_ text: String) -> Date { Instant.parse(text)! }
+    static let opened = at("2026-09-20T09:00:00+08:00")
+    /// A–E of the worked example (outlet O1, period 2026-10, as of 2026-11-05 00:00 +08:00).
+    static let actions = [
+        ActionFacts(openedAt: opened, dueAt: at("2026-10-03T09:00:00+08:00"), verifiedAt: at("2026-10-02T15:00:00+08:00")),
+        ActionFacts(openedAt: opened, dueAt: at("2026-10-10T09:00:00+08:00"), verifiedAt: at("2026-10-12T10:00:00+08:00")),
+        ActionFacts(openedAt: opened, dueAt: at("2026-10-20T09:00:00+08:00")),
+        ActionFacts(openedAt: opened, dueAt: at("2026-11-10T09:00:00+08:00")),
+        ActionFacts(openedAt: opened, dueAt: at("2026-10-25T09:00:00+08:00"), verifiedAt: at("2026-11-07T09:00:00+08:00")),
+    ]
+    static let start = at("2026-10-01T00:00:00+08:00")
+    static let end = at("2026-11-01T00:00:00+08:00")
+    static let asOf = at("2026-11-05T00:00:00+08:00")
+
+    @Test func metricNames() {
+        #expect(Metric("action.closure_on_time") == .actionClosureOnTime && Metric("action.open_overdue") == .actionOpenOverdue)
+        #expect(Metric.actionClosureOnTime.description == "action.closure_on_time" && Metric.actionOpenOverdue.source == "action")
+        #expect(!Metric.actionOpenOverdue.isAudit)
+    }
+
+    @Test func closureOnTime() {
+        // A on time; B verified late; C and E (verified after the as-of) past due: 1 of 4. D is due in November.
+        #expect(ActionMetrics.closureOnTime(Self.actions, start: Self.start, end: Self.end, asOf: Self.asOf) == MetricValue(value: 25, n: 4))
+        // As of 2026-10-15: C and E are neither verified nor past due yet; A on time, B late.
+        #expect(
+            ActionMetrics.closureOnTime(Self.actions, start: Self.start, end: Self.end, asOf: Self.at("2026-10-15T00:00:00+08:00"))
+                == MetricValue(value: 50, n: 2))
+        // Verified exactly at the due instant is on time.
+        let exact = ActionFacts(openedAt: Self.opened, dueAt: Self.start, verifiedAt: Self.start)
+        #expect(ActionMetrics.closureOnTime([exact], start: Self.start, end: Self.end, asOf: Self.asOf) == MetricValue(value: 100, n: 1))
+        #expect(ActionMetrics.closureOnTime([Self.actions[3]], start: Self.start, end: Self.end, asOf: Self.asOf) == nil)
+    }
+
+    @Test func openOverdue() {
+        // C (due 10-20) and E (verified only after the as-of) are open and past due; n = the 5 opened.
+        #expect(ActionMetrics.openOverdue(Self.actions, asOf: Self.asOf) == MetricValue(value: 2, n: 5))
+        #expect(ActionMetrics.openOverdue(Self.actions, asOf: Self.at("2026-11-08T00:00:00+08:00")) == MetricValue(value: 1, n: 5))
+        #expect(ActionMetrics.openOverdue(Self.actions, asOf: Self.at("2026-09-01T00:00:00+08:00")) == nil)
+    }
+}
