@@ -108,4 +108,26 @@ struct ActionAPITests {
             #expect(bad.text.contains("kpi.low"))
         }
     }
+
+    @Test func aBreachedComplaintPostedByTheCallCentreOpensOneAction() async throws {
+        let app = try await TestApp.make()
+        try await app.run { api in
+            let opened = Instant.format(Date().addingTimeInterval(-30 * 3600), in: app.tenant.timeZone)
+            let rows: [String: Any] = [
+                "rows": [
+                    ["complaint_id": "K1", "outlet_code": "O1", "severity": "high", "opened_at": opened],
+                    ["complaint_id": "K2", "outlet_code": "O1", "severity": "low", "opened_at": opened],
+                ]
+            ]
+            for _ in 0..<2 {
+                let posted = try await api.send(.post, "/api/v1/complaints", as: "admin", json: rows)
+                #expect(posted.status == .ok, "\(posted.text)")
+            }
+            // K1 (24 h) breached 6 hours ago; K2 has 72 h.
+            let list = try await api.send(.get, "/api/v1/actions?source=complaint", as: "om1").json
+            let items = try #require(list["items"] as? [[String: Any]])
+            #expect(items.compactMap { $0["complaint"] as? String } == ["K1"])
+            #expect(items.first?["severity"] as? String == "high")
+        }
+    }
 }
