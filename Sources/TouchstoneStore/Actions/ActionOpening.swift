@@ -14,7 +14,11 @@ enum ActionOpening {
     /// and verifies the open actions of the same outlet on the items it passed that earlier
     /// audits (visited before this one) opened.
     static func released(_ conn: PQConnection, auditID: String, template: Template, answers: [String: Answer], now: Date) throws {
-        let score = AuditScoring.score(template: template, answers: answers)
+        try released(conn, auditID: auditID, template: template, score: AuditScoring.score(template: template, answers: answers), now: now)
+    }
+
+    /// ``released(_:auditID:template:answers:now:)`` with the audit's score already computed.
+    static func released(_ conn: PQConnection, auditID: String, template: Template, score: AuditScore, now: Date) throws {
         let findings = CorrectiveActions.findings(template: template, score: score)
         if !findings.isEmpty {
             let due = try ActionQueries.dueDays(conn)

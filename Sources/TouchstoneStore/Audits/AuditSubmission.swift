@@ -127,7 +127,7 @@ enum AuditSubmission {
         if inserted == 1 {
             try submitVisit(conn, checked)
             if state == .released {
-                try ActionOpening.released(conn, auditID: doc.id, template: template, answers: doc.answers, now: now)
+                try ActionOpening.released(conn, auditID: doc.id, template: template, score: score, now: now)
             }
             let receipt = AuditReceipt(
                 id: doc.id, state: state, overall: score.overall, criticalFailure: score.criticalFailure,
@@ -218,7 +218,7 @@ enum AuditSubmission {
             try AuditHistory.transition(
                 conn, id: doc.id, from: .submitted, to: .released, actor: submittedBy,
                 reason: "released at once: no review required", at: now)
-            try ActionOpening.released(conn, auditID: doc.id, template: template, answers: doc.answers, now: now)
+            try ActionOpening.released(conn, auditID: doc.id, template: template, score: score, now: now)
         }
     }
 
