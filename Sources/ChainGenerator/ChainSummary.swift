@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation
 
 /// What `ChainWriter.write` produced: row counts of each kind and the files' URLs.
 public struct ChainSummary: Sendable, Hashable {

@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation
 
 /// Writes a generated chain as files in the formats of formats.md, with gen_chain.py's file names.
 ///

@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation
 
 extension Decimal {
     /// Parses plain decimal text — an optional sign, digits, an optional point and digits

@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation
 
 extension Decimal {
     /// The value's exact text, the same as `description` writes it (`-86.6666666666666667`,

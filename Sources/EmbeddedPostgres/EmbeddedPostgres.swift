@@ -1,5 +1,5 @@
-import Foundation
-import Logging
+public import Foundation
+public import Logging
 
 /// A private PostgreSQL cluster under a home directory (default `./.touchstone`, or `$TOUCHSTONE_HOME`).
 ///

@@ -1,5 +1,5 @@
 import CLibPQ
-import Foundation
+public import Foundation
 
 /// Bytes bound as a binary-format parameter (`paramFormats = 1`), for a `bytea` placeholder:
 /// libpq sends them as they are, with no hex text and no copy into a `String`.

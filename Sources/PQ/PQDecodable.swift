@@ -1,10 +1,10 @@
 import DecimalText
-import Foundation
+public import Foundation
 
 /// A Swift type that can be built from a PostgreSQL column value in text format.
 ///
 /// `NULL` never reaches `init(pqText:)`: decode optionals with ``PQRow/decode(_:as:)-(_,Optional<T>.Type)``.
-public protocol PQDecodable {
+public protocol PQDecodable: PQColumnDecodable {
     /// Creates a value from its PostgreSQL text representation.
     /// - Throws: ``PQError`` of kind `.decoding` when the text does not fit.
     init(pqText: String) throws
@@ -32,7 +32,7 @@ extension Optional: PQArrayElementDecodable where Wrapped: PQArrayElementDecodab
     }
 }
 
-extension Array: PQDecodable where Element: PQArrayElementDecodable {
+extension Array: PQColumnDecodable, PQDecodable where Element: PQArrayElementDecodable {
     /// Parses a one-dimensional array literal (`{a,"b c",NULL}`).
     public init(pqText: String) throws {
         self = try PQArrayLiteral.decode(pqText).map { try Element.pqArrayElement($0) }

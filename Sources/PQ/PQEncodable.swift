@@ -1,5 +1,5 @@
 import DecimalText
-import Foundation
+public import Foundation
 
 /// A Swift value that can be sent to PostgreSQL as a bind parameter in text format.
 ///

@@ -64,6 +64,13 @@ public struct Query: Sendable, ExpressibleByStringInterpolation, CustomStringCon
             sql.append("$\(binds.count)")
         }
 
+        /// Splices in another query: its SQL, with its placeholders renumbered after the binds so
+        /// far, and its binds (`"WITH r AS (\(fragment: rows)) SELECT … WHERE x = \(x)"`).
+        public mutating func appendInterpolation(fragment: Query) {
+            sql.append(PlaceholderRenumbering.shift(fragment.sql, by: binds.count))
+            binds.append(contentsOf: fragment.binds)
+        }
+
         /// Appends raw SQL text, such as a trusted identifier. Never pass user input here.
         public mutating func appendInterpolation(unsafeRaw sqlText: String) {
             sql.append(sqlText)

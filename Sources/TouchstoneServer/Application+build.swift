@@ -1,8 +1,8 @@
-import Hummingbird
-import Logging
-import PQ
+public import Hummingbird
+public import Logging
+public import PQ
 import ServiceLifecycle
-import TouchstoneStore
+public import TouchstoneStore
 
 /// The daemon's composition root, used by `touchstone serve` and by the tests alike.
 ///
@@ -49,7 +49,10 @@ public func buildRouter(
     OpenAPIController.installed().addRoutes(to: router)
     let tokens = PrincipalCache(database: database)
     let api = router.group("api/v1")
-        .add(middleware: TokenAuthMiddleware(cache: tokens))
+        .add(
+            middleware: TokenAuthMiddleware(
+                cache: tokens, sessions: (database, PageCookies(secure: configuration.secureCookies)))
+        )
         .add(middleware: ChangeActorMiddleware())
     if let limit = configuration.uploadRateLimit {
         api.add(middleware: UploadRateLimitMiddleware(limit: limit, routes: uploadRoutes))

@@ -1,6 +1,6 @@
 import HTTPTypes
-import TouchstoneCore
-import TouchstoneStore
+public import TouchstoneCore
+public import TouchstoneStore
 
 /// Store errors as HTTP problems: the one place the domain's failures get their status codes.
 extension StoreError: ProblemConvertible {

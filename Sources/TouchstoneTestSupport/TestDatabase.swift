@@ -1,9 +1,9 @@
 import EmbeddedPostgres
-import Foundation
+public import Foundation
 import Logging
-import PQ
-import TouchstoneCore
-import TouchstoneStore
+public import PQ
+public import TouchstoneCore
+public import TouchstoneStore
 
 /// A real PostgreSQL for tests: the embedded cluster (the same mechanism `touchstone` uses),
 /// started once per test process under `<package>/.touchstone/test`, with a fresh migrated

@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation
 
 /// One typed cell of a worksheet row.
 public enum Cell: Sendable, Equatable {

@@ -47,6 +47,7 @@ import TouchstoneCore
         .changeOwnPassword: "x x x x x x",
         .readVisits: "x x . . x .",
         .planVisits: "x . . . . .",
+        .useFieldForm: ". . . . x .",
         .readActions: "x x x x . .",
         .openActions: "x x x . . .",
         .workOnActions: "x . . x . .",
@@ -70,6 +71,7 @@ import TouchstoneCore
         #expect(Self.auditor.reach(for: .readOutlets) == .tenant)
         #expect(Self.auditor.reach(for: .readAudits) == .submitter("u"))
         #expect(Self.auditor.reach(for: .readVisits) == .submitter("u"))
+        #expect(Self.auditor.reach(for: .useFieldForm) == .submitter("u"))
         #expect(Self.staff.reach(for: .readOutlets) == nil)
     }
 

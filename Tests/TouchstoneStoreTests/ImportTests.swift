@@ -47,7 +47,7 @@ import TouchstoneTestSupport
         #expect(e7.assignments.map(\.outlet) == ["O1", "O2"])
         #expect(e7.assignments[0].end == CivilDate("2026-09-20"))
         #expect(e7.assignments[1].end == nil)
-        #expect(e7.assignments[1].targetBonus.flatMap { Decimal(exactly: $0) } == Decimal(2400))
+        #expect(e7.assignments[1].targetBonus == Decimal(2400))
     }
 
     @Test func orgTreeIsBuiltFromRegionPaths() async throws {

@@ -60,11 +60,12 @@ class Browser:
         return json.loads(message)
 
     def call(self, method, params=None, session=False):
-        """Sends one command and returns its result (raising on a CDP error)."""
+        """Sends one command and returns its result (raising on a CDP error). `session`: True for
+        the page's session, or the id of another flat session (a service worker's)."""
         self.next_id += 1
         message = {"id": self.next_id, "method": method, "params": params or {}}
         if session:
-            message["sessionId"] = self.session
+            message["sessionId"] = session if isinstance(session, str) else self.session
         self.writer.write(json.dumps(message).encode() + b"\0")
         while True:
             answer = self._read_message()

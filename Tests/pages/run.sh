@@ -46,5 +46,7 @@ python3 "$ROOT/Tests/pages/imports_test.py" --base "http://127.0.0.1:$PORT" --de
     --screenshots "$SCREENSHOTS" --profile "$WORK/chromium-profile-imports"
 python3 "$ROOT/Tests/pages/people_test.py" --base "http://127.0.0.1:$PORT" --demo-output "$WORK/demo.out" \
     --screenshots "$SCREENSHOTS" --profile "$WORK/chromium-profile-people"
+python3 "$ROOT/Tests/pages/field_test.py" --base "http://127.0.0.1:$PORT" --demo-output "$WORK/demo.out" \
+    --screenshots "$SCREENSHOTS" --profile "$WORK/chromium-profile-field"
 python3 "$ROOT/Tests/pages/actions_test.py" --base "http://127.0.0.1:$PORT" --demo-output "$WORK/demo.out" \
     --screenshots "$SCREENSHOTS" --profile "$WORK/chromium-profile-actions"

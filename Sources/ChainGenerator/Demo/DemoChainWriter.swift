@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation
 
 /// What `DemoChainWriter.write` produced.
 public struct DemoChainSummary: Sendable, Hashable, CustomStringConvertible {

@@ -67,6 +67,8 @@ public enum Action: String, Sendable, Hashable, CaseIterable {
     case readVisits
     /// Plan visits (CSV import) and auto-assign a period's visits.
     case planVisits
+    /// Use the field form (`/field`): one's own visits, filled on the phone and sent as audits.
+    case useFieldForm
     /// List and read corrective actions (an outlet manager: its outlet's; a region manager: its subtree's).
     case readActions
     /// Open a corrective action by hand.

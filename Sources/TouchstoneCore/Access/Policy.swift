@@ -23,6 +23,8 @@ public enum Policy {
             return headOffice.union([.staff])
         case .uploadAudits:
             return [.admin, .auditor]
+        case .useFieldForm:
+            return [.auditor]
         case .readVisits:
             return headOffice.union([.auditor])
         case .disputeAudits, .workOnActions:

@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation
 
 /// Where a corrective action (整改) stands (docs/actions.md). It moves
 /// open → in progress → submitted → verified, or from submitted back to reopened (and on to

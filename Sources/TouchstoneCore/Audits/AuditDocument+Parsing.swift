@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation
 
 extension AuditDocument {
     /// Parses an audit document, listing every structural problem with its path.
@@ -61,6 +61,7 @@ extension AuditDocument {
             let sha = a.string("sha256", required: true)
             let contentType = a.string("contentType", required: true)
             let size = a.int("size")
+            let captured = a.object("captured").map(AttachmentCapture.parse)
             if let sha, !(sha.utf8.count == 64 && sha.utf8.allSatisfy { (48...57).contains($0) || (97...102).contains($0) }) {
                 sink.add(joinPath(path, "sha256"), "expected 64 lowercase hex digits")
             }
@@ -69,7 +70,7 @@ extension AuditDocument {
                 sink.add(joinPath(path, "contentType"), problem)
             }
             if let item, let name, let sha, let contentType {
-                attachments.append(AttachmentRef(item: item, name: name, sha256: sha, contentType: contentType, size: size))
+                attachments.append(AttachmentRef(item: item, name: name, sha256: sha, contentType: contentType, size: size, captured: captured))
             }
         }
         guard sink.problems.isEmpty, let id, let template, let version, let outlet, let auditor,

@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation
 
 /// One answer in an audit document: text (`"yes"`, an option value, free text), a number,
 /// or `"na"` (not applicable).
@@ -63,13 +63,16 @@ public struct AttachmentRef: Sendable, Hashable, Codable {
     public var sha256: String
     public var contentType: String
     public var size: Int?
+    /// Where and when the photo was taken, as the device read it from the photo's EXIF.
+    public var captured: AttachmentCapture?
 
-    public init(item: String, name: String, sha256: String, contentType: String, size: Int? = nil) {
+    public init(item: String, name: String, sha256: String, contentType: String, size: Int? = nil, captured: AttachmentCapture? = nil) {
         self.item = item
         self.name = name
         self.sha256 = sha256
         self.contentType = contentType
         self.size = size
+        self.captured = captured
     }
 }
 
@@ -133,6 +136,8 @@ public struct AuditDocument: Sendable, Hashable {
                             ("contentType", .string(a.contentType)),
                         ]
                         if let size = a.size { m.append(("size", .number(String(size)))) }
+                        // Present only when uploaded: older documents keep their canonical text.
+                        if let captured = a.captured { m.append(("captured", captured.jsonValue)) }
                         return .object(m)
                     })
             ))

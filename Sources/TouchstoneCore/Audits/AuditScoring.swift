@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation
 
 /// The result of scoring one item.
 public struct ItemResult: Sendable, Hashable, Codable {

@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation
 
 extension Template {
     /// Parses and validates a template from JSON, listing every problem with its path
@@ -20,6 +20,7 @@ extension Template {
         if disputeDays < 0 { sink.add("disputeDays", "must be >= 0") }
         let minimumMinutes = root.int("minimumMinutes")
         if let minimumMinutes, minimumMinutes < 1 { sink.add("minimumMinutes", "must be >= 1") }
+        let runningScore = root.bool("runningScore") ?? true
         var sections: [TemplateSection] = []
         var sectionCodes = Set<String>()
         var itemCodes = [String: String]()
@@ -35,7 +36,7 @@ extension Template {
         guard sink.problems.isEmpty, let code, let version else { throw ValidationFailure(problems: sink.problems) }
         return Template(
             code: code, version: version, name: name, requireReview: requireReview,
-            disputeDays: disputeDays, minimumMinutes: minimumMinutes, sections: sections)
+            disputeDays: disputeDays, minimumMinutes: minimumMinutes, runningScore: runningScore, sections: sections)
     }
 
     private static let dimensions = Dictionary(uniqueKeysWithValues: Dimension.allCases.map { ($0.rawValue, $0) })

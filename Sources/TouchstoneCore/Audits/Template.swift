@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation
 
 /// A checklist template version (formats.md "Template", rules.md §1).
 public struct Template: Sendable, Hashable, Codable {
@@ -11,11 +11,14 @@ public struct Template: Sendable, Hashable, Codable {
     public var disputeDays: Int
     /// The shortest believable visit in minutes (the `too_short` trust signal), if set.
     public var minimumMinutes: Int?
+    /// Whether the field form shows the auditor the running score as they answer (default true;
+    /// false for blind mystery shopping).
+    public var runningScore: Bool
     public var sections: [TemplateSection]
 
     public init(
         code: String, version: Int, name: String? = nil, requireReview: Bool = false,
-        disputeDays: Int = 7, minimumMinutes: Int? = nil, sections: [TemplateSection]
+        disputeDays: Int = 7, minimumMinutes: Int? = nil, runningScore: Bool = true, sections: [TemplateSection]
     ) {
         self.code = code
         self.version = version
@@ -23,6 +26,7 @@ public struct Template: Sendable, Hashable, Codable {
         self.requireReview = requireReview
         self.disputeDays = disputeDays
         self.minimumMinutes = minimumMinutes
+        self.runningScore = runningScore
         self.sections = sections
     }
 

@@ -1,5 +1,5 @@
 import DecimalText
-import Foundation
+public import Foundation
 
 extension Decimal {
     /// The value rounded to `scale` decimals, half away from zero ("half-up").

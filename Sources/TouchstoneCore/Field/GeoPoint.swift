@@ -23,3 +23,24 @@ public struct GeoPoint: Sendable, Hashable, Codable {
         return 2 * radius * asin(min(1, a.squareRoot()))
     }
 }
+
+extension GeoPoint {
+    /// The JSON form `{"latitude": …, "longitude": …}`.
+    public var jsonValue: JSONValue {
+        .object([("latitude", .number(String(latitude))), ("longitude", .number(String(longitude)))])
+    }
+
+    /// Reads the position `key` of `reader` (`{"latitude", "longitude"}`, both required),
+    /// adding problems at its paths; nil when absent or wrong.
+    static func read(_ reader: ObjectReader, key: String) -> GeoPoint? {
+        guard let position = reader.object(key) else { return nil }
+        guard let latitude = position.decimal("latitude", required: true), let longitude = position.decimal("longitude", required: true)
+        else { return nil }
+        // Through the decimal text, so 31.2304 stays 31.2304 (NSDecimalNumber's doubleValue drifts in the last digits).
+        let point = GeoPoint(
+            latitude: Double(latitude.description) ?? NSDecimalNumber(decimal: latitude).doubleValue,
+            longitude: Double(longitude.description) ?? NSDecimalNumber(decimal: longitude).doubleValue)
+        if point == nil { reader.sink.add(position.path, "latitude must be within ±90 and longitude within ±180") }
+        return point
+    }
+}

@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation
 
 /// A reason to doubt an audit, computed when it arrives and shown in review, exports (`flags`,
 /// `;`-separated codes) and the API. A flagged audit is never released automatically.
@@ -66,10 +66,7 @@ public struct VisitTrace: Sendable, Hashable {
         var members: [(key: String, value: JSONValue)] = []
         if let startedAt { members.append(("startedAt", .string(Instant.format(startedAt, in: utc)))) }
         if let endedAt { members.append(("endedAt", .string(Instant.format(endedAt, in: utc)))) }
-        if let position {
-            members.append(
-                ("position", .object([("latitude", .number(String(position.latitude))), ("longitude", .number(String(position.longitude)))])))
-        }
+        if let position { members.append(("position", position.jsonValue)) }
         if let deviceSentAt { members.append(("sentAt", .string(Instant.format(deviceSentAt, in: utc)))) }
         return .object(members)
     }
@@ -87,17 +84,7 @@ public struct VisitTrace: Sendable, Hashable {
         if let started = trace.startedAt, let ended = trace.endedAt, ended < started {
             reader.sink.add(joinPath(reader.path, "endedAt"), "is before startedAt")
         }
-        if let position = reader.object("position") {
-            let latitude = position.decimal("latitude", required: true)
-            let longitude = position.decimal("longitude", required: true)
-            if let latitude, let longitude {
-                trace.position = GeoPoint(
-                    latitude: NSDecimalNumber(decimal: latitude).doubleValue, longitude: NSDecimalNumber(decimal: longitude).doubleValue)
-                if trace.position == nil {
-                    reader.sink.add(position.path, "latitude must be within ±90 and longitude within ±180")
-                }
-            }
-        }
+        trace.position = GeoPoint.read(reader, key: "position")
         return trace
     }
 }
@@ -180,11 +167,5 @@ public enum TrustSignals {
             }
             return answers.count >= 3 && Set(answers).count == 1
         }
-    }
-
-    /// Whether an audit is released when it arrives: only when its template does not ask for a
-    /// review and it raised no flag (a flagged audit waits for a reviewer, who sees why).
-    public static func releasesOnArrival(requireReview: Bool, flags: [TrustFlag]) -> Bool {
-        !requireReview && flags.isEmpty
     }
 }

@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation
 
 /// A planned visit as an audit upload sees it.
 public struct PlannedVisit: Sendable, Hashable {

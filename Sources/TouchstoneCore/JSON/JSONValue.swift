@@ -1,5 +1,5 @@
 import DecimalText
-import Foundation
+public import Foundation
 
 /// A parsed JSON value that keeps numbers as their exact source text (no binary floating
 /// point) and object members in source order.

@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation
 
 /// When a tenant's monthly batch runs by itself (kpi-batch.md "Schedule"): on `day` of each
 /// month at `minuteOfDay` tenant time, for the previous month, then daily at that time until

@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation
 
 /// Complaint severity.
 public enum Severity: String, Sendable, Hashable, Codable, CaseIterable {

@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation
 
 /// Which way is better.
 public enum Direction: String, Sendable, Hashable, Codable, CaseIterable {

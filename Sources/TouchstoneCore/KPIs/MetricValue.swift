@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation
 
 /// A metric's unrounded value and its sample size n (the count in the denominator).
 public struct MetricValue: Sendable, Hashable, Codable {

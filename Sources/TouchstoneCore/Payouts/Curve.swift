@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation
 
 /// A linear attainment curve (rules.md §5).
 public struct LinearCurve: Sendable, Hashable, Codable {

@@ -1,23 +1,5 @@
 import Foundation
 
-/// One assignment of a person: outlet and role from `start` to `end` (inclusive, nil = open).
-public struct Assignment: Sendable, Hashable, Codable {
-    public var outlet: String
-    public var role: String
-    public var start: CivilDate
-    public var end: CivilDate?
-    /// Full-period target bonus of this assignment.
-    public var targetBonus: Decimal?
-
-    public init(outlet: String, role: String, start: CivilDate, end: CivilDate? = nil, targetBonus: Decimal? = nil) {
-        self.outlet = outlet
-        self.role = role
-        self.start = start
-        self.end = end
-        self.targetBonus = targetBonus
-    }
-}
-
 /// A person with the assignment history the payout reads.
 public struct PayoutPerson: Sendable, Hashable, Codable {
     public var employeeNo: String

@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation
 
 /// Why a payout is what it is: every input and step (rules.md §5), as JSON for the API
 /// and as text for `touchstone explain`.

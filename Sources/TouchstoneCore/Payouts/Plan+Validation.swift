@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation
 
 extension Plan {
     /// Parses and validates a plan, listing every problem with its path

@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation
 
 /// Whose KPI value a component or gate reads.
 public enum PlanLevel: String, Sendable, Hashable, Codable, CaseIterable {

@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation
 
 /// A calendar date without time or zone (`YYYY-MM-DD`), proleptic Gregorian.
 public struct CivilDate: Sendable, Hashable, Comparable, Codable, CustomStringConvertible, LosslessStringConvertible {

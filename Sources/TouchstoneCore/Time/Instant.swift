@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation
 
 /// Instants: ISO 8601 text with an explicit offset, and formatting in a tenant zone.
 public enum Instant {

@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation
 
 /// A reporting period: a calendar month `2026-10` or quarter `2026-Q4` in the tenant zone.
 public struct Period: Sendable, Hashable, Comparable, Codable, CustomStringConvertible, LosslessStringConvertible {

@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation
 
 /// The scheduler's time: what time it is, and sleeping until it should look again.
 /// Tests pass their own, so they neither wait for minutes nor depend on today's date.

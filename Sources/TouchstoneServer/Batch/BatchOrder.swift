@@ -1,6 +1,6 @@
-import Foundation
-import TouchstoneCore
-import TouchstoneStore
+public import Foundation
+public import TouchstoneCore
+public import TouchstoneStore
 
 /// One batch run handed to the ``BatchService``: by the schedule or from the batch page.
 public struct BatchOrder: Sendable {

@@ -1,7 +1,7 @@
 import Foundation
-import Logging
+public import Logging
 import TouchstoneCore
-import TouchstoneStore
+public import TouchstoneStore
 
 /// Finds the tenants whose batch is due (kpi-batch.md "Schedule") and hands each due run to the
 /// ``BatchQueue``, once across all daemons on the database: a run is handed in only by the

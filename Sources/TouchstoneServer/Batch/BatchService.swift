@@ -1,6 +1,7 @@
-import Logging
-import ServiceLifecycle
-import TouchstoneStore
+public import Logging
+public import ServiceLifecycle
+import TouchstoneCore
+public import TouchstoneStore
 
 /// The one owner of the daemon's batch runs, in its service group: runs what the
 /// ``BatchQueue`` is handed (the batch page, the ``BatchScheduler`` it also drives).

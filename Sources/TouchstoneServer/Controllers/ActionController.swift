@@ -189,4 +189,3 @@ struct TransitionRequest: Decodable {
     let comment: String?
     let evidence: [File]?
 }
-extension ActionRecord: ResponseEncodable {}

@@ -7,7 +7,7 @@ struct TemplateDefinition: ResponseEncodable {
     let template: Template
 
     private enum Key: String, CodingKey {
-        case code, version, name, requireReview, disputeDays, sections, weight, dimension, items
+        case code, version, name, requireReview, disputeDays, runningScore, sections, weight, dimension, items
         case text, type, points, na, critical, min, max, pass, options, required, value
     }
 
@@ -18,6 +18,7 @@ struct TemplateDefinition: ResponseEncodable {
         try root.encode(template.name, forKey: .name)
         try root.encode(template.requireReview, forKey: .requireReview)
         try root.encode(template.disputeDays, forKey: .disputeDays)
+        try root.encode(template.runningScore, forKey: .runningScore)
         var sections = root.nestedUnkeyedContainer(forKey: .sections)
         for section in template.sections {
             var s = sections.nestedContainer(keyedBy: Key.self)

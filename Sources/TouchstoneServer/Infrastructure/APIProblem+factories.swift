@@ -1,4 +1,4 @@
-import Hummingbird
+public import Hummingbird
 
 extension APIProblem {
     /// 400 `bad_request`: the request cannot be understood (malformed JSON, bad query parameter).

@@ -1,5 +1,5 @@
 import Foundation
-import Hummingbird
+public import Hummingbird
 
 extension APIProblem {
     /// The JSON body: `{"error": {"code", "message", "details", "requestId"}}`.

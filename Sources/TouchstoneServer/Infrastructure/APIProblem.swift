@@ -1,4 +1,4 @@
-import Hummingbird
+public import Hummingbird
 
 /// One entry of a problem's `details`: which input value is wrong and why.
 public struct ProblemDetail: Sendable, Hashable, Codable {

@@ -1,5 +1,5 @@
-import Hummingbird
-import Logging
+public import Hummingbird
+public import Logging
 
 /// Writes one structured log line per request: method, route template, status, duration and request id.
 ///

@@ -1,8 +1,8 @@
-import Foundation
-import Hummingbird
+public import Foundation
+public import Hummingbird
 import Logging
 import NIOCore
-import TouchstoneCore
+public import TouchstoneCore
 import TouchstoneStore
 
 /// The per-request context of the Touchstone daemon.

@@ -1,4 +1,4 @@
-import Hummingbird
+public import Hummingbird
 
 /// Enforces ``BodyLimit`` with a 413 `payload_too_large` problem.
 ///

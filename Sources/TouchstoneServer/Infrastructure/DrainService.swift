@@ -1,5 +1,5 @@
-import Logging
-import ServiceLifecycle
+public import Logging
+public import ServiceLifecycle
 
 /// Flips a ``DrainState`` when graceful shutdown begins, then holds shutdown for `delay`.
 ///

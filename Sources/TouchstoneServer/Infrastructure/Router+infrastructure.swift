@@ -1,5 +1,5 @@
-import Hummingbird
-import Prometheus
+public import Hummingbird
+public import Prometheus
 
 /// Installs the infrastructure middleware and routes on a fresh router.
 ///

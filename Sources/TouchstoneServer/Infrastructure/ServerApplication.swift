@@ -1,8 +1,8 @@
-import Hummingbird
-import HummingbirdCore
-import Logging
-import NIOCore
-import ServiceLifecycle
+public import Hummingbird
+public import HummingbirdCore
+public import Logging
+public import NIOCore
+public import ServiceLifecycle
 
 /// The Touchstone HTTP application: a Hummingbird `Application` plus drain-on-shutdown.
 ///

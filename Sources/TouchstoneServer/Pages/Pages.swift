@@ -2,7 +2,8 @@ import Hummingbird
 import TouchstoneStore
 
 /// The server-rendered head-office pages under `/`: login, overview, league table, outlet,
-/// staff, audit, batch, payroll, import, people and corrective action pages, behind a page session and the API's scopes.
+/// staff, audit, batch, payroll, import, people and corrective action pages, behind a page session and the API's scopes;
+/// and the auditors' field form under `/field/` (``FieldPage``), the only pages with a script.
 enum Pages {
     /// Registers the login routes and the session-protected pages on `router`.
     /// Templates and catalogues ship in the server's resource bundle; without them the
@@ -41,6 +42,7 @@ enum Pages {
         ImportPage(database: database, renderer: renderer).addRoutes(to: pages)
         PeoplePage(database: database, renderer: renderer, tokens: tokens).addRoutes(to: pages)
         PasswordPage(database: database, renderer: renderer, cookies: cookies).addRoutes(to: pages)
+        FieldPage(database: database, renderer: renderer).addRoutes(to: pages, open: open)
         ActionsPage(database: database, renderer: renderer).addRoutes(to: pages)
     }
 }

@@ -1,4 +1,4 @@
-import TouchstoneCore
+public import TouchstoneCore
 
 /// Which audits a caller may see, applied in SQL (`app_audit_visible`, sql/0010, its region
 /// scope through `app_in_region_subtree` since sql/0090):

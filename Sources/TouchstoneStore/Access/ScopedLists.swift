@@ -1,4 +1,4 @@
-import TouchstoneCore
+public import TouchstoneCore
 
 /// Outlets and staff within a caller's ``Reach``: where Store turns the policy into the list
 /// queries' filters (for audits, ``AuditScope`` does, into `app_audit_visible`'s).

@@ -1,6 +1,6 @@
-import Foundation
+public import Foundation
 import PQ
-import TouchstoneCore
+public import TouchstoneCore
 
 /// The corrective actions export (docs/actions.md "Export"): one row per action of the filter,
 /// by id, streamed; the same rows go to the CSV and the workbook writer.

@@ -1,6 +1,6 @@
-import Foundation
+public import Foundation
 import PQ
-import TouchstoneCore
+public import TouchstoneCore
 
 /// What a caller asks to open by hand.
 public struct ManualAction: Sendable, Hashable {

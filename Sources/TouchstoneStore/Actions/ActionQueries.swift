@@ -1,6 +1,6 @@
-import Foundation
+public import Foundation
 import PQ
-import TouchstoneCore
+public import TouchstoneCore
 
 /// SQL for corrective actions (docs/actions.md): lists, one action with its history, opening by
 /// hand, transitions with evidence, the due-day settings, and the automatic openers that run

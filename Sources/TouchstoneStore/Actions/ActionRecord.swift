@@ -1,5 +1,5 @@
-import Foundation
-import TouchstoneCore
+public import Foundation
+public import TouchstoneCore
 
 /// A corrective action as stored (`actions`), with its outlet's region and, when read one at a
 /// time, its transitions and evidence.

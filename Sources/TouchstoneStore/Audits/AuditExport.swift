@@ -1,6 +1,6 @@
 import Foundation
 import PQ
-import TouchstoneCore
+public import TouchstoneCore
 
 /// `touchstone export audits` (formats.md "Exports / audits"): one template per file,
 /// `id,template,version,outlet,visited_at,served_by,state,score,critical_failure,s_<section>…,d_<dimension>…`,

@@ -1,6 +1,6 @@
-import Foundation
+public import Foundation
 import PQ
-import TouchstoneCore
+public import TouchstoneCore
 
 /// `touchstone import audits FILE.jsonl`: one audit document a line, uploaded as by
 /// ``AuditQueries/submit(tenant:document:submittedBy:now:database:)``, all in one transaction:

@@ -1,6 +1,6 @@
-import Foundation
+public import Foundation
 import PQ
-import TouchstoneCore
+public import TouchstoneCore
 
 extension AuditQueries {
     /// Stores the bytes of a declared attachment at once (an ``EvidenceUpload`` of one write):
@@ -76,7 +76,9 @@ enum EvidenceStore {
         let missing = try AuditReading.missingEvidence(conn, id: auditID, template: audit.template)
         var state = audit.state
         let flags = try AuditReading.storedFlags(conn, id: auditID)
-        if state == .submitted, TrustSignals.releasesOnArrival(requireReview: audit.template.requireReview, flags: flags), missing.isEmpty {
+        if state == .submitted,
+            AuditWorkflow.releasesOnArrival(requireReview: audit.template.requireReview, flags: flags, missingEvidence: missing)
+        {
             try AuditHistory.transition(
                 conn, id: auditID, from: .submitted, to: .released, actor: actor,
                 reason: "required evidence complete; no review required", at: now)

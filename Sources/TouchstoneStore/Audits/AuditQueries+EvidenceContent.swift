@@ -1,6 +1,6 @@
-import Foundation
+public import Foundation
 import PQ
-import TouchstoneCore
+public import TouchstoneCore
 
 /// One received attachment, ready to be read a slice at a time.
 public struct EvidenceFile: Sendable, Equatable {

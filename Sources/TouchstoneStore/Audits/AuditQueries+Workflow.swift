@@ -1,19 +1,6 @@
-import Foundation
+public import Foundation
 import PQ
-import TouchstoneCore
-
-/// One item an outlet manager disputes, with the answer it proposes.
-public struct DisputedItem: Sendable, Codable, Equatable {
-    public var item: String
-    public var reason: String
-    public var proposedAnswer: Answer?
-
-    public init(item: String, reason: String, proposedAnswer: Answer? = nil) {
-        self.item = item
-        self.reason = reason
-        self.proposedAnswer = proposedAnswer
-    }
-}
+public import TouchstoneCore
 
 extension AuditQueries {
     /// Head office's review of a submitted audit: release (all required evidence present),
@@ -24,17 +11,12 @@ extension AuditQueries {
         now: Date = Date(), database: Database
     ) async throws -> AuditReceipt {
         try await change(tenant: tenant, id: id, scope: .all, database: database) { conn, audit in
-            guard audit.state == .submitted else {
-                throw StoreError.invalidState("audit \(id) is \(audit.state.rawValue); only a submitted audit can be reviewed")
+            let missing = action == .release ? try AuditReading.missingEvidence(conn, id: id, template: audit.template) : []
+            let target = try workflow(id, tenant) { () throws(AuditWorkflowRefusal) in
+                try AuditWorkflow.review(audit.state, action: action, missingEvidence: missing)
             }
-            if action == .release {
-                let missing = try AuditReading.missingEvidence(conn, id: id, template: audit.template)
-                guard missing.isEmpty else {
-                    throw StoreError.invalidState("audit \(id) cannot be released: required evidence missing for \(missing.joined(separator: ", "))")
-                }
-            }
-            try AuditHistory.transition(conn, id: id, from: .submitted, to: action.target, actor: actor, reason: comment, at: now)
-            if action.target == .released {
+            try AuditHistory.transition(conn, id: id, from: audit.state, to: target, actor: actor, reason: comment, at: now)
+            if target == .released {
                 try ActionOpening.released(conn, auditID: id, template: audit.template, answers: audit.answers, now: now)
             }
         }
@@ -49,27 +31,10 @@ extension AuditQueries {
         now: Date = Date(), database: Database
     ) async throws -> AuditReceipt {
         try await change(tenant: tenant, id: id, scope: scope, database: database) { conn, audit in
-            guard audit.state == .released, let releasedAt = audit.releasedAt else {
-                throw StoreError.invalidState("audit \(id) is \(audit.state.rawValue); only a released audit can be disputed")
+            let target = try workflow(id, tenant) { () throws(AuditWorkflowRefusal) in
+                try AuditWorkflow.dispute(audit.state, releasedAt: audit.releasedAt, disputeDays: audit.template.disputeDays, now: now)
             }
-            let deadline = releasedAt.addingTimeInterval(TimeInterval(audit.template.disputeDays) * 86_400)
-            guard now <= deadline else {
-                throw StoreError.invalidState("the dispute window of audit \(id) closed at \(Instant.format(deadline, in: tenant.timeZone))")
-            }
-            var problems: [Problem] = items.isEmpty ? [Problem(path: "items", message: "name at least one item")] : []
-            var seen = Set<String>()
-            for (i, disputed) in items.enumerated() {
-                let path = "items[\(i)]"
-                guard let item = audit.template.item(disputed.item), item.type.isScored else {
-                    problems.append(Problem(path: path + ".item", message: "\"\(disputed.item)\" is not a scored item of the template"))
-                    continue
-                }
-                if !seen.insert(disputed.item).inserted { problems.append(Problem(path: path + ".item", message: "disputed twice")) }
-                if disputed.reason.isEmpty { problems.append(Problem(path: path + ".reason", message: "a reason is required")) }
-                if let proposed = disputed.proposedAnswer {
-                    problems += answerProblems(audit, item: disputed.item, answer: proposed, path: path + ".proposedAnswer")
-                }
-            }
+            let problems = AuditWorkflow.disputeProblems(items, template: audit.template, answers: audit.answers)
             guard problems.isEmpty else { throw StoreError.invalid(problems) }
             try conn.execute(
                 """
@@ -79,7 +44,7 @@ extension AuditQueries {
                             \(items.map { $0.proposedAnswer?.jsonValue.canonicalText })::text[]) AS x(item, reason, proposed)
                 """)
             try AuditHistory.transition(
-                conn, id: id, from: .released, to: .disputed, actor: actor,
+                conn, id: id, from: audit.state, to: target, actor: actor,
                 reason: "disputed: " + items.map(\.item).joined(separator: ", "), at: now)
         }
     }
@@ -92,9 +57,7 @@ extension AuditQueries {
         actor: String, now: Date = Date(), database: Database
     ) async throws -> AuditReceipt {
         try await change(tenant: tenant, id: id, scope: .all, database: database) { conn, audit in
-            guard audit.state == .disputed else {
-                throw StoreError.invalidState("audit \(id) is \(audit.state.rawValue); there is no dispute to decide")
-            }
+            try workflow(id, tenant) { () throws(AuditWorkflowRefusal) in try AuditWorkflow.decide(audit.state) }
             guard
                 let open = try conn.queryFirst(
                     """
@@ -107,7 +70,8 @@ extension AuditQueries {
                 guard let newAnswer else {
                     throw StoreError.invalid([Problem(path: "answer", message: "accepting needs the new answer (none was proposed)")])
                 }
-                let problems = answerProblems(audit, item: item, answer: newAnswer, path: "answer")
+                let problems = AuditWorkflow.answerProblems(
+                    template: audit.template, answers: audit.answers, item: item, answer: newAnswer, path: "answer")
                 guard problems.isEmpty else { throw StoreError.invalid(problems) }
                 var answers = audit.answers
                 answers[item] = newAnswer
@@ -125,8 +89,10 @@ extension AuditQueries {
                        new_answer = \(newAnswer?.jsonValue.canonicalText)::jsonb
                 WHERE audit_id = \(id)::uuid AND item_code = \(item)
                 """)
-            if try conn.queryFirst("SELECT 1 FROM audit_disputes WHERE audit_id = \(id)::uuid AND state = 'open'") == nil {
-                try AuditHistory.transition(conn, id: id, from: .disputed, to: .final, actor: actor, reason: "every dispute decided", at: now)
+            let stillOpen = try conn.queryFirst("SELECT 1 FROM audit_disputes WHERE audit_id = \(id)::uuid AND state = 'open'") != nil
+            let target = AuditWorkflow.afterDecision(openDisputesLeft: stillOpen)
+            if target != audit.state {
+                try AuditHistory.transition(conn, id: id, from: audit.state, to: target, actor: actor, reason: "every dispute decided", at: now)
             }
         }
     }
@@ -143,14 +109,13 @@ extension AuditQueries {
         }
     }
 
-    /// Problems of `answer` for `item` (Core's document validation, reported at `path`).
-    private static func answerProblems(_ audit: AuditReading.Locked, item: String, answer: Answer, path: String) -> [Problem] {
-        var answers = audit.answers
-        answers[item] = answer
-        let probe = AuditDocument(
-            id: "", template: audit.template.code, templateVersion: audit.template.version, outlet: "",
-            visitedAt: Date(), visitedAtText: "", auditor: "", answers: answers)
-        return validate(probe, against: audit.template).filter { $0.path == "answers." + item }
-            .map { Problem(path: path, message: $0.message) }
+    /// Runs a workflow decision; a refusal becomes ``StoreError/invalidState(_:)`` with its message.
+    @discardableResult
+    private static func workflow<T>(_ id: String, _ tenant: Tenant, _ decide: () throws(AuditWorkflowRefusal) -> T) throws -> T {
+        do {
+            return try decide()
+        } catch {
+            throw StoreError.invalidState(error.message(audit: id, timeZone: tenant.timeZone))
+        }
     }
 }

@@ -1,6 +1,6 @@
-import Foundation
+public import Foundation
 import PQ
-import TouchstoneCore
+public import TouchstoneCore
 
 /// SQL for audits: idempotent uploads, reads in a caller's scope, evidence
 /// (`AuditQueries+Evidence.swift`) and the review/dispute workflow (`AuditQueries+Workflow.swift`).

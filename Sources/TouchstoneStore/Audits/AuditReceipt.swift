@@ -1,5 +1,5 @@
 import Foundation
-import TouchstoneCore
+public import TouchstoneCore
 
 /// What an upload returns: the stored audit's state and scores (rounded to 2 decimals for
 /// display, `nil` when N/A), what evidence is still missing and any warnings.
@@ -32,25 +32,6 @@ public struct AuditReceipt: Sendable, Codable, Equatable {
     public var flags: [String]
     /// The same upload had been stored before; this is the stored result.
     public var replayed: Bool
-}
-
-/// Audit states (formats.md): `submitted` → `released` → `disputed` → `final`; a reviewer may
-/// also send an audit back (`returned`, re-upload allowed) or reject it.
-public enum AuditState: String, Sendable, Codable, Equatable, CaseIterable {
-    case submitted, returned, released, disputed, final, rejected
-}
-
-/// What a reviewer does with a submitted audit.
-public enum ReviewAction: String, Sendable, Codable, Equatable, CaseIterable {
-    case release, reject, sendBack
-
-    var target: AuditState {
-        switch self {
-        case .release: return .released
-        case .reject: return .rejected
-        case .sendBack: return .returned
-        }
-    }
 }
 
 extension Template {

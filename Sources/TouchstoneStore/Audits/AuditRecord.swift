@@ -1,5 +1,5 @@
 import Foundation
-import TouchstoneCore
+public import TouchstoneCore
 
 /// An audit in a listing.
 public struct AuditSummary: Sendable, Codable, Equatable {
@@ -43,6 +43,9 @@ public struct AuditRecord: Sendable, Codable, Equatable {
         /// Other audits holding the same bytes that the caller may see (a fraud signal for the
         /// reviewer); nil for callers who may not learn who audited.
         public var reusedBy: [String]?
+        /// Where and when the photo was taken, as the auditor's device read it from its EXIF
+        /// (the served image has no EXIF); nil when the upload did not say.
+        public var captured: AttachmentCapture?
     }
 
     /// One state change.

@@ -38,14 +38,17 @@ enum AuditRecordReader {
                          LEFT JOIN staff st ON st.id = a.served_by
                          WHERE u.audit_id = x.audit_id AND u.item_code = x.item_code AND u.name = x.name
                            AND app_audit_visible(\(scope.kind), \(scope.value), a.submitted_by, o.code, r.path, st.employee_no, a.state)
-                         ORDER BY 1)
+                         ORDER BY 1),
+                   (SELECT (e->'captured')::text FROM audits d, jsonb_array_elements(d.document->'attachments') e
+                    WHERE d.id = x.audit_id AND e->>'item' = x.item_code AND e->>'name' = x.name LIMIT 1)
             FROM audit_attachments x WHERE x.audit_id = \(id)::uuid ORDER BY x.item_code, x.name
             """
         ).map { r in
             AuditRecord.Attachment(
                 item: try r.decode(0, as: String.self), name: try r.decode(1, as: String.self), sha256: try r.decode(2, as: String.self),
                 contentType: try r.decode(3, as: String.self), received: try r.decode(4, as: Bool.self), size: try r.decode(5, as: Int?.self),
-                reusedBy: try scope.revealsAuditors ? r.decode(6, as: [String].self) : nil)
+                reusedBy: try scope.revealsAuditors ? r.decode(6, as: [String].self) : nil,
+                captured: try r.decode(7, as: String?.self).flatMap { try? JSONDecoder().decode(AttachmentCapture.self, from: Data($0.utf8)) })
         }
         let submittedBy = try row.decode(6, as: String.self)
         let transitions = try conn.query(

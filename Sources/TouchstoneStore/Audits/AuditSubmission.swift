@@ -22,9 +22,7 @@ enum AuditSubmission {
         let hash = Hashing.sha256Hex(Data(canonical.utf8))
         let missing = template.requiredPhotoItems
         let flags = checked.flags(doc, template: template, tenant: tenant, receivedAt: now)
-        let state: AuditState =
-            TrustSignals.releasesOnArrival(requireReview: template.requireReview, flags: flags) && missing.isEmpty
-            ? .released : .submitted
+        let state = AuditWorkflow.stateOnArrival(requireReview: template.requireReview, flags: flags, missingEvidence: missing)
         let warnings = JSONValue.array(checked.warnings.map(\.jsonValue)).canonicalText
 
         var transitionsTo: [String] = [AuditState.submitted.rawValue]
@@ -212,9 +210,8 @@ enum AuditSubmission {
         try AuditHistory.transition(
             conn, id: doc.id, from: .returned, to: .submitted, actor: submittedBy,
             reason: "resubmitted after send-back", at: now)
-        if TrustSignals.releasesOnArrival(requireReview: template.requireReview, flags: flags),
-            try AuditReading.missingEvidence(conn, id: doc.id, template: template).isEmpty
-        {
+        let missing = try AuditReading.missingEvidence(conn, id: doc.id, template: template)
+        if AuditWorkflow.releasesOnArrival(requireReview: template.requireReview, flags: flags, missingEvidence: missing) {
             try AuditHistory.transition(
                 conn, id: doc.id, from: .submitted, to: .released, actor: submittedBy,
                 reason: "released at once: no review required", at: now)

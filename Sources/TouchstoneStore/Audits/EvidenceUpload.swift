@@ -1,7 +1,7 @@
 import Crypto
-import Foundation
+public import Foundation
 import PQ
-import TouchstoneCore
+public import TouchstoneCore
 
 /// What an audit declared about one attachment, read before any byte of it is.
 public struct EvidenceDeclaration: Sendable, Equatable {

@@ -1,6 +1,6 @@
-import Foundation
+public import Foundation
 import PQ
-import TouchstoneCore
+public import TouchstoneCore
 
 /// SQL for checklist templates (formats.md "Template"). A version once used by an audit is
 /// immutable: the trigger of sql/0002_audits.sql refuses the change (``StoreError/immutable(_:)``).

@@ -1,6 +1,6 @@
-import Foundation
-import PQ
-import TouchstoneCore
+public import Foundation
+public import PQ
+public import TouchstoneCore
 
 /// What a batch step knows about the run it is part of.
 public struct BatchContext: Sendable {

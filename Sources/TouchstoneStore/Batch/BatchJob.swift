@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation
 import TouchstoneCore
 
 /// One run of the monthly batch, as recorded in `batch_jobs`.

@@ -1,10 +1,11 @@
 import Foundation
-import PQ
-import TouchstoneCore
+public import PQ
+public import TouchstoneCore
 
 /// SQL for `batch_jobs`: the record of every batch run.
 public enum BatchJobQueries {
-    static let columns = """
+    /// A job's columns, in ``BatchJob/init(row:)``'s order.
+    static let columns: Query = """
         id, period, as_of, state, started_at, finished_at, kpi_rows, payout_rows, error, started_by,
         (inputs->>'audits')::integer, (inputs->>'responses')::integer, (inputs->>'complaints')::integer,
         (SELECT array_agg(k->>'code' ORDER BY k->>'code') FROM jsonb_array_elements(inputs->'kpis') AS k)
@@ -15,11 +16,11 @@ public enum BatchJobQueries {
         try await database.tenantTransaction(tenant, readOnly: true) { conn in
             try conn.query(
                 """
-                SELECT \(unsafeRaw: columns) FROM batch_jobs
+                SELECT \(fragment: columns) FROM batch_jobs
                 WHERE \(period?.description)::text IS NULL OR period = \(period?.description)
                 ORDER BY id DESC LIMIT \(limit)
                 """
-            ).map(decode)
+            ).decode(BatchJob.self)
         }
     }
 
@@ -31,7 +32,7 @@ public enum BatchJobQueries {
                 INSERT INTO batch_jobs (tenant_id, period, as_of, state, started_by)
                 VALUES (app_current_tenant(), \(period.description), \(asOf), 'running', \(startedBy))
                 RETURNING id
-                """)!.decode(0, as: Int64.self)
+                """)!.decode(Int64.self)
         }
     }
 
@@ -40,8 +41,8 @@ public enum BatchJobQueries {
         _ conn: PQConnection, jobID: Int64, kpiRows: Int, stepRows: Int, read: KPIBatch.Read,
         kpis: KPISnapshot
     ) throws -> BatchJob {
-        try decode(
-            conn.queryFirst(
+        try BatchJob(
+            row: conn.queryFirst(
                 """
                 UPDATE batch_jobs
                 SET state = 'succeeded', finished_at = clock_timestamp(), kpi_rows = \(kpiRows), payout_rows = \(stepRows),
@@ -49,7 +50,7 @@ public enum BatchJobQueries {
                                                 'complaints', \(read.complaints)::integer,
                                                 'kpis', \(kpis.json)::jsonb)
                 WHERE id = \(jobID)
-                RETURNING \(unsafeRaw: columns)
+                RETURNING \(fragment: columns)
                 """)!)
     }
 
@@ -62,19 +63,16 @@ public enum BatchJobQueries {
                 """)
         }
     }
+}
 
-    static func decode(_ row: PQRow) throws -> BatchJob {
-        let audits = try row.decode(10, as: Int?.self)
-        let inputs = try audits.map { audits in
-            BatchInputs(
-                audits: audits, responses: try row.decode(11, as: Int?.self) ?? 0, complaints: try row.decode(12, as: Int?.self) ?? 0,
-                kpis: try row.decode(13, as: [String]?.self) ?? [])
-        }
-        return BatchJob(
-            id: try row.decode(0, as: Int64.self), period: try row.decode(1, as: String.self), asOf: try row.decode(2, as: Date.self),
-            state: BatchJob.State(rawValue: try row.decode(3, as: String.self)) ?? .failed,
-            startedAt: try row.decode(4, as: Date.self), finishedAt: try row.decode(5, as: Date?.self),
-            kpiRows: try row.decode(6, as: Int?.self), payoutRows: try row.decode(7, as: Int?.self), inputs: inputs,
-            error: try row.decode(8, as: String?.self), startedBy: try row.decode(9, as: String.self))
+extension BatchJob: PQRowDecodable {
+    /// A row starting with ``BatchJobQueries``' `columns`.
+    public init(row: PQRow) throws {
+        let (state, audits, responses, complaints, kpis): (String, Int?, Int?, Int?, [String]?)
+        (id, period, asOf, state, startedAt, finishedAt, kpiRows, payoutRows, error, startedBy, audits, responses, complaints, kpis) =
+            try row.decode((Int64, String, Date, String, Date, Date?, Int?, Int?, String?, String, Int?, Int?, Int?, [String]?).self)
+        self.state = State(rawValue: state) ?? .failed
+        // No audit count: the run failed before it read anything.
+        inputs = audits.map { BatchInputs(audits: $0, responses: responses ?? 0, complaints: complaints ?? 0, kpis: kpis ?? []) }
     }
 }

@@ -1,6 +1,6 @@
-import Foundation
+public import Foundation
 import PQ
-import TouchstoneCore
+public import TouchstoneCore
 
 /// The monthly batch (formats.md `touchstone batch run`): every KPI of the tenant at every
 /// level for one period, then the after-KPI steps (draft payouts), in ONE transaction.
@@ -85,7 +85,7 @@ public struct BatchRunner: Sendable {
 
     /// Takes the tenant's batch lock for the transaction, or refuses.
     private static func lockTenant(_ conn: PQConnection, _ tenant: Tenant) throws {
-        let locked = try conn.queryFirst("SELECT pg_try_advisory_xact_lock(\(lockClass)::integer, \(tenant.id)::integer)")!.decode(0, as: Bool.self)
+        let locked = try conn.queryFirst("SELECT pg_try_advisory_xact_lock(\(lockClass)::integer, \(tenant.id)::integer)")!.decode(Bool.self)
         guard locked else { throw StoreError.busy("a batch for tenant \(tenant.code) is already running") }
     }
 
@@ -97,7 +97,7 @@ public struct BatchRunner: Sendable {
             INSERT INTO periods (tenant_id, period) VALUES (app_current_tenant(), \(period.description))
             ON CONFLICT (tenant_id, period) DO NOTHING
             """)
-        let state = try conn.queryFirst("SELECT state FROM periods WHERE period = \(period.description) FOR SHARE")?.decode(0, as: String.self)
+        let state = try conn.queryFirst("SELECT state FROM periods WHERE period = \(period.description) FOR SHARE")?.decode(String.self)
         if state == "closed" { throw StoreError.periodClosed("period \(period) is closed: its results cannot change") }
     }
 }

@@ -1,6 +1,6 @@
-import Foundation
+public import Foundation
 import PQ
-import TouchstoneCore
+public import TouchstoneCore
 
 /// SQL for the batch schedule (kpi-batch.md "Schedule"): each tenant's setting, which tenants
 /// have one, and the claim that makes a scheduled run happen once across daemons.
@@ -40,11 +40,10 @@ public enum BatchScheduleQueries {
     public static func scheduled(database: Database) async throws -> [Scheduled] {
         try await database.pool.withConnection { conn in
             try conn.query("SELECT code, timezone, batch_day, batch_minute, batch_since FROM app_batch_schedules()").compactMap { row in
-                guard let timeZone = TimeZone(identifier: try row.decode(1, as: String.self)),
-                    let schedule = BatchSchedule(day: try row.decode(2, as: Int.self), minuteOfDay: try row.decode(3, as: Int.self))
+                let (code, timeZone, day, minute, since) = try row.decode((String, String, Int, Int, Date).self)
+                guard let timeZone = TimeZone(identifier: timeZone), let schedule = BatchSchedule(day: day, minuteOfDay: minute)
                 else { return nil }
-                return Scheduled(
-                    code: try row.decode(0, as: String.self), timeZone: timeZone, schedule: schedule, since: try row.decode(4, as: Date.self))
+                return Scheduled(code: code, timeZone: timeZone, schedule: schedule, since: since)
             }
         }
     }
@@ -75,8 +74,10 @@ public enum BatchScheduleQueries {
         }
     }
 
+    /// A row of `batch_day, batch_minute`; nil when there is none or the day is NULL (off).
     private static func decode(_ row: PQRow?) throws -> BatchSchedule? {
-        guard let row, let day = try row.decode(0, as: Int?.self) else { return nil }
-        return BatchSchedule(day: day, minuteOfDay: try row.decode(1, as: Int.self))
+        guard let row else { return nil }
+        let (day, minute) = try row.decode((Int?, Int).self)
+        return day.flatMap { BatchSchedule(day: $0, minuteOfDay: minute) }
     }
 }

@@ -23,6 +23,8 @@ enum KPIBatch {
     static let summedMetrics = ["audit.critical_failures", "complaint.count", "action.open_overdue"]
 
     /// The table the period's own run writes; a recomputation writes a scratch copy of it.
+    /// The table name is spliced as SQL text (identifiers cannot be parameters): only this
+    /// constant or ``AdjustmentStep``'s scratch table.
     static let periodResults = "kpi_results"
 
     /// Runs the KPI statements of `kpis` and inserts the results into `table` (`kpi_results`,
@@ -114,7 +116,7 @@ enum KPIBatch {
               AND a.template_code IN (SELECT template_code FROM batch_kpis WHERE metric LIKE 'audit.%')
             """)
         try conn.execute("ANALYZE batch_audits")
-        return try conn.queryFirst("SELECT count(*) FROM batch_audits")!.decode(0, as: Int.self)
+        return try conn.queryFirst("SELECT count(*) FROM batch_audits")!.decode(Int.self)
     }
 
     /// Cells of audit.score, audit.critical_failures and (when asked) section and dimension KPIs.
@@ -173,7 +175,7 @@ enum KPIBatch {
                        CASE k.metric WHEN 'survey.nps' THEN g.with_nps ELSE g.responses END
                 FROM g JOIN batch_kpis k ON k.metric LIKE 'survey.%')
             SELECT coalesce(sum(responses) FILTER (WHERE outlet_id IS NOT NULL), 0) FROM g
-            """)!.decode(0, as: Int.self)
+            """)!.decode(Int.self)
     }
 
     // MARK: Complaints
@@ -195,7 +197,7 @@ enum KPIBatch {
                   WHERE c.opened_at >= \(context.start) AND c.opened_at < \(context.end)) AS c
             """)
         try conn.execute("ANALYZE batch_complaints")
-        return try conn.queryFirst("SELECT count(*) FROM batch_complaints")!.decode(0, as: Int.self)
+        return try conn.queryFirst("SELECT count(*) FROM batch_complaints")!.decode(Int.self)
     }
 
     /// Cells of complaint.count and complaint.sla_rate.

@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation
 
 /// A streaming RFC 4180 reader: comma-separated, `"`-quoted fields with `""` escapes,
 /// CRLF or LF line ends, quoted fields may span lines. A leading UTF-8 BOM is skipped.

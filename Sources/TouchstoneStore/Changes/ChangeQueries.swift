@@ -1,6 +1,6 @@
-import Foundation
+public import Foundation
 import PQ
-import TouchstoneCore
+public import TouchstoneCore
 
 /// SQL for reading the change log (the rows are written by the triggers of sql/0040 and by
 /// import runs, in the transaction of the change itself).
@@ -37,12 +37,12 @@ public enum ChangeQueries {
     }
 
     static func decode(_ row: PQRow) throws -> ChangeRecord {
-        func json(_ index: Int) throws -> JSONValue? {
-            try row.decode(index, as: String?.self).map { try JSONValue.parse(Data($0.utf8)) }
+        let (id, at, actor, action, entity, key, before, after) = try row.decode(
+            (Int64, Date, String, String, String, String, String?, String?).self)
+        func json(_ text: String?) throws -> JSONValue? {
+            try text.map { try JSONValue.parse(Data($0.utf8)) }
         }
         return ChangeRecord(
-            id: try row.decode(0, as: Int64.self), at: try row.decode(1, as: Date.self), actor: try row.decode(2, as: String.self),
-            action: try row.decode(3, as: String.self), entity: try row.decode(4, as: String.self),
-            key: try row.decode(5, as: String.self), before: try json(6), after: try json(7))
+            id: id, at: at, actor: actor, action: action, entity: entity, key: key, before: try json(before), after: try json(after))
     }
 }

@@ -1,5 +1,5 @@
-import Foundation
-import TouchstoneCore
+public import Foundation
+public import TouchstoneCore
 
 /// One row of the append-only change log: who changed what, when, from what to what.
 public struct ChangeRecord: Sendable, Encodable {

@@ -1,6 +1,6 @@
-import Foundation
+public import Foundation
 import PQ
-import TouchstoneCore
+public import TouchstoneCore
 
 /// What an exported workbook is (its second sheet): export, tenant, period, the period's
 /// latest batch run, its results hash once closed, when it was generated.

@@ -1,6 +1,6 @@
-import Foundation
+public import Foundation
 import TouchstoneCore
-import XLSX
+public import XLSX
 
 /// One typed cell of an export row: each export produces its rows once, as these, and the
 /// CSV and workbook writers render them (formats.md "Exports").

@@ -1,17 +1,25 @@
 import PQ
-import TouchstoneCore
+public import TouchstoneCore
 
 /// SQL for a tenant's field settings (`field_settings`; no row means the defaults): the
 /// thresholds of the trust signals, the rotation interval and whether late visits are accepted.
 public enum FieldSettingsQueries {
     /// A tenant's field settings.
     public struct Settings: Sendable, Equatable {
+        /// The default longest edge of field-form photos, in pixels.
+        public static let defaultPhotoMaxEdge = 1600
+        /// The accepted range of ``photoMaxEdge``.
+        public static let photoMaxEdgeRange = 200...8000
+
         public var trust: TrustSettings
         public var lateVisitsAccepted: Bool
+        /// The longest edge, in pixels, the field form downscales photos to on the device.
+        public var photoMaxEdge: Int
 
-        public init(trust: TrustSettings = TrustSettings(), lateVisitsAccepted: Bool = false) {
+        public init(trust: TrustSettings = TrustSettings(), lateVisitsAccepted: Bool = false, photoMaxEdge: Int = defaultPhotoMaxEdge) {
             self.trust = trust
             self.lateVisitsAccepted = lateVisitsAccepted
+            self.photoMaxEdge = photoMaxEdge
         }
     }
 
@@ -27,13 +35,14 @@ public enum FieldSettingsQueries {
             let trust = settings.trust
             try conn.execute(
                 """
-                INSERT INTO field_settings AS f (tenant_id, max_distance_m, submission_hours, clock_skew_seconds, rotation_months, late_visits_accepted)
+                INSERT INTO field_settings AS f (tenant_id, max_distance_m, submission_hours, clock_skew_seconds, rotation_months, late_visits_accepted,
+                                            photo_max_edge)
                 VALUES (app_current_tenant(), \(Int(trust.maxDistanceMeters)), \(trust.submissionHours), \(trust.clockSkewSeconds),
-                        \(trust.rotation.intervalMonths), \(settings.lateVisitsAccepted))
+                        \(trust.rotation.intervalMonths), \(settings.lateVisitsAccepted), \(settings.photoMaxEdge))
                 ON CONFLICT (tenant_id) DO UPDATE
                 SET max_distance_m = EXCLUDED.max_distance_m, submission_hours = EXCLUDED.submission_hours,
                     clock_skew_seconds = EXCLUDED.clock_skew_seconds, rotation_months = EXCLUDED.rotation_months,
-                    late_visits_accepted = EXCLUDED.late_visits_accepted
+                    late_visits_accepted = EXCLUDED.late_visits_accepted, photo_max_edge = EXCLUDED.photo_max_edge
                 """)
             return try get(conn)
         }
@@ -44,13 +53,13 @@ public enum FieldSettingsQueries {
         guard
             let row = try conn.queryFirst(
                 """
-                SELECT max_distance_m, submission_hours, clock_skew_seconds, rotation_months, late_visits_accepted
+                SELECT max_distance_m, submission_hours, clock_skew_seconds, rotation_months, late_visits_accepted, photo_max_edge
                 FROM field_settings WHERE tenant_id = app_current_tenant()
                 """)
         else { return Settings() }
         let trust = TrustSettings(
             maxDistanceMeters: Double(try row.decode(0, as: Int.self)), submissionHours: try row.decode(1, as: Int.self),
             clockSkewSeconds: try row.decode(2, as: Int.self), rotation: RotationRules(intervalMonths: try row.decode(3, as: Int.self)))
-        return Settings(trust: trust, lateVisitsAccepted: try row.decode(4, as: Bool.self))
+        return Settings(trust: trust, lateVisitsAccepted: try row.decode(4, as: Bool.self), photoMaxEdge: try row.decode(5, as: Int.self))
     }
 }

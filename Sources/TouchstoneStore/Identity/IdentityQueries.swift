@@ -1,7 +1,7 @@
 import Crypto
 import Foundation
 import PQ
-import TouchstoneCore
+public import TouchstoneCore
 
 /// Users, roles and API tokens. Tokens are random 32-byte secrets shown once; only their
 /// SHA-256 is stored, so neither the database nor its backups can replay them.
@@ -79,13 +79,14 @@ public enum IdentityQueries {
             guard let user = try conn.queryFirst("SELECT id FROM users WHERE login = \(login) AND NOT disabled") else {
                 throw StoreError.notFound("user \(login)")
             }
+            let userID = try user.decode(Int64.self)
             return try conn.queryFirst(
                 """
                 INSERT INTO api_tokens (tenant_id, user_id, token_hash, label, expires_at)
-                VALUES (app_current_tenant(), \(try user.decode(0, as: Int64.self)), \(hash), \(label),
+                VALUES (app_current_tenant(), \(userID), \(hash), \(label),
                         now() + make_interval(days => \(days)))
                 RETURNING id
-                """)!.decode(0, as: Int64.self)
+                """)!.decode(Int64.self)
         }
         return (id, token)
     }
@@ -118,14 +119,12 @@ public enum IdentityQueries {
     /// A row of `app_principal_for_token` or `app_principal_for_session`: the tenant, then the user.
     static func decodePrincipal(_ row: PQRow) throws -> (Principal, Tenant) {
         let tenant = try TenantQueries.decode(row)
+        // The tenant's eight columns (decoded above), then the user's.
+        let (_, _, _, _, _, _, _, _, login, role, regionPath, outletCode, employeeNo) = try row.decode(
+            (Int64, String, String, String, String, Int, Int, Int, String, String, String?, String?, String?).self)
         let principal = Principal(
-            tenantID: tenant.id,
-            tenantCode: tenant.code,
-            login: try row.decode(8, as: String.self),
-            role: Role(rawValue: try row.decode(9, as: String.self)) ?? .staff,
-            regionPath: try row.decode(10, as: String?.self),
-            outletCode: try row.decode(11, as: String?.self),
-            employeeNo: try row.decode(12, as: String?.self))
+            tenantID: tenant.id, tenantCode: tenant.code, login: login, role: Role(rawValue: role) ?? .staff,
+            regionPath: regionPath, outletCode: outletCode, employeeNo: employeeNo)
         return (principal, tenant)
     }
 

@@ -1,6 +1,6 @@
-import Foundation
-import PQ
-import TouchstoneCore
+public import Foundation
+public import PQ
+public import TouchstoneCore
 
 /// A user as the people pages show it (never the password hash; only whether there is one).
 public struct UserRecord: Sendable, Hashable {
@@ -16,6 +16,16 @@ public struct UserRecord: Sendable, Hashable {
     public let createdAt: Date
 }
 
+extension UserRecord: PQRowDecodable {
+    /// A row of `PeopleQueries.selectUsers`.
+    public init(row: PQRow) throws {
+        let role: String
+        (login, displayName, role, regionPath, outletCode, employeeNo, disabled, hasPassword, mustChangePassword, createdAt) =
+            try row.decode((String, String, String, String?, String?, String?, Bool, Bool, Bool, Date).self)
+        self.role = Role(rawValue: role) ?? .staff
+    }
+}
+
 /// An API token as the people pages list it (never the secret nor its hash).
 public struct TokenRecord: Sendable, Hashable {
     public let id: Int64
@@ -25,6 +35,13 @@ public struct TokenRecord: Sendable, Hashable {
     public let revokedAt: Date?
     /// When the daemon last looked the token up (to within its token cache's 30 seconds); nil: never.
     public let lastUsedAt: Date?
+}
+
+extension TokenRecord: PQRowDecodable {
+    /// A row of `k.id, k.label, k.created_at, k.expires_at, k.revoked_at, k.last_used_at`.
+    public init(row: PQRow) throws {
+        (id, label, createdAt, expiresAt, revokedAt, lastUsedAt) = try row.decode((Int64, String?, Date, Date, Date?, Date?).self)
+    }
 }
 
 /// What an admin does to users in the pages: list, read, change role and scope, disable and
@@ -37,11 +54,11 @@ public enum PeopleQueries {
         try await database.tenantTransaction(tenant, readOnly: true) { conn in
             try conn.query(
                 """
-                SELECT \(unsafeRaw: columns) FROM users
+                \(fragment: selectUsers)
                 WHERE (\(role?.rawValue)::text IS NULL OR role = \(role?.rawValue)) AND (\(disabled)::boolean IS NULL OR disabled = \(disabled))
                 ORDER BY login
                 """
-            ).map(decode)
+            ).decode(UserRecord.self)
         }
     }
 
@@ -49,10 +66,10 @@ public enum PeopleQueries {
     /// - Throws: ``StoreError/notFound(_:)`` for an unknown login.
     public static func get(tenant: Tenant, login: String, database: Database) async throws -> UserRecord {
         try await database.tenantTransaction(tenant, readOnly: true) { conn in
-            guard let row = try conn.queryFirst("SELECT \(unsafeRaw: columns) FROM users WHERE login = \(login)") else {
+            guard let row = try conn.queryFirst("\(fragment: selectUsers) WHERE login = \(login)") else {
                 throw StoreError.notFound("user \(login)")
             }
-            return try decode(row)
+            return try UserRecord(row: row)
         }
     }
 
@@ -110,12 +127,7 @@ public enum PeopleQueries {
                 FROM api_tokens k JOIN users u ON u.tenant_id = k.tenant_id AND u.id = k.user_id
                 WHERE u.login = \(login) ORDER BY k.id DESC
                 """
-            ).map { row in
-                TokenRecord(
-                    id: try row.decode(0, as: Int64.self), label: try row.decode(1, as: String?.self),
-                    createdAt: try row.decode(2, as: Date.self), expiresAt: try row.decode(3, as: Date.self),
-                    revokedAt: try row.decode(4, as: Date?.self), lastUsedAt: try row.decode(5, as: Date?.self))
-            }
+            ).decode(TokenRecord.self)
         }
     }
 
@@ -132,25 +144,17 @@ public enum PeopleQueries {
         if changed == 0 { throw StoreError.notFound("live token \(id) of \(login)") }
     }
 
-    private static let columns = """
-        login, display_name, role, region_path, outlet_code, employee_no, disabled, password_hash IS NOT NULL, must_change_password, created_at
+    /// Every user, in ``UserRecord/init(row:)``'s column order.
+    private static let selectUsers: Query = """
+        SELECT login, display_name, role, region_path, outlet_code, employee_no, disabled, password_hash IS NOT NULL, must_change_password, created_at FROM users
         """
-
-    private static func decode(_ row: PQRow) throws -> UserRecord {
-        UserRecord(
-            login: try row.decode(0, as: String.self), displayName: try row.decode(1, as: String.self),
-            role: Role(rawValue: try row.decode(2, as: String.self)) ?? .staff, regionPath: try row.decode(3, as: String?.self),
-            outletCode: try row.decode(4, as: String?.self), employeeNo: try row.decode(5, as: String?.self),
-            disabled: try row.decode(6, as: Bool.self), hasPassword: try row.decode(7, as: Bool.self),
-            mustChangePassword: try row.decode(8, as: Bool.self), createdAt: try row.decode(9, as: Date.self))
-    }
 
     /// The enabled admins' logins, locked until the transaction ends, so two admins disabling
     /// each other at once cannot both pass ``AdminLockout``.
     private static func activeAdmins(_ conn: PQConnection) throws -> Set<String> {
         Set(
             try conn.query("SELECT login FROM users WHERE role = 'admin' AND NOT disabled ORDER BY id FOR UPDATE")
-                .map { try $0.decode(0, as: String.self) })
+                .map { try $0.decode(String.self) })
     }
 
     /// Runs `body` with `login`'s row and the enabled admins, locked in that order (admins first,
@@ -161,10 +165,10 @@ public enum PeopleQueries {
     ) async throws {
         try await database.tenantTransaction(tenant) { conn in
             let admins = try activeAdmins(conn)
-            guard let row = try conn.queryFirst("SELECT \(unsafeRaw: columns) FROM users WHERE login = \(login) FOR UPDATE") else {
+            guard let row = try conn.queryFirst("\(fragment: selectUsers) WHERE login = \(login) FOR UPDATE") else {
                 throw StoreError.notFound("user \(login)")
             }
-            try body(conn, try decode(row), admins)
+            try body(conn, try UserRecord(row: row), admins)
         }
     }
 }

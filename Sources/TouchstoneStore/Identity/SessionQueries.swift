@@ -1,6 +1,6 @@
 import Foundation
 import PQ
-import TouchstoneCore
+public import TouchstoneCore
 
 /// Passwords and page sessions. Passwords arrive here only as bcrypt hashes (hashed by the
 /// caller); session ids are random secrets handed to the browser once, stored only as SHA-256.
@@ -47,7 +47,7 @@ public enum SessionQueries {
                     SELECT id, password_hash FROM users WHERE login = \(login) AND NOT disabled AND password_hash IS NOT NULL
                     """)
             else { return nil }
-            return (try row.decode(0, as: Int64.self), try row.decode(1, as: String.self))
+            return try row.decode((Int64, String).self)
         }
     }
 
@@ -86,7 +86,7 @@ public enum SessionQueries {
         return try await database.lookup { conn in
             try conn.queryFirst("SELECT * FROM app_principal_for_session(\(hash))").map { row in
                 let (principal, tenant) = try IdentityQueries.decodePrincipal(row)
-                return Live(principal: principal, tenant: tenant, mustChangePassword: try row.decode(13, as: Bool.self))
+                return Live(principal: principal, tenant: tenant, mustChangePassword: try row.decode("must_change_password", as: Bool.self))
             }
         }
     }

@@ -72,9 +72,8 @@ struct CSVImporter: Sendable {
             // statement below reads the whole file: hash joins are right whatever the estimates.
             try conn.execute(script: "ANALYZE import_stage; SET LOCAL enable_nestloop = off")
             for check in format.checks {
-                for row in try conn.query(Query(unsafeSQL: check)) {
-                    let line = try row.decode(0, as: Int.self)
-                    let problem = Problem.csv(line: line, column: try row.decode(1, as: String.self), try row.decode(2, as: String.self))
+                for (line, column, message) in try conn.query(Query(unsafeSQL: check), as: (Int, String, String).self) {
+                    let problem = Problem.csv(line: line, column: column, message)
                     problems.append(problem)
                     let previous = rejected[line]
                     rejected[line] = RejectedRow(
@@ -92,8 +91,7 @@ struct CSVImporter: Sendable {
             var updated = 0
             for statement in format.merge {
                 if let counts = try conn.queryFirst(Query(unsafeSQL: statement)), counts.columns.count == 2 {
-                    inserted = try counts.decode(0, as: Int.self)
-                    updated = try counts.decode(1, as: Int.self)
+                    (inserted, updated) = try counts.decode((Int, Int).self)
                 }
             }
             try format.afterMerge?(conn)
@@ -181,6 +179,7 @@ struct CSVImporter: Sendable {
     }
 
     private static func stagedFields(_ conn: PQConnection, line: Int, format: CSVFormat) throws -> [String] {
+        // Spliced as SQL text: the format's own column names (constants of ``CSVFormat``), never the file's header.
         let columns = format.columns.map(\.name).joined(separator: ", ")
         guard let row = try conn.queryFirst("SELECT line, \(unsafeRaw: columns) FROM import_stage WHERE line = \(line)") else { return [] }
         return try (1...format.columns.count).map { try row.decode($0, as: String?.self) ?? "" }

@@ -1,7 +1,7 @@
-import ChainGenerator
+public import ChainGenerator
 import Foundation
-import Logging
-import TouchstoneCore
+public import Logging
+public import TouchstoneCore
 
 /// Loads a generated demo chain (``DemoChainWriter``) through the same imports a head office
 /// uses, files its disputes as the dealers' managers and decides them as head office, then runs

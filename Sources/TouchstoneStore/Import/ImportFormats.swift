@@ -1,5 +1,5 @@
-import Foundation
-import TouchstoneCore
+public import Foundation
+public import TouchstoneCore
 
 /// The CSV imports of formats.md. Every statement runs inside the import's transaction,
 /// as the runtime role with the tenant set, so `app_current_tenant()` is the importing tenant.

@@ -1,4 +1,4 @@
-import TouchstoneCore
+public import TouchstoneCore
 
 /// What an import did.
 public struct ImportReport: Sendable, Codable, Equatable {

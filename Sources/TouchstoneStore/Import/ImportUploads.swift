@@ -1,6 +1,6 @@
-import Foundation
-import PQ
-import TouchstoneCore
+public import Foundation
+public import PQ
+public import TouchstoneCore
 
 /// A file uploaded in the pages for import (`import_uploads`), kept between its dry run and
 /// "apply": the same file, the same ``importCSV(_:file:tenant:options:database:)`` code.
@@ -46,7 +46,8 @@ public enum ImportUploads {
     /// How long an upload stays applicable.
     public static let lifetime = "1 day"
 
-    static let columns = """
+    /// An upload's columns, in ``ImportUpload/init(row:)``'s order.
+    static let columns: Query = """
         id, kind, file_name, sha256, size, ignore_extra, uploaded_by, uploaded_at, expires_at,
         dry_run::text, applied_by, applied_at, applied::text
         """
@@ -62,13 +63,13 @@ public enum ImportUploads {
         }
         return try await database.tenantTransaction(tenant) { conn in
             _ = try conn.execute("DELETE FROM import_uploads WHERE expires_at <= now()")
-            return try decode(
-                conn.queryFirst(
+            return try ImportUpload(
+                row: conn.queryFirst(
                     """
                     INSERT INTO import_uploads (tenant_id, kind, file_name, sha256, size, content, ignore_extra, uploaded_by, expires_at)
                     VALUES (app_current_tenant(), \(kind.rawValue), \(fileName), \(Hashing.sha256Hex(content)), \(content.count),
                             \(PQBytes(content)), \(ignoreExtraColumns), \(uploadedBy), now() + \(lifetime)::interval)
-                    RETURNING \(unsafeRaw: columns)
+                    RETURNING \(fragment: columns)
                     """)!)
         }
     }
@@ -93,13 +94,13 @@ public enum ImportUploads {
         guard
             let row = try conn.queryFirst(
                 """
-                SELECT \(unsafeRaw: columns) FROM import_uploads WHERE id = \(id) AND expires_at > now() FOR UPDATE
+                SELECT \(fragment: columns) FROM import_uploads WHERE id = \(id) AND expires_at > now() FOR UPDATE
                 """)
         else { throw StoreError.notFound("import upload \(id) (uploads expire after \(lifetime); upload the file again)") }
         guard let content = try conn.queryBytes("SELECT content FROM import_uploads WHERE id = \(id)") else {
             throw StoreError.notFound("import upload \(id)")
         }
-        return (try decode(row), content)
+        return (try ImportUpload(row: row), content)
     }
 
     /// The tenant's upload `id`; not found when there is none or it has expired.
@@ -107,9 +108,9 @@ public enum ImportUploads {
         try await database.tenantTransaction(tenant, readOnly: true) { conn in
             guard
                 let row = try conn.queryFirst(
-                    "SELECT \(unsafeRaw: columns) FROM import_uploads WHERE id = \(id) AND expires_at > now()")
+                    "SELECT \(fragment: columns) FROM import_uploads WHERE id = \(id) AND expires_at > now()")
             else { throw StoreError.notFound("import upload \(id) (uploads expire after \(lifetime); upload the file again)") }
-            return try decode(row)
+            return try ImportUpload(row: row)
         }
     }
 
@@ -118,9 +119,9 @@ public enum ImportUploads {
         try await database.tenantTransaction(tenant, readOnly: true) { conn in
             try conn.query(
                 """
-                SELECT \(unsafeRaw: columns) FROM import_uploads WHERE expires_at > now() ORDER BY id DESC LIMIT \(limit)
+                SELECT \(fragment: columns) FROM import_uploads WHERE expires_at > now() ORDER BY id DESC LIMIT \(limit)
                 """
-            ).map(decode)
+            ).decode(ImportUpload.self)
         }
     }
 
@@ -172,30 +173,32 @@ public enum ImportUploads {
     {
         let json = String(decoding: try JSONEncoder().encode(outcome), as: UTF8.self)
         let applied = column == "applied"
-        return try decode(
-            conn.queryFirst(
+        return try ImportUpload(
+            row: conn.queryFirst(
                 """
                 UPDATE import_uploads
                 SET dry_run = CASE WHEN \(applied) THEN dry_run ELSE \(json)::jsonb END,
                     applied = CASE WHEN \(applied) THEN \(json)::jsonb END,
                     applied_by = \(login), applied_at = CASE WHEN \(applied) THEN now() END
                 WHERE id = \(id)
-                RETURNING \(unsafeRaw: columns)
+                RETURNING \(fragment: columns)
                 """)!)
     }
+}
 
-    static func decode(_ row: PQRow) throws -> ImportUpload {
-        func outcome(_ index: Int) throws -> ImportOutcome? {
-            try row.decode(index, as: String?.self).map { try JSONDecoder().decode(ImportOutcome.self, from: Data($0.utf8)) }
-        }
-        let kind = try row.decode(1, as: String.self)
+extension ImportUpload: PQRowDecodable {
+    /// A row starting with ``ImportUploads``' `columns`.
+    public init(row: PQRow) throws {
+        let (kind, check, applied): (String, String?, String?)
+        (id, kind, fileName, sha256, size, ignoreExtraColumns, uploadedBy, uploadedAt, expiresAt, check, appliedBy, appliedAt, applied) =
+            try row.decode((Int64, String, String, String, Int, Bool, String, Date, Date, String?, String?, Date?, String?).self)
         guard let importKind = ImportKind(rawValue: kind) else { throw StoreError.invalidState("unknown import kind \(kind)") }
-        return ImportUpload(
-            id: try row.decode(0, as: Int64.self), kind: importKind, fileName: try row.decode(2, as: String.self),
-            sha256: try row.decode(3, as: String.self), size: try row.decode(4, as: Int.self),
-            ignoreExtraColumns: try row.decode(5, as: Bool.self), uploadedBy: try row.decode(6, as: String.self),
-            uploadedAt: try row.decode(7, as: Date.self), expiresAt: try row.decode(8, as: Date.self), check: try outcome(9),
-            appliedBy: try row.decode(10, as: String?.self), appliedAt: try row.decode(11, as: Date?.self), applied: try outcome(12))
+        func outcome(_ json: String?) throws -> ImportOutcome? {
+            try json.map { try JSONDecoder().decode(ImportOutcome.self, from: Data($0.utf8)) }
+        }
+        self.kind = importKind
+        self.check = try outcome(check)
+        self.applied = try outcome(applied)
     }
 }
 

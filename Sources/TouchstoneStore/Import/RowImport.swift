@@ -1,5 +1,5 @@
 import Foundation
-import TouchstoneCore
+public import TouchstoneCore
 
 /// Imports rows given as JSON objects (call-centre systems posting callbacks or complaints)
 /// through exactly the same checks and merge as the CSV file: the rows are written as a CSV

@@ -1,6 +1,6 @@
-import Foundation
+public import Foundation
 import PQ
-import TouchstoneCore
+public import TouchstoneCore
 
 /// SQL for KPI definitions (formats.md "Definitions"; rules.md §4).
 public enum KPIDefinitionQueries {
@@ -64,7 +64,7 @@ public enum KPIDefinitionQueries {
         let json = try conn.queryFirst(
             """
             SELECT coalesce(jsonb_agg(definition ORDER BY code COLLATE "C"), '[]')::text FROM kpi_definitions
-            """)!.decode(0, as: String.self)
+            """)!.decode(String.self)
         return try KPISnapshot(json: json)
     }
 
@@ -76,15 +76,14 @@ public enum KPIDefinitionQueries {
             FROM kpi_definitions WHERE \(code)::text IS NULL OR code = \(code) ORDER BY code COLLATE "C"
             """
         ).map { row in
-            let metricText = try row.decode(2, as: String.self)
-            guard let metric = Metric(metricText), let direction = Direction(rawValue: try row.decode(4, as: String.self)) else {
-                throw StoreError.invalidState("stored KPI \(try row.decode(0, as: String.self)) has an unknown metric or direction")
+            let (code, name, metric, template, direction, unit, threshold, target, stretch, minSample) = try row.decode(
+                (String, String, String, String?, String, String, Decimal, Decimal, Decimal?, Int).self)
+            guard let metric = Metric(metric), let direction = Direction(rawValue: direction) else {
+                throw StoreError.invalidState("stored KPI \(code) has an unknown metric or direction")
             }
             return KPIDefinition(
-                code: try row.decode(0, as: String.self), name: try row.decode(1, as: String.self), metric: metric,
-                template: try row.decode(3, as: String?.self), direction: direction, unit: try row.decode(5, as: String.self),
-                threshold: try row.decode(6, as: Decimal.self), target: try row.decode(7, as: Decimal.self),
-                stretch: try row.decode(8, as: Decimal?.self), minSample: try row.decode(9, as: Int.self))
+                code: code, name: name, metric: metric, template: template, direction: direction, unit: unit,
+                threshold: threshold, target: target, stretch: stretch, minSample: minSample)
         }
     }
 }

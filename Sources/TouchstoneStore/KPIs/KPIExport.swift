@@ -1,6 +1,6 @@
 import Foundation
 import PQ
-import TouchstoneCore
+public import TouchstoneCore
 
 /// `touchstone export kpis` (formats.md "Exports"): `period,level,subject,kpi,value,n,status`,
 /// value rounded half-up to 2 decimals, sorted by level (tenant, region, outlet, staff), then
@@ -30,10 +30,9 @@ public enum KPIExport {
                          subject COLLATE "C", kpi_code COLLATE "C"
                 """
             ) { row in
+                let (level, subject, kpi, value, n, status) = try row.decode((String, String, String, Decimal, Int, String).self)
                 try rows.row([
-                    .text(periodText), .text(try row.decode(0, as: String.self)), .text(try row.decode(1, as: String.self)),
-                    .text(try row.decode(2, as: String.self)), .decimal(try row.decode(3, as: Decimal.self), places: 2),
-                    .integer(try row.decode(4, as: Int.self)), .text(try row.decode(5, as: String.self)),
+                    .text(periodText), .text(level), .text(subject), .text(kpi), .decimal(value, places: 2), .integer(n), .text(status),
                 ])
             }
         }

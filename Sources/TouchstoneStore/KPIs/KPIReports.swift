@@ -1,10 +1,5 @@
 import Foundation
-import TouchstoneCore
-
-/// A level of the KPI results (rules.md §4), in export order.
-public enum KPILevel: String, Sendable, Codable, CaseIterable {
-    case tenant, region, outlet, staff
-}
+public import TouchstoneCore
 
 /// One row of a league table: a subject's value for the period and the one before.
 public struct LeagueEntry: Sendable, Equatable, Codable {

@@ -1,6 +1,6 @@
 import Foundation
 import PQ
-import TouchstoneCore
+public import TouchstoneCore
 
 /// SQL reading `kpi_results`: league tables, trends, an outlet's five-dimension profile.
 public enum KPIResultQueries {
@@ -15,9 +15,10 @@ public enum KPIResultQueries {
             throw StoreError.invalid([Problem(path: "level", message: "a league table ranks outlets or staff")])
         }
         return try await database.tenantTransaction(tenant, readOnly: true) { conn in
-            guard let direction = try conn.queryFirst("SELECT direction FROM kpi_definitions WHERE code = \(kpi)")?.decode(0, as: String.self) else {
+            guard let direction = try conn.queryFirst("SELECT direction FROM kpi_definitions WHERE code = \(kpi)")?.decode(String.self) else {
                 throw StoreError.notFound("KPI \(kpi)")
             }
+            // Spliced as SQL text below: one of two keywords, never caller input.
             let order = direction == "higher" ? "DESC" : "ASC"
             // A whole table (100,000 staff on a national chain) sorted twice: sort in memory, and
             // do not spend 0.1 s compiling the plan (JIT) for a query that runs once a batch.
@@ -50,9 +51,11 @@ public enum KPIResultQueries {
                 ORDER BY r.status = 'insufficient', r.value \(unsafeRaw: order), r.subject COLLATE "C"
                 """
             ).map { row in
-                LeagueEntry(
-                    rank: try row.decode(0, as: Int?.self), subject: try row.decode(1, as: String.self), name: try row.decode(2, as: String.self),
-                    current: try decodeValue(row, at: 3)!, previous: try decodeValue(row, at: 6))
+                let (rank, subject, name, value, n, status, previousValue, previousN, previousStatus) = try row.decode(
+                    (Int?, String, String, Decimal, Int, String, Decimal?, Int?, String?).self)
+                return LeagueEntry(
+                    rank: rank, subject: subject, name: name, current: kpiValue(value, n, status),
+                    previous: kpiValue(previousValue, previousN, previousStatus))
             }
         }
     }
@@ -70,7 +73,10 @@ public enum KPIResultQueries {
                     WHERE period = ANY(\(periods.map(\.description))::text[]) AND level = \(level.rawValue)
                       AND subject = \(subject) AND kpi_code = \(kpi)
                     """
-                ).map { (try $0.decode(0, as: String.self), try decodeValue($0, at: 1)!) })
+                ).map { row in
+                    let (period, value, n, status) = try row.decode((String, Decimal, Int, String).self)
+                    return (period, kpiValue(value, n, status))
+                })
         }
         return periods.map { TrendPoint(period: $0.description, value: found[$0.description]) }
     }
@@ -84,7 +90,7 @@ public enum KPIResultQueries {
                 let regionPath = try conn.queryFirst(
                     """
                     SELECT r.path FROM outlets o JOIN regions r ON r.tenant_id = o.tenant_id AND r.id = o.region_id WHERE o.code = \(code)
-                    """)?.decode(0, as: String.self)
+                    """)?.decode(String.self)
             else {
                 throw StoreError.notFound("outlet \(code)")
             }
@@ -101,19 +107,25 @@ public enum KPIResultQueries {
                 ORDER BY k.code COLLATE "C"
                 """
             ).compactMap { row in
-                guard let dimension = TouchstoneCore.Dimension(rawValue: try row.decode(1, as: String.self)) else { return nil }
+                let (kpi, dimension, outletValue, outletN, outletStatus, regionValue, regionN, regionStatus) = try row.decode(
+                    (String, String, Decimal?, Int?, String?, Decimal?, Int?, String?).self)
+                guard let dimension = TouchstoneCore.Dimension(rawValue: dimension) else { return nil }
                 return DimensionProfileEntry(
-                    kpi: try row.decode(0, as: String.self), dimension: dimension, outlet: try decodeValue(row, at: 2),
-                    regionPath: regionPath, region: try decodeValue(row, at: 5))
+                    kpi: kpi, dimension: dimension, outlet: kpiValue(outletValue, outletN, outletStatus),
+                    regionPath: regionPath, region: kpiValue(regionValue, regionN, regionStatus))
             }
         }
     }
 
-    /// value, n, status at `column`, `column + 1`, `column + 2`; nil when the value is NULL.
-    static func decodeValue(_ row: PQRow, at column: Int) throws -> KPIValue? {
-        guard let value = try row.decode(column, as: Decimal?.self) else { return nil }
-        return KPIValue(
-            value: value, n: try row.decode(column + 1, as: Int.self),
-            status: KPIStatus(rawValue: try row.decode(column + 2, as: String.self)) ?? .insufficient)
+    /// A result's value, n and status as decoded from a row; nil when the row had none (the
+    /// value is NULL: a `LEFT JOIN` found no result).
+    static func kpiValue(_ value: Decimal?, _ n: Int?, _ status: String?) -> KPIValue? {
+        guard let value, let n, let status else { return nil }
+        return kpiValue(value, n, status)
+    }
+
+    /// A result's value, n and status as decoded from a row.
+    static func kpiValue(_ value: Decimal, _ n: Int, _ status: String) -> KPIValue {
+        KPIValue(value: value, n: n, status: KPIStatus(rawValue: status) ?? .insufficient)
     }
 }

@@ -1,6 +1,6 @@
 import Foundation
 import PQ
-import TouchstoneCore
+public import TouchstoneCore
 
 /// One KPI definition with a subject's value for a period (nil: no row, n = 0).
 public struct SubjectKPI: Sendable, Equatable {
@@ -28,10 +28,10 @@ public enum KPISummaryQueries {
                 ORDER BY k.code COLLATE "C"
                 """
             ).map { row in
-                SubjectKPI(
-                    kpi: try row.decode(0, as: String.self), name: try row.decode(1, as: String.self),
-                    unit: try row.decode(2, as: String?.self), direction: try row.decode(3, as: String.self),
-                    value: try KPIResultQueries.decodeValue(row, at: 4))
+                let (kpi, name, unit, direction, value, n, status) = try row.decode(
+                    (String, String, String?, String, Decimal?, Int?, String?).self)
+                return SubjectKPI(
+                    kpi: kpi, name: name, unit: unit, direction: direction, value: KPIResultQueries.kpiValue(value, n, status))
             }
         }
     }
@@ -65,7 +65,8 @@ public enum KPISummaryQueries {
                 GROUP BY kpi_code
                 """
             ) { row in
-                counts[try row.decode(0, as: String.self)] = (try row.decode(1, as: Int.self), try row.decode(2, as: Int.self))
+                let (kpi, outlets, staff) = try row.decode((String, Int, Int).self)
+                counts[kpi] = (outlets, staff)
             }
             return counts
         }

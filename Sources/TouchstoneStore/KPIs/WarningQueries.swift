@@ -1,6 +1,6 @@
 import Foundation
 import PQ
-import TouchstoneCore
+public import TouchstoneCore
 
 /// Early warnings (风险预警), from the stored KPI results of two consecutive periods.
 public enum WarningQueries {
@@ -22,10 +22,12 @@ public enum WarningQueries {
                          c.subject COLLATE "C", c.kpi_code COLLATE "C"
                 """
             ).map { row in
-                EarlyWarning(
-                    kpi: try row.decode(0, as: String.self), level: KPILevel(rawValue: try row.decode(1, as: String.self)) ?? .tenant,
-                    subject: try row.decode(2, as: String.self), previousPeriod: previous.description,
-                    previous: try KPIResultQueries.decodeValue(row, at: 3)!, current: try KPIResultQueries.decodeValue(row, at: 6)!)
+                let (kpi, level, subject, previousValue, previousN, previousStatus, value, n, status) = try row.decode(
+                    (String, String, String, Decimal, Int, String, Decimal, Int, String).self)
+                return EarlyWarning(
+                    kpi: kpi, level: KPILevel(rawValue: level) ?? .tenant, subject: subject, previousPeriod: previous.description,
+                    previous: KPIResultQueries.kpiValue(previousValue, previousN, previousStatus),
+                    current: KPIResultQueries.kpiValue(value, n, status))
             }
         }
     }

@@ -1,9 +1,11 @@
 import PQ
-import TouchstoneCore
+public import TouchstoneCore
 
 /// SQL for outlets and the org tree.
 public enum OutletQueries {
-    static let columns = "o.code, o.name, o.type, r.path, o.opened_on, o.closed_on, o.city"
+    /// Every outlet with its region's path, in ``decode(_:)``'s column order.
+    static let selectOutlets: Query =
+        "SELECT o.code, o.name, o.type, r.path, o.opened_on, o.closed_on, o.city FROM outlets o JOIN regions r ON r.tenant_id = o.tenant_id AND r.id = o.region_id"
 
     /// Outlets ordered by code, `limit` at a time after the cursor `after`; optionally only
     /// those under the region `within` (its whole subtree).
@@ -14,7 +16,7 @@ public enum OutletQueries {
         try await database.tenantTransaction(tenant, readOnly: true) { conn in
             let rows = try conn.query(
                 """
-                SELECT \(unsafeRaw: columns) FROM outlets o JOIN regions r ON r.tenant_id = o.tenant_id AND r.id = o.region_id
+                \(fragment: selectOutlets)
                 WHERE o.code > \(after ?? "")
                   AND (\(regionPath)::text IS NULL OR app_in_region_subtree(r.path, \(regionPath)))
                 ORDER BY o.code LIMIT \(limit + 1)
@@ -29,7 +31,7 @@ public enum OutletQueries {
         let outlet = try await database.tenantTransaction(tenant, readOnly: true) { conn in
             try conn.queryFirst(
                 """
-                SELECT \(unsafeRaw: columns) FROM outlets o JOIN regions r ON r.tenant_id = o.tenant_id AND r.id = o.region_id
+                \(fragment: selectOutlets)
                 WHERE o.code = \(code)
                 """
             ).map(decode)
@@ -63,13 +65,10 @@ public enum OutletQueries {
     }
 
     static func decode(_ row: PQRow) throws -> Outlet {
-        Outlet(
-            code: try row.decode(0, as: String.self),
-            name: try row.decode(1, as: String.self),
-            type: try row.decode(2, as: String?.self),
-            regionPath: try row.decode(3, as: String.self),
-            openedOn: try row.decode(4, as: String?.self).flatMap(CivilDate.init),
-            closedOn: try row.decode(5, as: String?.self).flatMap(CivilDate.init),
-            city: try row.decode(6, as: String?.self))
+        let (code, name, type, regionPath, openedOn, closedOn, city) = try row.decode(
+            (String, String, String?, String, String?, String?, String?).self)
+        return Outlet(
+            code: code, name: name, type: type, regionPath: regionPath,
+            openedOn: openedOn.flatMap(CivilDate.init), closedOn: closedOn.flatMap(CivilDate.init), city: city)
     }
 }

@@ -29,7 +29,8 @@ public enum AdjustmentStep {
         try run(conn, context: context).reduce(0) { $0 + $1.rows }
     }
 
-    /// Scratch tables of one recomputation (temporary: dropped before the next).
+    /// Scratch tables of one recomputation (temporary: dropped before the next). Their names
+    /// are spliced as SQL text (identifiers cannot be parameters): only these constants.
     static let scratchResults = "adjust_kpi_results"
     static let scratchPayouts = "adjust_payouts"
 
@@ -52,7 +53,7 @@ public enum AdjustmentStep {
     /// survey response or complaint, oldest first.
     static func closedPeriodsWithLateEvents(_ conn: PQConnection, before period: Period, timeZone: TimeZone) throws -> [Period] {
         let closed = try conn.query("SELECT period FROM periods WHERE state = 'closed'")
-            .compactMap { Period(try $0.decode(0, as: String.self)) }
+            .compactMap { Period(try $0.decode(String.self)) }
             .filter { $0.kind == period.kind && $0.lastDay < period.firstDay }
             .sorted(by: <)
         return try closed.filter { candidate in
@@ -62,7 +63,7 @@ public enum AdjustmentStep {
                 SELECT EXISTS (SELECT 1 FROM audits WHERE late AND visited_at >= \(bounds.start) AND visited_at < \(bounds.end))
                     OR EXISTS (SELECT 1 FROM survey_responses WHERE late AND responded_at >= \(bounds.start) AND responded_at < \(bounds.end))
                     OR EXISTS (SELECT 1 FROM complaints WHERE late AND opened_at >= \(bounds.start) AND opened_at < \(bounds.end))
-                """)!.decode(0, as: Bool.self)
+                """)!.decode(Bool.self)
         }
     }
 
@@ -81,7 +82,8 @@ public enum AdjustmentStep {
                 ORDER BY id DESC LIMIT 1
                 """)
         else { return nil }
-        return RecordedRun(asOf: try row.decode(0, as: Date.self), kpis: try KPISnapshot(json: try row.decode(1, as: String.self)))
+        let (asOf, kpis) = try row.decode((Date, String).self)
+        return RecordedRun(asOf: asOf, kpis: try KPISnapshot(json: kpis))
     }
 
     /// Recomputes `closed` in the scratch tables and inserts the differences as adjustment rows.

@@ -1,6 +1,6 @@
 import Foundation
 import PQ
-import TouchstoneCore
+public import TouchstoneCore
 
 /// `touchstone export payouts` (formats.md "Exports"):
 /// `period,employee_no,name,plan,prorated_target,score_pct,payout,currency,note`,
@@ -31,11 +31,11 @@ public enum PayoutExport {
             try rows.header(columns)
             try conn.forEachRow(
                 """
-                SELECT \(unsafeRaw: PayoutQueries.columns) FROM payouts WHERE period = \(period.description)
-                ORDER BY \(unsafeRaw: PayoutQueries.order)
+                SELECT \(fragment: PayoutQueries.columns) FROM payouts WHERE period = \(period.description)
+                ORDER BY \(fragment: PayoutQueries.order)
                 """
             ) { row in
-                let p = try PayoutQueries.decode(row)
+                let p = try PayoutRow(row: row)
                 try rows.row([
                     .text(p.period), .text(p.employeeNo), .text(p.name), .text(p.plan), .decimal(p.proratedTarget, places: 2),
                     .decimal(p.scorePct, places: 4), .decimal(p.payout, places: 2), .text(p.currency), .text(p.note),

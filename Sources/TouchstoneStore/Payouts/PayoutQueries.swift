@@ -1,14 +1,16 @@
 import Foundation
-import PQ
-import TouchstoneCore
+public import PQ
+public import TouchstoneCore
 
 /// SQL for reading and approving payouts (the batch writes them: ``PayoutStep``).
 public enum PayoutQueries {
-    static let columns = """
+    /// A payout row's columns, in ``PayoutRow/init(row:)``'s order.
+    static let columns: Query = """
         period, employee_no, name, plan_code, plan_version, nullif(adjusts_period, ''), prorated_target, score_pct, payout,
         currency, note, approved_by, approved_at
         """
-    static let order = "employee_no COLLATE \"C\", plan_code COLLATE \"C\", adjusts_period COLLATE \"C\""
+    /// The payout rows' order: by employee number, plan, then adjusted period.
+    static let order: Query = "employee_no COLLATE \"C\", plan_code COLLATE \"C\", adjusts_period COLLATE \"C\""
 
     /// The period's payout rows (only `employeeNo`'s when given), by employee number, plan,
     /// then adjusted period.
@@ -16,11 +18,11 @@ public enum PayoutQueries {
         try await database.tenantTransaction(tenant, readOnly: true) { conn in
             try conn.query(
                 """
-                SELECT \(unsafeRaw: columns) FROM payouts
+                SELECT \(fragment: columns) FROM payouts
                 WHERE period = \(period.description) AND (\(employeeNo)::text IS NULL OR employee_no = \(employeeNo))
-                ORDER BY \(unsafeRaw: order)
+                ORDER BY \(fragment: order)
                 """
-            ).map(decode)
+            ).decode(PayoutRow.self)
         }
     }
 
@@ -32,9 +34,9 @@ public enum PayoutQueries {
             try conn.query(
                 """
                 SELECT explanation::text FROM payouts WHERE period = \(period.description) AND employee_no = \(employeeNo)
-                ORDER BY \(unsafeRaw: order)
+                ORDER BY \(fragment: order)
                 """
-            ).map { try $0.decode(0, as: String.self) }
+            ).decode(String.self)
         }
         guard !found.isEmpty else { throw StoreError.notFound("payout of \(employeeNo) in \(period)") }
         return found
@@ -94,16 +96,17 @@ public enum PayoutQueries {
             """
             SELECT DISTINCT b.started_by FROM payouts p LEFT JOIN batch_jobs b ON b.id = p.job_id WHERE p.period = \(period.description)
             """
-        ).map { try $0.decode(0, as: String?.self) }
+        ).decode(String?.self)
     }
 
-    static func decode(_ row: PQRow) throws -> PayoutRow {
-        PayoutRow(
-            period: try row.decode(0, as: String.self), employeeNo: try row.decode(1, as: String.self), name: try row.decode(2, as: String.self),
-            plan: try row.decode(3, as: String.self), planVersion: try row.decode(4, as: Int.self),
-            adjustsPeriod: try row.decode(5, as: String?.self), proratedTarget: try row.decode(6, as: Decimal.self),
-            scorePct: try row.decode(7, as: Decimal.self), payout: try row.decode(8, as: Decimal.self),
-            currency: try row.decode(9, as: String.self), note: try row.decode(10, as: String.self),
-            approvedBy: try row.decode(11, as: String?.self), approvedAt: try row.decode(12, as: Date?.self))
+}
+
+extension PayoutRow: PQRowDecodable {
+    /// A row starting with ``PayoutQueries``' `columns`.
+    public init(row: PQRow) throws {
+        (
+            period, employeeNo, name, plan, planVersion, adjustsPeriod, proratedTarget, scorePct, payout, currency, note,
+            approvedBy, approvedAt
+        ) = try row.decode((String, String, String, String, Int, String?, Decimal, Decimal, Decimal, String, String, String?, Date?).self)
     }
 }

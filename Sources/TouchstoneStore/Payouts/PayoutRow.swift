@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation
 
 /// One stored payout row (rules.md §5): a person's draft or approved payout under one plan
 /// for one period, or an adjustment for a closed period (`adjustsPeriod`).

@@ -1,6 +1,6 @@
 import Foundation
-import PQ
-import TouchstoneCore
+public import PQ
+public import TouchstoneCore
 
 /// The batch step that turns a period's `kpi_results` into draft payouts (rules.md §5).
 ///
@@ -51,7 +51,9 @@ public enum PayoutStep {
 
     /// Computes the payouts of `plans` for `period` from the KPI values in `results` and
     /// inserts them into `table` (`payouts`, or a temporary table of the same shape when a
-    /// closed period is recomputed from a scratch copy of its KPI results).
+    /// closed period is recomputed from a scratch copy of its KPI results). Both table names
+    /// are spliced as SQL text: each is one of those constants (``KPIBatch/periodResults``,
+    /// ``AdjustmentStep``'s scratch tables), never caller input.
     static func compute(
         _ conn: PQConnection, period: Period, plans: [(version: Int, plan: Plan)],
         definitions: [String: KPIDefinition], results: String = KPIBatch.periodResults,
@@ -149,10 +151,8 @@ public enum PayoutStep {
             WHERE period = \(period.description) AND level = 'outlet' AND kpi_code = ANY(\(codes)::text[])
             """)
         {
-            values[try row.decode(0, as: String.self), default: [:]][try row.decode(1, as: String.self)] =
-                KPIValue(
-                    value: try row.decode(2, as: Decimal.self), n: try row.decode(3, as: Int.self), status: try status(row.decode(4, as: String.self))
-                )
+            let (outlet, kpi, value, n, status) = try row.decode((String, String, Decimal, Int, String).self)
+            values[outlet, default: [:]][kpi] = KPIValue(value: value, n: n, status: try Self.status(status))
         }
         return values
     }
@@ -199,6 +199,7 @@ public enum PayoutStep {
                   AND a.start_date <= \(last)::date AND (a.end_date IS NULL OR a.end_date >= \(first)::date))
             """)
         while true {
+            // FETCH takes no parameter: the count (a constant) is spliced as SQL text.
             let rows = try conn.query("FETCH \(unsafeRaw: String(chunk)) FROM payout_people")
             if rows.count == 0 { break }
             try body(rows)
@@ -208,11 +209,8 @@ public enum PayoutStep {
     }
 
     static func decodePerson(_ row: PQRow) throws -> Person {
-        let outlets = try row.decode(2, as: [String].self)
-        let roles = try row.decode(3, as: [String].self)
-        let starts = try row.decode(4, as: [String].self)
-        let ends = try row.decode(5, as: [String?].self)
-        let bonuses = try row.decode(6, as: [Decimal?].self)
+        let (employeeNo, name, outlets, roles, starts, ends, bonuses, codes, values, ns, statuses) = try row.decode(
+            (String, String, [String], [String], [String], [String?], [Decimal?], [String]?, [Decimal]?, [Int]?, [String]?).self)
         var assignments: [Assignment] = []
         for i in outlets.indices {
             guard let start = CivilDate(starts[i]) else { throw StoreError.invalidState("stored assignment date \(starts[i])") }
@@ -222,17 +220,13 @@ public enum PayoutStep {
                     targetBonus: bonuses[i]))
         }
         var staffKPIs: [String: KPIValue] = [:]
-        if let codes = try row.decode(7, as: [String]?.self) {
-            let values = try row.decode(8, as: [Decimal].self)
-            let ns = try row.decode(9, as: [Int].self)
-            let statuses = try row.decode(10, as: [String].self)
+        if let codes, let values, let ns, let statuses {
             for i in codes.indices {
                 staffKPIs[codes[i]] = KPIValue(value: values[i], n: ns[i], status: try status(statuses[i]))
             }
         }
         let person = PayoutPerson(
-            employeeNo: try row.decode(0, as: String.self), name: try row.decode(1, as: String.self),
-            assignments: assignments)
+            employeeNo: employeeNo, name: name, assignments: assignments)
         return Person(person: person, staffKPIs: staffKPIs)
     }
 

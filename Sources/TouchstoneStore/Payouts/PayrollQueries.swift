@@ -1,6 +1,6 @@
-import Foundation
+public import Foundation
 import PQ
-import TouchstoneCore
+public import TouchstoneCore
 
 /// SQL for the payroll page of a period (docs/payroll.md): its totals by plan and by region,
 /// its payout rows paged, sorted and filtered, and the adjustment rows later periods hold
@@ -8,8 +8,8 @@ import TouchstoneCore
 /// the person worked at the end of the period); totals group by the top node of that path.
 public enum PayrollQueries {
     /// Payout rows with their region path and status (`approved` or `draft`), to be followed
-    /// by `WHERE p.period = …`. Constant SQL text.
-    static let rows = """
+    /// by `WHERE p.period = …`.
+    static let rows: Query = """
         SELECT p.*, coalesce(g.path, '') AS region_path, split_part(coalesce(g.path, ''), '/', 1) AS top_region,
                CASE WHEN p.approved_by IS NULL THEN 'draft' ELSE 'approved' END AS status
         FROM payouts p
@@ -23,7 +23,7 @@ public enum PayrollQueries {
             // One pass: GROUPING SETS give the plan, region and overall sums together.
             let grouped = try conn.query(
                 """
-                WITH r AS (\(unsafeRaw: rows) WHERE p.period = \(period.description))
+                WITH r AS (\(fragment: rows) WHERE p.period = \(period.description))
                 SELECT grouping(plan_code), grouping(top_region),
                        coalesce(plan_code, '') AS plan, coalesce(top_region, '') AS region,
                        count(*)::integer, count(DISTINCT employee_no)::integer, coalesce(sum(payout), 0),
@@ -33,13 +33,13 @@ public enum PayrollQueries {
                 ORDER BY grouping(plan_code), grouping(top_region), coalesce(plan_code, '') COLLATE "C", coalesce(top_region, '') COLLATE "C"
                 """
             ).map { row in
-                (
-                    plan: try row.decode(0, as: Int.self) == 0, region: try row.decode(1, as: Int.self) == 0,
+                let (planGrouping, regionGrouping, plan, region, rows, people, payout, approvedRows, currency) = try row.decode(
+                    (Int, Int, String, String, Int, Int, Decimal, Int, String?).self)
+                return (
+                    plan: planGrouping == 0, region: regionGrouping == 0,
                     line: PayrollTotals.Line(
-                        key: try row.decode(0, as: Int.self) == 0 ? try row.decode(2, as: String.self) : try row.decode(3, as: String.self),
-                        rows: try row.decode(4, as: Int.self), people: try row.decode(5, as: Int.self), payout: try row.decode(6, as: Decimal.self),
-                        approvedRows: try row.decode(7, as: Int.self)),
-                    currency: try row.decode(8, as: String?.self)
+                        key: planGrouping == 0 ? plan : region, rows: rows, people: people, payout: payout, approvedRows: approvedRows),
+                    currency: currency
                 )
             }
             let overall = grouped.first { !$0.plan && !$0.region }
@@ -64,11 +64,12 @@ public enum PayrollQueries {
             case .status: "status"
             }
         let direction = order.descending ? "DESC" : "ASC"
+        // `sortKey` and `direction` are spliced as SQL text: each is one of the constants above, never caller input.
         return try await database.tenantTransaction(tenant, readOnly: true) { conn in
             let found = try conn.query(
                 """
-                WITH r AS (\(unsafeRaw: Self.rows) WHERE p.period = \(period.description))
-                SELECT \(unsafeRaw: PayoutQueries.columns), region_path, status, count(*) OVER ()
+                WITH r AS (\(fragment: Self.rows) WHERE p.period = \(period.description))
+                SELECT \(fragment: PayoutQueries.columns), region_path, status, count(*) OVER ()
                 FROM r
                 WHERE (\(filter.region)::text IS NULL OR app_in_region_subtree(region_path, \(filter.region)))
                   AND (\(filter.plan)::text IS NULL OR plan_code = \(filter.plan))
@@ -77,7 +78,7 @@ public enum PayrollQueries {
                          plan_code COLLATE "C", adjusts_period COLLATE "C"
                 OFFSET \(offset) LIMIT \(limit)
                 """)
-            let total = try found.first?.decode(15, as: Int.self) ?? 0
+            let total = try found.first?.decode("count", as: Int.self) ?? 0
             return (try found.map(decodeRow), total)
         }
     }
@@ -88,17 +89,19 @@ public enum PayrollQueries {
         try await database.tenantTransaction(tenant, readOnly: true) { conn in
             try conn.query(
                 """
-                SELECT \(unsafeRaw: PayoutQueries.columns) FROM payouts WHERE adjusts_period = \(period.description)
-                ORDER BY period COLLATE "C", \(unsafeRaw: PayoutQueries.order)
+                SELECT \(fragment: PayoutQueries.columns) FROM payouts WHERE adjusts_period = \(period.description)
+                ORDER BY period COLLATE "C", \(fragment: PayoutQueries.order)
                 """
-            ).map(PayoutQueries.decode)
+            ).decode(PayoutRow.self)
         }
     }
 
+    /// A row of ``page(tenant:period:filter:order:offset:limit:database:)``: the payout's
+    /// columns, then the region path and status named.
     static func decodeRow(_ row: PQRow) throws -> PayrollRow {
         PayrollRow(
-            payout: try PayoutQueries.decode(row), regionPath: try row.decode(13, as: String.self),
-            status: PayrollFilter.Status(rawValue: try row.decode(14, as: String.self)) ?? .draft)
+            payout: try PayoutRow(row: row), regionPath: try row.decode("region_path", as: String.self),
+            status: PayrollFilter.Status(rawValue: try row.decode("status", as: String.self)) ?? .draft)
     }
 }
 

@@ -1,15 +1,16 @@
 import Foundation
-import PQ
-import TouchstoneCore
+public import PQ
+public import TouchstoneCore
 
 /// SQL for periods: their state, closing, and the results fingerprint (rules.md §6).
 public enum PeriodQueries {
-    static let columns = "period, state, closed_at, closed_by, results_hash"
+    /// A period's columns, in ``PeriodStatus/init(row:)``'s order.
+    static let columns: Query = "period, state, closed_at, closed_by, results_hash"
 
     /// The period's state; a period never run is reported open.
     public static func status(tenant: Tenant, period: Period, database: Database) async throws -> PeriodStatus {
         try await database.tenantTransaction(tenant, readOnly: true) { conn in
-            try conn.queryFirst("SELECT \(unsafeRaw: columns) FROM periods WHERE period = \(period.description)").map(decode)
+            try conn.queryFirst("SELECT \(fragment: columns) FROM periods WHERE period = \(period.description)").map(PeriodStatus.init)
                 ?? PeriodStatus(period: period.description, state: "open", closedAt: nil, closedBy: nil, resultsHash: nil)
         }
     }
@@ -24,19 +25,18 @@ public enum PeriodQueries {
     public static func close(tenant: Tenant, period: Period, actor: String, database: Database) async throws -> PeriodStatus {
         try await database.tenantTransaction(tenant) { conn in
             let key = period.description
-            guard let state = try conn.queryFirst("SELECT state FROM periods WHERE period = \(key) FOR UPDATE")?.decode(0, as: String.self) else {
+            guard let state = try conn.queryFirst("SELECT state FROM periods WHERE period = \(key) FOR UPDATE")?.decode(String.self) else {
                 throw StoreError.notFound("period \(key) has no batch run to close")
             }
             if state == "closed" { throw StoreError.periodClosed("period \(key) is already closed") }
-            let unapproved = try conn.queryFirst("SELECT count(*) FROM payouts WHERE period = \(key) AND approved_by IS NULL")!.decode(
-                0, as: Int.self)
+            let unapproved = try conn.queryFirst("SELECT count(*) FROM payouts WHERE period = \(key) AND approved_by IS NULL")!.decode(Int.self)
             if let refusal = FourEyes.closeRefusal(period: key, unapproved: unapproved) { throw StoreError.invalidState(refusal) }
             let hash = try ResultsHash.compute(conn, period: key)
-            let closed = try decode(
-                conn.queryFirst(
+            let closed = try PeriodStatus(
+                row: conn.queryFirst(
                     """
                     UPDATE periods SET state = 'closed', closed_at = now(), closed_by = \(actor), results_hash = \(hash)
-                    WHERE period = \(key) RETURNING \(unsafeRaw: columns)
+                    WHERE period = \(key) RETURNING \(fragment: columns)
                     """)!)
             return closed
         }
@@ -48,11 +48,11 @@ public enum PeriodQueries {
             try ResultsHash.compute(conn, period: period.description)
         }
     }
+}
 
-    static func decode(_ row: PQRow) throws -> PeriodStatus {
-        PeriodStatus(
-            period: try row.decode(0, as: String.self), state: try row.decode(1, as: String.self),
-            closedAt: try row.decode(2, as: Date?.self), closedBy: try row.decode(3, as: String?.self),
-            resultsHash: try row.decode(4, as: String?.self))
+extension PeriodStatus: PQRowDecodable {
+    /// A row starting with ``PeriodQueries``' `columns`.
+    public init(row: PQRow) throws {
+        (period, state, closedAt, closedBy, resultsHash) = try row.decode((String, String, Date?, String?, String?).self)
     }
 }

@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation
 
 /// A period's lock state (rules.md §6).
 public struct PeriodStatus: Sendable, Codable, Equatable {

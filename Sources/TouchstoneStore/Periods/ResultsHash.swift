@@ -20,7 +20,8 @@ enum ResultsHash {
             ORDER BY level COLLATE "C", subject COLLATE "C", kpi_code COLLATE "C"
             """
         ) { row in
-            hasher.update(data: Data(CSVWriter.line(["kpi"] + (try (0..<6).map { try row.decode($0, as: String.self) })).utf8))
+            let (level, subject, kpi, value, n, status) = try row.decode((String, String, String, String, String, String).self)
+            hasher.update(data: Data(CSVWriter.line(["kpi", level, subject, kpi, value, n, status]).utf8))
         }
         try conn.forEachRow(
             """
@@ -30,7 +31,12 @@ enum ResultsHash {
             ORDER BY employee_no COLLATE "C", plan_code COLLATE "C", adjusts_period COLLATE "C"
             """
         ) { row in
-            hasher.update(data: Data(CSVWriter.line(["payout"] + (try (0..<11).map { try row.decode($0, as: String.self) })).utf8))
+            let (employeeNo, plan, adjustsPeriod, version, name, proratedTarget, scorePct, payout, currency, note, explanation) =
+                try row.decode((String, String, String, String, String, String, String, String, String, String, String).self)
+            let line = [
+                "payout", employeeNo, plan, adjustsPeriod, version, name, proratedTarget, scorePct, payout, currency, note, explanation,
+            ]
+            hasher.update(data: Data(CSVWriter.line(line).utf8))
         }
         return hasher.finalize().map { String(format: "%02x", $0) }.joined()
     }

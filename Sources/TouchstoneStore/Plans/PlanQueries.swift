@@ -1,16 +1,17 @@
-import Foundation
-import PQ
-import TouchstoneCore
+public import Foundation
+public import PQ
+public import TouchstoneCore
 
 /// SQL for incentive plans: versioned, validated against the tenant's KPI definitions.
 ///
 /// A plan is never edited in place: a changed definition becomes the next version, and a
 /// version that paid a closed period is refused any change by the database (TS002).
 public enum PlanQueries {
-    static let columns = "code, version, name, created_at, definition::text"
+    /// A stored plan's columns, in ``StoredPlan/init(row:)``'s order.
+    static let columns: Query = "code, version, name, created_at, definition::text"
     /// The latest version of every plan, ordered by code (code-point order).
-    static let latestVersions = """
-        SELECT * FROM (SELECT DISTINCT ON (code) \(columns) FROM plans ORDER BY code, version DESC) AS latest
+    static let latestVersions: Query = """
+        SELECT * FROM (SELECT DISTINCT ON (code) \(fragment: columns) FROM plans ORDER BY code, version DESC) AS latest
         ORDER BY code COLLATE "C"
         """
 
@@ -31,19 +32,19 @@ public enum PlanQueries {
             try conn.execute("SELECT pg_advisory_xact_lock(\(lockClass), hashtext(\(plan.code)))")
             if let latest = try conn.queryFirst(
                 """
-                SELECT \(unsafeRaw: columns), definition = \(text)::jsonb FROM plans
+                SELECT \(fragment: columns), definition = \(text)::jsonb AS unchanged FROM plans
                 WHERE code = \(plan.code) ORDER BY version DESC LIMIT 1
-                """), try latest.decode(5, as: Bool.self)
+                """), try latest.decode("unchanged", as: Bool.self)
             {
-                return PlanAddResult(plan: try decode(latest), outcome: .unchanged)
+                return PlanAddResult(plan: try StoredPlan(row: latest), outcome: .unchanged)
             }
-            let stored = try decode(
-                conn.queryFirst(
+            let stored = try StoredPlan(
+                row: conn.queryFirst(
                     """
                     INSERT INTO plans (tenant_id, code, version, name, definition)
                     SELECT app_current_tenant(), \(plan.code), coalesce(max(version), 0) + 1, \(plan.name), \(text)::jsonb
                     FROM plans WHERE code = \(plan.code)
-                    RETURNING \(unsafeRaw: columns)
+                    RETURNING \(fragment: columns)
                     """)!)
             return PlanAddResult(plan: stored, outcome: .created)
         }
@@ -53,10 +54,8 @@ public enum PlanQueries {
     public static func list(tenant: Tenant, database: Database) async throws -> [StoredPlan] {
         try await database.tenantTransaction(tenant, readOnly: true) { conn in
             try conn.query(
-                """
-                \(unsafeRaw: latestVersions)
-                """
-            ).map(decode)
+                latestVersions
+            ).decode(StoredPlan.self)
         }
     }
 
@@ -65,11 +64,11 @@ public enum PlanQueries {
         let found = try await database.tenantTransaction(tenant, readOnly: true) { conn in
             try conn.queryFirst(
                 """
-                SELECT \(unsafeRaw: columns) FROM plans
+                SELECT \(fragment: columns) FROM plans
                 WHERE code = \(code) AND (\(version)::integer IS NULL OR version = \(version))
                 ORDER BY version DESC LIMIT 1
                 """
-            ).map(decode)
+            ).map(StoredPlan.init)
         }
         guard let found else { throw StoreError.notFound(version.map { "plan \(code) version \($0)" } ?? "plan \(code)") }
         return found
@@ -83,10 +82,8 @@ public enum PlanQueries {
     /// The latest version of every plan of `kind`, parsed, ordered by code.
     static func latest(_ conn: PQConnection, kind: Period.Kind, kpis: [String: KPIDefinition]) throws -> [(version: Int, plan: Plan)] {
         try conn.query(
-            """
-            \(unsafeRaw: latestVersions)
-            """
-        ).map(decode).compactMap { stored in
+            latestVersions
+        ).decode(StoredPlan.self).compactMap { stored in
             let plan = try parse(stored, kpis: kpis)
             return plan.period == kind ? (stored.version, plan) : nil
         }
@@ -96,12 +93,12 @@ public enum PlanQueries {
     static func paid(_ conn: PQConnection, period: Period, kpis: [String: KPIDefinition]) throws -> [(version: Int, plan: Plan)] {
         try conn.query(
             """
-            SELECT \(unsafeRaw: columns) FROM plans
+            SELECT \(fragment: columns) FROM plans
             WHERE (code, version) IN (SELECT plan_code, plan_version FROM payouts
                                       WHERE period = \(period.description) AND adjusts_period = '')
             ORDER BY code COLLATE "C"
             """
-        ).map(decode).map { stored in (stored.version, try parse(stored, kpis: kpis)) }
+        ).decode(StoredPlan.self).map { stored in (stored.version, try parse(stored, kpis: kpis)) }
     }
 
     /// Parses a stored version; one that no longer validates (a KPI it names was removed) is an error.
@@ -115,10 +112,11 @@ public enum PlanQueries {
 
     /// Advisory-lock class of plan adds.
     static let lockClass: Int32 = 0x7453_504c
+}
 
-    static func decode(_ row: PQRow) throws -> StoredPlan {
-        StoredPlan(
-            code: try row.decode(0, as: String.self), version: try row.decode(1, as: Int.self), name: try row.decode(2, as: String.self),
-            createdAt: try row.decode(3, as: Date.self), definition: try row.decode(4, as: String.self))
+extension StoredPlan: PQRowDecodable {
+    /// A row starting with ``PlanQueries``' `columns`.
+    public init(row: PQRow) throws {
+        (code, version, name, createdAt, definition) = try row.decode((String, Int, String, Date, String).self)
     }
 }

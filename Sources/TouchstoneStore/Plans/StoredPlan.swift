@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation
 
 /// One stored version of an incentive plan (formats.md "Plan"), with its JSON as added.
 public struct StoredPlan: Sendable, Codable, Equatable {

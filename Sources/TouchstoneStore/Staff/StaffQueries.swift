@@ -1,5 +1,6 @@
+import Foundation
 import PQ
-import TouchstoneCore
+public import TouchstoneCore
 
 /// SQL for staff and their assignment history.
 public enum StaffQueries {
@@ -22,7 +23,7 @@ public enum StaffQueries {
                         AND (\(regionPath)::text IS NULL OR app_in_region_subtree(r.path, \(regionPath)))))
                 ORDER BY st.employee_no LIMIT \(limit + 1)
                 """
-            ).map { try $0.decode(0, as: String.self) }
+            ).map { try $0.decode(String.self) }
             let members = try load(conn, employeeNumbers: Array(numbers.prefix(limit)))
             return Page(items: members, next: numbers.count > limit ? members.last?.employeeNo : nil)
         }
@@ -42,7 +43,7 @@ public enum StaffQueries {
         let problems = member.problems
         guard problems.isEmpty else { throw StoreError.invalid(problems) }
         return try await database.tenantTransaction(tenant) { conn in
-            let id = try conn.queryFirst("SELECT id FROM staff WHERE employee_no = \(member.employeeNo) FOR UPDATE")?.decode(0, as: Int64.self)
+            let id = try conn.queryFirst("SELECT id FROM staff WHERE employee_no = \(member.employeeNo) FOR UPDATE")?.decode(Int64.self)
             if id != nil && !replace { throw StoreError.conflict("staff \(member.employeeNo) already exists") }
             if id == nil && replace { throw StoreError.notFound("staff \(member.employeeNo)") }
             let staffID = try conn.queryFirst(
@@ -50,7 +51,7 @@ public enum StaffQueries {
                 INSERT INTO staff (tenant_id, employee_no, name) VALUES (app_current_tenant(), \(member.employeeNo), \(member.name))
                 ON CONFLICT (tenant_id, employee_no) DO UPDATE SET name = EXCLUDED.name, updated_at = now()
                 RETURNING id
-                """)!.decode(0, as: Int64.self)
+                """)!.decode(Int64.self)
             try conn.execute("DELETE FROM assignments WHERE staff_id = \(staffID)")
             var unknown: [Problem] = []
             for (index, assignment) in member.assignments.enumerated() {
@@ -84,18 +85,17 @@ public enum StaffQueries {
             ORDER BY st.employee_no, a.start_date
             """)
         {
-            let number = try row.decode(0, as: String.self)
+            let (number, name, outlet, role, start, end, targetBonus) = try row.decode(
+                (String, String, String?, String?, String?, String?, Decimal?).self)
             if members.last?.employeeNo != number {
-                members.append(StaffMember(employeeNo: number, name: try row.decode(1, as: String.self), assignments: []))
+                members.append(StaffMember(employeeNo: number, name: name, assignments: []))
             }
-            guard let outlet = try row.decode(2, as: String?.self) else { continue }
+            // No outlet: a member without assignments (the LEFT JOINs found none).
+            guard let outlet, let role, let start else { continue }
             members[members.count - 1].assignments.append(
-                StaffMember.Assignment(
-                    outlet: outlet,
-                    role: try row.decode(3, as: String.self),
-                    start: CivilDate(try row.decode(4, as: String.self))!,
-                    end: try row.decode(5, as: String?.self).flatMap(CivilDate.init),
-                    targetBonus: try row.decode(6, as: String?.self)))
+                Assignment(
+                    outlet: outlet, role: role, start: CivilDate(start)!, end: end.flatMap(CivilDate.init),
+                    targetBonus: targetBonus))
         }
         return members
     }

@@ -1,5 +1,6 @@
-import Logging
-import PQ
+public import Logging
+public import PQ
+public import TouchstoneCore
 
 /// The Touchstone database as the daemon and every data command use it.
 ///
@@ -78,11 +79,11 @@ public struct Database: Sendable {
                        EXISTS (SELECT 1 FROM pg_class c WHERE c.relowner = r.oid AND c.relkind IN ('r', 'p'))
                 FROM pg_roles r WHERE r.rolname = current_user
                 """)!
-            let login = try row.decode(0, as: String.self)
-            if try row.decode(1, as: Bool.self) { return (login, "is a superuser, which bypasses row-level security") }
-            if try row.decode(2, as: Bool.self) { return (login, "has BYPASSRLS") }
-            if try row.decode(4, as: Bool.self) { return (login, "owns tables of this database (it is the schema owner)") }
-            if try !row.decode(3, as: Bool.self) { return (login, "is not a member of \(Self.runtimeRole)") }
+            let (login, superuser, bypassesRLS, runtimeMember, ownsTables) = try row.decode((String, Bool, Bool, Bool, Bool).self)
+            if superuser { return (login, "is a superuser, which bypasses row-level security") }
+            if bypassesRLS { return (login, "has BYPASSRLS") }
+            if ownsTables { return (login, "owns tables of this database (it is the schema owner)") }
+            if !runtimeMember { return (login, "is not a member of \(Self.runtimeRole)") }
             return (login, nil)
         }
         if let problem {

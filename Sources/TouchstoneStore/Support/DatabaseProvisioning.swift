@@ -1,6 +1,6 @@
-import Foundation
-import Logging
-import PQ
+public import Foundation
+public import Logging
+public import PQ
 
 /// Setting up a cluster for Touchstone as its administrator would: the roles of
 /// `sql/cluster/roles.sql`, then a database owned by the schema owner. The embedded cluster and
@@ -60,7 +60,7 @@ public enum DatabaseProvisioning {
 
     private static func create(_ name: String, conn: PQConnection) throws {
         if let row = try conn.queryFirst("SELECT pg_get_userbyid(datdba)::text FROM pg_database WHERE datname = \(name)") {
-            let owner = try row.decode(0, as: String.self)
+            let owner = try row.decode(String.self)
             guard owner == ownerLogin else { throw ForeignOwner(name: name, owner: owner) }
             return
         }

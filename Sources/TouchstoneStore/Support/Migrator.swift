@@ -1,7 +1,7 @@
 import Crypto
-import Foundation
-import Logging
-import PQ
+public import Foundation
+public import Logging
+public import PQ
 
 /// Applies the numbered SQL files of `sql/` (`0001_name.sql`, …) in order.
 ///
@@ -87,8 +87,8 @@ public struct Migrator: Sendable {
                 applied_at timestamptz NOT NULL DEFAULT now())
             """)
         var result: [Int: String] = [:]
-        for row in try conn.query("SELECT version, checksum FROM schema_migrations") {
-            result[try row.decode(0, as: Int.self)] = try row.decode(1, as: String.self)
+        for (version, checksum) in try conn.query("SELECT version, checksum FROM schema_migrations", as: (Int, String).self) {
+            result[version] = checksum
         }
         return result
     }
@@ -128,11 +128,11 @@ public struct Migrator: Sendable {
     public func isCurrent(on pool: PQPool) async throws -> Bool {
         let migrations = self.migrations
         return try await pool.withConnection { conn in
-            let exists = try conn.queryFirst("SELECT to_regclass('schema_migrations') IS NOT NULL")?.decode(0, as: Bool.self) ?? false
+            let exists = try conn.queryFirst("SELECT to_regclass('schema_migrations') IS NOT NULL")?.decode(Bool.self) ?? false
             guard exists else { return false }
             var applied: [Int: String] = [:]
-            for row in try conn.query("SELECT version, checksum FROM schema_migrations") {
-                applied[try row.decode(0, as: Int.self)] = try row.decode(1, as: String.self)
+            for (version, checksum) in try conn.query("SELECT version, checksum FROM schema_migrations", as: (Int, String).self) {
+                applied[version] = checksum
             }
             return applied == Dictionary(uniqueKeysWithValues: migrations.map { ($0.version, $0.checksum) })
         }

@@ -1,5 +1,5 @@
-import Logging
-import PQ
+public import Logging
+public import PQ
 
 /// The schema owner's connection: it applies migrations and creates tenants, nothing else.
 ///

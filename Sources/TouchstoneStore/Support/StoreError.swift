@@ -1,5 +1,5 @@
 import PQ
-import TouchstoneCore
+public import TouchstoneCore
 
 /// What the store reports to its callers. Database errors are mapped to these in one
 /// place (``init(translating:)``); the server maps these to HTTP, the CLI to messages.

@@ -1,4 +1,4 @@
-import Logging
+public import Logging
 import PQ
 
 /// Where the store logs the database errors it does not show its callers: PostgreSQL's

@@ -1,6 +1,6 @@
 import Foundation
 import PQ
-import TouchstoneCore
+public import TouchstoneCore
 
 /// SQL for tenants.
 public enum TenantQueries {
@@ -24,7 +24,7 @@ public enum TenantQueries {
         if !problems.isEmpty { throw StoreError.invalid(problems) }
         do {
             return try await owner.transaction { conn in
-                let id = try conn.queryFirst("SELECT nextval(pg_get_serial_sequence('tenants', 'id'))")!.decode(0, as: Int64.self)
+                let id = try conn.queryFirst("SELECT nextval(pg_get_serial_sequence('tenants', 'id'))")!.decode(Int64.self)
                 _ = try conn.execute("SELECT set_config('app.tenant_id', \(String(id)), true)")
                 let row = try conn.queryFirst(
                     """
@@ -67,16 +67,10 @@ public enum TenantQueries {
     }
 
     static func decode(_ row: PQRow) throws -> Tenant {
-        Tenant(
-            id: try row.decode(0, as: Int64.self),
-            code: try row.decode(1, as: String.self),
-            name: try row.decode(2, as: String.self),
-            timezone: try row.decode(3, as: String.self),
-            currency: try row.decode(4, as: String.self),
-            sla: SLAPolicy(
-                high: try row.decode(5, as: Int.self),
-                medium: try row.decode(6, as: Int.self),
-                low: try row.decode(7, as: Int.self))
-        )
+        let (id, code, name, timezone, currency, slaHigh, slaMedium, slaLow) = try row.decode(
+            (Int64, String, String, String, String, Int, Int, Int).self)
+        return Tenant(
+            id: id, code: code, name: name, timezone: timezone, currency: currency,
+            sla: SLAPolicy(high: slaHigh, medium: slaMedium, low: slaLow))
     }
 }

@@ -1,6 +1,6 @@
 import Foundation
 import PQ
-import TouchstoneCore
+public import TouchstoneCore
 
 /// A planned visit as stored (`visits`): an outlet × template version × window of days (tenant
 /// time, both ends included) × auditor.

@@ -28,6 +28,7 @@ struct DemoCommand: AsyncParsableCommand {
                 try await DemoChainLoad.runBatches(summary, tenant: tenant, database: database, logger: logger)
                 let token = try await DemoChain.adminToken(tenant: tenant, database: database)
                 let logins = try await DemoUsers.create(tenant: tenant, database: database)
+                try await DemoVisits.plan(tenant: tenant, database: database, logger: logger)
                 // Written straight to the file descriptor: the daemon runs on, so buffered stdout would never flush.
                 FileHandle.standardOutput.write(
                     Data(

@@ -3,8 +3,8 @@ import TouchstoneServer
 import TouchstoneStore
 
 /// The demo's page logins, one per role, with known passwords (printed by `touchstone demo`):
-/// head office (an admin and an analyst), the manager of the first outlet's top region, that outlet's manager, and a
-/// person working there.
+/// head office (an admin and an analyst), the manager of the first outlet's top region, that outlet's manager, a
+/// person working there, and an auditor (the field form, with this month's visits from ``DemoVisits``).
 enum DemoUsers {
     struct Login {
         let login: String
@@ -25,6 +25,7 @@ enum DemoUsers {
             (Login(login: "rm", role: .regionManager, password: "rm-demo-1", scope: region), region, nil, nil),
             (Login(login: "om", role: .outletManager, password: "om-demo-1", scope: outlet.code), nil, outlet.code, nil),
             (Login(login: "staff", role: .staff, password: "staff-demo-1", scope: person.employeeNo), nil, nil, person.employeeNo),
+            (Login(login: "auditor", role: .auditor, password: "auditor-demo-1", scope: "own visits"), nil, nil, nil),
         ]
         for (login, region, outletCode, employeeNo) in logins {
             do {

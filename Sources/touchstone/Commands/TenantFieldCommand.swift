@@ -4,7 +4,7 @@ import TouchstoneStore
 
 extension TenantCommand {
     /// `touchstone tenant field --tenant T [--max-distance M] [--submission-hours H] [--clock-skew S]
-    /// [--rotation-months N] [--late-visits accept|refuse]`: the thresholds of the trust signals
+    /// [--rotation-months N] [--late-visits accept|refuse] [--photo-max-edge PX]`: the thresholds of the trust signals
     /// (docs/rules-choices.md); without options, shows them.
     struct Field: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
@@ -18,6 +18,8 @@ extension TenantCommand {
         @Option(help: "Months before the same auditor may audit the same outlet again (default 6).") var rotationMonths: Int?
         @Option(help: "Whether audits made outside their visit's window are accepted (flagged) or refused: accept or refuse (default refuse).")
         var lateVisits: LateVisits?
+        @Option(help: "Longest edge, in pixels, the field form downscales photos to on the phone (200–8000, default 1600).")
+        var photoMaxEdge: Int?
         @OptionGroup var options: CommonOptions
 
         enum LateVisits: String, ExpressibleByArgument, CaseIterable { case accept, refuse }
@@ -29,11 +31,16 @@ extension TenantCommand {
             ] {
                 if let value, value < least { throw ValidationError("\(name) must be at least \(least) (got \(value))") }
             }
+            let range = FieldSettingsQueries.Settings.photoMaxEdgeRange
+            if let photoMaxEdge, !range.contains(photoMaxEdge) {
+                throw ValidationError("--photo-max-edge must be between \(range.lowerBound) and \(range.upperBound) pixels (got \(photoMaxEdge))")
+            }
         }
 
         func run() async throws {
             try await reportingFailures {
-                let change = [maxDistance, submissionHours, clockSkew, rotationMonths].contains { $0 != nil } || lateVisits != nil
+                let change =
+                    [maxDistance, submissionHours, clockSkew, rotationMonths, photoMaxEdge].contains { $0 != nil } || lateVisits != nil
                 let (code, settings) = try await options.withTenant(tenant) { database, tenant in
                     var settings = try await FieldSettingsQueries.get(tenant: tenant, database: database)
                     if change {
@@ -42,6 +49,7 @@ extension TenantCommand {
                         if let clockSkew { settings.trust.clockSkewSeconds = clockSkew }
                         if let rotationMonths { settings.trust.rotation.intervalMonths = rotationMonths }
                         if let lateVisits { settings.lateVisitsAccepted = lateVisits == .accept }
+                        if let photoMaxEdge { settings.photoMaxEdge = photoMaxEdge }
                         settings = try await FieldSettingsQueries.set(tenant: tenant, settings: settings, database: database)
                     }
                     return (tenant.code, settings)
@@ -51,7 +59,8 @@ extension TenantCommand {
                     """
                     tenant \(code): far from the outlet beyond \(Int(trust.maxDistanceMeters)) m; late after \(trust.submissionHours) h; \
                     clock skew beyond \(trust.clockSkewSeconds) s; rotation \(trust.rotation.intervalMonths) months; \
-                    late visits \(settings.lateVisitsAccepted ? "accepted (flagged)" : "refused")
+                    late visits \(settings.lateVisitsAccepted ? "accepted (flagged)" : "refused"); \
+                    photos downscaled to \(settings.photoMaxEdge) px
                     """)
             }
         }

@@ -42,9 +42,9 @@ import Testing
 
     @Test func aPlainAuditRaisesNothing() {
         #expect(flags { _ in }.isEmpty)
-        #expect(TrustSignals.releasesOnArrival(requireReview: false, flags: []))
-        #expect(!TrustSignals.releasesOnArrival(requireReview: false, flags: [.clockSkew]))
-        #expect(!TrustSignals.releasesOnArrival(requireReview: true, flags: []))
+        #expect(AuditWorkflow.releasesOnArrival(requireReview: false, flags: [], missingEvidence: []))
+        #expect(!AuditWorkflow.releasesOnArrival(requireReview: false, flags: [.clockSkew], missingEvidence: []))
+        #expect(!AuditWorkflow.releasesOnArrival(requireReview: true, flags: [], missingEvidence: []))
     }
 
     @Test func photoReused() {

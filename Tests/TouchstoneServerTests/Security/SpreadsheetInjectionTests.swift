@@ -1,6 +1,7 @@
 import Hummingbird
 import HummingbirdTesting
 import Testing
+import TouchstoneCore
 import TouchstoneServer
 import TouchstoneStore
 

@@ -1,4 +1,4 @@
-import Logging
+public import Logging
 
 /// A swift-log handler writing one JSON object a line (see ``JSONLogLine``) to a sink,
 /// by default standard error.

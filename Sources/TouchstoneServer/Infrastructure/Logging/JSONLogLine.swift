@@ -1,4 +1,4 @@
-import Logging
+public import Logging
 import TouchstoneCore
 
 /// The text of one JSON log record:

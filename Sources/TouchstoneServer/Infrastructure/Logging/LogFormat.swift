@@ -1,4 +1,4 @@
-import Logging
+public import Logging
 
 /// How log records are written: swift-log's text lines, or one JSON object a line.
 public enum LogFormat: String, Sendable, Hashable, CaseIterable {

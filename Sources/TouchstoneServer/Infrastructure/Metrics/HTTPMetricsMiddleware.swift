@@ -1,5 +1,5 @@
-import Hummingbird
-import Prometheus
+public import Hummingbird
+public import Prometheus
 
 /// Records `http_requests_total` and `http_request_duration_seconds` for every request.
 ///

@@ -1,5 +1,5 @@
 import Metrics
-import Prometheus
+public import Prometheus
 
 /// The process-wide Prometheus registry, bootstrapped into swift-metrics exactly once.
 ///

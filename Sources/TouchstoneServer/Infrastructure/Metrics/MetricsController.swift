@@ -1,5 +1,5 @@
-import Hummingbird
-import Prometheus
+public import Hummingbird
+public import Prometheus
 
 /// A connection pool whose occupancy is exported as `db_pool_connections{state=…}`.
 public protocol PoolStatisticsSource: Sendable {

@@ -1,5 +1,5 @@
 import Foundation
-import Prometheus
+public import Prometheus
 
 /// `touchstone_build_info` and the standard process metrics of Prometheus' client libraries,
 /// refreshed from ``ProcessStatistics`` at each scrape:

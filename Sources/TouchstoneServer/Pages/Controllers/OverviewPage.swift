@@ -110,7 +110,8 @@ struct OverviewPage {
         switch reach {
         case .outlet(let code): "/outlets/\(PageLinks.encode(code))"
         case .employee(let number): "/staff/\(PageLinks.encode(number))"
-        case .tenant, .region, .submitter: nil
+        case .submitter: "/field/visits"
+        case .tenant, .region: nil
         }
     }
 }

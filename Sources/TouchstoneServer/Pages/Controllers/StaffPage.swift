@@ -64,7 +64,7 @@ struct StaffPage {
             assignments: member.assignments.map {
                 Assignment(
                     outlet: $0.outlet, link: "/outlets/\(PageLinks.encode($0.outlet))?period=\(period)", role: $0.role,
-                    span: "\($0.start) … \($0.end.map { "\($0)" } ?? "")", targetBonus: $0.targetBonus ?? "—")
+                    span: "\($0.start) … \($0.end.map { "\($0)" } ?? "")", targetBonus: $0.targetBonus?.fixed(2) ?? "—")
             },
             kpisVisible: kpis != nil, kpis: kpis ?? [], payoutsVisible: payouts != nil, payouts: payouts ?? [])
         return renderer.page("staff", title: "staff_title", content: view, request: request, context: context)

@@ -1,3 +1,4 @@
+import TouchstoneCore
 import TouchstoneStore
 
 /// League tables the league page has read, kept until the period's results change, so paging

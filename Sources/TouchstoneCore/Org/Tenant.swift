@@ -1,5 +1,4 @@
-import Foundation
-import TouchstoneCore
+public import Foundation
 
 /// A chain: the unit of tenancy. Every tenant-owned row carries its id.
 public struct Tenant: Sendable, Codable, Equatable {
@@ -12,6 +11,15 @@ public struct Tenant: Sendable, Codable, Equatable {
     public let currency: String
     /// Complaint SLA hours per severity.
     public let sla: SLAPolicy
+
+    public init(id: Int64, code: String, name: String, timezone: String, currency: String, sla: SLAPolicy) {
+        self.id = id
+        self.code = code
+        self.name = name
+        self.timezone = timezone
+        self.currency = currency
+        self.sla = sla
+    }
 
     /// The tenant's time zone (validated when the tenant is created).
     public var timeZone: TimeZone { TimeZone(identifier: timezone) ?? TimeZone(identifier: "Asia/Shanghai")! }

@@ -1,5 +1,3 @@
-import TouchstoneCore
-
 /// An outlet (site, branch, dealer) and where it hangs in the org tree.
 public struct Outlet: Sendable, Codable, Equatable {
     public var code: String
@@ -38,18 +36,3 @@ public struct Outlet: Sendable, Codable, Equatable {
         return problems
     }
 }
-
-/// One page of a listing, with the cursor of the next page (nil on the last).
-public struct Page<Item: Sendable>: Sendable {
-    public var items: [Item]
-    public var next: String?
-
-    public init(items: [Item], next: String?) {
-        self.items = items
-        self.next = next
-    }
-}
-
-extension Page: Encodable where Item: Encodable {}
-extension Page: Decodable where Item: Decodable {}
-extension Page: Equatable where Item: Equatable {}

@@ -1,26 +1,7 @@
 import Foundation
-import TouchstoneCore
 
 /// A staff member and their assignment history (who worked where, in which role, when).
 public struct StaffMember: Sendable, Codable, Equatable {
-    /// One assignment; `end` nil means still there.
-    public struct Assignment: Sendable, Codable, Equatable {
-        public var outlet: String
-        public var role: String
-        public var start: CivilDate
-        public var end: CivilDate?
-        /// Full-period target bonus in the tenant currency, a decimal string ("2000.00").
-        public var targetBonus: String?
-
-        public init(outlet: String, role: String, start: CivilDate, end: CivilDate? = nil, targetBonus: String? = nil) {
-            self.outlet = outlet
-            self.role = role
-            self.start = start
-            self.end = end
-            self.targetBonus = targetBonus
-        }
-    }
-
     public var employeeNo: String
     public var name: String
     public var assignments: [Assignment]
@@ -42,7 +23,7 @@ public struct StaffMember: Sendable, Codable, Equatable {
             if let end = assignment.end, end < assignment.start {
                 problems.append(Problem(path: "\(path).end", message: "is before start"))
             }
-            if let bonus = assignment.targetBonus, (Decimal(exactly: bonus) ?? -1) < 0 {
+            if let bonus = assignment.targetBonus, bonus < 0 {
                 problems.append(Problem(path: "\(path).targetBonus", message: "must be a non-negative decimal string"))
             }
         }
