@@ -45,6 +45,9 @@ public func buildRouter(
     configuration.evidenceRoutePrefixes.append(AuditController.evidenceRoute)
     // Import files uploaded in the pages get the evidence limit too (20 MiB by default, as much as ImportUploads keeps).
     configuration.evidenceRoutePrefixes.append(ImportPage.uploadRoute)
+    // Corrective actions take photos with their submit, in the pages (multipart) and the API (base64).
+    configuration.evidenceRoutePrefixes.append(ActionsPage.uploadPrefix)
+    configuration.evidenceRoutePrefixes.append("/api/v1/actions/")
     addInfrastructure(
         to: router, configuration: configuration,
         readiness: { await Readiness.check(database: database, migrator: migrator) },
@@ -73,6 +76,7 @@ public func buildRouter(
     ChangeController(database: database).addRoutes(to: api)
     VisitController(database: database).addRoutes(to: api)
     WebhookController(database: database, allowInsecure: configuration.allowInsecureWebhooks).addRoutes(to: api)
+    ActionController(database: database).addRoutes(to: api)
     Pages.addRoutes(to: router, database: database, configuration: configuration, batches: batches, tokens: tokens)
     return router
 }

@@ -53,6 +53,11 @@ import TouchstoneCore
         .readFieldSummary: "x x . . . . .",
         .useFieldForm: ". . . . x . .",
         .manageWebhooks: "x . . . . . .",
+        .readActions: "x x x x . . .",
+        .openActions: "x x x . . . .",
+        .workOnActions: "x . . x . . .",
+        .verifyActions: "x x x . . . .",
+        .configureActions: "x . . . . . .",
     ]
 
     @Test func tableNamesEveryAction() {

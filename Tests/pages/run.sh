@@ -52,3 +52,5 @@ python3 "$ROOT/Tests/pages/visits_test.py" --base "http://127.0.0.1:$PORT" --dem
     --screenshots "$SCREENSHOTS" --profile "$WORK/chromium-profile-visits"
 python3 "$ROOT/Tests/pages/webhooks_test.py" --base "http://127.0.0.1:$PORT" --demo-output "$WORK/demo.out" \
     --screenshots "$SCREENSHOTS" --profile "$WORK/chromium-profile-webhooks"
+python3 "$ROOT/Tests/pages/actions_test.py" --base "http://127.0.0.1:$PORT" --demo-output "$WORK/demo.out" \
+    --screenshots "$SCREENSHOTS" --profile "$WORK/chromium-profile-actions"

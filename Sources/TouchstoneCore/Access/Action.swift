@@ -79,4 +79,14 @@ public enum Action: String, Sendable, Hashable, CaseIterable {
     case readFieldSummary
     /// Register and remove webhooks, see their deliveries and redeliver (events.md).
     case manageWebhooks
+    /// List and read corrective actions (an outlet manager: its outlet's; a region manager: its subtree's).
+    case readActions
+    /// Open a corrective action by hand.
+    case openActions
+    /// Work on an outlet's corrective action: start it, submit it with comment and evidence.
+    case workOnActions
+    /// Verify or reopen a submitted corrective action.
+    case verifyActions
+    /// Set the tenant's due days per action source and severity.
+    case configureActions
 }

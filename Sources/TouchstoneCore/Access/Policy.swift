@@ -6,14 +6,17 @@ public enum Policy {
         let headOffice: Set<Role> = [.admin, .analyst]
         switch action {
         case .manageOutlets, .manageStaff, .defineTemplates, .reviewAudits, .decideDisputes, .defineKPIs, .readBatchSchedule,
-            .closePeriod, .definePlans, .importEvents, .manageUsers, .manageTokens, .importVisits, .manageWebhooks:
+            .closePeriod, .definePlans, .importEvents, .manageUsers, .manageTokens, .importVisits, .manageWebhooks,
+            .configureActions:
             return [.admin]
         case .readWarnings, .runBatch, .readBatchRuns, .approvePeriod, .readPlans, .readChangeLog, .export, .readFieldSummary:
             return headOffice
-        case .readKPIDefinitions, .readLeague, .readOverview:
+        case .readKPIDefinitions, .readLeague, .readOverview, .openActions, .verifyActions:
             return headOffice.union([.regionManager])
         case .readOutlets, .readTemplates:
             return headOffice.union([.regionManager, .outletManager, .auditor, .agencyCoordinator])
+        case .readActions:
+            return headOffice.union([.regionManager, .outletManager])
         case .readStaff, .readKPIs:
             return headOffice.union([.regionManager, .outletManager, .staff])
         case .readPayouts:
@@ -28,7 +31,7 @@ public enum Policy {
             return [.admin, .agencyCoordinator]
         case .startVisits:
             return [.auditor]
-        case .disputeAudits:
+        case .disputeAudits, .workOnActions:
             return [.admin, .outletManager]
         case .readAudits, .changeOwnPassword:
             return Set(Role.allCases)

@@ -81,6 +81,7 @@ extension Template {
         let type = r.oneOf("type", required: true, types)
         let na = r.bool("na") ?? false
         let required = r.bool("required") ?? false
+        let action = r.bool("action") ?? false
         let critical = r.oneOf("critical", ["section": CriticalLevel.section, "audit": CriticalLevel.audit])
         let dimension = r.oneOf("dimension", dimensions)
         var points: Decimal?
@@ -126,12 +127,13 @@ extension Template {
                 if r.has("max") { sink.add(joinPath(path, "max"), "only scale items have max") }
             }
             if type != .measure, r.has("pass") { sink.add(joinPath(path, "pass"), "only measure items have pass") }
+            if !type.isScored, action { sink.add(joinPath(path, "action"), "only scored items can fail and open an action") }
             if type != .choice, r.has("options") { sink.add(joinPath(path, "options"), "only choice items have options") }
         }
         guard let code, let type else { return nil }
         return TemplateItem(
             code: code, text: text, type: type, points: points, na: na, critical: critical,
-            dimension: dimension, min: minV, max: maxV, pass: pass, options: options, required: required)
+            dimension: dimension, min: minV, max: maxV, pass: pass, options: options, required: required, action: action)
     }
 
     private static func parseOptions(_ r: ObjectReader, itemPoints: Decimal?, sink: ProblemSink) -> [ChoiceOption]? {

@@ -122,11 +122,13 @@ public struct TemplateItem: Sendable, Hashable, Codable {
     public var options: [ChoiceOption]?
     /// For photos: must be attached at release time.
     public var required: Bool
+    /// A failed answer opens a corrective action even when the item is not critical (docs/actions.md).
+    public var action: Bool
 
     public init(
         code: String, text: String = "", type: ItemType, points: Decimal? = nil, na: Bool = false,
         critical: CriticalLevel? = nil, dimension: Dimension? = nil, min: Int? = nil, max: Int? = nil,
-        pass: PassRule? = nil, options: [ChoiceOption]? = nil, required: Bool = false
+        pass: PassRule? = nil, options: [ChoiceOption]? = nil, required: Bool = false, action: Bool = false
     ) {
         self.code = code
         self.text = text
@@ -140,5 +142,6 @@ public struct TemplateItem: Sendable, Hashable, Codable {
         self.pass = pass
         self.options = options
         self.required = required
+        self.action = action
     }
 }

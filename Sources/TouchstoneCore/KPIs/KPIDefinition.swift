@@ -20,6 +20,10 @@ public enum Metric: Sendable, Hashable, Codable, CustomStringConvertible, Lossle
     case complaintCount
     case complaintSLARate
     case complaintFirstResponseP50
+    /// Corrective actions due in the period closed on time (docs/actions.md "KPI metrics").
+    case actionClosureOnTime
+    /// Corrective actions open and overdue at the batch's as-of.
+    case actionOpenOverdue
 
     /// Parses the metric text; nil when unknown.
     public init?(_ text: String) {
@@ -32,6 +36,8 @@ public enum Metric: Sendable, Hashable, Codable, CustomStringConvertible, Lossle
         case "complaint.count": self = .complaintCount
         case "complaint.sla_rate": self = .complaintSLARate
         case "complaint.first_response_p50": self = .complaintFirstResponseP50
+        case "action.closure_on_time": self = .actionClosureOnTime
+        case "action.open_overdue": self = .actionOpenOverdue
         default:
             if text.hasPrefix("audit.section:") {
                 let code = String(text.dropFirst("audit.section:".count))
@@ -59,6 +65,8 @@ public enum Metric: Sendable, Hashable, Codable, CustomStringConvertible, Lossle
         case .complaintCount: return "complaint.count"
         case .complaintSLARate: return "complaint.sla_rate"
         case .complaintFirstResponseP50: return "complaint.first_response_p50"
+        case .actionClosureOnTime: return "action.closure_on_time"
+        case .actionOpenOverdue: return "action.open_overdue"
         }
     }
 
@@ -70,7 +78,7 @@ public enum Metric: Sendable, Hashable, Codable, CustomStringConvertible, Lossle
         }
     }
 
-    /// Survey, complaint or audit.
+    /// Survey, complaint, audit or action.
     public var source: String { String(description.prefix { $0 != "." }) }
 
     public init(from decoder: any Decoder) throws {

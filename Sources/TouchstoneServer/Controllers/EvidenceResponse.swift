@@ -11,18 +11,25 @@ enum EvidenceResponse {
     /// Bytes read from the database per slice.
     static let sliceSize = 1 << 20
 
-    static func make(_ file: EvidenceFile, tenant: Tenant, database: Database) -> Response {
+    /// The headers of evidence of `contentType` named `name`: sandboxed, never sniffed, images
+    /// inline and anything else as a download (audit and action evidence alike).
+    static func headers(contentType: String, name: String) -> HTTPFields {
         var headers = HTTPFields()
-        let image = EvidenceContentType.isImage(file.contentType)
+        let image = EvidenceContentType.isImage(contentType)
         headers[.contentType] =
-            image || EvidenceContentType.isAllowed(file.contentType)
-            ? EvidenceContentType.mediaType(file.contentType) : "application/octet-stream"
+            image || EvidenceContentType.isAllowed(contentType)
+            ? EvidenceContentType.mediaType(contentType) : "application/octet-stream"
         headers[.contentSecurityPolicy] = "sandbox; default-src 'none'"
         headers[.xContentTypeOptions] = "nosniff"
         headers[.cacheControl] = "private, max-age=3600"
         if !image {
-            headers[.contentDisposition] = "attachment; filename=\"evidence\"; filename*=UTF-8''\(PageLinks.encode(file.name))"
+            headers[.contentDisposition] = "attachment; filename=\"evidence\"; filename*=UTF-8''\(PageLinks.encode(name))"
         }
+        return headers
+    }
+
+    static func make(_ file: EvidenceFile, tenant: Tenant, database: Database) -> Response {
+        let headers = headers(contentType: file.contentType, name: file.name)
         if EvidenceContentType.mediaType(file.contentType) == "image/jpeg" {
             return jpegWithoutEXIF(file, headers: headers, tenant: tenant, database: database)
         }

@@ -5,6 +5,7 @@ public import TouchstoneStore
 // Store values returned by handlers are encoded as JSON responses.
 extension Outlet: ResponseEncodable {}
 extension StaffMember: ResponseEncodable {}
+extension ActionRecord: ResponseEncodable {}
 extension Page: ResponseGenerator where Item: Encodable {}
 extension Page: ResponseEncodable where Item: Encodable {}
 extension PeriodStatus: ResponseEncodable {}

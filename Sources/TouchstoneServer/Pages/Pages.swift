@@ -2,7 +2,7 @@ import Hummingbird
 import TouchstoneStore
 
 /// The server-rendered head-office pages under `/`: login, overview, league table, outlet,
-/// staff, audit, batch, payroll, import and people pages, behind a page session and the API's scopes;
+/// staff, audit, batch, payroll, import, people and corrective action pages, behind a page session and the API's scopes;
 /// and the auditors' field form under `/field/` (``FieldPage``), the only pages with a script.
 /// staff, audit, batch, payroll, import, people and webhooks pages, behind a page session and the API's scopes.
 enum Pages {
@@ -46,5 +46,6 @@ enum Pages {
         PasswordPage(database: database, renderer: renderer, cookies: cookies).addRoutes(to: pages)
         FieldPage(database: database, renderer: renderer).addRoutes(to: pages, open: open)
         WebhooksPage(database: database, renderer: renderer).addRoutes(to: pages)
+        ActionsPage(database: database, renderer: renderer).addRoutes(to: pages)
     }
 }

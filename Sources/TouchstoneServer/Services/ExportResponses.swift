@@ -51,6 +51,20 @@ enum ExportResponses {
         }
     }
 
+    /// An export that is not of a period (`<export>.csv` or `.xlsx`), its About sheet without period fields.
+    static func undated(
+        _ export: String, sheet: String, tenant: Tenant, xlsx: Bool, labels: [String: String],
+        produce: @escaping @Sendable (any ExportRows) async throws -> Void
+    ) async throws -> Response {
+        guard xlsx else {
+            return try await csv("\(export).csv") { sink in try await produce(CSVRows(output: sink)) }
+        }
+        return try await WorkbookResponse.make(
+            filename: "\(export).xlsx", sheet: labels["sheet_\(export)"] ?? sheet, aboutSheet: labels["sheet_about"] ?? "About",
+            produce: produce
+        ) { ExportAbout.undated(export: export, tenant: tenant) }
+    }
+
     /// The `export` of `period` as a streamed CSV (with `excel`: BOM and neutralised fields)
     /// or as a workbook whose data sheet is `labels["sheet_<export>"]`, else `sheet`.
     private static func export(

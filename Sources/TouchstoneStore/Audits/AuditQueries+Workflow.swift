@@ -16,7 +16,10 @@ extension AuditQueries {
                 try AuditWorkflow.review(audit.state, action: action, missingEvidence: missing)
             }
             try AuditHistory.transition(conn, id: id, from: audit.state, to: target, actor: actor, reason: comment, at: now)
-            if target == .released { try AuditEvents.released(conn, id: id, by: actor, at: now) }
+            if target == .released {
+                try AuditEvents.released(conn, id: id, by: actor, at: now)
+                try ActionOpening.released(conn, auditID: id, template: audit.template, answers: audit.answers, now: now)
+            }
         }
     }
 

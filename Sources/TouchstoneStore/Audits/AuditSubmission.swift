@@ -124,7 +124,10 @@ enum AuditSubmission {
         let inserted = try conn.queryFirst(Query(stringInterpolation: query))?.decode(0, as: Int.self) ?? 0
         if inserted == 1 {
             try submitVisit(conn, checked)
-            if state == .released { try AuditEvents.released(conn, id: doc.id, by: submittedBy, at: now) }
+            if state == .released {
+                try AuditEvents.released(conn, id: doc.id, by: submittedBy, at: now)
+                try ActionOpening.released(conn, auditID: doc.id, template: template, score: score, now: now)
+            }
             let receipt = AuditReceipt(
                 id: doc.id, state: state, overall: score.overall, criticalFailure: score.criticalFailure,
                 sectionScores: Dictionary(uniqueKeysWithValues: zip(rows.sectionCodes, rows.sectionScores)),
@@ -214,6 +217,7 @@ enum AuditSubmission {
                 conn, id: doc.id, from: .submitted, to: .released, actor: submittedBy,
                 reason: "released at once: no review required", at: now)
             try AuditEvents.released(conn, id: doc.id, by: submittedBy, at: now)
+            try ActionOpening.released(conn, auditID: doc.id, template: template, score: score, now: now)
         }
     }
 

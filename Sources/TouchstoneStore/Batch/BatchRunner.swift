@@ -58,6 +58,12 @@ public struct BatchRunner: Sendable {
                 for step in steps {
                     stepRows += try step(conn, context)
                 }
+                // Corrective actions (docs/actions.md): red outlet KPIs of the period, and complaints
+                // breached as of the run's as-of (never later than now), each opened once.
+                let now = Date()
+                progress("opening corrective actions")
+                try ActionOpening.redKPIs(conn, period: period.description, now: now)
+                try ActionOpening.breachedComplaints(conn, staged: false, asOf: min(asOf, now), now: now)
                 let job = try BatchJobQueries.succeed(conn, jobID: jobID, kpiRows: rows, stepRows: stepRows, read: read, kpis: kpis)
                 try OutboxQueries.emit(
                     .batchCompleted(

@@ -20,7 +20,7 @@ enum KPIBatch {
     }
 
     /// Metrics whose value is the numerator itself (a count), not numerator / denominator.
-    static let summedMetrics = ["audit.critical_failures", "complaint.count"]
+    static let summedMetrics = ["audit.critical_failures", "complaint.count", "action.open_overdue"]
 
     /// The table the period's own run writes; a recomputation writes a scratch copy of it.
     /// The table name is spliced as SQL text (identifiers cannot be parameters): only this
@@ -85,6 +85,10 @@ enum KPIBatch {
             read.complaints = try sliceComplaints(conn, context)
             progress("aggregating \(read.complaints) complaints")
             try complaintCells(conn)
+        }
+        if sources.contains("action") {
+            progress("aggregating corrective actions")
+            try actionCells(conn, context)
         }
         try conn.execute("ANALYZE batch_cells")
 
@@ -210,6 +214,32 @@ enum KPIBatch {
                   GROUP BY GROUPING SETS ((outlet_id), (staff_id))
                   HAVING GROUPING(staff_id) = 1 OR staff_id IS NOT NULL) AS g
             JOIN batch_kpis k ON k.metric IN ('complaint.count', 'complaint.sla_rate')
+            """)
+    }
+
+    // MARK: Corrective actions
+
+    /// Cells of action.closure_on_time and action.open_overdue per outlet (no staff level): the
+    /// twins of ``ActionMetrics`` in the core (docs/actions.md "KPI metrics"), from the actions'
+    /// due, opening and verification instants as stored now.
+    private static func actionCells(_ conn: PQConnection, _ context: BatchContext) throws {
+        try conn.execute(
+            """
+            INSERT INTO batch_cells (kpi_code, outlet_id, staff_id, num, den)
+            SELECT k.code, g.outlet_id, NULL,
+                   CASE k.metric WHEN 'action.closure_on_time' THEN 100 * g.on_time ELSE g.overdue END,
+                   CASE k.metric WHEN 'action.closure_on_time' THEN g.decided ELSE g.opened END
+            FROM (SELECT outlet_id,
+                         count(*) FILTER (WHERE in_period AND (verified OR due_at <= \(context.asOf))) AS decided,
+                         count(*) FILTER (WHERE in_period AND verified AND verified_at <= due_at) AS on_time,
+                         count(*) FILTER (WHERE opened_at <= \(context.asOf)) AS opened,
+                         count(*) FILTER (WHERE opened_at <= \(context.asOf) AND NOT verified AND due_at < \(context.asOf)) AS overdue
+                  FROM (SELECT outlet_id, opened_at, due_at, verified_at,
+                               due_at >= \(context.start) AND due_at < \(context.end) AS in_period,
+                               coalesce(verified_at <= \(context.asOf), false) AS verified
+                        FROM actions) AS a
+                  GROUP BY outlet_id) AS g
+            JOIN batch_kpis k ON k.metric IN ('action.closure_on_time', 'action.open_overdue')
             """)
     }
 

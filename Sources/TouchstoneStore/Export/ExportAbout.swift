@@ -6,7 +6,7 @@ public import TouchstoneCore
 /// latest batch run, its results hash once closed, when it was generated.
 public struct ExportAbout: Sendable {
     /// `(field, value)` in order.
-    public private(set) var fields: [(String, ExportCell)]
+    public internal(set) var fields: [(String, ExportCell)]
 
     /// Adds a field (a filter of the export, say).
     public mutating func append(_ field: String, _ value: ExportCell) {

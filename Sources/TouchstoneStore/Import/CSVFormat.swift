@@ -1,4 +1,5 @@
 import Foundation
+import PQ
 import TouchstoneCore
 
 /// The shape of one CSV import (formats.md "CSV imports"): its columns, how each cell is
@@ -63,4 +64,6 @@ struct CSVFormat: Sendable {
     /// Statements that merge `import_stage` into the tables; the last returns one row
     /// `(inserted bigint, updated bigint)`.
     let merge: [String]
+    /// What runs after the merge in the same transaction (complaints open corrective actions).
+    var afterMerge: (@Sendable (PQConnection) throws -> Void)? = nil
 }

@@ -94,6 +94,7 @@ struct CSVImporter: Sendable {
                     (inserted, updated) = try counts.decode((Int, Int).self)
                 }
             }
+            try format.afterMerge?(conn)
             let accepted = rows - rejected.count
             return ImportReport(
                 rows: rows, inserted: inserted, updated: updated, unchanged: accepted - inserted - updated,

@@ -260,7 +260,12 @@ extension CSVFormat {
                       IS DISTINCT FROM (EXCLUDED.outlet_id, EXCLUDED.staff_id, EXCLUDED.severity, EXCLUDED.opened_at,
                                         EXCLUDED.first_response_at, EXCLUDED.resolved_at)
                 """)
-        ]
+        ],
+        // A complaint that breached its time limit opens a corrective action (docs/actions.md).
+        afterMerge: { conn in
+            let now = Date()
+            try ActionOpening.breachedComplaints(conn, staged: true, asOf: now, now: now)
+        }
     )
 
     /// visits.csv (key `visit_id`): planned visits; an `auditor` assigns the visit at once.

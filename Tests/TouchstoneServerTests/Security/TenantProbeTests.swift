@@ -56,8 +56,9 @@ struct TenantProbeTests {
 
     /// The probes of each documented operation for `role`: the other tenant's ids, and for
     /// scoped roles also ids of acme outside their scope.
-    static func probes(role: String) throws -> [String: [Probe]] {
+    static func probes(role: String, actions seeded: SeededActions = SeededActions(foreign: 1, hidden: 2)) throws -> [String: [Probe]] {
         func json(_ object: Any) throws -> Data { try JSONSerialization.data(withJSONObject: object) }
+        let actions = [seeded.foreign] + (intraOutlets[role] != nil ? [seeded.hidden] : [])
         let outlets = ["Z9"] + (intraOutlets[role] ?? [])
         let audits = [foreignAudit] + (intraAudits[role] ?? [])
         let staff = ["Z7"] + (intraStaff[role] ?? [])
@@ -175,6 +176,22 @@ struct TenantProbeTests {
             "POST /api/v1/webhooks/{id}/redeliver": [
                 Probe(method: .post, uri: "/api/v1/webhooks/\(foreignWebhook)/redeliver", body: try json([String: String]()))
             ],
+            "GET /api/v1/actions": get(["/api/v1/actions"] + outlets.map { "/api/v1/actions?outlet=\($0)" } + ["/api/v1/actions?region=西部"]),
+            "POST /api/v1/actions": try outlets.map {
+                Probe(method: .post, uri: "/api/v1/actions", body: try json(["outlet": $0, "title": "probe"]))
+            },
+            "GET /api/v1/actions/board": get(["/api/v1/actions/board"]),
+            "GET /api/v1/actions/settings": get(["/api/v1/actions/settings"]),
+            "PUT /api/v1/actions/settings": [
+                Probe(method: .put, uri: "/api/v1/actions/settings", body: try json(["dueDays": [["source": "kpi", "severity": "low", "days": 30]]]))
+            ],
+            "GET /api/v1/actions/{id}": get(actions.map { "/api/v1/actions/\($0)" }),
+            "POST /api/v1/actions/{id}/transitions": try actions.map {
+                Probe(method: .post, uri: "/api/v1/actions/\($0)/transitions", body: try json(["step": "start"]))
+            },
+            "GET /api/v1/actions/{id}/evidence/{name}": get(actions.map { "/api/v1/actions/\($0)/evidence/probe.jpg" }),
+            "GET /api/v1/exports/actions.csv": get(["/api/v1/exports/actions.csv", "/api/v1/exports/actions.csv?outlet=Z9"]),
+            "GET /api/v1/exports/actions.xlsx": get(["/api/v1/exports/actions.xlsx"]),
         ]
     }
 
@@ -190,11 +207,12 @@ struct TenantProbeTests {
         let app = try await TestApp.make()
         try await Self.seedOtherTenant(app)
         try await Self.seedHiddenAudit(app)
+        let seeded = try await Self.seedActions(app)
         let documented = try Self.documentedOperations()
         let sent = try await app.run { api in
             var sent = 0
             for role in Self.roles {
-                let probes = try Self.probes(role: role)
+                let probes = try Self.probes(role: role, actions: seeded)
                 let markers = Self.foreignMarkers + (Self.scopedMarkers[role] ?? [])
                 for operation in documented {
                     for probe in probes[operation] ?? [] {
@@ -270,6 +288,30 @@ struct TenantProbeTests {
             .write(to: file, atomically: true, encoding: .utf8)
         defer { try? FileManager.default.removeItem(at: file) }
         _ = try await importCSV(.visits, file: file, tenant: tenant, database: database)
+    }
+
+    /// The ids of the corrective actions the probes name.
+    struct SeededActions {
+        /// Of the other tenant's outlet Z9.
+        let foreign: Int64
+        /// Of acme's O3 (outside every scoped role's view).
+        let hidden: Int64
+    }
+
+    /// A corrective action of Z9 in the other tenant and one of O3 in acme, with evidence.
+    static func seedActions(_ app: TestApp) async throws -> SeededActions {
+        let other = try await TenantQueries.find(code: "other", on: app.database)
+        var ids: [Int64] = []
+        // The titles and bytes carry the markers no caller outside may see.
+        for (tenant, outlet, marker) in [(other, "Z9", "secret-shopper-zz"), (app.tenant, "O3", "西湖店")] {
+            let photo = ActionPhoto(name: "probe.jpg", contentType: "image/jpeg", content: Data(marker.utf8))
+            let action = try await ActionQueries.open(
+                tenant: tenant, ManualAction(outlet: outlet, title: "\(marker) door"), actor: "admin", database: app.database)
+            _ = try await ActionQueries.transition(
+                tenant: tenant, id: action.id, step: .submit, comment: "done", evidence: [photo], actor: "admin", database: app.database)
+            ids.append(action.id)
+        }
+        return SeededActions(foreign: ids[0], hidden: ids[1])
     }
 
     /// In acme: an audit of O3 (region 华东/浙江) and a visit of O3, both by auditor2, outside every scoped role's view.

@@ -79,6 +79,8 @@ struct PageChrome: Sendable {
     let visits: Bool
     /// Whether the caller manages webhooks (the webhooks page).
     let webhooks: Bool
+    /// Whether the caller reads corrective actions (the actions pages).
+    let actions: Bool
     let here: String
 
     init(request: Request, context: AppRequestContext) {
@@ -91,6 +93,7 @@ struct PageChrome: Sendable {
         people = context.principal?.may(.manageUsers) ?? false
         visits = context.principal?.may(.readVisits) ?? false
         webhooks = context.principal?.may(.manageWebhooks) ?? false
+        actions = context.principal?.may(.readActions) ?? false
         here = PageLinks.encode(request.uri.description)
     }
 }

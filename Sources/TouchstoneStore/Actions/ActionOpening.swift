@@ -1,0 +1,149 @@
+import Foundation
+import PQ
+import TouchstoneCore
+
+/// The automatic openers (docs/actions.md "What opens an action"), each run inside the
+/// transaction of what opened it, so a rolled-back release, batch or import opens nothing.
+/// Each inserts with `ON CONFLICT … DO NOTHING` on the unique index of its source
+/// (sql/0230): a source opens exactly one action however often it runs.
+enum ActionOpening {
+    /// The actor recorded on automatic openings and verifications.
+    static let system = "system"
+
+    /// A released audit: opens an action per finding (failed critical or `"action": true` item)
+    /// and verifies the open actions of the same outlet on the items it passed that earlier
+    /// audits (visited before this one) opened.
+    static func released(_ conn: PQConnection, auditID: String, template: Template, answers: [String: Answer], now: Date) throws {
+        try released(conn, auditID: auditID, template: template, score: AuditScoring.score(template: template, answers: answers), now: now)
+    }
+
+    /// ``released(_:auditID:template:answers:now:)`` with the audit's score already computed.
+    static func released(_ conn: PQConnection, auditID: String, template: Template, score: AuditScore, now: Date) throws {
+        let findings = CorrectiveActions.findings(template: template, score: score)
+        if !findings.isEmpty {
+            let due = try ActionQueries.dueDays(conn)
+            let titles = findings.map { finding in
+                let text = template.item(finding.item)?.text ?? ""
+                return "Failed item \(finding.item)" + (text.isEmpty ? "" : ": \(text)")
+            }
+            let opened = try conn.query(
+                """
+                WITH opened AS (
+                    INSERT INTO actions (tenant_id, outlet_id, source, audit_id, item_code, severity, title, owner, opened_at, opened_by, due_at)
+                    SELECT a.tenant_id, a.outlet_id, 'audit', a.id, f.item, f.severity, f.title, \(unsafeRaw: ActionQueries.ownerOf("o")),
+                           \(now)::timestamptz, \(system), \(now)::timestamptz + f.days * interval '1 day'
+                    FROM audits a JOIN outlets o ON o.tenant_id = a.tenant_id AND o.id = a.outlet_id,
+                         unnest(\(findings.map(\.item))::text[], \(findings.map(\.severity.rawValue))::text[], \(titles)::text[],
+                                \(findings.map { due.days(.audit, $0.severity) })::integer[]) AS f(item, severity, title, days)
+                    WHERE a.id = \(auditID)::uuid
+                    ON CONFLICT (tenant_id, audit_id, item_code) WHERE source = 'audit' DO NOTHING
+                    RETURNING tenant_id, id)
+                INSERT INTO action_transitions (tenant_id, action_id, seq, at, actor, from_state, to_state, comment)
+                SELECT tenant_id, id, 1, \(now)::timestamptz, \(system), NULL, 'open', \("opened: failed in audit \(auditID)") FROM opened
+                RETURNING action_id
+                """
+            ).map { try $0.decode(0, as: Int64.self) }
+            try ActionEventHook.opened(conn, ids: opened)
+        }
+        let passed = CorrectiveActions.passedItems(score: score)
+        guard !passed.isEmpty else { return }
+        let closing = try conn.query(
+            """
+            SELECT x.id, x.state FROM actions x
+            JOIN audits src ON src.tenant_id = x.tenant_id AND src.id = x.audit_id
+            JOIN audits this ON this.tenant_id = x.tenant_id AND this.id = \(auditID)::uuid
+            WHERE x.source = 'audit' AND x.outlet_id = this.outlet_id AND x.item_code = ANY(\(passed)::text[])
+              AND x.state <> 'verified' AND src.visited_at < this.visited_at
+            ORDER BY x.id FOR UPDATE OF x
+            """
+        ).map { (try $0.decode(0, as: Int64.self), ActionState(rawValue: try $0.decode(1, as: String.self))!) }
+        let ids = closing.map(\.0)
+        try ActionQueries.move(
+            conn, ids: ids, from: closing.map(\.1), to: .verified, actor: system,
+            comment: "verified automatically: passed in audit \(auditID)", at: now)
+        try ActionEventHook.verified(conn, ids: ids)
+    }
+
+    /// The end of a batch: an action per outlet × KPI that is red in `period` (kpi_results).
+    static func redKPIs(_ conn: PQConnection, period: String, now: Date) throws {
+        let due = try ActionQueries.dueDays(conn)
+        let opened = try conn.query(
+            """
+            WITH opened AS (
+                INSERT INTO actions (tenant_id, outlet_id, source, period, kpi_code, severity, title, owner, opened_at, opened_by, due_at)
+                SELECT o.tenant_id, o.id, 'kpi', k.period, k.kpi_code, 'medium', 'KPI ' || d.name || ' is red in ' || k.period,
+                       \(unsafeRaw: ActionQueries.ownerOf("o")), \(now)::timestamptz, \(system),
+                       \(now)::timestamptz + \(due.days(.kpi, .medium)) * interval '1 day'
+                FROM kpi_results k
+                JOIN outlets o ON o.tenant_id = k.tenant_id AND o.code = k.subject
+                JOIN kpi_definitions d ON d.tenant_id = k.tenant_id AND d.code = k.kpi_code
+                WHERE k.period = \(period) AND k.level = 'outlet' AND k.status = 'red'
+                ORDER BY o.code, k.kpi_code
+                ON CONFLICT (tenant_id, outlet_id, kpi_code, period) WHERE source = 'kpi' DO NOTHING
+                RETURNING tenant_id, id)
+            INSERT INTO action_transitions (tenant_id, action_id, seq, at, actor, from_state, to_state, comment)
+            SELECT tenant_id, id, 1, \(now)::timestamptz, \(system), NULL, 'open', \("opened: red in the batch of \(period)") FROM opened
+            RETURNING action_id
+            """
+        ).map { try $0.decode(0, as: Int64.self) }
+        try ActionEventHook.opened(conn, ids: opened)
+    }
+
+    /// Complaints that breached their time limit as of `asOf` (the tenant's hours per severity):
+    /// those just imported (`staged`: the rows of `import_stage`) or every complaint of the tenant.
+    static func breachedComplaints(_ conn: PQConnection, staged: Bool, asOf: Date, now: Date) throws {
+        let due = try ActionQueries.dueDays(conn)
+        let opened = try conn.query(
+            """
+            WITH opened AS (
+                INSERT INTO actions (tenant_id, outlet_id, source, complaint_id, severity, title, owner, opened_at, opened_by, due_at)
+                SELECT c.tenant_id, c.outlet_id, 'complaint', c.complaint_id, c.severity,
+                       'Complaint ' || c.complaint_id || ' breached its ' || l.hours || ' h time limit',
+                       \(unsafeRaw: ActionQueries.ownerOf("o")), \(now)::timestamptz, \(system),
+                       \(now)::timestamptz + d.days * interval '1 day'
+                FROM complaints c
+                JOIN outlets o ON o.tenant_id = c.tenant_id AND o.id = c.outlet_id
+                JOIN tenants t ON t.id = c.tenant_id
+                CROSS JOIN LATERAL (SELECT CASE c.severity WHEN 'high' THEN t.sla_high_hours WHEN 'medium' THEN t.sla_medium_hours
+                                                           ELSE t.sla_low_hours END AS hours) l
+                JOIN unnest(\(Severity.allCases.map(\.rawValue))::text[], \(Severity.allCases.map { due.days(.complaint, $0) })::integer[])
+                     AS d(severity, days) ON d.severity = c.severity
+                WHERE \(unsafeRaw: staged ? "c.complaint_id IN (SELECT s.complaint_id FROM import_stage s)" : "true")
+                  AND c.opened_at < \(asOf)::timestamptz
+                  AND CASE WHEN c.resolved_at IS NOT NULL THEN c.resolved_at > c.opened_at + l.hours * interval '1 hour'
+                           ELSE c.opened_at + l.hours * interval '1 hour' <= \(asOf)::timestamptz END
+                ORDER BY c.complaint_id
+                ON CONFLICT (tenant_id, complaint_id) WHERE source = 'complaint' DO NOTHING
+                RETURNING tenant_id, id)
+            INSERT INTO action_transitions (tenant_id, action_id, seq, at, actor, from_state, to_state, comment)
+            SELECT tenant_id, id, 1, \(now)::timestamptz, \(system), NULL, 'open', 'opened: the complaint breached its time limit' FROM opened
+            RETURNING action_id
+            """
+        ).map { try $0.decode(0, as: Int64.self) }
+        try ActionEventHook.opened(conn, ids: opened)
+    }
+}
+
+/// EVENTS (issue #15 part 3, the `outbox` branch): the one place where "action opened",
+/// "action verified" and "action overdue" events are to be written to the outbox, in the same
+/// transaction as the change. Every opener and every verification (by hand or automatic)
+/// already calls these with the ids it changed; the lead wires them to the outbox after both
+/// branches merge. "Overdue" has no transaction of its own (time passes): the dispatcher's
+/// sweep can select the actions with `state <> 'verified' AND due_at < now()` it has not yet
+/// announced and call ``overdue(_:ids:)``.
+enum ActionEventHook {
+    /// Actions `ids` were opened (automatically or by hand).
+    static func opened(_ conn: PQConnection, ids: [Int64]) throws {
+        // EVENTS: emit "action.opened" for each id here.
+    }
+
+    /// Actions `ids` were verified (by hand or automatically).
+    static func verified(_ conn: PQConnection, ids: [Int64]) throws {
+        // EVENTS: emit "action.verified" for each id here.
+    }
+
+    /// Actions `ids` became overdue.
+    static func overdue(_ conn: PQConnection, ids: [Int64]) throws {
+        // EVENTS: emit "action.overdue" for each id here.
+    }
+}
