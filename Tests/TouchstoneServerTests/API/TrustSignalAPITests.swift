@@ -12,10 +12,10 @@ import TouchstoneTestSupport
 @Suite("HTTP: trust signals on arriving audits") struct TrustSignalAPITests {
     /// People's Square, Shanghai: outlet O1's position in this test.
     static let outlet = (latitude: 31.2304, longitude: 121.4737)
-    let now = Date()
-
+    /// An instant `secondsFromNow` from the moment of the call (so a slow machine never turns a
+    /// document's "sent now" into clock skew before it is uploaded).
     func instant(_ secondsFromNow: TimeInterval) -> String {
-        Instant.format(now.addingTimeInterval(secondsFromNow), in: TimeZone(identifier: "Asia/Shanghai")!)
+        Instant.format(Date().addingTimeInterval(secondsFromNow), in: TimeZone(identifier: "Asia/Shanghai")!)
     }
 
     /// A field audit of O1 by `auditor` made an hour ago, 30 minutes long, sent now from the
