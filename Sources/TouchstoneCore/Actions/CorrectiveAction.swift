@@ -90,9 +90,14 @@ public struct ActionDueDays: Sendable, Hashable {
     public init(overrides: [(source: ActionSource, severity: Severity, days: Int)]) throws {
         var table = Self.defaults.days
         var problems: [Problem] = []
+        var seen = Set<String>()
         for o in overrides {
+            let path = "\(o.source.rawValue).\(o.severity.rawValue)"
             if !(1...365).contains(o.days) {
-                problems.append(Problem(path: "\(o.source.rawValue).\(o.severity.rawValue)", message: "must be 1..365 days, not \(o.days)"))
+                problems.append(Problem(path: path, message: "must be 1..365 days, not \(o.days)"))
+            }
+            if !seen.insert(path).inserted {
+                problems.append(Problem(path: path, message: "given twice"))
             }
             table[o.source, default: [:]][o.severity] = o.days
         }

@@ -65,6 +65,10 @@ import Testing
         #expect(throws: ValidationFailure(path: "kpi.low", message: "must be 1..365 days, not 0")) {
             try ActionDueDays(overrides: [(.kpi, .low, 0)])
         }
+        // The same pair twice is refused (the settings table holds one row per pair).
+        #expect(throws: ValidationFailure(path: "audit.low", message: "given twice")) {
+            try ActionDueDays(overrides: [(.audit, .low, 5), (.audit, .low, 6)])
+        }
     }
 
     static let template = """
