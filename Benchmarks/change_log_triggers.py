@@ -80,10 +80,14 @@ def main():
                 for clients in clients_list:
                     results[kind][clients].append(tps[clients])
                 bench.log(f"round {round_ + 1} {kind}: " + ", ".join(f"{c} clients {tps[c]:.0f} tps" for c in clients_list))
+        if not args.rounds:
+            bench.pgbench("main", 1, [1])  # writes the upload statement for the EXPLAIN runs
         times = {kind: trigger_times(kind, args.explain) for kind in ("dynamic", "static")}
         use("static")
     finally:
         subprocess.run([bench.TOUCHSTONE, "dev", "stop"], env=bench.ENV, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    if not args.rounds:
+        clients_list = []
     print("| clients | dynamic (0072) tps, each round | static (0250) tps, each round | median static / dynamic |")
     print("|---|---|---|---|")
     for clients in clients_list:
