@@ -6,7 +6,8 @@ pgbench runs bench.py's "same transaction" as an upload (one audit row + its 60 
 of 0040/0072 (app_log_changes, "dynamic") and on its static function of 0250 ("static"), back to
 back in rounds so both see the same machine load. Prints tps per round and the median ratio.
 
-Usage: change_log_triggers.py [--outlets N] [--duration S] [--rounds R]
+Usage: change_log_triggers.py [--outlets N] [--duration S] [--rounds R] [--explain N]
+(--rounds 0: the EXPLAIN ANALYZE medians only, N runs per function.)
 Uses the binary at $TOUCHSTONE_BIN (default .build/release/touchstone) for the chain and its
 cluster (its own, under .build/bench/home-triggers); the figures are PostgreSQL's alone.
 """
