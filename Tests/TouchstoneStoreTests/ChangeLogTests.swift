@@ -36,6 +36,61 @@ import TouchstoneTestSupport
         #expect(try await ChangeQueries.list(tenant: tenant, entity: "outlet", limit: 2, database: database).next != nil)
     }
 
+    /// 0250 replaced the generic dynamic-SQL trigger function (app_log_changes) by one static
+    /// function per table and event: the same statements logged by each write the same rows.
+    @Test func theStaticTriggersLogWhatTheDynamicFunctionLogged() async throws {
+        let (database, tenant) = try await TestDatabase.make()
+        let operations = [
+            """
+            INSERT INTO outlets (tenant_id, code, name, region_id)
+            SELECT tenant_id, 'CMP-' || g, 'Outlet ' || g, id FROM regions, generate_series(1, 2) AS g
+            WHERE tenant_id = \(tenant.id) AND path = 'CMP'
+            """,
+            #"UPDATE outlets SET city = 'Xi''an "x" \ é', latitude = 1.5, longitude = 2.25 WHERE code LIKE 'CMP-%'"#,
+            "UPDATE outlets SET name = name WHERE code LIKE 'CMP-%'",
+            "DELETE FROM outlets WHERE code LIKE 'CMP-%'",
+        ]
+        let dynamic = """
+            DROP TRIGGER change_log_insert ON outlets; DROP TRIGGER change_log_update ON outlets;
+            DROP TRIGGER change_log_delete ON outlets;
+            CREATE TRIGGER change_log_insert AFTER INSERT ON outlets REFERENCING NEW TABLE AS new_rows
+                FOR EACH STATEMENT EXECUTE FUNCTION app_log_changes('outlet', 'r.code', 'r.tenant_id', 'id,updated_at,tenant_id');
+            CREATE TRIGGER change_log_update AFTER UPDATE ON outlets REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows
+                FOR EACH STATEMENT EXECUTE FUNCTION app_log_changes('outlet', 'r.code', 'r.tenant_id', 'id,updated_at,tenant_id');
+            CREATE TRIGGER change_log_delete AFTER DELETE ON outlets REFERENCING OLD TABLE AS old_rows
+                FOR EACH STATEMENT EXECUTE FUNCTION app_log_changes('outlet', 'r.code', 'r.tenant_id', 'id,updated_at,tenant_id');
+            """
+        let logged = """
+            SELECT row(tenant_id, actor, action, entity, entity_key, before::text, after::text)::text
+            FROM change_log WHERE entity = 'outlet' ORDER BY id
+            """
+        let (rows, functions) = try await TestDatabase.asSuperuser(of: database.pool.configuration) { conn in
+            _ = try conn.execute(Query(unsafeSQL: "SELECT set_config('app.tenant_id', '\(tenant.id)', true)"))
+            let region = "INSERT INTO regions (tenant_id, name, path, depth, ancestors) VALUES (\(tenant.id), 'CMP', 'CMP', 0, '{}')"
+            _ = try conn.execute(Query(unsafeSQL: region))
+            for operation in operations { _ = try conn.execute(Query(unsafeSQL: operation)) }
+            try conn.execute(script: dynamic)
+            for operation in operations { _ = try conn.execute(Query(unsafeSQL: operation)) }
+            let rows = try conn.query(Query(unsafeSQL: logged), as: String.self)
+            // Every change-log trigger left runs a function of its own, owned and run like app_log_changes.
+            let functions = try conn.query(
+                Query(
+                    unsafeSQL: """
+                        SELECT DISTINCT p.proname || ' ' || (p.proowner = g.proowner) || ' ' || p.prosecdef || ' ' || (p.proconfig IS NULL)
+                        FROM pg_trigger t JOIN pg_proc p ON p.oid = t.tgfoid, pg_proc g
+                        WHERE t.tgname LIKE 'change\\_log\\_%' AND t.tgrelid = 'audits'::regclass AND g.oid = 'app_log_changes'::regproc
+                        ORDER BY 1
+                        """), as: String.self)
+            return (rows, functions)
+        }
+        // Two outlets inserted, updated and deleted (the no-op update logs nothing), twice.
+        #expect(rows.count == 12)
+        #expect(Array(rows.prefix(6)) == Array(rows.suffix(6)))
+        #expect(rows[2].contains("Xi'an") && rows[2].contains("é") && rows[2].contains("1.5"))
+        #expect(
+            functions == ["app_log_audits_delete true false true", "app_log_audits_insert true false true", "app_log_audits_update true false true"])
+    }
+
     @Test func theChangeLogIsAppendOnlyForEveryone() async throws {
         let (database, tenant) = try await TestDatabase.make()
         _ = try await TenantQueries.setSLA(tenant: tenant, policy: SLAPolicy(high: 1, medium: 2, low: 3), database: database)
