@@ -32,9 +32,9 @@ public enum AuditExport {
             let chosen = try code ?? onlyTemplate(conn, start: start, end: end, period: period)
             let version = try conn.queryFirst(
                 """
-                SELECT max(template_version) FROM audits
+                SELECT max(template_version) AS latest FROM audits
                 WHERE template_code = \(chosen) AND visited_at >= \(start)::timestamptz AND visited_at < \(end)::timestamptz
-                """)?.decode(0, as: Int?.self)
+                """)?.decode("latest", as: Int?.self)
             guard let template = try TemplateQueries.load(conn, code: chosen, version: version) else {
                 throw StoreError.notFound("template \(chosen)")
             }
@@ -58,15 +58,13 @@ public enum AuditExport {
                 """
             ) { row in
                 func score(_ value: Decimal?) -> ExportCell { .decimal(value, places: 2) }
+                let (id, template, version, outlet, visitedAt, servedBy, state, overall, criticalFailure, sectionScores, dimensionScores, flagList) =
+                    try row.decode((UUID, String, Int, String, Date, String?, String, Decimal?, Bool, [Decimal?], [Decimal?], String).self)
                 try rows.row(
                     [
-                        .text(try row.decode(0, as: UUID.self).uuidString.lowercased()), .text(try row.decode(1, as: String.self)),
-                        .integer(try row.decode(2, as: Int.self)), .text(try row.decode(3, as: String.self)),
-                        .instant(try row.decode(4, as: Date.self), timeZone), .text(try row.decode(5, as: String?.self) ?? ""),
-                        .text(try row.decode(6, as: String.self)), score(try row.decode(7, as: Decimal?.self)),
-                        .text(try row.decode(8, as: Bool.self) ? "true" : "false"),
-                    ] + (try row.decode(9, as: [Decimal?].self)).map(score) + (try row.decode(10, as: [Decimal?].self)).map(score)
-                        + (flags ? [.text(try row.decode(11, as: String.self))] : []))
+                        .text(id.uuidString.lowercased()), .text(template), .integer(version), .text(outlet), .instant(visitedAt, timeZone),
+                        .text(servedBy ?? ""), .text(state), score(overall), .text(criticalFailure ? "true" : "false"),
+                    ] + sectionScores.map(score) + dimensionScores.map(score) + (flags ? [.text(flagList)] : []))
             }
         }
     }
@@ -78,7 +76,7 @@ public enum AuditExport {
             SELECT DISTINCT template_code FROM audits
             WHERE visited_at >= \(start)::timestamptz AND visited_at < \(end)::timestamptz ORDER BY 1
             """
-        ).map { try $0.decode(0, as: String.self) }
+        ).decode(String.self)
         guard codes.count == 1 else {
             let message =
                 codes.isEmpty

@@ -72,7 +72,7 @@ enum EvidenceStore {
             WHERE app_audit_visible(\(scope.kind), \(scope.value), a.submitted_by, o.code, r.path, st.employee_no, a.state)
             ORDER BY 1
             """
-        ).map { try $0.decode(0, as: String.self) }
+        ).decode(String.self)
         let missing = try AuditReading.missingEvidence(conn, id: auditID, template: audit.template)
         var state = audit.state
         let flags = try AuditReading.storedFlags(conn, id: auditID)

@@ -32,10 +32,9 @@ extension AuditQueries {
                 WHERE x.audit_id = \(auditID)::uuid AND x.item_code = \(item) AND x.name = \(name) AND x.content IS NOT NULL
                   AND app_audit_visible(\(scope.kind), \(scope.value), a.submitted_by, o.code, r.path, st.employee_no, a.state)
                 """
-            ).map {
-                EvidenceFile(
-                    auditID: auditID, item: item, name: name, contentType: try $0.decode(0, as: String.self),
-                    size: try $0.decode(1, as: Int.self), sha256: try $0.decode(2, as: String.self))
+            ).map { row in
+                let (contentType, size, sha256) = try row.decode((String, Int, String).self)
+                return EvidenceFile(auditID: auditID, item: item, name: name, contentType: contentType, size: size, sha256: sha256)
             }
         }
         guard let found else { throw StoreError.notFound("evidence \(item)/\(name) of audit \(auditID)") }

@@ -68,7 +68,7 @@ extension AuditQueries {
             else { throw StoreError.notFound("open dispute on item \(item) of audit \(id)") }
             var newAnswer: Answer?
             if accept {
-                newAnswer = try answer ?? open.decode(0, as: String?.self).map(AuditReading.answer)
+                newAnswer = try answer ?? open.decode(String?.self).map(AuditReading.answer)
                 guard let newAnswer else {
                     throw StoreError.invalid([Problem(path: "answer", message: "accepting needs the new answer (none was proposed)")])
                 }

@@ -69,17 +69,16 @@ public enum AuditQueries {
             var items: [AuditSummary] = []
             var last: ListCursor?
             for row in rows.prefix(max(1, limit)) {
-                let visitedAt = try row.decode(4, as: Date.self)
-                let id = try row.decode(0, as: UUID.self).uuidString.lowercased()
-                last = ListCursor(micros: try row.decode(10, as: Int64.self), id: id)
+                let (uuid, template, templateVersion, outletCode, visitedAt, servedBy, stateText, score, criticalFailure, submitter, micros, flags) =
+                    try row.decode((UUID, String, Int, String, Date, String?, String, Decimal?, Bool, String, Int64, [String]).self)
+                let id = uuid.uuidString.lowercased()
+                last = ListCursor(micros: micros, id: id)
                 items.append(
                     AuditSummary(
-                        id: id, template: try row.decode(1, as: String.self), templateVersion: try row.decode(2, as: Int.self),
-                        outlet: try row.decode(3, as: String.self), visitedAt: Instant.format(visitedAt, in: tenant.timeZone),
-                        servedBy: try row.decode(5, as: String?.self), state: try AuditReading.state(row, 6),
-                        score: try row.decode(7, as: Decimal?.self)?.fixed(2), criticalFailure: try row.decode(8, as: Bool.self),
-                        flags: try row.decode(11, as: [String].self),
-                        submittedBy: try scope.revealsAuditors ? row.decode(9, as: String.self) : nil))
+                        id: id, template: template, templateVersion: templateVersion, outlet: outletCode,
+                        visitedAt: Instant.format(visitedAt, in: tenant.timeZone), servedBy: servedBy, state: try AuditReading.state(stateText),
+                        score: score?.fixed(2), criticalFailure: criticalFailure, flags: flags,
+                        submittedBy: scope.revealsAuditors ? submitter : nil))
             }
             return Page(items: items, next: rows.count > max(1, limit) ? last?.text : nil)
         }

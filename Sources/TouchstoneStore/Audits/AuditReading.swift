@@ -21,27 +21,26 @@ enum AuditReading {
                 WHERE a.id = \(id)::uuid
                 """)
         else { throw StoreError.notFound("audit \(id)") }
-        let template = try TemplateQueries.cached(
-            conn, hash: try row.decode(6, as: String.self),
-            code: try row.decode(4, as: String.self), version: try row.decode(5, as: Int.self))
-        let received = try Set(row.decode(11, as: [String].self))
+        let (
+            stateText, overall, criticalFailure, warnings, code, version, hash, sections, sectionScores, dimensions, dimensionScores,
+            receivedItems, flagCodes
+        ) = try row.decode((String, Decimal?, Bool, String, String, Int, String, [String], [Decimal], [String], [Decimal], [String], [String]).self)
+        let template = try TemplateQueries.cached(conn, hash: hash, code: code, version: version)
+        let received = Set(receivedItems)
         return AuditReceipt(
-            id: id, state: try state(row, 0), overall: try row.decode(1, as: Decimal?.self),
-            criticalFailure: try row.decode(2, as: Bool.self),
-            sectionScores: Dictionary(uniqueKeysWithValues: zip(try row.decode(7, as: [String].self), try row.decode(8, as: [Decimal].self))),
-            dimensionScores: Dictionary(uniqueKeysWithValues: zip(try row.decode(9, as: [String].self), try row.decode(10, as: [Decimal].self))),
+            id: id, state: try state(stateText), overall: overall, criticalFailure: criticalFailure,
+            sectionScores: Dictionary(uniqueKeysWithValues: zip(sections, sectionScores)),
+            dimensionScores: Dictionary(uniqueKeysWithValues: zip(dimensions, dimensionScores)),
             template: template, missingEvidence: template.requiredPhotoItems.filter { !received.contains($0) },
-            warnings: try problems(row.decode(3, as: String.self)), flags: try flags(row, 12), replayed: replayed)
+            warnings: try problems(warnings), flags: flags(flagCodes), replayed: replayed)
     }
 
     /// Required photo items of `template` whose bytes have not arrived for audit `id`.
     static func missingEvidence(_ conn: PQConnection, id: String, template: Template) throws -> [String] {
-        let received = Set(
-            try conn.query(
-                """
-                SELECT item_code FROM audit_attachments WHERE audit_id = \(id)::uuid AND received_at IS NOT NULL
-                """
-            ).map { try $0.decode(0, as: String.self) })
+        let items: [String] = try conn.query(
+            "SELECT item_code FROM audit_attachments WHERE audit_id = \(id)::uuid AND received_at IS NOT NULL"
+        ).decode(String.self)
+        let received = Set(items)
         return template.requiredPhotoItems.filter { !received.contains($0) }
     }
 
@@ -60,14 +59,15 @@ enum AuditReading {
                 FOR UPDATE OF a
                 """)
         else { throw StoreError.notFound("audit \(id)") }
-        let template = try TemplateQueries.cached(
-            conn, hash: try row.decode(4, as: String.self),
-            code: try row.decode(2, as: String.self), version: try row.decode(3, as: Int.self))
+        let (stateText, releasedAt, code, version, hash) = try row.decode((String, Date?, String, Int, String).self)
+        let template = try TemplateQueries.cached(conn, hash: hash, code: code, version: version)
         var answers: [String: Answer] = [:]
-        for answer in try conn.query("SELECT item_code, answer::text FROM audit_answers WHERE audit_id = \(id)::uuid") {
-            answers[try answer.decode(0, as: String.self)] = try self.answer(try answer.decode(1, as: String.self))
+        for (item, answer) in try conn.query(
+            "SELECT item_code, answer::text FROM audit_answers WHERE audit_id = \(id)::uuid", as: (String, String).self)
+        {
+            answers[item] = try self.answer(answer)
         }
-        return Locked(state: try state(row, 0), releasedAt: try row.decode(1, as: Date?.self), template: template, answers: answers)
+        return Locked(state: try state(stateText), releasedAt: releasedAt, template: template, answers: answers)
     }
 
     /// An audit locked for a workflow change.
@@ -81,16 +81,17 @@ enum AuditReading {
     /// The audit's stored trust flags.
     static func storedFlags(_ conn: PQConnection, id: String) throws -> [TrustFlag] {
         guard let row = try conn.queryFirst("SELECT flags FROM audits WHERE id = \(id)::uuid") else { throw StoreError.notFound("audit \(id)") }
-        return try flags(row, 0)
+        return flags(try row.decode([String].self))
     }
 
     /// Stored trust flags (codes this build does not know are left out).
-    static func flags(_ row: PQRow, _ column: Int) throws -> [TrustFlag] {
-        try row.decode(column, as: [String].self).compactMap(TrustFlag.init(rawValue:))
+    static func flags(_ codes: [String]) -> [TrustFlag] {
+        codes.compactMap(TrustFlag.init(rawValue:))
     }
 
-    static func state(_ row: PQRow, _ column: Int) throws -> AuditState {
-        let text = try row.decode(column, as: String.self)
+    /// A stored audit state.
+    /// - Throws: ``StoreError/invalidState(_:)`` for a state this build does not know.
+    static func state(_ text: String) throws -> AuditState {
         guard let state = AuditState(rawValue: text) else { throw StoreError.invalidState("unknown audit state \(text)") }
         return state
     }

@@ -16,6 +16,8 @@ enum AuditRecordReader {
                   AND app_audit_visible(\(scope.kind), \(scope.value), a.submitted_by, o.code, r.path, st.employee_no, a.state)
                 """)
         else { return nil }
+        let (template, templateVersion, outlet, visitedAt, auditor, servedBy, submittedBy, submittedAt, releasedAt, late) =
+            try row.decode((String, Int, String, String, String, String?, String, Date, Date?, Bool).self)
         let receipt = try AuditReading.receipt(conn, id: id, replayed: false)
         func instant(_ date: Date?) -> String? { date.map { Instant.format($0, in: timeZone) } }
         let items = try conn.query(
@@ -24,12 +26,12 @@ enum AuditRecordReader {
             FROM audit_answers x JOIN audits a ON a.id = x.audit_id WHERE x.audit_id = \(id)::uuid
             """
         ).map { r in
-            AuditRecord.Item(
-                item: try r.decode(0, as: String.self), answer: try AuditReading.answer(try r.decode(1, as: String.self)),
-                comment: try r.decode(2, as: String?.self), earned: try r.decode(3, as: Decimal?.self).map(\.description),
-                possible: try r.decode(4, as: Decimal?.self).map(\.description), failed: try r.decode(5, as: Bool.self))
+            let (item, answer, comment, earned, possible, failed) = try r.decode((String, String, String?, Decimal?, Decimal?, Bool).self)
+            return AuditRecord.Item(
+                item: item, answer: try AuditReading.answer(answer), comment: comment, earned: earned.map(\.description),
+                possible: possible.map(\.description), failed: failed)
         }
-        let order = Dictionary(uniqueKeysWithValues: try template(conn, id: id).allItems.enumerated().map { ($1.item.code, $0) })
+        let order = Dictionary(uniqueKeysWithValues: try Self.template(conn, id: id).allItems.enumerated().map { ($1.item.code, $0) })
         let attachments = try conn.query(
             """
             SELECT x.item_code, x.name, x.sha256, x.content_type, x.received_at IS NOT NULL, x.size,
@@ -44,23 +46,22 @@ enum AuditRecordReader {
             FROM audit_attachments x WHERE x.audit_id = \(id)::uuid ORDER BY x.item_code, x.name
             """
         ).map { r in
-            AuditRecord.Attachment(
-                item: try r.decode(0, as: String.self), name: try r.decode(1, as: String.self), sha256: try r.decode(2, as: String.self),
-                contentType: try r.decode(3, as: String.self), received: try r.decode(4, as: Bool.self), size: try r.decode(5, as: Int?.self),
-                reusedBy: try scope.revealsAuditors ? r.decode(6, as: [String].self) : nil,
-                captured: try r.decode(7, as: String?.self).flatMap { try? JSONDecoder().decode(AttachmentCapture.self, from: Data($0.utf8)) })
+            let (item, name, sha256, contentType, received, size, reusedBy, captured) =
+                try r.decode((String, String, String, String, Bool, Int?, [String], String?).self)
+            return AuditRecord.Attachment(
+                item: item, name: name, sha256: sha256, contentType: contentType, received: received, size: size,
+                reusedBy: scope.revealsAuditors ? reusedBy : nil,
+                captured: captured.flatMap { try? JSONDecoder().decode(AttachmentCapture.self, from: Data($0.utf8)) })
         }
-        let submittedBy = try row.decode(6, as: String.self)
         let transitions = try conn.query(
             """
             SELECT seq, at, actor, from_state, to_state, reason FROM audit_transitions WHERE audit_id = \(id)::uuid ORDER BY seq
             """
         ).map { r in
-            AuditRecord.Transition(
-                seq: try r.decode(0, as: Int.self), at: instant(try r.decode(1, as: Date.self)) ?? "",
-                actor: Self.shown(try r.decode(2, as: String.self), scope: scope, submittedBy: submittedBy),
-                from: try r.decode(3, as: String?.self).flatMap(AuditState.init), to: try AuditReading.state(r, 4),
-                reason: try r.decode(5, as: String?.self))
+            let (seq, at, actor, from, to, reason) = try r.decode((Int, Date, String, String?, String, String?).self)
+            return AuditRecord.Transition(
+                seq: seq, at: instant(at) ?? "", actor: Self.shown(actor, scope: scope, submittedBy: submittedBy),
+                from: from.flatMap(AuditState.init), to: try AuditReading.state(to), reason: reason)
         }
         let disputes = try conn.query(
             """
@@ -69,13 +70,13 @@ enum AuditRecordReader {
             FROM audit_disputes WHERE audit_id = \(id)::uuid ORDER BY opened_at, item_code
             """
         ).map { r in
-            AuditRecord.Dispute(
-                item: try r.decode(0, as: String.self), reason: try r.decode(1, as: String.self),
-                proposedAnswer: try r.decode(2, as: String?.self).map(AuditReading.answer), openedBy: try r.decode(3, as: String.self),
-                openedAt: instant(try r.decode(4, as: Date.self)) ?? "", state: try r.decode(5, as: String.self),
-                decidedBy: try r.decode(6, as: String?.self), decidedAt: instant(try r.decode(7, as: Date?.self)),
-                decisionReason: try r.decode(8, as: String?.self), oldAnswer: try r.decode(9, as: String?.self).map(AuditReading.answer),
-                newAnswer: try r.decode(10, as: String?.self).map(AuditReading.answer))
+            let (item, reason, proposedAnswer, openedBy, openedAt, state, decidedBy, decidedAt, decisionReason, oldAnswer, newAnswer) =
+                try r.decode((String, String, String?, String, Date, String, String?, Date?, String?, String?, String?).self)
+            return AuditRecord.Dispute(
+                item: item, reason: reason, proposedAnswer: try proposedAnswer.map(AuditReading.answer), openedBy: openedBy,
+                openedAt: instant(openedAt) ?? "", state: state, decidedBy: decidedBy, decidedAt: instant(decidedAt),
+                decisionReason: decisionReason, oldAnswer: try oldAnswer.map(AuditReading.answer),
+                newAnswer: try newAnswer.map(AuditReading.answer))
         }
         let history = try conn.query(
             """
@@ -83,18 +84,16 @@ enum AuditRecordReader {
             WHERE audit_id = \(id)::uuid ORDER BY seq
             """
         ).map { r in
-            AuditRecord.ScoreChange(
-                seq: try r.decode(0, as: Int.self), at: instant(try r.decode(1, as: Date.self)) ?? "",
-                templateVersion: try r.decode(2, as: Int.self), oldScore: try r.decode(3, as: Decimal?.self)?.fixed(2),
-                newScore: try r.decode(4, as: Decimal?.self)?.fixed(2), reason: try r.decode(5, as: String.self))
+            let (seq, at, templateVersion, oldScore, newScore, reason) = try r.decode((Int, Date, Int, Decimal?, Decimal?, String).self)
+            return AuditRecord.ScoreChange(
+                seq: seq, at: instant(at) ?? "", templateVersion: templateVersion, oldScore: oldScore?.fixed(2),
+                newScore: newScore?.fixed(2), reason: reason)
         }
         return AuditRecord(
-            id: id, template: try row.decode(0, as: String.self), templateVersion: try row.decode(1, as: Int.self),
-            outlet: try row.decode(2, as: String.self), visitedAt: try row.decode(3, as: String.self),
-            auditor: try scope.revealsAuditors ? row.decode(4, as: String.self) : nil,
-            servedBy: try row.decode(5, as: String?.self), submittedBy: scope.revealsAuditors ? submittedBy : nil,
-            submittedAt: instant(try row.decode(7, as: Date.self)) ?? "", releasedAt: instant(try row.decode(8, as: Date?.self)),
-            late: try row.decode(9, as: Bool.self), state: receipt.state, score: receipt.score, criticalFailure: receipt.criticalFailure,
+            id: id, template: template, templateVersion: templateVersion, outlet: outlet, visitedAt: visitedAt,
+            auditor: scope.revealsAuditors ? auditor : nil, servedBy: servedBy, submittedBy: scope.revealsAuditors ? submittedBy : nil,
+            submittedAt: instant(submittedAt) ?? "", releasedAt: instant(releasedAt), late: late, state: receipt.state, score: receipt.score,
+            criticalFailure: receipt.criticalFailure,
             sections: receipt.sections, dimensions: receipt.dimensions,
             items: items.sorted { (order[$0.item] ?? .max) < (order[$1.item] ?? .max) },
             attachments: attachments, missingEvidence: receipt.missingEvidence, warnings: receipt.warnings, flags: receipt.flags,
@@ -114,8 +113,7 @@ enum AuditRecordReader {
                 FROM audits a JOIN templates t ON t.code = a.template_code AND t.version = a.template_version WHERE a.id = \(id)::uuid
                 """)
         else { throw StoreError.notFound("audit \(id)") }
-        return try TemplateQueries.cached(
-            conn, hash: try row.decode(0, as: String.self), code: try row.decode(1, as: String.self),
-            version: try row.decode(2, as: Int.self))
+        let (hash, code, version) = try row.decode((String, String, Int).self)
+        return try TemplateQueries.cached(conn, hash: hash, code: code, version: version)
     }
 }

@@ -40,46 +40,29 @@ struct AuditRows: Sendable {
         }
     }
 
-    /// CTEs inserting the answers and score rows for every row of the CTE `audit(tenant_id, id)`.
-    /// Append to a `WITH audit AS (…)` query.
-    func insertCTEs(into query: inout Query.StringInterpolation) {
-        query.appendLiteral(
+    /// CTEs inserting the answers and score rows for every row of the CTE `audit(tenant_id, id)`:
+    /// the `answer_rows`, `section_rows` and `dimension_rows` of a `WITH audit AS (…), …` query.
+    var insertCTEs: [Query] {
+        [
             """
-            , answer_rows AS (
+            answer_rows AS (
                 INSERT INTO audit_answers (tenant_id, audit_id, item_code, answer, earned, possible, failed)
                 SELECT audit.tenant_id, audit.id, x.item, x.answer::jsonb, x.earned, x.possible, x.failed
-                FROM audit, unnest(
-            """)
-        query.appendInterpolation(items)
-        query.appendLiteral("::text[], ")
-        query.appendInterpolation(answers)
-        query.appendLiteral("::text[], ")
-        query.appendInterpolation(earned)
-        query.appendLiteral("::numeric[], ")
-        query.appendInterpolation(possible)
-        query.appendLiteral("::numeric[], ")
-        query.appendInterpolation(failed)
-        query.appendLiteral(
+                FROM audit, unnest(\(items)::text[], \(answers)::text[], \(earned)::numeric[], \(possible)::numeric[], \(failed)::boolean[])
+                     AS x(item, answer, earned, possible, failed))
+            """,
             """
-            ::boolean[]) AS x(item, answer, earned, possible, failed)
-            ), section_rows AS (
+            section_rows AS (
                 INSERT INTO audit_section_scores (tenant_id, audit_id, section_code, score)
-                SELECT audit.tenant_id, audit.id, x.code, x.score FROM audit, unnest(
-            """)
-        query.appendInterpolation(sectionCodes)
-        query.appendLiteral("::text[], ")
-        query.appendInterpolation(sectionScores)
-        query.appendLiteral(
+                SELECT audit.tenant_id, audit.id, x.code, x.score FROM audit, unnest(\(sectionCodes)::text[], \(sectionScores)::numeric[]) AS x(code, score))
+            """,
             """
-            ::numeric[]) AS x(code, score)
-            ), dimension_rows AS (
+            dimension_rows AS (
                 INSERT INTO audit_dimension_scores (tenant_id, audit_id, dimension, score)
-                SELECT audit.tenant_id, audit.id, x.dimension, x.score FROM audit, unnest(
-            """)
-        query.appendInterpolation(dimensions)
-        query.appendLiteral("::text[], ")
-        query.appendInterpolation(dimensionScores)
-        query.appendLiteral("::numeric[]) AS x(dimension, score))\n")
+                SELECT audit.tenant_id, audit.id, x.dimension, x.score
+                FROM audit, unnest(\(dimensions)::text[], \(dimensionScores)::numeric[]) AS x(dimension, score))
+            """,
+        ]
     }
 
     /// Replaces the stored answers and score rows of audit `id` (after a dispute decision or a resubmission).
@@ -87,13 +70,8 @@ struct AuditRows: Sendable {
         try conn.execute("DELETE FROM audit_answers WHERE audit_id = \(id)::uuid")
         try conn.execute("DELETE FROM audit_section_scores WHERE audit_id = \(id)::uuid")
         try conn.execute("DELETE FROM audit_dimension_scores WHERE audit_id = \(id)::uuid")
-        var query = Query.StringInterpolation(literalCapacity: 1024, interpolationCount: 9)
-        query.appendLiteral("WITH audit AS (SELECT tenant_id, id FROM audits WHERE id = ")
-        query.appendInterpolation(id)
-        query.appendLiteral("::uuid)")
-        insertCTEs(into: &query)
-        query.appendLiteral("SELECT 1")
-        try conn.execute(Query(stringInterpolation: query))
+        let audit: Query = "audit AS (SELECT tenant_id, id FROM audits WHERE id = \(id)::uuid)"
+        try conn.execute("WITH " + ([audit] + insertCTEs).joined(separator: ",\n") + "\nSELECT 1")
     }
 }
 

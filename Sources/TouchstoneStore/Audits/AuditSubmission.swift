@@ -31,97 +31,45 @@ enum AuditSubmission {
             transitionsTo.append(AuditState.released.rawValue)
             transitionsFrom.append(AuditState.submitted.rawValue)
         }
-        var query = Query.StringInterpolation(literalCapacity: 4096, interpolationCount: 40)
-        query.appendLiteral(
-            """
-            WITH audit AS (
+        let transitionReasons = transitionsTo.map { $0 == AuditState.released.rawValue ? "released at once: no review required" : "uploaded" }
+        // One statement: the audit row (nothing when the id exists), then its answers, scores,
+        // attachments, transitions and first score history row for every row the insert returned.
+        let audit: Query = """
+            audit AS (
                 INSERT INTO audits (tenant_id, id, template_code, template_version, outlet_id, visited_at, auditor, served_by,
                                     state, score, critical_failure, content_hash, document, submitted_by, submitted_at,
                                     released_at, late, warnings, flags, visit_id)
-                VALUES (app_current_tenant(),
-            """)
-        query.appendInterpolation(doc.id)
-        query.appendLiteral("::uuid, ")
-        query.appendInterpolation(doc.template)
-        query.appendLiteral(", ")
-        query.appendInterpolation(doc.templateVersion)
-        query.appendLiteral(", ")
-        query.appendInterpolation(checked.outletID)
-        query.appendLiteral(", ")
-        query.appendInterpolation(doc.visitedAt)
-        query.appendLiteral("::timestamptz, ")
-        query.appendInterpolation(doc.auditor)
-        query.appendLiteral(", ")
-        query.appendInterpolation(checked.staffID)
-        query.appendLiteral("::bigint, ")
-        query.appendInterpolation(state.rawValue)
-        query.appendLiteral(", ")
-        query.appendInterpolation(score.overall)
-        query.appendLiteral("::numeric, ")
-        query.appendInterpolation(score.criticalFailure)
-        query.appendLiteral(", ")
-        query.appendInterpolation(hash)
-        query.appendLiteral(", ")
-        query.appendInterpolation(canonical)
-        query.appendLiteral("::jsonb, ")
-        query.appendInterpolation(submittedBy)
-        query.appendLiteral(", ")
-        query.appendInterpolation(now)
-        query.appendLiteral("::timestamptz, ")
-        query.appendInterpolation(state == .released ? now : nil)
-        query.appendLiteral("::timestamptz, app_is_late(")
-        query.appendInterpolation(doc.visitedAt)
-        query.appendLiteral("::timestamptz), ")
-        query.appendInterpolation(warnings)
-        query.appendLiteral("::jsonb, ")
-        query.appendInterpolation(flags.map(\.rawValue))
-        query.appendLiteral("::text[], ")
-        query.appendInterpolation(doc.visit)
-        query.appendLiteral(") ON CONFLICT (tenant_id, id) DO NOTHING RETURNING tenant_id, id)")
-        rows.insertCTEs(into: &query)
-        query.appendLiteral(
+                VALUES (app_current_tenant(), \(doc.id)::uuid, \(doc.template), \(doc.templateVersion), \(checked.outletID),
+                        \(doc.visitedAt)::timestamptz, \(doc.auditor), \(checked.staffID)::bigint, \(state.rawValue),
+                        \(score.overall)::numeric, \(score.criticalFailure), \(hash), \(canonical)::jsonb, \(submittedBy),
+                        \(now)::timestamptz, \(state == .released ? now : nil)::timestamptz, app_is_late(\(doc.visitedAt)::timestamptz),
+                        \(warnings)::jsonb, \(flags.map(\.rawValue))::text[], \(doc.visit))
+                ON CONFLICT (tenant_id, id) DO NOTHING RETURNING tenant_id, id)
             """
-            , attachment_rows AS (
+        let attachmentRows: Query = """
+            attachment_rows AS (
                 INSERT INTO audit_attachments (tenant_id, audit_id, item_code, name, sha256, content_type)
-                SELECT audit.tenant_id, audit.id, x.item, x.name, x.sha256, x.content_type FROM audit, unnest(
-            """)
-        query.appendInterpolation(doc.attachments.map(\.item))
-        query.appendLiteral("::text[], ")
-        query.appendInterpolation(doc.attachments.map(\.name))
-        query.appendLiteral("::text[], ")
-        query.appendInterpolation(doc.attachments.map(\.sha256))
-        query.appendLiteral("::text[], ")
-        query.appendInterpolation(doc.attachments.map(\.contentType))
-        query.appendLiteral(
+                SELECT audit.tenant_id, audit.id, x.item, x.name, x.sha256, x.content_type
+                FROM audit, unnest(\(doc.attachments.map(\.item))::text[], \(doc.attachments.map(\.name))::text[],
+                                   \(doc.attachments.map(\.sha256))::text[], \(doc.attachments.map(\.contentType))::text[])
+                     AS x(item, name, sha256, content_type))
             """
-            ::text[]) AS x(item, name, sha256, content_type)
-            ), transition_rows AS (
+        let transitionRows: Query = """
+            transition_rows AS (
                 INSERT INTO audit_transitions (tenant_id, audit_id, seq, at, actor, from_state, to_state, reason)
-                SELECT audit.tenant_id, audit.id, x.seq, 
-            """)
-        query.appendInterpolation(now)
-        query.appendLiteral("::timestamptz, ")
-        query.appendInterpolation(submittedBy)
-        query.appendLiteral(", x.from_state, x.to_state, x.reason FROM audit, unnest(")
-        query.appendInterpolation(transitionsFrom)
-        query.appendLiteral("::text[], ")
-        query.appendInterpolation(transitionsTo)
-        query.appendLiteral("::text[], ")
-        query.appendInterpolation(transitionsTo.map { $0 == AuditState.released.rawValue ? "released at once: no review required" : "uploaded" })
-        query.appendLiteral(
+                SELECT audit.tenant_id, audit.id, x.seq, \(now)::timestamptz, \(submittedBy), x.from_state, x.to_state, x.reason
+                FROM audit, unnest(\(transitionsFrom)::text[], \(transitionsTo)::text[], \(transitionReasons)::text[])
+                     WITH ORDINALITY AS x(from_state, to_state, reason, seq))
             """
-            ::text[]) WITH ORDINALITY AS x(from_state, to_state, reason, seq)
-            ), history_rows AS (
+        let historyRows: Query = """
+            history_rows AS (
                 INSERT INTO audit_score_history (tenant_id, audit_id, seq, at, template_version, old_score, new_score, reason)
-                SELECT audit.tenant_id, audit.id, 1, 
-            """)
-        query.appendInterpolation(now)
-        query.appendLiteral("::timestamptz, ")
-        query.appendInterpolation(doc.templateVersion)
-        query.appendLiteral(", NULL, ")
-        query.appendInterpolation(score.overall)
-        query.appendLiteral("::numeric, 'uploaded' FROM audit)\nSELECT count(*) FROM audit")
-        let inserted = try conn.queryFirst(Query(stringInterpolation: query))?.decode(0, as: Int.self) ?? 0
+                SELECT audit.tenant_id, audit.id, 1, \(now)::timestamptz, \(doc.templateVersion), NULL, \(score.overall)::numeric, 'uploaded'
+                FROM audit)
+            """
+        let ctes = [audit] + rows.insertCTEs + [attachmentRows, transitionRows, historyRows]
+        let insert: Query = "WITH " + ctes.joined(separator: ",\n") + "\nSELECT count(*) FROM audit"
+        let inserted = try conn.queryFirst(insert)?.decode(Int.self) ?? 0
         if inserted == 1 {
             try submitVisit(conn, checked)
             if state == .released {
@@ -148,12 +96,13 @@ enum AuditSubmission {
         else {
             throw StoreError.conflict("audit \(doc.id) changed concurrently; retry")
         }
+        let (storedHash, storedStateText, visible) = try existing.decode((String, String, Bool).self)
         // Another submitter's audit: say nothing about it, not even that it exists.
-        guard try existing.decode(2, as: Bool.self) else {
+        guard visible else {
             throw StoreError.conflict("this id cannot be used; upload the audit with a new id")
         }
-        let storedState = AuditState(rawValue: try existing.decode(1, as: String.self)) ?? .submitted
-        if try existing.decode(0, as: String.self) == hash {
+        let storedState = AuditState(rawValue: storedStateText) ?? .submitted
+        if storedHash == hash {
             return (try AuditReading.receipt(conn, id: doc.id, replayed: true), .replayed)
         }
         guard storedState == .returned else {
@@ -293,13 +242,12 @@ enum AuditSubmission {
                 LEFT JOIN staff st ON st.employee_no = \(doc.servedBy)
                 """)
         else { throw StoreError.invalid(problems) }
-        let templateHash = try row.decode(0, as: String?.self)
-        let outletID = try row.decode(1, as: Int64?.self)
-        let staffID = try row.decode(2, as: Int64?.self)
+        let (templateHash, outletID, staffID, servedByAssigned, latest, latitude, longitude, reusedAttachments, earlierVisits) =
+            try row.decode((String?, Int64?, Int64?, Bool, Int?, Double?, Double?, Int, [String]?).self)
         var template: Template?
         if let templateHash {
             template = try TemplateQueries.cached(conn, hash: templateHash, code: doc.template, version: doc.templateVersion)
-        } else if let latest = try row.decode(4, as: Int?.self) {
+        } else if let latest {
             problems.append(
                 Problem(path: "templateVersion", message: "template \(doc.template) has no version \(doc.templateVersion) (latest is \(latest))"))
         } else {
@@ -312,16 +260,13 @@ enum AuditSubmission {
         if let template { problems += validate(doc, against: template) }
         guard problems.isEmpty, let template, let outletID else { throw StoreError.invalid(problems) }
         var warnings: [Problem] = []
-        if let servedBy = doc.servedBy, try !row.decode(3, as: Bool.self) {
+        if let servedBy = doc.servedBy, !servedByAssigned {
             warnings.append(Problem(path: "servedBy", message: "\(servedBy) is not assigned to outlet \(doc.outlet) on \(day)"))
         }
-        let latitude = try row.decode(5, as: Double?.self)
-        let longitude = try row.decode(6, as: Double?.self)
         var checked = Checked(
             outletID: outletID, staffID: staffID, warnings: warnings,
             outletPosition: latitude.flatMap { latitude in longitude.flatMap { GeoPoint(latitude: latitude, longitude: $0) } },
-            reusedAttachments: try row.decode(7, as: Int.self),
-            earlierVisits: try (row.decode(8, as: [String]?.self) ?? []).compactMap(CivilDate.init),
+            reusedAttachments: reusedAttachments, earlierVisits: (earlierVisits ?? []).compactMap(CivilDate.init),
             settings: try FieldSettingsQueries.get(conn))
         if let visitID = doc.visit {
             checked.visit = try checkVisit(conn, visitID, doc: doc, tenant: tenant, lateVisitsAccepted: checked.settings.lateVisitsAccepted)
@@ -348,11 +293,11 @@ enum AuditSubmission {
         else {
             throw StoreError.invalid([Problem(path: "visit", message: "unknown visit \(visitID)")])
         }
+        let (outlet, template, templateVersion, auditor, windowStart, windowEnd, state, auditID) =
+            try row.decode((String, String, Int, String?, Date, Date, String, String?).self)
         let planned = PlannedVisit(
-            id: visitID, outlet: try row.decode(0, as: String.self), template: try row.decode(1, as: String.self),
-            templateVersion: try row.decode(2, as: Int.self), auditor: try row.decode(3, as: String?.self),
-            windowStart: try row.decode(4, as: Date.self), windowEnd: try row.decode(5, as: Date.self),
-            state: VisitState(rawValue: try row.decode(6, as: String.self)) ?? .cancelled, auditID: try row.decode(7, as: String?.self))
+            id: visitID, outlet: outlet, template: template, templateVersion: templateVersion, auditor: auditor,
+            windowStart: windowStart, windowEnd: windowEnd, state: VisitState(rawValue: state) ?? .cancelled, auditID: auditID)
         do {
             switch try VisitUploadCheck.check(doc, against: planned, lateVisitsAccepted: lateVisitsAccepted, timeZone: tenant.timeZone) {
             case .alreadyFulfilled: return (planned, nil)

@@ -57,7 +57,7 @@ public struct EvidenceUpload {
                 WHERE a.id = \(auditID)::uuid
                   AND app_audit_visible(\(scope.kind), \(scope.value), a.submitted_by, o.code, r.path, st.employee_no, a.state)
                 """
-            ).map { (try $0.decode(0, as: String?.self), try $0.decode(1, as: String?.self), try $0.decode(2, as: Int?.self)) }
+            ).map { try $0.decode((String?, String?, Int?).self) }
         }
         guard let row else { throw StoreError.notFound("audit \(auditID)") }
         guard let sha256 = row.0, let contentType = row.1 else {

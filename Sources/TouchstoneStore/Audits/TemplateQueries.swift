@@ -36,7 +36,7 @@ public enum TemplateQueries {
                     """)
                 return .created
             }
-            if try existing.decode(0, as: String.self) == hash { return .unchanged }
+            if try existing.decode(String.self) == hash { return .unchanged }
             // Wait for uploads in flight, so the trigger sees every audit that uses the version.
             try conn.execute("LOCK TABLE audits IN SHARE MODE")
             try conn.execute(
@@ -61,10 +61,9 @@ public enum TemplateQueries {
                 FROM templates t ORDER BY t.code, t.version
                 """
             ).map { row in
-                TemplateSummary(
-                    code: try row.decode(0, as: String.self), version: try row.decode(1, as: Int.self),
-                    name: try row.decode(2, as: String.self), requireReview: try row.decode(3, as: Bool.self),
-                    disputeDays: try row.decode(4, as: Int.self), audits: try row.decode(5, as: Int.self))
+                let (code, version, name, requireReview, disputeDays, audits) = try row.decode((String, Int, String, Bool, Int, Int).self)
+                return TemplateSummary(
+                    code: code, version: version, name: name, requireReview: requireReview, disputeDays: disputeDays, audits: audits)
             }
         }
     }
@@ -97,7 +96,8 @@ public enum TemplateQueries {
                 ORDER BY version DESC LIMIT 1
                 """)
         else { return nil }
-        return try cached(conn, hash: try row.decode(0, as: String.self), code: code, version: try row.decode(1, as: Int.self))
+        let (hash, storedVersion) = try row.decode((String, Int).self)
+        return try cached(conn, hash: hash, code: code, version: storedVersion)
     }
 
     /// The template with content `hash`, from the cache or parsed from the stored definition.
@@ -106,7 +106,7 @@ public enum TemplateQueries {
         guard let row = try conn.queryFirst("SELECT definition::text FROM templates WHERE code = \(code) AND version = \(version)") else {
             throw StoreError.notFound("template \(code) version \(version)")
         }
-        let definition = Data(try row.decode(0, as: String.self).utf8)
+        let definition = Data(try row.decode(String.self).utf8)
         let template: Template
         do {
             template = try Template.parse(json: definition)

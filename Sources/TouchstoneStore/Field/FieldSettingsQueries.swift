@@ -57,9 +57,11 @@ public enum FieldSettingsQueries {
                 FROM field_settings WHERE tenant_id = app_current_tenant()
                 """)
         else { return Settings() }
+        let (maxDistanceMeters, submissionHours, clockSkewSeconds, rotationMonths, lateVisitsAccepted, photoMaxEdge) =
+            try row.decode((Int, Int, Int, Int, Bool, Int).self)
         let trust = TrustSettings(
-            maxDistanceMeters: Double(try row.decode(0, as: Int.self)), submissionHours: try row.decode(1, as: Int.self),
-            clockSkewSeconds: try row.decode(2, as: Int.self), rotation: RotationRules(intervalMonths: try row.decode(3, as: Int.self)))
-        return Settings(trust: trust, lateVisitsAccepted: try row.decode(4, as: Bool.self), photoMaxEdge: try row.decode(5, as: Int.self))
+            maxDistanceMeters: Double(maxDistanceMeters), submissionHours: submissionHours, clockSkewSeconds: clockSkewSeconds,
+            rotation: RotationRules(intervalMonths: rotationMonths))
+        return Settings(trust: trust, lateVisitsAccepted: lateVisitsAccepted, photoMaxEdge: photoMaxEdge)
     }
 }

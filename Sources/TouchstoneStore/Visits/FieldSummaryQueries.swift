@@ -57,10 +57,10 @@ public enum FieldSummaryQueries {
         let (start, end) = period.bounds(in: tenant.timeZone)
         return try await database.tenantTransaction(tenant, readOnly: today == nil) { conn in
             if let today { _ = try VisitQueries.expire(conn, today: today) }
-            func counts(_ key: String) throws -> [FieldSummary.Counts] {
+            func counts(_ key: Query) throws -> [FieldSummary.Counts] {
                 try conn.query(
                     """
-                    SELECT \(unsafeRaw: key) AS key, count(*) FILTER (WHERE v.state <> 'cancelled'),
+                    SELECT \(fragment: key) AS key, count(*) FILTER (WHERE v.state <> 'cancelled'),
                            count(*) FILTER (WHERE v.state = 'submitted'), count(*) FILTER (WHERE v.state = 'expired'),
                            count(*) FILTER (WHERE v.state = 'cancelled')
                     FROM visits v
@@ -68,13 +68,11 @@ public enum FieldSummaryQueries {
                     JOIN regions r ON r.tenant_id = o.tenant_id AND r.id = o.region_id
                     LEFT JOIN users u ON u.tenant_id = v.tenant_id AND u.login = v.auditor
                     WHERE v.window_from <= \(last)::date AND v.window_to >= \(first)::date
-                    GROUP BY 1 ORDER BY \(unsafeRaw: key) COLLATE "C" NULLS FIRST
+                    GROUP BY 1 ORDER BY \(fragment: key) COLLATE "C" NULLS FIRST
                     """
                 ).map { row in
-                    FieldSummary.Counts(
-                        key: try row.decode(0, as: String?.self), planned: try row.decode(1, as: Int.self),
-                        done: try row.decode(2, as: Int.self), expired: try row.decode(3, as: Int.self),
-                        cancelled: try row.decode(4, as: Int.self))
+                    let (key, planned, done, expired, cancelled) = try row.decode((String?, Int, Int, Int, Int).self)
+                    return FieldSummary.Counts(key: key, planned: planned, done: done, expired: expired, cancelled: cancelled)
                 }
             }
             let flags = try conn.query(
@@ -83,12 +81,15 @@ public enum FieldSummaryQueries {
                 WHERE a.visited_at >= \(start)::timestamptz AND a.visited_at < \(end)::timestamptz
                 GROUP BY f.flag ORDER BY count(*) DESC, f.flag COLLATE "C"
                 """
-            ).map { FieldSummary.FlagCount(flag: try $0.decode(0, as: String.self), audits: try $0.decode(1, as: Int.self)) }
+            ).map { row in
+                let (flag, audits) = try row.decode((String, Int).self)
+                return FieldSummary.FlagCount(flag: flag, audits: audits)
+            }
             let flaggedCount = try conn.queryFirst(
                 """
                 SELECT count(*) FROM audits a
                 WHERE cardinality(a.flags) > 0 AND a.visited_at >= \(start)::timestamptz AND a.visited_at < \(end)::timestamptz
-                """)!.decode(0, as: Int.self)
+                """)!.decode(Int.self)
             let flagged = try conn.query(
                 """
                 SELECT a.id, o.code, a.auditor, a.visited_at, a.state, a.flags
@@ -97,10 +98,9 @@ public enum FieldSummaryQueries {
                 ORDER BY a.visited_at DESC, a.id LIMIT \(flaggedLimit)
                 """
             ).map { row in
-                FieldSummary.FlaggedAudit(
-                    id: try row.decode(0, as: UUID.self).uuidString.lowercased(), outlet: try row.decode(1, as: String.self),
-                    auditor: try row.decode(2, as: String.self), visitedAt: try row.decode(3, as: Date.self),
-                    state: try row.decode(4, as: String.self), flags: try row.decode(5, as: [String].self))
+                let (id, outlet, auditor, visitedAt, state, flags) = try row.decode((UUID, String, String, Date, String, [String]).self)
+                return FieldSummary.FlaggedAudit(
+                    id: id.uuidString.lowercased(), outlet: outlet, auditor: auditor, visitedAt: visitedAt, state: state, flags: flags)
             }
             return FieldSummary(
                 period: period.description, byRegion: try counts("r.path"), byAgency: try counts("coalesce(v.agency_code, u.agency_code)"),

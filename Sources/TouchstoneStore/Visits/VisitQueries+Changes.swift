@@ -42,7 +42,8 @@ extension VisitQueries {
         return try await database.tenantTransaction(tenant) { conn in
             var agency = askedAgency
             if scope.isAgency {
-                guard let own = try conn.queryFirst("SELECT app_coordinator_agency(\(scope.value))")?.decode(0, as: String?.self) else {
+                let coordinated = try conn.queryFirst("SELECT app_coordinator_agency(\(scope.value)) AS agency")
+                guard let own = try coordinated?.decode("agency", as: String?.self) else {
                     throw StoreError.forbidden("you coordinate no agency")
                 }
                 if let asked = agency, asked != own {
@@ -63,7 +64,7 @@ extension VisitQueries {
                 if row == nil {
                     problems.append(
                         Problem(path: "auditor", message: "unknown auditor \(auditor) (no enabled user with role auditor has this login)"))
-                } else if let agency, try row!.decode(0, as: String?.self) != agency {
+                } else if let agency, try row!.decode("agency_code", as: String?.self) != agency {
                     problems.append(Problem(path: "auditor", message: "auditor \(auditor) is not of agency \(agency)"))
                 }
             }

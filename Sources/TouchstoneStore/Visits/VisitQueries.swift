@@ -1,5 +1,5 @@
 import Foundation
-import PQ
+public import PQ
 public import TouchstoneCore
 
 /// A planned visit as stored (`visits`): an outlet × template version × window of days (tenant
@@ -183,14 +183,14 @@ public enum VisitQueries {
         guard
             let row = try conn.queryFirst(
                 """
-                \(unsafeRaw: select)
+                \(fragment: select)
                 WHERE v.visit_id = \(visitID) AND app_visit_visible(\(scope.kind), \(scope.value), v.auditor, v.agency_code)
-                \(unsafeRaw: lock ? "FOR UPDATE OF v" : "")
+                \(fragment: lock ? "FOR UPDATE OF v" : "")
                 """)
         else {
             throw StoreError.notFound("visit \(visitID)")
         }
-        return try record(row)
+        return try VisitRecord(row: row)
     }
 
     static func list(_ conn: PQConnection, scope: VisitScope = .all, filter: Filter) throws -> [VisitRecord] {
@@ -198,7 +198,7 @@ public enum VisitQueries {
         let last = filter.period?.lastDay.description
         return try conn.query(
             """
-            \(unsafeRaw: select)
+            \(fragment: select)
              WHERE (\(last)::date IS NULL OR v.window_from <= \(last)::date)
                AND (\(first)::date IS NULL OR v.window_to >= \(first)::date)
                AND (\(filter.state?.rawValue)::text IS NULL OR v.state = \(filter.state?.rawValue))
@@ -208,25 +208,16 @@ public enum VisitQueries {
                AND app_visit_visible(\(scope.kind), \(scope.value), v.auditor, v.agency_code)
              ORDER BY v.window_from, v.visit_id
             """
-        ).map(record)
+        ).decode(VisitRecord.self)
     }
 
-    private static let select = """
+    /// A visit's columns, in ``VisitRecord/init(row:)``'s order.
+    private static let select: Query = """
         SELECT v.visit_id, o.code, v.template_code, v.template_version, v.window_from::text, v.window_to::text,
                v.auditor, v.state, v.unassigned_reason, v.agency_code, r.path
         FROM visits v JOIN outlets o ON o.tenant_id = v.tenant_id AND o.id = v.outlet_id
         JOIN regions r ON r.tenant_id = o.tenant_id AND r.id = o.region_id
         """
-
-    private static func record(_ row: PQRow) throws -> VisitRecord {
-        VisitRecord(
-            visitID: try row.decode(0, as: String.self), outlet: try row.decode(1, as: String.self),
-            template: try row.decode(2, as: String.self), templateVersion: try row.decode(3, as: Int.self),
-            windowFrom: CivilDate(try row.decode(4, as: String.self))!, windowTo: CivilDate(try row.decode(5, as: String.self))!,
-            auditor: try row.decode(6, as: String?.self), state: VisitState(rawValue: try row.decode(7, as: String.self))!,
-            unassignedReason: try row.decode(8, as: String?.self), agency: try row.decode(9, as: String?.self),
-            region: try row.decode(10, as: String.self))
-    }
 
     /// Expires every open visit whose window ended before `today` (tenant time); the number expired.
     @discardableResult
@@ -261,7 +252,7 @@ public enum VisitQueries {
             let expired = try expire(conn, today: today)
             let onlyAgency: String? =
                 scope.isAgency
-                ? try conn.queryFirst("SELECT coalesce(app_coordinator_agency(\(scope.value)), '')")!.decode(0, as: String.self) : nil
+                ? try conn.queryFirst("SELECT coalesce(app_coordinator_agency(\(scope.value)), '')")!.decode(String.self) : nil
             let rules = try FieldSettingsQueries.get(conn).trust.rotation
             let first = period.firstDay.description
             let last = period.lastDay.description
@@ -276,11 +267,9 @@ public enum VisitQueries {
                   AND (\(onlyAgency)::text IS NULL OR v.agency_code = \(onlyAgency))
                 """
             ).map { row in
-                let visit = OpenVisit(
-                    id: try row.decode(0, as: String.self), outlet: try row.decode(1, as: String.self),
-                    region: try row.decode(2, as: String.self), windowStart: CivilDate(try row.decode(3, as: String.self))!)
-                agencyOf[visit.id] = try row.decode(4, as: String?.self)
-                return visit
+                let (id, outlet, region, windowFrom, agency) = try row.decode((String, String, String, String, String?).self)
+                agencyOf[id] = agency
+                return OpenVisit(id: id, outlet: outlet, region: region, windowStart: CivilDate(windowFrom)!)
             }
             let auditors = try conn.query(
                 """
@@ -295,12 +284,8 @@ public enum VisitQueries {
                 WHERE u.role = 'auditor' AND NOT u.disabled
                 """
             ).map { row in
-                (
-                    auditor: FieldAuditor(
-                        login: try row.decode(0, as: String.self), regions: (try row.decode(1, as: String?.self)).map { [$0] } ?? [],
-                        staffOf: Set(try row.decode(3, as: [String]?.self) ?? [])),
-                    agency: try row.decode(2, as: String?.self)
-                )
+                let (login, region, agency, staffOf) = try row.decode((String, String?, String?, [String]?).self)
+                return (auditor: FieldAuditor(login: login, regions: region.map { [$0] } ?? [], staffOf: Set(staffOf ?? [])), agency: agency)
             }
             var history = try conn.query(
                 """
@@ -313,20 +298,19 @@ public enum VisitQueries {
                 WHERE v.auditor IS NOT NULL AND v.state IN ('assigned', 'in_progress', 'submitted')
                 """
             ).map { row in
-                PastVisit(
-                    auditor: try row.decode(0, as: String.self), outlet: try row.decode(1, as: String.self),
-                    date: CivilDate(try row.decode(2, as: String.self))!)
+                let (auditor, outlet, date) = try row.decode((String, String, String).self)
+                return PastVisit(auditor: auditor, outlet: outlet, date: CivilDate(date)!)
             }
             var load: [String: Int] = [:]
-            for row in try conn.query(
+            for (auditor, count) in try conn.query(
                 """
                 SELECT auditor, count(*) FROM visits
                 WHERE auditor IS NOT NULL AND state IN ('assigned', 'in_progress', 'submitted')
                   AND window_from <= \(last)::date AND window_to >= \(first)::date
                 GROUP BY auditor
-                """)
+                """, as: (String, Int).self)
             {
-                load[try row.decode(0, as: String.self)] = try row.decode(1, as: Int.self)
+                load[auditor] = count
             }
             // Head office's own visits first (any auditor), then each agency's (its auditors only),
             // each run seeing the assignments of the runs before it.
@@ -364,5 +348,21 @@ public enum VisitQueries {
                 """)
             return VisitAssignmentRun(period: period, expired: expired, lines: lines)
         }
+    }
+}
+
+extension VisitRecord: PQRowDecodable {
+    /// A row starting with ``VisitQueries``' `select` columns.
+    public init(row: PQRow) throws {
+        let windowFrom: String
+        let windowTo: String
+        let state: String
+        let region: String
+        (visitID, outlet, template, templateVersion, windowFrom, windowTo, auditor, state, unassignedReason, agency, region) =
+            try row.decode((String, String, String, Int, String, String, String?, String, String?, String?, String).self)
+        self.windowFrom = CivilDate(windowFrom)!
+        self.windowTo = CivilDate(windowTo)!
+        self.state = VisitState(rawValue: state)!
+        self.region = region
     }
 }
