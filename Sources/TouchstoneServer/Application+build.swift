@@ -77,6 +77,7 @@ public func buildRouter(
     VisitController(database: database).addRoutes(to: api)
     WebhookController(database: database, allowInsecure: configuration.allowInsecureWebhooks).addRoutes(to: api)
     ActionController(database: database).addRoutes(to: api)
+    ComplaintController(database: database).addRoutes(to: api)
     Pages.addRoutes(to: router, database: database, configuration: configuration, batches: batches, tokens: tokens)
     return router
 }

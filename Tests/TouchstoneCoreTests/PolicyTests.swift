@@ -58,6 +58,7 @@ import TouchstoneCore
         .workOnActions: "x . . x . . .",
         .verifyActions: "x x x . . . .",
         .configureActions: "x . . . . . .",
+        .handleComplaints: "x x . . . . .",
     ]
 
     @Test func tableNamesEveryAction() {

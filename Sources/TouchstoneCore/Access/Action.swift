@@ -89,4 +89,6 @@ public enum Action: String, Sendable, Hashable, CaseIterable {
     case verifyActions
     /// Set the tenant's due days per action source and severity.
     case configureActions
+    /// Create complaint cases and move them through their states; list the open ones (the call centre: head office).
+    case handleComplaints
 }

@@ -9,7 +9,8 @@ public enum Policy {
             .closePeriod, .definePlans, .importEvents, .manageUsers, .manageTokens, .importVisits, .manageWebhooks,
             .configureActions:
             return [.admin]
-        case .readWarnings, .runBatch, .readBatchRuns, .approvePeriod, .readPlans, .readChangeLog, .export, .readFieldSummary:
+        case .readWarnings, .runBatch, .readBatchRuns, .approvePeriod, .readPlans, .readChangeLog, .export, .readFieldSummary,
+            .handleComplaints:
             return headOffice
         case .readKPIDefinitions, .readLeague, .readOverview, .openActions, .verifyActions:
             return headOffice.union([.regionManager])

@@ -12,6 +12,10 @@ public struct OutboxEvent: Sendable, Equatable {
         case disputeDecided = "dispute.decided"
         case batchCompleted = "batch.completed"
         case periodClosed = "period.closed"
+        case actionOpened = "action.opened"
+        case actionOverdue = "action.overdue"
+        case actionVerified = "action.verified"
+        case complaintEscalated = "complaint.escalated"
     }
 
     /// What happened.
@@ -114,5 +118,33 @@ extension OutboxEvent {
             type: .periodClosed, subject: period,
             data: [("period", .string(period)), ("resultsHash", resultsHash.map(JSONValue.string) ?? .null), ("by", .string(actor))],
             occurredAt: at)
+    }
+
+    /// A corrective action (docs/actions.md) was opened, verified, or passed its due date unverified.
+    /// Subject: the action's id, so a receiver gets its events in order.
+    public static func action(
+        _ type: EventType, action: Int64, outlet: String, source: String, severity: String, state: String, owner: String?,
+        dueAt: Date, at: Date
+    ) -> OutboxEvent {
+        OutboxEvent(
+            type: type, subject: String(action),
+            data: [
+                ("action", .number(String(action))), ("outlet", .string(outlet)), ("source", .string(source)),
+                ("severity", .string(severity)), ("state", .string(state)), ("owner", owner.map(JSONValue.string) ?? .null),
+                ("dueAt", .string(timestamp(dueAt))),
+            ], occurredAt: at)
+    }
+
+    /// A complaint case (docs/complaints.md) passed its escalation point unresolved and was
+    /// escalated to the region manager of its outlet. Subject: the complaint id.
+    public static func complaintEscalated(
+        complaint: String, outlet: String, region: String, severity: String, state: String, deadline: Date, at: Date
+    ) -> OutboxEvent {
+        OutboxEvent(
+            type: .complaintEscalated, subject: complaint,
+            data: [
+                ("complaint", .string(complaint)), ("outlet", .string(outlet)), ("region", .string(region)),
+                ("severity", .string(severity)), ("state", .string(state)), ("deadline", .string(timestamp(deadline))),
+            ], occurredAt: at)
     }
 }

@@ -6,6 +6,7 @@ public import TouchstoneStore
 extension Outlet: ResponseEncodable {}
 extension StaffMember: ResponseEncodable {}
 extension ActionRecord: ResponseEncodable {}
+extension ComplaintCase: ResponseEncodable {}
 extension Page: ResponseGenerator where Item: Encodable {}
 extension Page: ResponseEncodable where Item: Encodable {}
 extension PeriodStatus: ResponseEncodable {}

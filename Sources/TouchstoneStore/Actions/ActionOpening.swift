@@ -1,6 +1,6 @@
-import Foundation
+public import Foundation
 import PQ
-import TouchstoneCore
+public import TouchstoneCore
 
 /// The automatic openers (docs/actions.md "What opens an action"), each run inside the
 /// transaction of what opened it, so a rolled-back release, batch or import opens nothing.
@@ -124,26 +124,66 @@ enum ActionOpening {
     }
 }
 
-/// EVENTS (issue #15 part 3, the `outbox` branch): the one place where "action opened",
-/// "action verified" and "action overdue" events are to be written to the outbox, in the same
-/// transaction as the change. Every opener and every verification (by hand or automatic)
-/// already calls these with the ids it changed; the lead wires them to the outbox after both
-/// branches merge. "Overdue" has no transaction of its own (time passes): the dispatcher's
-/// sweep can select the actions with `state <> 'verified' AND due_at < now()` it has not yet
-/// announced and call ``overdue(_:ids:)``.
+/// The events of corrective actions (docs/events.md), written to the outbox in the transaction of
+/// the change. Every opener and every verification (by hand or automatic) calls these with the
+/// ids it changed. "Overdue" has no transaction of its own (time passes): the scheduler's sweep
+/// (``ActionQueries/announceOverdue(tenant:at:database:)``) stamps each action it announces, so it
+/// is announced once.
 enum ActionEventHook {
     /// Actions `ids` were opened (automatically or by hand).
     static func opened(_ conn: PQConnection, ids: [Int64]) throws {
-        // EVENTS: emit "action.opened" for each id here.
+        try emit(conn, .actionOpened, ids: ids, at: nil)
     }
 
     /// Actions `ids` were verified (by hand or automatically).
     static func verified(_ conn: PQConnection, ids: [Int64]) throws {
-        // EVENTS: emit "action.verified" for each id here.
+        try emit(conn, .actionVerified, ids: ids, at: nil)
     }
 
-    /// Actions `ids` became overdue.
-    static func overdue(_ conn: PQConnection, ids: [Int64]) throws {
-        // EVENTS: emit "action.overdue" for each id here.
+    /// Actions `ids` became overdue (announced at `at`).
+    static func overdue(_ conn: PQConnection, ids: [Int64], at: Date) throws {
+        try emit(conn, .actionOverdue, ids: ids, at: at)
+    }
+
+    /// One event per action, in id order; opened and verified ones occur at the action's last
+    /// transition.
+    private static func emit(_ conn: PQConnection, _ type: OutboxEvent.EventType, ids: [Int64], at: Date?) throws {
+        guard !ids.isEmpty else { return }
+        let rows = try conn.query(
+            """
+            SELECT x.id, o.code, x.source, x.severity, x.state, x.owner, x.due_at,
+                   (SELECT max(t.at) FROM action_transitions t WHERE t.tenant_id = x.tenant_id AND t.action_id = x.id)
+            FROM actions x JOIN outlets o ON o.tenant_id = x.tenant_id AND o.id = x.outlet_id
+            WHERE x.id = ANY (\(ids)::bigint[]) ORDER BY x.id
+            """)
+        for row in rows {
+            let changed = try row.decode(7, as: Date?.self)
+            try OutboxQueries.emit(
+                .action(
+                    type, action: try row.decode(0, as: Int64.self), outlet: try row.decode(1, as: String.self),
+                    source: try row.decode(2, as: String.self), severity: try row.decode(3, as: String.self),
+                    state: try row.decode(4, as: String.self), owner: try row.decode(5, as: String?.self),
+                    dueAt: try row.decode(6, as: Date.self), at: at ?? changed ?? Date()),
+                on: conn)
+        }
+    }
+}
+
+extension ActionQueries {
+    /// Announces `action.overdue` once for every action of `tenant` past its due date at `at`
+    /// and not verified, stamping it in the same transaction; the number announced.
+    @discardableResult
+    public static func announceOverdue(tenant: Tenant, at: Date, database: Database) async throws -> Int {
+        try await database.tenantTransaction(tenant) { conn in
+            let ids = try conn.query(
+                """
+                UPDATE actions SET overdue_announced_at = \(at)::timestamptz
+                WHERE state <> 'verified' AND overdue_announced_at IS NULL AND due_at < \(at)::timestamptz
+                RETURNING id
+                """
+            ).map { try $0.decode(0, as: Int64.self) }
+            try ActionEventHook.overdue(conn, ids: ids, at: at)
+            return ids.count
+        }
     }
 }

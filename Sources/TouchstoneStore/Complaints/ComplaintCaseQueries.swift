@@ -1,0 +1,193 @@
+public import Foundation
+import PQ
+public import TouchstoneCore
+
+/// A complaint case as stored (docs/complaints.md).
+public struct ComplaintCase: Sendable, Equatable, Codable {
+    public let id: String
+    public let outlet: String
+    public let region: String
+    public let severity: Severity
+    public let state: CaseState
+    public let openedAt: Date
+    public let firstResponseAt: Date?
+    public let resolvedAt: Date?
+    public let assignee: String?
+    public let satisfied: Bool?
+    public let escalatedAt: Date?
+    /// When it breaches (opened + the tenant's hours) and when it is escalated unresolved.
+    public let deadline: Date
+    public let escalatesAt: Date
+}
+
+/// Complaint cases: created by the call centre or imported, moved through their states, escalated
+/// and breached by the sweep. Every transition is a row of complaint_transitions.
+public enum ComplaintCaseQueries {
+    /// Who the sweep records as the actor of escalations.
+    public static let system = "system"
+
+    /// Creates a case `received` at `now` for outlet `outlet` (its code); `id` defaults to `TS-<uuid>`.
+    public static func create(
+        tenant: Tenant, id: String?, outlet: String, severity: Severity, comment: String?, actor: String, now: Date = Date(),
+        database: Database
+    ) async throws -> ComplaintCase {
+        let id = id?.trimmingCharacters(in: .whitespaces) ?? "TS-\(UUID().uuidString.lowercased())"
+        guard !id.isEmpty else { throw StoreError.invalid([Problem(path: "id", message: "must not be empty")]) }
+        return try await database.tenantTransaction(tenant) { conn in
+            guard
+                try conn.queryFirst(
+                    """
+                    WITH made AS (
+                        INSERT INTO complaints (tenant_id, complaint_id, outlet_id, severity, opened_at, state, created_by)
+                        SELECT o.tenant_id, \(id), o.id, \(severity.rawValue), \(now)::timestamptz, 'received', \(actor)
+                        FROM outlets o WHERE o.code = \(outlet)
+                        ON CONFLICT (tenant_id, complaint_id) DO NOTHING
+                        RETURNING tenant_id, complaint_id)
+                    INSERT INTO complaint_transitions (tenant_id, complaint_id, seq, at, actor, from_state, to_state, comment)
+                    SELECT tenant_id, complaint_id, 1, \(now)::timestamptz, \(actor), NULL, 'received', \(comment) FROM made
+                    RETURNING complaint_id
+                    """) != nil
+            else {
+                if try conn.queryFirst("SELECT 1 FROM outlets WHERE code = \(outlet)") == nil {
+                    throw StoreError.invalid([Problem(path: "outlet", message: "no outlet \(outlet)")])
+                }
+                throw StoreError.conflict("complaint \(id) exists already")
+            }
+            return try get(conn, id: id, sla: tenant.sla)!
+        }
+    }
+
+    /// Moves case `id` to `to` at `now` (docs/complaints.md "Transitions"); `first_response`
+    /// and `resolved` stamp the complaint's times the KPIs read. Then sweeps the case.
+    public static func transition(
+        tenant: Tenant, id: String, to: CaseState, satisfied: Bool?, assignee: String?, comment: String?, actor: String,
+        now: Date = Date(), database: Database
+    ) async throws -> ComplaintCase {
+        try await database.tenantTransaction(tenant) { conn in
+            guard let current = try get(conn, id: id, sla: tenant.sla, lock: true) else { throw StoreError.notFound("complaint \(id)") }
+            if let problem = ComplaintCases.problem(from: current.state, to: to, satisfied: satisfied) {
+                throw StoreError.invalid([Problem(path: "to", message: problem)])
+            }
+            if now < current.openedAt { throw StoreError.invalid([Problem(path: "at", message: "before the complaint was opened")]) }
+            let assignee = to == .assigned || to == .firstResponse ? (assignee ?? current.assignee ?? actor) : current.assignee
+            try conn.execute(
+                """
+                UPDATE complaints SET state = \(to.rawValue), assignee = \(assignee),
+                       first_response_at = CASE WHEN \(to.rawValue) = 'first_response' THEN \(now)::timestamptz ELSE first_response_at END,
+                       resolved_at = CASE WHEN \(to.rawValue) = 'resolved' THEN \(now)::timestamptz ELSE resolved_at END,
+                       callback_satisfied = CASE WHEN \(to.rawValue) = 'callback' THEN \(satisfied) ELSE callback_satisfied END
+                WHERE complaint_id = \(id)
+                """)
+            let note = to == .callback ? (satisfied == true ? "satisfied" : "not satisfied") + (comment.map { ": \($0)" } ?? "") : comment
+            try record(conn, id: id, at: now, actor: actor, from: current.state, to: to, comment: note)
+            try sweep(conn, ids: [id], sla: tenant.sla, now: now)
+            return try get(conn, id: id, sla: tenant.sla)!
+        }
+    }
+
+    /// Escalates every unresolved case past its escalation point (once: `complaint.escalated`)
+    /// and opens a corrective action for every case that breached (once per complaint); the
+    /// number escalated. The daemon's scheduled run calls it; tests pass `now`.
+    @discardableResult
+    public static func sweep(tenant: Tenant, now: Date = Date(), database: Database) async throws -> Int {
+        try await database.tenantTransaction(tenant) { conn in try sweep(conn, ids: nil, sla: tenant.sla, now: now) }
+    }
+
+    @discardableResult
+    static func sweep(_ conn: PQConnection, ids: [String]?, sla: SLAPolicy, now: Date) throws -> Int {
+        let escalated = try conn.query(
+            """
+            UPDATE complaints c SET escalated_at = \(now)::timestamptz
+            FROM tenants t
+            WHERE t.id = c.tenant_id AND c.escalated_at IS NULL AND c.resolved_at IS NULL
+              AND (\(ids)::text[] IS NULL OR c.complaint_id = ANY (\(ids)::text[]))
+              AND c.opened_at + (CASE c.severity WHEN 'high' THEN t.sla_high_hours WHEN 'medium' THEN t.sla_medium_hours
+                                 ELSE t.sla_low_hours END) * \(unsafeRaw: String(ComplaintCases.escalationShare)) * interval '1 hour' <= \(now)::timestamptz
+            RETURNING c.complaint_id
+            """
+        ).map { try $0.decode(0, as: String.self) }.sorted()
+        for id in escalated {
+            let c = try get(conn, id: id, sla: sla)!
+            try record(conn, id: id, at: now, actor: system, from: c.state, to: c.state, comment: "escalated to the region manager of \(c.region)")
+            try OutboxQueries.emit(
+                .complaintEscalated(
+                    complaint: id, outlet: c.outlet, region: c.region, severity: c.severity.rawValue, state: c.state.rawValue,
+                    deadline: c.deadline, at: now),
+                on: conn)
+        }
+        try ActionOpening.breachedComplaints(conn, staged: false, asOf: now, now: now)
+        return escalated.count
+    }
+
+    /// Case `id`, or nil.
+    public static func get(tenant: Tenant, id: String, database: Database) async throws -> ComplaintCase? {
+        try await database.tenantTransaction(tenant, readOnly: true) { conn in try get(conn, id: id, sla: tenant.sla) }
+    }
+
+    /// The cases not closed (imported ones included), earliest deadline first.
+    public static func open(tenant: Tenant, limit: Int = 200, database: Database) async throws -> [ComplaintCase] {
+        try await database.tenantTransaction(tenant, readOnly: true) { conn in
+            try conn.query("\(unsafeRaw: select) WHERE \(unsafeRaw: stateSQL) <> 'closed' ORDER BY c.opened_at, c.complaint_id LIMIT \(limit)")
+                .map { try decode($0, sla: tenant.sla) }
+                .sorted { ($0.deadline, $0.id) < ($1.deadline, $1.id) }
+        }
+    }
+
+    /// The transitions of case `id`: (at, actor, from, to, comment), in order.
+    public static func transitions(
+        tenant: Tenant, id: String, database: Database
+    ) async throws
+        -> [(at: Date, actor: String, from: String?, to: String, comment: String?)]
+    {
+        try await database.tenantTransaction(tenant, readOnly: true) { conn in
+            try conn.query(
+                "SELECT at, actor, from_state, to_state, comment FROM complaint_transitions WHERE complaint_id = \(id) ORDER BY seq"
+            ).map {
+                (
+                    try $0.decode(0, as: Date.self), try $0.decode(1, as: String.self), try $0.decode(2, as: String?.self),
+                    try $0.decode(3, as: String.self), try $0.decode(4, as: String?.self)
+                )
+            }
+        }
+    }
+
+    // MARK: -
+
+    /// The effective state: the stored one, else (imported, untouched) the one its times give.
+    static let stateSQL =
+        "COALESCE(c.state, CASE WHEN c.resolved_at IS NOT NULL THEN 'resolved' WHEN c.first_response_at IS NOT NULL THEN 'first_response' ELSE 'received' END)"
+
+    private static let select = """
+        SELECT c.complaint_id, o.code, r.path, c.severity, \(stateSQL), c.opened_at, c.first_response_at, c.resolved_at,
+               c.assignee, c.callback_satisfied, c.escalated_at
+        FROM complaints c JOIN outlets o ON o.tenant_id = c.tenant_id AND o.id = c.outlet_id
+        JOIN regions r ON r.tenant_id = o.tenant_id AND r.id = o.region_id
+        """
+
+    static func get(_ conn: PQConnection, id: String, sla: SLAPolicy, lock: Bool = false) throws -> ComplaintCase? {
+        try conn.queryFirst("\(unsafeRaw: select) WHERE c.complaint_id = \(id) \(unsafeRaw: lock ? "FOR UPDATE OF c" : "")")
+            .map { try decode($0, sla: sla) }
+    }
+
+    private static func decode(_ row: PQRow, sla: SLAPolicy) throws -> ComplaintCase {
+        let severity = Severity(rawValue: try row.decode(3, as: String.self))!
+        let openedAt = try row.decode(5, as: Date.self)
+        return ComplaintCase(
+            id: try row.decode(0, as: String.self), outlet: try row.decode(1, as: String.self), region: try row.decode(2, as: String.self),
+            severity: severity, state: CaseState(rawValue: try row.decode(4, as: String.self))!, openedAt: openedAt,
+            firstResponseAt: try row.decode(6, as: Date?.self), resolvedAt: try row.decode(7, as: Date?.self),
+            assignee: try row.decode(8, as: String?.self), satisfied: try row.decode(9, as: Bool?.self),
+            escalatedAt: try row.decode(10, as: Date?.self),
+            deadline: ComplaintCases.deadline(severity: severity, openedAt: openedAt, sla: sla),
+            escalatesAt: ComplaintCases.escalationPoint(severity: severity, openedAt: openedAt, sla: sla))
+    }
+
+    private static func record(_ conn: PQConnection, id: String, at: Date, actor: String, from: CaseState?, to: CaseState, comment: String?) throws {
+        try conn.execute(
+            """
+            INSERT INTO complaint_transitions (tenant_id, complaint_id, seq, at, actor, from_state, to_state, comment)
+            SELECT app_current_tenant(), \(id), COALESCE(max(seq), 0) + 1, \(at)::timestamptz, \(actor), \(from?.rawValue), \(to.rawValue), \(comment)
+            FROM complaint_transitions WHERE complaint_id = \(id)
+            """)
+    }
+}
