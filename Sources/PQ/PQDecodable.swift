@@ -49,37 +49,25 @@ enum PQDecoding {
     }
 }
 
+extension PQDecodable where Self: FixedWidthInteger {
+    /// Parses an integer column (`int2`, `int4`, `int8`) in base 10; out of range is an error.
+    public init(pqText: String) throws {
+        guard let value = Self(pqText, radix: 10) else { throw PQDecoding.failure(pqText, Self.self) }
+        self = value
+    }
+}
+
 extension String: PQDecodable, PQArrayElementDecodable {
     public init(pqText: String) throws { self = pqText }
 }
 
-extension Int: PQDecodable, PQArrayElementDecodable {
-    public init(pqText: String) throws {
-        guard let value = Int(pqText) else { throw PQDecoding.failure(pqText, Int.self) }
-        self = value
-    }
-}
+extension Int: PQDecodable, PQArrayElementDecodable {}
 
-extension Int16: PQDecodable, PQArrayElementDecodable {
-    public init(pqText: String) throws {
-        guard let value = Int16(pqText) else { throw PQDecoding.failure(pqText, Int16.self) }
-        self = value
-    }
-}
+extension Int16: PQDecodable, PQArrayElementDecodable {}
 
-extension Int32: PQDecodable, PQArrayElementDecodable {
-    public init(pqText: String) throws {
-        guard let value = Int32(pqText) else { throw PQDecoding.failure(pqText, Int32.self) }
-        self = value
-    }
-}
+extension Int32: PQDecodable, PQArrayElementDecodable {}
 
-extension Int64: PQDecodable, PQArrayElementDecodable {
-    public init(pqText: String) throws {
-        guard let value = Int64(pqText) else { throw PQDecoding.failure(pqText, Int64.self) }
-        self = value
-    }
-}
+extension Int64: PQDecodable, PQArrayElementDecodable {}
 
 extension Bool: PQDecodable, PQArrayElementDecodable {
     /// Accepts `t`/`f` (PostgreSQL's output) and `true`/`false`.

@@ -1,7 +1,7 @@
 import Foundation
 
 /// A staff member and their assignment history (who worked where, in which role, when).
-public struct StaffMember: Sendable, Codable, Equatable {
+public struct StaffMember: Sendable, Codable, Hashable {
     public var employeeNo: String
     public var name: String
     public var assignments: [Assignment]

@@ -1,17 +1,7 @@
 import Foundation
 
-/// A person with the assignment history the payout reads.
-public struct PayoutPerson: Sendable, Hashable, Codable {
-    public var employeeNo: String
-    public var name: String
-    public var assignments: [Assignment]
-
-    public init(employeeNo: String, name: String, assignments: [Assignment]) {
-        self.employeeNo = employeeNo
-        self.name = name
-        self.assignments = assignments
-    }
-}
+/// A person with the assignment history the payout reads: the staff member itself.
+public typealias PayoutPerson = StaffMember
 
 /// The payout calculation of rules.md §5, exact until the final rounding.
 public enum PayoutEngine {
