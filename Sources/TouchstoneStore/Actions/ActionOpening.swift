@@ -42,7 +42,7 @@ enum ActionOpening {
                 SELECT tenant_id, id, 1, \(now)::timestamptz, \(system), NULL, 'open', \("opened: failed in audit \(auditID)") FROM opened
                 RETURNING action_id
                 """
-            ).map { try $0.decode(0, as: Int64.self) }
+            ).map { try $0.decode(Int64.self) }
             try ActionEventHook.opened(conn, ids: opened)
         }
         let passed = CorrectiveActions.passedItems(score: score)
@@ -56,7 +56,10 @@ enum ActionOpening {
               AND x.state <> 'verified' AND src.visited_at < this.visited_at
             ORDER BY x.id FOR UPDATE OF x
             """
-        ).map { (try $0.decode(0, as: Int64.self), ActionState(rawValue: try $0.decode(1, as: String.self))!) }
+        ).map { row in
+            let (id, state) = try row.decode((Int64, String).self)
+            return (id, ActionState(rawValue: state)!)
+        }
         let ids = closing.map(\.0)
         try ActionQueries.move(
             conn, ids: ids, from: closing.map(\.1), to: .verified, actor: system,
@@ -85,7 +88,7 @@ enum ActionOpening {
             SELECT tenant_id, id, 1, \(now)::timestamptz, \(system), NULL, 'open', \("opened: red in the batch of \(period)") FROM opened
             RETURNING action_id
             """
-        ).map { try $0.decode(0, as: Int64.self) }
+        ).map { try $0.decode(Int64.self) }
         try ActionEventHook.opened(conn, ids: opened)
     }
 
@@ -119,7 +122,7 @@ enum ActionOpening {
             SELECT tenant_id, id, 1, \(now)::timestamptz, \(system), NULL, 'open', 'opened: the complaint breached its time limit' FROM opened
             RETURNING action_id
             """
-        ).map { try $0.decode(0, as: Int64.self) }
+        ).map { try $0.decode(Int64.self) }
         try ActionEventHook.opened(conn, ids: opened)
     }
 }
@@ -157,13 +160,12 @@ enum ActionEventHook {
             WHERE x.id = ANY (\(ids)::bigint[]) ORDER BY x.id
             """)
         for row in rows {
-            let changed = try row.decode(7, as: Date?.self)
+            let (id, outlet, source, severity, state, owner, dueAt, changed) =
+                try row.decode((Int64, String, String, String, String, String?, Date, Date?).self)
             try OutboxQueries.emit(
                 .action(
-                    type, action: try row.decode(0, as: Int64.self), outlet: try row.decode(1, as: String.self),
-                    source: try row.decode(2, as: String.self), severity: try row.decode(3, as: String.self),
-                    state: try row.decode(4, as: String.self), owner: try row.decode(5, as: String?.self),
-                    dueAt: try row.decode(6, as: Date.self), at: at ?? changed ?? Date()),
+                    type, action: id, outlet: outlet, source: source, severity: severity, state: state, owner: owner,
+                    dueAt: dueAt, at: at ?? changed ?? Date()),
                 on: conn)
         }
     }
@@ -181,7 +183,7 @@ extension ActionQueries {
                 WHERE state <> 'verified' AND overdue_announced_at IS NULL AND due_at < \(at)::timestamptz
                 RETURNING id
                 """
-            ).map { try $0.decode(0, as: Int64.self) }
+            ).map { try $0.decode(Int64.self) }
             try ActionEventHook.overdue(conn, ids: ids, at: at)
             return ids.count
         }
