@@ -35,12 +35,12 @@ extension ActionQueries {
         guard problems.isEmpty else { throw StoreError.invalid(problems) }
         return try await database.tenantTransaction(tenant) { conn in
             guard
-                let outlet = try conn.queryFirst(
+                case let (outletID, regionPath)? = try conn.queryFirst(
                     """
                     SELECT o.id, r.path FROM outlets o JOIN regions r ON r.tenant_id = o.tenant_id AND r.id = o.region_id
                     WHERE o.code = \(manual.outlet)
-                    """),
-                allowed(.outlet(manual.outlet, regionPath: try outlet.decode(1, as: String.self)))
+                    """)?.decode((Int64, String).self),
+                allowed(.outlet(manual.outlet, regionPath: regionPath))
             else { throw StoreError.invalid([Problem(path: "outlet", message: "unknown outlet \(manual.outlet)")]) }
             if let owner = manual.owner, try conn.queryFirst("SELECT 1 FROM users WHERE login = \(owner) AND NOT disabled") == nil {
                 throw StoreError.invalid([Problem(path: "owner", message: "unknown user \(owner)")])
@@ -52,7 +52,7 @@ extension ActionQueries {
                     """
                     WITH opened AS (
                         INSERT INTO actions (tenant_id, outlet_id, source, severity, title, owner, opened_at, opened_by, due_at)
-                        SELECT app_current_tenant(), \(try outlet.decode(0, as: Int64.self)), 'manual', \(manual.severity.rawValue), \(title),
+                        SELECT app_current_tenant(), \(outletID), 'manual', \(manual.severity.rawValue), \(title),
                                coalesce(\(manual.owner), \(unsafeRaw: ownerOf("o"))), \(now)::timestamptz, \(actor), \(due)::timestamptz
                         FROM outlets o WHERE o.code = \(manual.outlet)
                         RETURNING tenant_id, id, opened_at, opened_by)
@@ -61,7 +61,7 @@ extension ActionQueries {
                     RETURNING action_id
                     """)
             else { throw StoreError.conflict("the action was not opened") }
-            let id = try row.decode(0, as: Int64.self)
+            let id = try row.decode(Int64.self)
             try ActionEventHook.opened(conn, ids: [id])
             return try get(conn, id: id, within: ActionFilter(), asOf: now)
         }
@@ -147,10 +147,8 @@ extension ActionQueries {
 
     static func dueDays(_ conn: PQConnection) throws -> ActionDueDays {
         let rows = try conn.query("SELECT source, severity, days FROM action_settings").map { row in
-            (
-                source: ActionSource(rawValue: try row.decode(0, as: String.self))!,
-                severity: Severity(rawValue: try row.decode(1, as: String.self))!, days: try row.decode(2, as: Int.self)
-            )
+            let (source, severity, days) = try row.decode((String, String, Int).self)
+            return (source: ActionSource(rawValue: source)!, severity: Severity(rawValue: severity)!, days: days)
         }
         return try ActionDueDays(overrides: rows)
     }
