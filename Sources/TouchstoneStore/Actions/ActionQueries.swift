@@ -56,17 +56,15 @@ public enum ActionQueries {
         action.transitions = try conn.query(
             "SELECT seq, at, actor, from_state, to_state, comment FROM action_transitions WHERE action_id = \(id) ORDER BY seq"
         ).map { row in
-            ActionTransition(
-                seq: try row.decode(0, as: Int.self), at: try row.decode(1, as: Date.self), actor: try row.decode(2, as: String.self),
-                from: try row.decode(3, as: String?.self).flatMap(ActionState.init), to: ActionState(rawValue: try row.decode(4, as: String.self))!,
-                comment: try row.decode(5, as: String?.self))
+            let (seq, at, actor, from, to, comment) = try row.decode((Int, Date, String, String?, String, String?).self)
+            return ActionTransition(
+                seq: seq, at: at, actor: actor, from: from.flatMap(ActionState.init), to: ActionState(rawValue: to)!, comment: comment)
         }
         action.evidence = try conn.query(
             "SELECT name, sha256, content_type, size FROM action_evidence WHERE action_id = \(id) ORDER BY added_at, name"
         ).map { row in
-            ActionEvidence(
-                name: try row.decode(0, as: String.self), sha256: try row.decode(1, as: String.self),
-                contentType: try row.decode(2, as: String.self), size: try row.decode(3, as: Int.self))
+            let (name, sha256, contentType, size) = try row.decode((String, String, String, Int).self)
+            return ActionEvidence(name: name, sha256: sha256, contentType: contentType, size: size)
         }
         return action
     }
@@ -81,7 +79,8 @@ public enum ActionQueries {
             _ = try get(conn, id: id, within: filter, asOf: Date())
             guard let row = try conn.queryFirst("SELECT content_type, content FROM action_evidence WHERE action_id = \(id) AND name = \(name)")
             else { throw StoreError.notFound("evidence \(name) of action \(id)") }
-            return ActionPhoto(name: name, contentType: try row.decode(0, as: String.self), content: try row.decode(1, as: Data.self))
+            let (contentType, content) = try row.decode((String, Data).self)
+            return ActionPhoto(name: name, contentType: contentType, content: content)
         }
     }
 
@@ -106,9 +105,8 @@ public enum ActionQueries {
                 GROUP BY r.path ORDER BY r.path
                 """
             ).map { row in
-                ActionBoardLine(
-                    region: try row.decode(0, as: String.self), open: try row.decode(1, as: Int.self), submitted: try row.decode(2, as: Int.self),
-                    verified: try row.decode(3, as: Int.self), overdue: try row.decode(4, as: Int.self))
+                let (region, open, submitted, verified, overdue) = try row.decode((String, Int, Int, Int, Int).self)
+                return ActionBoardLine(region: region, open: open, submitted: submitted, verified: verified, overdue: overdue)
             }
         }
     }
@@ -123,14 +121,18 @@ public enum ActionQueries {
         """
 
     private static func record(_ row: PQRow) throws -> ActionRecord {
-        ActionRecord(
-            id: try row.decode(0, as: Int64.self), outlet: try row.decode(1, as: String.self), outletName: try row.decode(2, as: String.self),
-            region: try row.decode(3, as: String.self), source: ActionSource(rawValue: try row.decode(4, as: String.self))!,
-            audit: try row.decode(5, as: String?.self), item: try row.decode(6, as: String?.self), kpi: try row.decode(7, as: String?.self),
-            period: try row.decode(8, as: String?.self), complaint: try row.decode(9, as: String?.self),
-            severity: Severity(rawValue: try row.decode(10, as: String.self))!, title: try row.decode(11, as: String.self),
-            owner: try row.decode(12, as: String?.self), state: ActionState(rawValue: try row.decode(13, as: String.self))!,
-            openedAt: try row.decode(14, as: Date.self), openedBy: try row.decode(15, as: String.self), dueAt: try row.decode(16, as: Date.self),
-            verifiedAt: try row.decode(17, as: Date?.self), overdue: try row.decode(18, as: Bool.self), transitions: nil, evidence: nil)
+        let (
+            id, outlet, outletName, region, source, audit, item, kpi, period, complaint, severity, title, owner, state, openedAt, openedBy,
+            dueAt, verifiedAt, overdue
+        ) = try row.decode(
+            (
+                Int64, String, String, String, String, String?, String?, String?, String?, String?, String, String, String?, String, Date, String,
+                Date, Date?, Bool
+            ).self)
+        return ActionRecord(
+            id: id, outlet: outlet, outletName: outletName, region: region, source: ActionSource(rawValue: source)!,
+            audit: audit, item: item, kpi: kpi, period: period, complaint: complaint,
+            severity: Severity(rawValue: severity)!, title: title, owner: owner, state: ActionState(rawValue: state)!,
+            openedAt: openedAt, openedBy: openedBy, dueAt: dueAt, verifiedAt: verifiedAt, overdue: overdue, transitions: nil, evidence: nil)
     }
 }
