@@ -95,7 +95,7 @@ public enum ComplaintCaseQueries {
 
     @discardableResult
     static func sweep(_ conn: PQConnection, ids: [String]?, sla: SLAPolicy, now: Date) throws -> Int {
-        let escalated = try conn.query(
+        let returned: [String] = try conn.query(
             """
             UPDATE complaints c SET escalated_at = \(now)::timestamptz
             FROM tenants t
@@ -105,7 +105,8 @@ public enum ComplaintCaseQueries {
                                  ELSE t.sla_low_hours END) * \(unsafeRaw: String(ComplaintCases.escalationShare)) * interval '1 hour' <= \(now)::timestamptz
             RETURNING c.complaint_id
             """
-        ).map { try $0.decode(0, as: String.self) }.sorted()
+        ).map { try $0.decode(String.self) }
+        let escalated = returned.sorted()
         for id in escalated {
             let c = try get(conn, id: id, sla: sla)!
             try record(conn, id: id, at: now, actor: system, from: c.state, to: c.state, comment: "escalated to the region manager of \(c.region)")
@@ -142,12 +143,7 @@ public enum ComplaintCaseQueries {
         try await database.tenantTransaction(tenant, readOnly: true) { conn in
             try conn.query(
                 "SELECT at, actor, from_state, to_state, comment FROM complaint_transitions WHERE complaint_id = \(id) ORDER BY seq"
-            ).map {
-                (
-                    try $0.decode(0, as: Date.self), try $0.decode(1, as: String.self), try $0.decode(2, as: String?.self),
-                    try $0.decode(3, as: String.self), try $0.decode(4, as: String?.self)
-                )
-            }
+            ).map { try $0.decode((Date, String, String?, String, String?).self) }
         }
     }
 
@@ -170,14 +166,15 @@ public enum ComplaintCaseQueries {
     }
 
     private static func decode(_ row: PQRow, sla: SLAPolicy) throws -> ComplaintCase {
-        let severity = Severity(rawValue: try row.decode(3, as: String.self))!
-        let openedAt = try row.decode(5, as: Date.self)
+        let (id, outlet, region, severityText, stateText, openedAt, firstResponseAt, resolvedAt, assignee, satisfied, escalatedAt) =
+            try row.decode((String, String, String, String, String, Date, Date?, Date?, String?, Bool?, Date?).self)
+        let severity = Severity(rawValue: severityText)!
         return ComplaintCase(
-            id: try row.decode(0, as: String.self), outlet: try row.decode(1, as: String.self), region: try row.decode(2, as: String.self),
-            severity: severity, state: CaseState(rawValue: try row.decode(4, as: String.self))!, openedAt: openedAt,
-            firstResponseAt: try row.decode(6, as: Date?.self), resolvedAt: try row.decode(7, as: Date?.self),
-            assignee: try row.decode(8, as: String?.self), satisfied: try row.decode(9, as: Bool?.self),
-            escalatedAt: try row.decode(10, as: Date?.self),
+            id: id, outlet: outlet, region: region,
+            severity: severity, state: CaseState(rawValue: stateText)!, openedAt: openedAt,
+            firstResponseAt: firstResponseAt, resolvedAt: resolvedAt,
+            assignee: assignee, satisfied: satisfied,
+            escalatedAt: escalatedAt,
             deadline: ComplaintCases.deadline(severity: severity, openedAt: openedAt, sla: sla),
             escalatesAt: ComplaintCases.escalationPoint(severity: severity, openedAt: openedAt, sla: sla))
     }
