@@ -22,10 +22,8 @@ enum AuditEvents {
                 FROM audits a JOIN outlets o ON o.id = a.outlet_id WHERE a.id = \(id)::uuid
                 """)
         else { throw StoreError.notFound("audit \(id)") }
-        return Facts(
-            outlet: try row.decode(0, as: String.self), template: try row.decode(1, as: String.self),
-            score: try row.decode(2, as: String?.self), criticalFailure: try row.decode(3, as: Bool.self),
-            state: try row.decode(4, as: String.self))
+        let (outlet, template, score, criticalFailure, state) = try row.decode((String, String, String?, Bool, String).self)
+        return Facts(outlet: outlet, template: template, score: score, criticalFailure: criticalFailure, state: state)
     }
 
     /// `audit.released`.
