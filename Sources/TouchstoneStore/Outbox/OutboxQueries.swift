@@ -49,10 +49,8 @@ public enum OutboxQueries {
             try conn.query(
                 "SELECT id::text, type, subject, payload::text, occurred_at FROM outbox_events ORDER BY seq DESC LIMIT \(limit)"
             ).map { row in
-                StoredEvent(
-                    id: UUID(uuidString: try row.decode(0, as: String.self))!, type: try row.decode(1, as: String.self),
-                    subject: try row.decode(2, as: String.self), body: try row.decode(3, as: String.self),
-                    occurredAt: try row.decode(4, as: Date.self))
+                let (id, type, subject, body, occurredAt) = try row.decode((String, String, String, String, Date).self)
+                return StoredEvent(id: UUID(uuidString: id)!, type: type, subject: subject, body: body, occurredAt: occurredAt)
             }
         }
     }
@@ -63,7 +61,7 @@ public enum OutboxQueries {
     /// (no tenant is set yet; security.md).
     public static func dueTenants(at: Date, database: Database) async throws -> [String] {
         try await database.lookup { conn in
-            try conn.query("SELECT code FROM app_outbox_due(\(at)::timestamptz)").map { try $0.decode(0, as: String.self) }
+            try conn.query("SELECT code FROM app_outbox_due(\(at)::timestamptz)").map { try $0.decode(String.self) }
         }
     }
 
@@ -77,7 +75,7 @@ public enum OutboxQueries {
                 WHERE d.state = 'pending' AND d.next_attempt_at <= \(at)::timestamptz AND w.active
                   AND NOT d.webhook_id = ANY (\(busy)::uuid[])
                 """
-            ).compactMap { UUID(uuidString: try $0.decode(0, as: String.self)) }
+            ).compactMap { UUID(uuidString: try $0.decode(String.self)) }
         }
     }
 
@@ -105,7 +103,7 @@ public enum OutboxQueries {
             guard
                 let hook = try conn.queryFirst("SELECT url, secret FROM webhooks WHERE id = \(webhook.uuidString)::uuid AND active")
             else { return [] }
-            let (url, secret) = (try hook.decode(0, as: String.self), try hook.decode(1, as: String.self))
+            let (url, secret) = try hook.decode((String, String).self)
             return try conn.query(
                 """
                 WITH due AS (
@@ -122,12 +120,12 @@ public enum OutboxQueries {
                 RETURNING e.seq, d.event_id::text, e.type, e.payload::text, d.attempts, d.window_start
                 """
             ).map { row in
-                (
-                    try row.decode(0, as: Int64.self),
+                let (seq, event, type, body, attempts, windowStart) = try row.decode((Int64, String, String, String, Int, Date).self)
+                return (
+                    seq,
                     Claimed(
-                        webhook: webhook, url: url, secret: secret, event: UUID(uuidString: try row.decode(1, as: String.self))!,
-                        type: try row.decode(2, as: String.self), body: try row.decode(3, as: String.self),
-                        attempts: try row.decode(4, as: Int.self), windowStart: try row.decode(5, as: Date.self))
+                        webhook: webhook, url: url, secret: secret, event: UUID(uuidString: event)!, type: type, body: body,
+                        attempts: attempts, windowStart: windowStart)
                 )
             }.sorted { $0.0 < $1.0 }.map(\.1)
         }
