@@ -78,11 +78,11 @@ public enum WebhookQueries {
                 FROM webhooks w WHERE w.removed_at IS NULL ORDER BY w.created_at, w.id
                 """
             ).map { row in
-                Webhook(
-                    id: UUID(uuidString: try row.decode(0, as: String.self))!, url: try row.decode(1, as: String.self),
-                    eventTypes: try row.decode(2, as: [String].self), active: try row.decode(3, as: Bool.self),
-                    createdBy: try row.decode(4, as: String.self), createdAt: try row.decode(5, as: Date.self),
-                    pending: try row.decode(6, as: Int.self), parked: try row.decode(7, as: Int.self))
+                let (id, url, eventTypes, active, createdBy, createdAt, pending, parked) =
+                    try row.decode((String, String, [String], Bool, String, Date, Int, Int).self)
+                return Webhook(
+                    id: UUID(uuidString: id)!, url: url, eventTypes: eventTypes, active: active, createdBy: createdBy, createdAt: createdAt,
+                    pending: pending, parked: parked)
             }
         }
     }
@@ -167,12 +167,11 @@ public enum WebhookQueries {
     }
 
     private static func decodeDelivery(_ row: PQRow) throws -> WebhookDelivery {
-        WebhookDelivery(
-            webhook: UUID(uuidString: try row.decode(0, as: String.self))!, event: UUID(uuidString: try row.decode(1, as: String.self))!,
-            type: try row.decode(2, as: String.self), subject: try row.decode(3, as: String.self), state: try row.decode(4, as: String.self),
-            attempts: try row.decode(5, as: Int.self), nextAttemptAt: try row.decode(6, as: Date?.self),
-            lastAttemptAt: try row.decode(7, as: Date?.self), lastStatus: try row.decode(8, as: Int?.self),
-            lastError: try row.decode(9, as: String?.self))
+        let (webhook, event, type, subject, state, attempts, nextAttemptAt, lastAttemptAt, lastStatus, lastError) =
+            try row.decode((String, String, String, String, String, Int, Date?, Date?, Int?, String?).self)
+        return WebhookDelivery(
+            webhook: UUID(uuidString: webhook)!, event: UUID(uuidString: event)!, type: type, subject: subject, state: state,
+            attempts: attempts, nextAttemptAt: nextAttemptAt, lastAttemptAt: lastAttemptAt, lastStatus: lastStatus, lastError: lastError)
     }
 }
 
