@@ -208,8 +208,10 @@ import TouchstoneTestSupport
     }
 
     @Test func aSlowReceiverDoesNotHoldUpAnotherAndTimesOut() async throws {
-        let s = try await setup(timeout: .seconds(1))
-        let slow = WebhookReceiver(otherwise: .slow(200, seconds: 4))
+        // The slow receiver answers after 40 s and the dispatcher gives up after 20 s: a dispatcher that
+        // delivered one webhook after another would keep the fast receiver waiting at least 20 s.
+        let s = try await setup(timeout: .seconds(20))
+        let slow = WebhookReceiver(otherwise: .slow(200, seconds: 40))
         let fast = WebhookReceiver()
         try await slow.start()
         try await fast.start()
@@ -226,12 +228,12 @@ import TouchstoneTestSupport
             tasks.addTask { try await group.run() }
             let events = try await emit(s, subjects: ["S1", "S2"])
             let started = Date()
-            try await fast.waitFor(2)
+            try await fast.waitFor(2, seconds: 18)
             #expect(fast.requests.map(\.eventID) == events.map { $0.uuidString.lowercased() })
-            #expect(Date().timeIntervalSince(started) < 3)  // the slow one has not answered by then
-            // The slow receiver's request times out after 1 s: a failure, tried again later.
+            #expect(Date().timeIntervalSince(started) < 18)  // before the slow one's 20 s time-out
+            // The slow receiver's request times out after 20 s: a failure, tried again later.
             var failed: [WebhookDelivery] = []
-            for _ in 0..<300 {
+            for _ in 0..<3000 {
                 failed = try await WebhookQueries.troubled(tenant: s.tenant, webhook: slowHook.id, database: s.database)
                 if !failed.isEmpty { break }
                 try await Task.sleep(for: .milliseconds(20))

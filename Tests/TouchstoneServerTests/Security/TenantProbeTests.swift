@@ -192,6 +192,14 @@ struct TenantProbeTests {
             "GET /api/v1/actions/{id}/evidence/{name}": get(actions.map { "/api/v1/actions/\($0)/evidence/probe.jpg" }),
             "GET /api/v1/exports/actions.csv": get(["/api/v1/exports/actions.csv", "/api/v1/exports/actions.csv?outlet=Z9"]),
             "GET /api/v1/exports/actions.xlsx": get(["/api/v1/exports/actions.xlsx"]),
+            "GET /api/v1/complaints": get(["/api/v1/complaints"]),
+            "POST /api/v1/complaints/cases": [
+                Probe(method: .post, uri: "/api/v1/complaints/cases", body: try json(["outlet": "Z9", "severity": "high"]))
+            ],
+            "GET /api/v1/complaints/{id}": get(["/api/v1/complaints/ZC-1"]),
+            "POST /api/v1/complaints/{id}/transitions": [
+                Probe(method: .post, uri: "/api/v1/complaints/ZC-1/transitions", body: try json(["to": "assigned", "assignee": "probe"]))
+            ],
         ]
     }
 
@@ -279,6 +287,10 @@ struct TenantProbeTests {
             """
             ZV-1,Z9,zz-visit,1,2026-09-01,2099-12-31,secret-shopper-zz
             """, tenant: other, database: database)
+        // A complaint case, with a fixed id to probe.
+        _ = try await ComplaintCaseQueries.create(
+            tenant: other, id: "ZC-1", outlet: "Z9", severity: .high, comment: "secret-shopper-zz was rude", actor: "zz-admin",
+            database: database)
     }
 
     /// Imports visit rows (without the header) for `tenant`.
