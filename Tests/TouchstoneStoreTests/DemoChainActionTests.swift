@@ -7,18 +7,16 @@ import TouchstoneCore
 import TouchstoneStore
 import TouchstoneTestSupport
 
-/// The demo chain (12 dealers, 12 months) loaded as `touchstone demo` loads it opens the
+/// The demo chain loaded as `touchstone demo` loads it (``LoadedDemoChain``) opens the
 /// corrective actions the rules say, each counted against an oracle computed here from the
-/// stored documents (Core's rules), the KPI results and the complaints.
+/// stored documents (Core's rules), the KPI results and the complaints; loading it again (a
+/// second `touchstone demo`) fails on nothing and opens nothing more.
 @Suite struct DemoChainActionTests {
     @Test func theDemoOpensTheExpectedActions() async throws {
-        let (database, tenant) = try await TestDatabase.make(tenant: "demo")
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("demo-actions-\(UUID().uuidString)")
-        defer { try? FileManager.default.removeItem(at: directory) }
-        let summary = try DemoChainWriter.write(DemoChainSpec(outlets: 12, months: 12), to: directory)
+        let demo = try await LoadedDemoChain.shared.value
+        let (database, tenant, summary) = (demo.database, demo.tenant, demo.summary)
+        defer { try? FileManager.default.removeItem(at: demo.directory) }
         let logger = Logger(label: "touchstone.test")
-        try await DemoChainLoad.run(summary, tenant: tenant, database: database, logger: logger)
-        try await DemoChainLoad.runBatches(summary, tenant: tenant, database: database, logger: logger)
 
         struct Oracle: Sendable {
             var audit = 0

@@ -5,12 +5,13 @@ import NIOPosix
 /// Password hashing for page logins: bcrypt (cost 11), so only a slow salted hash is stored.
 public enum Passwords {
     /// bcrypt cost: about 0.1 s a hash on a server core.
-    static let cost: UInt8 = 11
+    public static let cost: UInt8 = 11
     /// Checked when a login is unknown, so the answer takes as long as for a known one.
     private static let decoy = Bcrypt.hash("touchstone-decoy-password", cost: cost)
 
-    /// The bcrypt hash to store for `password`.
-    public static func hash(_ password: String) -> String {
+    /// The bcrypt hash to store for `password`. Verification reads the cost from the stored
+    /// hash, so a lower `cost` (bcrypt's minimum is 4) serves fixtures that must log in cheaply.
+    public static func hash(_ password: String, cost: UInt8 = cost) -> String {
         Bcrypt.hash(password, cost: cost)
     }
 

@@ -29,7 +29,7 @@ struct FieldPageTests {
         #expect(try await importCSV(.visits, file: file, tenant: app.tenant, database: app.database).inserted == 3)
         for login in ["auditor", "auditor2", "admin"] {
             try await SessionQueries.setPasswordHash(
-                tenant: app.tenant, login: login, hash: Passwords.hash(PageFixture.password(login)), database: app.database)
+                tenant: app.tenant, login: login, hash: PageFixture.passwordHash(login), database: app.database)
         }
         return app
     }

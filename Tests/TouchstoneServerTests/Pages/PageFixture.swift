@@ -18,6 +18,13 @@ struct PageFixture {
     static func password(_ login: String) -> String { "\(login)-password-1" }
     static let logins = ["admin", "rm", "om1", "om2", "e8"]
 
+    /// The stored hash of `login`'s password: bcrypt at its minimum cost, so the many logins of
+    /// the suite stay cheap on a loaded machine (the login path is the production one: bcrypt
+    /// reads the cost from the stored hash).
+    static func passwordHash(_ login: String, password: String? = nil) -> String {
+        Passwords.hash(password ?? Self.password(login), cost: 4)
+    }
+
     static func make(
         configuration: ServerConfiguration = ServerConfiguration(uploadRateLimit: nil), logger: Logger? = nil
     ) async throws -> PageFixture {
@@ -29,7 +36,7 @@ struct PageFixture {
             tenant: app.tenant, period: try Period.parse(period), asOf: try Instant.parse("2026-10-05T00:00:00+08:00", path: "asOf"),
             startedBy: "test", database: app.database)
         for login in logins {
-            try await SessionQueries.setPasswordHash(tenant: app.tenant, login: login, hash: Passwords.hash(password(login)), database: app.database)
+            try await SessionQueries.setPasswordHash(tenant: app.tenant, login: login, hash: passwordHash(login), database: app.database)
         }
         return PageFixture(app: app)
     }

@@ -19,7 +19,7 @@ import TouchstoneStore
         let app = fixture.app
         _ = try await PlanQueries.add(tenant: app.tenant, json: try Data(contentsOf: TestApp.sample("plan-sa.json")), database: app.database)
         try await SessionQueries.setPasswordHash(
-            tenant: app.tenant, login: "analyst", hash: Passwords.hash(PageFixture.password("analyst")), database: app.database)
+            tenant: app.tenant, login: "analyst", hash: PageFixture.passwordHash("analyst"), database: app.database)
         return fixture
     }
 

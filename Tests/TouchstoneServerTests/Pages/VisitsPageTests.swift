@@ -16,7 +16,7 @@ import TouchstoneStore
         try await IdentityQueries.addUser(
             tenant: tenant, login: "coord", displayName: nil, role: .agencyCoordinator, agencyCode: "A", database: database)
         try await SessionQueries.setPasswordHash(
-            tenant: tenant, login: "coord", hash: Passwords.hash(PageFixture.password("coord")), database: database)
+            tenant: tenant, login: "coord", hash: PageFixture.passwordHash("coord"), database: database)
         try await PeopleQueries.update(
             tenant: tenant, login: "auditor2", displayName: nil, scope: try UserScope(role: .auditor, agencyCode: "A"), actor: "admin",
             database: database)

@@ -54,7 +54,8 @@ import TouchstoneStore
             let admin = try #require(try await PageClient.login(client, "admin"))
             #expect(try await om1.get("/outlets/O1?period=2026-09").status == .ok)
             try await SessionQueries.setPasswordHash(
-                tenant: fixture.app.tenant, login: "om1", hash: Passwords.hash("om1-password-2"), database: fixture.app.database)
+                tenant: fixture.app.tenant, login: "om1", hash: PageFixture.passwordHash("om1", password: "om1-password-2"),
+                database: fixture.app.database)
             #expect(try await om1.get("/outlets/O1?period=2026-09").status == .seeOther)
             #expect(try await admin.get("/overview?period=2026-09").status == .ok)
             #expect(try await PageClient.login(client, "om1", password: "om1-password-2") != nil)
