@@ -87,9 +87,11 @@ struct ImportPage {
         let kinds = try mayImport(context)
         let tenant = try context.requireTenant()
         let labels = renderer.labels(request)
+        // The runs before the uploads: a run seen finished has stored its outcome already.
+        let started = runs.runs(tenantID: tenant.id)
         let recent = try await ImportUploads.recent(tenant: tenant, database: database)
             .filter { kinds.contains($0.kind) }
-            .map { view($0, tenant: tenant, labels: labels) }
+            .map { view($0, run: started[$0.id], tenant: tenant, labels: labels) }
         return renderer.page(
             "imports", title: "imports_title", content: self.view(kinds: kinds, labels: labels, upload: nil, recent: recent),
             request: request, context: context)
@@ -134,12 +136,15 @@ struct ImportPage {
     @Sendable func show(_ request: Request, context: AppRequestContext) async throws -> Response {
         let kinds = try mayImport(context)
         let tenant = try context.requireTenant()
-        let upload = try await ImportUploads.find(tenant: tenant, id: try id(context), database: database)
+        let id = try id(context)
+        // The run before the upload: a run seen finished has stored its outcome already.
+        let run = runs.run(tenantID: tenant.id, uploadID: id)
+        let upload = try await ImportUploads.find(tenant: tenant, id: id, database: database)
         try context.require(upload.kind.action)
         let labels = renderer.labels(request)
         return renderer.page(
             "imports", title: "import_title",
-            content: view(kinds: kinds, labels: labels, upload: view(upload, tenant: tenant, labels: labels), recent: []),
+            content: view(kinds: kinds, labels: labels, upload: view(upload, run: run, tenant: tenant, labels: labels), recent: []),
             request: request, context: context)
     }
 
@@ -177,7 +182,8 @@ struct ImportPage {
             maxMiB: ImportUploads.maxSize >> 20, upload: upload, recent: recent)
     }
 
-    private func view(_ upload: ImportUpload, tenant: Tenant, labels: [String: String]) -> Upload {
+    /// - Parameter run: the upload's run here, read before the upload itself.
+    private func view(_ upload: ImportUpload, run: ImportRuns.Run?, tenant: Tenant, labels: [String: String]) -> Upload {
         func counts(_ outcome: ImportOutcome?) -> Counts? {
             guard let outcome, let report = outcome.report else { return nil }
             return Counts(
@@ -185,7 +191,6 @@ struct ImportPage {
                 seconds: Self.seconds(outcome.seconds))
         }
         let problems = (upload.check?.problems ?? []).map(Self.problemRow)
-        let run = runs.run(tenantID: tenant.id, uploadID: upload.id)
         let running = run.map { !$0.finished } ?? false
         let state =
             running

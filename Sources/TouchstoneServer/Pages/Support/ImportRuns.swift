@@ -32,6 +32,13 @@ final class ImportRuns: @unchecked Sendable {
         lock.withLock { runs[Key(tenantID: tenantID, uploadID: uploadID)] }
     }
 
+    /// The runs of the tenant's uploads started here, by upload.
+    func runs(tenantID: Int64) -> [Int64: Run] {
+        lock.withLock {
+            Dictionary(uniqueKeysWithValues: runs.filter { $0.key.tenantID == tenantID }.map { ($0.key.uploadID, $0.value) })
+        }
+    }
+
     /// Starts `work` on the upload in the background unless a run of it is going already.
     /// - Parameter body: the work; it receives the progress callback (rows read so far).
     /// - Returns: whether it started.
