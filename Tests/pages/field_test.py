@@ -178,6 +178,18 @@ def api_request(base, token, method, path, body=None):
         return error.code, error.read()
 
 
+# The keys of the photos the field form keeps in IndexedDB on this device.
+PHOTO_KEYS = """new Promise((resolve, reject) => {
+    const open = indexedDB.open('touchstone-field', 1);
+    open.onsuccess = () => {
+        const request = open.result.transaction('photos').objectStore('photos').getAllKeys();
+        request.onsuccess = () => resolve(request.result);
+        request.onerror = () => reject(request.error);
+    };
+    open.onerror = () => reject(open.error);
+})"""
+
+
 def store(phone, auditor):
     return phone.evaluate("JSON.parse(localStorage.getItem(%s) || 'null')" % json.dumps("touchstone.field." + auditor))
 
@@ -237,6 +249,9 @@ def main():
         entry = phone.wait_for("(window.touchstoneField && window.touchstoneField.load().visits[%s])" % json.dumps(visit))
         audit_id = entry["auditID"]
         check(len(audit_id) == 36 and uuid.UUID(audit_id).version == 4, "the device made the audit id (%s)" % audit_id)
+        phone.wait_for("window.touchstoneField.load().visits[%s].startReported" % json.dumps(visit), what="the start is reported")
+        started = [v["state"] for v in api.get("/api/v1/visits", auditor="auditor")["items"] if v["id"] == visit]
+        check(started == ["in_progress"], "opening the form online marks the visit in progress (%s)" % started)
         photo_path = make_photo(phone, os.path.join(os.path.dirname(args.profile), "field-photo.jpg"))
 
         # Offline: the page and its service worker.
@@ -263,6 +278,10 @@ def main():
                                 % (json.dumps(visit), json.dumps(photo_item), json.dumps(visit), json.dumps(photo_item)),
                                 what="the photo is kept on the device")
         check(len(photos) == 1, "one photo kept on the device")
+        check("data" not in photos[0] and photos[0].get("thumbnail", "").startswith("data:image/jpeg"),
+              "localStorage holds the photo's thumbnail, not the photo")
+        kept = phone.evaluate_async(PHOTO_KEYS)
+        check(kept == ["auditor/%s/%s/%s" % (visit, photo_item, photos[0]["name"])], "the photo itself is in IndexedDB (%s)" % kept)
         captured = photos[0].get("captured") or {}
         check(captured.get("at") == "2026-11-30T10:21:07+08:00", "EXIF time read on the device (%s)" % captured.get("at"))
         position = captured.get("position") or {}
@@ -330,6 +349,7 @@ def main():
         size = jpeg_size(served)
         check(status_code == 200 and size and max(size) == 1600, "the photo was downscaled to 1600 px on the device (%s)" % (size,))
         check(b"Exif" not in served[:4096], "the served photo carries no EXIF")
+        check(phone.evaluate_async(PHOTO_KEYS) == [], "a sent visit's photo leaves the device")
 
         # The API's score of the same answers (another audit, same answers, no visit).
         same = dict(document, id=str(uuid.uuid4()), attachments=[])
@@ -349,6 +369,11 @@ def main():
         replay = dict(entry, status="waiting", sent={"document": False, "photos": {}})
         second = Phone(args.chromium, args.profile + "-second")
         login(second, args.base, tenant, "auditor", auditor["password"])
+        second.navigate(args.base + "/field/visits")
+        sent_photo = entry["photos"][photo_item][0]
+        second.evaluate_async("window.touchstoneField.keepPhoto(%s, %s, %s, %s).then(() => 'kept')" % (
+            json.dumps(visit), json.dumps(photo_item), json.dumps(sent_photo["name"]),
+            json.dumps("data:image/jpeg;base64," + base64.b64encode(served).decode())))
         second.evaluate("localStorage.setItem(%s, JSON.stringify({visits: {%s: %s}}))"
                         % (json.dumps("touchstone.field.auditor"), json.dumps(visit), json.dumps(replay)))
         second.navigate(args.base + "/field/visits")

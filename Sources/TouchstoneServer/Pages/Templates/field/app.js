@@ -1,7 +1,9 @@
 // Touchstone field form (docs/field.md). Our own script, served by the daemon; no libraries.
-// Keeps each visit's answers and photos on the device (localStorage) as they are entered,
-// queues submitted audits and sends them when the network is there: the document first, then
-// each photo, always with the audit id made on the device when the visit started.
+// Keeps each visit's answers on the device (localStorage) and its photos (IndexedDB: a phone's
+// localStorage holds about 5 MB in all, a few photos) as they are entered, queues submitted
+// audits and sends them when the network is there: the document first, then each photo, always
+// with the audit id made on the device when the visit started. A sent visit's photos leave the
+// device; their thumbnails stay for the list.
 'use strict';
 (() => {
   const root = document.querySelector('#field-visit, #field-list');
@@ -22,6 +24,28 @@
   function save(state) { localStorage.setItem(storeKey, JSON.stringify(state)); }
   function update(change) { const state = load(); change(state); save(state); return state; }
   if (root.dataset.csrf) update((s) => { s.csrf = root.dataset.csrf; });
+
+  // ---- Photo store: the downscaled JPEGs by auditor/visit/item/name, in IndexedDB.
+  const photoDB = new Promise((resolve, reject) => {
+    const request = indexedDB.open('touchstone-field', 1);
+    request.onupgradeneeded = () => request.result.createObjectStore('photos');
+    request.onsuccess = () => resolve(request.result);
+    request.onerror = () => reject(request.error);
+  });
+  async function photoStore(mode, work) {
+    const db = await photoDB;
+    return new Promise((resolve, reject) => {
+      const tx = db.transaction('photos', mode);
+      const request = work(tx.objectStore('photos'));
+      tx.oncomplete = () => resolve(request ? request.result : undefined);
+      tx.onerror = () => reject(tx.error);
+      tx.onabort = () => reject(tx.error);
+    });
+  }
+  const photoKey = (visit, item, name) => [auditor, visit, item, name].join('/');
+  const keepPhoto = (key, blob) => photoStore('readwrite', (store) => store.put(blob, key));
+  const photoBlob = (key) => photoStore('readonly', (store) => store.get(key));
+  const dropPhotos = (keys) => photoStore('readwrite', (store) => { keys.forEach((key) => store.delete(key)); });
 
   // ---- Service worker: keeps the field pages and this script for offline use.
   if ('serviceWorker' in navigator) {
@@ -234,17 +258,26 @@
     const maxEdge = Number(root.dataset.photoMaxEdge) || 1600;
     const box = form.querySelector('[data-photos="' + CSS.escape(code) + '"]');
     if (box) box.textContent = t('field_photo_reading');
-    for (const file of Array.from(input.files)) {
-      const original = await file.arrayBuffer();
-      const captured = readEXIF(new DataView(original));
-      const blob = await downscale(file, maxEdge);
-      const bytes = await blob.arrayBuffer();
-      const photo = {
-        name: code + '-' + Date.now().toString(36) + '.jpg', contentType: 'image/jpeg', size: bytes.byteLength,
-        sha256: await sha256Hex(bytes), data: await dataURL(blob),
-      };
-      if (captured) photo.captured = captured;
-      update((s) => { const e = entryOf(s); (e.photos[code] = e.photos[code] || []).push(photo); });
+    try {
+      for (const file of Array.from(input.files)) {
+        const original = await file.arrayBuffer();
+        const captured = readEXIF(new DataView(original));
+        const blob = await downscale(file, maxEdge);
+        const bytes = await blob.arrayBuffer();
+        const photo = {
+          name: code + '-' + Date.now().toString(36) + '.jpg', contentType: 'image/jpeg', size: bytes.byteLength,
+          sha256: await sha256Hex(bytes), thumbnail: await dataURL(await downscale(blob, 160)),
+        };
+        if (captured) photo.captured = captured;
+        await keepPhoto(photoKey(visitID, code, photo.name), blob);
+        update((s) => { const e = entryOf(s); (e.photos[code] = e.photos[code] || []).push(photo); });
+      }
+    } catch (error) {
+      // Most likely the device is full: what was kept stays, the rest is said.
+      showPhotos(code, entryOf(load()).photos[code]);
+      if (box) box.append(t('field_photo_not_kept') + ' (' + (error && error.name ? error.name : error) + ')');
+      input.value = '';
+      return;
     }
     input.value = '';
     showPhotos(code, entryOf(load()).photos[code]);
@@ -258,7 +291,7 @@
       reader.readAsDataURL(blob);
     });
   }
-  async function downscale(file, maxEdge) {
+  async function downscale(file, maxEdge, quality = 0.85) {
     const image = await createImageBitmap(file, { imageOrientation: 'from-image' });
     const ratio = Math.min(1, maxEdge / Math.max(image.width, image.height));
     const canvas = document.createElement('canvas');
@@ -266,14 +299,14 @@
     canvas.height = Math.max(1, Math.round(image.height * ratio));
     canvas.getContext('2d').drawImage(image, 0, 0, canvas.width, canvas.height);
     image.close();
-    return new Promise((resolve) => canvas.toBlob(resolve, 'image/jpeg', 0.85));
+    return new Promise((resolve) => canvas.toBlob(resolve, 'image/jpeg', quality));
   }
   function showPhotos(code, photos) {
     const box = form.querySelector('[data-photos="' + CSS.escape(code) + '"]');
     if (!box) return;
     box.replaceChildren(...(photos || []).map((p) => {
       const img = document.createElement('img');
-      img.src = p.data; img.alt = p.name; img.dataset.sha256 = p.sha256;
+      img.src = p.thumbnail || p.data; img.alt = p.name; img.dataset.sha256 = p.sha256;
       return img;
     }));
   }
@@ -385,6 +418,20 @@
     sendQueue();
   }
 
+  // The server learns that a visit started (in progress) at the first send after its form opened.
+  async function reportStarts() {
+    for (const [id, e] of Object.entries(load().visits)) {
+      if (e.startReported) continue;
+      const response = await fetch('/api/v1/visits/' + encodeURIComponent(id) + '/start', {
+        method: 'POST', credentials: 'same-origin', headers: { 'X-CSRF-Token': load().csrf },
+      });
+      // Started, or refused for good (submitted, expired or cancelled meanwhile): nothing more to say.
+      if (response.ok || (response.status >= 400 && response.status < 500 && response.status !== 401 && response.status !== 429)) {
+        update((s) => { if (s.visits[id]) s.visits[id].startReported = true; });
+      }
+    }
+  }
+
   // The document of a queued visit, made once (at its first send) and then sent unchanged.
   function documentOf(id, e) {
     if (e.document) return e.document;
@@ -411,6 +458,7 @@
     if (sending || !navigator.onLine) return;
     sending = true;
     try {
+      await reportStarts().catch(() => {}); // out of reach: the sends below find out the same
       const state = load();
       const queued = Object.entries(state.visits).filter(([, e]) => e.status === 'waiting' || e.status === 'sending');
       const progress = document.getElementById('queue-progress');
@@ -428,7 +476,16 @@
     }
   }
 
-  // The bytes of a stored data: URL (not fetched: the page's CSP allows connections to our origin only).
+  // The bytes of a photo: from the photo store, or the data: URL a visit queued by an earlier
+  // version of this script holds (not fetched: the page's CSP allows connections to our origin only).
+  async function photoBytes(id, item, photo) {
+    if (photo.data) return blobOf(photo.data);
+    const blob = await photoBlob(photoKey(id, item, photo.name));
+    if (!blob) throw new PhotoMissing(item + '/' + photo.name);
+    return blob;
+  }
+  class PhotoMissing extends Error {}
+
   function blobOf(url) {
     const [head, body] = url.split(',', 2);
     const binary = atob(body);
@@ -469,7 +526,7 @@
       for (const [item, photos] of Object.entries(e.photos)) {
         for (const p of photos) {
           if (load().visits[id].sent.photos[item + '/' + p.name]) { step(); continue; }
-          const bytes = blobOf(p.data);
+          const bytes = await photoBytes(id, item, p);
           const url = '/api/v1/audits/' + encodeURIComponent(e.auditID) + '/attachments/' + encodeURIComponent(item) + '/' +
             encodeURIComponent(p.name);
           const response = await fetch(url, {
@@ -480,9 +537,17 @@
           step();
         }
       }
-      mark((x) => { x.status = 'sent'; x.reason = null; });
+      mark((x) => {
+        x.status = 'sent'; x.reason = null;
+        for (const list of Object.values(x.photos)) list.forEach((p) => { delete p.data; });
+      });
+      await dropPhotos(Object.entries(e.photos).flatMap(([item, list]) => list.map((p) => photoKey(id, item, p.name))));
       return 'sent';
     } catch (error) {
+      if (error instanceof PhotoMissing) {
+        mark((x) => { x.status = 'rejected'; x.reason = t('field_photo_missing') + ': ' + error.message; });
+        return 'rejected';
+      }
       mark((x) => { x.status = 'waiting'; });
       return 'offline';
     }
@@ -508,5 +573,9 @@
   sendQueue();
   setInterval(() => { if (navigator.onLine) sendQueue(); }, 30000);
   // The test hook of the browser test and a way for support to look: the device's queue.
-  window.touchstoneField = { load, save, sendQueue, score };
+  window.touchstoneField = {
+    load, save, sendQueue, score,
+    // A photo put on this device (a data: URL) as the form keeps it: the replay test's second phone.
+    keepPhoto: (visit, item, name, url) => keepPhoto(photoKey(visit, item, name), blobOf(url)),
+  };
 })();
