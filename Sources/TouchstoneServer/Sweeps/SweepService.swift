@@ -40,7 +40,7 @@ public struct SweepService: Service {
         let name: String
         let changed: String
         let count: any WritableKeyPath<Round, Int> & Sendable
-        /// Its counter of changes, `<metric>_total`.
+        /// Its counter of changes: `<metric>_total`.
         let metric: String
         let help: String
         let run: @Sendable (Tenant, Date, Database) async throws -> Int
@@ -79,6 +79,10 @@ public struct SweepService: Service {
         self.clock = clock
         self.registry = registry
         self.logger = logger
+        // Every counter from the start, at 0: `increase()` and alerts see the first change.
+        _ = rounds
+        for sweep in Self.sweeps { _ = (changes(sweep), failures(sweep.name)) }
+        _ = failures("tenants")
     }
 
     /// Sweeps at once, then at every wake-up of the clock, until graceful shutdown or cancellation.
@@ -98,7 +102,7 @@ public struct SweepService: Service {
     public func round() async -> Round {
         let now = clock.now()
         var round = Round()
-        defer { registry.makeCounter(descriptor: Self.rounds).increment() }
+        defer { rounds.increment() }
         let tenants: [Tenant]
         do {
             tenants = try await TenantQueries.all(on: database)
@@ -114,10 +118,10 @@ public struct SweepService: Service {
                     let count = try await sweep.run(tenant, now, database)
                     guard count > 0 else { continue }
                     round[keyPath: sweep.count] += count
-                    registry.makeCounter(descriptor: MetricNameDescriptor(metricName: sweep.metric, unitName: "total", helpText: sweep.help))
-                        .increment(by: Int64(count))
+                    changes(sweep).increment(by: Int64(count))
                     logger.info("\(sweep.changed)", metadata: ["tenant": "\(tenant.code)", "count": "\(count)"])
                 } catch {
+                    if Task.isCancelled { return round }  // stopped mid-statement: not a failure
                     logger.warning("sweep: failed", metadata: ["tenant": "\(tenant.code)", "sweep": "\(sweep.name)", "error": "\(error)"])
                     failed(sweep.name, &round)
                 }
@@ -129,15 +133,26 @@ public struct SweepService: Service {
     /// Counts a failure of `sweep` (or of listing the tenants).
     private func failed(_ sweep: String, _ round: inout Round) {
         round.failures += 1
-        registry.makeCounter(descriptor: Self.failures, labels: [("sweep", sweep)]).increment()
+        failures(sweep).increment()
     }
 
-    static var rounds: MetricNameDescriptor {
-        MetricNameDescriptor(metricName: "touchstone_sweep_rounds", unitName: "total", helpText: "Rounds of the sweeps.")
+    /// `touchstone_sweep_rounds_total` (the registry returns the same counter each time).
+    private var rounds: Counter {
+        registry.makeCounter(
+            descriptor: MetricNameDescriptor(metricName: "touchstone_sweep_rounds", unitName: "total", helpText: "Rounds of the sweeps."))
     }
 
-    static var failures: MetricNameDescriptor {
-        MetricNameDescriptor(
-            metricName: "touchstone_sweep_failures", unitName: "total", helpText: "Failed sweeps of a tenant (or listings of the tenants), by sweep.")
+    /// What `sweep` changed, `<metric>_total`.
+    private func changes(_ sweep: Sweep) -> Counter {
+        registry.makeCounter(descriptor: MetricNameDescriptor(metricName: sweep.metric, unitName: "total", helpText: sweep.help))
+    }
+
+    /// `touchstone_sweep_failures_total{sweep}`.
+    private func failures(_ sweep: String) -> Counter {
+        registry.makeCounter(
+            descriptor: MetricNameDescriptor(
+                metricName: "touchstone_sweep_failures", unitName: "total",
+                helpText: "Failed sweeps of a tenant (or listings of the tenants), by sweep."),
+            labels: [("sweep", sweep)])
     }
 }
