@@ -11,6 +11,8 @@ public import TouchstoneStore
 ///     closed after in-flight requests finished.
 ///   - The ``BatchService`` runs after the pool and before the server: it owns every batch run
 ///     (the batch page's, the schedule's) and stops after the server, before the pool.
+///   - The ``SweepService`` (when ``ServerConfiguration/sweepInterval`` is set) runs after the
+///     pool too: it expires visits, announces overdue actions and escalates complaint cases.
 ///   - The ``WebhookDispatcher`` (when ``ServerConfiguration/deliversWebhooks``) runs after
 ///     the pool too: it delivers the outbox to webhooks and stops, its requests finished, before it.
 ///   - migrator: the migrations readiness compares the database with.
@@ -25,6 +27,9 @@ public func buildApplication(
     let scheduler = configuration.runsSchedule ? BatchScheduler(database: database, logger: logger) : nil
     let batchService = BatchService(queue: batches, scheduler: scheduler, database: database, logger: logger)
     var services: [any Service] = [database.pool, batchService]
+    if let interval = configuration.sweepInterval {
+        services.append(SweepService(database: database, clock: PollingClock(interval: interval), logger: logger))
+    }
     if configuration.deliversWebhooks {
         services.append(
             WebhookDispatcher(

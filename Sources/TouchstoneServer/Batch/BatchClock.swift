@@ -1,6 +1,6 @@
 public import Foundation
 
-/// The scheduler's time: what time it is, and sleeping until it should look again.
+/// The scheduler's and the sweeps' time: what time it is, and sleeping until they should look again.
 /// Tests pass their own, so they neither wait for minutes nor depend on today's date.
 public protocol BatchClock: Sendable {
     /// The current instant.
@@ -19,4 +19,9 @@ public struct MinuteClock: BatchClock {
         let intoMinute = Date().timeIntervalSince1970.truncatingRemainder(dividingBy: 60)
         try await Task.sleep(for: .seconds(60 - intoMinute))
     }
+}
+
+/// Every `interval` after the last wake-up: the sweeps' clock (``SweepService``).
+extension PollingClock: BatchClock {
+    public func sleepUntilNextWakeUp() async throws { try await sleepUntilNextPoll() }
 }

@@ -28,8 +28,9 @@ public struct BatchScheduler: Sendable {
         }
     }
 
-    /// One look: claims every due slot, expires the tenant's ended visits, announces its overdue actions and hands its run in. Errors are logged; the next
-    /// wake-up tries again.
+    /// One look: claims every due slot and hands its run in. Errors are logged; the next wake-up
+    /// tries again. (Expiring visits, overdue actions and complaint escalations are the
+    /// ``SweepService``'s, at every round of its own, not the batch's.)
     func wakeUp(submittingTo queue: BatchQueue) async {
         let now = clock.now()
         let scheduled: [BatchScheduleQueries.Scheduled]
@@ -45,17 +46,6 @@ public struct BatchScheduler: Sendable {
                 let tenant = try await TenantQueries.find(code: entry.code, on: database)
                 guard try await BatchScheduleQueries.claim(tenant: tenant, slot: slot, database: database) else { continue }
                 logger.info("batch schedule: starting a run", metadata: ["tenant": "\(entry.code)", "slot": "\(slot)"])
-                // The scheduled run also expires the visits whose window ended without an audit.
-                let expired = try await VisitQueries.expire(tenant: tenant, today: CivilDate(now, in: tenant.timeZone), database: database)
-                if expired > 0 { logger.info("batch schedule: visits expired", metadata: ["tenant": "\(entry.code)", "count": "\(expired)"]) }
-                // … announces the corrective actions that became overdue (action.overdue, once each) …
-                let overdue = try await ActionQueries.announceOverdue(tenant: tenant, at: now, database: database)
-                if overdue > 0 { logger.info("batch schedule: actions overdue", metadata: ["tenant": "\(entry.code)", "count": "\(overdue)"]) }
-                // … escalates the complaint cases past their escalation point and opens actions for breached ones …
-                let escalated = try await ComplaintCaseQueries.sweep(tenant: tenant, now: now, database: database)
-                if escalated > 0 {
-                    logger.info("batch schedule: complaints escalated", metadata: ["tenant": "\(entry.code)", "count": "\(escalated)"])
-                }
                 if !queue.submit(order(tenant: tenant, slot: slot, asOf: now)) {
                     await release(tenant: tenant, slot: slot)
                 }

@@ -40,6 +40,9 @@ public struct ServerConfiguration: Sendable, Hashable {
     public var allowInsecureWebhooks: Bool
     /// Whether the daemon delivers the outbox to webhooks (``WebhookDispatcher``).
     public var deliversWebhooks: Bool
+    /// How often the daemon runs the time-driven sweeps (``SweepService``); nil: never (another
+    /// daemon on the same database does).
+    public var sweepInterval: Duration?
 
     /// Creates a configuration; every parameter has a documented default.
     /// - Parameters:
@@ -59,6 +62,7 @@ public struct ServerConfiguration: Sendable, Hashable {
     ///   - runsSchedule: Run due batches (on).
     ///   - allowInsecureWebhooks: Webhooks to http://127.0.0.1 or localhost (off).
     ///   - deliversWebhooks: Deliver events to webhooks (on).
+    ///   - sweepInterval: Run the sweeps this often (60 s); nil: not at all.
     public init(
         host: String = "127.0.0.1",
         port: Int = 8080,
@@ -75,7 +79,8 @@ public struct ServerConfiguration: Sendable, Hashable {
         idleTimeout: Duration? = .seconds(60),
         runsSchedule: Bool = true,
         allowInsecureWebhooks: Bool = false,
-        deliversWebhooks: Bool = true
+        deliversWebhooks: Bool = true,
+        sweepInterval: Duration? = .seconds(60)
     ) {
         self.host = host
         self.port = port
@@ -93,6 +98,7 @@ public struct ServerConfiguration: Sendable, Hashable {
         self.runsSchedule = runsSchedule
         self.allowInsecureWebhooks = allowInsecureWebhooks
         self.deliversWebhooks = deliversWebhooks
+        self.sweepInterval = sweepInterval
     }
 
     /// The body limits these settings describe.

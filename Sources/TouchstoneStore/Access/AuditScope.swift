@@ -1,7 +1,9 @@
+import PQ
 public import TouchstoneCore
 
 /// Which audits a caller may see, applied in SQL (`app_audit_visible`, sql/0010, its region
-/// scope through `app_in_region_subtree` since sql/0090):
+/// scope through `app_in_region_subtree` since sql/0090, its agency's auditors an argument since
+/// sql/0270):
 /// head office all; a region manager its subtree; an outlet manager the released, disputed
 /// and final audits of its outlet; an auditor its own uploads; staff the released and final
 /// audits that name them; an agency coordinator the uploads of its agency's auditors.
@@ -36,6 +38,15 @@ public struct AuditScope: Sendable, Equatable {
         case .agency(let login)?: self = .agency(coordinator: login)
         case nil: self = .none
         }
+    }
+
+    /// The scope as `app_audit_visible`'s first three arguments: `app_audit_visible(\(fragment:
+    /// scope.arguments), a.submitted_by, o.code, r.path, st.employee_no, a.state)`. An agency's
+    /// auditors are a sub-query of their own, so PostgreSQL looks them up once per statement (an
+    /// init plan), not once per audit row.
+    var arguments: Query {
+        let auditors: Query = kind == "agency" ? "(SELECT app_agency_auditors(\(value)))" : "NULL::text[]"
+        return "\(kind), \(value), \(fragment: auditors)"
     }
 
     /// Whether callers in this scope may learn who audited: the auditor, the submitter and

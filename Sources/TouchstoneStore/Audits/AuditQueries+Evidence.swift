@@ -69,7 +69,7 @@ enum EvidenceStore {
                   AND EXISTS (SELECT 1 FROM others) AND NOT 'photo_reused' = ANY(flags))
             SELECT DISTINCT a.id::text FROM others x JOIN audits a ON a.id = x.audit_id
             JOIN outlets o ON o.id = a.outlet_id JOIN regions r ON r.id = o.region_id LEFT JOIN staff st ON st.id = a.served_by
-            WHERE app_audit_visible(\(scope.kind), \(scope.value), a.submitted_by, o.code, r.path, st.employee_no, a.state)
+            WHERE app_audit_visible(\(fragment: scope.arguments), a.submitted_by, o.code, r.path, st.employee_no, a.state)
             ORDER BY 1
             """
         ).decode(String.self)

@@ -30,7 +30,7 @@ extension AuditQueries {
                 JOIN outlets o ON o.id = a.outlet_id JOIN regions r ON r.id = o.region_id
                 LEFT JOIN staff st ON st.id = a.served_by
                 WHERE x.audit_id = \(auditID)::uuid AND x.item_code = \(item) AND x.name = \(name) AND x.content IS NOT NULL
-                  AND app_audit_visible(\(scope.kind), \(scope.value), a.submitted_by, o.code, r.path, st.employee_no, a.state)
+                  AND app_audit_visible(\(fragment: scope.arguments), a.submitted_by, o.code, r.path, st.employee_no, a.state)
                 """
             ).map { row in
                 let (contentType, size, sha256) = try row.decode((String, Int, String).self)

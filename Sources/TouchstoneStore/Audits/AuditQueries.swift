@@ -56,7 +56,7 @@ public enum AuditQueries {
                        a.critical_failure, a.submitted_by, (extract(epoch FROM a.visited_at) * 1000000)::bigint, a.flags
                 FROM audits a JOIN outlets o ON o.id = a.outlet_id JOIN regions r ON r.id = o.region_id
                 LEFT JOIN staff st ON st.id = a.served_by
-                WHERE app_audit_visible(\(scope.kind), \(scope.value), a.submitted_by, o.code, r.path, st.employee_no, a.state)
+                WHERE app_audit_visible(\(fragment: scope.arguments), a.submitted_by, o.code, r.path, st.employee_no, a.state)
                   AND (\(bounds?.start)::timestamptz IS NULL OR a.visited_at >= \(bounds?.start)::timestamptz)
                   AND (\(bounds?.end)::timestamptz IS NULL OR a.visited_at < \(bounds?.end)::timestamptz)
                   AND (\(outlet)::text IS NULL OR o.code = \(outlet))

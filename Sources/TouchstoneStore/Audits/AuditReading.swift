@@ -55,7 +55,7 @@ enum AuditReading {
                 JOIN outlets o ON o.id = a.outlet_id JOIN regions r ON r.id = o.region_id
                 LEFT JOIN staff st ON st.id = a.served_by
                 WHERE a.id = \(id)::uuid
-                  AND app_audit_visible(\(scope.kind), \(scope.value), a.submitted_by, o.code, r.path, st.employee_no, a.state)
+                  AND app_audit_visible(\(fragment: scope.arguments), a.submitted_by, o.code, r.path, st.employee_no, a.state)
                 FOR UPDATE OF a
                 """)
         else { throw StoreError.notFound("audit \(id)") }

@@ -13,7 +13,7 @@ enum AuditRecordReader {
                 FROM audits a JOIN outlets o ON o.id = a.outlet_id JOIN regions r ON r.id = o.region_id
                 LEFT JOIN staff st ON st.id = a.served_by
                 WHERE a.id = \(id)::uuid
-                  AND app_audit_visible(\(scope.kind), \(scope.value), a.submitted_by, o.code, r.path, st.employee_no, a.state)
+                  AND app_audit_visible(\(fragment: scope.arguments), a.submitted_by, o.code, r.path, st.employee_no, a.state)
                 """)
         else { return nil }
         let (template, templateVersion, outlet, visitedAt, auditor, servedBy, submittedBy, submittedAt, releasedAt, late) =
@@ -39,7 +39,7 @@ enum AuditRecordReader {
                          JOIN outlets o ON o.id = a.outlet_id JOIN regions r ON r.id = o.region_id
                          LEFT JOIN staff st ON st.id = a.served_by
                          WHERE u.audit_id = x.audit_id AND u.item_code = x.item_code AND u.name = x.name
-                           AND app_audit_visible(\(scope.kind), \(scope.value), a.submitted_by, o.code, r.path, st.employee_no, a.state)
+                           AND app_audit_visible(\(fragment: scope.arguments), a.submitted_by, o.code, r.path, st.employee_no, a.state)
                          ORDER BY 1),
                    (SELECT (e->'captured')::text FROM audits d, jsonb_array_elements(d.document->'attachments') e
                     WHERE d.id = x.audit_id AND e->>'item' = x.item_code AND e->>'name' = x.name LIMIT 1)

@@ -88,7 +88,7 @@ enum AuditSubmission {
             let existing = try conn.queryFirst(
                 """
                 SELECT a.content_hash, a.state,
-                       app_audit_visible(\(scope.kind), \(scope.value), a.submitted_by, o.code, r.path, st.employee_no, a.state)
+                       app_audit_visible(\(fragment: scope.arguments), a.submitted_by, o.code, r.path, st.employee_no, a.state)
                 FROM audits a JOIN outlets o ON o.id = a.outlet_id JOIN regions r ON r.id = o.region_id
                 LEFT JOIN staff st ON st.id = a.served_by
                 WHERE a.id = \(doc.id)::uuid FOR UPDATE OF a

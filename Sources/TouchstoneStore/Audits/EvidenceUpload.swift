@@ -55,7 +55,7 @@ public struct EvidenceUpload {
                 LEFT JOIN staff st ON st.id = a.served_by
                 LEFT JOIN audit_attachments x ON x.audit_id = a.id AND x.item_code = \(item) AND x.name = \(name)
                 WHERE a.id = \(auditID)::uuid
-                  AND app_audit_visible(\(scope.kind), \(scope.value), a.submitted_by, o.code, r.path, st.employee_no, a.state)
+                  AND app_audit_visible(\(fragment: scope.arguments), a.submitted_by, o.code, r.path, st.employee_no, a.state)
                 """
             ).map { try $0.decode((String?, String?, Int?).self) }
         }

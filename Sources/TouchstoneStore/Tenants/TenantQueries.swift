@@ -66,6 +66,12 @@ public enum TenantQueries {
         return found
     }
 
+    /// Every tenant, by code, before any tenant is set (through a security-definer function):
+    /// the daemon's sweeps visit each one.
+    public static func all(on database: Database) async throws -> [Tenant] {
+        try await database.pool.withConnection { conn in try conn.query("SELECT * FROM app_tenants()").map(decode) }
+    }
+
     static func decode(_ row: PQRow) throws -> Tenant {
         let (id, code, name, timezone, currency, slaHigh, slaMedium, slaLow) = try row.decode(
             (Int64, String, String, String, String, Int, Int, Int).self)

@@ -27,9 +27,18 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "Seconds an idle HTTP connection stays open; 0: no limit.") var idleTimeout = 60
     @Flag(name: .customLong("no-schedule"), help: "Do not run due batches (another daemon on the same database may; see docs/kpi-batch.md).")
     var noSchedule = false
+    @Option(
+        help:
+            "Seconds between the sweeps that expire ended visits, announce overdue actions and escalate complaint cases; 0: none (another daemon on the same database sweeps; see docs/operations.md)."
+    )
+    var sweepInterval = 60
     @Flag(help: "Allow webhooks to plain http://127.0.0.1 or localhost (tests, the demo); otherwise webhooks must be https:// (docs/events.md).")
     var allowInsecureWebhooks = false
     @OptionGroup var options: CommonOptions
+
+    func validate() throws {
+        if sweepInterval < 0 { throw ValidationError("--sweep-interval must be 0 (no sweeps) or more seconds") }
+    }
 
     func run() async throws {
         try await reportingFailures {
@@ -44,7 +53,7 @@ struct ServeCommand: AsyncParsableCommand {
                         uploadRateLimit: uploadRate > 0 ? UploadRateLimit(perMinute: uploadRate, burst: uploadBurst) : nil,
                         secureCookies: secureCookies, trustForwardedFor: trustForwardedFor,
                         idleTimeout: idleTimeout > 0 ? .seconds(idleTimeout) : nil, runsSchedule: !noSchedule,
-                        allowInsecureWebhooks: allowInsecureWebhooks),
+                        allowInsecureWebhooks: allowInsecureWebhooks, sweepInterval: sweepInterval > 0 ? .seconds(sweepInterval) : nil),
                     logger: logger)
             }
         }
