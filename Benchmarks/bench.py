@@ -67,8 +67,15 @@ def ts(*args, capture=False):
     return result.stdout.decode().strip() if capture else None
 
 
+def postgres_socket():
+    """The embedded cluster's socket directory, as `touchstone dev start` reports it (the home's
+    run/ unless the layout falls back to /tmp)."""
+    out = subprocess.run([TOUCHSTONE, "dev", "start"], env=ENV, check=True, stdout=subprocess.PIPE).stdout.decode()
+    return next(field[len("host="):] for field in out.split() if field.startswith("host="))
+
+
 def psql(*args, input=None):
-    result = subprocess.run(["psql", "-h", os.path.join(HOME, "run"), "-U", "postgres", "-d", "touchstone", "-At", *args],
+    result = subprocess.run(["psql", "-h", postgres_socket(), "-U", "postgres", "-d", "touchstone", "-At", *args],
                             env=ENV, check=True, stdout=subprocess.PIPE, input=input)
     return result.stdout.decode().strip()
 
@@ -287,7 +294,7 @@ END;
     results = {}
     for clients in clients_list:
         out = subprocess.run(["pgbench", "-n", "-f", script, "-c", str(clients), "-j", str(clients), "-T", str(duration),
-                              "-h", os.path.join(HOME, "run"), "-U", "postgres", "touchstone"],
+                              "-h", postgres_socket(), "-U", "postgres", "touchstone"],
                              env=ENV, check=True, stdout=subprocess.PIPE, stderr=subprocess.PIPE).stdout.decode()
         results[clients] = float(re.search(r"tps = ([0-9.]+)", out).group(1))
         log(f"  pgbench {clients} clients: {results[clients]:.0f} tps")

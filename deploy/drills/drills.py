@@ -96,9 +96,16 @@ class Harness:
     def start_postgres(self):
         subprocess.run([TOUCHSTONE, "dev", "start"], env=self.env, check=True, stdout=subprocess.DEVNULL)
 
+    def postgres_socket(self):
+        """The embedded cluster's socket directory, as `touchstone dev start` reports it: the home's
+        run/ unless the layout falls back to /tmp (a parent of the home the server's user cannot
+        traverse, or a path too long for a socket)."""
+        out = subprocess.run([TOUCHSTONE, "dev", "start"], env=self.env, check=True, stdout=subprocess.PIPE).stdout.decode()
+        return next(field[len("host="):] for field in out.split() if field.startswith("host="))
+
     def sql(self, query):
         """One value, read as the database superuser (row-level security does not apply)."""
-        result = subprocess.run(["psql", "-h", os.path.join(HOME, "run"), "-U", "postgres", "-d", "touchstone", "-Atc", query],
+        result = subprocess.run(["psql", "-h", self.postgres_socket(), "-U", "postgres", "-d", "touchstone", "-Atc", query],
                                 check=True, stdout=subprocess.PIPE, env=self.env)
         return result.stdout.decode().strip()
 

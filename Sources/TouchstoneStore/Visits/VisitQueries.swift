@@ -46,7 +46,7 @@ public struct VisitRecord: Sendable, Hashable, Codable {
 
 /// Which visits a caller sees and plans: the store's form of the caller's ``Reach`` for
 /// ``Action/readVisits`` or ``Action/planVisits``, applied in SQL (`app_visit_visible`,
-/// sql/0210): head office every visit, an auditor its own, an agency coordinator those planned
+/// sql/0210, its agency's auditors an argument since sql/0280): head office every visit, an auditor its own, an agency coordinator those planned
 /// for its agency and those held by its agency's auditors.
 public struct VisitScope: Sendable, Hashable {
     let kind: String
@@ -67,6 +67,14 @@ public struct VisitScope: Sendable, Hashable {
         case .agency(let login)?: self = .agency(coordinator: login)
         case .region?, .outlet?, .employee?, nil: return nil
         }
+    }
+
+    /// The scope as `app_visit_visible`'s first four arguments (sql/0280): a coordinator's agency
+    /// and its auditors are sub-queries of their own, so PostgreSQL looks them up once per
+    /// statement (init plans), not once per visit row.
+    var arguments: Query {
+        guard kind == "agency" else { return "\(kind), \(value), NULL::text, NULL::text[]" }
+        return "\(kind), \(value), (SELECT app_coordinator_agency(\(value))), (SELECT app_agency_auditors(\(value)))"
     }
 
     /// Whether the scope is an agency coordinator's.
@@ -184,7 +192,7 @@ public enum VisitQueries {
             let row = try conn.queryFirst(
                 """
                 \(fragment: select)
-                WHERE v.visit_id = \(visitID) AND app_visit_visible(\(scope.kind), \(scope.value), v.auditor, v.agency_code)
+                WHERE v.visit_id = \(visitID) AND app_visit_visible(\(fragment: scope.arguments), v.auditor, v.agency_code)
                 \(fragment: lock ? "FOR UPDATE OF v" : "")
                 """)
         else {
@@ -205,7 +213,7 @@ public enum VisitQueries {
                AND (\(filter.auditor)::text IS NULL OR v.auditor = \(filter.auditor))
                AND (\(filter.agency)::text IS NULL OR v.agency_code = \(filter.agency))
                AND (\(filter.region)::text IS NULL OR app_in_region_subtree(r.path, \(filter.region)))
-               AND app_visit_visible(\(scope.kind), \(scope.value), v.auditor, v.agency_code)
+               AND app_visit_visible(\(fragment: scope.arguments), v.auditor, v.agency_code)
              ORDER BY v.window_from, v.visit_id
             """
         ).decode(VisitRecord.self)
