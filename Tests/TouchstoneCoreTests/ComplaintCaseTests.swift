@@ -20,6 +20,32 @@ import TouchstoneCore
         #expect(ComplaintCases.problem(from: .closed, to: .received, satisfied: nil) == "the case is closed")
     }
 
+    @Test func eachStateOffersItsTransitions() {
+        #expect(ComplaintCases.transitions(from: .received) == [.assigned, .firstResponse])
+        #expect(ComplaintCases.transitions(from: .assigned) == [.firstResponse])
+        #expect(ComplaintCases.transitions(from: .resolved) == [.callback])
+        #expect(ComplaintCases.transitions(from: .callback) == [.closed])
+        #expect(ComplaintCases.transitions(from: .closed) == [])
+    }
+
+    /// A customer not satisfied at the callback reopens the case: back to assigned, to be
+    /// resolved again; a satisfied one leaves it in callback, to be closed.
+    @Test func anUnsatisfiedCallbackReopensTheCase() {
+        #expect(ComplaintCases.outcome(of: .callback, satisfied: false) == .assigned)
+        #expect(ComplaintCases.reopens(to: .callback, satisfied: false))
+        #expect(ComplaintCases.outcome(of: .callback, satisfied: true) == .callback)
+        #expect(!ComplaintCases.reopens(to: .callback, satisfied: true))
+        #expect(ComplaintCases.outcome(of: .resolved, satisfied: nil) == .resolved)
+        #expect(ComplaintCases.outcome(of: .closed, satisfied: nil) == .closed)
+        // Reopened, it takes the road to resolution again, and cannot be closed before.
+        let reopened = ComplaintCases.outcome(of: .callback, satisfied: false)
+        #expect(ComplaintCases.problem(from: reopened, to: .firstResponse, satisfied: nil) == nil)
+        #expect(ComplaintCases.problem(from: reopened, to: .closed, satisfied: nil) == "an assigned case moves to first_response, not closed")
+        // Unresolved again (its resolution cleared): past the deadline it is breached.
+        let h = { (hours: Double) in self.t0.addingTimeInterval(hours * 3600) }
+        #expect(ComplaintCases.breached(severity: .high, openedAt: t0, resolvedAt: nil, sla: sla, now: h(30)))
+    }
+
     @Test func importedComplaintsStartFromTheirTimes() {
         #expect(CaseState.imported(firstResponseAt: nil, resolvedAt: nil) == .received)
         #expect(CaseState.imported(firstResponseAt: t0, resolvedAt: nil) == .firstResponse)

@@ -59,6 +59,7 @@ import TouchstoneCore
         .verifyActions: "x x x . . . .",
         .configureActions: "x . . . . . .",
         .handleComplaints: "x x . . . . .",
+        .readComplaints: "x x x . . . .",
     ]
 
     @Test func tableNamesEveryAction() {

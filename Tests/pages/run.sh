@@ -54,3 +54,5 @@ python3 "$ROOT/Tests/pages/webhooks_test.py" --base "http://127.0.0.1:$PORT" --d
     --screenshots "$SCREENSHOTS" --profile "$WORK/chromium-profile-webhooks"
 python3 "$ROOT/Tests/pages/actions_test.py" --base "http://127.0.0.1:$PORT" --demo-output "$WORK/demo.out" \
     --screenshots "$SCREENSHOTS" --profile "$WORK/chromium-profile-actions"
+python3 "$ROOT/Tests/pages/complaints_test.py" --base "http://127.0.0.1:$PORT" --demo-output "$WORK/demo.out" \
+    --screenshots "$SCREENSHOTS" --profile "$WORK/chromium-profile-complaints"

@@ -89,6 +89,9 @@ public enum Action: String, Sendable, Hashable, CaseIterable {
     case verifyActions
     /// Set the tenant's due days per action source and severity.
     case configureActions
-    /// Create complaint cases and move them through their states; list the open ones (the call centre: head office).
+    /// Create complaint cases and move them through their states (the call centre: head office).
     case handleComplaints
+    /// List and read complaint cases with their transitions (a region manager, to whom cases
+    /// are escalated: its subtree's).
+    case readComplaints
 }

@@ -12,7 +12,7 @@ public enum Policy {
         case .readWarnings, .runBatch, .readBatchRuns, .approvePeriod, .readPlans, .readChangeLog, .export, .readFieldSummary,
             .handleComplaints:
             return headOffice
-        case .readKPIDefinitions, .readLeague, .readOverview, .openActions, .verifyActions:
+        case .readKPIDefinitions, .readLeague, .readOverview, .openActions, .verifyActions, .readComplaints:
             return headOffice.union([.regionManager])
         case .readOutlets, .readTemplates:
             return headOffice.union([.regionManager, .outletManager, .auditor, .agencyCoordinator])

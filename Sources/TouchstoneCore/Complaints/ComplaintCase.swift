@@ -14,7 +14,8 @@ public enum CaseState: String, Sendable, Hashable, Codable, CaseIterable {
         resolvedAt != nil ? .resolved : firstResponseAt != nil ? .firstResponse : .received
     }
 
-    /// The one state each state moves to (a case never goes back).
+    /// The one state each state moves forward to (only an unsatisfied callback sends a case
+    /// back: ``ComplaintCases/outcome(of:satisfied:)``).
     public var next: CaseState? {
         switch self {
         case .received: .assigned
@@ -34,18 +35,36 @@ public enum ComplaintCases {
     /// manager: it "will breach within its limit" unless someone acts (75 %).
     public static let escalationShare = 0.75
 
+    /// The transitions a case in `state` may take, in order: its next state, and for a received
+    /// case also `first_response` (answered before it is assigned).
+    public static func transitions(from state: CaseState) -> [CaseState] {
+        (state.next.map { [$0] } ?? []) + (state == .received ? [.firstResponse] : [])
+    }
+
     /// Why a transition is refused; nil when `from` may move to `to`. A received case may be
     /// answered before it is assigned (`first_response` assigns it to the responder), and a
     /// callback needs `satisfied`.
     public static func problem(from: CaseState, to: CaseState, satisfied: Bool?) -> String? {
-        let allowed = from.next == to || (from == .received && to == .firstResponse)
-        if !allowed {
+        if !transitions(from: from).contains(to) {
+            let article = from.rawValue.first.map { "aeiou".contains($0) } == true ? "an" : "a"
             return from == .closed
-                ? "the case is closed" : "a \(from.rawValue) case moves to \(from.next!.rawValue), not \(to.rawValue)"
+                ? "the case is closed" : "\(article) \(from.rawValue) case moves to \(from.next!.rawValue), not \(to.rawValue)"
         }
         if to == .callback && satisfied == nil { return "a callback needs satisfied (true or false)" }
         if to != .callback && satisfied != nil { return "satisfied goes with the callback only" }
         return nil
+    }
+
+    /// The state a case is in after the transition to `to`: `to` itself, except a callback whose
+    /// customer is not satisfied, which reopens the case: it goes back to `assigned`, unresolved
+    /// again, and must be resolved again (docs/complaints.md "Reopening").
+    public static func outcome(of to: CaseState, satisfied: Bool?) -> CaseState {
+        reopens(to: to, satisfied: satisfied) ? .assigned : to
+    }
+
+    /// Whether the transition to `to` reopens the case (an unsatisfied callback).
+    public static func reopens(to: CaseState, satisfied: Bool?) -> Bool {
+        to == .callback && satisfied == false
     }
 
     /// When the case breaches: opened + the tenant's hours for its severity.

@@ -5,7 +5,8 @@ import TouchstoneStore
 
 /// `/api/v1/complaints`: complaint cases (docs/complaints.md). The call centre (head office)
 /// creates cases (`POST /complaints/cases`: `POST /complaints` is the import of rows),
-/// moves them through their states and lists the open ones with their deadlines.
+/// moves them through their states; head office and region managers (their subtree's) list the
+/// open ones with their deadlines and read them.
 struct ComplaintController {
     let database: Database
 
@@ -35,17 +36,30 @@ struct ComplaintController {
     }
 
     @Sendable func list(_ request: Request, context: AppRequestContext) async throws -> CaseList {
-        _ = try context.require(.handleComplaints)
-        return CaseList(items: try await ComplaintCaseQueries.open(tenant: try context.requireTenant(), database: database))
+        let filter = try Self.reach(context)
+        return CaseList(items: try await ComplaintCaseQueries.open(tenant: try context.requireTenant(), filter: filter, database: database).cases)
     }
 
     @Sendable func get(_ request: Request, context: AppRequestContext) async throws -> ComplaintCase {
-        _ = try context.require(.handleComplaints)
-        let id = try context.parameters.require("id")
-        guard let found = try await ComplaintCaseQueries.get(tenant: try context.requireTenant(), id: id, database: database) else {
+        let filter = try Self.reach(context)
+        let id = try Self.id(context)
+        guard let found = try await ComplaintCaseQueries.get(tenant: try context.requireTenant(), id: id, filter: filter, database: database)
+        else {
             throw StoreError.notFound("complaint \(id)")
         }
         return found
+    }
+
+    /// The case id of the path, percent-decoded (an id may hold any character: `/complaints/PG%207` is `PG 7`).
+    static func id(_ context: AppRequestContext) throws -> String {
+        let raw = try context.parameters.require("id")
+        return raw.removingPercentEncoding ?? raw
+    }
+
+    /// The cases the caller reads (``Action/readComplaints``: a region manager, its subtree's); 403 for other roles.
+    static func reach(_ context: AppRequestContext) throws -> ComplaintFilter {
+        guard let filter = ComplaintFilter.reach(of: try context.require(.readComplaints)) else { throw APIProblem.forbidden() }
+        return filter
     }
 
     @Sendable func create(_ request: Request, context: AppRequestContext) async throws -> EditedResponse<ComplaintCase> {
@@ -61,7 +75,7 @@ struct ComplaintController {
         let principal = try context.require(.handleComplaints)
         let body = try await request.decode(as: TransitionRequest.self, context: context)
         return try await ComplaintCaseQueries.transition(
-            tenant: try context.requireTenant(), id: try context.parameters.require("id"), to: body.to, satisfied: body.satisfied,
+            tenant: try context.requireTenant(), id: try Self.id(context), to: body.to, satisfied: body.satisfied,
             assignee: body.assignee, comment: body.comment, actor: principal.login, database: database)
     }
 }

@@ -47,5 +47,6 @@ enum Pages {
         FieldPage(database: database, renderer: renderer).addRoutes(to: pages, open: open)
         WebhooksPage(database: database, renderer: renderer).addRoutes(to: pages)
         ActionsPage(database: database, renderer: renderer).addRoutes(to: pages)
+        ComplaintsPage(database: database, renderer: renderer).addRoutes(to: pages)
     }
 }

@@ -92,9 +92,27 @@ enum ActionOpening {
         try ActionEventHook.opened(conn, ids: opened)
     }
 
-    /// Complaints that breached their time limit as of `asOf` (the tenant's hours per severity):
-    /// those just imported (`staged`: the rows of `import_stage`) or every complaint of the tenant.
-    static func breachedComplaints(_ conn: PQConnection, staged: Bool, asOf: Date, now: Date) throws {
+    /// Which complaints ``breachedComplaints(_:among:asOf:now:)`` looks at.
+    enum Complaints {
+        /// Every complaint of the tenant (the scheduled sweep, the batch).
+        case all
+        /// Those just imported: the rows of `import_stage`.
+        case staged
+        /// These cases (the one a transition moved).
+        case cases([String])
+
+        var condition: Query {
+            switch self {
+            case .all: "true"
+            case .staged: "c.complaint_id IN (SELECT s.complaint_id FROM import_stage s)"
+            case .cases(let ids): "c.complaint_id = ANY (\(ids)::text[])"
+            }
+        }
+    }
+
+    /// The complaints `among` that breached their time limit as of `asOf` (the tenant's hours per
+    /// severity): resolved after the deadline, or unresolved (a reopened case too) at or past it.
+    static func breachedComplaints(_ conn: PQConnection, among: Complaints, asOf: Date, now: Date) throws {
         let due = try ActionQueries.dueDays(conn)
         let opened = try conn.query(
             """
@@ -107,11 +125,10 @@ enum ActionOpening {
                 FROM complaints c
                 JOIN outlets o ON o.tenant_id = c.tenant_id AND o.id = c.outlet_id
                 JOIN tenants t ON t.id = c.tenant_id
-                CROSS JOIN LATERAL (SELECT CASE c.severity WHEN 'high' THEN t.sla_high_hours WHEN 'medium' THEN t.sla_medium_hours
-                                                           ELSE t.sla_low_hours END AS hours) l
+                CROSS JOIN LATERAL (SELECT \(unsafeRaw: ComplaintCaseQueries.limitHoursSQL) AS hours) l
                 JOIN unnest(\(Severity.allCases.map(\.rawValue))::text[], \(Severity.allCases.map { due.days(.complaint, $0) })::integer[])
                      AS d(severity, days) ON d.severity = c.severity
-                WHERE \(unsafeRaw: staged ? "c.complaint_id IN (SELECT s.complaint_id FROM import_stage s)" : "true")
+                WHERE \(fragment: among.condition)
                   AND c.opened_at < \(asOf)::timestamptz
                   AND CASE WHEN c.resolved_at IS NOT NULL THEN c.resolved_at > c.opened_at + l.hours * interval '1 hour'
                            ELSE c.opened_at + l.hours * interval '1 hour' <= \(asOf)::timestamptz END

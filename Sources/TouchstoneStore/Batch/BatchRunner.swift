@@ -63,7 +63,7 @@ public struct BatchRunner: Sendable {
                 let now = Date()
                 progress("opening corrective actions")
                 try ActionOpening.redKPIs(conn, period: period.description, now: now)
-                try ActionOpening.breachedComplaints(conn, staged: false, asOf: min(asOf, now), now: now)
+                try ActionOpening.breachedComplaints(conn, among: .all, asOf: min(asOf, now), now: now)
                 let job = try BatchJobQueries.succeed(conn, jobID: jobID, kpiRows: rows, stepRows: stepRows, read: read, kpis: kpis)
                 try OutboxQueries.emit(
                     .batchCompleted(

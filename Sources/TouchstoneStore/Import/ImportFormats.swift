@@ -264,7 +264,7 @@ extension CSVFormat {
         // A complaint that breached its time limit opens a corrective action (docs/actions.md).
         afterMerge: { conn in
             let now = Date()
-            try ActionOpening.breachedComplaints(conn, staged: true, asOf: now, now: now)
+            try ActionOpening.breachedComplaints(conn, among: .staged, asOf: now, now: now)
         }
     )
 

@@ -44,6 +44,74 @@ struct ComplaintCaseAPITests {
         }
     }
 
+    /// A customer not satisfied at the callback reopens the case: back to assigned, unresolved
+    /// again. Past its deadline, the sweep after the transition (of that case only) escalates it
+    /// once and opens its one action; the next resolution stamps resolved_at again.
+    @Test func anUnsatisfiedCallbackReopensTheCase() async throws {
+        let app = try await TestApp.make()
+        try await app.run { api in
+            // Opened 30 h ago (high: 24 h limit), answered at 1 h and resolved at 17 h, before its
+            // escalation point (18 h): never escalated, not breached.
+            let t0 = Date().addingTimeInterval(-30 * 3600)
+            let at = { (hours: Double) in t0.addingTimeInterval(hours * 3600) }
+            for id in ["CC2", "OTHER"] {
+                _ = try await ComplaintCaseQueries.create(
+                    tenant: app.tenant, id: id, outlet: "O1", severity: .high, comment: nil, actor: "admin", now: t0, database: app.database)
+            }
+            for (to, hours) in [(CaseState.firstResponse, 1.0), (.resolved, 17)] {
+                _ = try await ComplaintCaseQueries.transition(
+                    tenant: app.tenant, id: "CC2", to: to, satisfied: nil, assignee: nil, comment: nil, actor: "admin", now: at(hours),
+                    database: app.database)
+            }
+            let called = try await api.send(.post, "/api/v1/complaints/CC2/transitions", as: "admin", json: ["to": "callback", "satisfied": false])
+            #expect(called.status == .ok, "\(called.text)")
+            #expect(called.json["state"] as? String == "assigned")
+            #expect(called.json["resolvedAt"] == nil, "unresolved again")
+            #expect(called.json["satisfied"] as? Bool == false)
+            #expect(called.json["escalatedAt"] != nil, "unresolved past its escalation point: escalated")
+            // The transition's sweep looked at CC2 only: OTHER (breached, never swept) has neither
+            // an escalation nor an action yet.
+            func complaintActions() async throws -> [String?] {
+                try await ActionQueries.list(tenant: app.tenant, filter: ActionFilter(source: .complaint), database: app.database).map(\.complaint)
+            }
+            #expect(try await complaintActions() == ["CC2"])
+            var escalated = try await OutboxQueries.events(tenant: app.tenant, database: app.database).filter { $0.type == "complaint.escalated" }
+            #expect(escalated.map(\.subject) == ["CC2"])
+            // The tenant's sweep: OTHER now; CC2 is not escalated nor actioned twice.
+            #expect(try await ComplaintCaseQueries.sweep(tenant: app.tenant, now: Date(), database: app.database) == 1)
+            #expect(try await complaintActions().sorted { ($0 ?? "") < ($1 ?? "") } == ["CC2", "OTHER"])
+            escalated = try await OutboxQueries.events(tenant: app.tenant, database: app.database).filter { $0.type == "complaint.escalated" }
+            #expect(escalated.map(\.subject).sorted() == ["CC2", "OTHER"])
+
+            // A reopened case cannot be closed: it must be resolved again, which stamps resolved_at anew.
+            let early = try await api.send(.post, "/api/v1/complaints/CC2/transitions", as: "admin", json: ["to": "closed"])
+            #expect(early.status == .unprocessableContent, "\(early.text)")
+            _ = try await api.send(.post, "/api/v1/complaints/CC2/transitions", as: "admin", json: ["to": "first_response"])
+            let resolved = try await api.send(.post, "/api/v1/complaints/CC2/transitions", as: "admin", json: ["to": "resolved"])
+            #expect(resolved.json["state"] as? String == "resolved", "\(resolved.text)")
+            let again = try #require(try await ComplaintCaseQueries.get(tenant: app.tenant, id: "CC2", database: app.database))
+            #expect(try #require(again.resolvedAt) > at(29), "resolved_at is the final resolution, not the first (17 h)")
+            #expect(
+                ComplaintCases.breached(severity: .high, openedAt: again.openedAt, resolvedAt: again.resolvedAt, sla: app.tenant.sla, now: Date()))
+            let satisfied = try await api.send(.post, "/api/v1/complaints/CC2/transitions", as: "admin", json: ["to": "callback", "satisfied": true])
+            #expect(satisfied.json["state"] as? String == "callback")
+            let closed = try await api.send(.post, "/api/v1/complaints/CC2/transitions", as: "admin", json: ["to": "closed"])
+            #expect(closed.json["state"] as? String == "closed", "\(closed.text)")
+            #expect(try await complaintActions().count == 2, "still one action per complaint")
+
+            let log = try await ComplaintCaseQueries.transitions(tenant: app.tenant, id: "CC2", database: app.database)
+            #expect(
+                log.map { "\($0.from ?? "-")>\($0.to)" } == [
+                    "->received", "received>first_response", "first_response>resolved", "resolved>callback", "callback>assigned",
+                    "assigned>assigned", "assigned>first_response", "first_response>resolved", "resolved>callback", "callback>closed",
+                ])
+            #expect(log[3].comment == "not satisfied")
+            #expect(log[4].comment == "reopened: the customer is not satisfied")
+            #expect(log[5].actor == "system")
+            #expect(log[8].comment == "satisfied")
+        }
+    }
+
     /// The same complaints imported and worked as cases give the same complaint KPIs.
     @Test func theComplaintKPIsAreTheSameFromCasesAsFromImports() async throws {
         let app = try await TestApp.make()

@@ -81,6 +81,8 @@ struct PageChrome: Sendable {
     let webhooks: Bool
     /// Whether the caller reads corrective actions (the actions pages).
     let actions: Bool
+    /// Whether the caller reads complaint cases (the complaints pages).
+    let complaints: Bool
     let here: String
 
     init(request: Request, context: AppRequestContext) {
@@ -94,6 +96,7 @@ struct PageChrome: Sendable {
         visits = context.principal?.may(.readVisits) ?? false
         webhooks = context.principal?.may(.manageWebhooks) ?? false
         actions = context.principal?.may(.readActions) ?? false
+        complaints = context.principal?.may(.readComplaints) ?? false
         here = PageLinks.encode(request.uri.description)
     }
 }
