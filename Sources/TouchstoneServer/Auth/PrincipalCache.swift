@@ -38,13 +38,14 @@ actor PrincipalCache {
         if let expires = misses[token], expires > now { return nil }
         guard let (principal, tenant) = try await IdentityQueries.principal(forToken: token, database: database) else {
             entries[token] = nil
-            remember(miss: token, now: now)
+            // Remembered from the answer on: a slow look-up does not shorten the memory.
+            remember(miss: token, now: ContinuousClock.now)
             return nil
         }
         try await IdentityQueries.recordUse(token: token, tenant: tenant, database: database)
         misses[token] = nil
         if entries.count >= Self.maxEntries { entries.removeAll() }
-        entries[token] = Entry(principal: principal, tenant: tenant, expires: now + ttl)
+        entries[token] = Entry(principal: principal, tenant: tenant, expires: ContinuousClock.now + ttl)
         return (principal, tenant)
     }
 
