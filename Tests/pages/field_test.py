@@ -282,6 +282,18 @@ def main():
               "localStorage holds the photo's thumbnail, not the photo")
         kept = phone.evaluate_async(PHOTO_KEYS)
         check(kept == ["auditor/%s/%s/%s" % (visit, photo_item, photos[0]["name"])], "the photo itself is in IndexedDB (%s)" % kept)
+        # A photo taken by mistake is removed from the visit and the phone.
+        phone.set_file('input[type=file][name]', photo_path)
+        listed = "window.touchstoneField.load().visits[%s].photos[%s]" % (json.dumps(visit), json.dumps(photo_item))
+        mistake = phone.wait_for("%s.length === 2 && %s[1].name" % (listed, listed), what="a second photo is kept")
+        phone.evaluate("document.querySelector('[data-remove-photo=\"%s\"]').click()" % mistake)
+        phone.wait_for("%s.length === 1" % listed, what="the second photo is removed")
+        for _ in range(40):
+            kept = phone.evaluate_async(PHOTO_KEYS)
+            if len(kept) == 1:
+                break
+            time.sleep(0.25)
+        check(kept == ["auditor/%s/%s/%s" % (visit, photo_item, photos[0]["name"])], "a removed photo leaves the phone (%s)" % kept)
         captured = photos[0].get("captured") or {}
         check(captured.get("at") == "2026-11-30T10:21:07+08:00", "EXIF time read on the device (%s)" % captured.get("at"))
         position = captured.get("position") or {}

@@ -103,8 +103,8 @@ struct FieldPage {
     /// The catalogue keys the script needs.
     static let scriptLabelKeys = [
         "field_state_draft", "field_state_waiting", "field_state_sending", "field_state_sent", "field_state_rejected",
-        "field_required_missing", "field_offline", "field_online", "field_photo_reading", "field_photo_not_kept", "field_photo_missing",
-        "field_edit_again",
+        "field_required_missing", "field_offline", "field_online", "field_edit_again",
+        "field_photo_reading", "field_photo_not_kept", "field_photo_missing", "field_photo_remove",
     ]
 
     func addRoutes(to group: RouterGroup<AppRequestContext>, open: RouterGroup<AppRequestContext>) {

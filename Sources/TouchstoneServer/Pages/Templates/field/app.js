@@ -118,6 +118,10 @@
     form.addEventListener('change', onChange);
     form.addEventListener('input', onChange);
     form.addEventListener('submit', (event) => { event.preventDefault(); submit(); });
+    form.addEventListener('click', (event) => {
+      const button = event.target.closest('[data-remove-photo]');
+      if (button) removePhoto(button);
+    });
     const share = document.getElementById('share-position');
     share.checked = !!load().sharePosition;
     share.addEventListener('change', () => {
@@ -305,10 +309,26 @@
     const box = form.querySelector('[data-photos="' + CSS.escape(code) + '"]');
     if (!box) return;
     box.replaceChildren(...(photos || []).map((p) => {
+      const figure = document.createElement('figure');
       const img = document.createElement('img');
       img.src = p.thumbnail || p.data; img.alt = p.name; img.dataset.sha256 = p.sha256;
-      return img;
+      const remove = document.createElement('button');
+      remove.type = 'button'; remove.className = 'secondary'; remove.textContent = t('field_photo_remove');
+      remove.dataset.removePhoto = p.name;
+      remove.disabled = locked();
+      figure.append(img, remove);
+      return figure;
     }));
+  }
+
+  // A photo taken by mistake leaves the visit (and the phone) before submission.
+  async function removePhoto(button) {
+    if (locked()) return;
+    const code = button.closest('[data-item]').dataset.item;
+    const name = button.dataset.removePhoto;
+    update((s) => { const e = entryOf(s); e.photos[code] = (e.photos[code] || []).filter((p) => p.name !== name); });
+    await dropPhotos([photoKey(visitID, code, name)]);
+    showPhotos(code, entryOf(load()).photos[code]);
   }
 
   // A tiny EXIF reader: DateTimeOriginal (+ OffsetTimeOriginal) and the GPS position of a JPEG.
