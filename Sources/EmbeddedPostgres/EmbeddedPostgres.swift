@@ -124,6 +124,19 @@ public struct EmbeddedPostgres: Sendable {
         }
     }
 
+    /// Stops the cluster if it runs and deletes its data directory and server log, wherever the
+    /// layout put them (the home, or the fallback under `/var/lib/touchstone`): the next
+    /// ``start()`` initialises a new, empty cluster.
+    public func destroy() throws {
+        try stop()
+        try withHomeLock {
+            let layout = try prepareLayout()
+            for path in [layout.dataDirectory, layout.logFile] where FileManager.default.fileExists(atPath: path) {
+                try FileManager.default.removeItem(atPath: path)
+            }
+        }
+    }
+
     /// Reports whether the cluster is initialised and running.
     public func status() throws -> Status {
         let layout = try prepareLayout()

@@ -16,10 +16,10 @@ SCREENSHOTS=${SCREENSHOTS:-$ROOT/.touchstone/screenshots}
 ./deploy/pages/install-chromium.sh
 [ -x "$TOUCHSTONE" ] || swift build --product touchstone
 
-# A cluster of its own, fresh every run.
+# A cluster of its own, fresh every run (`dev reset`: wherever the layout keeps its data).
 export TOUCHSTONE_HOME=$WORK/home
 unset DATABASE_URL PGHOST PGPORT PGDATABASE PGUSER PGSERVICE
-"$TOUCHSTONE" dev stop >/dev/null 2>&1 || true
+"$TOUCHSTONE" dev reset >/dev/null 2>&1 || true
 rm -rf "$WORK"
 mkdir -p "$WORK" "$SCREENSHOTS"
 

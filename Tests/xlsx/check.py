@@ -181,7 +181,8 @@ def compare_export(export, work):
 def main():
     if not os.access(TOUCHSTONE, os.X_OK):
         raise SystemExit(f"build first: {TOUCHSTONE}")
-    subprocess.run([TOUCHSTONE, "dev", "stop"], env=ENV, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    # A new cluster (`dev reset`: wherever the layout keeps its data).
+    subprocess.run([TOUCHSTONE, "dev", "reset"], env=ENV, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     shutil.rmtree(HOME, ignore_errors=True)
     work = os.path.join(HOME, "out")
     files = os.path.join(HOME, "chain")

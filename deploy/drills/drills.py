@@ -60,7 +60,9 @@ class Harness:
         return result.stdout.decode().strip() if capture else None
 
     def setup(self):
-        subprocess.run([TOUCHSTONE, "dev", "stop"], env=self.env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        # A new cluster each drill: `dev reset` deletes the data wherever the layout keeps it (under
+        # /var/lib/touchstone when PostgreSQL's user cannot traverse a parent of the home).
+        subprocess.run([TOUCHSTONE, "dev", "reset"], env=self.env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         shutil.rmtree(HOME, ignore_errors=True)
         os.makedirs(WORK, exist_ok=True)
         self.ts("tenant", "create", "drill", "--name", "Drill chain")

@@ -26,10 +26,10 @@ if [ "$("$VENV/bin/python" -c 'import importlib.metadata as m; print(m.version("
 fi
 [ -x "$TOUCHSTONE" ] || swift build --product touchstone
 
-# A cluster of its own, fresh every run.
+# A cluster of its own, fresh every run (`dev reset`: wherever the layout keeps its data).
 export TOUCHSTONE_HOME=$WORK/home
 unset DATABASE_URL PGHOST PGPORT PGDATABASE PGUSER PGSERVICE
-"$TOUCHSTONE" dev stop >/dev/null 2>&1 || true
+"$TOUCHSTONE" dev reset >/dev/null 2>&1 || true
 rm -rf "$TOUCHSTONE_HOME"
 mkdir -p "$WORK"
 

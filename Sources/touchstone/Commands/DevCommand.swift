@@ -7,7 +7,7 @@ import TouchstoneStore
 struct DevCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "dev", abstract: "The embedded PostgreSQL cluster under ./.touchstone/.",
-        subcommands: [Start.self, Stop.self])
+        subcommands: [Start.self, Stop.self, Reset.self])
 
     struct Start: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Create (if needed) and start the embedded cluster.")
@@ -31,6 +31,19 @@ struct DevCommand: AsyncParsableCommand {
             try await reportingFailures {
                 try EmbeddedPostgres(home: EmbeddedCluster.home, logger: options.logger).stop()
                 print("stopped")
+            }
+        }
+    }
+
+    struct Reset: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Stop the embedded cluster and delete its data, wherever it is kept; the next start makes a new, empty one.")
+        @OptionGroup var options: CommonOptions
+
+        func run() async throws {
+            try await reportingFailures {
+                try EmbeddedPostgres(home: EmbeddedCluster.home, logger: options.logger).destroy()
+                print("reset")
             }
         }
     }
