@@ -56,13 +56,23 @@ as_server() { local user=$1; shift; if [ "$(id -u)" = 0 ]; then runuser -u "$use
 cleanup_cluster() {
     local home=$1
     [ -d "$home" ] || return 0
-    TOUCHSTONE_HOME=$home "$touchstone" dev stop > /dev/null 2>&1 || true
+    # `dev reset`: the data goes wherever the layout kept it (the home, or /var/lib/touchstone).
+    TOUCHSTONE_HOME=$home "$touchstone" dev reset > /dev/null 2>&1 || true
     rm -rf "$home"
 }
+# What the PostgreSQL server itself reads and writes for --pitr (the WAL archive, the script that
+# fills it, the recovered cluster) must be reachable by its OS user: under $drill, unless a parent
+# of it is not traversable by that user (a clone under /root, say; the embedded clusters then keep
+# their data under /var/lib/touchstone too), then here:
+server_side=/var/lib/touchstone/restore-drill-$(printf %s "$drill" | sha1sum | cut -c1-12)
+server_dir=$drill
 stop_pitr() {
-    if [ -f "$drill/pitr/pgdata/postmaster.pid" ]; then
-        as_server "$(server_user "$drill/pitr/pgdata")" "$pg_bin/pg_ctl" -D "$drill/pitr/pgdata" -m fast -w stop > /dev/null 2>&1 || true
-    fi
+    local dir
+    for dir in "$drill/pitr" "$server_side/pitr"; do
+        if [ -f "$dir/pgdata/postmaster.pid" ]; then
+            as_server "$(server_user "$dir/pgdata")" "$pg_bin/pg_ctl" -D "$dir/pgdata" -m fast -w stop > /dev/null 2>&1 || true
+        fi
+    done
 }
 pg_bin=$(pg_config --bindir 2>/dev/null || true)
 [ -x "$pg_bin/pg_ctl" ] || pg_bin=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -1)
@@ -70,7 +80,7 @@ pg_bin=$(pg_config --bindir 2>/dev/null || true)
 stop_pitr
 cleanup_cluster "$drill/source"
 cleanup_cluster "$drill/target"
-rm -rf "$drill"
+rm -rf "$drill" "$server_side"
 mkdir -p "$drill"
 trap 'stop_pitr; TOUCHSTONE_HOME=$drill/source "$touchstone" dev stop >/dev/null 2>&1 || true; TOUCHSTONE_HOME=$drill/target "$touchstone" dev stop >/dev/null 2>&1 || true' EXIT
 
@@ -80,11 +90,16 @@ say "source cluster up: $source_info"
 if [ -n "$pitr" ]; then
     source_data=$(with_pg "$source_info" psql -X -Atq -c 'SHOW data_directory')
     pg_user=$(server_user "$source_data")
-    mkdir -p "$drill/wal"
-    [ "$(id -u)" != 0 ] || chown "$pg_user:" "$drill/wal"
+    if [ "$(id -u)" = 0 ] && ! runuser -u "$pg_user" -- test -x "$drill"; then
+        server_dir=$server_side
+        mkdir -p "$server_dir" && chmod 0755 "$server_dir"
+    fi
+    mkdir -p "$server_dir/wal"
+    cp "$root/deploy/backup/archive-wal.sh" "$server_dir/archive-wal.sh" && chmod 0755 "$server_dir/archive-wal.sh"
+    [ "$(id -u)" != 0 ] || chown "$pg_user:" "$server_dir/wal"
     with_pg "$source_info" psql -X -q -v ON_ERROR_STOP=1 \
         -c "ALTER SYSTEM SET archive_mode = 'on'" \
-        -c "ALTER SYSTEM SET archive_command = '$root/deploy/backup/archive-wal.sh %p %f $drill/wal'"
+        -c "ALTER SYSTEM SET archive_command = '$server_dir/archive-wal.sh %p %f $server_dir/wal'"
     ts "$drill/source" dev stop > /dev/null
     source_info=$(conninfo "$drill/source")
     [ "$(with_pg "$source_info" psql -X -Atq -c 'SHOW archive_mode')" = on ] || die "archive_mode did not turn on"
@@ -152,16 +167,16 @@ compare "logical restore" "$drill/compare/logical"
 if [ -n "$pitr" ]; then
     ts "$src" tenant create later --name "Created after the recovery target" > /dev/null
     segment=$(with_pg "$source_info" psql -X -Atq -c 'SELECT pg_walfile_name(pg_switch_wal())')
-    for _ in $(seq 1 100); do [ -f "$drill/wal/$segment" ] && break; sleep 0.1; done
-    [ -f "$drill/wal/$segment" ] || die "WAL segment $segment was not archived"
-    "$root/deploy/backup/restore.sh" physical "$base" --pgdata "$drill/pitr/pgdata" \
-        --wal-archive "$drill/wal" --target-time "$recovery_target" ${pg_user:+--os-user "$pg_user"}
-    mkdir -p "$drill/pitr/run"
-    [ "$(id -u)" != 0 ] || chown "$pg_user:" "$drill/pitr" "$drill/pitr/run"
-    as_server "$pg_user" "$pg_bin/pg_ctl" -D "$drill/pitr/pgdata" -l "$drill/pitr/postgres.log" -w -t 60 \
-        -o "-k $drill/pitr/run -c listen_addresses='' -p 5432" start > /dev/null \
-        || die "recovered cluster did not start: $(tail -5 "$drill/pitr/postgres.log")"
-    pitr_info="host=$drill/pitr/run port=5432 user=postgres dbname=touchstone"
+    for _ in $(seq 1 100); do [ -f "$server_dir/wal/$segment" ] && break; sleep 0.1; done
+    [ -f "$server_dir/wal/$segment" ] || die "WAL segment $segment was not archived"
+    "$root/deploy/backup/restore.sh" physical "$base" --pgdata "$server_dir/pitr/pgdata" \
+        --wal-archive "$server_dir/wal" --target-time "$recovery_target" ${pg_user:+--os-user "$pg_user"}
+    mkdir -p "$server_dir/pitr/run"
+    [ "$(id -u)" != 0 ] || chown "$pg_user:" "$server_dir/pitr" "$server_dir/pitr/run"
+    as_server "$pg_user" "$pg_bin/pg_ctl" -D "$server_dir/pitr/pgdata" -l "$server_dir/pitr/postgres.log" -w -t 60 \
+        -o "-k $server_dir/pitr/run -c listen_addresses='' -p 5432" start > /dev/null \
+        || die "recovered cluster did not start: $(tail -5 "$server_dir/pitr/postgres.log")"
+    pitr_info="host=$server_dir/pitr/run port=5432 user=postgres dbname=touchstone"
     for _ in $(seq 1 300); do
         [ "$(with_pg "$pitr_info" psql -X -Atq -c 'SELECT pg_is_in_recovery()' 2>/dev/null)" = f ] && break
         sleep 0.1
