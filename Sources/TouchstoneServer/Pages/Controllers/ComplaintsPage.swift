@@ -99,16 +99,16 @@ struct ComplaintsPage {
         let form = try await PageForm.checked(request, context: context)
         let principal = try context.require(.handleComplaints)
         do {
-            let outlet = Self.text(form, "outlet")
-            let severity = Self.text(form, "severity").flatMap(Severity.init(rawValue:))
+            let outlet = form.text("outlet")
+            let severity = form.text("severity").flatMap(Severity.init(rawValue:))
             guard let outlet, let severity else {
                 throw ValidationFailure(
                     problems: (outlet == nil ? [Problem(path: "outlet", message: "an outlet code is required")] : [])
                         + (severity == nil ? [Problem(path: "severity", message: "choose high, medium or low")] : []))
             }
             let made = try await ComplaintCaseQueries.create(
-                tenant: try context.requireTenant(), id: Self.text(form, "id"), outlet: outlet, severity: severity,
-                comment: Self.text(form, "comment"), actor: principal.login, database: database)
+                tenant: try context.requireTenant(), id: form.text("id"), outlet: outlet, severity: severity,
+                comment: form.text("comment"), actor: principal.login, database: database)
             return PageResponse.redirect(to: Self.link(made.id))
         } catch {
             guard let (status, problems) = PageForm.fieldProblems(error) else { throw error }
@@ -127,18 +127,18 @@ struct ComplaintsPage {
         let principal = try context.require(.handleComplaints)
         let id = try ComplaintController.id(context)
         do {
-            guard let to = Self.text(form, "to").flatMap(CaseState.init(rawValue:)) else {
+            guard let to = form.text("to").flatMap(CaseState.init(rawValue:)) else {
                 throw ValidationFailure(path: "to", message: "choose a transition")
             }
             let satisfied: Bool? =
-                switch Self.text(form, "satisfied") {
+                switch form.text("satisfied") {
                 case "yes": true
                 case "no": false
                 default: nil
                 }
             _ = try await ComplaintCaseQueries.transition(
-                tenant: try context.requireTenant(), id: id, to: to, satisfied: satisfied, assignee: Self.text(form, "assignee"),
-                comment: Self.text(form, "comment"), actor: principal.login, database: database)
+                tenant: try context.requireTenant(), id: id, to: to, satisfied: satisfied, assignee: form.text("assignee"),
+                comment: form.text("comment"), actor: principal.login, database: database)
         } catch {
             guard let (status, problems) = PageForm.fieldProblems(error) else { throw error }
             return try await casePage(request, context: context, errors: problems.map(\.description), status: status)
@@ -154,13 +154,8 @@ struct ComplaintsPage {
         let principal = try context.requirePrincipal()
         let tenant = try context.requireTenant()
         let labels = renderer.labels(request)
-        let query = request.uri.queryParameters
-        let given = { (name: String) -> String? in
-            let value = (query[Substring(name)].map { String($0) } ?? "").trimmingLineWhitespace
-            return value.isEmpty ? nil : value
-        }
-        filter.state = given("state").flatMap(CaseState.init(rawValue:))
-        filter.outlet = given("outlet")
+        filter.state = PageTable.filter(request, "state").flatMap(CaseState.init(rawValue:))
+        filter.outlet = PageTable.filter(request, "outlet")
         filter.offset = (PageTable.pageNumber(request) - 1) * Self.pageSize
         filter.limit = Self.pageSize
         let found = try await ComplaintCaseQueries.open(tenant: tenant, filter: filter, database: database)
@@ -233,12 +228,6 @@ struct ComplaintsPage {
                 PageTable.Option(value: $0.rawValue, label: labels["severity_\($0.rawValue)"] ?? $0.rawValue, selected: $0.rawValue == severity)
             },
             comment: field("comment"), errors: problems.filter { !fields.contains($0.path) }.map(\.description))
-    }
-
-    /// Field `name` of `form` without its surrounding blanks; nil when empty.
-    private static func text(_ form: PageForm, _ name: String) -> String? {
-        let value = form[name]?.trimmingLineWhitespace ?? ""
-        return value.isEmpty ? nil : value
     }
 
     private static func state(_ state: CaseState, _ labels: [String: String]) -> String {

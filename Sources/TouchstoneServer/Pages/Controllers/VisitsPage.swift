@@ -146,18 +146,13 @@ struct VisitsPage {
         guard let scope = VisitScope(principal, for: .readVisits) else { throw APIProblem.forbidden() }
         let tenant = try context.requireTenant()
         let labels = renderer.labels(request)
-        let query = request.uri.queryParameters
         let period: Period
         if let text, !text.isEmpty {
             period = try Period.parse(text)
         } else {
             period = try await PagePeriod.of(request, tenant: tenant, database: database)
         }
-        func given(_ name: String) -> String? {
-            let raw: String = query[Substring(name)].map { String($0) } ?? ""
-            let value: String = raw.trimmingLineWhitespace
-            return value.isEmpty ? nil : value
-        }
+        let given = { (name: String) in PageTable.filter(request, name) }
         let state = given("state").flatMap(VisitState.init(rawValue:))
         let filter = VisitQueries.Filter(
             period: period, state: state, auditor: given("auditor"), agency: given("agency"), region: given("region"))

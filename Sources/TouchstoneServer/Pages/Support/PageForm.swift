@@ -1,5 +1,6 @@
 import Foundation
 import Hummingbird
+import TouchstoneCore
 
 /// A posted HTML form (`application/x-www-form-urlencoded`), read with the CSRF check every
 /// page form passes: its `csrf` field must be the session's token.
@@ -10,6 +11,12 @@ struct PageForm: Sendable {
     static let maxSize = 64 * 1024
 
     subscript(name: String) -> String? { fields[name] }
+
+    /// Field `name` without its surrounding blanks; nil when absent or empty.
+    func text(_ name: String) -> String? {
+        let value = fields[name]?.trimmingLineWhitespace ?? ""
+        return value.isEmpty ? nil : value
+    }
 
     /// Parses `text` (`a=1&b=x+y`).
     init(urlEncoded text: String) {

@@ -1,4 +1,5 @@
 import Hummingbird
+import TouchstoneCore
 
 /// Sorting, paging and filtering a page's table through query parameters (`sort`, `dir`, `page`,
 /// filters), shared by the tables that have them (league, payroll): links keep every other parameter.
@@ -44,6 +45,12 @@ enum PageTable {
             let changes = ["sort": key.rawValue, "dir": flip ? "desc" : "asc", "page": "1"]
             return SortLink(label: label(key), href: link(request, path: path, changing: changes), active: key == current)
         }
+    }
+
+    /// The query parameter `name` (a list's filter) without its surrounding blanks; nil when absent or empty.
+    static func filter(_ request: Request, _ name: String) -> String? {
+        let value = (request.uri.queryParameters[Substring(name)].map(String.init) ?? "").trimmingLineWhitespace
+        return value.isEmpty ? nil : value
     }
 
     /// `?page=` (from 1).
