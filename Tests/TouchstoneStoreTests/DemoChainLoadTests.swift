@@ -53,4 +53,32 @@ enum LoadedDemoChain {
         }
         #expect(regionDiffers)
     }
+
+    @Test("every league the batch ranked reads page by page, in both directions, as the whole table ranks it")
+    func storedPlacesMatchTheRankedTable() async throws {
+        let demo = try await LoadedDemoChain.shared.value
+        let (database, tenant) = (demo.database, demo.tenant)
+        let current = try Period.parse(try #require(demo.summary.periods.last))
+        var insufficient = 0
+        for kpi in try await KPIDefinitionQueries.list(tenant: tenant, database: database) {
+            for level in [KPILevel.outlet, .staff] {
+                let table = try await KPIResultQueries.league(tenant: tenant, period: current, kpi: kpi.code, level: level, database: database)
+                let worstFirst = table.filter { $0.rank != nil }.reversed() + table.filter { $0.rank == nil }
+                insufficient += table.count { $0.rank == nil }
+                for (descending, expected) in [(false, table), (true, Array(worstFirst))] {
+                    var read: [LeagueEntry] = []
+                    for offset in stride(from: 0, through: table.count, by: 7) {
+                        let slice = try #require(
+                            try await KPIResultQueries.leagueSlice(
+                                tenant: tenant, period: current, kpi: kpi.code, level: level, offset: offset, limit: 7,
+                                descending: descending, database: database))
+                        #expect(slice.total == table.count)
+                        read += slice.entries
+                    }
+                    #expect(read == expected, "\(kpi.code) \(level) descending: \(descending)")
+                }
+            }
+        }
+        #expect(insufficient > 0, "the demo has insufficient results to place last")
+    }
 }

@@ -248,12 +248,12 @@ enum KPIBatch {
     /// Staff cells as they are; outlet cells rolled up over every node above the outlet.
     /// n = 0 gives no row; the status follows rules.md §4 (`app_kpi_status`).
     private static func insertFromCells(_ conn: PQConnection, _ context: BatchContext, into table: String) throws -> Int {
-        try conn.execute(
-            """
-            INSERT INTO \(unsafeRaw: table) (tenant_id, period, level, subject, kpi_code, value, n, status, job_id)
-            SELECT app_current_tenant(), \(context.period.description)::text, v.level, v.subject, k.code, v.value, v.den,
-                   app_kpi_status(v.value, v.den, k.direction, k.threshold, k.target, k.min_sample), \(context.jobID)::bigint
-            FROM (SELECT c.kpi_code, 'staff' AS level, st.employee_no AS subject, c.den,
+        try insertRanked(
+            conn, context, into: table,
+            results: """
+                SELECT v.level, v.subject, k.code, v.value, v.den,
+                       app_kpi_status(v.value, v.den, k.direction, k.threshold, k.target, k.min_sample)
+                FROM (SELECT c.kpi_code, 'staff' AS level, st.employee_no AS subject, c.den,
                          CASE WHEN k.summed THEN c.num ELSE c.num / c.den END AS value
                   FROM batch_cells c
                   JOIN batch_kpis k ON k.code = c.kpi_code
@@ -266,20 +266,19 @@ enum KPIBatch {
                         GROUP BY c.kpi_code, n.level, n.subject) AS r
                   JOIN batch_kpis k ON k.code = r.kpi_code
                   WHERE r.den > 0) AS v
-            JOIN batch_kpis k ON k.code = v.kpi_code
-            """)
+                JOIN batch_kpis k ON k.code = v.kpi_code
+                """)
     }
 
     /// complaint.first_response_p50 at every level: the exact median of the minutes (for an
     /// even count the mean of the two middle values: the lower middle is percentile_disc(0.5)
     /// ascending, the upper middle percentile_disc(0.5) of the negated values).
     private static func insertMedians(_ conn: PQConnection, _ context: BatchContext, into table: String) throws -> Int {
-        try conn.execute(
-            """
-            INSERT INTO \(unsafeRaw: table) (tenant_id, period, level, subject, kpi_code, value, n, status, job_id)
-            SELECT app_current_tenant(), \(context.period.description)::text, m.level, m.subject, k.code, m.value, m.n,
-                   app_kpi_status(m.value, m.n, k.direction, k.threshold, k.target, k.min_sample), \(context.jobID)::bigint
-            FROM (SELECT e.level, e.subject, count(*) AS n,
+        try insertRanked(
+            conn, context, into: table,
+            results: """
+                SELECT m.level, m.subject, k.code, m.value, m.n, app_kpi_status(m.value, m.n, k.direction, k.threshold, k.target, k.min_sample)
+                FROM (SELECT e.level, e.subject, count(*) AS n,
                          (percentile_disc(0.5) WITHIN GROUP (ORDER BY e.minutes)
                           - percentile_disc(0.5) WITHIN GROUP (ORDER BY -e.minutes)) / 2 AS value
                   FROM (SELECT n.level, n.subject, c.response_minutes AS minutes
@@ -290,8 +289,31 @@ enum KPIBatch {
                         FROM batch_complaints c JOIN staff st ON st.id = c.staff_id
                         WHERE c.response_minutes IS NOT NULL) AS e
                   GROUP BY e.level, e.subject) AS m
-            CROSS JOIN batch_kpis k
-            WHERE k.metric = 'complaint.first_response_p50'
+                CROSS JOIN batch_kpis k
+                WHERE k.metric = 'complaint.first_response_p50'
+                """)
+    }
+
+    /// Inserts `results` (level, subject, KPI code, value, n, status) with each outlet's and staff
+    /// member's place in the whole chain's league of its KPI (sql/0310): the rank and the
+    /// position the league API gives it, so a league page reads its rows by position. Every
+    /// KPI's rows come from one call, so the places are over the whole table.
+    private static func insertRanked(_ conn: PQConnection, _ context: BatchContext, into table: String, results: Query) throws -> Int {
+        try conn.execute(
+            """
+            INSERT INTO \(unsafeRaw: table) (tenant_id, period, level, subject, kpi_code, value, n, status, job_id,
+                                             league_rank, league_position)
+            SELECT app_current_tenant(), \(context.period.description)::text, r.level, r.subject, r.kpi_code, r.value, r.n, r.status,
+                   \(context.jobID)::bigint,
+                   CASE WHEN r.ranked AND r.status <> 'insufficient'
+                        THEN rank() OVER (league ORDER BY r.status = 'insufficient', r.ordered) END,
+                   CASE WHEN r.ranked
+                        THEN row_number() OVER (league ORDER BY r.status = 'insufficient', r.ordered, r.subject COLLATE "C") END
+            FROM (SELECT x.*, x.level IN ('outlet', 'staff') AS ranked,
+                         CASE WHEN k.direction = 'higher' THEN -x.value ELSE x.value END AS ordered
+                  FROM (\(fragment: results)) AS x (level, subject, kpi_code, value, n, status)
+                  JOIN batch_kpis k ON k.code = x.kpi_code) AS r
+            WINDOW league AS (PARTITION BY r.level, r.kpi_code)
             """)
     }
 }

@@ -14,6 +14,12 @@ public struct LeagueEntry: Sendable, Equatable, Codable {
     public let previous: KPIValue?
 }
 
+/// Some rows of a whole-chain league table and how many rows the table has.
+public struct LeagueSlice: Sendable, Equatable {
+    public let total: Int
+    public let entries: [LeagueEntry]
+}
+
 /// One point of a subject's trend; nil when the period has no value for the subject.
 public struct TrendPoint: Sendable, Equatable, Codable {
     public let period: String

@@ -60,6 +60,59 @@ public enum KPIResultQueries {
         }
     }
 
+    /// Rows `offset..<offset + limit` of the whole chain's league on `kpi` (no region), read by
+    /// the places the batch stored (sql/0310), in the order of ``league(tenant:period:kpi:level:within:database:)``;
+    /// `descending` lists the ranked subjects worst first, the insufficient ones staying last.
+    /// Nil when the period's results have no stored places (computed before 0310): rank the
+    /// whole table then.
+    public static func leagueSlice(
+        tenant: Tenant, period: Period, kpi: String, level: KPILevel, offset: Int, limit: Int, descending: Bool,
+        database: Database
+    ) async throws -> LeagueSlice? {
+        guard level == .outlet || level == .staff else {
+            throw StoreError.invalid([Problem(path: "level", message: "a league table ranks outlets or staff")])
+        }
+        return try await database.tenantTransaction(tenant, readOnly: true) { conn in
+            guard
+                let counts = try conn.queryFirst(
+                    """
+                    SELECT count(r.subject), count(r.league_rank), count(r.league_position)
+                    FROM kpi_definitions k
+                    LEFT JOIN kpi_results r ON r.tenant_id = k.tenant_id AND r.period = \(period.description)
+                         AND r.kpi_code = k.code AND r.level = \(level.rawValue)
+                    WHERE k.code = \(kpi)
+                    """)
+            else {
+                throw StoreError.notFound("KPI \(kpi)")
+            }
+            let (total, ranked, placed) = try counts.decode((Int, Int, Int).self)
+            guard placed == total else { return nil }
+            let indices = min(max(offset, 0), total)..<min(max(offset, 0) + max(limit, 0), total)
+            let positions = indices.map { descending && $0 < ranked ? ranked - $0 : $0 + 1 }
+            let rows = try conn.query(
+                """
+                SELECT r.league_position, r.league_rank, r.subject, coalesce(o.name, st.name, r.subject),
+                       round(r.value, 24), r.n, r.status, round(p.value, 24), p.n, p.status
+                FROM kpi_results r
+                LEFT JOIN outlets o ON r.level = 'outlet' AND o.code = r.subject
+                LEFT JOIN staff st ON r.level = 'staff' AND st.employee_no = r.subject
+                LEFT JOIN kpi_results p ON p.tenant_id = r.tenant_id AND p.period = \(period.previous.description)
+                     AND p.level = r.level AND p.subject = r.subject AND p.kpi_code = r.kpi_code
+                WHERE r.period = \(period.description) AND r.kpi_code = \(kpi) AND r.level = \(level.rawValue)
+                  AND r.league_position = ANY(\(positions)::integer[])
+                """)
+            var byPosition: [Int: LeagueEntry] = [:]
+            for row in rows {
+                let (position, rank, subject, name, value, n, status, previousValue, previousN, previousStatus) = try row.decode(
+                    (Int, Int?, String, String, Decimal, Int, String, Decimal?, Int?, String?).self)
+                byPosition[position] = LeagueEntry(
+                    rank: rank, subject: subject, name: name, current: kpiValue(value, n, status),
+                    previous: kpiValue(previousValue, previousN, previousStatus))
+            }
+            return LeagueSlice(total: total, entries: positions.compactMap { byPosition[$0] })
+        }
+    }
+
     /// A subject's values of `kpi` over the `count` periods (of `through`'s kind) ending with `through`, oldest first.
     public static func trend(
         tenant: Tenant, level: KPILevel, subject: String, kpi: String, through: Period, count: Int, database: Database

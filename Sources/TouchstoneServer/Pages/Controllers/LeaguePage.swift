@@ -52,8 +52,8 @@ struct LeaguePage {
         let labels = renderer.labels(request)
         let league = try KPIQuery.league(request, principal: try context.requirePrincipal())
         let (sort, descending) = PageTable.order(request, fallback: LeagueRows.Sort.rank)
-        let rows = LeagueRows.sorted(try await entries(league, context: context), by: sort, descending: descending)
-        let pager = PageTable.pager(request, size: Self.pageSize, total: rows.count)
+        let (total, rows) = try await pageRows(league, sort: sort, descending: descending, request: request, context: context)
+        let pager = PageTable.pager(request, size: Self.pageSize, total: total)
         let period = league.period
         let definitions = try await KPIDefinitionQueries.list(tenant: try context.requireTenant(), database: database)
         let view = View(
@@ -65,7 +65,7 @@ struct LeaguePage {
                 PageTable.Option(value: $0.rawValue, label: labels["level_\($0.rawValue)"] ?? $0.rawValue, selected: $0 == league.level)
             },
             columns: PageTable.sortLinks(request, current: sort, descending: descending) { labels["league_sort_\($0.rawValue)"] ?? $0.rawValue },
-            rows: rows[pager.start..<pager.end].map { row in
+            rows: rows.map { row in
                 Row(
                     rank: row.rank.map(String.init) ?? "—", subject: row.subject, name: row.name,
                     link: PageLinks.subject(level: league.level, subject: row.subject, period: period),
@@ -73,7 +73,7 @@ struct LeaguePage {
                     change: row.change.map { ($0 > 0 ? "+" : "") + $0.fixed(2) } ?? "—",
                     changeClass: row.change.map { $0 > 0 ? "up" : $0 < 0 ? "down" : "" } ?? "")
             },
-            total: rows.count, from: pager.from, to: pager.end, previousPage: pager.previous, nextPage: pager.next,
+            total: total, from: pager.from, to: pager.end, previousPage: pager.previous, nextPage: pager.next,
             csv: "/league.csv?" + (request.uri.query ?? ""), xlsx: "/league.xlsx?" + (request.uri.query ?? ""))
         return renderer.page("league", title: "league_title", content: view, request: request, context: context)
     }
@@ -114,6 +114,27 @@ struct LeaguePage {
         let league = try KPIQuery.league(request, principal: try context.requirePrincipal())
         let (sort, descending) = PageTable.order(request, fallback: LeagueRows.Sort.rank)
         return (league, LeagueRows.sorted(try await entries(league, context: context), by: sort, descending: descending))
+    }
+
+    /// How many rows the league has, and the rows of the request's page in the order asked for.
+    /// The whole chain's league in rank order is read by the places the batch stored, 100 rows
+    /// at a time; any other order or region (and a period ranked before the batch stored places)
+    /// sorts the whole table, which is kept in ``cache``.
+    private func pageRows(
+        _ league: (period: Period, kpi: String, level: KPILevel, region: String?), sort: LeagueRows.Sort, descending: Bool,
+        request: Request, context: AppRequestContext
+    ) async throws -> (total: Int, rows: [LeagueRows.Row]) {
+        if league.region == nil, sort == .rank,
+            let slice = try await KPIResultQueries.leagueSlice(
+                tenant: try context.requireTenant(), period: league.period, kpi: league.kpi, level: league.level,
+                offset: (PageTable.pageNumber(request) - 1) * Self.pageSize, limit: Self.pageSize, descending: descending,
+                database: database)
+        {
+            return (slice.total, slice.entries.map(LeagueRows.Row.init))
+        }
+        let rows = LeagueRows.sorted(try await entries(league, context: context), by: sort, descending: descending)
+        let pager = PageTable.pager(request, size: Self.pageSize, total: rows.count)
+        return (rows.count, Array(rows[pager.start..<pager.end]))
     }
 
     /// The league's rows, best first, as the API ranks them (kept in ``cache`` until the period's results change).
