@@ -4,7 +4,8 @@ the same machine and database, printed as one markdown table.
 
   uploads   POST /api/v1/audits (60 answers) from wrk with 1, 4, 8 connections vs pgbench running the same
             SQL transaction (one audit row + its 60 answer rows) with as many clients
-  import    `touchstone import surveys` rows/s vs raw COPY of the same file into a table of its shape
+  import    `touchstone import surveys` rows/s vs raw COPY of the same file into a table of its shape;
+            `touchstone import audits` audits/s, first and again (every line unchanged)
   batch     `touchstone batch run` (all KPIs at all levels, all payouts): time and peak RSS vs one
             hand-written SQL query computing the same KPI values (Benchmarks/lower_bound.sql) and,
             when one is given, vs the incumbent pandas implementation (what head offices do today)
@@ -97,7 +98,8 @@ def chain(outlets):
 
 
 def load(tenant, directory, measure_import=False):
-    """Loads a generated chain into `tenant`; returns the import measurement when asked."""
+    """Loads a generated chain into `tenant`; returns the import measurements when asked: survey
+    rows, their import and raw COPY seconds, audits and their import and re-import seconds."""
     log(f"loading {directory} into tenant {tenant}")
     ts("tenant", "create", tenant, "--name", tenant, "--timezone", TZ)
     ts("import", "outlets", "--tenant", tenant, f"{directory}/outlets.csv")
@@ -120,7 +122,14 @@ def load(tenant, directory, measure_import=False):
     for name in sorted(os.listdir(directory)):
         if name.startswith("template"):
             ts("template", "add", "--tenant", tenant, f"{directory}/{name}")
-    ts("import", "audits", "--tenant", tenant, f"{directory}/audits.jsonl")
+    audits_file = f"{directory}/audits.jsonl"
+    if measure_import:
+        audits = sum(1 for line in open(audits_file, encoding="utf-8") if line.strip())
+        audits_wall, _ = timed([TOUCHSTONE, "import", "audits", "--tenant", tenant, audits_file, "--log-level", "error"])
+        reimport_wall, _ = timed([TOUCHSTONE, "import", "audits", "--tenant", tenant, audits_file, "--log-level", "error"])
+        measured += (audits, audits_wall, reimport_wall)
+    else:
+        ts("import", "audits", "--tenant", tenant, audits_file)
     ts("kpi", "define", "--tenant", tenant, f"{directory}/kpis.json")
     for name in sorted(os.listdir(directory)):
         if name.startswith("plan"):
@@ -330,8 +339,9 @@ def main():
     try:
         use_cluster(os.path.join(WORK, "home"))
         directory = chain(args.outlets)
-        rows, import_wall, copy_wall = load("main", directory, measure_import=True)
+        rows, import_wall, copy_wall, audits, audits_wall, reimport_wall = load("main", directory, measure_import=True)
         log(f"  import {rows} rows in {import_wall:.2f} s, raw COPY {copy_wall:.2f} s")
+        log(f"  import {audits} audits in {audits_wall:.2f} s, again (all unchanged) {reimport_wall:.2f} s")
         settle()
         batch_wall, batch_rss = batch("main")
         rerun_wall, rerun_rss = batch("main")
@@ -384,6 +394,11 @@ def main():
     import_rate, copy_rate = rows / import_wall, rows / copy_wall
     lines.append(f"| CSV survey import ({rows:,} rows) | {import_rate:,.0f} rows/s ({import_wall:.1f} s) | raw COPY {copy_rate:,.0f} rows/s "
                  f"({copy_wall:.1f} s) | {import_rate / copy_rate:.0%} | ≥ 50 % | {verdict(import_rate / copy_rate >= 0.5)} |")
+    upload_rate = http_results[1][0]
+    lines.append(f"| `import audits` ({audits:,} audits, 60 answers each) | {audits / audits_wall:,.0f} audits/s ({audits_wall:.1f} s); "
+                 f"the same file again (all unchanged) {audits / reimport_wall:,.0f}/s ({reimport_wall:.1f} s) | "
+                 f"HTTP uploads, 1 client {upload_rate:.0f}/s | {audits / audits_wall / upload_rate:.1f}× | ≥ 2,000/s | "
+                 f"{verdict(audits / audits_wall >= 2000)} |")
     lines.append(f"| monthly batch, KPIs + payouts | {batch_wall:.2f} s first, {rerun_wall:.2f} s rerun | one SQL query for the KPI values "
                  f"{bound_wall:.2f} s ({bound_values:,} values = {stored_values:,} stored) | {rerun_wall / bound_wall:.1f}× | ≤ 2× | "
                  f"{verdict(rerun_wall <= 2 * bound_wall)} |")

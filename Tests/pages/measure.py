@@ -46,6 +46,8 @@ def main():
         pages = ["/overview?period=" + period, "/league?period=%s&kpi=MS&level=outlet" % period,
                  "/league?period=%s&kpi=MS&level=outlet&sort=change&dir=desc" % period,
                  "/league?period=%s&kpi=MS&level=staff" % period, "/league?period=%s&kpi=T2B&level=staff" % period,
+                 # Another order than rank: the whole table is read and sorted (then kept).
+                 "/league?period=%s&kpi=T2B&level=staff&sort=name" % period,
                  "/outlets/%s?period=%s&kpi=MS" % (outlet, period)]
         outlet_page = opener.open(args.base + pages[-1]).read().decode()
         audit = re.search(r'href="(/audits/[0-9a-f-]{36})"', outlet_page)
