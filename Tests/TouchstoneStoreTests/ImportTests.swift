@@ -50,6 +50,118 @@ import TouchstoneTestSupport
         #expect(e7.assignments[1].targetBonus == Decimal(2400))
     }
 
+    @Test func reimportWithSomeRowsChangedCountsThemAndStoresTheNewValues() async throws {
+        let (database, tenant) = try await TestDatabase.make()
+        _ = try await Self.loadSamples(database, tenant)
+        // R1 and R4 as stored; R2 moves to O2 and gains E7; R3 changes its scores; R5 is new.
+        let surveys = try Self.write(
+            """
+            response_id,outlet_code,employee_no,responded_at,channel,sat,nps
+            R1,O1,E8,2026-09-03T10:00:00+08:00,phone,5,10
+            R2,O2,E7,2026-09-04T11:20:00+08:00,sms,4,8
+            R3,O2,E7,2026-09-25T09:15:00+08:00,phone,3,
+            R4,O2,,2026-09-30T16:30:00Z,phone,5,9
+            R5,O3,E9,2026-10-01T08:00:00+08:00,web,1,0
+            """)
+        // C1 is resolved later; C2 as stored; C3 is new.
+        let complaints = try Self.write(
+            """
+            complaint_id,outlet_code,employee_no,severity,opened_at,first_response_at,resolved_at
+            C1,O1,E8,high,2026-09-05T09:00:00+08:00,2026-09-05T09:40:00+08:00,2026-09-06T08:00:00+08:00
+            C2,O2,,medium,2026-09-12T14:00:00+08:00,2026-09-13T10:00:00+08:00,
+            C3,O3,E9,low,2026-10-02T12:00:00+08:00,,
+            """)
+        defer {
+            try? FileManager.default.removeItem(at: surveys)
+            try? FileManager.default.removeItem(at: complaints)
+        }
+        let surveyReport = try await importCSV(.surveys, file: surveys, tenant: tenant, database: database)
+        #expect([surveyReport.rows, surveyReport.inserted, surveyReport.updated, surveyReport.unchanged] == [5, 1, 2, 2] as [Int])
+        let complaintReport = try await importCSV(.complaints, file: complaints, tenant: tenant, database: database)
+        #expect([complaintReport.rows, complaintReport.inserted, complaintReport.updated, complaintReport.unchanged] == [3, 1, 1, 1] as [Int])
+
+        let stored = try await database.tenantTransaction(tenant) { conn in
+            try conn.query(
+                """
+                SELECT r.response_id || ' ' || o.code || ' ' || coalesce(st.employee_no, '-') || ' ' || r.channel || ' '
+                       || r.sat || ' ' || coalesce(r.nps::text, '-')
+                FROM survey_responses r JOIN outlets o ON o.tenant_id = r.tenant_id AND o.id = r.outlet_id
+                LEFT JOIN staff st ON st.tenant_id = r.tenant_id AND st.id = r.staff_id
+                UNION ALL
+                SELECT c.complaint_id || ' ' || o.code || ' ' || coalesce(st.employee_no, '-') || ' ' || c.severity || ' '
+                       || coalesce(to_char(c.resolved_at AT TIME ZONE 'Asia/Shanghai', 'YYYY-MM-DD HH24:MI'), '-')
+                FROM complaints c JOIN outlets o ON o.tenant_id = c.tenant_id AND o.id = c.outlet_id
+                LEFT JOIN staff st ON st.tenant_id = c.tenant_id AND st.id = c.staff_id
+                ORDER BY 1
+                """
+            ).map { try $0.decode(0, as: String.self) }
+        }
+        #expect(
+            stored == [
+                "C1 O1 E8 high 2026-09-06 08:00", "C2 O2 - medium -", "C3 O3 E9 low -",
+                "R1 O1 E8 phone 5 10", "R2 O2 E7 sms 4 8", "R3 O2 E7 phone 3 -", "R4 O2 - phone 5 9", "R5 O3 E9 web 1 0",
+            ])
+
+        // The same files again: every row unchanged.
+        for (kind, file) in [(ImportKind.surveys, surveys), (.complaints, complaints)] {
+            let again = try await importCSV(kind, file: file, tenant: tenant, database: database)
+            #expect(again.inserted == 0 && again.updated == 0 && again.unchanged == again.rows, "\(kind)")
+        }
+    }
+
+    /// Two imports of the same new key: the second waits for the first and, when it commits,
+    /// fails whole as a conflict (a unique violation) instead of losing or doubling the row.
+    @Test func aNewKeyImportedConcurrentlyIsAConflict() async throws {
+        let (database, tenant) = try await TestDatabase.make()
+        _ = try await Self.loadSamples(database, tenant)
+        let file = try Self.write(
+            """
+            response_id,outlet_code,employee_no,responded_at,channel,sat,nps
+            N1,O1,E8,2026-10-03T10:00:00+08:00,phone,5,10
+            N2,O2,,2026-10-04T10:00:00+08:00,sms,3,
+            """)
+        defer { try? FileManager.default.removeItem(at: file) }
+        let gate = Gate()
+        let first = Task {
+            try await database.pool.withTransaction(settings: [("app.tenant_id", String(tenant.id))]) { conn in
+                _ = try conn.execute(
+                    """
+                    INSERT INTO survey_responses (tenant_id, response_id, outlet_id, responded_at, sat)
+                    SELECT app_current_tenant(), 'N2', id, now(), 1 FROM outlets WHERE code = 'O3'
+                    """)
+                gate.reached.signal()
+                gate.release.wait()
+            }
+        }
+        try #require(await gate.waitReached())
+        let second = Task { try await importCSV(.surveys, file: file, tenant: tenant, database: database) }
+        // Until the import waits for the first transaction's key (polled, bounded by a minute).
+        var waiting = false
+        for _ in 0..<600 where !waiting {
+            waiting = try await database.pool.withConnection { conn in
+                try conn.queryFirst(
+                    """
+                    SELECT count(*) > 0 FROM pg_stat_activity
+                    WHERE datname = current_database() AND wait_event_type = 'Lock' AND query LIKE '%INSERT INTO survey_responses%'
+                    """)!.decode(0, as: Bool.self)
+            }
+            if !waiting { try await Task.sleep(for: .milliseconds(100)) }
+        }
+        gate.release.signal()
+        try await first.value
+        #expect(waiting)
+        await #expect(throws: StoreError.conflict("the change conflicts with stored data (a duplicate or an overlap)")) {
+            try await second.value
+        }
+        // The first transaction's row stands; the import changed nothing.
+        let stored = try await database.tenantTransaction(tenant) { conn in
+            try conn.query("SELECT response_id || ' ' || sat FROM survey_responses WHERE response_id LIKE 'N%' ORDER BY 1").map {
+                try $0.decode(0, as: String.self)
+            }
+        }
+        #expect(stored == ["N2 1"])
+    }
+
     @Test func orgTreeIsBuiltFromRegionPaths() async throws {
         let (database, tenant) = try await TestDatabase.make()
         _ = try await importCSV(.outlets, file: Self.sample("outlets.csv"), tenant: tenant, database: database)

@@ -66,6 +66,44 @@ private enum ImportSQL {
         SELECT count(*) FILTER (WHERE inserted), count(*) FILTER (WHERE NOT inserted) FROM merged
         """
     }
+
+    /// The merge of an event file (surveys, complaints) into `table`, keyed by `(tenant_id, key)`,
+    /// returning (inserted, updated): `values` are the stored columns with their expressions over
+    /// the staged row `s`, its outlet `o` and its employee `st` (none without `employee_no`); the
+    /// late flag comes from the instant `lateAt`.
+    ///
+    /// An UPDATE of the stored records whose values differ (a changed late flag alone changes
+    /// nothing) and an INSERT of the keys not stored, after an anti-join: new keys pay no
+    /// speculative insertion, which an upsert pays on every row. Both run in one statement, so
+    /// with one snapshot: a key is either stored (and compared) or inserted. When an import of
+    /// the same tenant inserts one of the new keys concurrently, the INSERT waits for it and,
+    /// if it commits, fails with a unique violation, reported as a conflict
+    /// (``StoreError/conflict(_:)``): the import rolls back whole and can be run again.
+    static func eventMerge(table: String, key: String, values: [(column: String, expression: String)], lateAt: String) -> String {
+        let columns = values.map(\.column)
+        let staged = """
+            SELECT s.\(key), \(values.map { "\($0.expression) AS \($0.column)" }.joined(separator: ", ")), \(late(lateAt)) AS late
+                FROM import_stage s
+                JOIN outlets o ON o.tenant_id = app_current_tenant() AND o.code = s.outlet_code
+                LEFT JOIN staff st ON st.tenant_id = app_current_tenant() AND st.employee_no = s.employee_no
+            """
+        return """
+            WITH updated AS (
+                UPDATE \(table) AS e
+                SET \(columns.map { "\($0) = n.\($0)" }.joined(separator: ", ")), late = n.late
+                FROM (\(staged)) AS n
+                WHERE e.tenant_id = app_current_tenant() AND e.\(key) = n.\(key)
+                  AND (\(columns.map { "e.\($0)" }.joined(separator: ", "))) IS DISTINCT FROM (\(columns.map { "n.\($0)" }.joined(separator: ", ")))
+                RETURNING 1),
+            inserted AS (
+                INSERT INTO \(table) (tenant_id, \(key), \(columns.joined(separator: ", ")), late)
+                SELECT app_current_tenant(), n.\(key), \(columns.map { "n.\($0)" }.joined(separator: ", ")), n.late
+                FROM (\(staged)) AS n
+                WHERE NOT EXISTS (SELECT 1 FROM \(table) e WHERE e.tenant_id = app_current_tenant() AND e.\(key) = n.\(key))
+                RETURNING 1)
+            SELECT (SELECT count(*) FROM inserted), (SELECT count(*) FROM updated)
+            """
+    }
 }
 
 /// An instant cell compared with another one of the same row.
@@ -212,20 +250,13 @@ extension CSVFormat {
             ImportSQL.duplicateKey("response_id", label: "'response ' || response_id"),
         ],
         merge: [
-            ImportSQL.counted(
-                """
-                INSERT INTO survey_responses AS r (tenant_id, response_id, outlet_id, staff_id, responded_at, channel, sat, nps, late)
-                SELECT app_current_tenant(), s.response_id, o.id, st.id, s.responded_at::timestamptz, s.channel,
-                       s.sat::smallint, s.nps::smallint, \(ImportSQL.late("s.responded_at::timestamptz"))
-                FROM import_stage s
-                JOIN outlets o ON o.tenant_id = app_current_tenant() AND o.code = s.outlet_code
-                LEFT JOIN staff st ON st.tenant_id = app_current_tenant() AND st.employee_no = s.employee_no
-                ON CONFLICT (tenant_id, response_id) DO UPDATE
-                SET outlet_id = EXCLUDED.outlet_id, staff_id = EXCLUDED.staff_id, responded_at = EXCLUDED.responded_at,
-                    channel = EXCLUDED.channel, sat = EXCLUDED.sat, nps = EXCLUDED.nps, late = EXCLUDED.late
-                WHERE (r.outlet_id, r.staff_id, r.responded_at, r.channel, r.sat, r.nps)
-                      IS DISTINCT FROM (EXCLUDED.outlet_id, EXCLUDED.staff_id, EXCLUDED.responded_at, EXCLUDED.channel, EXCLUDED.sat, EXCLUDED.nps)
-                """)
+            ImportSQL.eventMerge(
+                table: "survey_responses", key: "response_id",
+                values: [
+                    ("outlet_id", "o.id"), ("staff_id", "st.id"), ("responded_at", "s.responded_at::timestamptz"), ("channel", "s.channel"),
+                    ("sat", "s.sat::smallint"), ("nps", "s.nps::smallint"),
+                ],
+                lateAt: "s.responded_at::timestamptz")
         ]
     )
 
@@ -243,23 +274,13 @@ extension CSVFormat {
             ImportSQL.duplicateKey("complaint_id", label: "'complaint ' || complaint_id"),
         ],
         merge: [
-            ImportSQL.counted(
-                """
-                INSERT INTO complaints AS c (tenant_id, complaint_id, outlet_id, staff_id, severity, opened_at,
-                                             first_response_at, resolved_at, late)
-                SELECT app_current_tenant(), s.complaint_id, o.id, st.id, s.severity, s.opened_at::timestamptz,
-                       s.first_response_at::timestamptz, s.resolved_at::timestamptz, \(ImportSQL.late("s.opened_at::timestamptz"))
-                FROM import_stage s
-                JOIN outlets o ON o.tenant_id = app_current_tenant() AND o.code = s.outlet_code
-                LEFT JOIN staff st ON st.tenant_id = app_current_tenant() AND st.employee_no = s.employee_no
-                ON CONFLICT (tenant_id, complaint_id) DO UPDATE
-                SET outlet_id = EXCLUDED.outlet_id, staff_id = EXCLUDED.staff_id, severity = EXCLUDED.severity,
-                    opened_at = EXCLUDED.opened_at, first_response_at = EXCLUDED.first_response_at,
-                    resolved_at = EXCLUDED.resolved_at, late = EXCLUDED.late
-                WHERE (c.outlet_id, c.staff_id, c.severity, c.opened_at, c.first_response_at, c.resolved_at)
-                      IS DISTINCT FROM (EXCLUDED.outlet_id, EXCLUDED.staff_id, EXCLUDED.severity, EXCLUDED.opened_at,
-                                        EXCLUDED.first_response_at, EXCLUDED.resolved_at)
-                """)
+            ImportSQL.eventMerge(
+                table: "complaints", key: "complaint_id",
+                values: [
+                    ("outlet_id", "o.id"), ("staff_id", "st.id"), ("severity", "s.severity"), ("opened_at", "s.opened_at::timestamptz"),
+                    ("first_response_at", "s.first_response_at::timestamptz"), ("resolved_at", "s.resolved_at::timestamptz"),
+                ],
+                lateAt: "s.opened_at::timestamptz")
         ],
         // A complaint that breached its time limit opens a corrective action (docs/actions.md).
         afterMerge: { conn in
