@@ -76,9 +76,9 @@ enum ActionOpening {
                 ORDER BY x.id FOR UPDATE OF x)
             SELECT c.id, c.state, min(r.n)::integer - 1
             FROM candidate c
-            JOIN p ON p.item = c.item_code
-            JOIN r ON r.n = p.n
-            JOIN audits this ON this.id = r.audit_id AND this.outlet_id = c.outlet_id
+            JOIN audits this ON this.outlet_id = c.outlet_id
+            JOIN r ON r.audit_id = this.id
+            JOIN p ON p.n = r.n AND p.item = c.item_code
             LEFT JOIN r AS opener ON opener.audit_id = c.audit_id
             WHERE c.visited_at < this.visited_at AND (opener.n IS NULL OR opener.n < r.n)
             GROUP BY c.id, c.state ORDER BY c.id

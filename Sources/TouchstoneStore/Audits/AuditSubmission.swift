@@ -324,28 +324,36 @@ enum AuditSubmission {
         }
         let rows = try conn.query(
             """
+            WITH d AS (
+                SELECT * FROM unnest(\(documents.map(\.template))::text[], \(documents.map(\.templateVersion))::bigint[], \(documents.map(\.outlet))::text[],
+                                     \(documents.map(\.servedBy))::text[], \(documents.map { CivilDate($0.visitedAt, in: tenant.timeZone).description })::date[],
+                                     \(documents.map(\.id))::text[], \(documents.map { UUID(uuidString: $0.id) })::uuid[], \(documents.map(\.auditor))::text[],
+                                     \(documents.map { $0.device != nil })::boolean[])
+                     WITH ORDINALITY AS d(template, version, outlet, served_by, day, id, uuid, auditor, field, n)),
+            -- Per document: how many of its attachments' bytes already arrived for another audit.
+            reused AS (
+                SELECT d.n, count(DISTINCT x.sha256) AS count
+                FROM unnest(\(shaDocuments)::bigint[], \(shas)::text[]) AS s(n, sha256)
+                JOIN d ON d.n = s.n
+                JOIN audit_attachments x ON x.sha256 = s.sha256 AND x.audit_id::text <> d.id AND x.received_at IS NOT NULL
+                GROUP BY d.n)
             SELECT coalesce(t.definition_hash, encode(sha256(convert_to(t.definition::text, 'UTF8')), 'hex')), o.id, st.id,
                    EXISTS (SELECT 1 FROM assignments x WHERE x.staff_id = st.id AND x.outlet_id = o.id
                            AND d.day BETWEEN x.start_date AND coalesce(x.end_date, 'infinity')),
                    (SELECT max(version) FROM templates WHERE code = d.template),
                    o.latitude, o.longitude,
-                   (SELECT count(DISTINCT x.sha256) FROM audit_attachments x
-                    WHERE x.sha256 IN (SELECT s.sha256 FROM unnest(\(shaDocuments)::bigint[], \(shas)::text[]) AS s(n, sha256) WHERE s.n = d.n)
-                      AND x.audit_id::text <> d.id AND x.received_at IS NOT NULL),
+                   coalesce(reused.count, 0),
                    CASE WHEN d.field THEN
                        (SELECT array_agg(to_char(a.visited_at AT TIME ZONE \(tenant.timezone), 'YYYY-MM-DD') ORDER BY a.visited_at) FROM audits a
                         WHERE a.outlet_id = o.id AND a.auditor = d.auditor AND a.id::text <> d.id AND a.state <> 'rejected')
                    END,
                    e.content_hash, e.state
-            FROM unnest(\(documents.map(\.template))::text[], \(documents.map(\.templateVersion))::bigint[], \(documents.map(\.outlet))::text[],
-                        \(documents.map(\.servedBy))::text[], \(documents.map { CivilDate($0.visitedAt, in: tenant.timeZone).description })::date[],
-                        \(documents.map(\.id))::text[], \(documents.map { UUID(uuidString: $0.id) })::uuid[], \(documents.map(\.auditor))::text[],
-                        \(documents.map { $0.device != nil })::boolean[])
-                 WITH ORDINALITY AS d(template, version, outlet, served_by, day, id, uuid, auditor, field, n)
+            FROM d
             LEFT JOIN templates t ON t.code = d.template AND t.version = d.version
             LEFT JOIN outlets o ON o.code = d.outlet
             LEFT JOIN staff st ON st.employee_no = d.served_by
             LEFT JOIN audits e ON e.id = d.uuid
+            LEFT JOIN reused ON reused.n = d.n
             ORDER BY d.n
             """)
         return try rows.map { row in
