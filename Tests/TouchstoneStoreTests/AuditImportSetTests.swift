@@ -44,11 +44,19 @@ struct AuditImportSetTests {
 
     static func line(_ data: Data) -> String { String(decoding: data, as: UTF8.self) }
 
+    /// `document` from the field: with a device trace.
+    static func fromTheField(_ document: Data) throws -> String {
+        var object = try JSONSerialization.jsonObject(with: document) as! [String: Any]
+        object["device"] = ["endedAt": "2026-09-14T02:40:00Z"]
+        return line(try JSONSerialization.data(withJSONObject: object))
+    }
+
     /// Lines covering every outcome: new audits released (opening and verifying actions, in line
     /// order), a warning, a trust flag (review), an identical and a changed repeat, bad lines, a
-    /// resubmission of an audit sent back, an upper-case id.
+    /// resubmission of an audit sent back, an upper-case id, an upload from the field (its rotation
+    /// signal counts the visit of line 12 to the same outlet).
     static func lines() throws -> [String] {
-        let id = (1...7).map { "1a000000-0000-4000-8000-00000000000\($0)" }
+        let id = (1...9).map { "1a000000-0000-4000-8000-00000000000\($0)" }
         let first = line(
             try AuditFixture.document(id: id[0], visitedAt: "2026-09-10T10:00:00+08:00", answers: answers(s2: "no"), attachments: photo("a")))
         let third = line(
@@ -80,6 +88,11 @@ struct AuditImportSetTests {
                     attachments: photo("f"))),
             line(try AuditFixture.document(id: id[6].uppercased(), outlet: "O3", servedBy: nil, answers: answers(s2: "no"), attachments: photo("9"))),
             third,
+            try fromTheField(try AuditFixture.document(id: id[7], outlet: "O3", servedBy: nil, answers: answers(s2: "yes"), attachments: photo("7"))),
+            line(
+                try AuditFixture.document(
+                    id: id[8], outlet: "O2", visitedAt: "2026-09-14T11:00:00+08:00", servedBy: nil, answers: answers(s2: "yes"),
+                    attachments: photo("8"))),
         ]
     }
 
@@ -149,8 +162,8 @@ struct AuditImportSetTests {
         let report = try await AuditImport.run(
             tenant: imported, file: file, submittedBy: "cli", options: ImportOptions(skipInvalid: true), now: AuditFixture.now,
             database: database)
-        #expect(report.rows == 13)
-        #expect(report.inserted == 7)
+        #expect(report.rows == 15)
+        #expect(report.inserted == 9)
         #expect(report.updated == 1)
         #expect(report.unchanged == 2)
         #expect(report.rejected.map(\.line) == [7, 8, 9])
@@ -183,12 +196,13 @@ struct AuditImportSetTests {
         #expect(actions.filter { $0.contains("|verified|") }.count == 3)
         #expect(fromImport.rows.contains { $0.contains("E8 is not assigned to outlet O2") })
         #expect(fromImport.rows.contains { $0.hasPrefix("audit 1a000000-0000-4000-8000-000000000005") && $0.contains("|{photo_reused}|") })
+        #expect(fromImport.rows.contains { $0.hasPrefix("audit 1a000000-0000-4000-8000-000000000008") && $0.contains("|{rotation}|") })
 
         // Importing it again changes nothing.
         let again = try await AuditImport.run(
             tenant: imported, file: file, submittedBy: "cli", options: ImportOptions(skipInvalid: true), now: AuditFixture.now,
             database: database)
-        #expect(again.inserted == 0 && again.updated == 0 && again.unchanged == 10)
+        #expect(again.inserted == 0 && again.updated == 0 && again.unchanged == 12)
         #expect(again.rejected.map(\.line) == [7, 8, 9])
         #expect(try await Self.stored(imported, database) == fromImport)
     }
