@@ -10,61 +10,89 @@ enum ActionOpening {
     /// The actor recorded on automatic openings and verifications.
     static let system = "system"
 
-    /// A released audit: opens an action per finding (failed critical or `"action": true` item)
-    /// and verifies the open actions of the same outlet on the items it passed that earlier
-    /// audits (visited before this one) opened.
-    static func released(_ conn: PQConnection, auditID: String, template: Template, answers: [String: Answer], now: Date) throws {
-        try released(conn, auditID: auditID, template: template, score: AuditScoring.score(template: template, answers: answers), now: now)
-    }
-
-    /// ``released(_:auditID:template:answers:now:)`` with the audit's score already computed.
-    static func released(_ conn: PQConnection, auditID: String, template: Template, score: AuditScore, now: Date) throws {
-        let findings = CorrectiveActions.findings(template: template, score: score)
-        if !findings.isEmpty {
+    /// Released audits, in the order they were released: each opens an action per finding (failed
+    /// critical or `"action": true` item) and verifies the open actions of the same outlet on the
+    /// items it passed that earlier audits (visited before it) opened, as if released one after
+    /// another: an action opened by one of `audits` is verified only by a later one of them.
+    /// - Returns: per audit, the events of the actions it opened then of those it verified (in id
+    ///   order each), read when they happened, for the caller to emit after the audit's own.
+    static func released(_ conn: PQConnection, audits: [AuditRelease.Released], now: Date) throws -> [[OutboxEvent]] {
+        var events = Array(repeating: [OutboxEvent](), count: audits.count)
+        let ids = audits.map(\.id)
+        let findings = audits.map { CorrectiveActions.findings(template: $0.template, score: $0.score) }
+        if findings.contains(where: { !$0.isEmpty }) {
             let due = try ActionQueries.dueDays(conn)
-            let titles = findings.map { finding in
-                let text = template.item(finding.item)?.text ?? ""
-                return "Failed item \(finding.item)" + (text.isEmpty ? "" : ": \(text)")
+            var n: [Int] = []
+            var titles: [String] = []
+            var comments: [String] = []
+            for (i, audit) in audits.enumerated() {
+                for finding in findings[i] {
+                    let text = audit.template.item(finding.item)?.text ?? ""
+                    n.append(i)
+                    titles.append("Failed item \(finding.item)" + (text.isEmpty ? "" : ": \(text)"))
+                    comments.append("opened: failed in audit \(audit.id)")
+                }
             }
+            let all = findings.joined()
             let opened = try conn.query(
                 """
-                WITH opened AS (
+                WITH f AS (
+                    SELECT * FROM unnest(\(n)::integer[], \(n.map { ids[$0] })::uuid[], \(all.map(\.item))::text[],
+                                         \(all.map(\.severity.rawValue))::text[], \(titles)::text[],
+                                         \(all.map { due.days(.audit, $0.severity) })::integer[], \(comments)::text[])
+                         WITH ORDINALITY AS f(n, audit_id, item, severity, title, days, comment, k)),
+                opened AS (
                     INSERT INTO actions (tenant_id, outlet_id, source, audit_id, item_code, severity, title, owner, opened_at, opened_by, due_at)
                     SELECT a.tenant_id, a.outlet_id, 'audit', a.id, f.item, f.severity, f.title, \(unsafeRaw: ActionQueries.ownerOf("o")),
                            \(now)::timestamptz, \(system), \(now)::timestamptz + f.days * interval '1 day'
-                    FROM audits a JOIN outlets o ON o.tenant_id = a.tenant_id AND o.id = a.outlet_id,
-                         unnest(\(findings.map(\.item))::text[], \(findings.map(\.severity.rawValue))::text[], \(titles)::text[],
-                                \(findings.map { due.days(.audit, $0.severity) })::integer[]) AS f(item, severity, title, days)
-                    WHERE a.id = \(auditID)::uuid
+                    FROM f JOIN audits a ON a.id = f.audit_id JOIN outlets o ON o.tenant_id = a.tenant_id AND o.id = a.outlet_id
+                    ORDER BY f.k
                     ON CONFLICT (tenant_id, audit_id, item_code) WHERE source = 'audit' DO NOTHING
-                    RETURNING tenant_id, id)
-                INSERT INTO action_transitions (tenant_id, action_id, seq, at, actor, from_state, to_state, comment)
-                SELECT tenant_id, id, 1, \(now)::timestamptz, \(system), NULL, 'open', \("opened: failed in audit \(auditID)") FROM opened
-                RETURNING action_id
+                    RETURNING tenant_id, id, audit_id, item_code),
+                transitions AS (
+                    INSERT INTO action_transitions (tenant_id, action_id, seq, at, actor, from_state, to_state, comment)
+                    SELECT opened.tenant_id, opened.id, 1, \(now)::timestamptz, \(system), NULL, 'open', f.comment
+                    FROM opened JOIN f ON f.audit_id = opened.audit_id AND f.item = opened.item_code)
+                SELECT opened.id, f.n FROM opened JOIN f ON f.audit_id = opened.audit_id AND f.item = opened.item_code
                 """
-            ).map { try $0.decode(Int64.self) }
-            try ActionEventHook.opened(conn, ids: opened)
+            ).map { try $0.decode((Int64, Int).self) }
+            let byID = try ActionEventHook.events(conn, .actionOpened, ids: opened.map(\.0))
+            for (id, i) in opened.sorted(by: { $0.0 < $1.0 }) { events[i] += byID[id].map { [$0] } ?? [] }
         }
-        let passed = CorrectiveActions.passedItems(score: score)
-        guard !passed.isEmpty else { return }
+        let passed = audits.map { CorrectiveActions.passedItems(score: $0.score) }
+        guard passed.contains(where: { !$0.isEmpty }) else { return events }
+        // Each open action goes to the first audit (in release order) that passes its item at its
+        // outlet, visited after the audit that opened it, and released after it when that is one of these.
         let closing = try conn.query(
             """
-            SELECT x.id, x.state FROM actions x
-            JOIN audits src ON src.tenant_id = x.tenant_id AND src.id = x.audit_id
-            JOIN audits this ON this.tenant_id = x.tenant_id AND this.id = \(auditID)::uuid
-            WHERE x.source = 'audit' AND x.outlet_id = this.outlet_id AND x.item_code = ANY(\(passed)::text[])
-              AND x.state <> 'verified' AND src.visited_at < this.visited_at
-            ORDER BY x.id FOR UPDATE OF x
+            WITH r AS (SELECT * FROM unnest(\(ids)::uuid[]) WITH ORDINALITY AS r(audit_id, n)),
+            p AS (SELECT * FROM unnest(\(passed.indices.flatMap { i in passed[i].map { _ in i + 1 } })::bigint[],
+                                       \(Array(passed.joined()))::text[]) AS p(n, item)),
+            candidate AS (
+                SELECT x.id, x.state, x.item_code, x.outlet_id, x.audit_id, src.visited_at FROM actions x
+                JOIN audits src ON src.tenant_id = x.tenant_id AND src.id = x.audit_id
+                WHERE x.source = 'audit' AND x.state <> 'verified'
+                  AND x.outlet_id IN (SELECT a.outlet_id FROM r JOIN audits a ON a.id = r.audit_id)
+                ORDER BY x.id FOR UPDATE OF x)
+            SELECT c.id, c.state, min(r.n)::integer - 1
+            FROM candidate c
+            JOIN audits this ON this.outlet_id = c.outlet_id
+            JOIN r ON r.audit_id = this.id
+            JOIN p ON p.n = r.n AND p.item = c.item_code
+            LEFT JOIN r AS opener ON opener.audit_id = c.audit_id
+            WHERE c.visited_at < this.visited_at AND (opener.n IS NULL OR opener.n < r.n)
+            GROUP BY c.id, c.state ORDER BY c.id
             """
         ).map { row in
-            let (id, state) = try row.decode((Int64, String).self)
-            return (id, ActionState(rawValue: state)!)
+            let (id, state, i) = try row.decode((Int64, String, Int).self)
+            return (id: id, state: ActionState(rawValue: state)!, by: i)
         }
-        let ids = closing.map(\.0)
         try ActionQueries.move(
-            conn, ids: ids, from: closing.map(\.1), to: .verified, actor: system,
-            comment: "verified automatically: passed in audit \(auditID)", at: now)
-        try ActionEventHook.verified(conn, ids: ids)
+            conn, ids: closing.map(\.id), from: closing.map(\.state), to: .verified, actor: system,
+            comments: closing.map { "verified automatically: passed in audit \(audits[$0.by].id)" }, at: now)
+        let byID = try ActionEventHook.events(conn, .actionVerified, ids: closing.map(\.id))
+        for action in closing { events[action.by] += byID[action.id].map { [$0] } ?? [] }
+        return events
     }
 
     /// The end of a batch: an action per outlet × KPI that is red in `period` (kpi_results).
@@ -165,26 +193,32 @@ enum ActionEventHook {
         try emit(conn, .actionOverdue, ids: ids, at: at)
     }
 
-    /// One event per action, in id order; opened and verified ones occur at the action's last
-    /// transition.
+    /// One event per action, in id order.
     private static func emit(_ conn: PQConnection, _ type: OutboxEvent.EventType, ids: [Int64], at: Date?) throws {
-        guard !ids.isEmpty else { return }
+        let byID = try events(conn, type, ids: ids, at: at)
+        try OutboxQueries.emit(Set(ids).sorted().compactMap { byID[$0] }, on: conn)
+    }
+
+    /// The events of type `type` of actions `ids` as they stand; opened and verified ones occur
+    /// at the action's last transition.
+    static func events(_ conn: PQConnection, _ type: OutboxEvent.EventType, ids: [Int64], at: Date? = nil) throws -> [Int64: OutboxEvent] {
+        guard !ids.isEmpty else { return [:] }
         let rows = try conn.query(
             """
             SELECT x.id, o.code, x.source, x.severity, x.state, x.owner, x.due_at,
                    (SELECT max(t.at) FROM action_transitions t WHERE t.tenant_id = x.tenant_id AND t.action_id = x.id)
             FROM actions x JOIN outlets o ON o.tenant_id = x.tenant_id AND o.id = x.outlet_id
-            WHERE x.id = ANY (\(ids)::bigint[]) ORDER BY x.id
+            WHERE x.id = ANY (\(ids)::bigint[])
             """)
+        var events: [Int64: OutboxEvent] = [:]
         for row in rows {
             let (id, outlet, source, severity, state, owner, dueAt, changed) =
                 try row.decode((Int64, String, String, String, String, String?, Date, Date?).self)
-            try OutboxQueries.emit(
-                .action(
-                    type, action: id, outlet: outlet, source: source, severity: severity, state: state, owner: owner,
-                    dueAt: dueAt, at: at ?? changed ?? Date()),
-                on: conn)
+            events[id] = .action(
+                type, action: id, outlet: outlet, source: source, severity: severity, state: state, owner: owner,
+                dueAt: dueAt, at: at ?? changed ?? Date())
         }
+        return events
     }
 }
 

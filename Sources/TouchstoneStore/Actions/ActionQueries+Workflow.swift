@@ -116,14 +116,17 @@ extension ActionQueries {
                         added_by = EXCLUDED.added_by, added_at = EXCLUDED.added_at
                     """)
             }
-            try move(conn, ids: [id], from: [state], to: next, actor: actor, comment: comment, at: now)
+            try move(conn, ids: [id], from: [state], to: next, actor: actor, comments: [comment], at: now)
             if next == .verified { try ActionEventHook.verified(conn, ids: [id]) }
             return try get(conn, id: id, within: filter, asOf: now)
         }
     }
 
-    /// Moves actions `ids` (each from its `from` state) to `to` and records every transition.
-    static func move(_ conn: PQConnection, ids: [Int64], from: [ActionState], to: ActionState, actor: String, comment: String?, at: Date) throws {
+    /// Moves actions `ids` (each from its `from` state) to `to` and records every transition,
+    /// each with its comment.
+    static func move(
+        _ conn: PQConnection, ids: [Int64], from: [ActionState], to: ActionState, actor: String, comments: [String?], at: Date
+    ) throws {
         guard !ids.isEmpty else { return }
         try conn.execute(
             """
@@ -133,8 +136,9 @@ extension ActionQueries {
                 WHERE id = ANY(\(ids)::bigint[]) RETURNING tenant_id, id)
             INSERT INTO action_transitions (tenant_id, action_id, seq, at, actor, from_state, to_state, comment)
             SELECT moved.tenant_id, moved.id, (SELECT max(t.seq) + 1 FROM action_transitions t WHERE t.action_id = moved.id),
-                   \(at)::timestamptz, \(actor), x.from_state, \(to.rawValue), \(comment)
-            FROM moved JOIN unnest(\(ids)::bigint[], \(from.map(\.rawValue))::text[]) AS x(id, from_state) ON x.id = moved.id
+                   \(at)::timestamptz, \(actor), x.from_state, \(to.rawValue), x.comment
+            FROM moved JOIN unnest(\(ids)::bigint[], \(from.map(\.rawValue))::text[], \(comments)::text[]) AS x(id, from_state, comment)
+                 ON x.id = moved.id
             """)
     }
 

@@ -2,10 +2,32 @@ public import Foundation
 import PQ
 public import TouchstoneCore
 
-/// `touchstone import audits FILE.jsonl`: one audit document a line, uploaded as by
-/// ``AuditQueries/submit(tenant:document:submittedBy:now:database:)``, all in one transaction:
-/// all-or-nothing unless skip-invalid. Errors name the line and the path (`line 3: answers.S1`).
+/// `touchstone import audits FILE.jsonl`: one audit document a line, stored as
+/// ``AuditQueries/submit(tenant:document:submittedBy:now:database:)`` stores it, all in one
+/// transaction: all-or-nothing unless skip-invalid. Errors name the line and the path (`line 3: answers.S1`).
+///
+/// Set-based: every line is parsed first; then runs of consecutive lines (up to ``batchSize``)
+/// are checked with one query for all their references and written with one statement per
+/// table (``AuditSubmission/insert(_:_:submittedBy:now:)``), their releases announced at once
+/// (``AuditRelease``). The rules are the upload's: the same parse, checks, scoring, trust
+/// flags and state on arrival, on the database as the lines before left it.
+///
+/// Which lines take which path:
+/// - New audits, identical replays of a stored id (unchanged, nothing written) and changed
+///   uploads under the id of a stored audit that was not sent back (rejected, as an upload is)
+///   are decided in the run. An id repeated inside the run compares with its earlier line as it
+///   would once stored: identical is unchanged, different is refused as a changed upload.
+/// - Lines that are not plain new audits take the upload's own path, one at a time, after the
+///   lines before them are written: a resubmission of an audit that was sent back (it updates
+///   and rescores a stored audit), and field uploads, which name a planned `visit` (it is locked
+///   and moved) or carry a `device` trace (the rotation signal counts the earlier visits, which
+///   earlier lines may have stored).
+/// - A run the database refuses as a whole (a concurrent upload of one of its ids, any database
+///   error) is rolled back and taken line by line, so the error is the one line's, as before.
 public enum AuditImport {
+    /// The most lines checked and written together.
+    static let batchSize = 1_000
+
     /// Imports the documents of `file`. Re-importing the same file changes nothing (every
     /// line is an identical replay); a changed document under a stored id is a rejected line.
     /// - Returns: rows read, inserted, updated (re-uploads of audits sent back), unchanged
@@ -17,40 +39,182 @@ public enum AuditImport {
         guard let data = FileManager.default.contents(atPath: file.path) else {
             throw StoreError.invalid([Problem(path: file.path, message: "cannot read the file")])
         }
+        let lines = Self.lines(data, tenant: tenant, now: now)
         return try await database.tenantTransaction(tenant) { conn in
-            var report = ImportReport(rows: 0, inserted: 0, updated: 0, unchanged: 0, rejected: [])
-            var problems: [Problem] = []
-            for (index, line) in data.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false).enumerated() {
-                let text = Data(line)
-                guard text.contains(where: { $0 != UInt8(ascii: " ") && $0 != UInt8(ascii: "\r") && $0 != UInt8(ascii: "\t") }) else { continue }
-                report.rows += 1
-                let lineNumber = index + 1
+            var run = Run(conn: conn, tenant: tenant, submittedBy: submittedBy, skipInvalid: options.skipInvalid, now: now)
+            run.report.rows = lines.count
+            var start = 0
+            while start < lines.count && !run.stopped {
+                if lines[start].isField {
+                    try run.alone(lines[start])
+                    start += 1
+                    continue
+                }
+                var end = start
+                while end < lines.count && end - start < batchSize && !lines[end].isField { end += 1 }
+                start = try run.together(lines[start..<end])
+            }
+            if !run.problems.isEmpty { throw StoreError.invalid(run.problems) }
+            return run.report
+        }
+    }
+
+    /// The lines of `data` that are not blank, parsed.
+    static func lines(_ data: Data, tenant: Tenant, now: Date) -> [Line] {
+        var lines: [Line] = []
+        for (index, line) in data.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false).enumerated() {
+            let text = Data(line)
+            guard text.contains(where: { $0 != UInt8(ascii: " ") && $0 != UInt8(ascii: "\r") && $0 != UInt8(ascii: "\t") }) else { continue }
+            let parsed: Result<(AuditDocument, [Problem]), StoreError>
+            do {
+                parsed = .success(try AuditSubmission.parse(text, tenant: tenant, now: now))
+            } catch {
+                parsed = .failure(error)
+            }
+            lines.append(Line(number: index + 1, text: text, parsed: parsed))
+        }
+        return lines
+    }
+
+    /// A line of the file that is not blank, parsed.
+    struct Line {
+        var number: Int
+        var text: Data
+        var parsed: Result<(AuditDocument, [Problem]), StoreError>
+
+        /// A field upload (names a planned visit or carries a device trace).
+        var isField: Bool {
+            guard case .success(let (doc, _)) = parsed else { return false }
+            return doc.visit != nil || doc.device != nil
+        }
+    }
+
+    /// A run the database refused as a whole: taken again line by line.
+    private struct LineByLine: Error {}
+
+    /// The import's state in its transaction.
+    private struct Run {
+        let conn: PQConnection
+        let tenant: Tenant
+        let submittedBy: String
+        let skipInvalid: Bool
+        let now: Date
+        var report = ImportReport(rows: 0, inserted: 0, updated: 0, unchanged: 0, rejected: [])
+        var problems: [Problem] = []
+        /// A database error aborted the transaction (all-or-nothing): the rest cannot be checked.
+        var stopped = false
+        var settings: FieldSettingsQueries.Settings?
+
+        init(conn: PQConnection, tenant: Tenant, submittedBy: String, skipInvalid: Bool, now: Date) {
+            self.conn = conn
+            self.tenant = tenant
+            self.submittedBy = submittedBy
+            self.skipInvalid = skipInvalid
+            self.now = now
+        }
+
+        /// One line through the upload's path (in its own savepoint with skip-invalid).
+        mutating func alone(_ line: Line) throws {
+            do {
+                if skipInvalid { try conn.execute("SAVEPOINT audit_line") }
+                let (_, outcome) = try AuditSubmission.run(conn, tenant: tenant, json: line.text, submittedBy: submittedBy, now: now)
+                if skipInvalid { try conn.execute("RELEASE SAVEPOINT audit_line") }
+                switch outcome {
+                case .inserted: report.inserted += 1
+                case .resubmitted: report.updated += 1
+                case .replayed: report.unchanged += 1
+                }
+            } catch {
+                try refused(line, error, rollBack: true)
+            }
+        }
+
+        /// Records `line` as refused for `error`; `rollBack`: undo what it wrote (skip-invalid).
+        private mutating func refused(_ line: Line, _ error: any Error, rollBack: Bool) throws {
+            let lineProblems = AuditImport.problems(StoreError.translate(error), line: line.number)
+            guard skipInvalid else {
+                problems += lineProblems
+                if error is PQError { stopped = true }
+                return
+            }
+            if rollBack { try conn.execute("ROLLBACK TO SAVEPOINT audit_line") }
+            report.rejected.append(
+                RejectedRow(line: line.number, fields: [String(decoding: line.text, as: UTF8.self)], errors: lineProblems.map(\.description)))
+        }
+
+        /// Consecutive lines that are not field uploads, checked and written together; the index
+        /// of the next line to import (after a resubmission, which is imported alone).
+        mutating func together(_ lines: ArraySlice<Line>) throws -> Int {
+            let before = (report, problems)
+            try conn.execute("SAVEPOINT audit_batch")
+            do {
+                let next = try checkAndWrite(lines)
+                try conn.execute("RELEASE SAVEPOINT audit_batch")
+                return next
+            } catch is LineByLine {
+            } catch is PQError {}
+            try conn.execute("ROLLBACK TO SAVEPOINT audit_batch")
+            (report, problems, stopped) = (before.0, before.1, false)
+            for line in lines where !stopped { try alone(line) }
+            return lines.endIndex
+        }
+
+        private mutating func checkAndWrite(_ lines: ArraySlice<Line>) throws -> Int {
+            let documents = lines.compactMap { line in try? line.parsed.get().0 }
+            let references = documents.isEmpty ? [] : try AuditSubmission.references(conn, tenant: tenant, documents: documents)
+            let settings = try self.settings ?? FieldSettingsQueries.get(conn)
+            self.settings = settings
+            var next = references.makeIterator()
+            var pending: [AuditSubmission.New] = []
+            var seen: [String: (hash: String, state: AuditState)] = [:]
+            for index in lines.indices {
+                let line = lines[index]
+                let doc: AuditDocument
+                let parsed: [Problem]
                 do {
-                    if options.skipInvalid { try conn.execute("SAVEPOINT audit_line") }
-                    let (_, outcome) = try AuditSubmission.run(conn, tenant: tenant, json: text, submittedBy: submittedBy, now: now)
-                    if options.skipInvalid { try conn.execute("RELEASE SAVEPOINT audit_line") }
-                    switch outcome {
-                    case .inserted: report.inserted += 1
-                    case .resubmitted: report.updated += 1
-                    case .replayed: report.unchanged += 1
-                    }
+                    (doc, parsed) = try line.parsed.get()
                 } catch {
-                    let lineProblems = Self.problems(StoreError.translate(error), line: lineNumber)
-                    guard options.skipInvalid else {
-                        problems += lineProblems
-                        // A database error has aborted the transaction: the rest cannot be checked.
-                        if error is PQError { break }
-                        continue
-                    }
-                    try conn.execute("ROLLBACK TO SAVEPOINT audit_line")
-                    report.rejected.append(
-                        RejectedRow(
-                            line: lineNumber, fields: [String(decoding: text, as: UTF8.self)],
-                            errors: lineProblems.map(\.description)))
+                    try refused(line, error, rollBack: false)
+                    continue
+                }
+                let references = next.next()!
+                let new: AuditSubmission.New
+                do {
+                    let (template, checked) = try AuditSubmission.checked(
+                        doc, problems: parsed, references: references, tenant: tenant, settings: settings, conn: conn)
+                    new = AuditSubmission.New(doc, template: template, checked: checked, tenant: tenant, now: now)
+                } catch let error as PQError {
+                    throw error
+                } catch {
+                    try refused(line, error, rollBack: false)
+                    continue
+                }
+                let key = doc.id.lowercased()
+                guard let stored = seen[key] ?? references.stored else {
+                    seen[key] = (new.hash, new.state)
+                    pending.append(new)
+                    continue
+                }
+                if stored.hash == new.hash {
+                    report.unchanged += 1
+                } else if stored.state == .returned {
+                    try write(pending)
+                    try alone(line)
+                    return index + 1
+                } else {
+                    try refused(line, AuditSubmission.changedUpload(doc.id, storedState: stored.state), rollBack: false)
                 }
             }
-            if !problems.isEmpty { throw StoreError.invalid(problems) }
-            return report
+            try write(pending)
+            return lines.endIndex
+        }
+
+        /// Writes new audits (all or none: otherwise their run goes line by line) and announces
+        /// the released ones.
+        private mutating func write(_ audits: [AuditSubmission.New]) throws {
+            guard try AuditSubmission.insert(conn, audits, submittedBy: submittedBy, now: now) == audits.count else { throw LineByLine() }
+            try AuditRelease.run(conn, audits.filter { $0.state == .released }.map(\.released), by: submittedBy, at: now)
+            report.inserted += audits.count
         }
     }
 

@@ -17,8 +17,13 @@ extension AuditQueries {
             }
             try AuditHistory.transition(conn, id: id, from: audit.state, to: target, actor: actor, reason: comment, at: now)
             if target == .released {
-                try AuditEvents.released(conn, id: id, by: actor, at: now)
-                try ActionOpening.released(conn, auditID: id, template: audit.template, answers: audit.answers, now: now)
+                try AuditRelease.run(
+                    conn,
+                    [
+                        AuditRelease.Released(
+                            id: id, template: audit.template, score: AuditScoring.score(template: audit.template, answers: audit.answers))
+                    ],
+                    by: actor, at: now)
             }
         }
     }
@@ -78,7 +83,7 @@ extension AuditQueries {
                 var answers = audit.answers
                 answers[item] = newAnswer
                 let score = AuditScoring.score(template: audit.template, answers: answers)
-                try AuditRows(answers: answers, score: score).replace(conn, id: id)
+                try AuditRows(id: id, answers: answers, score: score).replace(conn, id: id)
                 try AuditHistory.rescore(
                     conn, id: id, score: score, templateVersion: audit.template.version,
                     reason: "dispute on \(item) accepted: \(reason)", at: now)

@@ -2,24 +2,31 @@ import Foundation
 import PQ
 import TouchstoneCore
 
-/// An audit's answers and scores as column arrays, written with one `unnest` statement each
-/// (an audit has ~60 answers: one statement, not 60).
+/// Audits' answers and scores as column arrays, written with one `unnest` statement each
+/// (an audit has ~60 answers: one statement, not 60; an import writes all its audits' at once).
 struct AuditRows: Sendable {
+    var answerAudits: [String] = []
     var items: [String] = []
     var answers: [String] = []
     var earned: [Decimal?] = []
     var possible: [Decimal?] = []
     var failed: [Bool] = []
+    var sectionAudits: [String] = []
     var sectionCodes: [String] = []
     var sectionScores: [Decimal] = []
+    var dimensionAudits: [String] = []
     var dimensions: [String] = []
     var dimensionScores: [Decimal] = []
 
-    /// The rows of `answers` scored as `score` (answered items only; N/A sections and
-    /// dimensions have no score row).
-    init(answers given: [String: Answer], score: AuditScore) {
+    /// No rows.
+    init() {}
+
+    /// The rows of audit `id`'s `answers` scored as `score` (answered items only; N/A sections
+    /// and dimensions have no score row).
+    init(id: String, answers given: [String: Answer], score: AuditScore) {
         for result in score.items {
             guard let answer = given[result.code] else { continue }
+            answerAudits.append(id)
             items.append(result.code)
             answers.append(answer.jsonValue.canonicalText)
             earned.append(result.earned)
@@ -28,19 +35,37 @@ struct AuditRows: Sendable {
         }
         for section in score.sections {
             if let value = section.score {
+                sectionAudits.append(id)
                 sectionCodes.append(section.code)
                 sectionScores.append(value)
             }
         }
         for dimension in score.dimensions {
             if let value = dimension.score {
+                dimensionAudits.append(id)
                 dimensions.append(dimension.dimension.rawValue)
                 dimensionScores.append(value)
             }
         }
     }
 
-    /// CTEs inserting the answers and score rows for every row of the CTE `audit(tenant_id, id)`:
+    /// Appends the rows of `other` (another audit's).
+    mutating func append(_ other: AuditRows) {
+        answerAudits += other.answerAudits
+        items += other.items
+        answers += other.answers
+        earned += other.earned
+        possible += other.possible
+        failed += other.failed
+        sectionAudits += other.sectionAudits
+        sectionCodes += other.sectionCodes
+        sectionScores += other.sectionScores
+        dimensionAudits += other.dimensionAudits
+        dimensions += other.dimensions
+        dimensionScores += other.dimensionScores
+    }
+
+    /// CTEs inserting the answers and score rows of every audit of the CTE `audit(tenant_id, id)`:
     /// the `answer_rows`, `section_rows` and `dimension_rows` of a `WITH audit AS (…), …` query.
     var insertCTEs: [Query] {
         [
@@ -48,24 +73,29 @@ struct AuditRows: Sendable {
             answer_rows AS (
                 INSERT INTO audit_answers (tenant_id, audit_id, item_code, answer, earned, possible, failed)
                 SELECT audit.tenant_id, audit.id, x.item, x.answer::jsonb, x.earned, x.possible, x.failed
-                FROM audit, unnest(\(items)::text[], \(answers)::text[], \(earned)::numeric[], \(possible)::numeric[], \(failed)::boolean[])
-                     AS x(item, answer, earned, possible, failed))
+                FROM audit JOIN unnest(\(answerAudits)::uuid[], \(items)::text[], \(answers)::text[], \(earned)::numeric[],
+                                       \(possible)::numeric[], \(failed)::boolean[])
+                     AS x(audit_id, item, answer, earned, possible, failed) ON x.audit_id = audit.id)
             """,
             """
             section_rows AS (
                 INSERT INTO audit_section_scores (tenant_id, audit_id, section_code, score)
-                SELECT audit.tenant_id, audit.id, x.code, x.score FROM audit, unnest(\(sectionCodes)::text[], \(sectionScores)::numeric[]) AS x(code, score))
+                SELECT audit.tenant_id, audit.id, x.code, x.score
+                FROM audit JOIN unnest(\(sectionAudits)::uuid[], \(sectionCodes)::text[], \(sectionScores)::numeric[]) AS x(audit_id, code, score)
+                     ON x.audit_id = audit.id)
             """,
             """
             dimension_rows AS (
                 INSERT INTO audit_dimension_scores (tenant_id, audit_id, dimension, score)
                 SELECT audit.tenant_id, audit.id, x.dimension, x.score
-                FROM audit, unnest(\(dimensions)::text[], \(dimensionScores)::numeric[]) AS x(dimension, score))
+                FROM audit JOIN unnest(\(dimensionAudits)::uuid[], \(dimensions)::text[], \(dimensionScores)::numeric[])
+                     AS x(audit_id, dimension, score) ON x.audit_id = audit.id)
             """,
         ]
     }
 
-    /// Replaces the stored answers and score rows of audit `id` (after a dispute decision or a resubmission).
+    /// Replaces the stored answers and score rows of audit `id` (after a dispute decision or a
+    /// resubmission) by these rows of it.
     func replace(_ conn: PQConnection, id: String) throws {
         try conn.execute("DELETE FROM audit_answers WHERE audit_id = \(id)::uuid")
         try conn.execute("DELETE FROM audit_section_scores WHERE audit_id = \(id)::uuid")

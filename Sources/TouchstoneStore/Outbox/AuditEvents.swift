@@ -26,13 +26,25 @@ enum AuditEvents {
         return Facts(outlet: outlet, template: template, score: score, criticalFailure: criticalFailure, state: state)
     }
 
-    /// `audit.released`.
-    static func released(_ conn: PQConnection, id: String, by actor: String, at: Date) throws {
-        let f = try facts(conn, id: id)
-        try OutboxQueries.emit(
-            .auditReleased(
+    /// `audit.released` of each of `ids`, in their order (emitted by ``AuditRelease``, with the
+    /// events of the actions each release opens and verifies).
+    static func released(_ conn: PQConnection, ids: [String], by actor: String, at: Date) throws -> [OutboxEvent] {
+        var facts: [String: Facts] = [:]
+        for row in try conn.query(
+            """
+            SELECT a.id::text, o.code, a.template_code, round(a.score, 2)::text, a.critical_failure, a.state
+            FROM audits a JOIN outlets o ON o.id = a.outlet_id WHERE a.id = ANY (\(ids)::uuid[])
+            """)
+        {
+            let (id, outlet, template, score, criticalFailure, state) = try row.decode((String, String, String, String?, Bool, String).self)
+            facts[id] = Facts(outlet: outlet, template: template, score: score, criticalFailure: criticalFailure, state: state)
+        }
+        return try ids.map { id in
+            guard let f = facts[id.lowercased()] else { throw StoreError.notFound("audit \(id)") }
+            return .auditReleased(
                 audit: id.lowercased(), outlet: f.outlet, template: f.template, score: f.score, criticalFailure: f.criticalFailure,
-                by: actor, at: at), on: conn)
+                by: actor, at: at)
+        }
     }
 
     /// `audit.disputed`.

@@ -14,23 +14,35 @@ public enum OutboxQueries {
     /// - Returns: the event's id (receivers de-duplicate by it).
     @discardableResult
     public static func emit(_ event: OutboxEvent, on connection: PQConnection) throws -> UUID {
-        let id = UUID()
+        try emit([event], on: connection)[0]
+    }
+
+    /// Writes `events` in their order (their `seq` follows it) with one statement, as
+    /// ``emit(_:on:)`` writes one: a bulk change (an import) announces its events at once.
+    /// - Returns: the events' ids, in order.
+    @discardableResult
+    static func emit(_ events: [OutboxEvent], on connection: PQConnection) throws -> [UUID] {
+        guard !events.isEmpty else { return [] }
+        let ids = events.map { _ in UUID() }
         // The body's tenant is the transaction's (app_current_tenant()), filled in here.
         try connection.execute(
             """
             WITH event AS (
                 INSERT INTO outbox_events (tenant_id, id, type, subject, payload, occurred_at)
-                VALUES (app_current_tenant(), \(id.uuidString)::uuid, \(event.type.rawValue), \(event.subject),
-                        \(event.body(id: id, tenant: ""))::jsonb
-                            || jsonb_build_object('tenant', (SELECT code FROM tenants WHERE id = app_current_tenant())),
-                        \(event.occurredAt)::timestamptz)
-                RETURNING tenant_id, id, seq, subject, occurred_at)
+                SELECT app_current_tenant(), x.id, x.type, x.subject,
+                       x.body::jsonb || jsonb_build_object('tenant', (SELECT code FROM tenants WHERE id = app_current_tenant())),
+                       x.occurred_at
+                FROM unnest(\(ids)::uuid[], \(events.map(\.type.rawValue))::text[], \(events.map(\.subject))::text[],
+                            \(zip(ids, events).map { $1.body(id: $0, tenant: "") })::text[], \(events.map(\.occurredAt))::timestamptz[])
+                     WITH ORDINALITY AS x(id, type, subject, body, occurred_at, n)
+                ORDER BY x.n
+                RETURNING tenant_id, id, seq, type, subject, occurred_at)
             INSERT INTO webhook_deliveries (tenant_id, webhook_id, event_id, event_seq, subject, window_start, next_attempt_at)
             SELECT event.tenant_id, w.id, event.id, event.seq, event.subject, event.occurred_at, event.occurred_at
             FROM event JOIN webhooks w ON w.tenant_id = event.tenant_id
-            WHERE w.active AND (cardinality(w.event_types) = 0 OR \(event.type.rawValue) = ANY (w.event_types))
+            WHERE w.active AND (cardinality(w.event_types) = 0 OR event.type = ANY (w.event_types))
             """)
-        return id
+        return ids
     }
 
     /// An event as stored.
