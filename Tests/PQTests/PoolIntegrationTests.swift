@@ -43,6 +43,17 @@ struct PoolIntegrationTests {
         }
     }
 
+    @Test("every pooled connection reads and writes in UTC, ISO dates, and never JIT-compiles")
+    func connectionsAreSetUp() async throws {
+        try await withPool("pool", options: PQPool.Options(maxConnections: 1)) { pool in
+            let settings = try await pool.withConnection { conn in
+                try conn.queryFirst("SELECT current_setting('TimeZone'), current_setting('DateStyle'), current_setting('jit')")!
+                    .decode((String, String, String).self)
+            }
+            #expect(settings == ("UTC", "ISO, MDY", "off"))
+        }
+    }
+
     @Test func swallowedErrorInsideTransactionIsNotCommitted() async throws {
         let table = uniqueTable("swallow")
         try await withPool("pool") { pool in

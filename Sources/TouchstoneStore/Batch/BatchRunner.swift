@@ -47,8 +47,6 @@ public struct BatchRunner: Sendable {
                 try Self.lockTenant(conn, tenant)
                 try Self.holdOpenPeriod(conn, period)
                 try conn.execute("SET LOCAL work_mem = '256MB'")
-                // JIT compiles these one-off statements for longer than they then run (≈ 1 s each on 2 cores).
-                try conn.execute("SET LOCAL jit = off")
                 let kpis = try KPIDefinitionQueries.snapshot(conn)
                 progress("replacing the draft KPI results of \(period) (\(kpis.definitions.count) KPIs)")
                 try conn.execute("DELETE FROM kpi_results WHERE period = \(period.description)")

@@ -20,9 +20,8 @@ public enum KPIResultQueries {
             }
             // Spliced as SQL text below: one of two keywords, never caller input.
             let order = direction == "higher" ? "DESC" : "ASC"
-            // A whole table (100,000 staff on a national chain) sorted twice: sort in memory, and
-            // do not spend 0.1 s compiling the plan (JIT) for a query that runs once a batch.
-            try conn.execute(script: "SET LOCAL work_mem = '32MB'; SET LOCAL jit = off")
+            // A whole table (100,000 staff on a national chain) sorted twice: sort in memory.
+            try conn.execute("SET LOCAL work_mem = '32MB'")
             return try conn.query(
                 """
                 WITH members AS (
