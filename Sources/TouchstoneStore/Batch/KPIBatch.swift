@@ -49,7 +49,7 @@ enum KPIBatch {
             FROM unnest(\(kpis.map(\.code))::text[], \(kpis.map(\.metric.description))::text[],
                         \(kpis.map { $0.metric.isAudit ? $0.template : nil })::text[], \(kpis.map(\.direction.rawValue))::text[],
                         \(kpis.map(\.threshold))::numeric[], \(kpis.map(\.target))::numeric[], \(kpis.map(\.minSample))::integer[])
-                 AS k (code, metric, template_code, direction, threshold, target, min_sample)
+                 WITH ORDINALITY AS k (code, metric, template_code, direction, threshold, target, min_sample, ordinal)
             """)
         try conn.execute(
             script: """
@@ -310,10 +310,13 @@ enum KPIBatch {
                    CASE WHEN r.ranked
                         THEN row_number() OVER (league ORDER BY r.status = 'insufficient', r.ordered, r.subject COLLATE "C") END
             FROM (SELECT x.*, x.level IN ('outlet', 'staff') AS ranked,
-                         CASE WHEN k.direction = 'higher' THEN -x.value ELSE x.value END AS ordered
+                         CASE WHEN k.direction = 'higher' THEN -x.value ELSE x.value END AS ordered,
+                         k.ordinal * 4 + CASE x.level WHEN 'staff' THEN 0 WHEN 'outlet' THEN 1 WHEN 'region' THEN 2 ELSE 3 END
+                             AS league_id
                   FROM (\(fragment: results)) AS x (level, subject, kpi_code, value, n, status)
                   JOIN batch_kpis k ON k.code = x.kpi_code) AS r
-            WINDOW league AS (PARTITION BY r.level, r.kpi_code)
+            -- One integer per (KPI, level): sorting 500,000 rows on it costs half what the two texts cost.
+            WINDOW league AS (PARTITION BY r.league_id)
             """)
     }
 }
