@@ -65,22 +65,23 @@ enum ActionOpening {
         // outlet, visited after the audit that opened it, and released after it when that is one of these.
         let closing = try conn.query(
             """
-            WITH r AS (SELECT * FROM unnest(\(ids)::uuid[]) WITH ORDINALITY AS r(audit_id, n)),
+            WITH r AS MATERIALIZED (
+                SELECT r.audit_id, r.n, a.outlet_id, a.visited_at
+                FROM unnest(\(ids)::uuid[]) WITH ORDINALITY AS r(audit_id, n) JOIN audits a ON a.id = r.audit_id),
             p AS (SELECT * FROM unnest(\(passed.indices.flatMap { i in passed[i].map { _ in i + 1 } })::bigint[],
                                        \(Array(passed.joined()))::text[]) AS p(n, item)),
             candidate AS (
                 SELECT x.id, x.state, x.item_code, x.outlet_id, x.audit_id, src.visited_at FROM actions x
                 JOIN audits src ON src.tenant_id = x.tenant_id AND src.id = x.audit_id
                 WHERE x.source = 'audit' AND x.state <> 'verified'
-                  AND x.outlet_id IN (SELECT a.outlet_id FROM r JOIN audits a ON a.id = r.audit_id)
+                  AND x.outlet_id IN (SELECT outlet_id FROM r) AND x.item_code IN (SELECT item FROM p)
                 ORDER BY x.id FOR UPDATE OF x)
             SELECT c.id, c.state, min(r.n)::integer - 1
             FROM candidate c
-            JOIN audits this ON this.outlet_id = c.outlet_id
-            JOIN r ON r.audit_id = this.id
+            JOIN r ON r.outlet_id = c.outlet_id AND c.visited_at < r.visited_at
             JOIN p ON p.n = r.n AND p.item = c.item_code
             LEFT JOIN r AS opener ON opener.audit_id = c.audit_id
-            WHERE c.visited_at < this.visited_at AND (opener.n IS NULL OR opener.n < r.n)
+            WHERE opener.n IS NULL OR opener.n < r.n
             GROUP BY c.id, c.state ORDER BY c.id
             """
         ).map { row in
