@@ -80,5 +80,9 @@ enum LoadedDemoChain {
             }
         }
         #expect(insufficient > 0, "the demo has insufficient results to place last")
+        await #expect(throws: StoreError.self) {
+            try await KPIResultQueries.leagueSlice(
+                tenant: tenant, period: current, kpi: "NOPE", level: .staff, offset: 0, limit: 7, descending: false, database: database)
+        }
     }
 }

@@ -80,6 +80,7 @@ public enum KPIResultQueries {
                     LEFT JOIN kpi_results r ON r.tenant_id = k.tenant_id AND r.period = \(period.description)
                          AND r.kpi_code = k.code AND r.level = \(level.rawValue)
                     WHERE k.code = \(kpi)
+                    GROUP BY k.code
                     """)
             else {
                 throw StoreError.notFound("KPI \(kpi)")
