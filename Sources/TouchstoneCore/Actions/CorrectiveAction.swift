@@ -156,6 +156,57 @@ public enum CorrectiveActions {
         score.items.filter { $0.possible != nil && !$0.failed }.map(\.code)
     }
 
+    /// An open audit action that a release may verify.
+    public struct OpenAuditAction<Outlet: Hashable & Sendable>: Sendable {
+        public var outlet: Outlet
+        public var item: String
+        /// The audit that opened it, and when that audit's visit took place.
+        public var openedBy: String
+        public var openerVisitedAt: Date
+
+        public init(outlet: Outlet, item: String, openedBy: String, openerVisitedAt: Date) {
+            self.outlet = outlet
+            self.item = item
+            self.openedBy = openedBy
+            self.openerVisitedAt = openerVisitedAt
+        }
+    }
+
+    /// A released audit as verification reads it: where and when the visit took place, and the
+    /// items it passed (``passedItems(score:)``).
+    public struct ReleasedVisit<Outlet: Hashable & Sendable>: Sendable {
+        public var audit: String
+        public var outlet: Outlet
+        public var visitedAt: Date
+        public var passed: Set<String>
+
+        public init(audit: String, outlet: Outlet, visitedAt: Date, passed: Set<String>) {
+            self.audit = audit
+            self.outlet = outlet
+            self.visitedAt = visitedAt
+            self.passed = passed
+        }
+    }
+
+    /// Which of `releases` (audits released one after another, in this order) verifies each of
+    /// `actions`: the first that passed the action's item at its outlet, visited after the audit
+    /// that opened it, and, when that audit is one of `releases`, released after it.
+    /// - Returns: per action, the index in `releases` of the audit that verifies it, or nil.
+    public static func verifiers<Outlet>(of actions: [OpenAuditAction<Outlet>], among releases: [ReleasedVisit<Outlet>]) -> [Int?] {
+        var atOutlet: [Outlet: [Int]] = [:]
+        var position: [String: Int] = [:]
+        for (index, release) in releases.enumerated() {
+            atOutlet[release.outlet, default: []].append(index)
+            position[release.audit.lowercased()] = position[release.audit.lowercased()] ?? index
+        }
+        return actions.map { action in
+            let opener = position[action.openedBy.lowercased()] ?? -1
+            return atOutlet[action.outlet]?.first { index in
+                index > opener && releases[index].visitedAt > action.openerVisitedAt && releases[index].passed.contains(action.item)
+            }
+        }
+    }
+
     /// Whether a complaint breached its time limit as of `asOf` (the opposite of "within SLA" in
     /// rules.md §3): resolved after its deadline, or still unresolved when the deadline has passed.
     public static func breached(_ complaint: Complaint, policy: SLAPolicy, asOf: Date) -> Bool {

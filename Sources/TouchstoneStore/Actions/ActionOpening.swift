@@ -14,9 +14,12 @@ enum ActionOpening {
     /// critical or `"action": true` item) and verifies the open actions of the same outlet on the
     /// items it passed that earlier audits (visited before it) opened, as if released one after
     /// another: an action opened by one of `audits` is verified only by a later one of them.
+    /// `visits` are the same audits' outlets, visit times and passed items, in the same order.
     /// - Returns: per audit, the events of the actions it opened then of those it verified (in id
     ///   order each), read when they happened, for the caller to emit after the audit's own.
-    static func released(_ conn: PQConnection, audits: [AuditRelease.Released], now: Date) throws -> [[OutboxEvent]] {
+    static func released(
+        _ conn: PQConnection, audits: [AuditRelease.Released], visits: [CorrectiveActions.ReleasedVisit<Int64>], now: Date
+    ) throws -> [[OutboxEvent]] {
         var events = Array(repeating: [OutboxEvent](), count: audits.count)
         let ids = audits.map(\.id)
         let findings = audits.map { CorrectiveActions.findings(template: $0.template, score: $0.score) }
@@ -59,34 +62,30 @@ enum ActionOpening {
             let byID = try ActionEventHook.events(conn, .actionOpened, ids: opened.map(\.0))
             for (id, i) in opened.sorted(by: { $0.0 < $1.0 }) { events[i] += byID[id].map { [$0] } ?? [] }
         }
-        let passed = audits.map { CorrectiveActions.passedItems(score: $0.score) }
-        guard passed.contains(where: { !$0.isEmpty }) else { return events }
-        // Each open action goes to the first audit (in release order) that passes its item at its
-        // outlet, visited after the audit that opened it, and released after it when that is one of these.
-        let closing = try conn.query(
+        let items = Set(visits.flatMap(\.passed))
+        guard !items.isEmpty else { return events }
+        // The open audit actions the releases could verify, locked; which release verifies which
+        // is the core's rule (CorrectiveActions.verifiers). One table read by outlet, so the plan
+        // cannot go wrong when the planner's statistics do not yet count an import's own rows.
+        let candidates = try conn.query(
             """
-            WITH r AS MATERIALIZED (
-                SELECT r.audit_id, r.n, a.outlet_id, a.visited_at
-                FROM unnest(\(ids)::uuid[]) WITH ORDINALITY AS r(audit_id, n) JOIN audits a ON a.id = r.audit_id),
-            p AS (SELECT * FROM unnest(\(passed.indices.flatMap { i in passed[i].map { _ in i + 1 } })::bigint[],
-                                       \(Array(passed.joined()))::text[]) AS p(n, item)),
-            candidate AS (
-                SELECT x.id, x.state, x.item_code, x.outlet_id, x.audit_id, src.visited_at FROM actions x
-                JOIN audits src ON src.tenant_id = x.tenant_id AND src.id = x.audit_id
-                WHERE x.source = 'audit' AND x.state <> 'verified'
-                  AND x.outlet_id IN (SELECT outlet_id FROM r) AND x.item_code IN (SELECT item FROM p)
-                ORDER BY x.id FOR UPDATE OF x)
-            SELECT c.id, c.state, min(r.n)::integer - 1
-            FROM candidate c
-            JOIN r ON r.outlet_id = c.outlet_id AND c.visited_at < r.visited_at
-            JOIN p ON p.n = r.n AND p.item = c.item_code
-            LEFT JOIN r AS opener ON opener.audit_id = c.audit_id
-            WHERE opener.n IS NULL OR opener.n < r.n
-            GROUP BY c.id, c.state ORDER BY c.id
+            SELECT x.id, x.state, x.outlet_id, x.item_code, x.audit_id::text,
+                   (SELECT src.visited_at FROM audits src WHERE src.tenant_id = x.tenant_id AND src.id = x.audit_id)
+            FROM actions x
+            WHERE x.source = 'audit' AND x.state <> 'verified'
+              AND x.outlet_id = ANY (\(Array(Set(visits.map(\.outlet))))::bigint[]) AND x.item_code = ANY (\(Array(items))::text[])
+            ORDER BY x.id FOR UPDATE OF x
             """
         ).map { row in
-            let (id, state, i) = try row.decode((Int64, String, Int).self)
-            return (id: id, state: ActionState(rawValue: state)!, by: i)
+            let (id, state, outlet, item, openedBy, openerVisitedAt) = try row.decode((Int64, String, Int64, String, String, Date).self)
+            return (
+                id: id, state: ActionState(rawValue: state)!,
+                action: CorrectiveActions.OpenAuditAction(outlet: outlet, item: item, openedBy: openedBy, openerVisitedAt: openerVisitedAt)
+            )
+        }
+        let verifiers = CorrectiveActions.verifiers(of: candidates.map(\.action), among: visits)
+        let closing = zip(candidates, verifiers).compactMap { candidate, verifier in
+            verifier.map { (id: candidate.id, state: candidate.state, by: $0) }
         }
         try ActionQueries.move(
             conn, ids: closing.map(\.id), from: closing.map(\.state), to: .verified, actor: system,

@@ -17,8 +17,13 @@ enum AuditRelease {
     /// Announces the release of `audits` (in release order) by `actor` at `now`.
     static func run(_ conn: PQConnection, _ audits: [Released], by actor: String, at now: Date) throws {
         guard !audits.isEmpty else { return }
-        let released = try AuditEvents.released(conn, ids: audits.map(\.id), by: actor, at: now)
-        let actions = try ActionOpening.released(conn, audits: audits, now: now)
-        try OutboxQueries.emit(audits.indices.flatMap { [released[$0]] + actions[$0] }, on: conn)
+        let facts = try AuditEvents.facts(conn, ids: audits.map(\.id))
+        let visits = zip(audits, facts).map { audit, f in
+            CorrectiveActions.ReleasedVisit(
+                audit: audit.id, outlet: f.outletID, visitedAt: f.visitedAt, passed: Set(CorrectiveActions.passedItems(score: audit.score)))
+        }
+        let actions = try ActionOpening.released(conn, audits: audits, visits: visits, now: now)
+        try OutboxQueries.emit(
+            audits.indices.flatMap { [AuditEvents.released(facts[$0], id: audits[$0].id, by: actor, at: now)] + actions[$0] }, on: conn)
     }
 }

@@ -108,6 +108,30 @@ import Testing
         }
     }
 
+    @Test func theFirstLaterPassingReleaseAtTheOutletVerifies() {
+        let day = { (d: Int) in Date(timeIntervalSince1970: Double(d) * 86_400) }
+        typealias Visit = CorrectiveActions.ReleasedVisit<String>
+        let releases = [
+            Visit(audit: "A1", outlet: "SH-01", visitedAt: day(5), passed: ["clean"]),  // visited before the opener of "wait"
+            Visit(audit: "a2", outlet: "SH-01", visitedAt: day(9), passed: ["clean", "wait"]),
+            Visit(audit: "a3", outlet: "SH-01", visitedAt: day(12), passed: ["wait", "safe"]),
+            Visit(audit: "a4", outlet: "BJ-02", visitedAt: day(20), passed: ["clean", "wait", "safe"]),
+        ]
+        let actions = [
+            // Opened by an audit stored before: the first release visited after it that passed the item.
+            CorrectiveActions.OpenAuditAction(outlet: "SH-01", item: "wait", openedBy: "old", openerVisitedAt: day(6)),
+            CorrectiveActions.OpenAuditAction(outlet: "SH-01", item: "clean", openedBy: "old", openerVisitedAt: day(1)),
+            // Opened by a3 itself (released third): only a later release of these may verify it.
+            CorrectiveActions.OpenAuditAction(outlet: "SH-01", item: "clean", openedBy: "A3", openerVisitedAt: day(12)),
+            // Opened by a2, visited before a3 but not released before it: a3 verifies; the id's case does not matter.
+            CorrectiveActions.OpenAuditAction(outlet: "SH-01", item: "safe", openedBy: "A2", openerVisitedAt: day(9)),
+            // Another outlet's audit passing the item does not count; nor does a visit at the same instant.
+            CorrectiveActions.OpenAuditAction(outlet: "GZ-03", item: "wait", openedBy: "old", openerVisitedAt: day(1)),
+            CorrectiveActions.OpenAuditAction(outlet: "BJ-02", item: "safe", openedBy: "old", openerVisitedAt: day(20)),
+        ]
+        #expect(CorrectiveActions.verifiers(of: actions, among: releases) == [1, 0, nil, 2, nil, nil])
+    }
+
     @Test func complaintBreach() {
         let opened = Date(timeIntervalSince1970: 0)
         let high = Complaint(severity: .high, openedAt: opened)
