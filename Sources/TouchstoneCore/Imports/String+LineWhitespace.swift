@@ -21,5 +21,10 @@ extension Substring {
 
 extension String {
     /// The text without leading and trailing whitespace within a line (``Substring/trimmingLineWhitespace``).
-    public var trimmingLineWhitespace: String { self[...].trimmingLineWhitespace }
+    public var trimmingLineWhitespace: String {
+        guard let first = unicodeScalars.first, let last = unicodeScalars.last, first.isLineWhitespace || last.isLineWhitespace else {
+            return self
+        }
+        return self[...].trimmingLineWhitespace
+    }
 }

@@ -53,7 +53,16 @@ struct CSVFormat: Sendable {
     }
 
     /// A rule between cells of one row: returns a problem (column, message) or nil.
-    typealias RowRule = @Sendable ([String: String]) -> (column: String, message: String)?
+    typealias RowRule = @Sendable (Cells) -> (column: String, message: String)?
+
+    /// One row's values in the order of ``columns`` (nil for an empty or absent cell), read by
+    /// column name.
+    struct Cells {
+        let columns: [Column]
+        let values: [String?]
+
+        subscript(name: String) -> String? { columns.firstIndex { $0.name == name }.flatMap { values[$0] } }
+    }
 
     /// The import's name, as on the command line (`outlets`).
     let name: String

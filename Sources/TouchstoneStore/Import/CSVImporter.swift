@@ -56,12 +56,11 @@ struct CSVImporter: Sendable {
                     if rows % ImportOptions.progressInterval == 0 { options.progress?(rows) }
                     let (values, rowProblems) = Self.check(record, layout: layout, format: format)
                     if rowProblems.isEmpty {
-                        try writer.writeRow([String(record.line)] + format.columns.map { values[$0.name] })
+                        try writer.writeRow([String(record.line)] + values)
                     } else {
                         problems += rowProblems
                         rejected[record.line] = RejectedRow(
-                            line: record.line, fields: format.columns.map { values[$0.name] ?? "" },
-                            errors: rowProblems.map(\.description))
+                            line: record.line, fields: values.map { $0 ?? "" }, errors: rowProblems.map(\.description))
                     }
                 }
             }
@@ -102,10 +101,11 @@ struct CSVImporter: Sendable {
         }
     }
 
-    /// Where each format column sits in the file, and how many fields a row has, from the header row.
+    /// Where each format column sits in the file (in the order of the format's columns; nil when
+    /// the header lacks it), and how many fields a row has, from the header row.
     private struct Layout {
-        var positions: [String: Int] = [:]
-        var width = 0
+        var positions: [Int?]
+        var width: Int
     }
 
     private static func layout(of reader: inout CSVReader, format: CSVFormat, options: ImportOptions) throws -> Layout {
@@ -132,7 +132,7 @@ struct CSVImporter: Sendable {
             problems.append(.csv(line: header.line, column: column.name, "required column is missing from the header"))
         }
         if !problems.isEmpty { throw StoreError.invalid(problems) }
-        return Layout(positions: layout, width: header.fields.count)
+        return Layout(positions: format.columns.map { layout[$0.name] }, width: header.fields.count)
     }
 
     private static func nextRecord(_ reader: inout CSVReader) throws -> CSVReader.Record? {
@@ -143,15 +143,15 @@ struct CSVImporter: Sendable {
         }
     }
 
-    /// The row's values by column name (empty cells absent) and its problems.
-    private static func check(_ record: CSVReader.Record, layout: Layout, format: CSVFormat) -> ([String: String], [Problem]) {
-        var values: [String: String] = [:]
+    /// The row's values in the order of the format's columns (nil for empty cells) and its problems.
+    private static func check(_ record: CSVReader.Record, layout: Layout, format: CSVFormat) -> ([String?], [Problem]) {
+        var values = [String?](repeating: nil, count: format.columns.count)
         var problems: [Problem] = []
         if record.fields.count != layout.width {
             problems.append(.csv(line: record.line, column: nil, "has \(record.fields.count) fields, the header has \(layout.width)"))
         }
-        for column in format.columns {
-            guard let index = layout.positions[column.name], index < record.fields.count else {
+        for (ordinal, column) in format.columns.enumerated() {
+            guard let index = layout.positions[ordinal], index < record.fields.count else {
                 if column.required { problems.append(.csv(line: record.line, column: column.name, "a value is required")) }
                 continue
             }
@@ -160,14 +160,14 @@ struct CSVImporter: Sendable {
                 if column.required { problems.append(.csv(line: record.line, column: column.name, "a value is required")) }
                 continue
             }
-            values[column.name] = value
+            values[ordinal] = value
             if let message = column.check(value) {
                 problems.append(.csv(line: record.line, column: column.name, message))
             }
         }
         if problems.isEmpty {
             for rule in format.rowRules {
-                if let (column, message) = rule(values) { problems.append(.csv(line: record.line, column: column, message)) }
+                if let (column, message) = rule(CSVFormat.Cells(columns: format.columns, values: values)) { problems.append(.csv(line: record.line, column: column, message)) }
             }
         }
         return (values, problems)
