@@ -166,8 +166,9 @@ struct CSVImporter: Sendable {
             }
         }
         if problems.isEmpty {
+            let cells = CSVFormat.Cells(columns: format.columns, values: values)
             for rule in format.rowRules {
-                if let (column, message) = rule(CSVFormat.Cells(columns: format.columns, values: values)) { problems.append(.csv(line: record.line, column: column, message)) }
+                if let (column, message) = rule(cells) { problems.append(.csv(line: record.line, column: column, message)) }
             }
         }
         return (values, problems)
