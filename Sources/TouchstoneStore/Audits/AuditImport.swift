@@ -61,19 +61,19 @@ public enum AuditImport {
 
     /// The lines of `data` that are not blank, parsed.
     static func lines(_ data: Data, tenant: Tenant, now: Date) -> [Line] {
-        var lines: [Line] = []
-        for (index, line) in data.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false).enumerated() {
-            let text = Data(line)
-            guard text.contains(where: { $0 != UInt8(ascii: " ") && $0 != UInt8(ascii: "\r") && $0 != UInt8(ascii: "\t") }) else { continue }
+        let texts = data.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false).enumerated().compactMap { index, line in
+            line.contains { $0 != UInt8(ascii: " ") && $0 != UInt8(ascii: "\r") && $0 != UInt8(ascii: "\t") } ? (index + 1, Data(line)) : nil
+        }
+        // Parsed on all cores: a document's parse reads nothing but its line.
+        return texts.concurrentMap { number, text in
             let parsed: Result<(AuditDocument, [Problem]), StoreError>
-            do {
+            do throws(StoreError) {
                 parsed = .success(try AuditSubmission.parse(text, tenant: tenant, now: now))
             } catch {
                 parsed = .failure(error)
             }
-            lines.append(Line(number: index + 1, text: text, parsed: parsed))
+            return Line(number: number, text: text, parsed: parsed)
         }
-        return lines
     }
 
     /// A line of the file that is not blank, parsed.
@@ -160,37 +160,51 @@ public enum AuditImport {
         }
 
         private mutating func checkAndWrite(_ lines: ArraySlice<Line>) throws -> Int {
-            let documents = lines.compactMap { line in try? line.parsed.get().0 }
-            let references = documents.isEmpty ? [] : try hashJoined { try AuditSubmission.references(conn, tenant: tenant, documents: documents) }
+            let parsed = lines.map { try? $0.parsed.get() }
+            let documents = parsed.compactMap { $0?.0 }
+            let found = documents.isEmpty ? [] : try hashJoined { try AuditSubmission.references(conn, tenant: tenant, documents: documents) }
             let settings = try self.settings ?? FieldSettingsQueries.get(conn)
             self.settings = settings
-            var next = references.makeIterator()
-            var pending: [AuditSubmission.New] = []
-            var seen: [String: (hash: String, state: AuditState)] = [:]
-            for index in lines.indices {
-                let line = lines[index]
-                let doc: AuditDocument
-                let parsed: [Problem]
+            // Each line's references (nil for a line that did not parse), and the templates they name.
+            var next = found.makeIterator()
+            let references = parsed.map { line in line.map { _ in next.next()! } }
+            var read: [String: Result<Template, any Error>] = [:]
+            for (line, r) in zip(parsed, references) {
+                guard let doc = line?.0, let r, let hash = r.templateHash, read[hash] == nil else { continue }
                 do {
-                    (doc, parsed) = try line.parsed.get()
-                } catch {
-                    try refused(line, error, rollBack: false)
-                    continue
-                }
-                let references = next.next()!
-                let new: AuditSubmission.New
-                do {
-                    let (template, checked) = try AuditSubmission.checked(
-                        doc, problems: parsed, references: references, tenant: tenant, settings: settings, conn: conn)
-                    new = AuditSubmission.New(doc, template: template, checked: checked, tenant: tenant, now: now)
+                    read[hash] = .success(try AuditSubmission.template(conn, of: doc, references: r)!)
                 } catch let error as PQError {
                     throw error
                 } catch {
+                    read[hash] = .failure(error)
+                }
+            }
+            // Checked, scored and flagged on all cores: the core's rules read nothing.
+            let (templates, run) = (read, (tenant: tenant, now: now))
+            let checked = Array(zip(parsed, references)).concurrentMap { line, r -> Result<AuditSubmission.New, any Error>? in
+                guard let (doc, problems) = line, let r else { return nil }
+                return Result {
+                    let (template, checked) = try AuditSubmission.checked(
+                        doc, problems: problems, references: r, template: r.templateHash.map { try templates[$0]!.get() }, tenant: run.tenant,
+                        settings: settings)
+                    return AuditSubmission.New(doc, template: template, checked: checked, tenant: run.tenant, now: run.now)
+                }
+            }
+            var pending: [AuditSubmission.New] = []
+            var seen: [String: (hash: String, state: AuditState)] = [:]
+            for (offset, index) in lines.indices.enumerated() {
+                let line = lines[index]
+                let new: AuditSubmission.New
+                do {
+                    _ = try line.parsed.get()
+                    new = try checked[offset]!.get()
+                } catch {
                     try refused(line, error, rollBack: false)
                     continue
                 }
+                let doc = new.doc
                 let key = doc.id.lowercased()
-                guard let stored = seen[key] ?? references.stored else {
+                guard let stored = seen[key] ?? references[offset]!.stored else {
                     seen[key] = (new.hash, new.state)
                     pending.append(new)
                     continue

@@ -260,7 +260,9 @@ enum AuditSubmission {
         let (doc, problems) = try parse(json, tenant: tenant, now: now)
         let references = try references(conn, tenant: tenant, documents: [doc])[0]
         let settings = try FieldSettingsQueries.get(conn)
-        let (template, found) = try checked(doc, problems: problems, references: references, tenant: tenant, settings: settings, conn: conn)
+        let (template, found) = try checked(
+            doc, problems: problems, references: references, template: template(conn, of: doc, references: references), tenant: tenant,
+            settings: settings)
         var checked = found
         if let visitID = doc.visit {
             checked.visit = try checkVisit(conn, visitID, doc: doc, tenant: tenant, lateVisitsAccepted: settings.lateVisitsAccepted)
@@ -369,22 +371,25 @@ enum AuditSubmission {
         }
     }
 
+    /// The template version `doc` names, when `r` found it (parsed once, then cached by its hash).
+    static func template(_ conn: PQConnection, of doc: AuditDocument, references r: References) throws -> Template? {
+        try r.templateHash.map { try TemplateQueries.cached(conn, hash: $0, code: doc.template, version: doc.templateVersion) }
+    }
+
     /// Checks parsed `doc` (with the `problems` parsing found) against its `references` and its
-    /// template: the template and the checked facts, or ``StoreError/invalid(_:)`` listing every problem.
-    /// The planned visit it names is the caller's (``check(_:tenant:json:now:)``).
+    /// `template` (``template(_:of:references:)``): the template and the checked facts, or
+    /// ``StoreError/invalid(_:)`` listing every problem. Reads nothing: an import checks its
+    /// documents on all cores. The planned visit it names is the caller's (``check(_:tenant:json:now:)``).
     static func checked(
-        _ doc: AuditDocument, problems parsed: [Problem], references r: References, tenant: Tenant,
-        settings: FieldSettingsQueries.Settings, conn: PQConnection
+        _ doc: AuditDocument, problems parsed: [Problem], references r: References, template: Template?, tenant: Tenant,
+        settings: FieldSettingsQueries.Settings
     ) throws -> (Template, Checked) {
         var problems = parsed
-        var template: Template?
-        if let templateHash = r.templateHash {
-            template = try TemplateQueries.cached(conn, hash: templateHash, code: doc.template, version: doc.templateVersion)
-        } else if let latest = r.latest {
+        if template == nil {
             problems.append(
-                Problem(path: "templateVersion", message: "template \(doc.template) has no version \(doc.templateVersion) (latest is \(latest))"))
-        } else {
-            problems.append(Problem(path: "template", message: "unknown template \"\(doc.template)\""))
+                r.latest.map { latest in
+                    Problem(path: "templateVersion", message: "template \(doc.template) has no version \(doc.templateVersion) (latest is \(latest))")
+                } ?? Problem(path: "template", message: "unknown template \"\(doc.template)\""))
         }
         if r.outletID == nil { problems.append(Problem(path: "outlet", message: "unknown outlet \"\(doc.outlet)\"")) }
         if let servedBy = doc.servedBy, r.staffID == nil {
