@@ -24,26 +24,35 @@ public enum PayoutStep {
     }
 
     /// The step as the batch runs it (`BatchRunner.withPayouts`): returns the payout rows written.
+    /// An incremental rerun recomputes the people its changed results name (`batch_payout_people`).
     public static let step: BatchStep = { conn, context in
-        try run(conn, period: context.period, jobID: context.jobID, progress: context.progress).rows
+        try run(conn, period: context.period, jobID: context.jobID, onlyChanged: context.incrementalSince != nil, progress: context.progress)
+            .rows
     }
 
     /// People fetched per round trip.
     static let chunk = 2000
 
     /// Replaces the draft payouts of `period` on `conn` (inside the batch transaction, as
-    /// the tenant) and records what it read in the `batch_jobs` row `jobID`.
+    /// the tenant) and records what it read in the `batch_jobs` row `jobID`. With `onlyChanged`,
+    /// only those of the people in `batch_payout_people` (``BatchRerun``), and the adjustment
+    /// rows, which ``AdjustmentStep`` writes again.
     /// - Throws: ``StoreError/periodClosed(_:)`` (via the database) when the period is closed,
     ///   ``StoreError/invalidState(_:)`` when a stored plan no longer validates.
     @discardableResult
     public static func run(
-        _ conn: PQConnection, period: Period, jobID: Int64,
+        _ conn: PQConnection, period: Period, jobID: Int64, onlyChanged: Bool = false,
         progress: (String) -> Void = { _ in }
     ) throws -> Summary {
         let kpis = try PlanQueries.knownKPIs(conn)
         let plans = try PlanQueries.latest(conn, kind: period.kind, kpis: kpis)
-        try conn.execute("DELETE FROM payouts WHERE period = \(period.description)")
-        let summary = try compute(conn, period: period, plans: plans, definitions: kpis, jobID: jobID)
+        let people: Query = onlyChanged ? "employee_no IN (SELECT employee_no FROM batch_payout_people)" : "true"
+        try conn.execute(
+            "DELETE FROM payouts WHERE period = \(period.description) AND (adjusts_period <> '' OR \(fragment: people))")
+        // A rerun is a new computation: the rows it keeps lose their approval too (docs/payroll.md).
+        try conn.execute(
+            "UPDATE payouts SET approved_by = NULL, approved_at = NULL WHERE period = \(period.description) AND approved_by IS NOT NULL")
+        let summary = try compute(conn, period: period, plans: plans, definitions: kpis, people: people, jobID: jobID)
         progress("\(summary.rows) payout rows for \(summary.people) people under \(plans.count) plans")
         try record(conn, summary, jobID: jobID)
         return summary
@@ -57,7 +66,7 @@ public enum PayoutStep {
     static func compute(
         _ conn: PQConnection, period: Period, plans: [(version: Int, plan: Plan)],
         definitions: [String: KPIDefinition], results: String = KPIBatch.periodResults,
-        into table: String = "payouts", jobID: Int64
+        into table: String = "payouts", people: Query = "true", jobID: Int64
     ) throws -> Summary {
         var summary = Summary()
         summary.plans = Dictionary(uniqueKeysWithValues: plans.map { ($0.plan.code, $0.version) })
@@ -68,7 +77,7 @@ public enum PayoutStep {
         var pending: [Row] = []
         try streamPeople(
             conn, period: period, plans: plans, staffCodes: codes(plans.map { $0.plan }, level: .staff),
-            from: results
+            from: results, people: people
         ) { fetched in
             let computeChunk = { () throws -> [Row] in
                 var rows: [Row] = []
@@ -159,10 +168,11 @@ public enum PayoutStep {
 
     /// Calls `body` with the people assigned in one of the plans' roles during the period,
     /// `chunk` rows at a time (``decodePerson(_:)`` reads one), each with their assignments
-    /// overlapping the period and their staff-level values of `staffCodes`.
+    /// overlapping the period and their staff-level values of `staffCodes`; only those matching
+    /// `people`, a condition on the staff row's `employee_no` (the only column of that name here).
     static func streamPeople(
         _ conn: PQConnection, period: Period, plans: [(version: Int, plan: Plan)], staffCodes: [String],
-        from results: String, _ body: (PQRows) throws -> Void
+        from results: String, people: Query, _ body: (PQRows) throws -> Void
     ) throws {
         let roles = Set(plans.flatMap { $0.plan.roles }).sorted()
         let first = period.firstDay.description
@@ -193,7 +203,7 @@ public enum PayoutStep {
                 WHERE a.tenant_id = s.tenant_id AND a.staff_id = s.id
                   AND a.start_date <= \(last)::date AND (a.end_date IS NULL OR a.end_date >= \(first)::date)) a
             LEFT JOIN payout_staff_kpis k ON k.subject = s.employee_no
-            WHERE EXISTS (
+            WHERE \(fragment: people) AND EXISTS (
                 SELECT 1 FROM assignments a
                 WHERE a.tenant_id = s.tenant_id AND a.staff_id = s.id AND a.role = ANY(\(roles)::text[])
                   AND a.start_date <= \(last)::date AND (a.end_date IS NULL OR a.end_date >= \(first)::date))
