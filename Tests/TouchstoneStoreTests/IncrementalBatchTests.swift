@@ -158,7 +158,8 @@ import TouchstoneTestSupport
             case 2:
                 try await write("DELETE FROM audits WHERE id = \(audit)::uuid")
                 audits.removeAll { $0 == audit }
-            case 3: try await write("UPDATE audits SET state = CASE state WHEN 'released' THEN 'disputed' ELSE 'released' END WHERE id = \(audit)::uuid")
+            case 3:
+                try await write("UPDATE audits SET state = CASE state WHEN 'released' THEN 'disputed' ELSE 'released' END WHERE id = \(audit)::uuid")
             case 4:
                 // Moved to another outlet and staff member, or out of the period and back.
                 try await write(
@@ -177,7 +178,8 @@ import TouchstoneTestSupport
         }
 
         func run(full: Bool = false, runner: BatchRunner = .withPayouts) async throws -> BatchJob {
-            try await runner.run(tenant: tenant, period: Period(IncrementalBatchTests.period)!, asOf: asOf, full: full, startedBy: "test", database: database)
+            try await runner.run(
+                tenant: tenant, period: Period(IncrementalBatchTests.period)!, asOf: asOf, full: full, startedBy: "test", database: database)
         }
 
         /// The period's results and payouts, every column but the job (and the approval).
@@ -240,7 +242,8 @@ import TouchstoneTestSupport
         #expect(quiet.inputs?.recomputed == BatchInputs.Recomputed(outlets: 0, staff: 0))
         #expect(quiet.kpiRows == 0)
 
-        try await BatchFixtures.defineKPIs(chain.database, chain.tenant, IncrementalBatchTests.kpisJSON.replacingOccurrences(of: "\"threshold\": 70", with: "\"threshold\": 71"))
+        try await BatchFixtures.defineKPIs(
+            chain.database, chain.tenant, IncrementalBatchTests.kpisJSON.replacingOccurrences(of: "\"threshold\": 70", with: "\"threshold\": 71"))
         #expect(try await chain.run().inputs?.recomputed == nil)
         #expect(try await chain.run().inputs?.recomputed != nil)
 
@@ -284,8 +287,10 @@ import TouchstoneTestSupport
         gate.release.signal()
         #expect(try await held.value.inputs?.recomputed != nil)
         let kept = try await chain.database.tenantTransaction(chain.tenant, readOnly: true) { conn in
-            try conn.query("SELECT o.code, s.employee_no FROM batch_dirty d JOIN outlets o ON o.id = d.outlet_id JOIN staff s ON s.id = d.staff_id WHERE d.period = '2026-09'")
-                .map { try "\($0.decode(0, as: String.self))/\($0.decode(1, as: String.self))" }
+            try conn.query(
+                "SELECT o.code, s.employee_no FROM batch_dirty d JOIN outlets o ON o.id = d.outlet_id JOIN staff s ON s.id = d.staff_id WHERE d.period = '2026-09'"
+            )
+            .map { try "\($0.decode(0, as: String.self))/\($0.decode(1, as: String.self))" }
         }
         #expect(kept == ["X03/S007"])
 
