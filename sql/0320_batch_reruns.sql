@@ -1,7 +1,9 @@
 -- Incremental batch reruns (issue #16, docs/kpi-batch.md "Reruns"): the database records what
 -- changed since a period's last run, so that no writer can forget it.
 --
--- batch_dirty: one row per (period, outlet, staff member) whose events changed. Statement-level
+-- batch_dirty: one row per (period, source, outlet, staff member) whose events changed, the source
+-- being the KPIs' (audit, survey, complaint): a rerun recomputes only that source's cells of the
+-- subject and takes the others' from its stored results. Statement-level
 -- triggers on audits (counted ones: released or final), survey_responses and complaints read the
 -- statement's transition tables and insert the distinct outlets and staff members touched, old
 -- and new values both (an event moved to another outlet dirties both; an event an UPDATE left
@@ -18,9 +20,14 @@
 -- events. If they commit after, the DELETE does not see them and they stay for the next run,
 -- whatever the run itself happened to read of those events. A run that rolls back puts its rows
 -- back. Runs of one tenant are serialised by the batch's advisory lock.
+--
+-- No unique key deduplicates the rows: a writer inserting a key that a running batch has deleted
+-- would wait for the batch to commit. A statement's rows are distinct; rows of a period nobody runs
+-- (a quarter, for a tenant that runs months) stay until a run of it or its closing takes them.
 CREATE TABLE batch_dirty (
     tenant_id bigint NOT NULL REFERENCES tenants (id),
     period    text NOT NULL,
+    source    text NOT NULL CHECK (source IN ('audit', 'survey', 'complaint')),
     outlet_id bigint NOT NULL,
     staff_id  bigint
 );
@@ -39,20 +46,20 @@ CREATE FUNCTION app_batch_dirty_audits() RETURNS trigger
     AS $$
 BEGIN
     IF TG_OP = 'INSERT' THEN
-        INSERT INTO batch_dirty (tenant_id, period, outlet_id, staff_id)
-        SELECT DISTINCT r.tenant_id, p.period, r.outlet_id, r.served_by
+        INSERT INTO batch_dirty (tenant_id, period, source, outlet_id, staff_id)
+        SELECT DISTINCT r.tenant_id, p.period, 'audit', r.outlet_id, r.served_by
         FROM new_rows AS r JOIN tenants t ON t.id = r.tenant_id
         CROSS JOIN LATERAL unnest(app_batch_periods(r.visited_at, t.timezone)) AS p (period)
         WHERE r.state IN ('released', 'final');
     ELSIF TG_OP = 'DELETE' THEN
-        INSERT INTO batch_dirty (tenant_id, period, outlet_id, staff_id)
-        SELECT DISTINCT r.tenant_id, p.period, r.outlet_id, r.served_by
+        INSERT INTO batch_dirty (tenant_id, period, source, outlet_id, staff_id)
+        SELECT DISTINCT r.tenant_id, p.period, 'audit', r.outlet_id, r.served_by
         FROM old_rows AS r JOIN tenants t ON t.id = r.tenant_id
         CROSS JOIN LATERAL unnest(app_batch_periods(r.visited_at, t.timezone)) AS p (period)
         WHERE r.state IN ('released', 'final');
     ELSE
-        INSERT INTO batch_dirty (tenant_id, period, outlet_id, staff_id)
-        SELECT DISTINCT r.tenant_id, p.period, r.outlet_id, r.served_by
+        INSERT INTO batch_dirty (tenant_id, period, source, outlet_id, staff_id)
+        SELECT DISTINCT r.tenant_id, p.period, 'audit', r.outlet_id, r.served_by
         FROM (SELECT * FROM old_rows UNION ALL SELECT * FROM new_rows) AS r JOIN tenants t ON t.id = r.tenant_id
         CROSS JOIN LATERAL unnest(app_batch_periods(r.visited_at, t.timezone)) AS p (period)
         WHERE r.state IN ('released', 'final');
@@ -67,18 +74,18 @@ CREATE FUNCTION app_batch_dirty_responses() RETURNS trigger
     AS $$
 BEGIN
     IF TG_OP = 'INSERT' THEN
-        INSERT INTO batch_dirty (tenant_id, period, outlet_id, staff_id)
-        SELECT DISTINCT r.tenant_id, p.period, r.outlet_id, r.staff_id
+        INSERT INTO batch_dirty (tenant_id, period, source, outlet_id, staff_id)
+        SELECT DISTINCT r.tenant_id, p.period, 'survey', r.outlet_id, r.staff_id
         FROM new_rows AS r JOIN tenants t ON t.id = r.tenant_id
         CROSS JOIN LATERAL unnest(app_batch_periods(r.responded_at, t.timezone)) AS p (period);
     ELSIF TG_OP = 'DELETE' THEN
-        INSERT INTO batch_dirty (tenant_id, period, outlet_id, staff_id)
-        SELECT DISTINCT r.tenant_id, p.period, r.outlet_id, r.staff_id
+        INSERT INTO batch_dirty (tenant_id, period, source, outlet_id, staff_id)
+        SELECT DISTINCT r.tenant_id, p.period, 'survey', r.outlet_id, r.staff_id
         FROM old_rows AS r JOIN tenants t ON t.id = r.tenant_id
         CROSS JOIN LATERAL unnest(app_batch_periods(r.responded_at, t.timezone)) AS p (period);
     ELSE
-        INSERT INTO batch_dirty (tenant_id, period, outlet_id, staff_id)
-        SELECT DISTINCT r.tenant_id, p.period, r.outlet_id, r.staff_id
+        INSERT INTO batch_dirty (tenant_id, period, source, outlet_id, staff_id)
+        SELECT DISTINCT r.tenant_id, p.period, 'survey', r.outlet_id, r.staff_id
         FROM ((SELECT * FROM old_rows EXCEPT ALL SELECT * FROM new_rows) UNION ALL (SELECT * FROM new_rows EXCEPT ALL SELECT * FROM old_rows)) AS r
         JOIN tenants t ON t.id = r.tenant_id
         CROSS JOIN LATERAL unnest(app_batch_periods(r.responded_at, t.timezone)) AS p (period);
@@ -93,18 +100,18 @@ CREATE FUNCTION app_batch_dirty_complaints() RETURNS trigger
     AS $$
 BEGIN
     IF TG_OP = 'INSERT' THEN
-        INSERT INTO batch_dirty (tenant_id, period, outlet_id, staff_id)
-        SELECT DISTINCT r.tenant_id, p.period, r.outlet_id, r.staff_id
+        INSERT INTO batch_dirty (tenant_id, period, source, outlet_id, staff_id)
+        SELECT DISTINCT r.tenant_id, p.period, 'complaint', r.outlet_id, r.staff_id
         FROM new_rows AS r JOIN tenants t ON t.id = r.tenant_id
         CROSS JOIN LATERAL unnest(app_batch_periods(r.opened_at, t.timezone)) AS p (period);
     ELSIF TG_OP = 'DELETE' THEN
-        INSERT INTO batch_dirty (tenant_id, period, outlet_id, staff_id)
-        SELECT DISTINCT r.tenant_id, p.period, r.outlet_id, r.staff_id
+        INSERT INTO batch_dirty (tenant_id, period, source, outlet_id, staff_id)
+        SELECT DISTINCT r.tenant_id, p.period, 'complaint', r.outlet_id, r.staff_id
         FROM old_rows AS r JOIN tenants t ON t.id = r.tenant_id
         CROSS JOIN LATERAL unnest(app_batch_periods(r.opened_at, t.timezone)) AS p (period);
     ELSE
-        INSERT INTO batch_dirty (tenant_id, period, outlet_id, staff_id)
-        SELECT DISTINCT r.tenant_id, p.period, r.outlet_id, r.staff_id
+        INSERT INTO batch_dirty (tenant_id, period, source, outlet_id, staff_id)
+        SELECT DISTINCT r.tenant_id, p.period, 'complaint', r.outlet_id, r.staff_id
         FROM ((SELECT * FROM old_rows EXCEPT ALL SELECT * FROM new_rows) UNION ALL (SELECT * FROM new_rows EXCEPT ALL SELECT * FROM old_rows)) AS r
         JOIN tenants t ON t.id = r.tenant_id
         CROSS JOIN LATERAL unnest(app_batch_periods(r.opened_at, t.timezone)) AS p (period);

@@ -3,30 +3,42 @@ import PQ
 import TouchstoneCore
 
 /// The subjects a run of ``KPIBatch`` computes: all, or those of an incremental rerun (the
-/// outlets in `batch_scope_outlets` and the staff members in `batch_scope_staff`). The batch's
+/// outlets in `batch_scope_outlets` and the staff members in `batch_scope_staff`, each with the
+/// source whose events changed: `audit`, `survey`, `complaint`, `action`). The batch's
 /// statements take their filters from here, so a rerun applies the same rules as a full run.
-enum BatchScope {
-    case all, changed
+enum BatchScope: Equatable {
+    case all
+    /// The sources with a changed subject.
+    case changed(sources: Set<String>)
 
-    /// Condition (starting with AND) that an event row belongs to a changed outlet (when `outlet`
-    /// names its column) or a changed staff member; nothing for a full run.
-    func events(outlet: String?, staff: String) -> Query {
-        guard self == .changed else { return "" }
-        let person = "\(staff) IN (SELECT staff_id FROM batch_scope_staff)"
-        return Query(unsafeSQL: outlet.map { " AND (\($0) IN (SELECT outlet_id FROM batch_scope_outlets) OR \(person))" } ?? " AND \(person)")
-    }
-
-    /// HAVING condition of an aggregate grouped by the sets `(…, outlet)` and `(…, staff)`: the
-    /// outlet cells and the staff cells (of the scope's subjects).
-    func cells(outlet: String, staff: String) -> Query {
+    /// Whether the cells of `source` are computed at all.
+    func reads(_ source: String) -> Bool {
         switch self {
-        case .all: Query(unsafeSQL: "GROUPING(\(staff)) = 1 OR \(staff) IS NOT NULL")
-        case .changed:
-            Query(
-                unsafeSQL: "(GROUPING(\(staff)) = 1 AND \(outlet) IN (SELECT outlet_id FROM batch_scope_outlets))"
-                    + " OR \(staff) IN (SELECT staff_id FROM batch_scope_staff)")
+        case .all: true
+        case .changed(let sources): sources.contains(source)
         }
     }
+
+    /// Condition (starting with AND) that an event row of `source` (nil: any) belongs to a changed
+    /// outlet (when `outlet` names its column) or a changed staff member; nothing for a full run.
+    func events(_ source: String?, outlet: String?, staff: String) -> Query {
+        guard self != .all else { return "" }
+        let person = "\(staff) IN (SELECT staff_id FROM batch_scope_staff\(Self.of(source)))"
+        let place = outlet.map { "\($0) IN (SELECT outlet_id FROM batch_scope_outlets\(Self.of(source))) OR " } ?? ""
+        return Query(unsafeSQL: " AND (\(place)\(person))")
+    }
+
+    /// HAVING condition of an aggregate of `source` grouped by the sets `(…, outlet)` and
+    /// `(…, staff)`: the outlet cells and the staff cells (of the scope's subjects).
+    func cells(_ source: String, outlet: String, staff: String) -> Query {
+        guard self != .all else { return Query(unsafeSQL: "GROUPING(\(staff)) = 1 OR \(staff) IS NOT NULL") }
+        return Query(
+            unsafeSQL: "(GROUPING(\(staff)) = 1 AND \(outlet) IN (SELECT outlet_id FROM batch_scope_outlets\(Self.of(source))))"
+                + " OR \(staff) IN (SELECT staff_id FROM batch_scope_staff\(Self.of(source)))")
+    }
+
+    /// The WHERE of a scope table's rows of `source` (a constant).
+    private static func of(_ source: String?) -> String { source.map { " WHERE source = '\($0)'" } ?? "" }
 }
 
 /// Incremental reruns (docs/kpi-batch.md "Reruns", sql/0320): what changed since the period's
@@ -40,11 +52,12 @@ enum BatchRerun {
     /// its snapshot (sql/0320 says why nothing committed meanwhile is lost). Every run takes them,
     /// a full one too: it recomputes everything.
     static func takeDirty(_ conn: PQConnection, period: Period) throws -> String {
-        try conn.execute("CREATE TEMP TABLE batch_dirty_taken (outlet_id bigint NOT NULL, staff_id bigint) ON COMMIT DROP")
+        try conn.execute(
+            "CREATE TEMP TABLE batch_dirty_taken (source text NOT NULL, outlet_id bigint NOT NULL, staff_id bigint) ON COMMIT DROP")
         return try conn.queryFirst(
             """
-            WITH taken AS (DELETE FROM batch_dirty WHERE period = \(period.description) RETURNING outlet_id, staff_id),
-            kept AS (INSERT INTO batch_dirty_taken SELECT DISTINCT outlet_id, staff_id FROM taken)
+            WITH taken AS (DELETE FROM batch_dirty WHERE period = \(period.description) RETURNING source, outlet_id, staff_id),
+            kept AS (INSERT INTO batch_dirty_taken SELECT DISTINCT source, outlet_id, staff_id FROM taken)
             SELECT pg_current_snapshot()::text
             """)!.decode(String.self)
     }
@@ -79,16 +92,16 @@ enum BatchRerun {
         try conn.execute(
             """
             CREATE TEMP TABLE batch_turned ON COMMIT DROP AS
-            SELECT c.outlet_id, c.staff_id FROM \(fragment: KPIBatch.periodComplaints(context)) AS c
+            SELECT 'complaint' AS source, c.outlet_id, c.staff_id FROM \(fragment: KPIBatch.periodComplaints(context)) AS c
             WHERE c.resolved_at IS NULL AND c.deadline > \(low) AND c.deadline <= \(high)
             """)
         try conn.execute(
             script: """
                 CREATE TEMP TABLE batch_scope_outlets ON COMMIT DROP AS
-                SELECT outlet_id FROM batch_dirty_taken UNION SELECT outlet_id FROM batch_turned;
+                SELECT source, outlet_id FROM batch_dirty_taken UNION SELECT source, outlet_id FROM batch_turned;
                 CREATE TEMP TABLE batch_scope_staff ON COMMIT DROP AS
-                SELECT staff_id FROM batch_dirty_taken WHERE staff_id IS NOT NULL
-                UNION SELECT staff_id FROM batch_turned WHERE staff_id IS NOT NULL;
+                SELECT source, staff_id FROM batch_dirty_taken WHERE staff_id IS NOT NULL
+                UNION SELECT source, staff_id FROM batch_turned WHERE staff_id IS NOT NULL;
                 DROP TABLE batch_turned;
                 CREATE TEMP TABLE \(recomputedResults) (LIKE kpi_results) ON COMMIT DROP;
                 """)
@@ -98,25 +111,27 @@ enum BatchRerun {
     /// How many outlets and staff members the scope holds.
     static func recomputed(_ conn: PQConnection) throws -> BatchInputs.Recomputed {
         let (outlets, staff) = try conn.queryFirst(
-            "SELECT (SELECT count(*) FROM batch_scope_outlets), (SELECT count(*) FROM batch_scope_staff)")!.decode((Int, Int).self)
+            "SELECT (SELECT count(DISTINCT outlet_id) FROM batch_scope_outlets), (SELECT count(DISTINCT staff_id) FROM batch_scope_staff)"
+        )!.decode((Int, Int).self)
         return BatchInputs.Recomputed(outlets: outlets, staff: staff)
     }
 
     /// Adds the outlets whose action cells (just computed for every outlet into `batch_cells`)
-    /// differ from their stored results, keeps only the scope's cells, and narrows `batch_nodes`
-    /// to the nodes above the scope's outlets (each still with every outlet under it).
-    static func completeScope(_ conn: PQConnection, _ context: BatchContext, actions: Bool) throws {
+    /// differ from their stored results, keeps only those cells, and narrows `batch_nodes` to the
+    /// nodes above the scope's outlets (each still with every outlet under it).
+    /// - Returns: the scope, with the sources it recomputes.
+    static func completeScope(_ conn: PQConnection, _ context: BatchContext, actions: Bool) throws -> BatchScope {
         if actions {
             try conn.execute(
                 """
                 INSERT INTO batch_scope_outlets
-                SELECT coalesce(c.outlet_id, s.outlet_id)
+                SELECT 'action', coalesce(c.outlet_id, s.outlet_id)
                 FROM (SELECT kpi_code, outlet_id, num, den FROM batch_cells WHERE den > 0) AS c
                 FULL JOIN (\(fragment: storedOutletCells(context, metrics: "LIKE 'action.%'"))) AS s USING (kpi_code, outlet_id)
                 WHERE (c.num::text, c.den) IS DISTINCT FROM (s.num::text, s.den)
-                EXCEPT SELECT outlet_id FROM batch_scope_outlets
+                EXCEPT SELECT source, outlet_id FROM batch_scope_outlets
                 """)
-            try conn.execute("DELETE FROM batch_cells WHERE outlet_id NOT IN (SELECT outlet_id FROM batch_scope_outlets)")
+            try conn.execute("DELETE FROM batch_cells WHERE outlet_id NOT IN (SELECT outlet_id FROM batch_scope_outlets WHERE source = 'action')")
         }
         try conn.execute(
             script: """
@@ -127,6 +142,9 @@ enum BatchRerun {
                                   WHERE s.level = n.level AND s.subject = n.subject);
                 ANALYZE batch_nodes;
                 """)
+        let sources = try conn.query("SELECT source FROM batch_scope_outlets UNION SELECT source FROM batch_scope_staff")
+            .map { try $0.decode(0, as: String.self) }
+        return .changed(sources: Set(sources))
     }
 
     /// The stored outlet cells (numerator and n of the outlet's results) of the period's KPIs
@@ -140,16 +158,23 @@ enum BatchRerun {
         """
     }
 
-    /// Adds the stored cells of the outlets under the narrowed nodes that are not recomputed, so
-    /// that each node's sums run over all its outlets.
+    /// Adds the stored cells that were not recomputed: of the outlets under the narrowed nodes, so
+    /// that each node's sums run over all its outlets, and of the recomputed staff members, for the
+    /// sources whose events of theirs did not change.
     static func addStoredCells(_ conn: PQConnection, _ context: BatchContext) throws {
         try conn.execute(
             """
             INSERT INTO batch_cells (kpi_code, outlet_id, staff_id, num, den)
             SELECT s.kpi_code, s.outlet_id, NULL, s.num, s.den
-            FROM (\(fragment: storedOutletCells(context, metrics: "IS NOT NULL"))) AS s
+            FROM (\(fragment: storedOutletCells(context, metrics: "IS NOT NULL"))) AS s JOIN batch_kpis k ON k.code = s.kpi_code
             WHERE s.outlet_id IN (SELECT outlet_id FROM batch_nodes)
-              AND s.outlet_id NOT IN (SELECT outlet_id FROM batch_scope_outlets)
+              AND NOT EXISTS (SELECT 1 FROM batch_scope_outlets o WHERE o.outlet_id = s.outlet_id AND o.source = k.source)
+            UNION ALL
+            SELECT r.kpi_code, NULL, st.id, r.num, r.n
+            FROM \(unsafeRaw: KPIBatch.periodResults) r JOIN staff st ON st.employee_no = r.subject JOIN batch_kpis k ON k.code = r.kpi_code
+            WHERE r.period = \(context.period.description) AND r.level = 'staff' AND r.num IS NOT NULL
+              AND st.id IN (SELECT staff_id FROM batch_scope_staff)
+              AND NOT EXISTS (SELECT 1 FROM batch_scope_staff p WHERE p.staff_id = st.id AND p.source = k.source)
             """)
     }
 
@@ -165,7 +190,7 @@ enum BatchRerun {
             CREATE TEMP TABLE batch_changed ON COMMIT DROP AS
             WITH affected AS (
                 SELECT DISTINCT level, subject FROM batch_nodes
-                UNION SELECT 'staff', st.employee_no FROM batch_scope_staff s JOIN staff st ON st.id = s.staff_id)
+                UNION SELECT 'staff', st.employee_no FROM staff st WHERE st.id IN (SELECT staff_id FROM batch_scope_staff))
             SELECT level, subject, kpi_code
             FROM \(unsafeRaw: recomputedResults) n
             FULL JOIN (SELECT r.* FROM \(unsafeRaw: KPIBatch.periodResults) r JOIN affected a USING (level, subject)

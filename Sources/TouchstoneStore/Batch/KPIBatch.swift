@@ -43,13 +43,13 @@ enum KPIBatch {
         let sources = Set(metrics.map(\.source))
         var read = Read()
         let progress = context.progress
-        let scope: BatchScope = context.incrementalSince == nil ? .all : .changed
+        var scope = BatchScope.all
 
         progress("preparing KPI definitions and the org tree")
         try conn.execute(
             """
             CREATE TEMP TABLE batch_kpis ON COMMIT DROP AS
-            SELECT k.*, k.metric = ANY(\(summedMetrics)::text[]) AS summed
+            SELECT k.*, k.metric = ANY(\(summedMetrics)::text[]) AS summed, split_part(k.metric, '.', 1) AS source
             FROM unnest(\(kpis.map(\.code))::text[], \(kpis.map(\.metric.description))::text[],
                         \(kpis.map { $0.metric.isAudit ? $0.template : nil })::text[], \(kpis.map(\.direction.rawValue))::text[],
                         \(kpis.map(\.threshold))::numeric[], \(kpis.map(\.target))::numeric[], \(kpis.map(\.minSample))::integer[])
@@ -78,10 +78,10 @@ enum KPIBatch {
             progress("aggregating corrective actions")
             try actionCells(conn, context)
         }
-        if scope == .changed {
-            try BatchRerun.completeScope(conn, context, actions: sources.contains("action"))
+        if context.incrementalSince != nil {
+            scope = try BatchRerun.completeScope(conn, context, actions: sources.contains("action"))
         }
-        if sources.contains("audit") {
+        if sources.contains("audit") && scope.reads("audit") {
             progress("reading audits")
             read.audits = try sliceAudits(conn, context, scope)
             progress("aggregating \(read.audits) audits")
@@ -89,29 +89,31 @@ enum KPIBatch {
                 conn, scope,
                 sectionsOrDimensions: metrics.contains { $0.description.hasPrefix("audit.section:") || $0.description.hasPrefix("audit.dimension:") })
         }
-        if sources.contains("survey") {
+        if sources.contains("survey") && scope.reads("survey") {
             progress("reading and aggregating survey responses")
             read.responses = try surveyCells(conn, context, scope)
         }
         if sources.contains("complaint") {
             progress("reading complaints")
             read.complaints = try sliceComplaints(conn, context)
-            progress("aggregating \(read.complaints) complaints")
-            try complaintCells(conn, scope)
+            if scope.reads("complaint") {
+                progress("aggregating \(read.complaints) complaints")
+                try complaintCells(conn, scope)
+            }
         }
-        if scope == .changed {
+        if scope != .all {
             try BatchRerun.addStoredCells(conn, context)
         }
         try conn.execute("ANALYZE batch_cells")
 
         progress("writing KPI results for staff, outlets, regions and the tenant")
-        let target = scope == .changed ? BatchRerun.recomputedResults : table
+        let target = scope == .all ? table : BatchRerun.recomputedResults
         var rows = try insertFromCells(conn, context, into: target)
         if metrics.contains(.complaintFirstResponseP50) {
             progress("writing first-response medians")
             rows += try insertMedians(conn, context, scope, into: target)
         }
-        if scope == .changed {
+        if scope != .all {
             progress("writing the \(rows) results recomputed where they changed")
             rows = try BatchRerun.writeChanged(conn, context)
         }
@@ -131,7 +133,7 @@ enum KPIBatch {
             WHERE a.state IN ('released', 'final')
               AND a.visited_at >= \(context.start) AND a.visited_at < \(context.end)
               AND a.template_code IN (SELECT template_code FROM batch_kpis WHERE metric LIKE 'audit.%')
-              \(fragment: scope.events(outlet: "a.outlet_id", staff: "a.served_by"))
+              \(fragment: scope.events("audit", outlet: "a.outlet_id", staff: "a.served_by"))
             """)
         try conn.execute("ANALYZE batch_audits")
         return try conn.queryFirst("SELECT count(*) FROM batch_audits")!.decode(Int.self)
@@ -149,7 +151,7 @@ enum KPIBatch {
                          count(*) AS audits, count(*) FILTER (WHERE critical_failure) AS critical
                   FROM batch_audits
                   GROUP BY GROUPING SETS ((template_code, outlet_id), (template_code, staff_id))
-                  HAVING \(fragment: scope.cells(outlet: "outlet_id", staff: "staff_id"))) AS g
+                  HAVING \(fragment: scope.cells("audit", outlet: "outlet_id", staff: "staff_id"))) AS g
             JOIN batch_kpis k ON k.template_code = g.template_code AND k.metric IN ('audit.score', 'audit.critical_failures')
             """)
         guard sectionsOrDimensions else { return }
@@ -165,7 +167,7 @@ enum KPIBatch {
                     ON p.audit_id = a.id
                   WHERE p.metric IN (SELECT metric FROM batch_kpis)
                   GROUP BY GROUPING SETS ((a.template_code, p.metric, a.outlet_id), (a.template_code, p.metric, a.staff_id))
-                  HAVING \(fragment: scope.cells(outlet: "a.outlet_id", staff: "a.staff_id"))) AS g
+                  HAVING \(fragment: scope.cells("audit", outlet: "a.outlet_id", staff: "a.staff_id"))) AS g
             JOIN batch_kpis k ON k.template_code = g.template_code AND k.metric = g.metric
             """)
     }
@@ -183,9 +185,9 @@ enum KPIBatch {
                        count(*) FILTER (WHERE nps >= 9) - count(*) FILTER (WHERE nps <= 6) AS net_promoters
                 FROM survey_responses
                 WHERE responded_at >= \(context.start) AND responded_at < \(context.end)
-                  \(fragment: scope.events(outlet: "outlet_id", staff: "staff_id"))
+                  \(fragment: scope.events("survey", outlet: "outlet_id", staff: "staff_id"))
                 GROUP BY GROUPING SETS ((outlet_id), (staff_id))
-                HAVING \(fragment: scope.cells(outlet: "outlet_id", staff: "staff_id"))),
+                HAVING \(fragment: scope.cells("survey", outlet: "outlet_id", staff: "staff_id"))),
             cells AS (
                 INSERT INTO batch_cells (kpi_code, outlet_id, staff_id, num, den)
                 SELECT k.code, g.outlet_id, g.staff_id,
@@ -238,7 +240,7 @@ enum KPIBatch {
                          count(*) FILTER (WHERE within) AS within
                   FROM batch_complaints
                   GROUP BY GROUPING SETS ((outlet_id), (staff_id))
-                  HAVING \(fragment: scope.cells(outlet: "outlet_id", staff: "staff_id"))) AS g
+                  HAVING \(fragment: scope.cells("complaint", outlet: "outlet_id", staff: "staff_id"))) AS g
             JOIN batch_kpis k ON k.metric IN ('complaint.count', 'complaint.sla_rate')
             """)
     }
@@ -314,7 +316,7 @@ enum KPIBatch {
                         UNION ALL
                         SELECT 'staff', st.employee_no, c.response_minutes
                         FROM batch_complaints c JOIN staff st ON st.id = c.staff_id
-                        WHERE c.response_minutes IS NOT NULL \(fragment: scope.events(outlet: nil, staff: "c.staff_id"))) AS e
+                        WHERE c.response_minutes IS NOT NULL \(fragment: scope.events(nil, outlet: nil, staff: "c.staff_id"))) AS e
                   GROUP BY e.level, e.subject) AS m
                 CROSS JOIN batch_kpis k
                 WHERE k.metric = 'complaint.first_response_p50'
