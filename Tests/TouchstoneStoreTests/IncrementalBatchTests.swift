@@ -268,6 +268,30 @@ import TouchstoneTestSupport
         try await chain.addAudit()
         #expect(try await chain.run(full: true).inputs?.recomputed == nil)
         #expect(try await chain.run().inputs?.recomputed == BatchInputs.Recomputed(outlets: 0, staff: 0))
+
+        // Closing the period drops what changed in it since.
+        try await chain.write("UPDATE audits SET score = 50 WHERE state = 'released'")
+        let dirty = { () async throws -> Int in
+            try await chain.database.tenantTransaction(chain.tenant, readOnly: true) { conn in
+                try conn.queryFirst("SELECT count(*) FROM batch_dirty WHERE period = \(IncrementalBatchTests.period)")!.decode(0, as: Int.self)
+            }
+        }
+        #expect(try await dirty() > 0)
+        _ = try await PayoutQueries.approve(tenant: chain.tenant, period: Period(Self.period)!, by: .person("hq"), database: chain.database)
+        _ = try await PeriodQueries.close(tenant: chain.tenant, period: Period(Self.period)!, actor: "hq", database: chain.database)
+        #expect(try await dirty() == 0)
+    }
+
+    /// The previous run computed no payouts (KPIs only): the rerun pays everyone.
+    @Test func aRerunAfterARunWithoutPayoutsPaysEveryone() async throws {
+        let chain = try await Chain(seed: 5)
+        _ = try await chain.run(runner: BatchRunner())
+        let rerun = try await chain.run()
+        #expect(rerun.inputs?.recomputed == BatchInputs.Recomputed(outlets: 0, staff: 0))
+        let state = try await chain.state()
+        let full = try await chain.run(full: true)
+        #expect(rerun.payoutRows == full.payoutRows && full.payoutRows ?? 0 > 0)
+        #expect(Self.difference(state, try await chain.state()) == nil)
     }
 
     @Test func aWriteDuringARerunIsTakenByTheNext() async throws {

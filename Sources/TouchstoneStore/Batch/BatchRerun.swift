@@ -209,19 +209,29 @@ enum BatchRerun {
             SELECT n.tenant_id, n.period, n.level, n.subject, n.kpi_code, n.value, n.n, n.status, n.num, n.job_id
             FROM \(unsafeRaw: recomputedResults) n JOIN batch_changed c USING (level, subject, kpi_code)
             """)
+        // The leagues with a change placed again (with each row's stored place, after the seven
+        // columns ``KPIBatch/leagues(_:)`` names); only the rows whose place moved are written.
         let changedLeagues: Query = """
-            SELECT level, subject, kpi_code, value, n, status, num FROM \(unsafeRaw: KPIBatch.periodResults)
+            SELECT level, subject, kpi_code, value, n, status, num, league_rank, league_position
+            FROM \(unsafeRaw: KPIBatch.periodResults)
             WHERE period = \(period) AND level IN ('outlet', 'staff')
               AND (kpi_code, level) IN (SELECT DISTINCT kpi_code, level FROM batch_changed)
             """
         try conn.execute(
             """
-            UPDATE \(unsafeRaw: KPIBatch.periodResults) t SET league_rank = p.league_rank, league_position = p.league_position
-            FROM (SELECT r.level, r.subject, r.kpi_code, \(fragment: KPIBatch.leaguePlaces)
+            CREATE TEMP TABLE batch_moved ON COMMIT DROP AS
+            SELECT p.level, p.subject, p.kpi_code, p.rank, p.position
+            FROM (SELECT r.level, r.subject, r.kpi_code, r.league_rank, r.league_position, \(fragment: KPIBatch.leaguePlaces)
                   FROM \(fragment: KPIBatch.leagues(changedLeagues))
-                  \(fragment: KPIBatch.leagueWindow)) AS p (level, subject, kpi_code, league_rank, league_position)
-            WHERE t.period = \(period) AND t.level = p.level AND t.subject = p.subject AND t.kpi_code = p.kpi_code
-              AND (t.league_rank, t.league_position) IS DISTINCT FROM (p.league_rank, p.league_position)
+                  \(fragment: KPIBatch.leagueWindow)) AS p (level, subject, kpi_code, stored_rank, stored_position, rank, position)
+            WHERE (p.stored_rank, p.stored_position) IS DISTINCT FROM (p.rank, p.position)
+            """)
+        try conn.execute("ANALYZE batch_moved")
+        try conn.execute(
+            """
+            UPDATE \(unsafeRaw: KPIBatch.periodResults) t SET league_rank = m.rank, league_position = m.position
+            FROM batch_moved m
+            WHERE t.period = \(period) AND t.level = m.level AND t.subject = m.subject AND t.kpi_code = m.kpi_code
             """)
         try conn.execute(
             """

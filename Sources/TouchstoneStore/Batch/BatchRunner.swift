@@ -67,7 +67,12 @@ public struct BatchRunner: Sendable {
                     try conn.execute("DELETE FROM kpi_results WHERE period = \(period.description)")
                 }
                 let (rows, read) = try KPIBatch.run(conn, context: context, kpis: kpis.definitions)
-                if recomputed != nil { recomputed = try BatchRerun.recomputed(conn) }
+                if recomputed != nil {
+                    recomputed = try BatchRerun.recomputed(conn)
+                } else {
+                    // The next rerun's plans need the period's new rows in the statistics (sql/0320).
+                    try conn.execute("SELECT app_analyze_kpi_results()")
+                }
                 progress("\(rows) KPI rows")
                 var stepRows = 0
                 for step in steps {

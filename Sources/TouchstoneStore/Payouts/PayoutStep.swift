@@ -46,7 +46,14 @@ public enum PayoutStep {
     ) throws -> Summary {
         let kpis = try PlanQueries.knownKPIs(conn)
         let plans = try PlanQueries.latest(conn, kind: period.kind, kpis: kpis)
-        let people: Query = onlyChanged ? "employee_no IN (SELECT employee_no FROM batch_payout_people)" : "true"
+        // Everyone when the period's previous run computed no payouts (a run without this step).
+        let previousPaid =
+            try conn.queryFirst(
+                """
+                SELECT inputs ? 'payouts' FROM batch_jobs WHERE period = \(period.description) AND state = 'succeeded'
+                ORDER BY id DESC LIMIT 1
+                """)?.decode(0, as: Bool.self) ?? false
+        let people: Query = onlyChanged && previousPaid ? "employee_no IN (SELECT employee_no FROM batch_payout_people)" : "true"
         try conn.execute(
             "DELETE FROM payouts WHERE period = \(period.description) AND (adjusts_period <> '' OR \(fragment: people))")
         // A rerun is a new computation: the rows it keeps lose their approval too (docs/payroll.md).
