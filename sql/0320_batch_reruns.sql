@@ -34,7 +34,8 @@ CREATE TABLE batch_dirty (
 CREATE INDEX batch_dirty_period ON batch_dirty (tenant_id, period);
 SELECT app_protect_tenant_table('batch_dirty');
 
--- The month and the quarter (period texts, as Period prints them) of an instant in a time zone.
+-- The month and the quarter (period texts, as Period prints them) of an instant in a time zone. The
+-- triggers first reduce their rows to distinct local months (date_trunc), then name the few months.
 CREATE FUNCTION app_batch_periods(at timestamptz, timezone text) RETURNS text[]
     LANGUAGE sql STABLE
     AS $$ SELECT ARRAY[to_char(at AT TIME ZONE timezone, 'YYYY-MM'), to_char(at AT TIME ZONE timezone, 'YYYY-"Q"Q')] $$;
@@ -47,22 +48,25 @@ CREATE FUNCTION app_batch_dirty_audits() RETURNS trigger
 BEGIN
     IF TG_OP = 'INSERT' THEN
         INSERT INTO batch_dirty (tenant_id, period, source, outlet_id, staff_id)
-        SELECT DISTINCT r.tenant_id, p.period, 'audit', r.outlet_id, r.served_by
-        FROM new_rows AS r JOIN tenants t ON t.id = r.tenant_id
-        CROSS JOIN LATERAL unnest(app_batch_periods(r.visited_at, t.timezone)) AS p (period)
-        WHERE r.state IN ('released', 'final');
+        SELECT d.tenant_id, p.period, 'audit', d.outlet_id, d.staff_id
+        FROM (SELECT DISTINCT r.tenant_id, date_trunc('month', r.visited_at, t.timezone) AS month, r.outlet_id, r.served_by AS staff_id
+              FROM new_rows AS r JOIN tenants t ON t.id = r.tenant_id WHERE r.state IN ('released', 'final')) AS d
+        JOIN tenants t ON t.id = d.tenant_id
+        CROSS JOIN LATERAL unnest(app_batch_periods(d.month, t.timezone)) AS p (period);
     ELSIF TG_OP = 'DELETE' THEN
         INSERT INTO batch_dirty (tenant_id, period, source, outlet_id, staff_id)
-        SELECT DISTINCT r.tenant_id, p.period, 'audit', r.outlet_id, r.served_by
-        FROM old_rows AS r JOIN tenants t ON t.id = r.tenant_id
-        CROSS JOIN LATERAL unnest(app_batch_periods(r.visited_at, t.timezone)) AS p (period)
-        WHERE r.state IN ('released', 'final');
+        SELECT d.tenant_id, p.period, 'audit', d.outlet_id, d.staff_id
+        FROM (SELECT DISTINCT r.tenant_id, date_trunc('month', r.visited_at, t.timezone) AS month, r.outlet_id, r.served_by AS staff_id
+              FROM old_rows AS r JOIN tenants t ON t.id = r.tenant_id WHERE r.state IN ('released', 'final')) AS d
+        JOIN tenants t ON t.id = d.tenant_id
+        CROSS JOIN LATERAL unnest(app_batch_periods(d.month, t.timezone)) AS p (period);
     ELSE
         INSERT INTO batch_dirty (tenant_id, period, source, outlet_id, staff_id)
-        SELECT DISTINCT r.tenant_id, p.period, 'audit', r.outlet_id, r.served_by
-        FROM (SELECT * FROM old_rows UNION ALL SELECT * FROM new_rows) AS r JOIN tenants t ON t.id = r.tenant_id
-        CROSS JOIN LATERAL unnest(app_batch_periods(r.visited_at, t.timezone)) AS p (period)
-        WHERE r.state IN ('released', 'final');
+        SELECT d.tenant_id, p.period, 'audit', d.outlet_id, d.staff_id
+        FROM (SELECT DISTINCT r.tenant_id, date_trunc('month', r.visited_at, t.timezone) AS month, r.outlet_id, r.served_by AS staff_id
+              FROM (SELECT * FROM old_rows UNION ALL SELECT * FROM new_rows) AS r JOIN tenants t ON t.id = r.tenant_id WHERE r.state IN ('released', 'final')) AS d
+        JOIN tenants t ON t.id = d.tenant_id
+        CROSS JOIN LATERAL unnest(app_batch_periods(d.month, t.timezone)) AS p (period);
     END IF;
     RETURN NULL;
 END
@@ -75,20 +79,25 @@ CREATE FUNCTION app_batch_dirty_responses() RETURNS trigger
 BEGIN
     IF TG_OP = 'INSERT' THEN
         INSERT INTO batch_dirty (tenant_id, period, source, outlet_id, staff_id)
-        SELECT DISTINCT r.tenant_id, p.period, 'survey', r.outlet_id, r.staff_id
-        FROM new_rows AS r JOIN tenants t ON t.id = r.tenant_id
-        CROSS JOIN LATERAL unnest(app_batch_periods(r.responded_at, t.timezone)) AS p (period);
+        SELECT d.tenant_id, p.period, 'survey', d.outlet_id, d.staff_id
+        FROM (SELECT DISTINCT r.tenant_id, date_trunc('month', r.responded_at, t.timezone) AS month, r.outlet_id, r.staff_id AS staff_id
+              FROM new_rows AS r JOIN tenants t ON t.id = r.tenant_id) AS d
+        JOIN tenants t ON t.id = d.tenant_id
+        CROSS JOIN LATERAL unnest(app_batch_periods(d.month, t.timezone)) AS p (period);
     ELSIF TG_OP = 'DELETE' THEN
         INSERT INTO batch_dirty (tenant_id, period, source, outlet_id, staff_id)
-        SELECT DISTINCT r.tenant_id, p.period, 'survey', r.outlet_id, r.staff_id
-        FROM old_rows AS r JOIN tenants t ON t.id = r.tenant_id
-        CROSS JOIN LATERAL unnest(app_batch_periods(r.responded_at, t.timezone)) AS p (period);
+        SELECT d.tenant_id, p.period, 'survey', d.outlet_id, d.staff_id
+        FROM (SELECT DISTINCT r.tenant_id, date_trunc('month', r.responded_at, t.timezone) AS month, r.outlet_id, r.staff_id AS staff_id
+              FROM old_rows AS r JOIN tenants t ON t.id = r.tenant_id) AS d
+        JOIN tenants t ON t.id = d.tenant_id
+        CROSS JOIN LATERAL unnest(app_batch_periods(d.month, t.timezone)) AS p (period);
     ELSE
         INSERT INTO batch_dirty (tenant_id, period, source, outlet_id, staff_id)
-        SELECT DISTINCT r.tenant_id, p.period, 'survey', r.outlet_id, r.staff_id
-        FROM ((SELECT * FROM old_rows EXCEPT ALL SELECT * FROM new_rows) UNION ALL (SELECT * FROM new_rows EXCEPT ALL SELECT * FROM old_rows)) AS r
-        JOIN tenants t ON t.id = r.tenant_id
-        CROSS JOIN LATERAL unnest(app_batch_periods(r.responded_at, t.timezone)) AS p (period);
+        SELECT d.tenant_id, p.period, 'survey', d.outlet_id, d.staff_id
+        FROM (SELECT DISTINCT r.tenant_id, date_trunc('month', r.responded_at, t.timezone) AS month, r.outlet_id, r.staff_id AS staff_id
+              FROM ((SELECT * FROM old_rows EXCEPT ALL SELECT * FROM new_rows) UNION ALL (SELECT * FROM new_rows EXCEPT ALL SELECT * FROM old_rows)) AS r JOIN tenants t ON t.id = r.tenant_id) AS d
+        JOIN tenants t ON t.id = d.tenant_id
+        CROSS JOIN LATERAL unnest(app_batch_periods(d.month, t.timezone)) AS p (period);
     END IF;
     RETURN NULL;
 END
@@ -101,20 +110,25 @@ CREATE FUNCTION app_batch_dirty_complaints() RETURNS trigger
 BEGIN
     IF TG_OP = 'INSERT' THEN
         INSERT INTO batch_dirty (tenant_id, period, source, outlet_id, staff_id)
-        SELECT DISTINCT r.tenant_id, p.period, 'complaint', r.outlet_id, r.staff_id
-        FROM new_rows AS r JOIN tenants t ON t.id = r.tenant_id
-        CROSS JOIN LATERAL unnest(app_batch_periods(r.opened_at, t.timezone)) AS p (period);
+        SELECT d.tenant_id, p.period, 'complaint', d.outlet_id, d.staff_id
+        FROM (SELECT DISTINCT r.tenant_id, date_trunc('month', r.opened_at, t.timezone) AS month, r.outlet_id, r.staff_id AS staff_id
+              FROM new_rows AS r JOIN tenants t ON t.id = r.tenant_id) AS d
+        JOIN tenants t ON t.id = d.tenant_id
+        CROSS JOIN LATERAL unnest(app_batch_periods(d.month, t.timezone)) AS p (period);
     ELSIF TG_OP = 'DELETE' THEN
         INSERT INTO batch_dirty (tenant_id, period, source, outlet_id, staff_id)
-        SELECT DISTINCT r.tenant_id, p.period, 'complaint', r.outlet_id, r.staff_id
-        FROM old_rows AS r JOIN tenants t ON t.id = r.tenant_id
-        CROSS JOIN LATERAL unnest(app_batch_periods(r.opened_at, t.timezone)) AS p (period);
+        SELECT d.tenant_id, p.period, 'complaint', d.outlet_id, d.staff_id
+        FROM (SELECT DISTINCT r.tenant_id, date_trunc('month', r.opened_at, t.timezone) AS month, r.outlet_id, r.staff_id AS staff_id
+              FROM old_rows AS r JOIN tenants t ON t.id = r.tenant_id) AS d
+        JOIN tenants t ON t.id = d.tenant_id
+        CROSS JOIN LATERAL unnest(app_batch_periods(d.month, t.timezone)) AS p (period);
     ELSE
         INSERT INTO batch_dirty (tenant_id, period, source, outlet_id, staff_id)
-        SELECT DISTINCT r.tenant_id, p.period, 'complaint', r.outlet_id, r.staff_id
-        FROM ((SELECT * FROM old_rows EXCEPT ALL SELECT * FROM new_rows) UNION ALL (SELECT * FROM new_rows EXCEPT ALL SELECT * FROM old_rows)) AS r
-        JOIN tenants t ON t.id = r.tenant_id
-        CROSS JOIN LATERAL unnest(app_batch_periods(r.opened_at, t.timezone)) AS p (period);
+        SELECT d.tenant_id, p.period, 'complaint', d.outlet_id, d.staff_id
+        FROM (SELECT DISTINCT r.tenant_id, date_trunc('month', r.opened_at, t.timezone) AS month, r.outlet_id, r.staff_id AS staff_id
+              FROM ((SELECT * FROM old_rows EXCEPT ALL SELECT * FROM new_rows) UNION ALL (SELECT * FROM new_rows EXCEPT ALL SELECT * FROM old_rows)) AS r JOIN tenants t ON t.id = r.tenant_id) AS d
+        JOIN tenants t ON t.id = d.tenant_id
+        CROSS JOIN LATERAL unnest(app_batch_periods(d.month, t.timezone)) AS p (period);
     END IF;
     RETURN NULL;
 END
