@@ -34,12 +34,20 @@ CREATE TABLE batch_dirty (
 CREATE INDEX batch_dirty_period ON batch_dirty (tenant_id, period);
 SELECT app_protect_tenant_table('batch_dirty');
 
--- The month and the quarter (period texts, as Period prints them) of an instant in a time zone. The
--- triggers first reduce their rows to distinct local months (date_trunc), then name the few months.
-CREATE FUNCTION app_batch_periods(at timestamptz, timezone text) RETURNS text[]
+-- The months and quarters (period texts, as Period prints them) from `from_at` to `to_at` in the tenant's
+-- time zone. The triggers reduce a statement's rows to one per (outlet, staff member) with its first
+-- and last instant, so a pair whose events span several months dirties the months between too
+-- (more to recompute, nothing missed), and the zone is applied per pair, not per row. Inlined (a
+-- SQL set-returning function in FROM).
+CREATE FUNCTION app_batch_periods(from_at timestamptz, to_at timestamptz, timezone text) RETURNS SETOF text
     LANGUAGE sql STABLE
-    AS $$ SELECT ARRAY[to_char(at AT TIME ZONE timezone, 'YYYY-MM'), to_char(at AT TIME ZONE timezone, 'YYYY-"Q"Q')] $$;
-GRANT EXECUTE ON FUNCTION app_batch_periods(timestamptz, text) TO touchstone_app;
+    AS $$
+        SELECT p
+        FROM generate_series(date_trunc('month', from_at AT TIME ZONE timezone), date_trunc('month', to_at AT TIME ZONE timezone),
+                             interval '1 month') AS m (month)
+        CROSS JOIN LATERAL unnest(ARRAY[to_char(m.month, 'YYYY-MM'), to_char(m.month, 'YYYY-"Q"Q')]) AS u (p)
+    $$;
+GRANT EXECUTE ON FUNCTION app_batch_periods(timestamptz, timestamptz, text) TO touchstone_app;
 
 -- Counted audits (released or final) before and after the statement.
 CREATE FUNCTION app_batch_dirty_audits() RETURNS trigger
@@ -48,25 +56,22 @@ CREATE FUNCTION app_batch_dirty_audits() RETURNS trigger
 BEGIN
     IF TG_OP = 'INSERT' THEN
         INSERT INTO batch_dirty (tenant_id, period, source, outlet_id, staff_id)
-        SELECT d.tenant_id, p.period, 'audit', d.outlet_id, d.staff_id
-        FROM (SELECT DISTINCT r.tenant_id, date_trunc('month', r.visited_at, t.timezone) AS month, r.outlet_id, r.served_by AS staff_id
-              FROM new_rows AS r JOIN tenants t ON t.id = r.tenant_id WHERE r.state IN ('released', 'final')) AS d
-        JOIN tenants t ON t.id = d.tenant_id
-        CROSS JOIN LATERAL unnest(app_batch_periods(d.month, t.timezone)) AS p (period);
+        SELECT DISTINCT d.tenant_id, p.period, 'audit', d.outlet_id, d.staff_id
+        FROM (SELECT r.tenant_id, r.outlet_id, r.served_by AS staff_id, min(r.visited_at) AS first, max(r.visited_at) AS last
+              FROM new_rows AS r WHERE r.state IN ('released', 'final') GROUP BY 1, 2, 3) AS d
+        JOIN tenants t ON t.id = d.tenant_id CROSS JOIN LATERAL app_batch_periods(d.first, d.last, t.timezone) AS p (period);
     ELSIF TG_OP = 'DELETE' THEN
         INSERT INTO batch_dirty (tenant_id, period, source, outlet_id, staff_id)
-        SELECT d.tenant_id, p.period, 'audit', d.outlet_id, d.staff_id
-        FROM (SELECT DISTINCT r.tenant_id, date_trunc('month', r.visited_at, t.timezone) AS month, r.outlet_id, r.served_by AS staff_id
-              FROM old_rows AS r JOIN tenants t ON t.id = r.tenant_id WHERE r.state IN ('released', 'final')) AS d
-        JOIN tenants t ON t.id = d.tenant_id
-        CROSS JOIN LATERAL unnest(app_batch_periods(d.month, t.timezone)) AS p (period);
+        SELECT DISTINCT d.tenant_id, p.period, 'audit', d.outlet_id, d.staff_id
+        FROM (SELECT r.tenant_id, r.outlet_id, r.served_by AS staff_id, min(r.visited_at) AS first, max(r.visited_at) AS last
+              FROM old_rows AS r WHERE r.state IN ('released', 'final') GROUP BY 1, 2, 3) AS d
+        JOIN tenants t ON t.id = d.tenant_id CROSS JOIN LATERAL app_batch_periods(d.first, d.last, t.timezone) AS p (period);
     ELSE
         INSERT INTO batch_dirty (tenant_id, period, source, outlet_id, staff_id)
-        SELECT d.tenant_id, p.period, 'audit', d.outlet_id, d.staff_id
-        FROM (SELECT DISTINCT r.tenant_id, date_trunc('month', r.visited_at, t.timezone) AS month, r.outlet_id, r.served_by AS staff_id
-              FROM (SELECT * FROM old_rows UNION ALL SELECT * FROM new_rows) AS r JOIN tenants t ON t.id = r.tenant_id WHERE r.state IN ('released', 'final')) AS d
-        JOIN tenants t ON t.id = d.tenant_id
-        CROSS JOIN LATERAL unnest(app_batch_periods(d.month, t.timezone)) AS p (period);
+        SELECT DISTINCT d.tenant_id, p.period, 'audit', d.outlet_id, d.staff_id
+        FROM (SELECT r.tenant_id, r.outlet_id, r.served_by AS staff_id, min(r.visited_at) AS first, max(r.visited_at) AS last
+              FROM (SELECT * FROM old_rows UNION ALL SELECT * FROM new_rows) AS r WHERE r.state IN ('released', 'final') GROUP BY 1, 2, 3) AS d
+        JOIN tenants t ON t.id = d.tenant_id CROSS JOIN LATERAL app_batch_periods(d.first, d.last, t.timezone) AS p (period);
     END IF;
     RETURN NULL;
 END
@@ -79,25 +84,22 @@ CREATE FUNCTION app_batch_dirty_responses() RETURNS trigger
 BEGIN
     IF TG_OP = 'INSERT' THEN
         INSERT INTO batch_dirty (tenant_id, period, source, outlet_id, staff_id)
-        SELECT d.tenant_id, p.period, 'survey', d.outlet_id, d.staff_id
-        FROM (SELECT DISTINCT r.tenant_id, date_trunc('month', r.responded_at, t.timezone) AS month, r.outlet_id, r.staff_id AS staff_id
-              FROM new_rows AS r JOIN tenants t ON t.id = r.tenant_id) AS d
-        JOIN tenants t ON t.id = d.tenant_id
-        CROSS JOIN LATERAL unnest(app_batch_periods(d.month, t.timezone)) AS p (period);
+        SELECT DISTINCT d.tenant_id, p.period, 'survey', d.outlet_id, d.staff_id
+        FROM (SELECT r.tenant_id, r.outlet_id, r.staff_id AS staff_id, min(r.responded_at) AS first, max(r.responded_at) AS last
+              FROM new_rows AS r GROUP BY 1, 2, 3) AS d
+        JOIN tenants t ON t.id = d.tenant_id CROSS JOIN LATERAL app_batch_periods(d.first, d.last, t.timezone) AS p (period);
     ELSIF TG_OP = 'DELETE' THEN
         INSERT INTO batch_dirty (tenant_id, period, source, outlet_id, staff_id)
-        SELECT d.tenant_id, p.period, 'survey', d.outlet_id, d.staff_id
-        FROM (SELECT DISTINCT r.tenant_id, date_trunc('month', r.responded_at, t.timezone) AS month, r.outlet_id, r.staff_id AS staff_id
-              FROM old_rows AS r JOIN tenants t ON t.id = r.tenant_id) AS d
-        JOIN tenants t ON t.id = d.tenant_id
-        CROSS JOIN LATERAL unnest(app_batch_periods(d.month, t.timezone)) AS p (period);
+        SELECT DISTINCT d.tenant_id, p.period, 'survey', d.outlet_id, d.staff_id
+        FROM (SELECT r.tenant_id, r.outlet_id, r.staff_id AS staff_id, min(r.responded_at) AS first, max(r.responded_at) AS last
+              FROM old_rows AS r GROUP BY 1, 2, 3) AS d
+        JOIN tenants t ON t.id = d.tenant_id CROSS JOIN LATERAL app_batch_periods(d.first, d.last, t.timezone) AS p (period);
     ELSE
         INSERT INTO batch_dirty (tenant_id, period, source, outlet_id, staff_id)
-        SELECT d.tenant_id, p.period, 'survey', d.outlet_id, d.staff_id
-        FROM (SELECT DISTINCT r.tenant_id, date_trunc('month', r.responded_at, t.timezone) AS month, r.outlet_id, r.staff_id AS staff_id
-              FROM ((SELECT * FROM old_rows EXCEPT ALL SELECT * FROM new_rows) UNION ALL (SELECT * FROM new_rows EXCEPT ALL SELECT * FROM old_rows)) AS r JOIN tenants t ON t.id = r.tenant_id) AS d
-        JOIN tenants t ON t.id = d.tenant_id
-        CROSS JOIN LATERAL unnest(app_batch_periods(d.month, t.timezone)) AS p (period);
+        SELECT DISTINCT d.tenant_id, p.period, 'survey', d.outlet_id, d.staff_id
+        FROM (SELECT r.tenant_id, r.outlet_id, r.staff_id AS staff_id, min(r.responded_at) AS first, max(r.responded_at) AS last
+              FROM ((SELECT * FROM old_rows EXCEPT ALL SELECT * FROM new_rows) UNION ALL (SELECT * FROM new_rows EXCEPT ALL SELECT * FROM old_rows)) AS r GROUP BY 1, 2, 3) AS d
+        JOIN tenants t ON t.id = d.tenant_id CROSS JOIN LATERAL app_batch_periods(d.first, d.last, t.timezone) AS p (period);
     END IF;
     RETURN NULL;
 END
@@ -110,25 +112,22 @@ CREATE FUNCTION app_batch_dirty_complaints() RETURNS trigger
 BEGIN
     IF TG_OP = 'INSERT' THEN
         INSERT INTO batch_dirty (tenant_id, period, source, outlet_id, staff_id)
-        SELECT d.tenant_id, p.period, 'complaint', d.outlet_id, d.staff_id
-        FROM (SELECT DISTINCT r.tenant_id, date_trunc('month', r.opened_at, t.timezone) AS month, r.outlet_id, r.staff_id AS staff_id
-              FROM new_rows AS r JOIN tenants t ON t.id = r.tenant_id) AS d
-        JOIN tenants t ON t.id = d.tenant_id
-        CROSS JOIN LATERAL unnest(app_batch_periods(d.month, t.timezone)) AS p (period);
+        SELECT DISTINCT d.tenant_id, p.period, 'complaint', d.outlet_id, d.staff_id
+        FROM (SELECT r.tenant_id, r.outlet_id, r.staff_id AS staff_id, min(r.opened_at) AS first, max(r.opened_at) AS last
+              FROM new_rows AS r GROUP BY 1, 2, 3) AS d
+        JOIN tenants t ON t.id = d.tenant_id CROSS JOIN LATERAL app_batch_periods(d.first, d.last, t.timezone) AS p (period);
     ELSIF TG_OP = 'DELETE' THEN
         INSERT INTO batch_dirty (tenant_id, period, source, outlet_id, staff_id)
-        SELECT d.tenant_id, p.period, 'complaint', d.outlet_id, d.staff_id
-        FROM (SELECT DISTINCT r.tenant_id, date_trunc('month', r.opened_at, t.timezone) AS month, r.outlet_id, r.staff_id AS staff_id
-              FROM old_rows AS r JOIN tenants t ON t.id = r.tenant_id) AS d
-        JOIN tenants t ON t.id = d.tenant_id
-        CROSS JOIN LATERAL unnest(app_batch_periods(d.month, t.timezone)) AS p (period);
+        SELECT DISTINCT d.tenant_id, p.period, 'complaint', d.outlet_id, d.staff_id
+        FROM (SELECT r.tenant_id, r.outlet_id, r.staff_id AS staff_id, min(r.opened_at) AS first, max(r.opened_at) AS last
+              FROM old_rows AS r GROUP BY 1, 2, 3) AS d
+        JOIN tenants t ON t.id = d.tenant_id CROSS JOIN LATERAL app_batch_periods(d.first, d.last, t.timezone) AS p (period);
     ELSE
         INSERT INTO batch_dirty (tenant_id, period, source, outlet_id, staff_id)
-        SELECT d.tenant_id, p.period, 'complaint', d.outlet_id, d.staff_id
-        FROM (SELECT DISTINCT r.tenant_id, date_trunc('month', r.opened_at, t.timezone) AS month, r.outlet_id, r.staff_id AS staff_id
-              FROM ((SELECT * FROM old_rows EXCEPT ALL SELECT * FROM new_rows) UNION ALL (SELECT * FROM new_rows EXCEPT ALL SELECT * FROM old_rows)) AS r JOIN tenants t ON t.id = r.tenant_id) AS d
-        JOIN tenants t ON t.id = d.tenant_id
-        CROSS JOIN LATERAL unnest(app_batch_periods(d.month, t.timezone)) AS p (period);
+        SELECT DISTINCT d.tenant_id, p.period, 'complaint', d.outlet_id, d.staff_id
+        FROM (SELECT r.tenant_id, r.outlet_id, r.staff_id AS staff_id, min(r.opened_at) AS first, max(r.opened_at) AS last
+              FROM ((SELECT * FROM old_rows EXCEPT ALL SELECT * FROM new_rows) UNION ALL (SELECT * FROM new_rows EXCEPT ALL SELECT * FROM old_rows)) AS r GROUP BY 1, 2, 3) AS d
+        JOIN tenants t ON t.id = d.tenant_id CROSS JOIN LATERAL app_batch_periods(d.first, d.last, t.timezone) AS p (period);
     END IF;
     RETURN NULL;
 END
