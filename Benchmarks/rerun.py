@@ -6,7 +6,7 @@ runs the batch (incremental), fingerprints the period's results and payouts (eve
 job and the approval), runs it again with --full and fingerprints again: both must be equal.
 Then the survey import with and without the batch_dirty triggers (sql/0320), alternated.
 
-Usage: TOUCHSTONE_BIN=.build/release/touchstone python3 Benchmarks/rerun.py [--outlets 10000] [--audits 10] [--rounds 3]
+Usage: TOUCHSTONE_BIN=.build/release/touchstone python3 Benchmarks/rerun.py [--outlets 10000] [--audits 10] [--rounds 3] [--reuse]
 """
 import argparse
 import os
@@ -35,11 +35,11 @@ def rescore(audits, salt):
 
 def fingerprint():
     return bench.psql("-c", f"""
-        SELECT md5(string_agg((to_jsonb(r) - 'job_id')::text, ',' ORDER BY level, subject, kpi_code))
-        FROM kpi_results r WHERE period = '{bench.PERIOD}'
-        UNION ALL
-        SELECT md5(string_agg((to_jsonb(p) - 'job_id' - 'approved_by' - 'approved_at')::text, ',' ORDER BY employee_no, plan_code, adjusts_period))
-        FROM payouts p WHERE period = '{bench.PERIOD}'""")
+        SELECT (SELECT md5(string_agg((to_jsonb(r) - 'job_id')::text, ',' ORDER BY level, subject, kpi_code))
+                FROM kpi_results r WHERE period = '{bench.PERIOD}'),
+               (SELECT md5(string_agg((to_jsonb(p) - 'job_id' - 'approved_by' - 'approved_at')::text, ','
+                                      ORDER BY employee_no, plan_code, adjusts_period))
+                FROM payouts p WHERE period = '{bench.PERIOD}')""")
 
 
 def trigger_cost(directory):
@@ -62,12 +62,17 @@ def main():
     parser.add_argument("--outlets", type=int, default=10000)
     parser.add_argument("--audits", type=int, default=10)
     parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--reuse", action="store_true", help="the cluster of an earlier run, loaded and run once")
     args = parser.parse_args()
-    bench.use_cluster(os.path.join(bench.WORK, f"rerun-{args.outlets}"))
+    home = os.path.join(bench.WORK, f"rerun-{args.outlets}")
     directory = bench.chain(args.outlets)
-    bench.load("bench", directory)
-    bench.settle()
-    run()
+    if args.reuse:
+        bench.ENV["TOUCHSTONE_HOME"] = home
+    else:
+        bench.use_cluster(home)
+        bench.load("bench", directory)
+        bench.settle()
+        run()
     fulls, reruns = [], []
     for round_number in range(args.rounds):
         rescore(args.audits, round_number)
