@@ -69,7 +69,7 @@ import TouchstoneTestSupport
         // A rerun of October gives the same rows; once October is closed, November owes nothing more,
         // even with September's CSAT definition changed since (the recomputation uses what September's run used).
         let before = try await PayoutFixtures.storedRows(Self.october, tenant: tenant, database: database)
-        let rerun = try await BatchFixtures.run(database, tenant, "2026-10", runner: Self.runner)
+        let rerun = try await BatchFixtures.run(database, tenant, "2026-10", runner: Self.runner, full: true)
         #expect(
             try await PayoutFixtures.storedRows(Self.october, tenant: tenant, database: database)
                 == before.map { $0.replacingOccurrences(of: ",\(job.id),", with: ",\(rerun.id),") })

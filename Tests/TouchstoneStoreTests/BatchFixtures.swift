@@ -102,9 +102,9 @@ enum BatchFixtures {
 
     static func run(
         _ database: Database, _ tenant: Tenant, _ period: String, asOf: String = "2026-11-05T00:00:00+08:00",
-        runner: BatchRunner = BatchRunner()
+        runner: BatchRunner = BatchRunner(), full: Bool = false
     ) async throws -> BatchJob {
-        try await runner.run(tenant: tenant, period: Period(period)!, asOf: instant(asOf), startedBy: "test", database: database)
+        try await runner.run(tenant: tenant, period: Period(period)!, asOf: instant(asOf), full: full, startedBy: "test", database: database)
     }
 }
 

@@ -101,8 +101,9 @@ import TouchstoneTestSupport
         try await BatchFixtures.loadSamples(database, tenant)
         let first = try await BatchFixtures.run(database, tenant, "2026-09")
         let firstExport = try await BatchFixtures.export(database, tenant, "2026-09")
-        let second = try await BatchFixtures.run(database, tenant, "2026-09")
+        let second = try await BatchFixtures.run(database, tenant, "2026-09", full: true)
         #expect(second.id != first.id)
+        #expect(second.inputs?.recomputed == nil)
         #expect(try await BatchFixtures.export(database, tenant, "2026-09") == firstExport)
         let jobIDs = try await database.tenantTransaction(tenant) { conn in
             try conn.query("SELECT DISTINCT job_id FROM kpi_results WHERE period = '2026-09'").map { try $0.decode(0, as: Int64.self) }
@@ -123,7 +124,9 @@ import TouchstoneTestSupport
         #expect(try await BatchFixtures.export(database, tenant, "2026-09") == firstExport)
         gate.release.signal()
         let third = try await run.value
-        #expect(third.kpiRows == 21 + 4)  // CSAT of O3, E9, 华东/浙江, 华东/浙江/杭州 appear
+        // Incremental: O3 and E9 recomputed; CSAT of O3, E9, 华东/浙江, 华东/浙江/杭州 appear, 华东's and acme's change.
+        #expect(third.inputs?.recomputed == BatchInputs.Recomputed(outlets: 1, staff: 1))
+        #expect(third.kpiRows == 4 + 2)
         let newExport = try await BatchFixtures.export(database, tenant, "2026-09")
         #expect(newExport.contains("2026-09,tenant,acme,CSAT,75.00,4,insufficient\n"))
         #expect(newExport.contains("2026-09,outlet,O3,CSAT,100.00,1,insufficient\n"))

@@ -15,6 +15,9 @@ public struct BatchContext: Sendable {
     public let jobID: Int64
     /// Reports a progress line.
     public let progress: @Sendable (String) -> Void
+    /// The as-of of the period's previous run when this run recomputes only the subjects whose
+    /// inputs changed since it (docs/kpi-batch.md "Reruns"); nil for a full run.
+    public internal(set) var incrementalSince: Date? = nil
 }
 
 /// A step that runs right after the KPIs, in the same transaction, on the same connection

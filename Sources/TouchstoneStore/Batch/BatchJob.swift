@@ -39,11 +39,25 @@ public struct BatchInputs: Sendable, Equatable, Codable {
     public let complaints: Int
     /// Codes of the KPI definitions applied (their full JSON is kept in the job row).
     public let kpis: [String]
+    /// What an incremental rerun recomputed; nil for a full run (docs/kpi-batch.md "Reruns").
+    public let recomputed: Recomputed?
 
-    public init(audits: Int, responses: Int, complaints: Int, kpis: [String]) {
+    /// The subjects whose inputs changed since the period's previous run.
+    public struct Recomputed: Sendable, Equatable, Codable {
+        public let outlets: Int
+        public let staff: Int
+
+        public init(outlets: Int, staff: Int) {
+            self.outlets = outlets
+            self.staff = staff
+        }
+    }
+
+    public init(audits: Int, responses: Int, complaints: Int, kpis: [String], recomputed: Recomputed? = nil) {
         self.audits = audits
         self.responses = responses
         self.complaints = complaints
         self.kpis = kpis
+        self.recomputed = recomputed
     }
 }

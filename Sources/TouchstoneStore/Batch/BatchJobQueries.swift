@@ -8,7 +8,8 @@ public enum BatchJobQueries {
     static let columns: Query = """
         id, period, as_of, state, started_at, finished_at, kpi_rows, payout_rows, error, started_by,
         (inputs->>'audits')::integer, (inputs->>'responses')::integer, (inputs->>'complaints')::integer,
-        (SELECT array_agg(k->>'code' ORDER BY k->>'code') FROM jsonb_array_elements(inputs->'kpis') AS k)
+        (SELECT array_agg(k->>'code' ORDER BY k->>'code') FROM jsonb_array_elements(inputs->'kpis') AS k),
+        (inputs->'recomputed'->>'outlets')::integer, (inputs->'recomputed'->>'staff')::integer
         """
 
     /// The tenant's jobs for `period` (all periods when nil), newest first.
@@ -36,10 +37,12 @@ public enum BatchJobQueries {
         }
     }
 
-    /// Marks the run succeeded, inside the run's own transaction (so it commits with the results).
+    /// Marks the run succeeded, inside the run's own transaction (so it commits with the results),
+    /// with the snapshot it read after (the next rerun's reference, ``BatchRerun``) and, for an
+    /// incremental run, what it recomputed.
     static func succeed(
         _ conn: PQConnection, jobID: Int64, kpiRows: Int, stepRows: Int, read: KPIBatch.Read,
-        kpis: KPISnapshot
+        kpis: KPISnapshot, snapshot: String, recomputed: BatchInputs.Recomputed?
     ) throws -> BatchJob {
         try BatchJob(
             row: conn.queryFirst(
@@ -48,7 +51,10 @@ public enum BatchJobQueries {
                 SET state = 'succeeded', finished_at = clock_timestamp(), kpi_rows = \(kpiRows), payout_rows = \(stepRows),
                     inputs = coalesce(inputs, '{}'::jsonb) || jsonb_build_object('audits', \(read.audits)::integer, 'responses', \(read.responses)::integer,
                                                 'complaints', \(read.complaints)::integer,
-                                                'kpis', \(kpis.json)::jsonb)
+                                                'kpis', \(kpis.json)::jsonb, 'snapshot', \(snapshot)::text)
+                             || CASE WHEN \(recomputed?.outlets)::integer IS NULL THEN '{}'::jsonb
+                                     ELSE jsonb_build_object('recomputed', jsonb_build_object(
+                                              'outlets', \(recomputed?.outlets)::integer, 'staff', \(recomputed?.staff)::integer)) END
                 WHERE id = \(jobID)
                 RETURNING \(fragment: columns)
                 """)!)
@@ -71,8 +77,12 @@ extension BatchJob: PQRowDecodable {
         let (state, audits, responses, complaints, kpis): (String, Int?, Int?, Int?, [String]?)
         (id, period, asOf, state, startedAt, finishedAt, kpiRows, payoutRows, error, startedBy, audits, responses, complaints, kpis) =
             try row.decode((Int64, String, Date, String, Date, Date?, Int?, Int?, String?, String, Int?, Int?, Int?, [String]?).self)
+        let (outlets, staff) = try (row.decode(14, as: Int?.self), row.decode(15, as: Int?.self))
         self.state = State(rawValue: state) ?? .failed
+        let recomputed = outlets.map { BatchInputs.Recomputed(outlets: $0, staff: staff ?? 0) }
         // No audit count: the run failed before it read anything.
-        inputs = audits.map { BatchInputs(audits: $0, responses: responses ?? 0, complaints: complaints ?? 0, kpis: kpis ?? []) }
+        inputs = audits.map {
+            BatchInputs(audits: $0, responses: responses ?? 0, complaints: complaints ?? 0, kpis: kpis ?? [], recomputed: recomputed)
+        }
     }
 }

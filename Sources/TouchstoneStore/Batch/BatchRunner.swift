@@ -6,7 +6,11 @@ public import TouchstoneCore
 /// level for one period, then the after-KPI steps (draft payouts), in ONE transaction.
 ///
 /// - A rerun replaces the period's results atomically (DELETE + INSERT in the transaction;
-///   readers see the old results until the commit).
+///   readers see the old results until the commit). When the period's previous run recorded
+///   its snapshot and no org, tenant setting, KPI definition or plan changed since, the rerun
+///   is incremental (``BatchRerun``): only the subjects whose events changed (and their
+///   regions and tenant, leagues and payouts) are recomputed, with the same results as a full
+///   run. `full` forces the full run.
 /// - A closed period is refused (``StoreError/periodClosed(_:)``); the period row is held
 ///   `FOR SHARE` so it cannot be closed while the run is writing.
 /// - Two runs for one tenant cannot both proceed: the second gets ``StoreError/busy(_:)``.
@@ -28,13 +32,14 @@ public struct BatchRunner: Sendable {
     /// Runs the batch for `period` of `tenant`.
     /// - Parameters:
     ///   - asOf: the instant complaint deadlines are judged against (rules.md §3).
+    ///   - full: recompute every subject even when an incremental rerun is possible.
     ///   - startedBy: who asked (recorded in the job row).
     ///   - progress: receives one line per step.
     /// - Returns: the succeeded job.
     /// - Throws: ``StoreError/busy(_:)``, ``StoreError/periodClosed(_:)``, or what a step threw;
     ///   the job row then says `failed` with the reason.
     public func run(
-        tenant: Tenant, period: Period, asOf: Date, startedBy: String,
+        tenant: Tenant, period: Period, asOf: Date, full: Bool = false, startedBy: String,
         progress: @escaping @Sendable (String) -> Void = { _ in }, database: Database
     ) async throws -> BatchJob {
         let jobID = try await BatchJobQueries.start(tenant: tenant, period: period, asOf: asOf, startedBy: startedBy, database: database)
@@ -45,12 +50,29 @@ public struct BatchRunner: Sendable {
         do {
             let job = try await database.tenantTransaction(tenant) { conn in
                 try Self.lockTenant(conn, tenant)
+                // Before anything is read (sql/0320).
+                let snapshot = try BatchRerun.takeDirty(conn, period: period)
                 try Self.holdOpenPeriod(conn, period)
                 try conn.execute("SET LOCAL work_mem = '256MB'")
                 let kpis = try KPIDefinitionQueries.snapshot(conn)
-                progress("replacing the draft KPI results of \(period) (\(kpis.definitions.count) KPIs)")
-                try conn.execute("DELETE FROM kpi_results WHERE period = \(period.description)")
+                var context = context
+                var recomputed: BatchInputs.Recomputed?
+                if !full, let since = try BatchRerun.incrementalSince(conn, period: period) {
+                    context.incrementalSince = since
+                    let scope = try BatchRerun.collectScope(conn, context, since: since)
+                    recomputed = scope
+                    progress("recomputing what changed in \(period) since its last run: \(scope.outlets) outlets, \(scope.staff) staff members")
+                } else {
+                    progress("replacing the draft KPI results of \(period) (\(kpis.definitions.count) KPIs)")
+                    try conn.execute("DELETE FROM kpi_results WHERE period = \(period.description)")
+                }
                 let (rows, read) = try KPIBatch.run(conn, context: context, kpis: kpis.definitions)
+                if recomputed != nil {
+                    recomputed = try BatchRerun.recomputed(conn)
+                } else {
+                    // The next rerun's plans need the period's new rows in the statistics (sql/0320).
+                    try conn.execute("SELECT app_analyze_kpi_results()")
+                }
                 progress("\(rows) KPI rows")
                 var stepRows = 0
                 for step in steps {
@@ -62,7 +84,8 @@ public struct BatchRunner: Sendable {
                 progress("opening corrective actions")
                 try ActionOpening.redKPIs(conn, period: period.description, now: now)
                 try ActionOpening.breachedComplaints(conn, among: .all, asOf: min(asOf, now), now: now)
-                let job = try BatchJobQueries.succeed(conn, jobID: jobID, kpiRows: rows, stepRows: stepRows, read: read, kpis: kpis)
+                let job = try BatchJobQueries.succeed(
+                    conn, jobID: jobID, kpiRows: rows, stepRows: stepRows, read: read, kpis: kpis, snapshot: snapshot, recomputed: recomputed)
                 try OutboxQueries.emit(
                     .batchCompleted(
                         period: period.description, job: job.id, kpiRows: rows, payoutRows: stepRows, startedBy: startedBy,

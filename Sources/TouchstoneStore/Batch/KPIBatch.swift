@@ -11,6 +11,9 @@ import TouchstoneCore
 /// (`batch_nodes`: the outlet, each of its regions' ancestors, the tenant) and divided.
 /// The median (first response) is not additive: it is computed from the complaint slice
 /// expanded over the same nodes. Nothing of the chain passes through Swift.
+///
+/// An incremental rerun (``BatchContext/incrementalSince``) runs the same statements over the
+/// subjects whose inputs changed (``BatchScope``) and lets ``BatchRerun`` write what changed.
 enum KPIBatch {
     /// Counts of what the run read.
     struct Read {
@@ -40,12 +43,13 @@ enum KPIBatch {
         let sources = Set(metrics.map(\.source))
         var read = Read()
         let progress = context.progress
+        var scope = BatchScope.all
 
         progress("preparing KPI definitions and the org tree")
         try conn.execute(
             """
             CREATE TEMP TABLE batch_kpis ON COMMIT DROP AS
-            SELECT k.*, k.metric = ANY(\(summedMetrics)::text[]) AS summed
+            SELECT k.*, k.metric = ANY(\(summedMetrics)::text[]) AS summed, split_part(k.metric, '.', 1) AS source
             FROM unnest(\(kpis.map(\.code))::text[], \(kpis.map(\.metric.description))::text[],
                         \(kpis.map { $0.metric.isAudit ? $0.template : nil })::text[], \(kpis.map(\.direction.rawValue))::text[],
                         \(kpis.map(\.threshold))::numeric[], \(kpis.map(\.target))::numeric[], \(kpis.map(\.minSample))::integer[])
@@ -68,35 +72,50 @@ enum KPIBatch {
                 ANALYZE batch_nodes;
                 """)
 
-        if sources.contains("audit") {
-            progress("reading audits")
-            read.audits = try sliceAudits(conn, context)
-            progress("aggregating \(read.audits) audits")
-            try auditCells(
-                conn,
-                sectionsOrDimensions: metrics.contains { $0.description.hasPrefix("audit.section:") || $0.description.hasPrefix("audit.dimension:") })
-        }
-        if sources.contains("survey") {
-            progress("reading and aggregating survey responses")
-            read.responses = try surveyCells(conn, context)
-        }
-        if sources.contains("complaint") {
-            progress("reading complaints")
-            read.complaints = try sliceComplaints(conn, context)
-            progress("aggregating \(read.complaints) complaints")
-            try complaintCells(conn)
-        }
+        // Actions first: a rerun compares every outlet's action cells with the stored ones to
+        // find the outlets whose actions changed, before the other sources read the scope.
         if sources.contains("action") {
             progress("aggregating corrective actions")
             try actionCells(conn, context)
         }
+        if context.incrementalSince != nil {
+            scope = try BatchRerun.completeScope(conn, context, actions: sources.contains("action"))
+        }
+        if sources.contains("audit") && scope.reads("audit") {
+            progress("reading audits")
+            read.audits = try sliceAudits(conn, context, scope)
+            progress("aggregating \(read.audits) audits")
+            try auditCells(
+                conn, scope,
+                sectionsOrDimensions: metrics.contains { $0.description.hasPrefix("audit.section:") || $0.description.hasPrefix("audit.dimension:") })
+        }
+        if sources.contains("survey") && scope.reads("survey") {
+            progress("reading and aggregating survey responses")
+            read.responses = try surveyCells(conn, context, scope)
+        }
+        if sources.contains("complaint") {
+            progress("reading complaints")
+            read.complaints = try sliceComplaints(conn, context)
+            if scope.reads("complaint") {
+                progress("aggregating \(read.complaints) complaints")
+                try complaintCells(conn, scope)
+            }
+        }
+        if scope != .all {
+            try BatchRerun.addStoredCells(conn, context)
+        }
         try conn.execute("ANALYZE batch_cells")
 
         progress("writing KPI results for staff, outlets, regions and the tenant")
-        var rows = try insertFromCells(conn, context, into: table)
+        let target = scope == .all ? table : BatchRerun.recomputedResults
+        var rows = try insertFromCells(conn, context, into: target)
         if metrics.contains(.complaintFirstResponseP50) {
             progress("writing first-response medians")
-            rows += try insertMedians(conn, context, into: table)
+            rows += try insertMedians(conn, context, scope, into: target)
+        }
+        if scope != .all {
+            progress("writing the \(rows) results recomputed where they changed")
+            rows = try BatchRerun.writeChanged(conn, context)
         }
         try conn.execute("DROP TABLE IF EXISTS batch_kpis, batch_cells, batch_nodes, batch_audits, batch_complaints")
         return (rows, read)
@@ -105,7 +124,7 @@ enum KPIBatch {
     // MARK: Audits
 
     /// Counted audits of the period (released/final, of a KPI's template, any version).
-    private static func sliceAudits(_ conn: PQConnection, _ context: BatchContext) throws -> Int {
+    private static func sliceAudits(_ conn: PQConnection, _ context: BatchContext, _ scope: BatchScope) throws -> Int {
         try conn.execute(
             """
             CREATE TEMP TABLE batch_audits ON COMMIT DROP AS
@@ -114,13 +133,14 @@ enum KPIBatch {
             WHERE a.state IN ('released', 'final')
               AND a.visited_at >= \(context.start) AND a.visited_at < \(context.end)
               AND a.template_code IN (SELECT template_code FROM batch_kpis WHERE metric LIKE 'audit.%')
+              \(fragment: scope.events("audit", outlet: "a.outlet_id", staff: "a.served_by"))
             """)
         try conn.execute("ANALYZE batch_audits")
         return try conn.queryFirst("SELECT count(*) FROM batch_audits")!.decode(Int.self)
     }
 
     /// Cells of audit.score, audit.critical_failures and (when asked) section and dimension KPIs.
-    private static func auditCells(_ conn: PQConnection, sectionsOrDimensions: Bool) throws {
+    private static func auditCells(_ conn: PQConnection, _ scope: BatchScope, sectionsOrDimensions: Bool) throws {
         try conn.execute(
             """
             INSERT INTO batch_cells (kpi_code, outlet_id, staff_id, num, den)
@@ -131,7 +151,7 @@ enum KPIBatch {
                          count(*) AS audits, count(*) FILTER (WHERE critical_failure) AS critical
                   FROM batch_audits
                   GROUP BY GROUPING SETS ((template_code, outlet_id), (template_code, staff_id))
-                  HAVING GROUPING(staff_id) = 1 OR staff_id IS NOT NULL) AS g
+                  HAVING \(fragment: scope.cells("audit", outlet: "outlet_id", staff: "staff_id"))) AS g
             JOIN batch_kpis k ON k.template_code = g.template_code AND k.metric IN ('audit.score', 'audit.critical_failures')
             """)
         guard sectionsOrDimensions else { return }
@@ -147,7 +167,7 @@ enum KPIBatch {
                     ON p.audit_id = a.id
                   WHERE p.metric IN (SELECT metric FROM batch_kpis)
                   GROUP BY GROUPING SETS ((a.template_code, p.metric, a.outlet_id), (a.template_code, p.metric, a.staff_id))
-                  HAVING GROUPING(a.staff_id) = 1 OR a.staff_id IS NOT NULL) AS g
+                  HAVING \(fragment: scope.cells("audit", outlet: "a.outlet_id", staff: "a.staff_id"))) AS g
             JOIN batch_kpis k ON k.template_code = g.template_code AND k.metric = g.metric
             """)
     }
@@ -156,7 +176,7 @@ enum KPIBatch {
 
     /// Cells of the survey KPIs, straight from one scan of the period's responses.
     /// - Returns: the number of responses read.
-    private static func surveyCells(_ conn: PQConnection, _ context: BatchContext) throws -> Int {
+    private static func surveyCells(_ conn: PQConnection, _ context: BatchContext, _ scope: BatchScope) throws -> Int {
         try conn.queryFirst(
             """
             WITH g AS (
@@ -165,8 +185,9 @@ enum KPIBatch {
                        count(*) FILTER (WHERE nps >= 9) - count(*) FILTER (WHERE nps <= 6) AS net_promoters
                 FROM survey_responses
                 WHERE responded_at >= \(context.start) AND responded_at < \(context.end)
+                  \(fragment: scope.events("survey", outlet: "outlet_id", staff: "staff_id"))
                 GROUP BY GROUPING SETS ((outlet_id), (staff_id))
-                HAVING GROUPING(staff_id) = 1 OR staff_id IS NOT NULL),
+                HAVING \(fragment: scope.cells("survey", outlet: "outlet_id", staff: "staff_id"))),
             cells AS (
                 INSERT INTO batch_cells (kpi_code, outlet_id, staff_id, num, den)
                 SELECT k.code, g.outlet_id, g.staff_id,
@@ -191,17 +212,24 @@ enum KPIBatch {
                    c.resolved_at IS NOT NULL OR c.deadline <= \(context.asOf) AS decided,
                    c.resolved_at IS NOT NULL AND c.resolved_at <= c.deadline AS within,
                    extract(epoch FROM c.first_response_at - c.opened_at) / 60 AS response_minutes
-            FROM (SELECT c.*, c.opened_at + make_interval(hours => CASE c.severity WHEN 'high' THEN t.sla_high_hours
-                                                          WHEN 'medium' THEN t.sla_medium_hours ELSE t.sla_low_hours END) AS deadline
-                  FROM complaints c JOIN tenants t ON t.id = c.tenant_id
-                  WHERE c.opened_at >= \(context.start) AND c.opened_at < \(context.end)) AS c
+            FROM \(fragment: periodComplaints(context)) AS c
             """)
         try conn.execute("ANALYZE batch_complaints")
         return try conn.queryFirst("SELECT count(*) FROM batch_complaints")!.decode(Int.self)
     }
 
+    /// The complaints opened in the period, each with its SLA deadline (rules.md §3).
+    static func periodComplaints(_ context: BatchContext) -> Query {
+        """
+        (SELECT c.*, c.opened_at + make_interval(hours => CASE c.severity WHEN 'high' THEN t.sla_high_hours
+                                              WHEN 'medium' THEN t.sla_medium_hours ELSE t.sla_low_hours END) AS deadline
+         FROM complaints c JOIN tenants t ON t.id = c.tenant_id
+         WHERE c.opened_at >= \(context.start) AND c.opened_at < \(context.end))
+        """
+    }
+
     /// Cells of complaint.count and complaint.sla_rate.
-    private static func complaintCells(_ conn: PQConnection) throws {
+    private static func complaintCells(_ conn: PQConnection, _ scope: BatchScope) throws {
         try conn.execute(
             """
             INSERT INTO batch_cells (kpi_code, outlet_id, staff_id, num, den)
@@ -212,7 +240,7 @@ enum KPIBatch {
                          count(*) FILTER (WHERE within) AS within
                   FROM batch_complaints
                   GROUP BY GROUPING SETS ((outlet_id), (staff_id))
-                  HAVING GROUPING(staff_id) = 1 OR staff_id IS NOT NULL) AS g
+                  HAVING \(fragment: scope.cells("complaint", outlet: "outlet_id", staff: "staff_id"))) AS g
             JOIN batch_kpis k ON k.metric IN ('complaint.count', 'complaint.sla_rate')
             """)
     }
@@ -252,15 +280,15 @@ enum KPIBatch {
             conn, context, into: table,
             results: """
                 SELECT v.level, v.subject, k.code, v.value, v.den,
-                       app_kpi_status(v.value, v.den, k.direction, k.threshold, k.target, k.min_sample)
+                       app_kpi_status(v.value, v.den, k.direction, k.threshold, k.target, k.min_sample), v.num
                 FROM (SELECT c.kpi_code, 'staff' AS level, st.employee_no AS subject, c.den,
-                         CASE WHEN k.summed THEN c.num ELSE c.num / c.den END AS value
+                         CASE WHEN k.summed THEN c.num ELSE c.num / c.den END AS value, c.num
                   FROM batch_cells c
                   JOIN batch_kpis k ON k.code = c.kpi_code
                   JOIN staff st ON st.id = c.staff_id
                   WHERE c.den > 0
                   UNION ALL
-                  SELECT r.kpi_code, r.level, r.subject, r.den, CASE WHEN k.summed THEN r.num ELSE r.num / r.den END
+                  SELECT r.kpi_code, r.level, r.subject, r.den, CASE WHEN k.summed THEN r.num ELSE r.num / r.den END, r.num
                   FROM (SELECT c.kpi_code, n.level, n.subject, sum(c.num) AS num, sum(c.den)::bigint AS den
                         FROM batch_cells c JOIN batch_nodes n ON n.outlet_id = c.outlet_id
                         GROUP BY c.kpi_code, n.level, n.subject) AS r
@@ -273,11 +301,12 @@ enum KPIBatch {
     /// complaint.first_response_p50 at every level: the exact median of the minutes (for an
     /// even count the mean of the two middle values: the lower middle is percentile_disc(0.5)
     /// ascending, the upper middle percentile_disc(0.5) of the negated values).
-    private static func insertMedians(_ conn: PQConnection, _ context: BatchContext, into table: String) throws -> Int {
+    private static func insertMedians(_ conn: PQConnection, _ context: BatchContext, _ scope: BatchScope, into table: String) throws -> Int {
         try insertRanked(
             conn, context, into: table,
             results: """
-                SELECT m.level, m.subject, k.code, m.value, m.n, app_kpi_status(m.value, m.n, k.direction, k.threshold, k.target, k.min_sample)
+                SELECT m.level, m.subject, k.code, m.value, m.n, app_kpi_status(m.value, m.n, k.direction, k.threshold, k.target, k.min_sample),
+                       NULL::numeric
                 FROM (SELECT e.level, e.subject, count(*) AS n,
                          (percentile_disc(0.5) WITHIN GROUP (ORDER BY e.minutes)
                           - percentile_disc(0.5) WITHIN GROUP (ORDER BY -e.minutes)) / 2 AS value
@@ -287,36 +316,50 @@ enum KPIBatch {
                         UNION ALL
                         SELECT 'staff', st.employee_no, c.response_minutes
                         FROM batch_complaints c JOIN staff st ON st.id = c.staff_id
-                        WHERE c.response_minutes IS NOT NULL) AS e
+                        WHERE c.response_minutes IS NOT NULL \(fragment: scope.events(nil, outlet: nil, staff: "c.staff_id"))) AS e
                   GROUP BY e.level, e.subject) AS m
                 CROSS JOIN batch_kpis k
                 WHERE k.metric = 'complaint.first_response_p50'
                 """)
     }
 
-    /// Inserts `results` (level, subject, KPI code, value, n, status) with each outlet's and staff
+    /// Inserts `results` (level, subject, KPI code, value, n, status, numerator) with each outlet's and staff
     /// member's place in the whole chain's league of its KPI (sql/0310): the rank and the
     /// position the league API gives it, so a league page reads its rows by position. Every
     /// KPI's rows come from one call, so the places are over the whole table.
     private static func insertRanked(_ conn: PQConnection, _ context: BatchContext, into table: String, results: Query) throws -> Int {
         try conn.execute(
             """
-            INSERT INTO \(unsafeRaw: table) (tenant_id, period, level, subject, kpi_code, value, n, status, job_id,
+            INSERT INTO \(unsafeRaw: table) (tenant_id, period, level, subject, kpi_code, value, n, status, num, job_id,
                                              league_rank, league_position)
             SELECT app_current_tenant(), \(context.period.description)::text, r.level, r.subject, r.kpi_code, r.value, r.n, r.status,
-                   \(context.jobID)::bigint,
-                   CASE WHEN r.ranked AND r.status <> 'insufficient'
-                        THEN rank() OVER (league ORDER BY r.status = 'insufficient', r.ordered) END,
-                   CASE WHEN r.ranked
-                        THEN row_number() OVER (league ORDER BY r.status = 'insufficient', r.ordered, r.subject COLLATE "C") END
-            FROM (SELECT x.*, x.level IN ('outlet', 'staff') AS ranked,
-                         CASE WHEN k.direction = 'higher' THEN -x.value ELSE x.value END AS ordered,
-                         k.ordinal * 4 + CASE x.level WHEN 'staff' THEN 0 WHEN 'outlet' THEN 1 WHEN 'region' THEN 2 ELSE 3 END
-                             AS league_id
-                  FROM (\(fragment: results)) AS x (level, subject, kpi_code, value, n, status)
-                  JOIN batch_kpis k ON k.code = x.kpi_code) AS r
-            -- One integer per (KPI, level): sorting 500,000 rows on it costs half what the two texts cost.
-            WINDOW league AS (PARTITION BY r.league_id)
+                   r.num, \(context.jobID)::bigint, \(fragment: leaguePlaces)
+            FROM \(fragment: leagues(results))
+            \(fragment: leagueWindow)
             """)
     }
+
+    /// `results` (level, subject, kpi_code, value, n, status, num) as `r`, each row with its league
+    /// (`league_id`), whether it is ranked and its value in the league's order (`ordered`).
+    static func leagues(_ results: Query) -> Query {
+        """
+        (SELECT x.*, x.level IN ('outlet', 'staff') AS ranked,
+                CASE WHEN k.direction = 'higher' THEN -x.value ELSE x.value END AS ordered,
+                k.ordinal * 4 + CASE x.level WHEN 'staff' THEN 0 WHEN 'outlet' THEN 1 WHEN 'region' THEN 2 ELSE 3 END
+                    AS league_id
+         FROM (\(fragment: results)) AS x (level, subject, kpi_code, value, n, status, num)
+         JOIN batch_kpis k ON k.code = x.kpi_code) AS r
+        """
+    }
+
+    /// The league rank and position of a row `r` of ``leagues(_:)`` (two columns), over ``leagueWindow``.
+    static let leaguePlaces: Query = """
+        CASE WHEN r.ranked AND r.status <> 'insufficient'
+             THEN rank() OVER (league ORDER BY r.status = 'insufficient', r.ordered) END,
+        CASE WHEN r.ranked
+             THEN row_number() OVER (league ORDER BY r.status = 'insufficient', r.ordered, r.subject COLLATE "C") END
+        """
+
+    /// One integer per (KPI, level): sorting 500,000 rows on it costs half what the two texts cost.
+    static let leagueWindow: Query = "WINDOW league AS (PARTITION BY r.league_id)"
 }

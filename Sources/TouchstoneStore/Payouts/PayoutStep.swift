@@ -24,26 +24,44 @@ public enum PayoutStep {
     }
 
     /// The step as the batch runs it (`BatchRunner.withPayouts`): returns the payout rows written.
+    /// An incremental rerun recomputes the people its changed results name (`batch_payout_people`).
     public static let step: BatchStep = { conn, context in
-        try run(conn, period: context.period, jobID: context.jobID, progress: context.progress).rows
+        try run(conn, period: context.period, jobID: context.jobID, onlyChanged: context.incrementalSince != nil, progress: context.progress)
+            .rows
     }
 
     /// People fetched per round trip.
     static let chunk = 2000
 
     /// Replaces the draft payouts of `period` on `conn` (inside the batch transaction, as
-    /// the tenant) and records what it read in the `batch_jobs` row `jobID`.
+    /// the tenant) and records what it read in the `batch_jobs` row `jobID`. With `onlyChanged`,
+    /// only those of the people in `batch_payout_people` (``BatchRerun``), and the adjustment
+    /// rows, which ``AdjustmentStep`` writes again.
     /// - Throws: ``StoreError/periodClosed(_:)`` (via the database) when the period is closed,
     ///   ``StoreError/invalidState(_:)`` when a stored plan no longer validates.
     @discardableResult
     public static func run(
-        _ conn: PQConnection, period: Period, jobID: Int64,
+        _ conn: PQConnection, period: Period, jobID: Int64, onlyChanged: Bool = false,
         progress: (String) -> Void = { _ in }
     ) throws -> Summary {
         let kpis = try PlanQueries.knownKPIs(conn)
         let plans = try PlanQueries.latest(conn, kind: period.kind, kpis: kpis)
-        try conn.execute("DELETE FROM payouts WHERE period = \(period.description)")
-        let summary = try compute(conn, period: period, plans: plans, definitions: kpis, jobID: jobID)
+        // Everyone when the period's previous run computed no payouts (a run without this step).
+        let previousPaid =
+            try conn.queryFirst(
+                """
+                SELECT inputs ? 'payouts' FROM batch_jobs WHERE period = \(period.description) AND state = 'succeeded'
+                ORDER BY id DESC LIMIT 1
+                """)?.decode(0, as: Bool.self) ?? false
+        let people: People = onlyChanged && previousPaid ? .changed : .everyone
+        try conn.execute("DELETE FROM payouts WHERE period = \(period.description) AND \(fragment: people.matching("employee_no"))")
+        if people == .changed {
+            try conn.execute("DELETE FROM payouts WHERE period = \(period.description) AND adjusts_period <> ''")
+        }
+        // A rerun is a new computation: the rows it keeps lose their approval too (docs/payroll.md).
+        try conn.execute(
+            "UPDATE payouts SET approved_by = NULL, approved_at = NULL WHERE period = \(period.description) AND approved_by IS NOT NULL")
+        let summary = try compute(conn, period: period, plans: plans, definitions: kpis, people: people, jobID: jobID)
         progress("\(summary.rows) payout rows for \(summary.people) people under \(plans.count) plans")
         try record(conn, summary, jobID: jobID)
         return summary
@@ -57,7 +75,7 @@ public enum PayoutStep {
     static func compute(
         _ conn: PQConnection, period: Period, plans: [(version: Int, plan: Plan)],
         definitions: [String: KPIDefinition], results: String = KPIBatch.periodResults,
-        into table: String = "payouts", jobID: Int64
+        into table: String = "payouts", people: People = .everyone, jobID: Int64
     ) throws -> Summary {
         var summary = Summary()
         summary.plans = Dictionary(uniqueKeysWithValues: plans.map { ($0.plan.code, $0.version) })
@@ -68,7 +86,7 @@ public enum PayoutStep {
         var pending: [Row] = []
         try streamPeople(
             conn, period: period, plans: plans, staffCodes: codes(plans.map { $0.plan }, level: .staff),
-            from: results
+            from: results, people: people
         ) { fetched in
             let computeChunk = { () throws -> [Row] in
                 var rows: [Row] = []
@@ -98,6 +116,18 @@ public enum PayoutStep {
             summary.rows += try conn.execute(insert(pending, period: period, jobID: jobID, into: table))
         }
         return summary
+    }
+
+    /// Whose payouts a run computes.
+    enum People {
+        case everyone
+        /// Those in `batch_payout_people` (``BatchRerun``).
+        case changed
+
+        /// The condition that `column` (an employee number) names one of them.
+        func matching(_ column: String) -> Query {
+            self == .everyone ? "true" : Query(unsafeSQL: "\(column) IN (SELECT employee_no FROM batch_payout_people)")
+        }
     }
 
     /// One person as the engine reads them.
@@ -159,10 +189,11 @@ public enum PayoutStep {
 
     /// Calls `body` with the people assigned in one of the plans' roles during the period,
     /// `chunk` rows at a time (``decodePerson(_:)`` reads one), each with their assignments
-    /// overlapping the period and their staff-level values of `staffCodes`.
+    /// overlapping the period and their staff-level values of `staffCodes`; only those matching
+    /// `people`.
     static func streamPeople(
         _ conn: PQConnection, period: Period, plans: [(version: Int, plan: Plan)], staffCodes: [String],
-        from results: String, _ body: (PQRows) throws -> Void
+        from results: String, people: People, _ body: (PQRows) throws -> Void
     ) throws {
         let roles = Set(plans.flatMap { $0.plan.roles }).sorted()
         let first = period.firstDay.description
@@ -175,6 +206,7 @@ public enum PayoutStep {
             SELECT subject, array_agg(kpi_code) AS codes, array_agg(value) AS vals, array_agg(n) AS ns, array_agg(status) AS statuses
             FROM \(unsafeRaw: results)
             WHERE period = \(period.description) AND level = 'staff' AND kpi_code = ANY(\(staffCodes)::text[])
+              AND \(fragment: people.matching("subject"))
             GROUP BY subject
             """)
         try conn.execute("CREATE UNIQUE INDEX ON payout_staff_kpis (subject)")
@@ -193,7 +225,7 @@ public enum PayoutStep {
                 WHERE a.tenant_id = s.tenant_id AND a.staff_id = s.id
                   AND a.start_date <= \(last)::date AND (a.end_date IS NULL OR a.end_date >= \(first)::date)) a
             LEFT JOIN payout_staff_kpis k ON k.subject = s.employee_no
-            WHERE EXISTS (
+            WHERE \(fragment: people.matching("s.employee_no")) AND EXISTS (
                 SELECT 1 FROM assignments a
                 WHERE a.tenant_id = s.tenant_id AND a.staff_id = s.id AND a.role = ANY(\(roles)::text[])
                   AND a.start_date <= \(last)::date AND (a.end_date IS NULL OR a.end_date >= \(first)::date))

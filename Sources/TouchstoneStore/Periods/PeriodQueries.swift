@@ -39,6 +39,8 @@ public enum PeriodQueries {
                     WHERE period = \(key) RETURNING \(fragment: columns)
                     """)!)
             try OutboxQueries.emit(.periodClosed(period: key, resultsHash: hash, by: actor, at: closed.closedAt ?? Date()), on: conn)
+            // A closed period is never run again: what changed in it (sql/0320) is of no use now.
+            try conn.execute("DELETE FROM batch_dirty WHERE period = \(key)")
             return closed
         }
     }

@@ -1,0 +1,327 @@
+import Foundation
+import PQ
+import Testing
+import TouchstoneCore
+import TouchstoneStore
+import TouchstoneTestSupport
+
+/// Incremental reruns (docs/kpi-batch.md "Reruns"): after random late audits, corrections,
+/// deletes, imports, actions and time passing, an incremental rerun leaves the period's KPI
+/// results (every column but the job, ranks included), payouts and explanations exactly as a
+/// full run of the same state; it falls back to the full run when the org, the KPI definitions
+/// or the plans changed; a write committed during a rerun is taken by the next one.
+@Suite struct IncrementalBatchTests {
+    typealias SeededRandom = BatchChainTests.SeededRandom
+
+    static let period = "2026-09"
+    static let paths = ["北区/京津/北京", "北区/京津/天津", "北区/河北", "南区/广东/深圳", "南区/广东/广州", "南区"]
+    static let kpisJSON = """
+        [{"code": "MS", "metric": "audit.score", "template": "T1", "direction": "higher", "threshold": 70, "target": 85},
+         {"code": "SEC", "metric": "audit.section:S1", "template": "T1", "direction": "higher", "threshold": 60, "target": 80, "minSample": 2},
+         {"code": "DIM", "metric": "audit.dimension:empathy", "template": "T1", "direction": "higher", "threshold": 50, "target": 75},
+         {"code": "CRIT", "metric": "audit.critical_failures", "template": "T1", "direction": "lower", "threshold": 1, "target": 0},
+         {"code": "CSAT", "metric": "survey.top2box", "direction": "higher", "threshold": 60, "target": 75, "minSample": 3},
+         {"code": "MEAN", "metric": "survey.mean", "direction": "higher", "threshold": 3.2, "target": 3.8},
+         {"code": "NPS", "metric": "survey.nps", "direction": "higher", "threshold": 0, "target": 20, "minSample": 3},
+         {"code": "CNT", "metric": "complaint.count", "direction": "lower", "threshold": 4, "target": 2},
+         {"code": "SLA", "metric": "complaint.sla_rate", "direction": "higher", "threshold": 50, "target": 70, "minSample": 2},
+         {"code": "P50", "metric": "complaint.first_response_p50", "direction": "lower", "threshold": 900, "target": 300},
+         {"code": "ACT", "metric": "action.closure_on_time", "direction": "higher", "threshold": 50, "target": 80},
+         {"code": "OVR", "metric": "action.open_overdue", "direction": "lower", "threshold": 2, "target": 0}]
+        """
+    static let planJSON = """
+        {"code": "SA", "name": "advisors", "roles": ["advisor"], "period": "month", "currency": "CNY", "targetBonus": "1500.00", "cap": 150,
+         "components": [
+           {"kpi": "MS", "level": "staff", "weight": 50,
+            "curve": {"type": "linear", "threshold": 40, "target": 70, "stretch": 95, "atThreshold": 50, "atStretch": 150},
+            "insufficient": "redistribute"},
+           {"kpi": "CSAT", "level": "outlet", "weight": 30,
+            "curve": {"type": "tiers", "tiers": [{"from": 80, "pct": 120}, {"from": 50, "pct": 100}, {"from": 20, "pct": 60}]},
+            "insufficient": "redistribute"},
+           {"kpi": "NPS", "level": "staff", "weight": 20,
+            "curve": {"type": "linear", "threshold": -50, "target": 0, "stretch": 50, "atThreshold": 50, "atStretch": 150},
+            "insufficient": "redistribute"}],
+         "gates": [{"kpi": "CRIT", "level": "outlet", "when": {"gt": 1}, "effect": {"multiply": 0.5}}]}
+        """
+
+    /// A small random chain and its random changes.
+    final class Chain: @unchecked Sendable {
+        let database: Database
+        let tenant: Tenant
+        var rng: SeededRandom
+        let outlets = (0..<12).map { String(format: "X%02d", $0) }
+        let staff = (0..<30).map { String(format: "S%03d", $0) }
+        var audits: [UUID] = []
+        var responses = 0
+        var complaints = 0
+        var asOf = BatchFixtures.instant("2026-09-20T00:00:00Z")
+        let start = BatchFixtures.instant("2026-08-31T16:00:00Z").timeIntervalSince1970  // 2026-09-01 in Shanghai
+
+        init(seed: UInt64) async throws {
+            let (database, tenant) = try await TestDatabase.make()
+            self.database = database
+            self.tenant = tenant
+            rng = SeededRandom(state: seed)
+            try await BatchFixtures.importCSVText(
+                database, tenant, .outlets,
+                "code,name,type,region_path,opened_on,closed_on,city\n"
+                    + outlets.enumerated().map { "\($1),店\($1),store,\(IncrementalBatchTests.paths[$0 % 6]),,,\n" }.joined())
+            try await BatchFixtures.importCSVText(
+                database, tenant, .staff,
+                "employee_no,name,role,outlet_code,start_date,end_date,target_bonus\n"
+                    + staff.enumerated().map { "\($1),员工\($1),advisor,\(outlets[$0 % outlets.count]),2026-01-01,,1000\n" }.joined())
+            try await BatchFixtures.defineKPIs(database, tenant, IncrementalBatchTests.kpisJSON)
+            _ = try await PlanQueries.add(tenant: tenant, json: Data(IncrementalBatchTests.planJSON.utf8), database: database)
+            try await BatchFixtures.insertTemplate(database, tenant, code: "T1", version: 1)
+            for _ in 0..<40 { try await addAudit() }
+            try await importSurveys(count: 200)
+            try await importComplaints(count: 50)
+            for _ in 0..<8 { try await addAction() }
+        }
+
+        /// A new id: the counter, then counted.
+        static func next(_ counter: inout Int) -> Int {
+            counter += 1
+            return counter - 1
+        }
+
+        func int(_ range: ClosedRange<Int>) -> Int { Int.random(in: range, using: &rng) }
+        func chance(_ percent: Int) -> Bool { int(0...99) < percent }
+        func instant(days: Int = 30) -> Date { Date(timeIntervalSince1970: start + Double(int(0...(days * 86_400 - 1)))) }
+        func text(_ date: Date) -> String { Instant.format(date, in: TimeZone(identifier: "UTC")!) }
+        func decimal() -> Decimal { Decimal(string: "\(int(0...99)).\(int(0...999))")! }
+
+        func write(_ query: Query) async throws {
+            try await database.tenantTransaction(tenant) { conn in _ = try conn.execute(query) }
+        }
+
+        func addAudit() async throws {
+            let audit = BatchFixtures.StoredAudit(
+                template: "T1", outlet: outlets.randomElement(using: &rng)!, visitedAt: instant(),
+                servedBy: chance(75) ? staff.randomElement(using: &rng)! : nil, state: chance(85) ? "released" : "submitted",
+                score: chance(90) ? decimal() : nil, criticalFailure: chance(20), sections: ["S1": decimal()], dimensions: ["empathy": decimal()])
+            try await BatchFixtures.insertAudit(database, tenant, audit)
+            audits.append(audit.id)
+        }
+
+        func importSurveys(count: Int) async throws {
+            var csv = "response_id,outlet_code,employee_no,responded_at,channel,sat,nps\n"
+            var corrected = Set<Int>()
+            let earlier = responses
+            for _ in 0..<count {
+                // Now and then a correction of an earlier response (same id, new values), once a file.
+                let old = earlier > 0 && chance(20) ? int(0...(earlier - 1)) : nil
+                let id = old.map { corrected.insert($0).inserted ? $0 : Self.next(&responses) } ?? Self.next(&responses)
+                let person = chance(60) ? staff.randomElement(using: &rng)! : ""
+                let nps = chance(70) ? String(int(0...10)) : ""
+                csv += "R\(id),\(outlets.randomElement(using: &rng)!),\(person),\(text(instant())),phone,\(int(1...5)),\(nps)\n"
+            }
+            try await BatchFixtures.importCSVText(database, tenant, .surveys, csv)
+        }
+
+        func importComplaints(count: Int) async throws {
+            var csv = "complaint_id,outlet_code,employee_no,severity,opened_at,first_response_at,resolved_at\n"
+            var corrected = Set<Int>()
+            let earlier = complaints
+            for _ in 0..<count {
+                let old = earlier > 0 && chance(25) ? int(0...(earlier - 1)) : nil
+                let id = old.map { corrected.insert($0).inserted ? $0 : Self.next(&complaints) } ?? Self.next(&complaints)
+                let person = chance(50) ? staff.randomElement(using: &rng)! : ""
+                let opened = instant(days: 24)
+                let first = chance(70) ? text(opened.addingTimeInterval(Double(int(0...100_000)))) : ""
+                let resolved = chance(50) ? text(opened.addingTimeInterval(Double(int(3_600...(100 * 3_600))))) : ""
+                csv += "C\(id),\(outlets.randomElement(using: &rng)!),\(person),\(["high", "medium", "low"].randomElement(using: &rng)!),"
+                csv += "\(text(opened)),\(first),\(resolved)\n"
+            }
+            try await BatchFixtures.importCSVText(database, tenant, .complaints, csv)
+        }
+
+        func addAction() async throws {
+            let opened = instant(days: 25)
+            let due = opened.addingTimeInterval(Double(int(86_400...(10 * 86_400))))
+            let verified: Date? = chance(40) ? opened.addingTimeInterval(Double(int(3_600...(12 * 86_400)))) : nil
+            try await write(
+                """
+                INSERT INTO actions (tenant_id, outlet_id, source, severity, title, state, opened_at, opened_by, due_at, verified_at)
+                SELECT app_current_tenant(), id, 'manual', 'low', 'fix', \(verified == nil ? "open" : "verified"), \(opened)::timestamptz,
+                       'test', \(due)::timestamptz, \(verified)::timestamptz
+                FROM outlets WHERE code = \(outlets.randomElement(using: &rng)!)
+                """)
+        }
+
+        /// One random change of any kind the issue names.
+        func change() async throws {
+            let audit = audits.randomElement(using: &rng)!
+            switch int(0...9) {
+            case 0: try await addAudit()
+            case 1: try await write("UPDATE audits SET score = \(decimal())::numeric, critical_failure = \(chance(30)) WHERE id = \(audit)::uuid")
+            case 2:
+                try await write("DELETE FROM audits WHERE id = \(audit)::uuid")
+                audits.removeAll { $0 == audit }
+            case 3:
+                try await write("UPDATE audits SET state = CASE state WHEN 'released' THEN 'disputed' ELSE 'released' END WHERE id = \(audit)::uuid")
+            case 4:
+                // Moved to another outlet and staff member, or out of the period and back.
+                try await write(
+                    """
+                    UPDATE audits SET outlet_id = (SELECT id FROM outlets WHERE code = \(outlets.randomElement(using: &rng)!)),
+                                      served_by = (SELECT id FROM staff WHERE employee_no = \(staff.randomElement(using: &rng)!)),
+                                      visited_at = \(chance(30) ? instant().addingTimeInterval(40 * 86_400) : instant())::timestamptz
+                    WHERE id = \(audit)::uuid
+                    """)
+            case 5: try await importSurveys(count: int(1...6))
+            case 6: try await write("DELETE FROM survey_responses WHERE response_id = \("R\(int(0...(responses - 1)))")")
+            case 7: try await importComplaints(count: int(1...4))
+            case 8: try await addAction()
+            default: asOf = asOf.addingTimeInterval(Double(int(0...(3 * 86_400))))
+            }
+        }
+
+        func run(full: Bool = false, runner: BatchRunner = .withPayouts) async throws -> BatchJob {
+            try await runner.run(
+                tenant: tenant, period: Period(IncrementalBatchTests.period)!, asOf: asOf, full: full, startedBy: "test", database: database)
+        }
+
+        /// The period's results and payouts, every column but the job (and the approval).
+        func state() async throws -> [String] {
+            try await database.tenantTransaction(tenant, readOnly: true) { conn in
+                try conn.query(
+                    """
+                    SELECT (to_jsonb(r) - 'job_id')::text FROM kpi_results r WHERE period = \(IncrementalBatchTests.period)
+                    ORDER BY level, subject, kpi_code
+                    """
+                ).map { try $0.decode(0, as: String.self) }
+                    + conn.query(
+                        """
+                        SELECT (to_jsonb(p) - 'job_id' - 'approved_by' - 'approved_at')::text FROM payouts p
+                        WHERE period = \(IncrementalBatchTests.period) ORDER BY employee_no, plan_code, adjusts_period
+                        """
+                    ).map { try $0.decode(0, as: String.self) }
+            }
+        }
+    }
+
+    /// The first row that differs (incremental ≠ full), or nil when both are the same.
+    static func difference(_ rerun: [String], _ full: [String]) -> String? {
+        if let (a, b) = zip(rerun, full).first(where: { $0 != $1 }) { return "\(a) ≠ \(b)" }
+        return rerun.count == full.count ? nil : "\(rerun.count) rows ≠ \(full.count) rows"
+    }
+
+    @Test(arguments: [20_261_203 as UInt64, 7, 42])
+    func incrementalRerunEqualsAFullRun(seed: UInt64) async throws {
+        let chain = try await Chain(seed: seed)
+        let first = try await chain.run()
+        #expect(first.inputs?.recomputed == nil)
+        var incremental = 0
+        for round in 0..<6 {
+            // Two incremental runs in a row, each after a few changes, then the full run to compare with.
+            for _ in 0..<2 {
+                for _ in 0..<chain.int(1...4) { try await chain.change() }
+                let job = try await chain.run()
+                if job.inputs?.recomputed != nil { incremental += 1 }
+            }
+            let rerun = try await chain.state()
+            let full = try await chain.run(full: true)
+            #expect(full.inputs?.recomputed == nil)
+            let expected = try await chain.state()
+            #expect(Self.difference(rerun, expected) == nil, "round \(round)")
+        }
+        #expect(incremental == 12)
+        // The chain has every kind of row being compared.
+        let rows = try await chain.state()
+        #expect(rows.contains { $0.contains("\"level\": \"region\"") && $0.contains("\"kpi_code\": \"P50\"") })
+        #expect(rows.contains { $0.contains("\"kpi_code\": \"OVR\"") })
+        #expect(rows.contains { $0.contains("\"explanation\"") })
+    }
+
+    @Test func changedInputsFallBackToTheFullRun() async throws {
+        let chain = try await Chain(seed: 3)
+        #expect(try await chain.run().inputs?.recomputed == nil)
+        // Nothing changed: nothing recomputed, nothing written.
+        let quiet = try await chain.run()
+        #expect(quiet.inputs?.recomputed == BatchInputs.Recomputed(outlets: 0, staff: 0))
+        #expect(quiet.kpiRows == 0)
+
+        try await BatchFixtures.defineKPIs(
+            chain.database, chain.tenant, IncrementalBatchTests.kpisJSON.replacingOccurrences(of: "\"threshold\": 70", with: "\"threshold\": 71"))
+        #expect(try await chain.run().inputs?.recomputed == nil)
+        #expect(try await chain.run().inputs?.recomputed != nil)
+
+        _ = try await PlanQueries.add(
+            tenant: chain.tenant, json: Data(IncrementalBatchTests.planJSON.replacingOccurrences(of: "1500.00", with: "1600.00").utf8),
+            database: chain.database)
+        #expect(try await chain.run().inputs?.recomputed == nil)
+
+        try await BatchFixtures.importCSVText(
+            chain.database, chain.tenant, .outlets, "code,name,type,region_path,opened_on,closed_on,city\nX99,新店,store,南区,,,\n")
+        #expect(try await chain.run().inputs?.recomputed == nil)
+
+        try await BatchFixtures.importCSVText(
+            chain.database, chain.tenant, .staff,
+            "employee_no,name,role,outlet_code,start_date,end_date,target_bonus\nS999,新人,advisor,X99,2026-09-15,,1000\n")
+        #expect(try await chain.run().inputs?.recomputed == nil)
+
+        try await chain.write("UPDATE tenants SET sla_high_hours = 12")
+        #expect(try await chain.run().inputs?.recomputed == nil)
+
+        // An audit changed: incremental again, and forced full with --full.
+        try await chain.addAudit()
+        #expect(try await chain.run(full: true).inputs?.recomputed == nil)
+        #expect(try await chain.run().inputs?.recomputed == BatchInputs.Recomputed(outlets: 0, staff: 0))
+
+        // Closing the period drops what changed in it since.
+        try await chain.write("UPDATE audits SET score = 50 WHERE state = 'released'")
+        let dirty = { () async throws -> Int in
+            try await chain.database.tenantTransaction(chain.tenant, readOnly: true) { conn in
+                try conn.queryFirst("SELECT count(*) FROM batch_dirty WHERE period = \(IncrementalBatchTests.period)")!.decode(0, as: Int.self)
+            }
+        }
+        #expect(try await dirty() > 0)
+        _ = try await PayoutQueries.approve(tenant: chain.tenant, period: Period(Self.period)!, by: .person("hq"), database: chain.database)
+        _ = try await PeriodQueries.close(tenant: chain.tenant, period: Period(Self.period)!, actor: "hq", database: chain.database)
+        #expect(try await dirty() == 0)
+    }
+
+    /// The previous run computed no payouts (KPIs only): the rerun pays everyone.
+    @Test func aRerunAfterARunWithoutPayoutsPaysEveryone() async throws {
+        let chain = try await Chain(seed: 5)
+        _ = try await chain.run(runner: BatchRunner())
+        let rerun = try await chain.run()
+        #expect(rerun.inputs?.recomputed == BatchInputs.Recomputed(outlets: 0, staff: 0))
+        let state = try await chain.state()
+        let full = try await chain.run(full: true)
+        #expect(rerun.payoutRows == full.payoutRows && full.payoutRows ?? 0 > 0)
+        #expect(Self.difference(state, try await chain.state()) == nil)
+    }
+
+    @Test func aWriteDuringARerunIsTakenByTheNext() async throws {
+        let chain = try await Chain(seed: 11)
+        _ = try await chain.run()
+        try await chain.importSurveys(count: 3)
+        let gate = Gate()
+        let held = Task { try await chain.run(runner: BatchRunner(afterKPIs: BatchRunner.withPayouts.afterKPIs + [gate.step])) }
+        try #require(await gate.waitReached())
+        // Committed while the rerun holds its transaction open, after it took the dirty rows.
+        try await chain.write(
+            """
+            INSERT INTO survey_responses (tenant_id, response_id, outlet_id, staff_id, responded_at, channel, sat, nps)
+            SELECT app_current_tenant(), 'late-1', o.id, s.id, '2026-09-12T10:00:00Z', 'phone', 1, 0
+            FROM outlets o, staff s WHERE o.code = 'X03' AND s.employee_no = 'S007'
+            """)
+        gate.release.signal()
+        #expect(try await held.value.inputs?.recomputed != nil)
+        let kept = try await chain.database.tenantTransaction(chain.tenant, readOnly: true) { conn in
+            try conn.query(
+                "SELECT o.code, s.employee_no FROM batch_dirty d JOIN outlets o ON o.id = d.outlet_id JOIN staff s ON s.id = d.staff_id WHERE d.period = '2026-09'"
+            )
+            .map { try "\($0.decode(0, as: String.self))/\($0.decode(1, as: String.self))" }
+        }
+        #expect(kept == ["X03/S007"])
+
+        let next = try await chain.run()
+        #expect(next.inputs?.recomputed == BatchInputs.Recomputed(outlets: 1, staff: 1))
+        let rerun = try await chain.state()
+        _ = try await chain.run(full: true)
+        #expect(Self.difference(rerun, try await chain.state()) == nil)
+    }
+}
