@@ -26,10 +26,12 @@ public enum TestDatabase {
         let logger = Logger(label: "touchstone.test")
         _ = try await withOwner(of: parameters) { try await $0.migrate(Migrator(directory: sqlDirectory)) }
         // Tests assert values, not timing: on a loaded machine a caller waits for a connection
-        // rather than failing after the daemon's 30 s (the upload stress tests queue 1,000 callers).
+        // rather than failing after the daemon's 30 s (the upload stress tests queue 1,000 callers),
+        // and a connection may take longer to open than the daemon's 10 s while the whole suite
+        // opens its databases at once.
         let pool = PQPool(
             configuration: parameters.loggingIn(as: DatabaseProvisioning.runtimeLogin),
-            options: PQPool.Options(maxConnections: 4, acquireTimeout: .seconds(300)), logger: logger)
+            options: PQPool.Options(maxConnections: 4, connectTimeout: .seconds(120), acquireTimeout: .seconds(300)), logger: logger)
         return Database(pool: pool, logger: logger)
     }
 
@@ -58,7 +60,7 @@ public enum TestDatabase {
         let database = configuration["dbname"] ?? "postgres"
         let pool = PQPool(
             configuration: PQConfiguration(parameters: maintenance.parameters.filter { $0.0 != "dbname" } + [("dbname", database)]),
-            maxConnections: 1, logger: Logger(label: "touchstone.test"))
+            options: PQPool.Options(maxConnections: 1, connectTimeout: .seconds(120)), logger: Logger(label: "touchstone.test"))
         do {
             let result = try await pool.withTransaction(body)
             await pool.close()

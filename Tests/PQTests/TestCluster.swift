@@ -65,7 +65,7 @@ actor TestCluster {
 
 /// Runs `body` with a fresh pool on the suite's database and closes the pool afterwards.
 func withPool<T>(
-    _ database: String, options: PQPool.Options = PQPool.Options(maxConnections: 4),
+    _ database: String, options: PQPool.Options = PQPool.Options(maxConnections: 4, connectTimeout: .seconds(120)),
     _ body: (PQPool) async throws -> T
 ) async throws -> T {
     let configuration = try await TestCluster.shared.database(database)
