@@ -68,6 +68,14 @@ import TouchstoneTestSupport
         await #expect(throws: StoreError.self) {
             try await PeriodQueries.close(tenant: tenant, period: Self.september, actor: "hq", database: database)
         }
+        // A rerun that changed nothing keeps the rows (and their job), yet whoever started it ran the
+        // batch whose payouts are approved: refused too.
+        _ = try await BatchRunner.withPayouts.run(
+            tenant: tenant, period: Self.september, asOf: BatchFixtures.instant("2026-11-05T00:00:00+08:00"), startedBy: "hq-ben",
+            database: database)
+        await #expect(throws: StoreError.self) {
+            try await PayoutQueries.approve(tenant: tenant, period: Self.september, by: .person("hq-ben"), database: database)
+        }
         // The command line is the operator's: its approval of a run it started is not refused.
         #expect(try await PayoutQueries.approve(tenant: tenant, period: Self.september, by: .commandLine("test"), database: database) == 2)
         let closed = try await PeriodQueries.close(tenant: tenant, period: Self.september, actor: "hq", database: database)
