@@ -85,9 +85,10 @@ public enum PayoutQueries {
         }
     }
 
-    /// Who ran the batch runs whose payouts `period` holds (`batch_jobs.started_by`; nil for
-    /// rows of no recorded run), and every later run of the period that succeeded: an incremental
-    /// rerun keeps the rows it did not change, with the job that wrote them.
+    /// Who ran the batch whose payouts `period` holds: the starter of the period's latest run that
+    /// succeeded (empty when the period has no payouts, or none of them came from a run). An
+    /// incremental rerun keeps the rows it did not change, with the job that wrote them, and still
+    /// stands for the whole period's payouts, as a full run does.
     public static func ranBy(tenant: Tenant, period: Period, database: Database) async throws -> [String?] {
         try await database.tenantTransaction(tenant, readOnly: true) { conn in try runners(conn, period: period) }
     }
@@ -95,11 +96,10 @@ public enum PayoutQueries {
     static func runners(_ conn: PQConnection, period: Period) throws -> [String?] {
         try conn.query(
             """
-            SELECT b.started_by FROM payouts p LEFT JOIN batch_jobs b ON b.id = p.job_id WHERE p.period = \(period.description)
-            UNION
             SELECT b.started_by FROM batch_jobs b
             WHERE b.period = \(period.description) AND b.state = 'succeeded'
-              AND b.id > (SELECT min(p.job_id) FROM payouts p WHERE p.period = \(period.description))
+              AND b.id >= (SELECT min(p.job_id) FROM payouts p WHERE p.period = \(period.description))
+            ORDER BY b.id DESC LIMIT 1
             """
         ).decode(String?.self)
     }
