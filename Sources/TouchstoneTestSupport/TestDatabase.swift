@@ -31,8 +31,19 @@ public enum TestDatabase {
         // opens its databases at once.
         let pool = PQPool(
             configuration: parameters.loggingIn(as: DatabaseProvisioning.runtimeLogin),
-            options: PQPool.Options(maxConnections: 4, connectTimeout: .seconds(120), acquireTimeout: .seconds(300)), logger: logger)
+            options: PQPool.Options(maxConnections: 4, connectTimeout: connectTimeout, acquireTimeout: .seconds(300)), logger: logger)
         return Database(pool: pool, logger: logger)
+    }
+
+    /// How long a test's connection may take to open: the whole suite opens its databases at
+    /// once, and on a loaded 2-core machine one took longer than the daemon's 10 s.
+    public static let connectTimeout: Duration = .seconds(120)
+
+    /// A pool on `configuration` that waits ``connectTimeout`` for a connection to open.
+    public static func pool(_ configuration: PQConfiguration, maxConnections: Int) -> PQPool {
+        PQPool(
+            configuration: configuration, options: PQPool.Options(maxConnections: maxConnections, connectTimeout: connectTimeout),
+            logger: Logger(label: "touchstone.test"))
     }
 
     /// A new tenant in `database`, created as the schema owner (as `touchstone tenant create` does).
@@ -60,7 +71,7 @@ public enum TestDatabase {
         let database = configuration["dbname"] ?? "postgres"
         let pool = PQPool(
             configuration: PQConfiguration(parameters: maintenance.parameters.filter { $0.0 != "dbname" } + [("dbname", database)]),
-            options: PQPool.Options(maxConnections: 1, connectTimeout: .seconds(120)), logger: Logger(label: "touchstone.test"))
+            options: PQPool.Options(maxConnections: 1, connectTimeout: connectTimeout), logger: Logger(label: "touchstone.test"))
         do {
             let result = try await pool.withTransaction(body)
             await pool.close()

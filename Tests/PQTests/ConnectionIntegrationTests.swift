@@ -52,7 +52,7 @@ struct ConnectionIntegrationTests {
     @Test func executeWhileWorking() async throws {
         struct WorkFailed: Error {}
         let table = uniqueTable("ov")
-        try await withPool("conn", options: PQPool.Options(maxConnections: 1)) { pool in
+        try await withPool("conn", options: TestCluster.options(maxConnections: 1)) { pool in
             let (inserted, value, duplicate) = try await pool.withConnection { conn in
                 try conn.execute(script: "CREATE TABLE \(table) (id int PRIMARY KEY)")
                 let (inserted, value) = try conn.execute(
@@ -88,7 +88,7 @@ struct ConnectionIntegrationTests {
     /// so the next call prepares it afresh.
     @Test func preparedStatementsSurviveATableChangingShape() async throws {
         let table = uniqueTable("shape")
-        try await withPool("conn", options: PQPool.Options(maxConnections: 1)) { pool in
+        try await withPool("conn", options: TestCluster.options(maxConnections: 1)) { pool in
             try await pool.withConnection { conn in
                 try conn.execute(script: "CREATE TABLE \(table) (a int); INSERT INTO \(table) VALUES (1)")
                 #expect(try conn.query(Query(unsafeSQL: "SELECT * FROM \(table)")).first?.columns.count == 1)
@@ -166,7 +166,7 @@ struct ConnectionIntegrationTests {
 
     @Test func forEachRowStreams() async throws {
         struct Stop: Error {}
-        try await withPool("conn", options: PQPool.Options(maxConnections: 1)) { pool in
+        try await withPool("conn", options: TestCluster.options(maxConnections: 1)) { pool in
             let (sum, rows) = try await pool.withConnection { conn in
                 var sum = 0
                 var rows = 0

@@ -8,7 +8,9 @@ struct EmbeddedPostgresTests {
     let postgres = EmbeddedPostgres(home: TestCluster.home("lifecycle"), logger: TestCluster.logger)
 
     func query(_ endpoint: EmbeddedPostgres.Endpoint) async throws -> Int {
-        let pool = PQPool(configuration: PQConfiguration(parameters: endpoint.parameters()), maxConnections: 1, logger: TestCluster.logger)
+        let pool = PQPool(
+            configuration: PQConfiguration(parameters: endpoint.parameters()), options: TestCluster.options(maxConnections: 1),
+            logger: TestCluster.logger)
         defer { Task { await pool.close() } }
         return try await pool.withConnection { try $0.queryFirst("SELECT 40 + 2")!.decode(0, as: Int.self) }
     }

@@ -27,7 +27,7 @@ struct PoolIntegrationTests {
     }
 
     @Test func transactionSettingsAreLocal() async throws {
-        try await withPool("pool", options: PQPool.Options(maxConnections: 1)) { pool in
+        try await withPool("pool", options: TestCluster.options(maxConnections: 1)) { pool in
             let (inside, readOnly) = try await pool.withTransaction(readOnly: true, settings: [("app.tenant_id", "t-42")]) { conn in
                 (
                     try conn.queryFirst("SELECT current_setting('app.tenant_id')")!.decode(0, as: String.self),
@@ -45,7 +45,7 @@ struct PoolIntegrationTests {
 
     @Test("every pooled connection reads and writes in UTC, ISO dates, and never JIT-compiles")
     func connectionsAreSetUp() async throws {
-        try await withPool("pool", options: PQPool.Options(maxConnections: 1)) { pool in
+        try await withPool("pool", options: TestCluster.options(maxConnections: 1)) { pool in
             let settings = try await pool.withConnection { conn in
                 try conn.queryFirst("SELECT current_setting('TimeZone'), current_setting('DateStyle'), current_setting('jit')")!
                     .decode((String, String, String).self)
@@ -73,7 +73,7 @@ struct PoolIntegrationTests {
     }
 
     @Test func leaseNeverReturnsConnectionMidTransaction() async throws {
-        try await withPool("pool", options: PQPool.Options(maxConnections: 1)) { pool in
+        try await withPool("pool", options: TestCluster.options(maxConnections: 1)) { pool in
             try await pool.withConnection { conn in
                 try conn.execute("BEGIN")
                 try conn.execute("CREATE TEMP TABLE leaked (id int)")
@@ -88,7 +88,7 @@ struct PoolIntegrationTests {
 
     @Test func cancellationCancelsRunningStatementAndRollsBack() async throws {
         let table = uniqueTable("cancel")
-        try await withPool("pool", options: PQPool.Options(maxConnections: 2)) { pool in
+        try await withPool("pool", options: TestCluster.options(maxConnections: 2)) { pool in
             try await pool.withConnection { try $0.execute(script: "CREATE TABLE \(table) (id int)") }
             let task = Task {
                 try await pool.withTransaction { conn in
@@ -118,7 +118,7 @@ struct PoolIntegrationTests {
     }
 
     @Test func statementTimeout() async throws {
-        try await withPool("pool", options: PQPool.Options(maxConnections: 1, statementTimeout: .milliseconds(200))) { pool async throws in
+        try await withPool("pool", options: TestCluster.options(maxConnections: 1, statementTimeout: .milliseconds(200))) { pool async throws in
             let error = await #expect(throws: PQError.self) {
                 try await pool.withConnection { try $0.execute("SELECT pg_sleep(5)") }
             }
@@ -129,7 +129,7 @@ struct PoolIntegrationTests {
     }
 
     @Test func brokenConnectionIsReplaced() async throws {
-        try await withPool("pool", options: PQPool.Options(maxConnections: 1)) { pool in
+        try await withPool("pool", options: TestCluster.options(maxConnections: 1)) { pool in
             let firstPID = try await pool.withConnection { $0.backendPID }
             let error = await #expect(throws: PQError.self) {
                 try await pool.withConnection { conn in
@@ -147,7 +147,7 @@ struct PoolIntegrationTests {
             #expect(secondPID != firstPID)
 
             // An idle connection whose backend died is detected and replaced at lease time.
-            try await withPool("pool", options: PQPool.Options(maxConnections: 1)) { killer in
+            try await withPool("pool", options: TestCluster.options(maxConnections: 1)) { killer in
                 try await killer.withConnection { conn in
                     _ = try conn.query(Query(unsafeSQL: "SELECT pg_terminate_backend($1)", binds: [Int(secondPID)]))
                 }
@@ -162,7 +162,7 @@ struct PoolIntegrationTests {
     }
 
     @Test func poolExhaustionTimesOut() async throws {
-        try await withPool("pool", options: PQPool.Options(maxConnections: 1, acquireTimeout: .milliseconds(200))) { pool in
+        try await withPool("pool", options: TestCluster.options(maxConnections: 1, acquireTimeout: .milliseconds(200))) { pool in
             let holder = Task { try await pool.withConnection { try $0.execute("SELECT pg_sleep(6)") } }
             try await waitUntil { pool.statistics.inUse == 1 }
             let started = ContinuousClock.now
@@ -177,7 +177,7 @@ struct PoolIntegrationTests {
     }
 
     @Test func waiterBoundIsEnforced() async throws {
-        try await withPool("pool", options: PQPool.Options(maxConnections: 1, acquireTimeout: .seconds(60), maxWaiters: 1)) { pool in
+        try await withPool("pool", options: TestCluster.options(maxConnections: 1, acquireTimeout: .seconds(60), maxWaiters: 1)) { pool in
             let holder = Task { try await pool.withConnection { try $0.execute("SELECT pg_sleep(3)") } }
             try await waitUntil { pool.statistics.inUse == 1 }
             let waiter = Task { try await pool.withConnection { _ in 1 } }
@@ -190,7 +190,7 @@ struct PoolIntegrationTests {
     }
 
     @Test func fiftyConcurrentLeasesOnFourConnections() async throws {
-        try await withPool("pool", options: PQPool.Options(maxConnections: 4)) { pool in
+        try await withPool("pool", options: TestCluster.options(maxConnections: 4)) { pool in
             let results = try await withThrowingTaskGroup(of: Int.self) { group in
                 for i in 0..<50 {
                     group.addTask {
@@ -211,7 +211,7 @@ struct PoolIntegrationTests {
 
     @Test func closedPoolRejectsLeases() async throws {
         let configuration = try await TestCluster.shared.database("pool")
-        let pool = PQPool(configuration: configuration, maxConnections: 2, logger: TestCluster.logger)
+        let pool = PQPool(configuration: configuration, options: TestCluster.options(maxConnections: 2), logger: TestCluster.logger)
         try await pool.ping()
         let slow = Task { try await pool.withConnection { try $0.execute("SELECT pg_sleep(1)") } }
         try await waitUntil { pool.statistics.inUse == 1 }
@@ -237,7 +237,7 @@ struct PoolIntegrationTests {
     /// 25006: the connection is discarded as if lost. A 25006 from a READ ONLY transaction on a
     /// primary is the caller's bug: a server error, and the connection is kept.
     @Test func writeRefusedByAReadOnlyServerReplacesTheConnection() async throws {
-        try await withPool("pool", options: PQPool.Options(maxConnections: 1)) { pool in
+        try await withPool("pool", options: TestCluster.options(maxConnections: 1)) { pool in
             try await pool.withConnection { conn in
                 try conn.execute(script: "DROP TABLE IF EXISTS ro_probe; CREATE TABLE ro_probe (x int)")
             }
@@ -268,7 +268,7 @@ struct PoolIntegrationTests {
     /// A connection lost while COMMIT is in flight says so (`stage == .commit`): the transaction
     /// may have committed, so only idempotent work may run again. One lost before COMMIT does not.
     @Test func lostDuringCommitIsMarked() async throws {
-        try await withPool("pool", options: PQPool.Options(maxConnections: 1)) { pool in
+        try await withPool("pool", options: TestCluster.options(maxConnections: 1)) { pool in
             try await pool.withConnection { conn in
                 try conn.execute(
                     script: """
@@ -303,7 +303,7 @@ struct PoolIntegrationTests {
 @Suite("PQPool: waiting and lifecycle")
 struct PoolLifecycleTests {
     @Test func cancellingAWaiterFreesItsPlace() async throws {
-        try await withPool("pool", options: PQPool.Options(maxConnections: 1, acquireTimeout: .seconds(10))) { pool in
+        try await withPool("pool", options: TestCluster.options(maxConnections: 1, acquireTimeout: .seconds(10))) { pool in
             let holder = Task { try await pool.withConnection { try $0.execute("SELECT pg_sleep(3)") } }
             try await waitUntil { pool.statistics.inUse == 1 }
             let waiter = Task { try await pool.withConnection { _ in 1 } }
@@ -323,7 +323,7 @@ struct PoolLifecycleTests {
 
     @Test func runClosesThePoolWhenCancelled() async throws {
         let configuration = try await TestCluster.shared.database("pool")
-        let pool = PQPool(configuration: configuration, maxConnections: 2, logger: TestCluster.logger)
+        let pool = PQPool(configuration: configuration, options: TestCluster.options(maxConnections: 2), logger: TestCluster.logger)
         let service = Task { try await pool.run() }
         try await pool.ping()
         #expect(pool.statistics.idle == 1)

@@ -10,6 +10,16 @@ actor TestCluster {
     private var endpoint: EmbeddedPostgres.Endpoint?
     private var databases: [String: Task<Void, any Error>] = [:]
 
+    /// Pool options for a test: a connection may take up to 120 s to open, as when the whole suite
+    /// opens its databases at once on a loaded 2-core machine (the default is the daemon's 10 s).
+    static func options(
+        maxConnections: Int, acquireTimeout: Duration = .seconds(30), statementTimeout: Duration? = nil, maxWaiters: Int = 1024
+    ) -> PQPool.Options {
+        PQPool.Options(
+            maxConnections: maxConnections, connectTimeout: .seconds(120), acquireTimeout: acquireTimeout, statementTimeout: statementTimeout,
+            maxWaiters: maxWaiters)
+    }
+
     static let logger: Logger = {
         var logger = Logger(label: "pq.tests")
         logger.logLevel = ProcessInfo.processInfo.environment["PQ_TEST_LOG"] == nil ? .warning : .trace
@@ -49,7 +59,7 @@ actor TestCluster {
     }
 
     private static func recreate(_ database: String, endpoint: EmbeddedPostgres.Endpoint) async throws {
-        let admin = PQPool(configuration: PQConfiguration(parameters: endpoint.parameters()), maxConnections: 1, logger: logger)
+        let admin = PQPool(configuration: PQConfiguration(parameters: endpoint.parameters()), options: options(maxConnections: 1), logger: logger)
         do {
             try await admin.withConnection { conn in
                 try conn.execute(script: "DROP DATABASE IF EXISTS \(database) WITH (FORCE)")
@@ -65,7 +75,7 @@ actor TestCluster {
 
 /// Runs `body` with a fresh pool on the suite's database and closes the pool afterwards.
 func withPool<T>(
-    _ database: String, options: PQPool.Options = PQPool.Options(maxConnections: 4, connectTimeout: .seconds(120)),
+    _ database: String, options: PQPool.Options = TestCluster.options(maxConnections: 4),
     _ body: (PQPool) async throws -> T
 ) async throws -> T {
     let configuration = try await TestCluster.shared.database(database)

@@ -177,9 +177,17 @@ import TouchstoneTestSupport
             }
         }
 
-        func run(full: Bool = false, runner: BatchRunner = .withPayouts) async throws -> BatchJob {
-            try await runner.run(
-                tenant: tenant, period: Period(IncrementalBatchTests.period)!, asOf: asOf, full: full, startedBy: "test", database: database)
+        func run(full: Bool = false, runner: BatchRunner = .withPayouts, period: String = IncrementalBatchTests.period) async throws -> BatchJob {
+            try await runner.run(tenant: tenant, period: Period(period)!, asOf: asOf, full: full, startedBy: "test", database: database)
+        }
+
+        /// The dirty rows of each period, as "period count", in period order.
+        func dirtyCounts() async throws -> [String] {
+            try await database.tenantTransaction(tenant, readOnly: true) { conn in
+                try conn.query("SELECT period || ' ' || count(*) FROM batch_dirty GROUP BY period ORDER BY period").map {
+                    try $0.decode(0, as: String.self)
+                }
+            }
         }
 
         /// The period's results and payouts, every column but the job (and the approval).
@@ -280,6 +288,23 @@ import TouchstoneTestSupport
         _ = try await PayoutQueries.approve(tenant: chain.tenant, period: Period(Self.period)!, by: .person("hq"), database: chain.database)
         _ = try await PeriodQueries.close(tenant: chain.tenant, period: Period(Self.period)!, actor: "hq", database: chain.database)
         #expect(try await dirty() == 0)
+    }
+
+    /// A change dirties its month and its quarter; a tenant that runs only months would keep the
+    /// quarter's rows for ever. A run drops those of every period that no run could read them for.
+    @Test func dirtyRowsOfAPeriodNeverRunAreDropped() async throws {
+        let chain = try await Chain(seed: 13)
+        #expect(try await chain.dirtyCounts().map { $0.split(separator: " ")[0] } == ["2026-09", "2026-Q3"])
+        _ = try await chain.run()
+        #expect(try await chain.dirtyCounts() == [])
+
+        // Once the quarter has run, its rows wait for its next run.
+        _ = try await chain.run(period: "2026-Q3")
+        try await chain.write("UPDATE audits SET score = 40 WHERE state = 'released'")
+        _ = try await chain.run()
+        #expect(try await chain.dirtyCounts().map { $0.split(separator: " ")[0] } == ["2026-Q3"])
+        #expect(try await chain.run(period: "2026-Q3").inputs?.recomputed != nil)
+        #expect(try await chain.dirtyCounts() == [])
     }
 
     /// The previous run computed no payouts (KPIs only): the rerun pays everyone.

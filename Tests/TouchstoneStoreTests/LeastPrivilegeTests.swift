@@ -12,7 +12,7 @@ import TouchstoneTestSupport
         let (database, _) = try await TestDatabase.make()
         try await database.verifyRuntimeLogin()
         for (login, reason) in [(DatabaseProvisioning.ownerLogin, "owns tables of this database"), ("postgres", "is a superuser")] {
-            let pool = PQPool(configuration: database.pool.configuration.loggingIn(as: login), maxConnections: 1, logger: Logger(label: "test"))
+            let pool = TestDatabase.pool(database.pool.configuration.loggingIn(as: login), maxConnections: 1)
             let error = await #expect(throws: StoreError.self, "\(login)") {
                 try await Database(pool: pool, logger: Logger(label: "test")).verifyRuntimeLogin()
             }

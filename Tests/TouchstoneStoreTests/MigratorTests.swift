@@ -8,9 +8,8 @@ import TouchstoneTestSupport
 @Suite struct MigratorTests {
     @Test func appliesOnceRecordsChecksumsAndRefusesChangedFiles() async throws {
         let logger = Logger(label: "test")
-        let pool = PQPool(
-            configuration: try await TestDatabase.freshDatabaseParameters().loggingIn(as: DatabaseProvisioning.ownerLogin), maxConnections: 2,
-            logger: logger)
+        let pool = TestDatabase.pool(
+            try await TestDatabase.freshDatabaseParameters().loggingIn(as: DatabaseProvisioning.ownerLogin), maxConnections: 2)
         let migrator = try Migrator(directory: TestDatabase.sqlDirectory)
         #expect(try await !migrator.isCurrent(on: pool))
         let applied = try await migrator.apply(on: pool, logger: logger)
@@ -37,7 +36,7 @@ import TouchstoneTestSupport
         let counts = try await withThrowingTaskGroup(of: Int.self) { group in
             for _ in 0..<3 {
                 group.addTask {
-                    let pool = PQPool(configuration: owner, maxConnections: 1, logger: logger)
+                    let pool = TestDatabase.pool(owner, maxConnections: 1)
                     let applied = try await migrator.apply(on: pool, logger: logger)
                     await pool.close()
                     return applied.count

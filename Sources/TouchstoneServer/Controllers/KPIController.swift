@@ -36,6 +36,8 @@ struct KPIController {
     struct BatchRequest: Decodable {
         let period: String
         let asOf: String?
+        /// Recompute every subject even when an incremental rerun is possible.
+        let full: Bool?
     }
 
     /// Runs the batch (KPIs, then payouts) now and answers with its job record.
@@ -45,7 +47,8 @@ struct KPIController {
         let period = try Period.parse(body.period)
         let asOf = try body.asOf.map { try Instant.parse($0, path: "asOf") } ?? Date()
         return try await BatchRunner.withPayouts.run(
-            tenant: try context.requireTenant(), period: period, asOf: asOf, startedBy: try context.requirePrincipal().login,
+            tenant: try context.requireTenant(), period: period, asOf: asOf, full: body.full ?? false,
+            startedBy: try context.requirePrincipal().login,
             progress: { context.logger.debug("batch: \($0)") }, database: database)
     }
 

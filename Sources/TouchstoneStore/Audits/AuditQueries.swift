@@ -24,11 +24,10 @@ public enum AuditQueries {
         database: Database
     ) async throws -> AuditReceipt {
         // Idempotent by id: run again after a failover even if the first run may have committed.
-        try await database.tenantTransaction(tenant, rerun: .always) { conn in
-            // The upload's statements are the import's, with one audit: planned once per connection
-            // rather than at every upload (a custom plan of the reference query alone cost 1.2 ms).
-            try conn.execute("SET LOCAL plan_cache_mode = force_generic_plan")
-            return try AuditSubmission.run(conn, tenant: tenant, json: document, submittedBy: submittedBy, scope: scope, now: now).0
+        // The upload's statements are the import's, with one audit: planned once per connection
+        // rather than at every upload (a custom plan of the reference query alone cost 1.2 ms).
+        try await database.tenantTransaction(tenant, rerun: .always, settings: [("plan_cache_mode", "force_generic_plan")]) { conn in
+            try AuditSubmission.run(conn, tenant: tenant, json: document, submittedBy: submittedBy, scope: scope, now: now).0
         }
     }
 

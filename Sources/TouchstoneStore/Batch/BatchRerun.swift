@@ -51,9 +51,20 @@ enum BatchRerun {
     /// Takes the period's dirty rows into `batch_dirty_taken`, in the statement that also returns
     /// its snapshot (sql/0320 says why nothing committed meanwhile is lost). Every run takes them,
     /// a full one too: it recomputes everything.
+    ///
+    /// It also drops the rows of the periods whose next run cannot be incremental, because no
+    /// succeeded run of theirs recorded a snapshot (a quarter of a tenant that runs months): no
+    /// run would ever read them. The caller holds the tenant's batch lock, so none of those
+    /// periods has a run in progress whose rows would be needed by the next one.
     static func takeDirty(_ conn: PQConnection, period: Period) throws -> String {
         try conn.execute(
             "CREATE TEMP TABLE batch_dirty_taken (source text NOT NULL, outlet_id bigint NOT NULL, staff_id bigint) ON COMMIT DROP")
+        try conn.execute(
+            """
+            DELETE FROM batch_dirty d
+            WHERE d.period <> \(period.description) AND NOT EXISTS (
+                SELECT 1 FROM batch_jobs j WHERE j.period = d.period AND j.state = 'succeeded' AND j.inputs ? 'snapshot')
+            """)
         return try conn.queryFirst(
             """
             WITH taken AS (DELETE FROM batch_dirty WHERE period = \(period.description) RETURNING source, outlet_id, staff_id),

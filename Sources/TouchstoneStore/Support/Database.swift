@@ -29,13 +29,16 @@ public struct Database: Sendable {
     /// Database errors are translated (``StoreError/translate(_:)``) here, once.
     /// - Parameter rerun: whether `body` may run again, on a new connection, when the database
     ///   server went away under it (a failover); never by default. See ``Rerun``.
+    /// - Parameter settings: further configuration parameters for this transaction only, set in
+    ///   the same round trip as the tenant's.
     public func tenantTransaction<T: Sendable>(
         _ tenant: Tenant,
         readOnly: Bool = false,
         rerun: Rerun = .never,
+        settings: [(String, String)] = [],
         _ body: @escaping @Sendable (PQConnection) throws -> T
     ) async throws -> T {
-        let settings = [("app.tenant_id", String(tenant.id))] + (ChangeActor.current.map { [("app.actor", $0)] } ?? [])
+        let settings = [("app.tenant_id", String(tenant.id))] + (ChangeActor.current.map { [("app.actor", $0)] } ?? []) + settings
         return try await rerunning(rerun) {
             try await pool.withTransaction(readOnly: readOnly, settings: settings, body)
         }

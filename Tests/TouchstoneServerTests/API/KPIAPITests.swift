@@ -55,7 +55,21 @@ struct KPIAPITests {
             let xlsx = try await api.send(.get, "/api/v1/exports/kpis.xlsx?period=2026-09&level=outlet", as: "admin")
             #expect(xlsx.status == .ok && xlsx.headers[.contentType] == WorkbookZip.contentType)
             #expect(WorkbookZip.isZip(xlsx.body))
-            #expect((try await api.send(.get, "/api/v1/batch-runs", as: "analyst").json["items"] as? [Any])?.count == 1)
+            // A late audit: the rerun recomputes only what it touched, unless asked for a full run.
+            let late = try TestApp.sampleAudit { $0["id"] = "6f1c1d2e-6a55-4c1e-9a53-3f1f3b2f2a11" }
+            #expect(try await api.send(.post, "/api/v1/audits", as: "auditor", body: late).status == .created)
+            let rerun = try await api.send(
+                .post, "/api/v1/batch-runs", as: "admin", json: ["period": "2026-09", "asOf": "2026-10-05T00:00:00+08:00"])
+            let recomputed = (rerun.json["inputs"] as? [String: Any])?["recomputed"] as? [String: Any]
+            #expect(recomputed?["outlets"] as? Int == 1 && recomputed?["staff"] as? Int == 1)
+            let full = try await api.send(
+                .post, "/api/v1/batch-runs", as: "admin", json: ["period": "2026-09", "asOf": "2026-10-05T00:00:00+08:00", "full": true])
+            #expect(full.json["state"] as? String == "succeeded")
+            #expect((full.json["inputs"] as? [String: Any])?.keys.contains("recomputed") == false)
+            #expect(full.json["kpiRows"] as? Int == run.json["kpiRows"] as? Int)
+            let notBoolean = try await api.send(.post, "/api/v1/batch-runs", as: "admin", json: ["period": "2026-09", "full": "yes"])
+            #expect(notBoolean.status == .badRequest)
+            #expect((try await api.send(.get, "/api/v1/batch-runs", as: "analyst").json["items"] as? [Any])?.count == 3)
             let badPeriod = try await api.send(.get, "/api/v1/league?period=2026-13&kpi=MS", as: "admin")
             #expect(badPeriod.status == .unprocessableContent || badPeriod.status == .badRequest)
         }

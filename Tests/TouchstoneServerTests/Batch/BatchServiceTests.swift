@@ -58,7 +58,7 @@ import TouchstoneTestSupport
     @Test func twoDaemonsStartADueBatchExactlyOnce() async throws {
         let (first, tenant) = try await TestDatabase.make()
         try await BatchScheduleQueries.set(tenant: tenant, schedule: .standard, database: first)
-        let second = Database(pool: PQPool(configuration: first.pool.configuration, maxConnections: 4, logger: logger), logger: logger)
+        let second = Database(pool: TestDatabase.pool(first.pool.configuration, maxConnections: 4), logger: logger)
         // Forty days on: the latest run time is after the schedule was set, so a run is due.
         let clock = StoppedClock(fixed: Date().addingTimeInterval(40 * 86_400))
         let due = try #require(BatchSchedule.standard.dueSlot(at: clock.fixed, in: tenant.timeZone, since: Date()))
