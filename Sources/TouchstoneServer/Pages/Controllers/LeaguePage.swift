@@ -117,16 +117,16 @@ struct LeaguePage {
     }
 
     /// How many rows the league has, and the rows of the request's page in the order asked for.
-    /// The whole chain's league in rank order is read by the places the batch stored, 100 rows
-    /// at a time; any other order or region (and a period ranked before the batch stored places)
-    /// sorts the whole table, which is kept in ``cache``.
+    /// A league in rank order is read by the places the batch stored, a page at a time (a
+    /// region's: best first only); any other order (and a period ranked before the batch stored
+    /// places) sorts the whole table, which is kept in ``cache``.
     private func pageRows(
         _ league: (period: Period, kpi: String, level: KPILevel, region: String?), sort: LeagueRows.Sort, descending: Bool,
         request: Request, context: AppRequestContext
     ) async throws -> (total: Int, rows: [LeagueRows.Row]) {
-        if league.region == nil, sort == .rank,
+        if sort == .rank,
             let slice = try await KPIResultQueries.leagueSlice(
-                tenant: try context.requireTenant(), period: league.period, kpi: league.kpi, level: league.level,
+                tenant: try context.requireTenant(), period: league.period, kpi: league.kpi, level: league.level, within: league.region,
                 offset: (PageTable.pageNumber(request) - 1) * Self.pageSize, limit: Self.pageSize, descending: descending,
                 database: database)
         {
