@@ -52,10 +52,11 @@ public enum KPIResultQueries {
     /// restricted to them is the region's order, and ranked among themselves: a page reads the
     /// rows up to its end, not the whole table (best first only: nil when `descending`).
     /// Nil when the period's results have no stored places (computed before 0310): rank the
-    /// whole table then.
+    /// whole table then. `regionTotal` is the region's table size kept from an earlier slice of
+    /// the same results: the members are not counted again.
     public static func leagueSlice(
         tenant: Tenant, period: Period, kpi: String, level: KPILevel, within regionPath: String? = nil, offset: Int, limit: Int,
-        descending: Bool, database: Database
+        descending: Bool, regionTotal: Int? = nil, database: Database
     ) async throws -> LeagueSlice? {
         guard level == .outlet || level == .staff else {
             throw StoreError.invalid([Problem(path: "level", message: "a league table ranks outlets or staff")])
@@ -63,7 +64,8 @@ public enum KPIResultQueries {
         if regionPath != nil && descending { return nil }
         return try await database.tenantTransaction(tenant, readOnly: true) { conn in
             if let regionPath {
-                return try regionSlice(conn, period: period, kpi: kpi, level: level, within: regionPath, offset: offset, limit: limit)
+                return try regionSlice(
+                    conn, period: period, kpi: kpi, level: level, within: regionPath, offset: offset, limit: limit, total: regionTotal)
             }
             guard
                 let counts = try conn.queryFirst(
@@ -92,12 +94,13 @@ public enum KPIResultQueries {
     }
 
     /// ``leagueSlice(tenant:period:kpi:level:within:offset:limit:descending:database:)`` within a
-    /// region, best first: the region's members counted, then their rows read in stored
-    /// position order up to the page's end. A member's rank in the region is one more than the
-    /// ranked members placed before the first member with its whole-chain rank (equal values
-    /// share a whole-chain rank, better values have lower ones, and all come earlier).
+    /// region, best first: the region's members counted (unless `total` is known), then their
+    /// rows read in stored position order up to the page's end. A member's rank in the region is
+    /// one more than the ranked members placed before the first member with its whole-chain rank
+    /// (equal values share a whole-chain rank, better values have lower ones, and all come earlier).
     private static func regionSlice(
-        _ conn: PQConnection, period: Period, kpi: String, level: KPILevel, within regionPath: String, offset: Int, limit: Int
+        _ conn: PQConnection, period: Period, kpi: String, level: KPILevel, within regionPath: String, offset: Int, limit: Int,
+        total knownTotal: Int?
     ) throws -> LeagueSlice? {
         guard
             let unplaced = try conn.queryFirst(
@@ -110,12 +113,12 @@ public enum KPIResultQueries {
             throw StoreError.notFound("KPI \(kpi)")
         }
         guard !unplaced else { return nil }
-        let total = try conn.queryFirst(
-            """
+        let counted: Query = """
             WITH members AS (\(fragment: members(level: level, within: regionPath, during: period)))
             SELECT count(*) FROM kpi_results r JOIN members m ON m.subject = r.subject
             WHERE r.period = \(period.description) AND r.level = \(level.rawValue) AND r.kpi_code = \(kpi)
-            """)!.decode(Int.self)
+            """
+        let total = try knownTotal ?? conn.queryFirst(counted)!.decode(Int.self)
         let start = min(max(offset, 0), total)
         let end = min(start + max(limit, 0), total)
         guard start < end else { return LeagueSlice(total: total, entries: []) }
