@@ -50,7 +50,9 @@ public enum KPIResultQueries {
     /// `descending` lists the ranked subjects worst first, the insufficient ones staying last.
     /// Within a region (`within`) the members' rows are read in the whole chain's order, which
     /// restricted to them is the region's order, and ranked among themselves: a page reads the
-    /// rows up to its end, not the whole table (best first only: nil when `descending`).
+    /// rows up to its end, not the whole table (best first only: nil when `descending`, and when
+    /// the page would test more than ``regionScanRows`` rows, judged by the region's share of the
+    /// outlets: a deep page or a small region ranks the whole table).
     /// Nil when the period's results have no stored places (computed before 0310): rank the
     /// whole table then. `regionTotal` is the region's table size kept from an earlier slice of
     /// the same results: the members are not counted again.
@@ -103,16 +105,22 @@ public enum KPIResultQueries {
         total knownTotal: Int?
     ) throws -> LeagueSlice? {
         guard
-            let unplaced = try conn.queryFirst(
+            let probe = try conn.queryFirst(
                 """
                 SELECT EXISTS (SELECT 1 FROM kpi_results r WHERE r.tenant_id = k.tenant_id AND r.period = \(period.description)
-                                 AND r.kpi_code = k.code AND r.level = \(level.rawValue) AND r.league_position IS NULL)
+                                 AND r.kpi_code = k.code AND r.level = \(level.rawValue) AND r.league_position IS NULL),
+                       (SELECT count(*) FROM outlets o JOIN regions leaf ON leaf.tenant_id = o.tenant_id AND leaf.id = o.region_id
+                        WHERE app_in_region_subtree(leaf.path, \(regionPath))),
+                       (SELECT count(*) FROM outlets)
                 FROM kpi_definitions k WHERE k.code = \(kpi)
-                """)?.decode(Bool.self)
+                """)
         else {
             throw StoreError.notFound("KPI \(kpi)")
         }
-        guard !unplaced else { return nil }
+        let (unplaced, regionOutlets, outlets) = try probe.decode((Bool, Int, Int).self)
+        // About this many rows in position order are tested to reach the page's end.
+        let scanned = (max(offset, 0) + max(limit, 0)) * outlets / max(regionOutlets, 1)
+        guard !unplaced, regionOutlets > 0, scanned <= regionScanRows else { return nil }
         let counted: Query = """
             WITH members AS (\(fragment: members(level: level, within: regionPath, during: period)))
             SELECT count(*) FROM kpi_results r JOIN members m ON m.subject = r.subject
@@ -150,6 +158,10 @@ public enum KPIResultQueries {
         }
         return LeagueSlice(total: total, entries: entries)
     }
+
+    /// The most rows a region's page tests one by one (each row a few index lookups); past that
+    /// the region's whole table is ranked (and kept by the page).
+    public static let regionScanRows = 2_000
 
     /// A league's members (`subject`, `name`): every outlet or staff member of `level`, or those
     /// within the region's subtree (staff: assigned there at some day of `period`).
