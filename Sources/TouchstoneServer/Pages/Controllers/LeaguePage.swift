@@ -117,20 +117,25 @@ struct LeaguePage {
     }
 
     /// How many rows the league has, and the rows of the request's page in the order asked for.
-    /// The whole chain's league in rank order is read by the places the batch stored, 100 rows
-    /// at a time; any other order or region (and a period ranked before the batch stored places)
-    /// sorts the whole table, which is kept in ``cache``.
+    /// A league in rank order is read by the places the batch stored, a page at a time (a
+    /// region's: best first only, its size kept in ``cache``); any other order (and a period
+    /// ranked before the batch stored places) sorts the whole table, which is kept in ``cache``.
     private func pageRows(
         _ league: (period: Period, kpi: String, level: KPILevel, region: String?), sort: LeagueRows.Sort, descending: Bool,
         request: Request, context: AppRequestContext
     ) async throws -> (total: Int, rows: [LeagueRows.Row]) {
-        if league.region == nil, sort == .rank,
-            let slice = try await KPIResultQueries.leagueSlice(
-                tenant: try context.requireTenant(), period: league.period, kpi: league.kpi, level: league.level,
+        if sort == .rank {
+            let key = league.region == nil ? nil : try await cacheKey(league, context: context)
+            var kept: Int?
+            if let key { kept = await cache.total(for: key) }
+            if let slice = try await KPIResultQueries.leagueSlice(
+                tenant: try context.requireTenant(), period: league.period, kpi: league.kpi, level: league.level, within: league.region,
                 offset: (PageTable.pageNumber(request) - 1) * Self.pageSize, limit: Self.pageSize, descending: descending,
-                database: database)
-        {
-            return (slice.total, slice.entries.map(LeagueRows.Row.init))
+                regionTotal: kept, database: database)
+            {
+                if let key { await cache.keep(total: slice.total, for: key) }
+                return (slice.total, slice.entries.map(LeagueRows.Row.init))
+            }
         }
         let rows = LeagueRows.sorted(try await entries(league, context: context), by: sort, descending: descending)
         let pager = PageTable.pager(request, size: Self.pageSize, total: rows.count)
@@ -143,15 +148,23 @@ struct LeaguePage {
     ) async throws -> [LeagueRows.Row] {
         let tenant = try context.requireTenant()
         let database = database
-        let job = try await BatchJobQueries.list(tenant: tenant, period: league.period, limit: 1, database: database).first
-        let key = LeagueCache.Key(
-            tenantID: tenant.id, period: league.period.description, kpi: league.kpi, level: league.level, region: league.region,
-            job: job.map { "\($0.id) \($0.state.rawValue)" } ?? "")
+        let key = try await cacheKey(league, context: context)
         return try await cache.rows(for: key) {
             try await KPIResultQueries.league(
                 tenant: tenant, period: league.period, kpi: league.kpi, level: league.level, within: league.region, database: database
             ).map(LeagueRows.Row.init)
         }
+    }
+
+    /// What ``cache`` keeps the league's table and size by: with the period's latest batch run and its state.
+    private func cacheKey(
+        _ league: (period: Period, kpi: String, level: KPILevel, region: String?), context: AppRequestContext
+    ) async throws -> LeagueCache.Key {
+        let tenant = try context.requireTenant()
+        let job = try await BatchJobQueries.list(tenant: tenant, period: league.period, limit: 1, database: database).first
+        return LeagueCache.Key(
+            tenantID: tenant.id, period: league.period.description, kpi: league.kpi, level: league.level, region: league.region,
+            job: job.map { "\($0.id) \($0.state.rawValue)" } ?? "")
     }
 
     /// The URL to redirect to when `period`, `kpi` or `level` is missing; nil when all are there.

@@ -19,6 +19,18 @@ actor LeagueCache {
     static let maxRows = 200_000
     private var tables: [Key: [LeagueRows.Row]] = [:]
     private var order: [Key] = []
+    /// Sizes of region tables read a page at a time (at most ``maxTotals``; all dropped past that).
+    private var totals: [Key: Int] = [:]
+    static let maxTotals = 10_000
+
+    /// The size of `key`'s table, if kept.
+    func total(for key: Key) -> Int? { totals[key] }
+
+    /// Keeps the size of `key`'s table.
+    func keep(total: Int, for key: Key) {
+        if totals.count >= Self.maxTotals { totals.removeAll() }
+        totals[key] = total
+    }
 
     /// The rows of `key`, loaded with `load` when not kept.
     func rows(for key: Key, load: @Sendable () async throws -> [LeagueRows.Row]) async throws -> [LeagueRows.Row] {
