@@ -296,9 +296,10 @@ public enum AuditImport {
                     outcomes.append(.refused(AuditSubmission.changedUpload(new.doc.id, storedState: stored.state)))
                 }
             }
+            // Encoded here: sending a run's 80,000 values as text took 0.2-0.3 s after its references were read.
             return Plan(
                 lines: lines.indices, outcomes: outcomes, pending: pending,
-                insertion: pending.isEmpty ? nil : AuditSubmission.insertion(pending, submittedBy: submittedBy, now: now))
+                insertion: pending.isEmpty ? nil : AuditSubmission.insertion(pending, submittedBy: submittedBy, now: now).encoded)
         }
 
         /// Writes `plan`'s new audits (all or none: otherwise their run goes line by line) and
