@@ -77,3 +77,12 @@ public struct Query: Sendable, ExpressibleByStringInterpolation, CustomStringCon
         }
     }
 }
+
+extension Query {
+    /// The same query with its parameters already in the text form libpq sends (``PQBytes``
+    /// kept binary): the encoding is done now, e.g. while another statement executes
+    /// (``PQConnection/execute(_:while:)``), and sending the query no longer does it.
+    public var encoded: Query {
+        Query(unsafeSQL: sql, binds: binds.map { bind -> (any PQEncodable)? in bind is PQBytes ? bind : bind.flatMap(\.pqText) })
+    }
+}

@@ -42,4 +42,20 @@ struct BinaryBytesTests {
             #expect(null == nil && none == nil)
         }
     }
+
+    /// A query encoded ahead (`Query.encoded`) sends the same text, the same NULL and the same binary bytes.
+    @Test func encodedQueryReadsTheSame() async throws {
+        try await withPool("binary") { pool in
+            let none: Int? = nil
+            let query: Query =
+                "SELECT \([1, 2])::int[]::text || coalesce(\(none)::int::text, 'null') || encode(\(PQBytes(Data([0xff, 0]))), 'hex')"
+            let encoded = query.encoded
+            let (plain, early) = try await pool.withConnection { conn in
+                (try conn.queryFirst(query)!.decode(0, as: String.self), try conn.queryFirst(encoded)!.decode(0, as: String.self))
+            }
+            #expect(plain == "{1,2}nullff00")
+            #expect(early == plain)
+            #expect(encoded.binds[0] is String && encoded.binds[1] == nil && encoded.binds[2] is PQBytes)
+        }
+    }
 }

@@ -149,7 +149,10 @@ struct AuditImportSetTests {
         }
     }
 
-    @Test func importStoresWhatUploadsOneByOneStore() async throws {
+    /// In runs of one line, and of 3 and 5, the repeats of lines 1 and 2 (lines 6 and 7) fall in the
+    /// run after theirs: that run is checked while theirs is written, before the database holds them.
+    @Test(arguments: [1, 3, 5, AuditImport.batchSize])
+    func importStoresWhatUploadsOneByOneStore(runSize: Int) async throws {
         let (database, imported) = try await TestDatabase.make()
         let uploaded = try await TestDatabase.createTenant(code: "uploads", in: database)
         try await Self.seed(imported, database)
@@ -161,7 +164,7 @@ struct AuditImportSetTests {
 
         let report = try await AuditImport.run(
             tenant: imported, file: file, submittedBy: "cli", options: ImportOptions(skipInvalid: true), now: AuditFixture.now,
-            database: database)
+            runSize: runSize, database: database)
         #expect(report.rows == 15)
         #expect(report.inserted == 9)
         #expect(report.updated == 1)
@@ -201,7 +204,7 @@ struct AuditImportSetTests {
         // Importing it again changes nothing.
         let again = try await AuditImport.run(
             tenant: imported, file: file, submittedBy: "cli", options: ImportOptions(skipInvalid: true), now: AuditFixture.now,
-            database: database)
+            runSize: runSize, database: database)
         #expect(again.inserted == 0 && again.updated == 0 && again.unchanged == 12)
         #expect(again.rejected.map(\.line) == [7, 8, 9])
         #expect(try await Self.stored(imported, database) == fromImport)

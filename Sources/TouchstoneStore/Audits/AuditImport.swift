@@ -8,9 +8,16 @@ public import TouchstoneCore
 ///
 /// Set-based: every line is parsed first; then runs of consecutive lines (up to ``batchSize``)
 /// are checked with one query for all their references and written with one statement per
-/// table (``AuditSubmission/insert(_:_:submittedBy:now:)``), their releases announced at once
+/// table (``AuditSubmission/insertion(_:submittedBy:now:)``), their releases announced at once
 /// (``AuditRelease``). The rules are the upload's: the same parse, checks, scoring, trust
 /// flags and state on arrival, on the database as the lines before left it.
+///
+/// While a run's statement executes, the next run is checked, scored and its statement built
+/// here (``PQConnection/execute(_:while:)``): its references are read just before, so the audits
+/// the run writes are taken as stored from the run itself. Nothing else the check reads changes
+/// in a run: field uploads (whose rotation signal counts stored visits) and resubmissions end a
+/// run, the attachments a run writes have no bytes yet, and a run that goes line by line
+/// discards the next run's plan.
 ///
 /// Which lines take which path:
 /// - New audits, identical replays of a stored id (unchanged, nothing written) and changed
@@ -26,37 +33,47 @@ public import TouchstoneCore
 ///   error) is rolled back and taken line by line, so the error is the one line's, as before.
 public enum AuditImport {
     /// The most lines checked and written together.
-    static let batchSize = 1_000
+    public static let batchSize = 1_000
 
     /// Imports the documents of `file`. Re-importing the same file changes nothing (every
     /// line is an identical replay); a changed document under a stored id is a rejected line.
+    /// `runSize`: the most lines checked and written together.
     /// - Returns: rows read, inserted, updated (re-uploads of audits sent back), unchanged
     ///   (identical replays), and with skip-invalid the rejected lines (their one field is the line's text).
     public static func run(
         tenant: Tenant, file: URL, submittedBy: String, options: ImportOptions = ImportOptions(),
-        now: Date = Date(), database: Database
+        now: Date = Date(), runSize: Int = batchSize, database: Database
     ) async throws -> ImportReport {
         guard let data = FileManager.default.contents(atPath: file.path) else {
             throw StoreError.invalid([Problem(path: file.path, message: "cannot read the file")])
         }
         let lines = Self.lines(data, tenant: tenant, now: now)
         return try await database.tenantTransaction(tenant) { conn in
-            var run = Run(conn: conn, tenant: tenant, submittedBy: submittedBy, skipInvalid: options.skipInvalid, now: now)
+            var run = try Run(conn: conn, tenant: tenant, submittedBy: submittedBy, skipInvalid: options.skipInvalid, now: now)
             run.report.rows = lines.count
             var start = 0
+            var prepared: Plan?
             while start < lines.count && !run.stopped {
                 if lines[start].isField {
                     try run.alone(lines[start])
                     start += 1
                     continue
                 }
-                var end = start
-                while end < lines.count && end - start < batchSize && !lines[end].isField { end += 1 }
-                start = try run.together(lines[start..<end])
+                let end = Self.runEnd(lines, from: start, size: runSize)
+                let following = end < lines.count && !lines[end].isField ? lines[end..<Self.runEnd(lines, from: end, size: runSize)] : nil
+                (start, prepared) = try run.together(lines[start..<end], prepared: prepared, following: following)
             }
             if !run.problems.isEmpty { throw StoreError.invalid(run.problems) }
             return run.report
         }
+    }
+
+    /// The end of the run of lines that starts at `start` (not a field upload): up to `size`
+    /// consecutive lines that are not field uploads.
+    private static func runEnd(_ lines: [Line], from start: Int, size: Int) -> Int {
+        var end = start
+        while end < lines.count && end - start < size && !lines[end].isField { end += 1 }
+        return end
     }
 
     /// The lines of `data` that are not blank, parsed.
@@ -92,6 +109,40 @@ public enum AuditImport {
     /// A run the database refused as a whole: taken again line by line.
     private struct LineByLine: Error {}
 
+    /// What the database holds about a run's lines, read before they are checked.
+    private struct Lookup {
+        /// Each line's references (nil for a line that did not parse).
+        var references: [AuditSubmission.References?]
+        /// The templates the lines name, by definition hash.
+        var templates: [String: Result<Template, any Error>]
+    }
+
+    /// What becomes of a line of a run.
+    private enum Outcome {
+        /// A new audit, written with its run.
+        case new
+        /// An identical replay of a stored audit.
+        case unchanged
+        case refused(any Error)
+        /// A changed upload of an audit sent back: imported alone, after the new audits before it.
+        case resubmission
+    }
+
+    /// A run's lines checked, scored and decided (up to and including a resubmission, which ends
+    /// the run), and the statement writing its new audits.
+    private struct Plan {
+        var lines: Range<Int>
+        var outcomes: [Outcome]
+        var pending: [AuditSubmission.New]
+        var insertion: Query?
+
+        /// The line of the resubmission that ends the run, if one does.
+        var resubmission: Int? {
+            guard case .resubmission = outcomes.last else { return nil }
+            return lines.lowerBound + outcomes.count - 1
+        }
+    }
+
     /// The import's state in its transaction.
     private struct Run {
         let conn: PQConnection
@@ -99,18 +150,19 @@ public enum AuditImport {
         let submittedBy: String
         let skipInvalid: Bool
         let now: Date
+        let settings: FieldSettingsQueries.Settings
         var report = ImportReport(rows: 0, inserted: 0, updated: 0, unchanged: 0, rejected: [])
         var problems: [Problem] = []
         /// A database error aborted the transaction (all-or-nothing): the rest cannot be checked.
         var stopped = false
-        var settings: FieldSettingsQueries.Settings?
 
-        init(conn: PQConnection, tenant: Tenant, submittedBy: String, skipInvalid: Bool, now: Date) {
+        init(conn: PQConnection, tenant: Tenant, submittedBy: String, skipInvalid: Bool, now: Date) throws {
             self.conn = conn
             self.tenant = tenant
             self.submittedBy = submittedBy
             self.skipInvalid = skipInvalid
             self.now = now
+            settings = try FieldSettingsQueries.get(conn)
         }
 
         /// One line through the upload's path (in its own savepoint with skip-invalid).
@@ -142,95 +194,131 @@ public enum AuditImport {
                 RejectedRow(line: line.number, fields: [String(decoding: line.text, as: UTF8.self)], errors: lineProblems.map(\.description)))
         }
 
-        /// Consecutive lines that are not field uploads, checked and written together; the index
-        /// of the next line to import (after a resubmission, which is imported alone).
-        mutating func together(_ lines: ArraySlice<Line>) throws -> Int {
+        /// Consecutive lines that are not field uploads, checked and written together (`prepared`:
+        /// their plan, made while the run before them was written); the index of the next line to
+        /// import (after a resubmission, which is imported alone), and the plan of the `following`
+        /// run when it was made while these lines were written.
+        mutating func together(
+            _ lines: ArraySlice<Line>, prepared: Plan?, following: ArraySlice<Line>?
+        ) throws -> (next: Int, prepared: Plan?) {
             let before = (report, problems)
             try conn.execute("SAVEPOINT audit_batch")
             do {
-                let next = try checkAndWrite(lines)
+                let plan =
+                    try prepared.flatMap { $0.lines == lines.indices ? $0 : nil }
+                    ?? Self.plan(lines, hashJoined { try look(lines) }, written: [:], tenant: tenant, settings: settings, now: now, by: submittedBy)
+                for (line, outcome) in zip(lines, plan.outcomes) {
+                    switch outcome {
+                    case .unchanged: report.unchanged += 1
+                    case .refused(let error): try refused(line, error, rollBack: false)
+                    case .new, .resubmission: break
+                    }
+                }
+                let next = try write(plan, following: plan.resubmission == nil ? following : nil)
+                report.inserted += plan.pending.count
+                if let index = plan.resubmission { try alone(lines[index]) }
                 try conn.execute("RELEASE SAVEPOINT audit_batch")
-                return next
+                return plan.resubmission.map { ($0 + 1, nil) } ?? (lines.endIndex, next)
             } catch is LineByLine {
             } catch is PQError {}
             try conn.execute("ROLLBACK TO SAVEPOINT audit_batch")
             (report, problems, stopped) = (before.0, before.1, false)
             for line in lines where !stopped { try alone(line) }
-            return lines.endIndex
+            return (lines.endIndex, nil)
         }
 
-        private mutating func checkAndWrite(_ lines: ArraySlice<Line>) throws -> Int {
-            let parsed = lines.map { try? $0.parsed.get() }
-            let documents = parsed.compactMap { $0?.0 }
-            let found = documents.isEmpty ? [] : try hashJoined { try AuditSubmission.references(conn, tenant: tenant, documents: documents) }
-            let settings = try self.settings ?? FieldSettingsQueries.get(conn)
-            self.settings = settings
-            // Each line's references (nil for a line that did not parse), and the templates they name.
+        /// What the database holds about `lines`: their references and templates, with one query
+        /// for all the references.
+        private func look(_ lines: ArraySlice<Line>) throws -> Lookup {
+            let parsed = lines.map { try? $0.parsed.get().0 }
+            let documents = parsed.compactMap { $0 }
+            let found = documents.isEmpty ? [] : try AuditSubmission.references(conn, tenant: tenant, documents: documents)
             var next = found.makeIterator()
-            let references = parsed.map { line in line.map { _ in next.next()! } }
-            var read: [String: Result<Template, any Error>] = [:]
-            for (line, r) in zip(parsed, references) {
-                guard let doc = line?.0, let r, let hash = r.templateHash, read[hash] == nil else { continue }
+            let references = parsed.map { doc in doc.map { _ in next.next()! } }
+            var templates: [String: Result<Template, any Error>] = [:]
+            for (doc, r) in zip(parsed, references) {
+                guard let doc, let r, let hash = r.templateHash, templates[hash] == nil else { continue }
                 do {
-                    read[hash] = .success(try AuditSubmission.template(conn, of: doc, references: r)!)
+                    templates[hash] = .success(try AuditSubmission.template(conn, of: doc, references: r)!)
                 } catch let error as PQError {
                     throw error
                 } catch {
-                    read[hash] = .failure(error)
+                    templates[hash] = .failure(error)
                 }
             }
+            return Lookup(references: references, templates: templates)
+        }
+
+        /// Checks, scores and decides `lines` with what `lookup` read, the audits the run before
+        /// wrote (`written`, by id in lower case: read before it wrote them, `lookup` does not hold
+        /// them) counting as stored; builds the statement writing the new ones. Reads nothing:
+        /// it runs while the run before is written.
+        private static func plan(
+            _ lines: ArraySlice<Line>, _ lookup: Lookup, written: [String: (hash: String, state: AuditState)], tenant: Tenant,
+            settings: FieldSettingsQueries.Settings, now: Date, by submittedBy: String
+        ) -> Plan {
             // Checked, scored and flagged on all cores: the core's rules read nothing.
-            let (templates, run) = (read, (tenant: tenant, now: now))
-            let checked = Array(zip(parsed, references)).concurrentMap { line, r -> Result<AuditSubmission.New, any Error>? in
-                guard let (doc, problems) = line, let r else { return nil }
+            let templates = lookup.templates
+            let checked = Array(zip(lines, lookup.references)).concurrentMap { line, r -> Result<AuditSubmission.New, any Error>? in
+                guard case .success(let (doc, problems)) = line.parsed, let r else { return nil }
                 return Result {
                     let (template, checked) = try AuditSubmission.checked(
-                        doc, problems: problems, references: r, template: r.templateHash.map { try templates[$0]!.get() }, tenant: run.tenant,
+                        doc, problems: problems, references: r, template: r.templateHash.map { try templates[$0]!.get() }, tenant: tenant,
                         settings: settings)
-                    return AuditSubmission.New(doc, template: template, checked: checked, tenant: run.tenant, now: run.now)
+                    return AuditSubmission.New(doc, template: template, checked: checked, tenant: tenant, now: now)
                 }
             }
+            var outcomes: [Outcome] = []
             var pending: [AuditSubmission.New] = []
-            var seen: [String: (hash: String, state: AuditState)] = [:]
-            for (offset, index) in lines.indices.enumerated() {
-                let line = lines[index]
+            var seen = written
+            for (offset, line) in lines.enumerated() {
                 let new: AuditSubmission.New
                 do {
                     _ = try line.parsed.get()
                     new = try checked[offset]!.get()
                 } catch {
-                    try refused(line, error, rollBack: false)
+                    outcomes.append(.refused(error))
                     continue
                 }
-                let doc = new.doc
-                let key = doc.id.lowercased()
-                guard let stored = seen[key] ?? references[offset]!.stored else {
+                let key = new.doc.id.lowercased()
+                guard let stored = seen[key] ?? lookup.references[offset]!.stored else {
                     seen[key] = (new.hash, new.state)
                     pending.append(new)
+                    outcomes.append(.new)
                     continue
                 }
                 if stored.hash == new.hash {
-                    report.unchanged += 1
+                    outcomes.append(.unchanged)
                 } else if stored.state == .returned {
-                    try write(pending)
-                    try alone(line)
-                    return index + 1
+                    outcomes.append(.resubmission)
+                    break
                 } else {
-                    try refused(line, AuditSubmission.changedUpload(doc.id, storedState: stored.state), rollBack: false)
+                    outcomes.append(.refused(AuditSubmission.changedUpload(new.doc.id, storedState: stored.state)))
                 }
             }
-            try write(pending)
-            return lines.endIndex
+            // Encoded here: sending a run's 80,000 values as text took 0.2-0.3 s after its references were read.
+            return Plan(
+                lines: lines.indices, outcomes: outcomes, pending: pending,
+                insertion: pending.isEmpty ? nil : AuditSubmission.insertion(pending, submittedBy: submittedBy, now: now).encoded)
         }
 
-        /// Writes new audits (all or none: otherwise their run goes line by line) and announces
-        /// the released ones.
-        private mutating func write(_ audits: [AuditSubmission.New]) throws {
-            try hashJoined {
-                guard try AuditSubmission.insert(conn, audits, submittedBy: submittedBy, now: now) == audits.count else { throw LineByLine() }
-                try AuditRelease.run(conn, audits.filter { $0.state == .released }.map(\.released), by: submittedBy, at: now)
+        /// Writes `plan`'s new audits (all or none: otherwise their run goes line by line) and
+        /// announces the released ones. While the statement runs, the `following` lines are
+        /// checked and scored here (their references read just before it): their plan.
+        private func write(_ plan: Plan, following: ArraySlice<Line>?) throws -> Plan? {
+            let written = Dictionary(uniqueKeysWithValues: plan.pending.map { ($0.doc.id.lowercased(), (hash: $0.hash, state: $0.state)) })
+            return try hashJoined {
+                let lookup = try following.map { try look($0) }
+                let planFollowing = { () -> Plan? in
+                    guard let following, let lookup else { return nil }
+                    return Self.plan(following, lookup, written: written, tenant: tenant, settings: settings, now: now, by: submittedBy)
+                }
+                guard let insertion = plan.insertion else { return planFollowing() }
+                let (inserted, next) = try conn.execute(insertion, while: planFollowing)
+                guard inserted == plan.pending.count else { throw LineByLine() }
+                try AuditRelease.run(conn, plan.pending.filter { $0.state == .released }.map(\.released), by: submittedBy, at: now)
+                return next
             }
-            report.inserted += audits.count
         }
 
         /// Runs `body`'s statements over a whole run with nested loops off. Inside the import's

@@ -98,12 +98,17 @@ enum AuditSubmission {
         }
     }
 
-    /// Inserts `audits` (distinct ids) with one statement: the audit rows (none for an id that
-    /// exists), then the answers, scores, attachments, transitions and first score-history row of
-    /// every audit row inserted. Events and actions of the released ones are the caller's
-    /// (``AuditRelease``). Returns how many audits were inserted.
+    /// Inserts `audits` (distinct ids) with one statement (``insertion(_:submittedBy:now:)``).
+    /// Returns how many audits were inserted.
     static func insert(_ conn: PQConnection, _ audits: [New], submittedBy: String, now: Date) throws -> Int {
-        guard !audits.isEmpty else { return 0 }
+        audits.isEmpty ? 0 : try conn.execute(insertion(audits, submittedBy: submittedBy, now: now))
+    }
+
+    /// The statement inserting `audits` (distinct ids, at least one): the audit rows (none for an id
+    /// that exists), then the answers, scores, attachments, transitions and first score-history row
+    /// of every audit row inserted; it returns a row per audit inserted. Events and actions of the
+    /// released ones are the caller's (``AuditRelease``).
+    static func insertion(_ audits: [New], submittedBy: String, now: Date) -> Query {
         var rows = AuditRows()
         var attachments: (audit: [String], item: [String], name: [String], sha256: [String], contentType: [String]) = ([], [], [], [], [])
         var transitions: (audit: [String], seq: [Int], from: [String?], to: [String], reason: [String]) = ([], [], [], [], [])
@@ -172,8 +177,7 @@ enum AuditSubmission {
                 FROM audit)
             """
         let ctes = [auditRows] + rows.insertCTEs + [attachmentRows, transitionRows, historyRows]
-        let statement: Query = "WITH " + ctes.joined(separator: ",\n") + "\nSELECT count(*) FROM audit"
-        return try conn.queryFirst(statement)?.decode(Int.self) ?? 0
+        return "WITH " + ctes.joined(separator: ",\n") + "\nSELECT FROM audit"
     }
 
     /// Moves the visit the audit fulfils to `submitted` (nothing when the upload names none, or
