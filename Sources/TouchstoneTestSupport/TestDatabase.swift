@@ -59,7 +59,9 @@ public enum TestDatabase {
     public static func withOwner<T: Sendable>(
         of configuration: PQConfiguration, _ body: (SchemaOwner) async throws -> T
     ) async throws -> T {
-        try await SchemaOwner.with(configuration.loggingIn(as: DatabaseProvisioning.ownerLogin), logger: Logger(label: "touchstone.test"), body)
+        try await SchemaOwner.with(
+            configuration.loggingIn(as: DatabaseProvisioning.ownerLogin), connectTimeout: connectTimeout, logger: Logger(label: "touchstone.test"),
+            body)
     }
 
     /// Runs `body` in one transaction as the cluster's superuser on the database `configuration`
@@ -87,7 +89,8 @@ public enum TestDatabase {
     public static func freshDatabaseParameters() async throws -> PQConfiguration {
         let maintenance = try await Cluster.shared.maintenance()
         let name = String("test_" + UUID().uuidString.replacingOccurrences(of: "-", with: "").lowercased().prefix(16))
-        try await DatabaseProvisioning.createDatabase(name, maintenance: maintenance, logger: Logger(label: "touchstone.test"))
+        try await DatabaseProvisioning.createDatabase(
+            name, maintenance: maintenance, connectTimeout: connectTimeout, logger: Logger(label: "touchstone.test"))
         return PQConfiguration(parameters: maintenance.parameters.filter { $0.0 != "user" && $0.0 != "dbname" } + [("dbname", name)])
     }
 

@@ -35,20 +35,25 @@ public enum DatabaseProvisioning {
     }
 
     /// Creates database `name` owned by the schema owner unless it exists, connecting with
-    /// `maintenance` (libpq parameters of a role allowed to create databases, on an existing one).
+    /// `maintenance` (libpq parameters of a role allowed to create databases, on an existing one),
+    /// waiting at most `connectTimeout` for the connection.
     /// - Throws: ``ForeignOwner`` when it exists but belongs to another role.
-    public static func createDatabase(_ name: String, maintenance: PQConfiguration, logger: Logger) async throws {
+    public static func createDatabase(
+        _ name: String, maintenance: PQConfiguration, connectTimeout: Duration = PQPool.Options().connectTimeout, logger: Logger
+    ) async throws {
         // CREATE DATABASE takes no parameters: the name is checked to be a plain identifier instead.
         guard name.range(of: "^[a-z_][a-z0-9_]{0,62}$", options: .regularExpression) != nil else {
             throw InvalidName(name: name)
         }
-        try await withMaintenance(maintenance, logger: logger) { conn in try create(name, conn: conn) }
+        try await withMaintenance(maintenance, connectTimeout: connectTimeout, logger: logger) { conn in try create(name, conn: conn) }
     }
 
     private static func withMaintenance(
-        _ maintenance: PQConfiguration, logger: Logger, _ body: @escaping @Sendable (PQConnection) throws -> Void
+        _ maintenance: PQConfiguration, connectTimeout: Duration = PQPool.Options().connectTimeout, logger: Logger,
+        _ body: @escaping @Sendable (PQConnection) throws -> Void
     ) async throws {
-        let pool = PQPool(configuration: maintenance, maxConnections: 1, logger: logger)
+        let pool = PQPool(
+            configuration: maintenance, options: PQPool.Options(maxConnections: 1, connectTimeout: connectTimeout), logger: logger)
         do {
             try await pool.withConnection(body)
         } catch {

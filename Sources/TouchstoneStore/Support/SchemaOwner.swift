@@ -19,11 +19,14 @@ public struct SchemaOwner: Sendable {
         self.logger = logger
     }
 
-    /// Opens one connection as the schema owner with `configuration`, runs `body`, closes it.
+    /// Opens one connection as the schema owner with `configuration` (waiting at most
+    /// `connectTimeout` for it), runs `body`, closes it.
     public static func with<T: Sendable>(
-        _ configuration: PQConfiguration, logger: Logger, _ body: (SchemaOwner) async throws -> T
+        _ configuration: PQConfiguration, connectTimeout: Duration = PQPool.Options().connectTimeout, logger: Logger,
+        _ body: (SchemaOwner) async throws -> T
     ) async throws -> T {
-        let pool = PQPool(configuration: configuration, maxConnections: 1, logger: logger)
+        let pool = PQPool(
+            configuration: configuration, options: PQPool.Options(maxConnections: 1, connectTimeout: connectTimeout), logger: logger)
         do {
             let result = try await body(SchemaOwner(pool: pool, logger: logger))
             await pool.close()
