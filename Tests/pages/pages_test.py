@@ -189,6 +189,7 @@ def main():
         shown_jobs = [int(j) for j in browser.evaluate("Array.from(document.querySelectorAll('#jobs tbody tr')).map(r => r.dataset.job)")]
         all_jobs = api.get("/api/v1/batch-runs")["items"]
         check(shown_jobs == [j["id"] for j in all_jobs[:20]], "batch page lists the job history")
+        check(browser.evaluate("!!document.querySelector('#run-batch input[type=checkbox][name=full]')"), "batch form offers a full run")
         browser.submit_form("#run-batch", {"period": period})
         deadline = time.time() + 300
         while time.time() < deadline and browser.evaluate("!!document.querySelector('meta[http-equiv=refresh]')"):

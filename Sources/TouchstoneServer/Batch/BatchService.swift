@@ -54,7 +54,7 @@ public struct BatchService: Service {
         do {
             result = .success(
                 try await runner.run(
-                    tenant: order.tenant, period: order.period, asOf: order.asOf, startedBy: order.startedBy,
+                    tenant: order.tenant, period: order.period, asOf: order.asOf, full: order.full, startedBy: order.startedBy,
                     progress: order.progress, database: database))
         } catch {
             logger.warning(

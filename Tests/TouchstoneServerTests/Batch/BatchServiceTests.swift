@@ -113,6 +113,25 @@ import TouchstoneTestSupport
         #expect(!queue.submit(BatchOrder(tenant: tenant, period: try Period.parse("2026-09"), asOf: Date(), startedBy: "admin")))
     }
 
+    /// The batch page's "recompute everything": an order with `full` runs the full batch where a
+    /// rerun would otherwise be incremental.
+    @Test func anOrderRunsFullWhenAsked() async throws {
+        let (database, tenant) = try await TestDatabase.make()
+        let queue = BatchQueue()
+        let service = BatchService(queue: queue, scheduler: nil, runner: BatchRunner(), database: database, logger: logger)
+        let group = group([service])
+        try await running(group) {
+            for (count, full) in [(1, false), (2, false), (3, true)] {
+                #expect(queue.submit(BatchOrder(tenant: tenant, period: try Period.parse("2026-09"), asOf: Date(), startedBy: "admin", full: full)))
+                _ = try await waitForJobs(tenant, database) { $0.filter { $0.state == .succeeded }.count == count }
+            }
+            await group.triggerGracefulShutdown()
+        }
+        // Newest first: the full order, the incremental rerun, the period's first (full) run.
+        let jobs = try await BatchJobQueries.list(tenant: tenant, database: database)
+        #expect(jobs.map { $0.inputs?.recomputed == nil } == [true, false, true])
+    }
+
     @Test func aRunPastTheDrainTimeIsCancelledCleanly() async throws {
         let (database, tenant) = try await TestDatabase.make()
         let queue = BatchQueue()

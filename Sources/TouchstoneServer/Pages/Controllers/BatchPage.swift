@@ -72,7 +72,7 @@ struct BatchPage {
         let progress = progress
         progress.begin(tenantID: tenant.id)
         let order = BatchOrder(
-            tenant: tenant, period: period, asOf: Date(), startedBy: login,
+            tenant: tenant, period: period, asOf: Date(), startedBy: login, full: form["full"] == "on",
             progress: { progress.add($0, tenantID: tenant.id) },
             finished: { _ in progress.end(tenantID: tenant.id) })
         guard batches.submit(order) else {
