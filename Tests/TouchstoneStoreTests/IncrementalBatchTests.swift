@@ -177,16 +177,41 @@ import TouchstoneTestSupport
             }
         }
 
+        /// Every third staff member moves three outlets on (from 北区 to 南区 or back): on
+        /// 2026-09-15, so both regions count them in the period, or on 2026-08-21, before it, so
+        /// only the new one does. S001 joins after the period: no region counts them.
+        /// - Returns: the employee numbers of those moved during the period and before it.
+        func moveStaff() async throws -> (inPeriod: [String], before: [String]) {
+            var (inPeriod, before): ([String], [String]) = ([], [])
+            for (index, employee) in staff.enumerated() where index % 3 == 0 {
+                let end = index % 2 == 0 ? "2026-09-14" : "2026-08-20"
+                if index % 2 == 0 { inPeriod.append(employee) } else { before.append(employee) }
+                try await write(
+                    "UPDATE assignments SET end_date = \(end)::date WHERE staff_id = (SELECT id FROM staff WHERE employee_no = \(employee))")
+                try await write(
+                    """
+                    INSERT INTO assignments (tenant_id, staff_id, start_date, end_date, role, outlet_id, target_bonus)
+                    SELECT app_current_tenant(), s.id, \(end)::date + 1, NULL, 'advisor', o.id, 1000
+                    FROM staff s, outlets o WHERE s.employee_no = \(employee) AND o.code = \(outlets[(index + 3) % outlets.count])
+                    """)
+            }
+            try await write("UPDATE assignments SET start_date = '2026-10-05' WHERE staff_id = (SELECT id FROM staff WHERE employee_no = 'S001')")
+            return (inPeriod, before)
+        }
+
         func run(full: Bool = false, runner: BatchRunner = .withPayouts, period: String = IncrementalBatchTests.period) async throws -> BatchJob {
             try await runner.run(tenant: tenant, period: Period(period)!, asOf: asOf, full: full, startedBy: "test", database: database)
         }
 
         /// The dirty rows of each period, as "period count", in period order.
         func dirtyCounts() async throws -> [String] {
+            try await rows("SELECT period || ' ' || count(*) FROM batch_dirty GROUP BY period ORDER BY period")
+        }
+
+        /// The first column of `query`'s rows, as text.
+        func rows(_ query: Query) async throws -> [String] {
             try await database.tenantTransaction(tenant, readOnly: true) { conn in
-                try conn.query("SELECT period || ' ' || count(*) FROM batch_dirty GROUP BY period ORDER BY period").map {
-                    try $0.decode(0, as: String.self)
-                }
+                try conn.query(query).map { try $0.decode(0, as: String.self) }
             }
         }
 

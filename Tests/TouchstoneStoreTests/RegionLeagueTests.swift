@@ -16,23 +16,7 @@ import TouchstoneTestSupport
         let chain = try await IncrementalBatchTests.Chain(seed: seed)
         let (database, tenant) = (chain.database, chain.tenant)
         let period = try #require(Period(IncrementalBatchTests.period))
-        // Every third member moves three outlets on (from 北区 to 南区 or back): on 2026-09-15,
-        // so both regions rank them, or on 2026-08-21, before the period, so only the new one does.
-        // S001 joins after the period: no region ranks them.
-        var (movedInPeriod, movedBefore): ([String], [String]) = ([], [])
-        for (index, employee) in chain.staff.enumerated() where index % 3 == 0 {
-            let end = index % 2 == 0 ? "2026-09-14" : "2026-08-20"
-            if index % 2 == 0 { movedInPeriod.append(employee) } else { movedBefore.append(employee) }
-            try await chain.write(
-                "UPDATE assignments SET end_date = \(end)::date WHERE staff_id = (SELECT id FROM staff WHERE employee_no = \(employee))")
-            try await chain.write(
-                """
-                INSERT INTO assignments (tenant_id, staff_id, start_date, end_date, role, outlet_id, target_bonus)
-                SELECT app_current_tenant(), s.id, \(end)::date + 1, NULL, 'advisor', o.id, 1000
-                FROM staff s, outlets o WHERE s.employee_no = \(employee) AND o.code = \(chain.outlets[(index + 3) % chain.outlets.count])
-                """)
-        }
-        try await chain.write("UPDATE assignments SET start_date = '2026-10-05' WHERE staff_id = (SELECT id FROM staff WHERE employee_no = 'S001')")
+        let (movedInPeriod, movedBefore) = try await chain.moveStaff()
         #expect(try await chain.run(full: true).state == .succeeded)
 
         var (ties, insufficient, ranksDiffer) = (0, 0, false)

@@ -73,7 +73,8 @@ public struct BatchRunner: Sendable {
                     // The next rerun's plans need the period's new rows in the statistics (sql/0320).
                     try conn.execute("SELECT app_analyze_kpi_results()")
                 }
-                progress("\(rows) KPI rows")
+                progress("\(rows) KPI rows; counting red outlets and staff per region")
+                try KPISummaryQueries.storeRedCounts(conn, period: period, kpis: kpis.definitions.map(\.code))
                 var stepRows = 0
                 for step in steps {
                     stepRows += try step(conn, context)

@@ -38,37 +38,109 @@ public enum KPISummaryQueries {
 
     /// Per KPI code, the number of red outlets and red staff of `period`, all of them or only
     /// those within the region `within` (its subtree; staff: assigned there during the period).
+    /// Read from the counts the batch stored with the period's results (``storeRedCounts(_:period:kpis:)``);
+    /// counted from the results when the batch did not know the scope (a region created since,
+    /// a period computed before the counts were kept).
     public static func redCounts(
         tenant: Tenant, period: Period, within regionPath: String? = nil, database: Database
     ) async throws -> [String: (outlets: Int, staff: Int)] {
         try await database.tenantTransaction(tenant, readOnly: true) { conn in
             var counts: [String: (outlets: Int, staff: Int)] = [:]
-            try conn.forEachRow(
-                """
-                WITH scope AS (
-                    SELECT o.tenant_id, o.id, o.code FROM outlets o
-                    JOIN regions leaf ON leaf.tenant_id = o.tenant_id AND leaf.id = o.region_id
-                    WHERE \(regionPath)::text IS NOT NULL AND app_in_region_subtree(leaf.path, \(regionPath))),
-                red AS (
-                    SELECT kpi_code, level, subject FROM kpi_results
-                    WHERE period = \(period.description) AND status = 'red' AND level IN ('outlet', 'staff'))
-                SELECT kpi_code, count(*) FILTER (WHERE level = 'outlet'), count(*) FILTER (WHERE level = 'staff')
-                FROM red
-                WHERE \(regionPath)::text IS NULL
-                   OR (level = 'outlet' AND subject IN (SELECT code FROM scope))
-                   OR (level = 'staff' AND subject IN (
-                        SELECT st.employee_no FROM staff st
-                        JOIN assignments a ON a.tenant_id = st.tenant_id AND a.staff_id = st.id
-                        JOIN scope s ON s.tenant_id = a.tenant_id AND s.id = a.outlet_id
-                        WHERE a.start_date <= \(period.lastDay.description)::date
-                          AND (a.end_date IS NULL OR a.end_date >= \(period.firstDay.description)::date)))
-                GROUP BY kpi_code
-                """
-            ) { row in
+            let decode = { (row: PQRow) in
                 let (kpi, outlets, staff) = try row.decode((String, Int, Int).self)
                 counts[kpi] = (outlets, staff)
             }
+            try conn.forEachRow(
+                "SELECT kpi_code, outlets, staff FROM kpi_red_counts WHERE period = \(period.description) AND region = \(regionPath ?? "")",
+                decode)
+            if counts.isEmpty {
+                try conn.forEachRow(liveRedCounts(period: period, within: regionPath), decode)
+            }
             return counts
         }
+    }
+
+    /// Counts the red outlet and staff results of `period` per KPI, within `regionPath` or all.
+    private static func liveRedCounts(period: Period, within regionPath: String?) -> Query {
+        """
+        WITH scope AS (
+            SELECT o.tenant_id, o.id, o.code FROM outlets o
+            JOIN regions leaf ON leaf.tenant_id = o.tenant_id AND leaf.id = o.region_id
+            WHERE \(regionPath)::text IS NOT NULL AND app_in_region_subtree(leaf.path, \(regionPath))),
+        red AS (
+            SELECT kpi_code, level, subject FROM kpi_results
+            WHERE period = \(period.description) AND status = 'red' AND level IN ('outlet', 'staff'))
+        SELECT kpi_code, count(*) FILTER (WHERE level = 'outlet'), count(*) FILTER (WHERE level = 'staff')
+        FROM red
+        WHERE \(regionPath)::text IS NULL
+           OR (level = 'outlet' AND subject IN (SELECT code FROM scope))
+           OR (level = 'staff' AND subject IN (
+                SELECT st.employee_no FROM staff st
+                JOIN assignments a ON a.tenant_id = st.tenant_id AND a.staff_id = st.id
+                JOIN scope s ON s.tenant_id = a.tenant_id AND s.id = a.outlet_id
+                WHERE a.start_date <= \(period.lastDay.description)::date
+                  AND (a.end_date IS NULL OR a.end_date >= \(period.firstDay.description)::date)))
+        GROUP BY kpi_code
+        """
+    }
+
+    /// Replaces the stored red counts of `period` (sql/0350) with those of its results as just
+    /// written by the batch, in the batch's transaction: for the whole tenant (region `''`) and
+    /// every region's subtree, one row per KPI of `kpis`, zeros included. The same counts as
+    /// ``liveRedCounts(period:within:)``, computed for all regions at once: a red staff result
+    /// counts in every region above the outlets the staff member was assigned to during the
+    /// period, once (most staff have one region's outlets: those are counted per leaf region and
+    /// rolled up; the few with several are expanded and counted distinct).
+    static func storeRedCounts(_ conn: PQConnection, period: Period, kpis: [String]) throws {
+        try conn.execute("DELETE FROM kpi_red_counts WHERE period = \(period.description)")
+        try conn.execute(
+            """
+            INSERT INTO kpi_red_counts (tenant_id, period, region, kpi_code, outlets, staff)
+            WITH red AS MATERIALIZED (
+                SELECT kpi_code, level, subject FROM kpi_results
+                WHERE period = \(period.description) AND status = 'red' AND level IN ('outlet', 'staff')),
+            staff_leaves AS (
+                SELECT a.staff_id, array_agg(DISTINCT o.region_id) AS leaves
+                FROM assignments a JOIN outlets o ON o.tenant_id = a.tenant_id AND o.id = a.outlet_id
+                WHERE a.start_date <= \(period.lastDay.description)::date
+                  AND (a.end_date IS NULL OR a.end_date >= \(period.firstDay.description)::date)
+                GROUP BY a.staff_id),
+            red_staff AS MATERIALIZED (
+                SELECT red.kpi_code, red.subject, l.leaves
+                FROM red
+                JOIN staff st ON st.tenant_id = app_current_tenant() AND st.employee_no = red.subject
+                JOIN staff_leaves l ON l.staff_id = st.id
+                WHERE red.level = 'staff'),
+            leaf_counts AS (
+                SELECT o.region_id AS leaf, red.kpi_code, count(*) AS outlets, 0 AS staff
+                FROM red JOIN outlets o ON o.tenant_id = app_current_tenant() AND o.code = red.subject
+                WHERE red.level = 'outlet'
+                GROUP BY o.region_id, red.kpi_code
+                UNION ALL
+                SELECT leaves[1], kpi_code, 0, count(*) FROM red_staff WHERE cardinality(leaves) = 1 GROUP BY leaves[1], kpi_code),
+            counts AS (
+                SELECT a.id AS region_id, c.kpi_code, c.outlets, c.staff
+                FROM leaf_counts c
+                JOIN regions leaf ON leaf.tenant_id = app_current_tenant() AND leaf.id = c.leaf
+                CROSS JOIN LATERAL unnest(leaf.ancestors) AS a (id)
+                UNION ALL
+                SELECT region_id, kpi_code, 0, count(DISTINCT subject) FROM (
+                    SELECT a.id AS region_id, s.kpi_code, s.subject
+                    FROM red_staff s
+                    CROSS JOIN LATERAL unnest(s.leaves) AS l (id)
+                    JOIN regions leaf ON leaf.tenant_id = app_current_tenant() AND leaf.id = l.id
+                    CROSS JOIN LATERAL unnest(leaf.ancestors) AS a (id)
+                    WHERE cardinality(s.leaves) > 1) m
+                GROUP BY region_id, kpi_code
+                UNION ALL
+                SELECT 0, kpi_code, count(*) FILTER (WHERE level = 'outlet'), count(*) FILTER (WHERE level = 'staff')
+                FROM red GROUP BY kpi_code),
+            scopes AS (SELECT id, path FROM regions UNION ALL SELECT 0, '')
+            SELECT app_current_tenant(), \(period.description), s.path, k.code, coalesce(sum(c.outlets), 0), coalesce(sum(c.staff), 0)
+            FROM scopes s
+            CROSS JOIN unnest(\(kpis)::text[]) AS k (code)
+            LEFT JOIN counts c ON c.region_id = s.id AND c.kpi_code = k.code
+            GROUP BY s.path, k.code
+            """)
     }
 }

@@ -1,0 +1,74 @@
+import Foundation
+import PQ
+import Testing
+import TouchstoneCore
+import TouchstoneStore
+import TouchstoneTestSupport
+
+/// The overview's red counts that the batch stores (sql/0350) are the counts of the results
+/// made when the page is read: for the whole tenant and every region's subtree, after a full
+/// run and after incremental reruns, on a random chain with staff who worked in two regions
+/// during the period.
+@Suite struct RedCountTests {
+    /// Every region of the chain, one without outlets, and the whole tenant (nil).
+    static let scopes: [String?] = [nil, "西区"] + RegionLeagueTests.regions
+
+    /// The red counts of every scope, as "scope kpi outlets staff", KPIs without red omitted.
+    static func counts(_ chain: IncrementalBatchTests.Chain) async throws -> [String] {
+        let period = try #require(Period(IncrementalBatchTests.period))
+        var lines: [String] = []
+        for scope in scopes {
+            let counts = try await KPISummaryQueries.redCounts(
+                tenant: chain.tenant, period: period, within: scope, database: chain.database)
+            lines += counts.filter { $0.value != (0, 0) }.map { "\(scope ?? "*") \($0.key) \($0.value.outlets) \($0.value.staff)" }
+        }
+        return lines.sorted()
+    }
+
+    /// The counts made from the results, the stored ones set aside for the call.
+    static func liveCounts(_ chain: IncrementalBatchTests.Chain) async throws -> [String] {
+        try await chain.write("UPDATE kpi_red_counts SET period = 'aside'")
+        let live = try await counts(chain)
+        try await chain.write("UPDATE kpi_red_counts SET period = \(IncrementalBatchTests.period)")
+        return live
+    }
+
+    @Test(arguments: [20_261_203 as UInt64, 11])
+    func storedCountsAreTheLiveCounts(seed: UInt64) async throws {
+        let chain = try await IncrementalBatchTests.Chain(seed: seed)
+        var (moved, _) = try await chain.moveStaff()
+        // And others to the next outlet within their region (天津 to 河北, 广州 to 南区) during the
+        // period: counted once where both outlets' regions meet.
+        for (index, employee) in chain.staff.enumerated() where index % 3 == 1 && employee != "S001" {
+            moved.append(employee)
+            try await chain.write(
+                "UPDATE assignments SET end_date = '2026-09-14' WHERE staff_id = (SELECT id FROM staff WHERE employee_no = \(employee))")
+            try await chain.write(
+                """
+                INSERT INTO assignments (tenant_id, staff_id, start_date, end_date, role, outlet_id, target_bonus)
+                SELECT app_current_tenant(), s.id, '2026-09-15', NULL, 'advisor', o.id, 1000
+                FROM staff s, outlets o WHERE s.employee_no = \(employee) AND o.code = \(chain.outlets[(index + 1) % chain.outlets.count])
+                """)
+        }
+        #expect(try await chain.run(full: true).state == .succeeded)
+        let stored = try await Self.counts(chain)
+        #expect(stored == (try await Self.liveCounts(chain)))
+        // Every scope has its rows, zeros included; the chain has red outlets and red staff, and a
+        // red staff member counted in both top regions.
+        let rows = try await chain.rows(
+            "SELECT count(*) || ' ' || (SELECT (count(*) + 1) * (SELECT count(*) FROM kpi_definitions) FROM regions) FROM kpi_red_counts")
+        #expect(rows == ["120 120"])
+        #expect(stored.contains { $0.hasPrefix("* ") && $0.split(separator: " ")[2] != "0" })
+        #expect(stored.contains { $0.hasPrefix("* ") && $0.split(separator: " ")[3] != "0" })
+        let redMoved = try await chain.rows(
+            "SELECT count(*)::text FROM kpi_results WHERE status = 'red' AND level = 'staff' AND subject = ANY(\(moved)::text[])")
+        #expect(redMoved != ["0"])
+
+        for round in 0..<3 {
+            for _ in 0..<chain.int(2...5) { try await chain.change() }
+            let job = try await chain.run()
+            #expect(job.inputs?.recomputed != nil)
+            #expect(try await Self.counts(chain) == (try await Self.liveCounts(chain)), "round \(round)")
+        }
+    }
+}
