@@ -108,7 +108,9 @@ import TouchstoneTestSupport
         let jobIDs = try await database.tenantTransaction(tenant) { conn in
             try conn.query("SELECT DISTINCT job_id FROM kpi_results WHERE period = '2026-09'").map { try $0.decode(0, as: Int64.self) }
         }
-        #expect(jobIDs == [second.id])
+        // Nothing changed: the full run recomputed every result and wrote none.
+        #expect(second.kpiRows == 0)
+        #expect(jobIDs == [first.id])
 
         // A third run that changes the results: while it holds its transaction open, readers see the old period whole.
         try await BatchFixtures.importCSVText(
@@ -130,6 +132,33 @@ import TouchstoneTestSupport
         let newExport = try await BatchFixtures.export(database, tenant, "2026-09")
         #expect(newExport.contains("2026-09,tenant,acme,CSAT,75.00,4,insufficient\n"))
         #expect(newExport.contains("2026-09,outlet,O3,CSAT,100.00,1,insufficient\n"))
+    }
+
+    @Test func aFullRunOverStoredResultsWritesOnlyWhatChanged() async throws {
+        let (database, tenant) = try await TestDatabase.make()
+        try await BatchFixtures.loadSamples(database, tenant)
+        let first = try await BatchFixtures.run(database, tenant, "2026-09")
+        let before = try await BatchFixtures.export(database, tenant, "2026-09")
+        // MS's threshold and target move below its one score, 61.98 (a changed definition: the next run is full).
+        let kpis = try String(contentsOf: BatchFixtures.sample("kpis.json"), encoding: .utf8)
+        try await BatchFixtures.defineKPIs(
+            database, tenant, kpis.replacingOccurrences(of: #""threshold": 70, "target": 85"#, with: #""threshold": 50, "target": 60"#))
+        let second = try await BatchFixtures.run(database, tenant, "2026-09")
+        #expect(second.inputs?.recomputed == nil)
+        let after = try await BatchFixtures.export(database, tenant, "2026-09")
+        let changed = Set(after.split(separator: "\n")).subtracting(before.split(separator: "\n"))
+        #expect(!changed.isEmpty && changed.allSatisfy { $0.contains(",MS,61.98,1,green") })
+        #expect(second.kpiRows == changed.count)
+        let jobs = try await database.tenantTransaction(tenant, readOnly: true) { conn in
+            try conn.query("SELECT job_id, count(*) FROM kpi_results WHERE period = '2026-09' GROUP BY job_id ORDER BY job_id")
+                .map { try $0.decode((Int64, Int).self) }
+        }
+        #expect(jobs.map(\.0) == [first.id, second.id] && jobs[1].1 == changed.count)
+        // The same results as a run from scratch.
+        try await database.tenantTransaction(tenant) { conn in _ = try conn.execute("DELETE FROM kpi_results WHERE period = '2026-09'") }
+        let scratch = try await BatchFixtures.run(database, tenant, "2026-09", full: true)
+        #expect(scratch.kpiRows == first.kpiRows)
+        #expect(try await BatchFixtures.export(database, tenant, "2026-09") == after)
     }
 
     @Test func concurrentRunsOneIsBusy() async throws {

@@ -114,9 +114,14 @@ enum BatchRerun {
                 SELECT source, staff_id FROM batch_dirty_taken WHERE staff_id IS NOT NULL
                 UNION SELECT source, staff_id FROM batch_turned WHERE staff_id IS NOT NULL;
                 DROP TABLE batch_turned;
-                CREATE TEMP TABLE \(recomputedResults) (LIKE kpi_results) ON COMMIT DROP;
                 """)
+        try createRecomputed(conn)
         return try recomputed(conn)
+    }
+
+    /// Creates the (empty) temporary table ``recomputedResults``.
+    static func createRecomputed(_ conn: PQConnection) throws {
+        try conn.execute("CREATE TEMP TABLE \(unsafeRaw: recomputedResults) (LIKE kpi_results) ON COMMIT DROP")
     }
 
     /// How many outlets and staff members the scope holds.
@@ -189,6 +194,12 @@ enum BatchRerun {
             """)
     }
 
+    /// Whether an incremental rerun's ``writeChanged(_:_:)`` turned an outlet's or staff member's
+    /// result red or made it no longer red (the overview's stored red counts then change).
+    static func redChanged(_ conn: PQConnection) throws -> Bool {
+        try conn.queryFirst("SELECT EXISTS (SELECT 1 FROM batch_changed WHERE red_changed)")!.decode(Bool.self)
+    }
+
     /// Replaces the results of the recomputed subjects that changed (value, n, status or
     /// numerator, compared as text: 1.50 and 1.5 are not the same result), places the leagues
     /// of the KPIs that changed again (writing only the rows whose place moved), and lists the
@@ -202,24 +213,15 @@ enum BatchRerun {
             WITH affected AS (
                 SELECT DISTINCT level, subject FROM batch_nodes
                 UNION SELECT 'staff', st.employee_no FROM staff st WHERE st.id IN (SELECT staff_id FROM batch_scope_staff))
-            SELECT level, subject, kpi_code
+            SELECT level, subject, kpi_code,
+                   level IN ('outlet', 'staff') AND coalesce(n.status = 'red', false) <> coalesce(o.status = 'red', false) AS red_changed
             FROM \(unsafeRaw: recomputedResults) n
             FULL JOIN (SELECT r.* FROM \(unsafeRaw: KPIBatch.periodResults) r JOIN affected a USING (level, subject)
                        WHERE r.period = \(period) AND r.kpi_code IN (SELECT code FROM batch_kpis)) AS o
                  USING (level, subject, kpi_code)
             WHERE (n.value::text, n.n, n.status, n.num::text) IS DISTINCT FROM (o.value::text, o.n, o.status, o.num::text)
             """)
-        try conn.execute(
-            """
-            DELETE FROM \(unsafeRaw: KPIBatch.periodResults) r USING batch_changed c
-            WHERE r.period = \(period) AND r.level = c.level AND r.subject = c.subject AND r.kpi_code = c.kpi_code
-            """)
-        let rows = try conn.execute(
-            """
-            INSERT INTO \(unsafeRaw: KPIBatch.periodResults) (tenant_id, period, level, subject, kpi_code, value, n, status, num, job_id)
-            SELECT n.tenant_id, n.period, n.level, n.subject, n.kpi_code, n.value, n.n, n.status, n.num, n.job_id
-            FROM \(unsafeRaw: recomputedResults) n JOIN batch_changed c USING (level, subject, kpi_code)
-            """)
+        let rows = try replaceChanged(conn, context, places: false)
         // The leagues with a change placed again (with each row's stored place, after the seven
         // columns ``KPIBatch/leagues(_:)`` names); only the rows whose place moved are written.
         let changedLeagues: Query = """
@@ -259,5 +261,46 @@ enum BatchRerun {
             """)
         try conn.execute("DROP TABLE \(unsafeRaw: recomputedResults)")
         return rows
+    }
+
+    /// A full run over a period that has results: writes only the rows whose value, n, status,
+    /// numerator or league place differ from the stored ones (all of them are recomputed, with
+    /// their places over the whole table) and deletes the stored rows no longer computed (a
+    /// subject or KPI gone). Unchanged rows keep the job of the run that wrote them, and a rerun
+    /// that changes nothing leaves no dead rows behind for the pages' first reads.
+    /// - Returns: the result rows written.
+    static func writeAllChanged(_ conn: PQConnection, _ context: BatchContext) throws -> Int {
+        try conn.execute(
+            """
+            CREATE TEMP TABLE batch_changed ON COMMIT DROP AS
+            SELECT level, subject, kpi_code
+            FROM \(unsafeRaw: recomputedResults) n
+            FULL JOIN (SELECT * FROM \(unsafeRaw: KPIBatch.periodResults) WHERE period = \(context.period.description)) AS o
+                 USING (level, subject, kpi_code)
+            WHERE (n.value::text, n.n, n.status, n.num::text, n.league_rank, n.league_position)
+                  IS DISTINCT FROM (o.value::text, o.n, o.status, o.num::text, o.league_rank, o.league_position)
+            """)
+        let rows = try replaceChanged(conn, context, places: true)
+        try conn.execute("DROP TABLE \(unsafeRaw: recomputedResults), batch_changed")
+        return rows
+    }
+
+    /// Deletes the stored results named in `batch_changed` and inserts their recomputed rows,
+    /// with their league places when `places` (else the places are set afterwards).
+    /// - Returns: the rows inserted.
+    private static func replaceChanged(_ conn: PQConnection, _ context: BatchContext, places: Bool) throws -> Int {
+        let period = context.period.description
+        try conn.execute(
+            """
+            DELETE FROM \(unsafeRaw: KPIBatch.periodResults) r USING batch_changed c
+            WHERE r.period = \(period) AND r.level = c.level AND r.subject = c.subject AND r.kpi_code = c.kpi_code
+            """)
+        let (columns, values) = places ? (", league_rank, league_position", ", n.league_rank, n.league_position") : ("", "")
+        return try conn.execute(
+            """
+            INSERT INTO \(unsafeRaw: KPIBatch.periodResults) (tenant_id, period, level, subject, kpi_code, value, n, status, num, job_id\(unsafeRaw: columns))
+            SELECT n.tenant_id, n.period, n.level, n.subject, n.kpi_code, n.value, n.n, n.status, n.num, n.job_id\(unsafeRaw: values)
+            FROM \(unsafeRaw: recomputedResults) n JOIN batch_changed c USING (level, subject, kpi_code)
+            """)
     }
 }

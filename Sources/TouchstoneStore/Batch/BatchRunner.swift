@@ -5,8 +5,8 @@ public import TouchstoneCore
 /// The monthly batch (formats.md `touchstone batch run`): every KPI of the tenant at every
 /// level for one period, then the after-KPI steps (draft payouts), in ONE transaction.
 ///
-/// - A rerun replaces the period's results atomically (DELETE + INSERT in the transaction;
-///   readers see the old results until the commit). When the period's previous run recorded
+/// - A rerun replaces the period's results atomically (readers see the old results until the
+///   commit), writing only the rows that changed. When the period's previous run recorded
 ///   its snapshot and no org, tenant setting, KPI definition or plan changed since, the rerun
 ///   is incremental (``BatchRerun``): only the subjects whose events changed (and their
 ///   regions and tenant, leagues and payouts) are recomputed, with the same results as a full
@@ -63,18 +63,21 @@ public struct BatchRunner: Sendable {
                     recomputed = scope
                     progress("recomputing what changed in \(period) since its last run: \(scope.outlets) outlets, \(scope.staff) staff members")
                 } else {
-                    progress("replacing the draft KPI results of \(period) (\(kpis.definitions.count) KPIs)")
-                    try conn.execute("DELETE FROM kpi_results WHERE period = \(period.description)")
+                    progress("computing every KPI result of \(period) (\(kpis.definitions.count) KPIs)")
                 }
                 let (rows, read) = try KPIBatch.run(conn, context: context, kpis: kpis.definitions)
                 if recomputed != nil {
                     recomputed = try BatchRerun.recomputed(conn)
-                } else {
+                } else if rows > 0 {
                     // The next rerun's plans need the period's new rows in the statistics (sql/0320).
                     try conn.execute("SELECT app_analyze_kpi_results()")
                 }
-                progress("\(rows) KPI rows; counting red outlets and staff per region")
-                try KPISummaryQueries.storeRedCounts(conn, period: period, kpis: kpis.definitions.map(\.code))
+                progress("\(rows) KPI rows written")
+                // A full run may follow a change of the organisation, which moves the counts too.
+                if try recomputed == nil || BatchRerun.redChanged(conn) {
+                    progress("counting red outlets and staff per region")
+                    try KPISummaryQueries.storeRedCounts(conn, period: period, kpis: kpis.definitions.map(\.code))
+                }
                 var stepRows = 0
                 for step in steps {
                     stepRows += try step(conn, context)

@@ -30,11 +30,13 @@ enum KPIBatch {
     /// constant or ``AdjustmentStep``'s scratch table.
     static let periodResults = "kpi_results"
 
-    /// Runs the KPI statements of `kpis` and inserts the results into `table` (`kpi_results`,
-    /// or a temporary table of the same shape); the caller has locked the tenant and, for
-    /// `kpi_results`, deleted the period's rows. The temporary tables it works in are dropped
-    /// before it returns, so it can run again in the same transaction.
-    /// - Returns: rows inserted, and what was read.
+    /// Runs the KPI statements of `kpis` and writes the results into `table` (`kpi_results`,
+    /// or a temporary table of the same shape); the caller has locked the tenant. Into
+    /// `kpi_results`, a period's first run inserts its rows; a later full run recomputes every
+    /// row and writes those that changed (``BatchRerun/writeAllChanged(_:_:)``), an incremental
+    /// one those of the subjects that changed (``BatchRerun/writeChanged(_:_:)``). The temporary
+    /// tables it works in are dropped before it returns, so it can run again in the same transaction.
+    /// - Returns: rows written, and what was read.
     static func run(
         _ conn: PQConnection, context: BatchContext, kpis: [KPIDefinition],
         into table: String = periodResults
@@ -106,8 +108,11 @@ enum KPIBatch {
         }
         try conn.execute("ANALYZE batch_cells")
 
+        // A full run over stored results computes them aside and writes only what changed.
+        let replacing = try scope == .all && table == periodResults && hasResults(conn, context.period)
+        if replacing { try BatchRerun.createRecomputed(conn) }
         progress("writing KPI results for staff, outlets, regions and the tenant")
-        let target = scope == .all ? table : BatchRerun.recomputedResults
+        let target = scope == .all && !replacing ? table : BatchRerun.recomputedResults
         var rows = try insertFromCells(conn, context, into: target)
         if metrics.contains(.complaintFirstResponseP50) {
             progress("writing first-response medians")
@@ -116,9 +121,17 @@ enum KPIBatch {
         if scope != .all {
             progress("writing the \(rows) results recomputed where they changed")
             rows = try BatchRerun.writeChanged(conn, context)
+        } else if replacing {
+            progress("writing those of the \(rows) results that changed")
+            rows = try BatchRerun.writeAllChanged(conn, context)
         }
         try conn.execute("DROP TABLE IF EXISTS batch_kpis, batch_cells, batch_nodes, batch_audits, batch_complaints")
         return (rows, read)
+    }
+
+    /// Whether the period has stored results.
+    private static func hasResults(_ conn: PQConnection, _ period: Period) throws -> Bool {
+        try conn.queryFirst("SELECT EXISTS (SELECT 1 FROM \(unsafeRaw: periodResults) WHERE period = \(period.description))")!.decode(Bool.self)
     }
 
     // MARK: Audits
