@@ -111,7 +111,8 @@ import TouchstoneTestSupport
             try conn.query("SELECT (inputs->'payouts')::text FROM batch_jobs ORDER BY id").map { try $0.decode(0, as: String.self) }
         }
         #expect(jobs.count == 2)
-        #expect(jobs[0] == jobs[1])
+        // The same people and values read; nothing to write the second time.
+        #expect(jobs[1] == jobs[0].replacingOccurrences(of: #""rows": 2"#, with: #""rows": 0"#))
         #expect(jobs[0].contains("\"plans\": {\"SA\": 1}"))
     }
 

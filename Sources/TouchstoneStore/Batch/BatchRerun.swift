@@ -290,6 +290,8 @@ enum BatchRerun {
     /// - Returns: the rows inserted.
     private static func replaceChanged(_ conn: PQConnection, _ context: BatchContext, places: Bool) throws -> Int {
         let period = context.period.description
+        // Planned on its real size: often a handful of rows, or none.
+        try conn.execute("ANALYZE batch_changed")
         try conn.execute(
             """
             DELETE FROM \(unsafeRaw: KPIBatch.periodResults) r USING batch_changed c

@@ -5,7 +5,8 @@ public import TouchstoneCore
 /// The batch step that turns a period's `kpi_results` into draft payouts (rules.md §5).
 ///
 /// It runs inside the batch transaction right after the KPIs: the period's draft payouts
-/// are deleted and recomputed, so readers see the old rows until the commit. People are
+/// are recomputed and replaced (only the rows that changed are written), so readers see the
+/// old rows until the commit. People are
 /// streamed through a server-side cursor, 2000 at a time, each chunk computed by
 /// ``PayoutEngine`` and inserted before the next is fetched, so memory stays constant
 /// whatever the size of the chain. The rules themselves live in TouchstoneCore only.
@@ -54,17 +55,62 @@ public enum PayoutStep {
                 ORDER BY id DESC LIMIT 1
                 """)?.decode(0, as: Bool.self) ?? false
         let people: People = onlyChanged && previousPaid ? .changed : .everyone
-        try conn.execute("DELETE FROM payouts WHERE period = \(period.description) AND \(fragment: people.matching("employee_no"))")
-        if people == .changed {
-            try conn.execute("DELETE FROM payouts WHERE period = \(period.description) AND adjusts_period <> ''")
+        // Everyone's payouts over stored ones are computed aside; only the rows that changed are written.
+        let replacing =
+            try people == .everyone
+            && conn.queryFirst("SELECT EXISTS (SELECT 1 FROM payouts WHERE period = \(period.description))")!.decode(Bool.self)
+        if !replacing {
+            try conn.execute("DELETE FROM payouts WHERE period = \(period.description) AND \(fragment: people.matching("employee_no"))")
         }
+        // Adjustment rows are written again by AdjustmentStep.
+        try conn.execute("DELETE FROM payouts WHERE period = \(period.description) AND adjusts_period <> ''")
         // A rerun is a new computation: the rows it keeps lose their approval too (docs/payroll.md).
         try conn.execute(
             "UPDATE payouts SET approved_by = NULL, approved_at = NULL WHERE period = \(period.description) AND approved_by IS NOT NULL")
-        let summary = try compute(conn, period: period, plans: plans, definitions: kpis, people: people, jobID: jobID)
-        progress("\(summary.rows) payout rows for \(summary.people) people under \(plans.count) plans")
+        var summary: Summary
+        if replacing {
+            try conn.execute("CREATE TEMP TABLE \(unsafeRaw: recomputedPayouts) (LIKE payouts) ON COMMIT DROP")
+            summary = try compute(conn, period: period, plans: plans, definitions: kpis, into: recomputedPayouts, people: people, jobID: jobID)
+            summary.rows = try writeChanged(conn, period: period)
+        } else {
+            summary = try compute(conn, period: period, plans: plans, definitions: kpis, people: people, jobID: jobID)
+        }
+        progress("\(summary.rows) payout rows written for \(summary.people) people under \(plans.count) plans")
         try record(conn, summary, jobID: jobID)
         return summary
+    }
+
+    /// The temporary table everyone's payouts are computed into when the period has payouts
+    /// (spliced as SQL text: a constant).
+    static let recomputedPayouts = "batch_recomputed_payouts"
+
+    /// Writes the rows of ``recomputedPayouts`` that differ from the period's stored payouts (any
+    /// column but the job and the approval) and deletes the stored ones no longer computed; rows
+    /// that did not change keep the job that wrote them.
+    /// - Returns: the rows inserted.
+    static func writeChanged(_ conn: PQConnection, period: Period) throws -> Int {
+        try conn.execute(
+            """
+            CREATE TEMP TABLE batch_changed_payouts ON COMMIT DROP AS
+            SELECT employee_no, plan_code
+            FROM \(unsafeRaw: recomputedPayouts) n
+            FULL JOIN (SELECT * FROM payouts WHERE period = \(period.description) AND adjusts_period = '') AS o USING (employee_no, plan_code)
+            WHERE (n.plan_version, n.name, n.prorated_target::text, n.score_pct::text, n.payout::text, n.currency, n.note, n.explanation)
+                  IS DISTINCT FROM (o.plan_version, o.name, o.prorated_target::text, o.score_pct::text, o.payout::text, o.currency, o.note,
+                                    o.explanation)
+            """)
+        try conn.execute("ANALYZE batch_changed_payouts")
+        try conn.execute(
+            """
+            DELETE FROM payouts p USING batch_changed_payouts c
+            WHERE p.period = \(period.description) AND p.adjusts_period = '' AND p.employee_no = c.employee_no AND p.plan_code = c.plan_code
+            """)
+        let rows = try conn.execute(
+            """
+            INSERT INTO payouts SELECT n.* FROM \(unsafeRaw: recomputedPayouts) n JOIN batch_changed_payouts c USING (employee_no, plan_code)
+            """)
+        try conn.execute("DROP TABLE \(unsafeRaw: recomputedPayouts), batch_changed_payouts")
+        return rows
     }
 
     /// Computes the payouts of `plans` for `period` from the KPI values in `results` and
