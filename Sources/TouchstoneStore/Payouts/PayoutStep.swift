@@ -134,21 +134,20 @@ public enum PayoutStep {
             conn, period: period, plans: plans, staffCodes: codes(plans.map { $0.plan }, level: .staff),
             from: results, people: people
         ) { fetched in
+            // The people of a chunk are computed on every core (pure work: the engine and the
+            // explanations' JSON), in order.
             let computeChunk = { () throws -> [Row] in
-                var rows: [Row] = []
-                for person in try fetched.map(decodePerson) {
-                    summary.people += 1
-                    summary.staffValues += person.staffKPIs.count
-                    for (version, plan) in plans {
-                        guard
-                            let result = PayoutEngine.compute(
-                                plan: plan, period: period, person: person.person, staffKPIs: person.staffKPIs,
-                                outletKPIs: outletKPIs, definitions: definitions)
-                        else { continue }
-                        rows.append(Row(plan: plan, version: version, result: result))
+                let people = try fetched.map(decodePerson)
+                summary.people += people.count
+                summary.staffValues += people.reduce(0) { $0 + $1.staffKPIs.count }
+                return people.concurrentMap { person in
+                    plans.compactMap { version, plan in
+                        PayoutEngine.compute(
+                            plan: plan, period: period, person: person.person, staffKPIs: person.staffKPIs,
+                            outletKPIs: outletKPIs, definitions: definitions
+                        ).map { Row(plan: plan, version: version, result: $0) }
                     }
-                }
-                return rows
+                }.flatMap { $0 }
             }
             if pending.isEmpty {
                 pending = try computeChunk()
