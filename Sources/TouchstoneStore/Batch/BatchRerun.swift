@@ -194,12 +194,6 @@ enum BatchRerun {
             """)
     }
 
-    /// Whether an incremental rerun's ``writeChanged(_:_:)`` turned an outlet's or staff member's
-    /// result red or made it no longer red (the overview's stored red counts then change).
-    static func redChanged(_ conn: PQConnection) throws -> Bool {
-        try conn.queryFirst("SELECT EXISTS (SELECT 1 FROM batch_changed WHERE red_changed)")!.decode(Bool.self)
-    }
-
     /// Replaces the results of the recomputed subjects that changed (value, n, status or
     /// numerator, compared as text: 1.50 and 1.5 are not the same result), places the leagues
     /// of the KPIs that changed again (writing only the rows whose place moved), and lists the
