@@ -36,7 +36,7 @@ struct BatchCommand: AsyncParsableCommand {
                 let kind =
                     job.inputs?.recomputed.map { "incremental (\($0.outlets) outlets, \($0.staff) staff members recomputed)" } ?? "full"
                 print(
-                    "batch \(job.period): job \(job.id) \(job.state.rawValue), \(kind), \(job.kpiRows ?? 0) KPI rows, \(job.payoutRows ?? 0) payout rows; \(read); \(String(format: "%.2f", job.duration ?? 0)) s"
+                    "batch \(job.period): job \(job.id) \(job.state.rawValue), \(kind), \(job.kpiRows ?? 0) KPI rows and \(job.payoutRows ?? 0) payout rows written; \(read); \(String(format: "%.2f", job.duration ?? 0)) s"
                 )
             }
         }
