@@ -261,7 +261,7 @@ enum BatchRerun {
     /// numerator or league place differ from the stored ones (all of them are recomputed, with
     /// their places over the whole table) and deletes the stored rows no longer computed (a
     /// subject or KPI gone). Unchanged rows keep the job of the run that wrote them, and a rerun
-    /// that changes nothing leaves no dead rows behind for the pages' first reads.
+    /// that changes nothing writes nothing.
     /// - Returns: the result rows written.
     static func writeAllChanged(_ conn: PQConnection, _ context: BatchContext) throws -> Int {
         try conn.execute(

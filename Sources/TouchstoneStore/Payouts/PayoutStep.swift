@@ -55,11 +55,12 @@ public enum PayoutStep {
                 ORDER BY id DESC LIMIT 1
                 """)?.decode(0, as: Bool.self) ?? false
         let people: People = onlyChanged && previousPaid ? .changed : .everyone
-        // Everyone's payouts over stored ones are computed aside; only the rows that changed are written.
+        // Everyone's payouts over stored ones are computed aside; only the rows that changed are
+        // written. Those of changed people are deleted and computed again.
         let replacing =
             try people == .everyone
             && conn.queryFirst("SELECT EXISTS (SELECT 1 FROM payouts WHERE period = \(period.description))")!.decode(Bool.self)
-        if !replacing {
+        if people == .changed {
             try conn.execute("DELETE FROM payouts WHERE period = \(period.description) AND \(fragment: people.matching("employee_no"))")
         }
         // Adjustment rows are written again by AdjustmentStep.
