@@ -208,7 +208,8 @@ enum BatchRerun {
                 SELECT DISTINCT level, subject FROM batch_nodes
                 UNION SELECT 'staff', st.employee_no FROM staff st WHERE st.id IN (SELECT staff_id FROM batch_scope_staff))
             SELECT level, subject, kpi_code,
-                   level IN ('outlet', 'staff') AND coalesce(n.status = 'red', false) <> coalesce(o.status = 'red', false) AS red_changed
+                   level IN ('outlet', 'staff') AND coalesce(n.status = 'red', false) <> coalesce(o.status = 'red', false) AS red_changed,
+                   level IN ('outlet', 'staff') AND (n.status IS NULL) <> (o.status IS NULL) AS present_changed
             FROM \(unsafeRaw: recomputedResults) n
             FULL JOIN (SELECT r.* FROM \(unsafeRaw: KPIBatch.periodResults) r JOIN affected a USING (level, subject)
                        WHERE r.period = \(period) AND r.kpi_code IN (SELECT code FROM batch_kpis)) AS o

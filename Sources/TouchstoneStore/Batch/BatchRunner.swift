@@ -75,10 +75,10 @@ public struct BatchRunner: Sendable {
                 progress("\(rows) KPI rows written")
                 // A full run may follow a change of the organisation, which moves the counts too.
                 if recomputed == nil {
-                    progress("counting red outlets and staff per region")
-                    try KPISummaryQueries.storeRedCounts(conn, period: period, kpis: kpis.definitions.map(\.code))
+                    progress("counting the results and the red ones per region")
+                    try KPISummaryQueries.storeScopeCounts(conn, period: period, kpis: kpis.definitions.map(\.code))
                 } else {
-                    try KPISummaryQueries.adjustRedCounts(conn, period: period)
+                    try KPISummaryQueries.adjustScopeCounts(conn, period: period)
                 }
                 var stepRows = 0
                 for step in steps {

@@ -96,7 +96,8 @@ public enum KPIResultQueries {
     }
 
     /// ``leagueSlice(tenant:period:kpi:level:within:offset:limit:descending:database:)`` within a
-    /// region, best first: the region's members counted (unless `total` is known), then their
+    /// region, best first: the region's members counted (unless `total` is known or the batch
+    /// stored it: ``KPISummaryQueries/storedLeagueSize(_:period:kpi:level:within:)``), then their
     /// rows read in stored position order up to the page's end. A member's rank in the region is
     /// one more than the ranked members placed before the first member with its whole-chain rank
     /// (equal values share a whole-chain rank, better values have lower ones, and all come earlier).
@@ -126,7 +127,8 @@ public enum KPIResultQueries {
             SELECT count(*) FROM kpi_results r JOIN members m ON m.subject = r.subject
             WHERE r.period = \(period.description) AND r.level = \(level.rawValue) AND r.kpi_code = \(kpi)
             """
-        let total = try knownTotal ?? conn.queryFirst(counted)!.decode(Int.self)
+        let stored = try knownTotal ?? KPISummaryQueries.storedLeagueSize(conn, period: period, kpi: kpi, level: level, within: regionPath)
+        let total = try stored ?? conn.queryFirst(counted)!.decode(Int.self)
         let start = min(max(offset, 0), total)
         let end = min(start + max(limit, 0), total)
         guard start < end else { return LeagueSlice(total: total, entries: []) }

@@ -12,7 +12,7 @@ public struct SubjectKPI: Sendable, Equatable {
 }
 
 /// Summaries for the head-office pages: every KPI of one subject, and how many outlets and
-/// staff are red per KPI within a region subtree.
+/// staff are red per KPI within a region subtree (and how many have a result: a league's size).
 public enum KPISummaryQueries {
     /// Every defined KPI, by code, with the subject's stored result for `period`.
     public static func results(
@@ -38,7 +38,7 @@ public enum KPISummaryQueries {
 
     /// Per KPI code, the number of red outlets and red staff of `period`, all of them or only
     /// those within the region `within` (its subtree; staff: assigned there during the period).
-    /// Read from the counts the batch stored with the period's results (``storeRedCounts(_:period:kpis:)``);
+    /// Read from the counts the batch stored with the period's results (``storeScopeCounts(_:period:kpis:)``);
     /// counted from the results when the batch did not know the scope (a region created since,
     /// a period computed before the counts were kept).
     public static func redCounts(
@@ -51,8 +51,10 @@ public enum KPISummaryQueries {
                 counts[kpi] = (outlets, staff)
             }
             try conn.forEachRow(
-                "SELECT kpi_code, outlets, staff FROM kpi_red_counts WHERE period = \(period.description) AND region = \(regionPath ?? "")",
-                decode)
+                """
+                SELECT kpi_code, red_outlets, red_staff FROM kpi_scope_counts
+                WHERE period = \(period.description) AND region = \(regionPath ?? "")
+                """, decode)
             if counts.isEmpty {
                 try conn.forEachRow(liveRedCounts(period: period, within: regionPath), decode)
             }
@@ -84,22 +86,37 @@ public enum KPISummaryQueries {
         """
     }
 
-    /// Replaces the stored red counts of `period` (sql/0350) with those of its results as just
-    /// written by the batch, in the batch's transaction: for the whole tenant (region `''`) and
-    /// every region's subtree, one row per KPI of `kpis`, zeros included. The same counts as
-    /// ``liveRedCounts(period:within:)``, computed for all regions at once.
-    static func storeRedCounts(_ conn: PQConnection, period: Period, kpis: [String]) throws {
-        try conn.execute("DELETE FROM kpi_red_counts WHERE period = \(period.description)")
-        let red: Query = """
-            SELECT level, subject, kpi_code, 1 FROM kpi_results
-            WHERE period = \(period.description) AND status = 'red' AND level IN ('outlet', 'staff')
+    /// The size of the league on `kpi` at `level` within the region `regionPath` (its members
+    /// with a result), as the batch stored it: nil when it did not (a region created since, a
+    /// period computed before sql/0360) or when the organisation changed since the period's last
+    /// run, which the league's members, read as they are now, would no longer match.
+    static func storedLeagueSize(_ conn: PQConnection, period: Period, kpi: String, level: KPILevel, within regionPath: String) throws -> Int? {
+        guard try BatchRerun.incrementalSince(conn, period: period) != nil else { return nil }
+        return try conn.queryFirst(
+            """
+            SELECT CASE \(level.rawValue)::text WHEN 'outlet' THEN outlets ELSE staff END FROM kpi_scope_counts
+            WHERE period = \(period.description) AND region = \(regionPath) AND kpi_code = \(kpi)
+            """)?.decode(0, as: Int?.self)
+    }
+
+    /// Replaces the stored scope counts of `period` (sql/0350, sql/0360) with those of its results
+    /// as just written by the batch, in the batch's transaction: for the whole tenant (region `''`)
+    /// and every region's subtree, one row per KPI of `kpis`, zeros included, the red outlet and
+    /// staff results (as ``liveRedCounts(period:within:)`` counts them) and all of them (the
+    /// league tables' sizes), computed for all regions at once.
+    static func storeScopeCounts(_ conn: PQConnection, period: Period, kpis: [String]) throws {
+        try conn.execute("DELETE FROM kpi_scope_counts WHERE period = \(period.description)")
+        let results: Query = """
+            SELECT level, subject, kpi_code, (status = 'red')::integer, 1 FROM kpi_results
+            WHERE period = \(period.description) AND level IN ('outlet', 'staff')
             """
         try conn.execute(
             """
-            INSERT INTO kpi_red_counts (tenant_id, period, region, kpi_code, outlets, staff)
-            WITH \(fragment: regionCounts(of: red, period: period)),
+            INSERT INTO kpi_scope_counts (tenant_id, period, region, kpi_code, red_outlets, red_staff, outlets, staff)
+            WITH \(fragment: regionCounts(of: results, period: period, everyone: true)),
             scopes AS (SELECT id, path FROM regions UNION ALL SELECT 0, '')
-            SELECT app_current_tenant(), \(period.description), s.path, k.code, coalesce(sum(c.outlets), 0), coalesce(sum(c.staff), 0)
+            SELECT app_current_tenant(), \(period.description), s.path, k.code, coalesce(sum(c.red_outlets), 0),
+                   coalesce(sum(c.red_staff), 0), coalesce(sum(c.outlets), 0), coalesce(sum(c.staff), 0)
             FROM scopes s
             CROSS JOIN unnest(\(kpis)::text[]) AS k (code)
             LEFT JOIN counts c ON c.region_id = s.id AND c.kpi_code = k.code
@@ -107,77 +124,87 @@ public enum KPISummaryQueries {
             """)
     }
 
-    /// Moves the stored red counts of `period` by the results an incremental rerun turned red
-    /// (+1) or made no longer red (−1): `batch_changed`'s rows marked `red_changed` (``BatchRerun``),
-    /// judged by their status as now stored. A handful of rows, where a recount reads them all.
-    static func adjustRedCounts(_ conn: PQConnection, period: Period) throws {
-        let flipped: Query = """
-            SELECT c.level, c.subject, c.kpi_code, CASE WHEN r.status = 'red' THEN 1 ELSE -1 END
+    /// Moves the stored scope counts of `period` by what an incremental rerun changed: the results
+    /// it turned red (+1) or made no longer red (−1), and the results it added (+1) or removed (−1),
+    /// `batch_changed`'s rows marked `red_changed` or `present_changed` (``BatchRerun``), judged by
+    /// the results as now stored. A handful of rows, where a recount reads them all.
+    static func adjustScopeCounts(_ conn: PQConnection, period: Period) throws {
+        let changed: Query = """
+            SELECT c.level, c.subject, c.kpi_code,
+                   CASE WHEN NOT c.red_changed THEN 0 WHEN r.status = 'red' THEN 1 ELSE -1 END,
+                   CASE WHEN NOT c.present_changed THEN 0 WHEN r.status IS NOT NULL THEN 1 ELSE -1 END
             FROM batch_changed c
             LEFT JOIN kpi_results r ON r.period = \(period.description) AND r.level = c.level AND r.subject = c.subject
                                    AND r.kpi_code = c.kpi_code
-            WHERE c.red_changed
+            WHERE c.red_changed OR c.present_changed
             """
         try conn.execute(
             """
-            WITH \(fragment: regionCounts(of: flipped, period: period)),
+            WITH \(fragment: regionCounts(of: changed, period: period, everyone: false)),
             moved AS (
-                SELECT coalesce(r.path, '') AS region, c.kpi_code, sum(c.outlets) AS outlets, sum(c.staff) AS staff
+                SELECT coalesce(r.path, '') AS region, c.kpi_code, sum(c.red_outlets) AS red_outlets, sum(c.red_staff) AS red_staff,
+                       sum(c.outlets) AS outlets, sum(c.staff) AS staff
                 FROM counts c LEFT JOIN regions r ON r.id = c.region_id
                 GROUP BY 1, 2)
-            UPDATE kpi_red_counts k SET outlets = k.outlets + m.outlets, staff = k.staff + m.staff
+            UPDATE kpi_scope_counts k
+            SET red_outlets = k.red_outlets + m.red_outlets, red_staff = k.red_staff + m.red_staff,
+                outlets = k.outlets + m.outlets, staff = k.staff + m.staff
             FROM moved m
             WHERE k.period = \(period.description) AND k.region = m.region AND k.kpi_code = m.kpi_code
             """)
     }
 
-    /// CTEs ending in `counts (region_id, kpi_code, outlets, staff)`, several rows per key to be
-    /// summed: the weights of `results` (level, subject, kpi_code, weight: outlet and staff
-    /// results) within every region's subtree, region 0 being the whole tenant. An outlet weighs
-    /// in every region above it; a staff member in every region above the outlets they were
-    /// assigned to during `period`, once (most staff have one region's outlets: those are
-    /// summed per leaf region and rolled up; the few with several are expanded and made distinct).
-    private static func regionCounts(of results: Query, period: Period) -> Query {
+    /// CTEs ending in `counts (region_id, kpi_code, red_outlets, red_staff, outlets, staff)`,
+    /// several rows per key to be summed: the weights of `results` (level, subject, kpi_code, red,
+    /// present: outlet and staff results) within every region's subtree, region 0 being the whole
+    /// tenant. An outlet weighs in every region above it; a staff member in every region above the
+    /// outlets they were assigned to during `period`, once (most staff have one region's outlets:
+    /// those are summed per leaf region and rolled up; the few with several are expanded and made
+    /// distinct). `everyone`: `results` has most staff, whose assignments are all read (else only
+    /// those of the staff in `results`).
+    private static func regionCounts(of results: Query, period: Period, everyone: Bool) -> Query {
         """
-        red (level, subject, kpi_code, weight) AS MATERIALIZED (\(fragment: results)),
-        red_people AS MATERIALIZED (
-            SELECT red.kpi_code, red.subject, red.weight, st.id AS staff_id
-            FROM red JOIN staff st ON st.tenant_id = app_current_tenant() AND st.employee_no = red.subject
-            WHERE red.level = 'staff'),
-        staff_leaves AS (
-            SELECT a.staff_id, array_agg(DISTINCT o.region_id) AS leaves
-            FROM assignments a JOIN outlets o ON o.tenant_id = a.tenant_id AND o.id = a.outlet_id
-            WHERE a.staff_id IN (SELECT staff_id FROM red_people)
+        scoped (level, subject, kpi_code, red, present) AS MATERIALIZED (\(fragment: results)),
+        staff_leaves AS MATERIALIZED (
+            SELECT st.employee_no AS subject, array_agg(DISTINCT o.region_id) AS leaves
+            FROM staff st
+            JOIN assignments a ON a.tenant_id = st.tenant_id AND a.staff_id = st.id
+            JOIN outlets o ON o.tenant_id = a.tenant_id AND o.id = a.outlet_id
+            WHERE (\(everyone)::boolean OR st.employee_no IN (SELECT subject FROM scoped WHERE level = 'staff'))
               AND a.start_date <= \(period.lastDay.description)::date
               AND (a.end_date IS NULL OR a.end_date >= \(period.firstDay.description)::date)
-            GROUP BY a.staff_id),
-        red_staff AS MATERIALIZED (
-            SELECT p.kpi_code, p.subject, p.weight, l.leaves FROM red_people p JOIN staff_leaves l USING (staff_id)),
+            GROUP BY st.employee_no),
         leaf_counts AS (
-            SELECT o.region_id AS leaf, red.kpi_code, sum(red.weight) AS outlets, 0 AS staff
-            FROM red JOIN outlets o ON o.tenant_id = app_current_tenant() AND o.code = red.subject
-            WHERE red.level = 'outlet'
-            GROUP BY o.region_id, red.kpi_code
+            SELECT o.region_id AS leaf, s.kpi_code, sum(s.red) AS red_outlets, 0 AS red_staff, sum(s.present) AS outlets, 0 AS staff
+            FROM scoped s JOIN outlets o ON o.tenant_id = app_current_tenant() AND o.code = s.subject
+            WHERE s.level = 'outlet'
+            GROUP BY o.region_id, s.kpi_code
             UNION ALL
-            SELECT leaves[1], kpi_code, 0, sum(weight) FROM red_staff WHERE cardinality(leaves) = 1 GROUP BY leaves[1], kpi_code),
+            SELECT l.leaves[1], s.kpi_code, 0, sum(s.red), 0, sum(s.present)
+            FROM scoped s JOIN staff_leaves l USING (subject)
+            WHERE s.level = 'staff' AND cardinality(l.leaves) = 1
+            GROUP BY l.leaves[1], s.kpi_code),
         counts AS (
-            SELECT a.id AS region_id, c.kpi_code, c.outlets, c.staff
+            SELECT a.id AS region_id, c.kpi_code, c.red_outlets, c.red_staff, c.outlets, c.staff
             FROM leaf_counts c
             JOIN regions leaf ON leaf.tenant_id = app_current_tenant() AND leaf.id = c.leaf
             CROSS JOIN LATERAL unnest(leaf.ancestors) AS a (id)
             UNION ALL
-            SELECT region_id, kpi_code, 0, sum(weight) FROM (
-                SELECT DISTINCT a.id AS region_id, s.kpi_code, s.subject, s.weight
-                FROM red_staff s
-                CROSS JOIN LATERAL unnest(s.leaves) AS l (id)
+            SELECT region_id, kpi_code, 0, sum(red), 0, sum(present) FROM (
+                SELECT DISTINCT a.id AS region_id, s.kpi_code, s.subject, s.red, s.present
+                FROM scoped s
+                JOIN staff_leaves sl USING (subject)
+                CROSS JOIN LATERAL unnest(sl.leaves) AS l (id)
                 JOIN regions leaf ON leaf.tenant_id = app_current_tenant() AND leaf.id = l.id
                 CROSS JOIN LATERAL unnest(leaf.ancestors) AS a (id)
-                WHERE cardinality(s.leaves) > 1) m
+                WHERE s.level = 'staff' AND cardinality(sl.leaves) > 1) m
             GROUP BY region_id, kpi_code
             UNION ALL
-            SELECT 0, kpi_code, coalesce(sum(weight) FILTER (WHERE level = 'outlet'), 0),
-                   coalesce(sum(weight) FILTER (WHERE level = 'staff'), 0)
-            FROM red GROUP BY kpi_code)
+            SELECT 0, kpi_code, coalesce(sum(red) FILTER (WHERE level = 'outlet'), 0),
+                   coalesce(sum(red) FILTER (WHERE level = 'staff'), 0),
+                   coalesce(sum(present) FILTER (WHERE level = 'outlet'), 0),
+                   coalesce(sum(present) FILTER (WHERE level = 'staff'), 0)
+            FROM scoped GROUP BY kpi_code)
         """
     }
 }

@@ -5,31 +5,42 @@ import TouchstoneCore
 import TouchstoneStore
 import TouchstoneTestSupport
 
-/// The overview's red counts that the batch stores (sql/0350) are the counts of the results
-/// made when the page is read: for the whole tenant and every region's subtree, after a full
-/// run and after incremental reruns, on a random chain with staff who worked in two regions
-/// during the period.
-@Suite struct RedCountTests {
+/// The counts that the batch stores per scope (sql/0350, sql/0360) are the counts made from the
+/// results when a page is read: the overview's red outlets and staff for the whole tenant and every
+/// region's subtree, and the size of every region's league table, after a full run and after
+/// incremental reruns, on a random chain with staff who worked in two regions during the period.
+@Suite struct ScopeCountTests {
     /// Every region of the chain, one without outlets, and the whole tenant (nil).
     static let scopes: [String?] = [nil, "西区"] + RegionLeagueTests.regions
 
-    /// The red counts of every scope, as "scope kpi outlets staff", KPIs without red omitted.
+    /// The red counts of every scope, as "scope kpi outlets staff", KPIs without red omitted, and
+    /// the size of every region's league tables, as "scope kpi level size".
     static func counts(_ chain: IncrementalBatchTests.Chain) async throws -> [String] {
         let period = try #require(Period(IncrementalBatchTests.period))
+        let kpis = try await KPIDefinitionQueries.list(tenant: chain.tenant, database: chain.database)
         var lines: [String] = []
         for scope in scopes {
             let counts = try await KPISummaryQueries.redCounts(
                 tenant: chain.tenant, period: period, within: scope, database: chain.database)
             lines += counts.filter { $0.value != (0, 0) }.map { "\(scope ?? "*") \($0.key) \($0.value.outlets) \($0.value.staff)" }
+            guard let scope else { continue }
+            for kpi in kpis {
+                for level in [KPILevel.outlet, .staff] {
+                    let slice = try await KPIResultQueries.leagueSlice(
+                        tenant: chain.tenant, period: period, kpi: kpi.code, level: level, within: scope, offset: 0, limit: 1,
+                        descending: false, database: chain.database)
+                    lines.append("\(scope) \(kpi.code) \(level) \(slice?.total.description ?? "unsliced")")
+                }
+            }
         }
         return lines.sorted()
     }
 
     /// The counts made from the results, the stored ones set aside for the call.
     static func liveCounts(_ chain: IncrementalBatchTests.Chain) async throws -> [String] {
-        try await chain.write("UPDATE kpi_red_counts SET period = 'aside'")
+        try await chain.write("UPDATE kpi_scope_counts SET period = 'aside'")
         let live = try await counts(chain)
-        try await chain.write("UPDATE kpi_red_counts SET period = \(IncrementalBatchTests.period)")
+        try await chain.write("UPDATE kpi_scope_counts SET period = \(IncrementalBatchTests.period)")
         return live
     }
 
@@ -56,7 +67,7 @@ import TouchstoneTestSupport
         // Every scope has its rows, zeros included; the chain has red outlets and red staff, and a
         // red staff member counted in both top regions.
         let rows = try await chain.rows(
-            "SELECT count(*) || ' ' || (SELECT (count(*) + 1) * (SELECT count(*) FROM kpi_definitions) FROM regions) FROM kpi_red_counts")
+            "SELECT count(*) || ' ' || (SELECT (count(*) + 1) * (SELECT count(*) FROM kpi_definitions) FROM regions) FROM kpi_scope_counts")
         #expect(rows == ["120 120"])
         #expect(stored.contains { $0.hasPrefix("* ") && $0.split(separator: " ")[2] != "0" })
         #expect(stored.contains { $0.hasPrefix("* ") && $0.split(separator: " ")[3] != "0" })
@@ -70,5 +81,20 @@ import TouchstoneTestSupport
             #expect(job.inputs?.recomputed != nil)
             #expect(try await Self.counts(chain) == (try await Self.liveCounts(chain)), "round \(round)")
         }
+
+        // The league page reads the stored size while the organisation is as the run saw it, and
+        // counts the members again once it changed (they are listed as they are now).
+        let period = try #require(Period(IncrementalBatchTests.period))
+        let size = {
+            try await KPIResultQueries.leagueSlice(
+                tenant: chain.tenant, period: period, kpi: "MS", level: .staff, within: "北区", offset: 0, limit: 1, descending: false,
+                database: chain.database)?.total
+        }
+        let live = try #require(try await size())
+        #expect(live > 0)
+        try await chain.write("UPDATE kpi_scope_counts SET staff = staff + 1000 WHERE region = '北区' AND kpi_code = 'MS'")
+        #expect(try await size() == live + 1000)
+        try await chain.write("UPDATE staff SET name = name || ' (renamed)' WHERE employee_no = 'S001'")
+        #expect(try await size() == live)
     }
 }
