@@ -194,6 +194,14 @@ enum BatchRerun {
             """)
     }
 
+    /// The columns of `batch_changed` that say how a changed row (recomputed `n`, stored `o`)
+    /// moves the counts per region (``KPISummaryQueries/adjustScopeCounts(_:period:)``): it
+    /// turned red or back, it was added or removed.
+    private static let countsChanged: Query = """
+        level IN ('outlet', 'staff') AND coalesce(n.status = 'red', false) <> coalesce(o.status = 'red', false) AS red_changed,
+        level IN ('outlet', 'staff') AND (n.status IS NULL) <> (o.status IS NULL) AS present_changed
+        """
+
     /// Replaces the results of the recomputed subjects that changed (value, n, status or
     /// numerator, compared as text: 1.50 and 1.5 are not the same result), places the leagues
     /// of the KPIs that changed again (writing only the rows whose place moved), and lists the
@@ -208,8 +216,7 @@ enum BatchRerun {
                 SELECT DISTINCT level, subject FROM batch_nodes
                 UNION SELECT 'staff', st.employee_no FROM staff st WHERE st.id IN (SELECT staff_id FROM batch_scope_staff))
             SELECT level, subject, kpi_code,
-                   level IN ('outlet', 'staff') AND coalesce(n.status = 'red', false) <> coalesce(o.status = 'red', false) AS red_changed,
-                   level IN ('outlet', 'staff') AND (n.status IS NULL) <> (o.status IS NULL) AS present_changed
+                   \(fragment: countsChanged)
             FROM \(unsafeRaw: recomputedResults) n
             FULL JOIN (SELECT r.* FROM \(unsafeRaw: KPIBatch.periodResults) r JOIN affected a USING (level, subject)
                        WHERE r.period = \(period) AND r.kpi_code IN (SELECT code FROM batch_kpis)) AS o
@@ -261,14 +268,14 @@ enum BatchRerun {
     /// A full run over a period that has results: writes only the rows whose value, n, status,
     /// numerator or league place differ from the stored ones (all of them are recomputed, with
     /// their places over the whole table) and deletes the stored rows no longer computed (a
-    /// subject or KPI gone). Unchanged rows keep the job of the run that wrote them, and a rerun
-    /// that changes nothing writes nothing.
+    /// subject or KPI gone), listed in `batch_changed`. Unchanged rows keep the job of the run
+    /// that wrote them, and a rerun that changes nothing writes nothing.
     /// - Returns: the result rows written.
     static func writeAllChanged(_ conn: PQConnection, _ context: BatchContext) throws -> Int {
         try conn.execute(
             """
             CREATE TEMP TABLE batch_changed ON COMMIT DROP AS
-            SELECT level, subject, kpi_code
+            SELECT level, subject, kpi_code, \(fragment: countsChanged)
             FROM \(unsafeRaw: recomputedResults) n
             FULL JOIN (SELECT * FROM \(unsafeRaw: KPIBatch.periodResults) WHERE period = \(context.period.description)) AS o
                  USING (level, subject, kpi_code)
@@ -276,7 +283,7 @@ enum BatchRerun {
                   IS DISTINCT FROM (o.value::text, o.n, o.status, o.num::text, o.league_rank, o.league_position)
             """)
         let rows = try replaceChanged(conn, context, places: true)
-        try conn.execute("DROP TABLE \(unsafeRaw: recomputedResults), batch_changed")
+        try conn.execute("DROP TABLE \(unsafeRaw: recomputedResults)")
         return rows
     }
 

@@ -57,7 +57,9 @@ public struct BatchRunner: Sendable {
                 let kpis = try KPIDefinitionQueries.snapshot(conn)
                 var context = context
                 var recomputed: BatchInputs.Recomputed?
-                if !full, let since = try BatchRerun.incrementalSince(conn, period: period) {
+                // Set when nothing but events changed since the period's last run.
+                let previousAsOf = try BatchRerun.incrementalSince(conn, period: period)
+                if !full, let since = previousAsOf {
                     context.incrementalSince = since
                     let scope = try BatchRerun.collectScope(conn, context, since: since)
                     recomputed = scope
@@ -65,7 +67,7 @@ public struct BatchRunner: Sendable {
                 } else {
                     progress("computing every KPI result of \(period) (\(kpis.definitions.count) KPIs)")
                 }
-                let (rows, read) = try KPIBatch.run(conn, context: context, kpis: kpis.definitions)
+                let (rows, read, listed) = try KPIBatch.run(conn, context: context, kpis: kpis.definitions)
                 if recomputed != nil {
                     recomputed = try BatchRerun.recomputed(conn)
                 } else if rows > 0 {
@@ -73,12 +75,13 @@ public struct BatchRunner: Sendable {
                     try conn.execute("SELECT app_analyze_kpi_results()")
                 }
                 progress("\(rows) KPI rows written")
-                // A full run may follow a change of the organisation, which moves the counts too.
-                if recomputed == nil {
+                // The counts per region move with the results the run changed, unless the
+                // organisation or the KPIs changed too (or the run wrote the period's first results).
+                if previousAsOf != nil && listed {
+                    try KPISummaryQueries.adjustScopeCounts(conn, period: period)
+                } else {
                     progress("counting the results and the red ones per region")
                     try KPISummaryQueries.storeScopeCounts(conn, period: period, kpis: kpis.definitions.map(\.code))
-                } else {
-                    try KPISummaryQueries.adjustScopeCounts(conn, period: period)
                 }
                 var stepRows = 0
                 for step in steps {

@@ -35,12 +35,14 @@ enum KPIBatch {
     /// `kpi_results`, a period's first run inserts its rows; a later full run recomputes every
     /// row and writes those that changed (``BatchRerun/writeAllChanged(_:_:)``), an incremental
     /// one those of the subjects that changed (``BatchRerun/writeChanged(_:_:)``). The temporary
-    /// tables it works in are dropped before it returns, so it can run again in the same transaction.
-    /// - Returns: rows written, and what was read.
+    /// tables it works in are dropped before it returns, so it can run again in the same
+    /// transaction, except `batch_changed` when it lists the rows a rerun changed.
+    /// - Returns: rows written, what was read, and whether `batch_changed` lists the rows
+    ///   written (a rerun over stored results: ``BatchRerun``).
     static func run(
         _ conn: PQConnection, context: BatchContext, kpis: [KPIDefinition],
         into table: String = periodResults
-    ) throws -> (rows: Int, read: Read) {
+    ) throws -> (rows: Int, read: Read, listed: Bool) {
         let metrics = Set(kpis.map(\.metric))
         let sources = Set(metrics.map(\.source))
         var read = Read()
@@ -126,7 +128,7 @@ enum KPIBatch {
             rows = try BatchRerun.writeAllChanged(conn, context)
         }
         try conn.execute("DROP TABLE IF EXISTS batch_kpis, batch_cells, batch_nodes, batch_audits, batch_complaints")
-        return (rows, read)
+        return (rows, read, scope != .all || replacing)
     }
 
     /// Whether the period has stored results.
