@@ -6,7 +6,7 @@ BUILD_FLAGS ?=
 TOUCHSTONE  := .build/debug/touchstone
 DRILL_UPLOADS ?= 2000
 
-.PHONY: all deps build test lint demo run clean-db bench fuzz drill ha-drill pages-test least-privilege restore-drill xlsx-test
+.PHONY: all deps build test lint demo stop bench fuzz drill ha-drill pages-test least-privilege restore-drill xlsx-test
 
 all: build
 
