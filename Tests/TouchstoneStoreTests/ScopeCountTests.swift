@@ -86,6 +86,16 @@ import TouchstoneTestSupport
         for _ in 0..<chain.int(3...6) { try await chain.change() }
         #expect(try await chain.run(full: true).inputs?.recomputed == nil)
         #expect(try await Self.counts(chain) == (try await Self.liveCounts(chain)))
+        // Counts kept before the league sizes (sql/0360), or none (before sql/0350): the next run,
+        // incremental, counts them all again.
+        let incompletes: [Query] = ["UPDATE kpi_scope_counts SET outlets = NULL, staff = NULL", "DELETE FROM kpi_scope_counts"]
+        for incomplete in incompletes {
+            try await chain.write(incomplete)
+            try await chain.change()
+            #expect(try await chain.run().inputs?.recomputed != nil)
+            #expect(try await chain.rows("SELECT count(*)::text FROM kpi_scope_counts WHERE outlets IS NOT NULL") == ["120"])
+            #expect(try await Self.counts(chain) == (try await Self.liveCounts(chain)))
+        }
 
         // The league page reads the stored size while the organisation is as the run saw it, and
         // counts the members again once it changed (they are listed as they are now).

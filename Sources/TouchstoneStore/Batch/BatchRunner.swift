@@ -76,8 +76,9 @@ public struct BatchRunner: Sendable {
                 }
                 progress("\(rows) KPI rows written")
                 // The counts per region move with the results the run changed, unless the
-                // organisation or the KPIs changed too (or the run wrote the period's first results).
-                if previousAsOf != nil && listed {
+                // organisation or the KPIs changed too, the run wrote the period's first results,
+                // or the stored counts are incomplete (kept before sql/0360).
+                if previousAsOf != nil, listed, try KPISummaryQueries.hasScopeCounts(conn, period: period) {
                     try KPISummaryQueries.adjustScopeCounts(conn, period: period)
                 } else {
                     progress("counting the results and the red ones per region")

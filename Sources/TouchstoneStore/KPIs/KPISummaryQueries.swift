@@ -99,6 +99,16 @@ public enum KPISummaryQueries {
             """)?.decode(0, as: Int?.self)
     }
 
+    /// Whether `period` has every count per scope stored (rows from before sql/0350 or sql/0360
+    /// have none or no league sizes): only then can a run move them instead of counting again.
+    static func hasScopeCounts(_ conn: PQConnection, period: Period) throws -> Bool {
+        try conn.queryFirst(
+            """
+            SELECT count(*) > 0 AND count(*) = count(outlets) AND count(*) = count(staff)
+            FROM kpi_scope_counts WHERE period = \(period.description)
+            """)!.decode(Bool.self)
+    }
+
     /// Replaces the stored scope counts of `period` (sql/0350, sql/0360) with those of its results
     /// as just written by the batch, in the batch's transaction: for the whole tenant (region `''`)
     /// and every region's subtree, one row per KPI of `kpis`, zeros included, the red outlet and
