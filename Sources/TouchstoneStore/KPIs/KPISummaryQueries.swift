@@ -91,12 +91,14 @@ public enum KPISummaryQueries {
     /// period computed before sql/0360) or when the organisation changed since the period's last
     /// run, which the league's members, read as they are now, would no longer match.
     static func storedLeagueSize(_ conn: PQConnection, period: Period, kpi: String, level: KPILevel, within regionPath: String) throws -> Int? {
-        guard try BatchRerun.incrementalSince(conn, period: period) != nil else { return nil }
-        return try conn.queryFirst(
-            """
-            SELECT CASE \(level.rawValue)::text WHEN 'outlet' THEN outlets ELSE staff END FROM kpi_scope_counts
-            WHERE period = \(period.description) AND region = \(regionPath) AND kpi_code = \(kpi)
-            """)?.decode(0, as: Int?.self)
+        guard
+            let size = try conn.queryFirst(
+                """
+                SELECT CASE \(level.rawValue)::text WHEN 'outlet' THEN outlets ELSE staff END FROM kpi_scope_counts
+                WHERE period = \(period.description) AND region = \(regionPath) AND kpi_code = \(kpi)
+                """)?.decode(0, as: Int?.self)
+        else { return nil }
+        return try BatchRerun.incrementalSince(conn, period: period) == nil ? nil : size
     }
 
     /// Whether `period` has every count per scope stored (rows from before sql/0350 or sql/0360
@@ -134,10 +136,11 @@ public enum KPISummaryQueries {
             """)
     }
 
-    /// Moves the stored scope counts of `period` by what an incremental rerun changed: the results
-    /// it turned red (+1) or made no longer red (−1), and the results it added (+1) or removed (−1),
+    /// Moves the stored scope counts of `period` by what a rerun over stored results changed (an
+    /// incremental one, or a full one over an unchanged organisation): the results it turned red
+    /// (+1) or made no longer red (−1), and the results it added (+1) or removed (−1),
     /// `batch_changed`'s rows marked `red_changed` or `present_changed` (``BatchRerun``), judged by
-    /// the results as now stored. A handful of rows, where a recount reads them all.
+    /// the results as now stored. Usually a handful of rows, where a recount reads them all.
     static func adjustScopeCounts(_ conn: PQConnection, period: Period) throws {
         let changed: Query = """
             SELECT c.level, c.subject, c.kpi_code,
