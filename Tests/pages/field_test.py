@@ -1,7 +1,8 @@
 """The field form on a phone, offline: headless Chromium with mobile emulation (360x740, touch).
 
 The demo's auditor logs in, opens a visit, goes offline (the page AND its service worker: DevTools
-network emulation on both targets), fills the form including a photo (a JPEG made here with EXIF
+network emulation on both targets, and the phone's link to the daemon cut, so a worker Chromium
+restarts, or a page that briefly thinks it is online, still reaches nothing), fills the form including a photo (a JPEG made here with EXIF
 GPS and time), reloads offline and finds the answers, submits (the audit waits in the queue),
 comes back online and the audit arrives exactly once with its photo (checked through the API):
 its score equals the API's score of the same answers and the form's running score, the photo was
@@ -13,8 +14,11 @@ nothing new. Screenshots: list, form, offline queue, sent.
 import base64
 import json
 import os
+import select
+import socket
 import struct
 import sys
+import threading
 import time
 import urllib.error
 import urllib.request
@@ -28,11 +32,73 @@ WIDTH, HEIGHT = 360, 740
 LATITUDE, LONGITUDE = 31.230416, 121.473701  # 31°13'49.4976"N 121°28'25.3236"E
 
 
+class Link:
+    """The phone's network: a TCP relay to the daemon that the test can cut and restore.
+
+    DevTools' network emulation is kept per target; a service worker Chromium restarts is a new
+    target without it. Cutting the relay is what going offline is for every part of the phone."""
+
+    def __init__(self, base):
+        host, port = base.split("//", 1)[1].split(":")
+        self.daemon = (host, int(port))
+        self.listener = socket.create_server(("127.0.0.1", 0))
+        self.base = "http://127.0.0.1:%d" % self.listener.getsockname()[1]
+        self.up = True
+        self.open_sockets = set()
+        self.lock = threading.Lock()
+        threading.Thread(target=self.accept, daemon=True).start()
+
+    def accept(self):
+        while True:
+            client, _ = self.listener.accept()
+            with self.lock:
+                if not self.up:
+                    client.close()
+                    continue
+                try:
+                    server = socket.create_connection(self.daemon)
+                except OSError:
+                    client.close()
+                    continue
+                self.open_sockets.update((client, server))
+            threading.Thread(target=self.relay, args=(client, server), daemon=True).start()
+
+    def relay(self, client, server):
+        pair = {client: server, server: client}
+        try:
+            while True:
+                readable, _, _ = select.select(list(pair), [], [])
+                for source in readable:
+                    data = source.recv(65536)
+                    if not data:
+                        return
+                    pair[source].sendall(data)
+        except OSError:
+            pass
+        finally:
+            with self.lock:
+                for s in (client, server):
+                    self.open_sockets.discard(s)
+                    s.close()
+
+    def cut(self, cut):
+        """Cuts (True) or restores (False) the link; cutting closes every open connection."""
+        with self.lock:
+            self.up = not cut
+            if cut:
+                for s in self.open_sockets:
+                    try:
+                        s.shutdown(socket.SHUT_RDWR)
+                    except OSError:
+                        pass
+
+
 class Phone(Browser):
     """A browser emulating a phone, able to talk to its service worker's target too."""
 
-    def __init__(self, binary, profile):
+    def __init__(self, binary, profile, link=None):
         super().__init__(binary, profile, width=WIDTH, height=HEIGHT)
+        self.link = link
         self.call("Emulation.setDeviceMetricsOverride",
                   {"width": WIDTH, "height": HEIGHT, "deviceScaleFactor": 2, "mobile": True}, session=True)
         self.call("Emulation.setTouchEmulationEnabled", {"enabled": True, "maxTouchPoints": 5}, session=True)
@@ -77,6 +143,8 @@ class Phone(Browser):
         raise TimeoutError("service worker target")
 
     def offline(self, offline):
+        if self.link:
+            self.link.cut(offline)
         conditions = {"offline": offline, "latency": 0, "downloadThroughput": -1, "uploadThroughput": -1}
         self.call("Network.emulateNetworkConditions", conditions, session=True)
         if self.worker_session:
@@ -224,10 +292,11 @@ def main():
     auditor = logins["auditor"]
     api = API(args.base, token)
     os.makedirs(args.screenshots, exist_ok=True)
-    phone = Phone(args.chromium, args.profile)
+    link = Link(args.base)
+    phone = Phone(args.chromium, args.profile, link)
     second = None
     try:
-        login(phone, args.base, tenant, "auditor", auditor["password"])
+        login(phone, link.base, tenant, "auditor", auditor["password"])
         check(phone.url() == "/field/visits", "the auditor lands on the field list (%s)" % phone.url())
         visits = phone.evaluate("Array.from(document.querySelectorAll('li.visit')).map(li => li.dataset.visit)")
         api_visits = [v["id"] for v in api.get("/api/v1/visits", auditor="auditor")["items"]
@@ -244,7 +313,7 @@ def main():
         phone.attach_worker()
         phone.shot(args.screenshots, "field-1-list.png")
 
-        phone.navigate(args.base + "/field/visits/" + visit)
+        phone.navigate(link.base + "/field/visits/" + visit)
         check(phone.url() == "/field/visits/" + visit, "the visit's form opens online")
         entry = phone.wait_for("(window.touchstoneField && window.touchstoneField.load().visits[%s])" % json.dumps(visit))
         audit_id = entry["auditID"]
@@ -326,7 +395,7 @@ def main():
         phone.evaluate("document.getElementById('field-submit').click()")
         status = phone.wait_for("window.touchstoneField.load().visits[%s].status" % json.dumps(visit))
         check(status == "waiting", "offline, the submitted visit waits in the queue (%s)" % status)
-        phone.navigate(args.base + "/field/visits")
+        phone.navigate(link.base + "/field/visits")
         check(phone.evaluate("document.querySelector('[data-state-of=\"%s\"]').dataset.status" % visit) == "waiting",
               "the list (offline) shows the visit waiting")
         phone.shot(args.screenshots, "field-3-offline-queue.png")
@@ -341,7 +410,7 @@ def main():
                                 % json.dumps(visit), timeout=60, what="the queue is sent")
         entry = store(phone, "auditor")["visits"][visit]
         check(status == "sent", "online again, the visit is sent (%s %s)" % (status, entry.get("reason")))
-        phone.navigate(args.base + "/field/visits")
+        phone.navigate(link.base + "/field/visits")
         check(phone.evaluate("document.querySelector('[data-state-of=\"%s\"]').dataset.status" % visit) == "sent",
               "the list shows the visit sent")
         phone.shot(args.screenshots, "field-4-sent.png")
