@@ -109,6 +109,7 @@ enum ActionOpening {
                 JOIN outlets o ON o.tenant_id = k.tenant_id AND o.code = k.subject
                 JOIN kpi_definitions d ON d.tenant_id = k.tenant_id AND d.code = k.kpi_code
                 WHERE k.period = \(period) AND k.level = 'outlet' AND k.status = 'red'
+                  AND NOT EXISTS (\(fragment: opened("kpi", "x.outlet_id = o.id AND x.kpi_code = k.kpi_code AND x.period = k.period")))
                 ORDER BY o.code, k.kpi_code
                 ON CONFLICT (tenant_id, outlet_id, kpi_code, period) WHERE source = 'kpi' DO NOTHING
                 RETURNING tenant_id, id)
@@ -118,6 +119,14 @@ enum ActionOpening {
             """
         ).map { try $0.decode(Int64.self) }
         try ActionEventHook.opened(conn, ids: opened)
+    }
+
+    /// The actions of `source` already opened for the row `match` (constant SQL over `x`) names.
+    /// The openers leave those rows out before inserting: a batch meets its red KPIs and breached
+    /// complaints again on every run, and `ON CONFLICT` (kept, for openers running side by side)
+    /// costs a speculative insert per row it skips: 464 ms for 64,000 rows on the national chain.
+    private static func opened(_ source: String, _ match: String) -> Query {
+        Query(unsafeSQL: "SELECT 1 FROM actions x WHERE x.source = '\(source)' AND \(match)")
     }
 
     /// Which complaints ``breachedComplaints(_:among:asOf:now:)`` looks at.
@@ -157,6 +166,7 @@ enum ActionOpening {
                 JOIN unnest(\(Severity.allCases.map(\.rawValue))::text[], \(Severity.allCases.map { due.days(.complaint, $0) })::integer[])
                      AS d(severity, days) ON d.severity = c.severity
                 WHERE \(fragment: among.condition)
+                  AND NOT EXISTS (\(fragment: opened("complaint", "x.complaint_id = c.complaint_id")))
                   AND c.opened_at < \(asOf)::timestamptz
                   AND CASE WHEN c.resolved_at IS NOT NULL THEN c.resolved_at > c.opened_at + l.hours * interval '1 hour'
                            ELSE c.opened_at + l.hours * interval '1 hour' <= \(asOf)::timestamptz END

@@ -97,13 +97,11 @@ enum KPIBatch {
             progress("reading and aggregating survey responses")
             read.responses = try surveyCells(conn, context, scope)
         }
-        if sources.contains("complaint") {
+        if sources.contains("complaint") && scope.reads("complaint") {
             progress("reading complaints")
             read.complaints = try sliceComplaints(conn, context)
-            if scope.reads("complaint") {
-                progress("aggregating \(read.complaints) complaints")
-                try complaintCells(conn, scope)
-            }
+            progress("aggregating \(read.complaints) complaints")
+            try complaintCells(conn, scope)
         }
         if scope != .all {
             try BatchRerun.addStoredCells(conn, context)
@@ -116,7 +114,7 @@ enum KPIBatch {
         progress("writing KPI results for staff, outlets, regions and the tenant")
         let target = scope == .all && !replacing ? table : BatchRerun.recomputedResults
         var rows = try insertFromCells(conn, context, into: target)
-        if metrics.contains(.complaintFirstResponseP50) {
+        if metrics.contains(.complaintFirstResponseP50) && scope.reads("complaint") {
             progress("writing first-response medians")
             rows += try insertMedians(conn, context, scope, into: target)
         }
