@@ -210,6 +210,20 @@ import TouchstoneTestSupport
             return try await run(full: true)
         }
 
+        /// The period's red outlet KPIs, and how many of them have no action.
+        func redOutletKPIs() async throws -> (red: Int, unopened: Int) {
+            try await database.tenantTransaction(tenant, readOnly: true) { conn in
+                try conn.queryFirst(
+                    """
+                    SELECT count(*), count(*) FILTER (WHERE NOT EXISTS (
+                               SELECT 1 FROM actions x WHERE x.source = 'kpi' AND x.outlet_id = o.id AND x.kpi_code = k.kpi_code
+                                                       AND x.period = k.period))
+                    FROM kpi_results k JOIN outlets o ON o.code = k.subject
+                    WHERE k.period = \(IncrementalBatchTests.period) AND k.level = 'outlet' AND k.status = 'red'
+                    """)!.decode((Int, Int).self)
+            }
+        }
+
         /// The dirty rows of each period, as "period count", in period order.
         func dirtyCounts() async throws -> [String] {
             try await rows("SELECT period || ' ' || count(*) FROM batch_dirty GROUP BY period ORDER BY period")
@@ -253,6 +267,7 @@ import TouchstoneTestSupport
         let first = try await chain.run()
         #expect(first.inputs?.recomputed == nil)
         var incremental = 0
+        var redSeen = 0
         for round in 0..<6 {
             // Two incremental runs in a row, each after a few changes, then the full run to compare with.
             for _ in 0..<2 {
@@ -261,6 +276,10 @@ import TouchstoneTestSupport
                 if job.inputs?.recomputed != nil { incremental += 1 }
             }
             let rerun = try await chain.state()
+            // The reruns opened an action for every outlet KPI that turned red, as a full run would.
+            let (red, unopened) = try await chain.redOutletKPIs()
+            #expect(unopened == 0, "round \(round): \(unopened) of \(red) red outlet KPIs without their action")
+            redSeen += red
             let full = try await chain.fromScratch()
             #expect(full.inputs?.recomputed == nil)
             #expect(Self.difference(rerun, try await chain.state()) == nil, "round \(round)")
@@ -272,6 +291,7 @@ import TouchstoneTestSupport
             #expect(Self.difference(rewritten, try await chain.state()) == nil, "round \(round), full over stored")
         }
         #expect(incremental == 12)
+        #expect(redSeen > 0)
         // The chain has every kind of row being compared.
         let rows = try await chain.state()
         #expect(rows.contains { $0.contains("\"level\": \"region\"") && $0.contains("\"kpi_code\": \"P50\"") })

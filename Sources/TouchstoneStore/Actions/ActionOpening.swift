@@ -96,7 +96,10 @@ enum ActionOpening {
     }
 
     /// The end of a batch: an action per outlet × KPI that is red in `period` (kpi_results).
-    static func redKPIs(_ conn: PQConnection, period: String, now: Date) throws {
+    /// An incremental rerun (`changedOnly`) looks only at the rows it changed (`batch_changed`):
+    /// the period's previous run, whose snapshot makes the rerun incremental, opened the actions
+    /// of every row red then, and actions are never deleted.
+    static func redKPIs(_ conn: PQConnection, period: String, changedOnly: Bool, now: Date) throws {
         let due = try ActionQueries.dueDays(conn)
         let opened = try conn.query(
             """
@@ -109,6 +112,7 @@ enum ActionOpening {
                 JOIN outlets o ON o.tenant_id = k.tenant_id AND o.code = k.subject
                 JOIN kpi_definitions d ON d.tenant_id = k.tenant_id AND d.code = k.kpi_code
                 WHERE k.period = \(period) AND k.level = 'outlet' AND k.status = 'red'
+                  AND \(fragment: changedOnly ? "(k.level, k.subject, k.kpi_code) IN (SELECT level, subject, kpi_code FROM batch_changed)" : "true")
                   AND NOT EXISTS (\(fragment: opened("kpi", "x.outlet_id = o.id AND x.kpi_code = k.kpi_code AND x.period = k.period")))
                 ORDER BY o.code, k.kpi_code
                 ON CONFLICT (tenant_id, outlet_id, kpi_code, period) WHERE source = 'kpi' DO NOTHING
@@ -124,7 +128,8 @@ enum ActionOpening {
     /// The actions of `source` already opened for the row `match` (constant SQL over `x`) names.
     /// The openers leave those rows out before inserting: a batch meets its red KPIs and breached
     /// complaints again on every run, and `ON CONFLICT` (kept, for openers running side by side)
-    /// costs a speculative insert per row it skips: 464 ms for 64,000 rows on the national chain.
+    /// costs a speculative insert per row it skips. On the national chain (35,730 red outlet KPIs,
+    /// 28,244 breached complaints) the two openers took 231–268 and 173–196 ms, now 113–116 and 36–39 ms.
     private static func opened(_ source: String, _ match: String) -> Query {
         Query(unsafeSQL: "SELECT 1 FROM actions x WHERE x.source = '\(source)' AND \(match)")
     }

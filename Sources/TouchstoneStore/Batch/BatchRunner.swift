@@ -92,7 +92,7 @@ public struct BatchRunner: Sendable {
                 // breached as of the run's as-of (never later than now), each opened once.
                 let now = Date()
                 progress("opening corrective actions")
-                try ActionOpening.redKPIs(conn, period: period.description, now: now)
+                try ActionOpening.redKPIs(conn, period: period.description, changedOnly: recomputed != nil, now: now)
                 try ActionOpening.breachedComplaints(conn, among: .all, asOf: min(asOf, now), now: now)
                 let job = try BatchJobQueries.succeed(
                     conn, jobID: jobID, kpiRows: rows, stepRows: stepRows, read: read, kpis: kpis, snapshot: snapshot, recomputed: recomputed)
