@@ -21,9 +21,17 @@ extension EmbeddedPostgres {
         var dataDirectory = home.appendingPathComponent("pgdata").path
         var logFile = home.appendingPathComponent("postgres.log").path
         if let runAs, !isTraversable(home.path, by: runAs) {
-            let fallback = "/var/lib/touchstone/\(Self.hash(home.path))"
-            try makeDirectory("/var/lib/touchstone", mode: 0o755, owner: nil)
+            let fallback = "\(Self.fallbackRoot)/\(Self.hash(home.path))"
+            try makeDirectory(Self.fallbackRoot, mode: 0o755, owner: nil)
+            let stopOrphan = { (dataDirectory: String) -> Bool in
+                let layout = Layout(dataDirectory: dataDirectory, socketDirectory: "", logFile: "", binDirectory: binDirectory, runAs: runAs)
+                return (try? self.run(tool: "pg_ctl", ["stop", "-D", dataDirectory, "-m", "fast", "-w", "-t", "60"], layout: layout))?.status == 0
+            }
+            for removed in Self.removeOrphans(in: Self.fallbackRoot, stoppingWith: stopOrphan) {
+                logger.info("removed the cluster of a home that no longer exists", metadata: ["directory": "\(removed)"])
+            }
             try makeDirectory(fallback, mode: 0o755, owner: nil)
+            try home.path.write(toFile: fallback + "/" + Self.ownerFile, atomically: true, encoding: .utf8)
             dataDirectory = fallback + "/pgdata"
             logFile = fallback + "/postgres.log"
             let note =
@@ -39,6 +47,37 @@ extension EmbeddedPostgres {
         return Layout(
             dataDirectory: dataDirectory, socketDirectory: socketDirectory, logFile: logFile, binDirectory: binDirectory,
             runAs: runAs)
+    }
+
+    /// Where the clusters of homes PostgreSQL's user cannot enter are kept, one directory per home.
+    static let fallbackRoot = "/var/lib/touchstone"
+
+    /// The file of a fallback directory that names its home.
+    static let ownerFile = "home"
+
+    /// Removes the fallback directories (and their socket directories) under `root` whose home no
+    /// longer exists (a clone deleted with `rm -rf`): nothing else would ever remove them, and each
+    /// holds a whole cluster. A server still running there is stopped first with `stop` (given the
+    /// data directory; false: it was not, and the directory stays). A directory that does not name
+    /// its home (made before it was written there) is left alone.
+    /// - Returns: the directories removed.
+    static func removeOrphans(in root: String, stoppingWith stop: (String) -> Bool) -> [String] {
+        let fm = FileManager.default
+        var removed: [String] = []
+        for name in (try? fm.contentsOfDirectory(atPath: root)) ?? [] {
+            let directory = root + "/" + name
+            guard let owner = try? String(contentsOfFile: directory + "/" + ownerFile, encoding: .utf8), !fm.fileExists(atPath: owner)
+            else { continue }
+            if let pidFile = try? String(contentsOfFile: directory + "/pgdata/postmaster.pid", encoding: .utf8),
+                let pid = pid_t(pidFile.prefix { $0 != "\n" }), kill(pid, 0) == 0 || errno == EPERM, !stop(directory + "/pgdata")
+            {
+                continue
+            }
+            guard (try? fm.removeItem(atPath: directory)) != nil else { continue }
+            try? fm.removeItem(atPath: "/tmp/touchstone-\(name)")
+            removed.append(directory)
+        }
+        return removed
     }
 
     /// `pg_config --bindir` if it holds `pg_ctl`, else the newest `/usr/lib/postgresql/*/bin`.

@@ -1,4 +1,4 @@
-import EmbeddedPostgres
+@testable import EmbeddedPostgres
 import Foundation
 import PQ
 import Testing
@@ -59,6 +59,39 @@ struct EmbeddedPostgresTests {
         #expect(try await query(restarted) == 42)
     }
 
+    /// Fallback directories whose home is gone are removed, their server stopped first; the others
+    /// (home present, a server that did not stop, home not named) stay.
+    @Test func orphanedFallbackDirectoriesAreRemoved() throws {
+        let fm = FileManager.default
+        let root = NSTemporaryDirectory() + "pqtest-fallback-\(getpid())"
+        defer { try? fm.removeItem(atPath: root) }
+        let gone = root + "/no-such-home"
+        let exited = Process()
+        exited.executableURL = URL(fileURLWithPath: "/bin/true")
+        try exited.run()
+        exited.waitUntilExit()
+        let running = getpid()
+        let directories: [(name: String, home: String?, pid: Int32?)] = [
+            ("orphan", gone, nil), ("orphan-stale-pid", gone, exited.processIdentifier), ("home-present", root, nil),
+            ("server-running", gone, running), ("server-stopped", gone, running), ("unnamed", nil, nil),
+        ]
+        for directory in directories {
+            let path = root + "/" + directory.name
+            try fm.createDirectory(atPath: path + "/pgdata", withIntermediateDirectories: true)
+            if let home = directory.home { try home.write(toFile: path + "/home", atomically: true, encoding: .utf8) }
+            if let pid = directory.pid { try "\(pid)\n/data\n".write(toFile: path + "/pgdata/postmaster.pid", atomically: true, encoding: .utf8) }
+        }
+        var stopped: [String] = []
+        // The server of "server-stopped" stops when asked; that of "server-running" does not.
+        let removed = EmbeddedPostgres.removeOrphans(in: root) { dataDirectory in
+            stopped.append(dataDirectory)
+            return dataDirectory.hasSuffix("server-stopped/pgdata")
+        }
+        #expect(Set(stopped) == [root + "/server-running/pgdata", root + "/server-stopped/pgdata"])
+        #expect(Set(removed) == [root + "/orphan", root + "/orphan-stale-pid", root + "/server-stopped"])
+        #expect(try Set(fm.contentsOfDirectory(atPath: root)) == ["home-present", "server-running", "unnamed"])
+    }
+
     /// As root, a home whose parent the `postgres` user cannot traverse puts pgdata and the socket elsewhere.
     @Test(.enabled(if: geteuid() == 0, "only meaningful as root"))
     func untraversableHomeFallsBack() async throws {
@@ -67,15 +100,18 @@ struct EmbeddedPostgresTests {
         defer { try? FileManager.default.removeItem(at: parent) }
         let pg = EmbeddedPostgres(home: parent.appendingPathComponent("home"), logger: TestCluster.logger)
         let dataDirectory = try pg.dataDirectory()
+        let endpoint = try pg.start()
+        // Stopped while its socket directory is still there: stop() finds a running server through it.
         defer {
             try? pg.stop()
             try? FileManager.default.removeItem(atPath: (dataDirectory as NSString).deletingLastPathComponent)
+            try? FileManager.default.removeItem(atPath: endpoint.socketDirectory)
         }
-        let endpoint = try pg.start()
-        defer { try? FileManager.default.removeItem(atPath: endpoint.socketDirectory) }
         #expect(!dataDirectory.hasPrefix(parent.path))
         #expect(!endpoint.socketDirectory.hasPrefix(parent.path))
         #expect(FileManager.default.fileExists(atPath: parent.appendingPathComponent("home/pgdata.location").path))
+        let fallback = (dataDirectory as NSString).deletingLastPathComponent
+        #expect(try String(contentsOfFile: fallback + "/home", encoding: .utf8) == parent.appendingPathComponent("home").path)
         #expect(try await query(endpoint) == 42)
     }
 }
