@@ -1,7 +1,8 @@
-@testable import EmbeddedPostgres
 import Foundation
 import PQ
 import Testing
+
+@testable import EmbeddedPostgres
 
 @Suite("EmbeddedPostgres lifecycle", .serialized)
 struct EmbeddedPostgresTests {
