@@ -2,7 +2,8 @@ import Foundation
 
 /// Formatting and parsing of `timestamptz` text without DateFormatter (thread-safe, locale-free).
 enum PQTimestamp {
-    /// `yyyy-MM-ddTHH:mm:ss.ffffffZ` in UTC.
+    /// `yyyy-MM-ddTHH:mm:ss.ffffffZ` in UTC; before year 1, PostgreSQL's era suffix (` BC`: the
+    /// proleptic year 0 is 1 BC), as a period's start in year 1 east of Greenwich is.
     static func format(_ date: Date) -> String {
         let interval = date.timeIntervalSince1970
         var seconds = Int64(interval.rounded(.down))
@@ -21,11 +22,13 @@ enum PQTimestamp {
         let hour = secondOfDay / 3600
         let minute = (secondOfDay % 3600) / 60
         let second = secondOfDay % 60
-        return "\(pad(year, 4))-\(pad(month, 2))-\(pad(day, 2))T\(pad(hour, 2)):\(pad(minute, 2)):\(pad(second, 2)).\(pad(micros, 6))Z"
+        let (era, yearOfEra) = year > 0 ? ("", year) : (" BC", 1 - year)
+        return
+            "\(pad(yearOfEra, 4))-\(pad(month, 2))-\(pad(day, 2))T\(pad(hour, 2)):\(pad(minute, 2)):\(pad(second, 2)).\(pad(micros, 6))Z\(era)"
     }
 
-    /// Parses PostgreSQL's ISO output (`2026-09-14 02:32:00+00`, `2026-09-14 02:32:00.5+05:30`) and
-    /// the ISO 8601 form with `T` and `Z`.
+    /// Parses PostgreSQL's ISO output (`2026-09-14 02:32:00+00`, `2026-09-14 02:32:00.5+05:30`,
+    /// `0001-12-31 15:54:17+00 BC`) and the ISO 8601 form with `T` and `Z`.
     static func parse(_ text: String) -> Date? {
         let s = Array(text.utf8)
         var i = 0
@@ -65,7 +68,7 @@ enum PQTimestamp {
             }
         }
         var offset: Int64 = 0
-        if i < s.count {
+        if i < s.count, s[i] != 32 {
             if expect(90) {  // Z
             } else {
                 let sign: Int64
@@ -83,8 +86,9 @@ enum PQTimestamp {
                 offset = sign * total
             }
         }
-        guard i == s.count else { return nil }  // " BC" and anything else is rejected
-        let days = daysFromCivil(year: year, month: month, day: day)
+        let beforeChrist = i + 3 == s.count && expect(32) && expect(66) && expect(67)  // " BC"
+        guard i == s.count else { return nil }
+        let days = daysFromCivil(year: beforeChrist ? 1 - year : year, month: month, day: day)
         let whole = days * 86_400 + hour * 3600 + minute * 60 + second - offset
         return Date(timeIntervalSince1970: Double(whole) + fraction)
     }

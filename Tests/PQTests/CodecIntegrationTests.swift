@@ -89,6 +89,19 @@ struct CodecIntegrationTests {
         }
     }
 
+    /// Instants before year 1 (a period in year 1, east of Greenwich, starts in 1 BC) go to the
+    /// server and back.
+    @Test func timestampsBeforeYearOne() async throws {
+        try await withPool("codec") { pool in
+            let instant = Date(timeIntervalSince1970: -62_167_248_000)  // 0001-01-01 00:00 +08:00, 1 BC
+            let (back, text) = try await pool.withConnection { conn in
+                try conn.queryFirst("SELECT \(instant)::timestamptz, (\(instant)::timestamptz)::text")!.decode((Date, String).self)
+            }
+            #expect(back == instant)
+            #expect(text == "0002-12-31 16:00:00+00 BC")
+        }
+    }
+
     @Test func decodingErrorsNameColumnAndValue() async throws {
         try await withPool("codec") { pool in
             let message = try await pool.withConnection { conn -> String in

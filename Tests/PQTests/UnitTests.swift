@@ -102,7 +102,13 @@ struct UnitTests {
         #expect(date.pqText == "2026-09-14T02:32:00.000000Z")
         #expect(Date(timeIntervalSince1970: -1.5).pqText == "1969-12-31T23:59:58.500000Z")
         #expect(throws: PQError.self) { try Date(pqText: "infinity") }
-        #expect(throws: PQError.self) { try Date(pqText: "0044-03-15 00:00:00+00 BC") }
+        // Before year 1, PostgreSQL's era suffix: 1 BC is the proleptic year 0.
+        let oneBC = try Date(pqText: "0001-01-01 00:00:00+08 BC")
+        #expect(oneBC.timeIntervalSince1970 == -62_167_248_000)
+        #expect(oneBC.pqText == "0002-12-31T16:00:00.000000Z BC")
+        #expect(try Date(pqText: "0002-12-31T16:00:00.000000Z BC") == oneBC)
+        #expect(try Date(pqText: "0044-03-15 00:00:00+00 BC").pqText == "0044-03-15T00:00:00.000000Z BC")
+        #expect(throws: PQError.self) { try Date(pqText: "0044-03-15 00:00:00+00 AD") }
     }
 
     @Test func sqlState() {
