@@ -93,6 +93,9 @@ if [ -n "$pitr" ]; then
     if [ "$(id -u)" = 0 ] && ! runuser -u "$pg_user" -- test -x "$drill"; then
         server_dir=$server_side
         mkdir -p "$server_dir" && chmod 0755 "$server_dir"
+        # Named like the embedded clusters' fallbacks, so a clone deleted with `rm -rf`
+        # leaves nothing here: the next embedded start that falls back removes it.
+        printf %s "$drill" > "$server_dir/home"
     fi
     mkdir -p "$server_dir/wal"
     cp "$root/deploy/backup/archive-wal.sh" "$server_dir/archive-wal.sh" && chmod 0755 "$server_dir/archive-wal.sh"
