@@ -23,13 +23,6 @@ extension EmbeddedPostgres {
         if let runAs, !isTraversable(home.path, by: runAs) {
             let fallback = "\(Self.fallbackRoot)/\(Self.hash(home.path))"
             try makeDirectory(Self.fallbackRoot, mode: 0o755, owner: nil)
-            let stopOrphan = { (dataDirectory: String) -> Bool in
-                let layout = Layout(dataDirectory: dataDirectory, socketDirectory: "", logFile: "", binDirectory: binDirectory, runAs: runAs)
-                return (try? self.run(tool: "pg_ctl", ["stop", "-D", dataDirectory, "-m", "fast", "-w", "-t", "60"], layout: layout))?.status == 0
-            }
-            for removed in Self.removeOrphans(in: Self.fallbackRoot, stoppingWith: stopOrphan) {
-                logger.info("removed the cluster of a home that no longer exists", metadata: ["directory": "\(removed)"])
-            }
             try makeDirectory(fallback, mode: 0o755, owner: nil)
             try home.path.write(toFile: fallback + "/" + Self.ownerFile, atomically: true, encoding: .utf8)
             dataDirectory = fallback + "/pgdata"
@@ -54,6 +47,20 @@ extension EmbeddedPostgres {
 
     /// The file of a fallback directory that names its home.
     static let ownerFile = "home"
+
+    /// Stops and removes the fallback clusters of homes that no longer exist (``removeOrphans(in:stoppingWith:)``),
+    /// when this home's cluster is a fallback too; `start()` calls it.
+    func removeOrphanedFallbacks(_ layout: Layout) {
+        guard layout.dataDirectory.hasPrefix(Self.fallbackRoot + "/") else { return }
+        let stopped = { (dataDirectory: String) -> Bool in
+            var orphan = layout
+            orphan.dataDirectory = dataDirectory
+            return (try? self.run(tool: "pg_ctl", ["stop", "-D", dataDirectory, "-m", "fast", "-w", "-t", "60"], layout: orphan))?.status == 0
+        }
+        for removed in Self.removeOrphans(in: Self.fallbackRoot, stoppingWith: stopped) {
+            logger.info("removed the cluster of a home that no longer exists", metadata: ["directory": "\(removed)"])
+        }
+    }
 
     /// Removes the fallback directories (and their socket directories) under `root` whose home no
     /// longer exists (a clone deleted with `rm -rf`): nothing else would ever remove them, and each

@@ -98,6 +98,7 @@ public struct EmbeddedPostgres: Sendable {
     public func start() throws -> Endpoint {
         try withHomeLock {
             let layout = try prepareLayout()
+            removeOrphanedFallbacks(layout)
             if !FileManager.default.fileExists(atPath: layout.dataDirectory + "/PG_VERSION") {
                 try initdb(layout)
             }

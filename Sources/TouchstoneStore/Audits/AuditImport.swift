@@ -327,10 +327,7 @@ public enum AuditImport {
         /// rescanned the tenant's outlets for every audit of a run (0.7 s a run, auto_explain).
         /// The upload's own path (field lines, resubmissions) keeps the default.
         private func hashJoined<T>(_ body: () throws -> T) throws -> T {
-            try conn.execute("SET LOCAL enable_nestloop = off")
-            let value = try body()
-            try conn.execute("SET LOCAL enable_nestloop TO DEFAULT")
-            return value
+            try conn.without(.nestedLoops, body)
         }
     }
 

@@ -250,14 +250,14 @@ enum BatchRerun {
         try conn.execute("ANALYZE batch_moved")
         // By key, not by hashing the period's half a million rows: the planner prices both alike
         // (26,918 against 26,917 for 5,159 moved rows) and took the hash, 325 ms against 105 ms.
-        try conn.execute("SET LOCAL enable_hashjoin = off")
-        try conn.execute(
-            """
-            UPDATE \(unsafeRaw: KPIBatch.periodResults) t SET league_rank = m.rank, league_position = m.position
-            FROM batch_moved m
-            WHERE t.period = \(period) AND t.level = m.level AND t.subject = m.subject AND t.kpi_code = m.kpi_code
-            """)
-        try conn.execute("SET LOCAL enable_hashjoin TO DEFAULT")
+        _ = try conn.without(.hashJoins) {
+            try conn.execute(
+                """
+                UPDATE \(unsafeRaw: KPIBatch.periodResults) t SET league_rank = m.rank, league_position = m.position
+                FROM batch_moved m
+                WHERE t.period = \(period) AND t.level = m.level AND t.subject = m.subject AND t.kpi_code = m.kpi_code
+                """)
+        }
         try conn.execute(
             """
             CREATE TEMP TABLE batch_payout_people ON COMMIT DROP AS
