@@ -100,6 +100,11 @@ bench: deps
 demo: build
 	$(TOUCHSTONE) demo --host 127.0.0.1 --port 8080
 
-## Stop the embedded PostgreSQL cluster under ./.touchstone/.
+## Stop the embedded PostgreSQL clusters under ./.touchstone/: the default one and those the
+## tests keep for their next run (.touchstone/test and the like).
 stop:
 	$(TOUCHSTONE) dev stop
+	@for data in .touchstone/*/pgdata; do \
+		[ -d "$$data" ] || continue; \
+		TOUCHSTONE_HOME="$$(dirname "$$data")" $(TOUCHSTONE) dev stop; \
+	done

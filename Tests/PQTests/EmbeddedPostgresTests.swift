@@ -5,8 +5,11 @@ import Testing
 @testable import EmbeddedPostgres
 
 @Suite("EmbeddedPostgres lifecycle", .serialized)
-struct EmbeddedPostgresTests {
+final class EmbeddedPostgresTests {
     let postgres = EmbeddedPostgres(home: TestCluster.home("lifecycle"), logger: TestCluster.logger)
+
+    /// Each test leaves the lifecycle cluster stopped, so no server outlives the suite.
+    deinit { try? postgres.stop() }
 
     func query(_ endpoint: EmbeddedPostgres.Endpoint) async throws -> Int {
         let pool = PQPool(
