@@ -174,6 +174,13 @@ public enum PayoutStep {
         func matching(_ column: String) -> Query {
             self == .everyone ? "true" : Query(unsafeSQL: "\(column) IN (SELECT employee_no FROM batch_payout_people)")
         }
+
+        /// The condition that `column` (a staff id) names one of them.
+        func matchingStaff(_ column: String) -> Query {
+            self == .everyone
+                ? "true"
+                : Query(unsafeSQL: "\(column) IN (SELECT id FROM staff WHERE employee_no IN (SELECT employee_no FROM batch_payout_people))")
+        }
     }
 
     /// One person as the engine reads them.
@@ -257,24 +264,26 @@ public enum PayoutStep {
             """)
         try conn.execute("CREATE UNIQUE INDEX ON payout_staff_kpis (subject)")
         try conn.execute("ANALYZE payout_staff_kpis")
+        // One grouped pass over the period's assignments (and each outlet's code) rather than a
+        // lookup per person: a full run's fetches took half as long (BENCHMARKS.md, 2026-12-04 12:10).
         try conn.execute(
             """
             DECLARE payout_people NO SCROLL CURSOR FOR
             SELECT s.employee_no, s.name, a.outlets, a.roles, a.starts, a.ends, a.bonuses, k.codes, k.vals, k.ns, k.statuses
-            FROM staff s
-            CROSS JOIN LATERAL (
-                SELECT array_agg(o.code ORDER BY a.start_date) AS outlets, array_agg(a.role ORDER BY a.start_date) AS roles,
+            FROM (
+                SELECT a.tenant_id, a.staff_id,
+                       array_agg(o.code ORDER BY a.start_date) AS outlets, array_agg(a.role ORDER BY a.start_date) AS roles,
                        array_agg(to_char(a.start_date, 'YYYY-MM-DD') ORDER BY a.start_date) AS starts,
                        array_agg(to_char(a.end_date, 'YYYY-MM-DD') ORDER BY a.start_date) AS ends,
-                       array_agg(a.target_bonus ORDER BY a.start_date) AS bonuses
+                       array_agg(a.target_bonus ORDER BY a.start_date) AS bonuses,
+                       bool_or(a.role = ANY(\(roles)::text[])) AS paid
                 FROM assignments a JOIN outlets o ON o.tenant_id = a.tenant_id AND o.id = a.outlet_id
-                WHERE a.tenant_id = s.tenant_id AND a.staff_id = s.id
-                  AND a.start_date <= \(last)::date AND (a.end_date IS NULL OR a.end_date >= \(first)::date)) a
+                WHERE a.start_date <= \(last)::date AND (a.end_date IS NULL OR a.end_date >= \(first)::date)
+                  AND \(fragment: people.matchingStaff("a.staff_id"))
+                GROUP BY a.tenant_id, a.staff_id) a
+            JOIN staff s ON s.tenant_id = a.tenant_id AND s.id = a.staff_id
             LEFT JOIN payout_staff_kpis k ON k.subject = s.employee_no
-            WHERE \(fragment: people.matching("s.employee_no")) AND EXISTS (
-                SELECT 1 FROM assignments a
-                WHERE a.tenant_id = s.tenant_id AND a.staff_id = s.id AND a.role = ANY(\(roles)::text[])
-                  AND a.start_date <= \(last)::date AND (a.end_date IS NULL OR a.end_date >= \(first)::date))
+            WHERE a.paid
             """)
         while true {
             // FETCH takes no parameter: the count (a constant) is spliced as SQL text.
