@@ -116,6 +116,33 @@ import TouchstoneTestSupport
         #expect(jobs[0].contains("\"plans\": {\"SA\": 1}"))
     }
 
+    /// A rerun compares explanations by the digest stored with them (sql/0390): one changed behind
+    /// the batch's back loses its digest and is written again, the other row is left as it was.
+    @Test func rerunRestoresAnExplanationChangedSinceTheRun() async throws {
+        let (database, tenant) = try await TestDatabase.make()
+        try await PayoutFixtures.loadSamples(tenant: tenant, database: database)
+        try await PayoutFixtures.setKPIs(PayoutFixtures.workedExampleKPIs(), period: "2026-09", tenant: tenant, database: database)
+        try await PayoutFixtures.runPayouts(Self.september, tenant: tenant, database: database)
+        let original = try await PayoutQueries.explanationJSON(tenant: tenant, period: Self.september, employeeNo: "E7", database: database)
+        let digests = try await database.tenantTransaction(tenant) { conn in
+            try conn.execute("UPDATE payouts SET explanation = explanation || '{\"note\": \"edited\"}' WHERE employee_no = 'E7'")
+            return try conn.query("SELECT employee_no, explanation_digest FROM payouts ORDER BY employee_no").map {
+                try $0.decode((String, String?).self)
+            }
+        }
+        #expect(digests.map(\.0) == ["E7", "E8"])
+        #expect(digests[0].1 == nil)
+        #expect(digests[1].1?.count == 32)
+        let rerun = try await PayoutFixtures.runPayouts(Self.september, tenant: tenant, database: database)
+        #expect(rerun.rows == 1)
+        #expect(try await PayoutQueries.explanationJSON(tenant: tenant, period: Self.september, employeeNo: "E7", database: database) == original)
+        let restored = try await database.tenantTransaction(tenant, readOnly: true) { conn in
+            try conn.queryFirst("SELECT explanation_digest = md5(explanation::text) FROM payouts WHERE employee_no = 'E8'")!.decode(0, as: Bool.self)
+        }
+        // The digest is of the text the batch wrote, not of jsonb's rendering of it.
+        #expect(restored == false)
+    }
+
     @Test func planVersions() async throws {
         let (database, tenant) = try await TestDatabase.make()
         try await PayoutFixtures.loadSamples(tenant: tenant, database: database)

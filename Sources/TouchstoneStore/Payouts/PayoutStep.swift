@@ -70,7 +70,9 @@ public enum PayoutStep {
             "UPDATE payouts SET approved_by = NULL, approved_at = NULL WHERE period = \(period.description) AND approved_by IS NOT NULL")
         var summary: Summary
         if replacing {
+            // Explanations kept as text: compared by digest, parsed only for the rows written (sql/0390).
             try conn.execute("CREATE TEMP TABLE \(unsafeRaw: recomputedPayouts) (LIKE payouts) ON COMMIT DROP")
+            try conn.execute("ALTER TABLE \(unsafeRaw: recomputedPayouts) ALTER COLUMN explanation TYPE text")
             summary = try compute(conn, period: period, plans: plans, definitions: kpis, into: recomputedPayouts, people: people, jobID: jobID)
             summary.rows = try writeChanged(conn, period: period)
         } else {
@@ -86,8 +88,8 @@ public enum PayoutStep {
     static let recomputedPayouts = "batch_recomputed_payouts"
 
     /// Writes the rows of ``recomputedPayouts`` that differ from the period's stored payouts (any
-    /// column but the job and the approval) and deletes the stored ones no longer computed; rows
-    /// that did not change keep the job that wrote them.
+    /// column but the job and the approval; explanations by their digest) and deletes the stored
+    /// ones no longer computed; rows that did not change keep the job that wrote them.
     /// - Returns: the rows inserted.
     static func writeChanged(_ conn: PQConnection, period: Period) throws -> Int {
         try conn.execute(
@@ -96,9 +98,10 @@ public enum PayoutStep {
             SELECT employee_no, plan_code
             FROM \(unsafeRaw: recomputedPayouts) n
             FULL JOIN (SELECT * FROM payouts WHERE period = \(period.description) AND adjusts_period = '') AS o USING (employee_no, plan_code)
-            WHERE (n.plan_version, n.name, n.prorated_target::text, n.score_pct::text, n.payout::text, n.currency, n.note, n.explanation)
+            WHERE (n.plan_version, n.name, n.prorated_target::text, n.score_pct::text, n.payout::text, n.currency, n.note,
+                   n.explanation_digest)
                   IS DISTINCT FROM (o.plan_version, o.name, o.prorated_target::text, o.score_pct::text, o.payout::text, o.currency, o.note,
-                                    o.explanation)
+                                    o.explanation_digest)
             """)
         try conn.execute("ANALYZE batch_changed_payouts")
         try conn.execute(
@@ -108,7 +111,11 @@ public enum PayoutStep {
             """)
         let rows = try conn.execute(
             """
-            INSERT INTO payouts SELECT n.* FROM \(unsafeRaw: recomputedPayouts) n JOIN batch_changed_payouts c USING (employee_no, plan_code)
+            INSERT INTO payouts (tenant_id, period, employee_no, plan_code, adjusts_period, plan_version, name, prorated_target, score_pct,
+                                 payout, currency, note, explanation, explanation_digest, job_id)
+            SELECT n.tenant_id, n.period, n.employee_no, n.plan_code, n.adjusts_period, n.plan_version, n.name, n.prorated_target,
+                   n.score_pct, n.payout, n.currency, n.note, n.explanation::jsonb, n.explanation_digest, n.job_id
+            FROM \(unsafeRaw: recomputedPayouts) n JOIN batch_changed_payouts c USING (employee_no, plan_code)
             """)
         try conn.execute("DROP TABLE \(unsafeRaw: recomputedPayouts), batch_changed_payouts")
         return rows
@@ -322,19 +329,21 @@ public enum PayoutStep {
         return status
     }
 
-    /// The single multi-row statement that inserts one chunk of rows into `table`.
+    /// The single multi-row statement that inserts one chunk of rows into `table`, each
+    /// explanation with its digest (sql/0390); ``recomputedPayouts`` keeps the explanation's text.
     static func insert(_ rows: [Row], period: Period, jobID: Int64, into table: String) -> Query {
-        """
-        INSERT INTO \(unsafeRaw: table) (tenant_id, period, employee_no, plan_code, adjusts_period, plan_version, name,
-                             prorated_target, score_pct, payout, currency, note, explanation, job_id)
-        SELECT app_current_tenant(), \(period.description), r.employee_no, r.plan, '', r.version, r.name, r.prorated,
-               r.score, r.payout, r.currency, r.note, r.explanation::jsonb, \(jobID)
-        FROM unnest(\(rows.map(\.employeeNo))::text[], \(rows.map(\.plan))::text[], \(rows.map(\.version))::integer[],
-                    \(rows.map(\.name))::text[], \(rows.map(\.proratedTarget))::numeric[], \(rows.map(\.scorePct))::numeric[],
-                    \(rows.map(\.payout))::numeric[], \(rows.map(\.currency))::text[], \(rows.map(\.note))::text[],
-                    \(rows.map(\.explanation))::text[])
-             AS r (employee_no, plan, version, name, prorated, score, payout, currency, note, explanation)
-        """
+        let explanation = table == recomputedPayouts ? "r.explanation" : "r.explanation::jsonb"
+        return """
+            INSERT INTO \(unsafeRaw: table) (tenant_id, period, employee_no, plan_code, adjusts_period, plan_version, name,
+                                 prorated_target, score_pct, payout, currency, note, explanation, explanation_digest, job_id)
+            SELECT app_current_tenant(), \(period.description), r.employee_no, r.plan, '', r.version, r.name, r.prorated,
+                   r.score, r.payout, r.currency, r.note, \(unsafeRaw: explanation), md5(r.explanation), \(jobID)
+            FROM unnest(\(rows.map(\.employeeNo))::text[], \(rows.map(\.plan))::text[], \(rows.map(\.version))::integer[],
+                        \(rows.map(\.name))::text[], \(rows.map(\.proratedTarget))::numeric[], \(rows.map(\.scorePct))::numeric[],
+                        \(rows.map(\.payout))::numeric[], \(rows.map(\.currency))::text[], \(rows.map(\.note))::text[],
+                        \(rows.map(\.explanation))::text[])
+                 AS r (employee_no, plan, version, name, prorated, score, payout, currency, note, explanation)
+            """
     }
 
     /// Adds the summary to the job's inputs (under `payouts`).
