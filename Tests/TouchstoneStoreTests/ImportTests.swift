@@ -23,6 +23,33 @@ import TouchstoneTestSupport
         return reports
     }
 
+    /// A large import analyses the tables it wrote (sql/0400), so a batch right after it is planned
+    /// on what is there; a small one leaves that to autovacuum.
+    @Test func largeImportsAnalyseTheirTables() async throws {
+        let (database, tenant) = try await TestDatabase.make()
+        func lastAnalysed() async throws -> [String: Date?] {
+            try await database.tenantTransaction(tenant, readOnly: true) { conn in
+                var analysed: [String: Date?] = [:]
+                for row in try conn.query("SELECT relname, last_analyze FROM pg_stat_user_tables WHERE relname IN ('outlets', 'regions')") {
+                    let (table, at) = try row.decode((String, Date?).self)
+                    analysed[table] = at
+                }
+                return analysed
+            }
+        }
+        func outlets(_ codes: ClosedRange<Int>) throws -> URL {
+            try Self.write("code,name,region_path\n" + codes.map { "O\($0),Outlet \($0),华东/R\($0 % 7)\n" }.joined())
+        }
+        _ = try await importCSV(.outlets, file: try outlets(1...3), tenant: tenant, database: database)
+        #expect(try await lastAnalysed() == ["outlets": nil, "regions": nil])
+        _ = try await importCSV(.outlets, file: try outlets(4...63), tenant: tenant, database: database)
+        let analysed = try await lastAnalysed()
+        #expect(analysed.count == 2 && analysed.values.allSatisfy { $0 != nil })
+        // 6 more rows, fewer than autovacuum's 50 + 10% of the 63 now known: not analysed again.
+        _ = try await importCSV(.outlets, file: try outlets(64...69), tenant: tenant, database: database)
+        #expect(try await lastAnalysed() == analysed)
+    }
+
     @Test func samplesImportAndReimportChangesNothing() async throws {
         let (database, tenant) = try await TestDatabase.make()
         let first = try await Self.loadSamples(database, tenant)

@@ -64,6 +64,8 @@ public enum AuditImport {
                 (start, prepared) = try run.together(lines[start..<end], prepared: prepared, following: following)
             }
             if !run.problems.isEmpty { throw StoreError.invalid(run.problems) }
+            try conn.analyzeAfterImport(
+                ["audits", "audit_section_scores", "audit_dimension_scores"], changed: run.report.inserted + run.report.updated)
             return run.report
         }
     }

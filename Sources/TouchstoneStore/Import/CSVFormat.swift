@@ -73,6 +73,8 @@ struct CSVFormat: Sendable {
     /// Statements that merge `import_stage` into the tables; the last returns one row
     /// `(inserted bigint, updated bigint)`.
     let merge: [String]
+    /// The tables the merge writes, the imported records' first, analysed after a large import (sql/0400).
+    let tables: [String]
     /// What runs after the merge in the same transaction (complaints open corrective actions).
     var afterMerge: (@Sendable (PQConnection) throws -> Void)? = nil
 }

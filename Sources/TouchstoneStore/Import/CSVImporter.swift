@@ -94,6 +94,7 @@ struct CSVImporter: Sendable {
                 }
             }
             try format.afterMerge?(conn)
+            if !options.dryRun { try conn.analyzeAfterImport(format.tables, changed: inserted + updated) }
             let accepted = rows - rejected.count
             return ImportReport(
                 rows: rows, inserted: inserted, updated: updated, unchanged: accepted - inserted - updated,

@@ -167,7 +167,8 @@ extension CSVFormat {
                       IS DISTINCT FROM (EXCLUDED.name, EXCLUDED.type, EXCLUDED.region_id, EXCLUDED.opened_on, EXCLUDED.closed_on,
                                         EXCLUDED.city, EXCLUDED.latitude, EXCLUDED.longitude)
                 """),
-        ]
+        ],
+        tables: ["outlets", "regions"]
     )
 
     /// staff.csv (one row per assignment; key `employee_no,start_date`); overlapping
@@ -233,7 +234,8 @@ extension CSVFormat {
                 WHERE (a.end_date, a.role, a.outlet_id, a.target_bonus)
                       IS DISTINCT FROM (EXCLUDED.end_date, EXCLUDED.role, EXCLUDED.outlet_id, EXCLUDED.target_bonus)
                 """),
-        ]
+        ],
+        tables: ["staff", "assignments"]
     )
 
     /// surveys.csv (key `response_id`); responses in a closed period are stored flagged late.
@@ -257,7 +259,8 @@ extension CSVFormat {
                     ("sat", "s.sat::smallint"), ("nps", "s.nps::smallint"),
                 ],
                 lateAt: "s.responded_at::timestamptz")
-        ]
+        ],
+        tables: ["survey_responses"]
     )
 
     /// complaints.csv (key `complaint_id`); complaints opened in a closed period are stored flagged late.
@@ -282,6 +285,7 @@ extension CSVFormat {
                 ],
                 lateAt: "s.opened_at::timestamptz")
         ],
+        tables: ["complaints"],
         // A complaint that breached its time limit opens a corrective action (docs/actions.md).
         afterMerge: { conn in
             let now = Date()
@@ -351,6 +355,7 @@ extension CSVFormat {
                       IS DISTINCT FROM (EXCLUDED.outlet_id, EXCLUDED.template_code, EXCLUDED.template_version,
                                         EXCLUDED.window_from, EXCLUDED.window_to, EXCLUDED.auditor)
                 """)
-        ]
+        ],
+        tables: ["visits"]
     )
 }
