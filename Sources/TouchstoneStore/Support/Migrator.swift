@@ -66,7 +66,9 @@ public struct Migrator: Sendable {
         ] {
             var directory = start.standardizedFileURL
             for _ in 0..<6 {
-                candidates.append(directory.appendingPathComponent("sql"))
+                let candidate = directory.appendingPathComponent("sql")
+                if !candidates.contains(candidate) { candidates.append(candidate) }
+                if directory.path == "/" { break }
                 directory = directory.deletingLastPathComponent()
             }
         }
