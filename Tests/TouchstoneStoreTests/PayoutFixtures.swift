@@ -33,6 +33,16 @@ enum PayoutFixtures {
         }
     }
 
+    /// A fresh tenant with the samples, the worked example's KPI results for September 2026 and
+    /// their payouts computed (rules.md §5's worked example, paid).
+    static func paidWorkedExample() async throws -> (Database, Tenant) {
+        let (database, tenant) = try await TestDatabase.make()
+        try await loadSamples(tenant: tenant, database: database)
+        try await setKPIs(workedExampleKPIs(), period: "2026-09", tenant: tenant, database: database)
+        try await runPayouts(Period.month(2026, 9)!, tenant: tenant, database: database)
+        return (database, tenant)
+    }
+
     /// Runs the payout step the way the batch does: a job row, then the step in one transaction.
     @discardableResult
     static func runPayouts(_ period: Period, tenant: Tenant, database: Database) async throws -> PayoutStep.Summary {

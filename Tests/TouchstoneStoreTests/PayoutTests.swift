@@ -45,10 +45,7 @@ import TouchstoneTestSupport
     }
 
     @Test func explanationTextAndJSON() async throws {
-        let (database, tenant) = try await TestDatabase.make()
-        try await PayoutFixtures.loadSamples(tenant: tenant, database: database)
-        try await PayoutFixtures.setKPIs(PayoutFixtures.workedExampleKPIs(), period: "2026-09", tenant: tenant, database: database)
-        try await PayoutFixtures.runPayouts(Self.september, tenant: tenant, database: database)
+        let (database, tenant) = try await PayoutFixtures.paidWorkedExample()
 
         let explanations = try await PayoutQueries.explanations(tenant: tenant, period: Self.september, employeeNo: "E7", database: database)
         #expect(explanations.count == 1)
@@ -98,10 +95,7 @@ import TouchstoneTestSupport
     }
 
     @Test func rerunOnUnchangedInputsIsIdentical() async throws {
-        let (database, tenant) = try await TestDatabase.make()
-        try await PayoutFixtures.loadSamples(tenant: tenant, database: database)
-        try await PayoutFixtures.setKPIs(PayoutFixtures.workedExampleKPIs(), period: "2026-09", tenant: tenant, database: database)
-        try await PayoutFixtures.runPayouts(Self.september, tenant: tenant, database: database)
+        let (database, tenant) = try await PayoutFixtures.paidWorkedExample()
         let first = try await PayoutFixtures.export(Self.september, tenant: tenant, database: database)
         let firstHash = try await PeriodQueries.recomputeHash(tenant: tenant, period: Self.september, database: database)
         try await PayoutFixtures.runPayouts(Self.september, tenant: tenant, database: database)
@@ -119,10 +113,7 @@ import TouchstoneTestSupport
     /// A rerun compares explanations by the digest stored with them (sql/0390): one changed behind
     /// the batch's back loses its digest and is written again, the other row is left as it was.
     @Test func rerunRestoresAnExplanationChangedSinceTheRun() async throws {
-        let (database, tenant) = try await TestDatabase.make()
-        try await PayoutFixtures.loadSamples(tenant: tenant, database: database)
-        try await PayoutFixtures.setKPIs(PayoutFixtures.workedExampleKPIs(), period: "2026-09", tenant: tenant, database: database)
-        try await PayoutFixtures.runPayouts(Self.september, tenant: tenant, database: database)
+        let (database, tenant) = try await PayoutFixtures.paidWorkedExample()
         let original = try await PayoutQueries.explanationJSON(tenant: tenant, period: Self.september, employeeNo: "E7", database: database)
         let digests = try await database.tenantTransaction(tenant) { conn in
             try conn.execute("UPDATE payouts SET explanation = explanation || '{\"note\": \"edited\"}' WHERE employee_no = 'E7'")

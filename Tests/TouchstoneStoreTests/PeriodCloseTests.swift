@@ -11,10 +11,7 @@ import TouchstoneTestSupport
     static let september = Period.month(2026, 9)!
 
     static func closedSeptember() async throws -> (Database, Tenant, PeriodStatus) {
-        let (database, tenant) = try await TestDatabase.make()
-        try await PayoutFixtures.loadSamples(tenant: tenant, database: database)
-        try await PayoutFixtures.setKPIs(PayoutFixtures.workedExampleKPIs(), period: "2026-09", tenant: tenant, database: database)
-        try await PayoutFixtures.runPayouts(september, tenant: tenant, database: database)
+        let (database, tenant) = try await PayoutFixtures.paidWorkedExample()
         #expect(try await PayoutQueries.approve(tenant: tenant, period: september, by: .person("hq-anna"), database: database) == 2)
         let closed = try await PeriodQueries.close(tenant: tenant, period: september, actor: "hq-anna", database: database)
         return (database, tenant, closed)
@@ -140,10 +137,7 @@ import TouchstoneTestSupport
     }
 
     @Test func hashCoversResults() async throws {
-        let (database, tenant) = try await TestDatabase.make()
-        try await PayoutFixtures.loadSamples(tenant: tenant, database: database)
-        try await PayoutFixtures.setKPIs(PayoutFixtures.workedExampleKPIs(), period: "2026-09", tenant: tenant, database: database)
-        try await PayoutFixtures.runPayouts(Self.september, tenant: tenant, database: database)
+        let (database, tenant) = try await PayoutFixtures.paidWorkedExample()
         let hash = try await PeriodQueries.recomputeHash(tenant: tenant, period: Self.september, database: database)
         try await PayoutFixtures.setKPIs(PayoutFixtures.workedExampleKPIs(o2Responses: 2), period: "2026-09", tenant: tenant, database: database)
         let kpisChanged = try await PeriodQueries.recomputeHash(tenant: tenant, period: Self.september, database: database)

@@ -184,9 +184,7 @@ public enum PayoutStep {
 
         /// The condition that `column` (a staff id) names one of them.
         func matchingStaff(_ column: String) -> Query {
-            self == .everyone
-                ? "true"
-                : Query(unsafeSQL: "\(column) IN (SELECT id FROM staff WHERE employee_no IN (SELECT employee_no FROM batch_payout_people))")
+            self == .everyone ? "true" : "\(unsafeRaw: column) IN (SELECT id FROM staff WHERE \(fragment: matching("employee_no")))"
         }
     }
 
