@@ -101,7 +101,8 @@ struct PoolIntegrationTests {
             task.cancel()
             let result = await task.result
             let elapsed = ContinuousClock.now - started
-            #expect(elapsed < .seconds(1))
+            // Well before the statement's 10 s: a loaded make test once took 2.2 s to see it end.
+            #expect(elapsed < .seconds(5))
             switch result {
             case .success: Issue.record("expected cancellation")
             case .failure(let error):
