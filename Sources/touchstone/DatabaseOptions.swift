@@ -33,7 +33,11 @@ struct DatabaseOptions: ParsableArguments {
     }
 
     /// The logins to use: the runtime's, the owner's when known, and whether it is the embedded default.
-    private func resolve(logger: Logger) async throws -> (runtime: PQConfiguration, owner: PQConfiguration?, embedded: Bool) {
+    /// `sqlDirectory` is found before anything starts, so a run that cannot find the migrations
+    /// leaves no embedded server behind.
+    private func resolve(logger: Logger, sqlDirectory: URL) async throws -> (
+        runtime: PQConfiguration, owner: PQConfiguration?, embedded: Bool
+    ) {
         let environment = ProcessInfo.processInfo.environment
         let owner = try (ownerDatabase ?? environment["TOUCHSTONE_OWNER_DATABASE"]).map(PQConfiguration.init(conninfo:))
         if let database {
@@ -42,7 +46,7 @@ struct DatabaseOptions: ParsableArguments {
         if let fromEnvironment = PQConfiguration.environment(environment) {
             return (fromEnvironment, owner, false)
         }
-        let cluster = try await EmbeddedCluster.start(logger: logger)
+        let cluster = try await EmbeddedCluster.start(sqlDirectory: sqlDirectory, logger: logger)
         return (cluster.loggingIn(as: DatabaseProvisioning.runtimeLogin), cluster.loggingIn(as: DatabaseProvisioning.ownerLogin), true)
     }
 
@@ -56,8 +60,9 @@ struct DatabaseOptions: ParsableArguments {
     func withDatabase<T: Sendable>(
         logger: Logger, migrate: Bool = false, statementTimeout: Duration? = nil, _ body: (Database) async throws -> T
     ) async throws -> T {
-        let (runtime, owner, embedded) = try await resolve(logger: logger)
-        let migrator = try Migrator(directory: try Migrator.locateDirectory())
+        let sqlDirectory = try Migrator.locateDirectory()
+        let migrator = try Migrator(directory: sqlDirectory)
+        let (runtime, owner, embedded) = try await resolve(logger: logger, sqlDirectory: sqlDirectory)
         if let owner, migrate || embedded {
             _ = try await SchemaOwner.with(owner, logger: logger) { try await $0.migrate(migrator) }
         }
@@ -87,8 +92,9 @@ struct DatabaseOptions: ParsableArguments {
     /// embedded cluster's owner), applies pending migrations when `migrate` (always for the embedded
     /// default; otherwise refuses a schema that is not current), runs `body`, closes the pool.
     func withSchemaOwner<T: Sendable>(logger: Logger, migrate: Bool, _ body: (SchemaOwner) async throws -> T) async throws -> T {
-        let (runtime, owner, embedded) = try await resolve(logger: logger)
-        let migrator = try Migrator(directory: try Migrator.locateDirectory())
+        let sqlDirectory = try Migrator.locateDirectory()
+        let migrator = try Migrator(directory: sqlDirectory)
+        let (runtime, owner, embedded) = try await resolve(logger: logger, sqlDirectory: sqlDirectory)
         return try await SchemaOwner.with(embedded ? owner! : owner ?? runtime, logger: logger) { owner in
             if migrate || embedded {
                 try await owner.migrate(migrator)
@@ -118,10 +124,10 @@ enum EmbeddedCluster {
 
     /// Starts (or reuses) the cluster, creates the roles and the database if missing, and returns
     /// the database's libpq parameters (without a login: see ``PQConfiguration/loggingIn(as:)``).
-    static func start(logger: Logger) async throws -> PQConfiguration {
+    static func start(sqlDirectory: URL, logger: Logger) async throws -> PQConfiguration {
         let endpoint = try EmbeddedPostgres(home: home, logger: logger).start()
         let maintenance = PQConfiguration(parameters: endpoint.parameters(database: "postgres"))
-        try await DatabaseProvisioning.bootstrapRoles(sqlDirectory: try Migrator.locateDirectory(), maintenance: maintenance, logger: logger)
+        try await DatabaseProvisioning.bootstrapRoles(sqlDirectory: sqlDirectory, maintenance: maintenance, logger: logger)
         try await DatabaseProvisioning.createDatabase(databaseName, maintenance: maintenance, logger: logger)
         return PQConfiguration(parameters: endpoint.parameters(database: databaseName).filter { $0.0 != "user" })
     }

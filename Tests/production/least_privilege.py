@@ -280,6 +280,24 @@ def refuses_privileged_logins(server, env):
     log("the schema owner and the superuser are refused as runtime logins; the runtime login cannot create tenants")
 
 
+def migrate_without_migrations_starts_nothing(env):
+    """A binary that cannot find sql/ says where it looked and starts no embedded server."""
+    directory = tempfile.mkdtemp(prefix="touchstone-nosql-")
+    try:
+        binary = os.path.join(directory, "touchstone")
+        shutil.copy(TOUCHSTONE, binary)
+        home = os.path.join(directory, "home")
+        result = subprocess.run([binary, "migrate"], cwd=directory, env=dict(env, TOUCHSTONE_HOME=home),
+                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        check(result.returncode != 0 and "cannot find the sql/ migrations directory" in result.stderr
+              and os.path.join(directory, "sql") in result.stderr,
+              f"migrate without sql/: {result.returncode} {result.stderr.strip()!r}")
+        check(not os.path.exists(home), f"migrate without sql/ created {home}")
+    finally:
+        shutil.rmtree(directory, ignore_errors=True)
+    log("migrate without sql/ names the directories it tried and starts no cluster")
+
+
 def first_scopes(files):
     """A region, an outlet in it and a person working there, from the generated files."""
     import csv
@@ -296,7 +314,9 @@ def main():
     args = parser.parse_args()
     shutil.rmtree(WORK, ignore_errors=True)
     os.makedirs(WORK)
-    env = {k: v for k, v in os.environ.items() if not k.startswith("PG") and k not in ("DATABASE_URL", "TOUCHSTONE_OWNER_DATABASE")}
+    env = {k: v for k, v in os.environ.items()
+           if not k.startswith("PG") and k not in ("DATABASE_URL", "TOUCHSTONE_OWNER_DATABASE", "TOUCHSTONE_SQL_DIR")}
+    migrate_without_migrations_starts_nothing(env)
 
     files = os.path.join(WORK, "chain")
     subprocess.run([TOUCHSTONE, "generate", files, "--outlets", str(args.outlets), "--tenant", TENANT, "--period", PERIOD],

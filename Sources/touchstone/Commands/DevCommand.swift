@@ -15,7 +15,7 @@ struct DevCommand: AsyncParsableCommand {
 
         func run() async throws {
             try await reportingFailures {
-                let cluster = try await EmbeddedCluster.start(logger: options.logger)
+                let cluster = try await EmbeddedCluster.start(sqlDirectory: try Migrator.locateDirectory(), logger: options.logger)
                 for (what, login) in [("runtime", DatabaseProvisioning.runtimeLogin), ("owner", DatabaseProvisioning.ownerLogin)] {
                     print("\(what): " + cluster.loggingIn(as: login).parameters.map { "\($0.0)=\($0.1)" }.joined(separator: " "))
                 }
