@@ -1,13 +1,21 @@
 import CLibPQ
 public import Foundation
 
-/// Bytes bound as a binary-format parameter (`paramFormats = 1`), for a `bytea` placeholder:
-/// libpq sends them as they are, with no hex text and no copy into a `String`.
+/// A parameter libpq sends in binary format (`paramFormats = 1`): ``pqBinary`` is the value in
+/// PostgreSQL's binary wire form for the placeholder's type; ``PQEncodable/pqText`` serves
+/// where a statement cannot take binary parameters.
+public protocol PQBinaryEncodable: PQEncodable {
+    /// The value in PostgreSQL's binary format.
+    var pqBinary: Data { get }
+}
+
+/// Bytes bound as a binary-format parameter, for a `bytea` placeholder: libpq sends them as
+/// they are, with no hex text and no copy into a `String`.
 ///
 /// ```swift
 /// try conn.execute("UPDATE files SET content = \(PQBytes(data)) WHERE id = \(id)")
 /// ```
-public struct PQBytes: PQEncodable {
+public struct PQBytes: PQBinaryEncodable {
     /// The bytes to send.
     public var data: Data
 
@@ -18,6 +26,8 @@ public struct PQBytes: PQEncodable {
 
     /// The hex text form, used only where a statement cannot take binary parameters.
     public var pqText: String? { data.pqText }
+
+    public var pqBinary: Data { data }
 }
 
 extension PQConnection {
@@ -33,22 +43,22 @@ extension PQConnection {
     }
 }
 
-/// The binds of a query as libpq's parallel arrays: values, lengths and formats (1 for
-/// ``PQBytes``, 0 for text). The pointers are valid only inside `body`.
+/// The binds of a query as libpq's parallel arrays: values, lengths and formats (1 for a
+/// ``PQBinaryEncodable``, 0 for text). The pointers are valid only inside `body`.
 func withParameters<R>(
     _ binds: [(any PQEncodable)?],
     _ body: (_ values: UnsafePointer<UnsafePointer<CChar>?>?, _ lengths: UnsafePointer<Int32>?, _ formats: UnsafePointer<Int32>?) -> R
 ) -> R {
     // Empty bytes go as text ("\\x"): a binary value needs a non-null pointer.
-    let binary = binds.map { ($0 as? PQBytes).flatMap { $0.data.isEmpty ? nil : $0 } }
+    let binary = binds.map { ($0 as? any PQBinaryEncodable).map(\.pqBinary).flatMap { $0.isEmpty ? nil : $0 } }
     guard binary.contains(where: { $0 != nil }) else {
         return withCStringArray(binds.map { $0?.pqText }, terminated: false) { body($0, nil, nil) }
     }
     let texts = zip(binds, binary).map { bind, bytes in bytes == nil ? bind?.pqText : nil }
     let formats: [Int32] = binary.map { $0 == nil ? 0 : 1 }
-    let lengths: [Int32] = binary.map { Int32(clamping: $0?.data.count ?? 0) }
+    let lengths: [Int32] = binary.map { Int32(clamping: $0?.count ?? 0) }
     return withCStringArray(texts, terminated: false) { textValues in
-        withBytePointers(binary.compactMap { $0?.data }[...], []) { pointers in
+        withBytePointers(binary.compactMap { $0 }[...], []) { pointers in
             var next = pointers.makeIterator()
             var values: [UnsafePointer<CChar>?] = (0..<binds.count).map { textValues?[$0] }
             for index in values.indices where binary[index] != nil {

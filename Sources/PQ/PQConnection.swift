@@ -254,7 +254,7 @@ public final class PQConnection {
     /// which is most of its work for the short statements of a request. Queries differ only in
     /// their binds, so a connection sees few distinct texts; past ``preparedCapacity`` they are
     /// deallocated and the cache starts again.
-    /// ``PQBytes`` binds travel in binary format; `binaryResults` asks for every column in binary.
+    /// ``PQBinaryEncodable`` binds travel in binary format; `binaryResults` asks for every column in binary.
     func exec(
         _ query: Query, accept: [ExecStatusType] = [PGRES_COMMAND_OK, PGRES_TUPLES_OK],
         binaryResults: Bool = false

@@ -7,7 +7,7 @@
 /// // sql: "SELECT name FROM outlet WHERE tenant_id = $1 AND code = ANY($2::text[])"
 /// ```
 ///
-/// Parameters are sent in text format (``PQBytes`` in binary), bound to the statement prepared for the SQL text
+/// Parameters are sent in text format (a ``PQBinaryEncodable`` such as ``PQBytes`` or ``PQTextArray`` in binary), bound to the statement prepared for the SQL text
 /// (``PQConnection`` prepares each distinct text once). Raw SQL is reachable only through
 /// ``init(unsafeSQL:binds:)`` and ``StringInterpolation/appendInterpolation(unsafeRaw:)``.
 public struct Query: Sendable, ExpressibleByStringInterpolation, CustomStringConvertible {
@@ -79,10 +79,15 @@ public struct Query: Sendable, ExpressibleByStringInterpolation, CustomStringCon
 }
 
 extension Query {
-    /// The same query with its parameters already in the text form libpq sends (``PQBytes``
-    /// kept binary): the encoding is done now, e.g. while another statement executes
+    /// The same query with its parameters already in the form libpq sends (text, or binary for a
+    /// ``PQBinaryEncodable``): the encoding is done now, e.g. while another statement executes
     /// (``PQConnection/execute(_:while:)``), and sending the query no longer does it.
     public var encoded: Query {
-        Query(unsafeSQL: sql, binds: binds.map { bind -> (any PQEncodable)? in bind is PQBytes ? bind : bind.flatMap(\.pqText) })
+        Query(
+            unsafeSQL: sql,
+            binds: binds.map { bind -> (any PQEncodable)? in
+                if let binary = bind as? any PQBinaryEncodable { return PQBytes(binary.pqBinary) }
+                return bind.flatMap(\.pqText)
+            })
     }
 }

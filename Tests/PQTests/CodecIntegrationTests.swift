@@ -23,6 +23,33 @@ struct CodecIntegrationTests {
         }
     }
 
+    /// The binary `text[]` reads back as the text literal does: every element, NULL, the empty
+    /// string and the empty array; also through `Query.encoded` and beside text binds.
+    @Test func binaryTextArrayRoundTrip() async throws {
+        try await withPool("codec") { pool in
+            let nasty = Self.nasty
+            let json = (0..<2000).map { "{\"n\":\($0),\"s\":\"a \\\"quote\\\" and \\\\ slash\"}" }
+            let (echoed, unnested, sameAsText, empty, counted, encoded) = try await pool.withConnection { conn in
+                let echoed = try conn.queryFirst("SELECT \(PQTextArray(nasty))::text[]")!.decode(0, as: [String?].self)
+                let unnested = try conn.query("SELECT x FROM unnest(\(PQTextArray(nasty))::text[]) WITH ORDINALITY AS u(x, n) ORDER BY n")
+                    .map { try $0.decode(0, as: String?.self) }
+                let sameAsText = try conn.queryFirst("SELECT \(PQTextArray(json))::text[] = \(json)::text[]")!.decode(0, as: Bool.self)
+                let empty = try conn.queryFirst("SELECT cardinality(\(PQTextArray([String]()))::text[]), \(PQTextArray([String]()))::text[] = '{}'")!
+                    .decode((Int, Bool).self)
+                let counted = try conn.queryFirst("SELECT count(*) FROM unnest(\(PQTextArray(json))::text[]) AS u (d) WHERE (d::jsonb ->> 'n')::int >= \(1000)")!
+                    .decode(0, as: Int.self)
+                let encoded = try conn.queryFirst(Query("SELECT \(PQTextArray(nasty))::text[]").encoded)!.decode(0, as: [String?].self)
+                return (echoed, unnested, sameAsText, empty, counted, encoded)
+            }
+            #expect(echoed == nasty)
+            #expect(unnested == nasty)
+            #expect(sameAsText)
+            #expect(empty == (0, true))
+            #expect(counted == 1000)
+            #expect(encoded == nasty)
+        }
+    }
+
     @Test func numericArrays() async throws {
         try await withPool("codec") { pool in
             let ints = [1, -2, Int.max]

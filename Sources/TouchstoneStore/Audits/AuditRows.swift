@@ -73,7 +73,7 @@ struct AuditRows: Sendable {
             answer_rows AS (
                 INSERT INTO audit_answers (tenant_id, audit_id, item_code, answer, earned, possible, failed)
                 SELECT audit.tenant_id, audit.id, x.item, x.answer::jsonb, x.earned, x.possible, x.failed
-                FROM audit JOIN unnest(\(answerAudits)::uuid[], \(items)::text[], \(answers)::text[], \(earned)::numeric[],
+                FROM audit JOIN unnest(\(answerAudits)::uuid[], \(PQTextArray(items))::text[], \(PQTextArray(answers))::text[], \(earned)::numeric[],
                                        \(possible)::numeric[], \(failed)::boolean[])
                      AS x(audit_id, item, answer, earned, possible, failed) ON x.audit_id = audit.id)
             """,

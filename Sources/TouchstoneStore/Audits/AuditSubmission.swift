@@ -147,7 +147,7 @@ enum AuditSubmission {
                             \(audits.map(\.checked.outletID))::bigint[], \(audits.map(\.doc.visitedAt))::timestamptz[],
                             \(audits.map(\.doc.auditor))::text[], \(audits.map(\.checked.staffID))::bigint[], \(audits.map(\.state.rawValue))::text[],
                             \(audits.map(\.score.overall))::numeric[], \(audits.map(\.score.criticalFailure))::boolean[], \(audits.map(\.hash))::text[],
-                            \(audits.map(\.canonical))::text[], \(audits.map(\.warnings))::text[],
+                            \(PQTextArray(audits.map(\.canonical)))::text[], \(PQTextArray(audits.map(\.warnings)))::text[],
                             \(audits.map { $0.flags.map(\.rawValue).joined(separator: ",") })::text[], \(audits.map(\.doc.visit))::text[])
                      WITH ORDINALITY AS x(id, template, version, outlet, visited_at, auditor, served_by, state, score, critical_failure,
                                           hash, document, warnings, flags, visit, n)
