@@ -32,12 +32,13 @@ struct DatabaseOptions: ParsableArguments {
         guard (1...200).contains(poolSize) else { throw ValidationError("--pool-size must be between 1 and 200") }
     }
 
+    /// The runtime's login, the owner's when known, and whether they are the embedded default's.
+    private typealias Logins = (runtime: PQConfiguration, owner: PQConfiguration?, embedded: Bool)
+
     /// The logins to use: the runtime's, the owner's when known, and whether it is the embedded default.
     /// `sqlDirectory` is found before anything starts, so a run that cannot find the migrations
     /// leaves no embedded server behind.
-    private func resolve(logger: Logger, sqlDirectory: URL) async throws -> (
-        runtime: PQConfiguration, owner: PQConfiguration?, embedded: Bool
-    ) {
+    private func resolve(logger: Logger, sqlDirectory: URL) async throws -> Logins {
         let environment = ProcessInfo.processInfo.environment
         let owner = try (ownerDatabase ?? environment["TOUCHSTONE_OWNER_DATABASE"]).map(PQConfiguration.init(conninfo:))
         if let database {

@@ -36,8 +36,9 @@ struct CodecIntegrationTests {
                 let sameAsText = try conn.queryFirst("SELECT \(PQTextArray(json))::text[] = \(json)::text[]")!.decode(0, as: Bool.self)
                 let empty = try conn.queryFirst("SELECT cardinality(\(PQTextArray([String]()))::text[]), \(PQTextArray([String]()))::text[] = '{}'")!
                     .decode((Int, Bool).self)
-                let counted = try conn.queryFirst("SELECT count(*) FROM unnest(\(PQTextArray(json))::text[]) AS u (d) WHERE (d::jsonb ->> 'n')::int >= \(1000)")!
-                    .decode(0, as: Int.self)
+                let counted = try conn.queryFirst(
+                    "SELECT count(*) FROM unnest(\(PQTextArray(json))::text[]) AS u (d) WHERE (d::jsonb ->> 'n')::int >= \(1000)"
+                )!.decode(0, as: Int.self)
                 let encoded = try conn.queryFirst(Query("SELECT \(PQTextArray(nasty))::text[]").encoded)!.decode(0, as: [String?].self)
                 return (echoed, unnested, sameAsText, empty, counted, encoded)
             }
