@@ -88,9 +88,11 @@ struct Rational: Sendable, Hashable, Comparable, CustomStringConvertible {
 
     /// Parses plain decimal text (`-12.50`, `3`, `0.001`); also accepts an exponent (`1e-3`).
     init?(plainText text: String) {
-        // Fast path: up to 36 digits, no exponent.
+        // Fast path: up to 38 significant digits and 38 decimals (10^38 < Int128.max), no exponent:
+        // every Decimal's text (38 significant digits) and every KPI value PostgreSQL divides.
         var n: Int128 = 0
         var digits = 0
+        var significant = 0
         var frac = -1
         var negative = false
         var ok = true
@@ -103,12 +105,13 @@ struct Rational: Sendable, Hashable, Comparable, CustomStringConvertible {
                 frac = 0
                 continue
             }
-            guard b >= 48 && b <= 57, digits < 36 else {
+            guard b >= 48 && b <= 57, significant < 38, frac < 38 else {
                 ok = false
                 break
             }
             n = n * 10 + Int128(b - 48)
             digits += 1
+            if n != 0 { significant += 1 }
             if frac >= 0 { frac += 1 }
         }
         if ok, digits > 0, frac != 0 {

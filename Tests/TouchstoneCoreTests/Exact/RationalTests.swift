@@ -51,6 +51,23 @@ import Testing
         }
     }
 
+    /// The texts of 38-digit decimals (what `Rational(Decimal)` parses), leading zeros, and
+    /// more decimals than the inline denominator holds, read as the big path reads them.
+    @Test(arguments: [
+        "0.33333333333333333333333333333333333333", "-0.66666666666666666666666666666666666667",
+        "142857.14285714285714285714285714285714", "99999999999999999999999999999999999999", "-99999999999999999999999999999999999999",
+        "0.0000014285714285714285714285714285714285714", "0.00000000000000000000000000000000000001",
+        "0.000000000000000000000000000000000000001", "100000000000000000000000000000000000000", "12.500", "-0", "0.0",
+    ])
+    func longTextsMatchBigPath(text: String) {
+        let fast = Rational(plainText: text)!
+        let slow = BigRational(plainText: text)!
+        #expect(fast.decimal == slow.decimal)
+        #expect(fast.rounded(scale: 2) == slow.rounded(scale: 2))
+        #expect(fast * Rational(3) / Rational(7) == Rational(plainText: text)! / Rational(7) * Rational(3))
+        #expect((fast * Rational(3)).decimal == (slow * BigRational(3)).decimal)
+    }
+
     @Test func overflowFallsBackToBigPath() {
         let huge = Rational(Decimal(exactly: "1234567890123.123456789")!)
         let r = huge * huge / Rational(7)
