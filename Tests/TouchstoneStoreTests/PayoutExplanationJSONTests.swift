@@ -10,7 +10,7 @@ import TouchstoneCore
     static let sample = #"""
         {"employeeNo": "E7", "name": "王芳 \"Fang\" \\ tab\t/line\nend\u0001", "plan": "SA", "period": "2026-09", "currency": "CNY",
          "periodDays": 30, "cap": 150, "scorePct": 92.6666666666666667, "proratedTarget": 2133.333333333333333333333333333333333,
-         "multiplier": 0.5, "payout": 1976.89, "formula": "2133.33 × 92.6667% × 1 = 1976.89", "notes": ["MS insufficient, dropped", ""],
+         "multiplier": 0.5, "payout": 1976.89, "formula": "2133.33 × 92.6667% × 1 = 1976.89", "notes": ["MS insufficient, dropped", "", "cr\r bs\b ff\f us\u001f"],
          "uncappedScorePct": 92.6666666666666667,
          "segments": [{"outlet": "O1", "role": "service_advisor", "start": "2026-09-01", "end": "2026-09-20", "days": 20, "targetBonus": 2000},
                       {"outlet": "O2", "role": "service_advisor", "start": "2026-09-21", "end": "2026-09-30", "days": 10}],
