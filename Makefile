@@ -100,11 +100,12 @@ bench: deps
 demo: build
 	$(TOUCHSTONE) demo --host 127.0.0.1 --port 8080
 
-## Stop the embedded PostgreSQL clusters under ./.touchstone/: the default one and those the
-## tests keep for their next run (.touchstone/test and the like).
+## Stop the embedded PostgreSQL clusters of ./.touchstone/: the default one and those the tests
+## keep for their next run (.touchstone/test and the like), wherever their data is (a home's
+## pgdata.location names it when the checkout is out of the postgres user's reach).
 stop:
 	$(TOUCHSTONE) dev stop
-	@for data in .touchstone/*/pgdata; do \
-		[ -d "$$data" ] || continue; \
-		TOUCHSTONE_HOME="$$(dirname "$$data")" $(TOUCHSTONE) dev stop; \
+	@for home in .touchstone/*/; do \
+		[ -d "$$home/pgdata" ] || [ -f "$$home/pgdata.location" ] || continue; \
+		TOUCHSTONE_HOME="$${home%/}" $(TOUCHSTONE) dev stop; \
 	done
