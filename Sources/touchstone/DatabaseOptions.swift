@@ -32,23 +32,27 @@ struct DatabaseOptions: ParsableArguments {
         guard (1...200).contains(poolSize) else { throw ValidationError("--pool-size must be between 1 and 200") }
     }
 
-    /// The runtime's login, the owner's when known, and whether they are the embedded default's.
-    private typealias Logins = (runtime: PQConfiguration, owner: PQConfiguration?, embedded: Bool)
+    /// The runtime's login, the owner's when known, whether they are the embedded default's, and
+    /// the migrations of sql/.
+    private typealias Logins = (runtime: PQConfiguration, owner: PQConfiguration?, embedded: Bool, migrator: Migrator)
 
-    /// The logins to use: the runtime's, the owner's when known, and whether it is the embedded default.
-    /// `sqlDirectory` is found before anything starts, so a run that cannot find the migrations
-    /// leaves no embedded server behind.
-    private func resolve(logger: Logger, sqlDirectory: URL) async throws -> Logins {
+    /// The logins to use and the migrations. sql/ is found before anything starts, so a run that
+    /// cannot find the migrations leaves no embedded server behind.
+    private func resolve(logger: Logger) async throws -> Logins {
+        let sqlDirectory = try Migrator.locateDirectory()
+        let migrator = try Migrator(directory: sqlDirectory)
         let environment = ProcessInfo.processInfo.environment
         let owner = try (ownerDatabase ?? environment["TOUCHSTONE_OWNER_DATABASE"]).map(PQConfiguration.init(conninfo:))
         if let database {
-            return (try PQConfiguration(conninfo: database), owner, false)
+            return (try PQConfiguration(conninfo: database), owner, false, migrator)
         }
         if let fromEnvironment = PQConfiguration.environment(environment) {
-            return (fromEnvironment, owner, false)
+            return (fromEnvironment, owner, false, migrator)
         }
         let cluster = try await EmbeddedCluster.start(sqlDirectory: sqlDirectory, logger: logger)
-        return (cluster.loggingIn(as: DatabaseProvisioning.runtimeLogin), cluster.loggingIn(as: DatabaseProvisioning.ownerLogin), true)
+        return (
+            cluster.loggingIn(as: DatabaseProvisioning.runtimeLogin), cluster.loggingIn(as: DatabaseProvisioning.ownerLogin), true, migrator
+        )
     }
 
     /// Opens the database as the runtime login, brings its schema up to date where an owner is
@@ -61,9 +65,7 @@ struct DatabaseOptions: ParsableArguments {
     func withDatabase<T: Sendable>(
         logger: Logger, migrate: Bool = false, statementTimeout: Duration? = nil, _ body: (Database) async throws -> T
     ) async throws -> T {
-        let sqlDirectory = try Migrator.locateDirectory()
-        let migrator = try Migrator(directory: sqlDirectory)
-        let (runtime, owner, embedded) = try await resolve(logger: logger, sqlDirectory: sqlDirectory)
+        let (runtime, owner, embedded, migrator) = try await resolve(logger: logger)
         if let owner, migrate || embedded {
             _ = try await SchemaOwner.with(owner, logger: logger) { try await $0.migrate(migrator) }
         }
@@ -93,9 +95,7 @@ struct DatabaseOptions: ParsableArguments {
     /// embedded cluster's owner), applies pending migrations when `migrate` (always for the embedded
     /// default; otherwise refuses a schema that is not current), runs `body`, closes the pool.
     func withSchemaOwner<T: Sendable>(logger: Logger, migrate: Bool, _ body: (SchemaOwner) async throws -> T) async throws -> T {
-        let sqlDirectory = try Migrator.locateDirectory()
-        let migrator = try Migrator(directory: sqlDirectory)
-        let (runtime, owner, embedded) = try await resolve(logger: logger, sqlDirectory: sqlDirectory)
+        let (runtime, owner, embedded, migrator) = try await resolve(logger: logger)
         return try await SchemaOwner.with(embedded ? owner! : owner ?? runtime, logger: logger) { owner in
             if migrate || embedded {
                 try await owner.migrate(migrator)

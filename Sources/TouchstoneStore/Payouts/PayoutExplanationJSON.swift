@@ -30,25 +30,21 @@ enum PayoutExplanationJSON {
                 }
             }
             w.field("cap", number: e.cap)
-            w.key("components")
-            w.array(e.components) { w, c in w.component(c) }
+            w.field("components", array: e.components) { w, c in w.component(c) }
             w.field("currency", string: e.currency)
             w.field("employeeNo", string: e.employeeNo)
             w.field("formula", string: e.formula)
-            w.key("gates")
-            w.array(e.gates) { w, g in w.gate(g) }
+            w.field("gates", array: e.gates) { w, g in w.gate(g) }
             w.field("multiplier", number: e.multiplier)
             w.field("name", string: e.name)
-            w.key("notes")
-            w.array(e.notes) { w, note in w.string(note) }
+            w.field("notes", array: e.notes) { w, note in w.string(note) }
             w.field("payout", number: e.payout)
             w.field("period", string: e.period)
             w.field("periodDays", integer: e.periodDays)
             w.field("plan", string: e.plan)
             w.field("proratedTarget", number: e.proratedTarget)
             w.field("scorePct", number: e.scorePct)
-            w.key("segments")
-            w.array(e.segments) { w, s in w.segment(s) }
+            w.field("segments", array: e.segments) { w, s in w.segment(s) }
             w.field("uncappedScorePct", number: e.uncappedScorePct)
         }
         return w.text
@@ -91,7 +87,9 @@ enum PayoutExplanationJSON {
             mark("}")
         }
 
-        mutating func array<T>(_ items: [T], _ element: (inout Writer, T) -> Void) {
+        /// A member whose value is an array of `items`, each written by `element`.
+        mutating func field<T>(_ name: String, array items: [T], _ element: (inout Writer, T) -> Void) {
+            key(name)
             mark("[")
             for (index, item) in items.enumerated() {
                 if index > 0 { mark(",") }
@@ -146,8 +144,7 @@ enum PayoutExplanationJSON {
         mutating func component(_ c: PayoutExplanation.Component) {
             object { w in
                 w.field("attainment", number: c.attainment)
-                w.key("inputs")
-                w.array(c.inputs) { w, i in w.outletInput(i) }
+                w.field("inputs", array: c.inputs) { w, i in w.outletInput(i) }
                 w.field("kept", bool: c.kept)
                 w.field("kpi", string: c.kpi)
                 w.field("level", string: c.level.rawValue)
