@@ -299,6 +299,27 @@ import TouchstoneTestSupport
         #expect(rows.contains { $0.contains("\"explanation\"") })
     }
 
+    /// A sum's scale is the largest of its terms': when the one audit with three decimals is
+    /// rescored with one, the sums of its outlet, regions and tenant lose the two decimals, as in
+    /// a full run, though a rerun adds to the stored sums rather than summing every outlet again.
+    @Test func aSumLosesTheScaleOfTheCellTakenOut() async throws {
+        let chain = try await Chain(seed: 11)
+        let audit = chain.audits[0]
+        try await chain.write("UPDATE audits SET score = 50.5")
+        try await chain.write("UPDATE audits SET score = 10.125, state = 'released' WHERE id = \(audit)::uuid")
+        _ = try await chain.run()
+        let tenantDecimals: Query = """
+            SELECT scale(num)::text FROM kpi_results WHERE period = \(Self.period) AND level = 'tenant' AND kpi_code = 'MS'
+            """
+        #expect(try await chain.rows(tenantDecimals) == ["3"])
+        try await chain.write("UPDATE audits SET score = 10.5 WHERE id = \(audit)::uuid")
+        #expect(try await chain.run().inputs?.recomputed != nil)
+        let rerun = try await chain.state()
+        #expect(try await chain.rows(tenantDecimals) == ["1"])
+        _ = try await chain.fromScratch()
+        #expect(Self.difference(rerun, try await chain.state()) == nil)
+    }
+
     @Test func changedInputsFallBackToTheFullRun() async throws {
         let chain = try await Chain(seed: 3)
         #expect(try await chain.run().inputs?.recomputed == nil)

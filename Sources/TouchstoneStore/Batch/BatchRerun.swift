@@ -145,7 +145,10 @@ enum BatchRerun {
                 INSERT INTO batch_scope_outlets
                 SELECT 'action', coalesce(c.outlet_id, s.outlet_id)
                 FROM (SELECT kpi_code, outlet_id, num, den FROM batch_cells WHERE den > 0) AS c
-                FULL JOIN (\(fragment: storedOutletCells(context, metrics: "LIKE 'action.%'"))) AS s USING (kpi_code, outlet_id)
+                FULL JOIN (SELECT r.kpi_code, o.id AS outlet_id, r.num, r.n::bigint AS den
+                           FROM \(unsafeRaw: KPIBatch.periodResults) r JOIN outlets o ON o.code = r.subject
+                           WHERE r.period = \(context.period.description) AND r.level = 'outlet' AND r.num IS NOT NULL
+                             AND r.kpi_code IN (SELECT code FROM batch_kpis WHERE source = 'action')) AS s USING (kpi_code, outlet_id)
                 WHERE (c.num::text, c.den) IS DISTINCT FROM (s.num::text, s.den)
                 EXCEPT SELECT source, outlet_id FROM batch_scope_outlets
                 """)
@@ -169,34 +172,80 @@ enum BatchRerun {
         return scope
     }
 
-    /// The stored outlet cells (numerator and n of the outlet's results) of the period's KPIs
-    /// whose metric matches `metrics` (constant SQL), as (kpi_code, outlet_id, num, den).
-    private static func storedOutletCells(_ context: BatchContext, metrics: String) -> Query {
-        """
-        SELECT r.kpi_code, o.id AS outlet_id, r.num, r.n::bigint AS den
-        FROM \(unsafeRaw: KPIBatch.periodResults) r JOIN outlets o ON o.code = r.subject
-        WHERE r.period = \(context.period.description) AND r.level = 'outlet' AND r.num IS NOT NULL
-          AND r.kpi_code IN (SELECT code FROM batch_kpis WHERE metric \(unsafeRaw: metrics))
-        """
-    }
-
-    /// Adds the stored cells that were not recomputed: of the outlets under the narrowed nodes, so
-    /// that each node's sums run over all its outlets, and of the recomputed staff members, for the
-    /// sources whose events of theirs did not change.
-    static func addStoredCells(_ conn: PQConnection, _ context: BatchContext) throws {
+    /// Adds the stored cells of the recomputed staff members for the sources whose events of
+    /// theirs did not change (their results' numerator and n), so that every staff result is
+    /// computed again from cells.
+    static func addStoredStaffCells(_ conn: PQConnection, _ context: BatchContext) throws {
         try conn.execute(
             """
             INSERT INTO batch_cells (kpi_code, outlet_id, staff_id, num, den)
-            SELECT s.kpi_code, s.outlet_id, NULL, s.num, s.den
-            FROM (\(fragment: storedOutletCells(context, metrics: "IS NOT NULL"))) AS s JOIN batch_kpis k ON k.code = s.kpi_code
-            WHERE s.outlet_id IN (SELECT outlet_id FROM batch_nodes)
-              AND NOT EXISTS (SELECT 1 FROM batch_scope_outlets o WHERE o.outlet_id = s.outlet_id AND o.source = k.source)
-            UNION ALL
             SELECT r.kpi_code, NULL, st.id, r.num, r.n
             FROM \(unsafeRaw: KPIBatch.periodResults) r JOIN staff st ON st.employee_no = r.subject JOIN batch_kpis k ON k.code = r.kpi_code
             WHERE r.period = \(context.period.description) AND r.level = 'staff' AND r.num IS NOT NULL
               AND st.id IN (SELECT staff_id FROM batch_scope_staff)
               AND NOT EXISTS (SELECT 1 FROM batch_scope_staff p WHERE p.staff_id = st.id AND p.source = k.source)
+            """)
+    }
+
+    /// The sums of the nodes above the scope's outlets (the outlets themselves, their regions, the
+    /// tenant), as (kpi_code, level, subject, num, den), for ``KPIBatch``'s node results.
+    static let nodeSums: Query = "SELECT kpi_code, level, subject, num, den FROM batch_node_sums"
+
+    /// Computes ``nodeSums`` into `batch_node_sums` without reading the cells of the outlets that
+    /// did not change: each node's stored numerator and n, plus the recomputed cells of its scope
+    /// outlets, minus their stored ones (every sum exact: `numeric` and integers). A node with no
+    /// stored row starts from zero; a KPI of a source with nothing changed keeps its stored sums.
+    ///
+    /// The numerator's scale is the full run's too. A sum's scale is the largest of its terms'; so
+    /// is the stored sum's, so the delta's scale is the full run's unless a cell taken out had the
+    /// largest scale of the node's old cells and every recomputed cell has less. Only those sums
+    /// look for the largest scale among the stored cells of the node's other outlets, and are
+    /// rounded to it (the exact sum has no digit beyond it: nothing is lost).
+    static func sumNodes(_ conn: PQConnection, _ context: BatchContext) throws {
+        let period = context.period.description
+        try conn.execute(
+            """
+            CREATE TEMP TABLE batch_node_sums ON COMMIT DROP AS
+            WITH changed AS (
+                SELECT kpi_code, outlet_id, num, den, true AS recomputed FROM batch_cells WHERE outlet_id IS NOT NULL
+                UNION ALL
+                SELECT r.kpi_code, o.id, r.num, r.n, false
+                FROM batch_scope_outlets so
+                JOIN batch_kpis k ON k.source = so.source
+                JOIN outlets o ON o.id = so.outlet_id
+                JOIN \(unsafeRaw: KPIBatch.periodResults) r
+                  ON r.period = \(period) AND r.level = 'outlet' AND r.subject = o.code AND r.kpi_code = k.code
+                WHERE r.num IS NOT NULL),
+            delta AS (
+                SELECT c.kpi_code, n.level, n.subject,
+                       sum(CASE WHEN c.recomputed THEN c.num ELSE -c.num END) AS num,
+                       sum(CASE WHEN c.recomputed THEN c.den ELSE -c.den END) AS den,
+                       coalesce(max(scale(c.num)) FILTER (WHERE c.recomputed), 0) AS new_scale,
+                       coalesce(max(scale(c.num)) FILTER (WHERE NOT c.recomputed), 0) AS old_scale
+                FROM changed c JOIN batch_nodes n ON n.outlet_id = c.outlet_id
+                GROUP BY c.kpi_code, n.level, n.subject),
+            stored AS (
+                SELECT r.kpi_code, r.level, r.subject, r.num, r.n
+                FROM \(unsafeRaw: KPIBatch.periodResults) r JOIN (SELECT DISTINCT level, subject FROM batch_nodes) AS a USING (level, subject)
+                WHERE r.period = \(period) AND r.num IS NOT NULL AND r.kpi_code IN (SELECT code FROM batch_kpis))
+            SELECT kpi_code, level, subject,
+                   coalesce(s.num, 0) + coalesce(d.num, 0) AS num, (coalesce(s.n, 0) + coalesce(d.den, 0))::bigint AS den,
+                   d.new_scale, d.old_scale > d.new_scale AND d.old_scale >= coalesce(scale(s.num), 0) AS rescale
+            FROM stored s FULL JOIN delta d USING (kpi_code, level, subject)
+            """)
+        try conn.execute(
+            """
+            UPDATE batch_node_sums s
+            SET num = round(s.num, greatest(s.new_scale, (
+                SELECT coalesce(max(scale(r.num)), 0)
+                FROM batch_nodes n
+                JOIN outlets o ON o.id = n.outlet_id
+                JOIN \(unsafeRaw: KPIBatch.periodResults) r
+                  ON r.period = \(period) AND r.level = 'outlet' AND r.subject = o.code AND r.kpi_code = s.kpi_code
+                WHERE n.level = s.level AND n.subject = s.subject AND r.num IS NOT NULL
+                  AND NOT EXISTS (SELECT 1 FROM batch_scope_outlets so JOIN batch_kpis k ON k.source = so.source
+                                  WHERE so.outlet_id = n.outlet_id AND k.code = s.kpi_code))))
+            WHERE s.rescale
             """)
     }
 

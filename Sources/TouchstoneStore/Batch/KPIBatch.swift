@@ -104,16 +104,19 @@ enum KPIBatch {
             try complaintCells(conn, scope)
         }
         if scope != .all {
-            try BatchRerun.addStoredCells(conn, context)
+            try BatchRerun.addStoredStaffCells(conn, context)
         }
         try conn.execute("ANALYZE batch_cells")
+        if scope != .all {
+            try BatchRerun.sumNodes(conn, context)
+        }
 
         // A full run over stored results computes them aside and writes only what changed.
         let replacing = try scope == .all && table == periodResults && hasResults(conn, context.period)
         if replacing { try BatchRerun.createRecomputed(conn) }
         progress("writing KPI results for staff, outlets, regions and the tenant")
         let target = scope == .all && !replacing ? table : BatchRerun.recomputedResults
-        var rows = try insertFromCells(conn, context, into: target)
+        var rows = try insertFromCells(conn, context, into: target, nodeSums: scope == .all ? cellSums : BatchRerun.nodeSums)
         if metrics.contains(.complaintFirstResponseP50) && scope.reads("complaint") {
             progress("writing first-response medians")
             rows += try insertMedians(conn, context, scope, into: target)
@@ -125,7 +128,7 @@ enum KPIBatch {
             progress("writing those of the \(rows) results that changed")
             rows = try BatchRerun.writeAllChanged(conn, context)
         }
-        try conn.execute("DROP TABLE IF EXISTS batch_kpis, batch_cells, batch_nodes, batch_audits, batch_complaints")
+        try conn.execute("DROP TABLE IF EXISTS batch_kpis, batch_cells, batch_nodes, batch_node_sums, batch_audits, batch_complaints")
         return (rows, read, scope != .all || replacing)
     }
 
@@ -286,9 +289,18 @@ enum KPIBatch {
 
     // MARK: Results
 
-    /// Staff cells as they are; outlet cells rolled up over every node above the outlet.
-    /// n = 0 gives no row; the status follows rules.md §4 (`app_kpi_status`).
-    private static func insertFromCells(_ conn: PQConnection, _ context: BatchContext, into table: String) throws -> Int {
+    /// Every node's sums (kpi_code, level, subject, num, den): the outlet cells rolled up over
+    /// every node above the outlet.
+    private static let cellSums: Query = """
+        SELECT c.kpi_code, n.level, n.subject, sum(c.num) AS num, sum(c.den)::bigint AS den
+        FROM batch_cells c JOIN batch_nodes n ON n.outlet_id = c.outlet_id
+        GROUP BY c.kpi_code, n.level, n.subject
+        """
+
+    /// Staff cells as they are; the nodes' results from `nodeSums` (``cellSums``, or an incremental
+    /// rerun's ``BatchRerun/nodeSums``). n = 0 gives no row; the status follows rules.md §4
+    /// (`app_kpi_status`).
+    private static func insertFromCells(_ conn: PQConnection, _ context: BatchContext, into table: String, nodeSums: Query) throws -> Int {
         try insertRanked(
             conn, context, into: table,
             results: """
@@ -302,9 +314,7 @@ enum KPIBatch {
                   WHERE c.den > 0
                   UNION ALL
                   SELECT r.kpi_code, r.level, r.subject, r.den, CASE WHEN k.summed THEN r.num ELSE r.num / r.den END, r.num
-                  FROM (SELECT c.kpi_code, n.level, n.subject, sum(c.num) AS num, sum(c.den)::bigint AS den
-                        FROM batch_cells c JOIN batch_nodes n ON n.outlet_id = c.outlet_id
-                        GROUP BY c.kpi_code, n.level, n.subject) AS r
+                  FROM (\(fragment: nodeSums)) AS r
                   JOIN batch_kpis k ON k.code = r.kpi_code
                   WHERE r.den > 0) AS v
                 JOIN batch_kpis k ON k.code = v.kpi_code
