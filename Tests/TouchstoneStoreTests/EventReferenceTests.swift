@@ -5,9 +5,9 @@ import TouchstoneCore
 import TouchstoneStore
 import TouchstoneTestSupport
 
-/// The outlet and staff keys of survey responses and complaints, checked once per statement by
-/// the database (sql/0290) instead of by row-level foreign keys: as the runtime login, whoever
-/// writes, with the foreign key's SQLSTATE.
+/// The outlet and staff keys of survey responses, complaints (sql/0290) and assignments
+/// (sql/0410), checked once per statement by the database instead of by row-level foreign keys:
+/// as the runtime login, whoever writes, with the foreign key's SQLSTATE.
 @Suite struct EventReferenceTests {
     /// What `statement` fails with, run as the runtime login in `tenant` (nil when it succeeds).
     static func failure(
@@ -57,6 +57,46 @@ import TouchstoneTestSupport
         // Its own outlet (and no employee, or its own) it may name.
         #expect(await Self.failure(database, acme, "\(survey), \(outlet), NULL, now(), 5)") == nil)
         #expect(await Self.failure(database, acme, "UPDATE complaints SET staff_id = NULL WHERE complaint_id = 'C1'") == nil)
+    }
+
+    @Test func assignmentsMustNameAStaffMemberAndAnOutletOfTheirOwnTenant() async throws {
+        let (database, acme) = try await TestDatabase.make()
+        let other = try await TestDatabase.createTenant(code: "other", in: database)
+        _ = try await ImportTests.loadSamples(database, acme)
+        _ = try await ImportTests.loadSamples(database, other)
+        let outlet = try await Self.id(database, acme, "SELECT id FROM outlets WHERE code = 'O1'")
+        let staff = try await Self.id(database, acme, "SELECT id FROM staff WHERE employee_no = 'E8'")
+        let otherOutlet = try await Self.id(database, other, "SELECT id FROM outlets WHERE code = 'O1'")
+        let otherStaff = try await Self.id(database, other, "SELECT id FROM staff WHERE employee_no = 'E8'")
+        let fresh = try await Self.id(
+            database, acme, "INSERT INTO staff (tenant_id, employee_no, name) VALUES (app_current_tenant(), 'E77', '新人') RETURNING id")
+        let assignment = "INSERT INTO assignments (tenant_id, staff_id, start_date, role, outlet_id) VALUES (app_current_tenant()"
+        let refused = [
+            ("\(assignment), \(fresh), '2030-01-01', 'advisor', \(otherOutlet))", "no outlet \(otherOutlet) in tenant \(acme.id)"),
+            ("\(assignment), \(otherStaff), '2030-01-01', 'advisor', \(outlet))", "no staff member \(otherStaff) in tenant \(acme.id)"),
+            ("\(assignment), 987654321, '2030-01-01', 'advisor', \(outlet))", "no staff member 987654321 in tenant \(acme.id)"),
+            ("UPDATE assignments SET outlet_id = \(otherOutlet) WHERE staff_id = \(staff)", "no outlet \(otherOutlet) in tenant \(acme.id)"),
+        ]
+        for (statement, message) in refused {
+            let error = await Self.failure(database, acme, statement)
+            #expect(error?.code == .foreignKeyViolation, "\(statement)")
+            #expect(error?.message.contains(message) == true, "\(String(describing: error?.message))")
+        }
+        // The staff member and outlet of an assignment stay, with their keys; without it they can go.
+        #expect(try await Self.id(database, acme, "SELECT count(*) FROM assignments WHERE staff_id = \(staff)") > 0)
+        #expect(try await Self.id(database, acme, "SELECT count(*) FROM assignments WHERE outlet_id = \(outlet)") > 0)
+        for statement in [
+            "DELETE FROM staff WHERE id = \(staff)", "UPDATE staff SET id = DEFAULT WHERE id = \(staff)",
+            "DELETE FROM outlets WHERE id = \(outlet)", "UPDATE outlets SET id = DEFAULT WHERE id = \(outlet)",
+        ] {
+            let error = await Self.failure(database, acme, statement)
+            #expect(error?.code == .foreignKeyViolation, "\(statement)")
+            #expect(error?.message.contains("survey responses, complaints or assignments") == true, "\(String(describing: error?.message))")
+        }
+        #expect(await Self.failure(database, acme, "\(assignment), \(fresh), '2030-01-01', 'advisor', \(outlet))") == nil)
+        #expect(await Self.failure(database, acme, "DELETE FROM staff WHERE id = \(fresh)")?.code == .foreignKeyViolation)
+        #expect(await Self.failure(database, acme, "DELETE FROM assignments WHERE staff_id = \(fresh)") == nil)
+        #expect(await Self.failure(database, acme, "DELETE FROM staff WHERE id = \(fresh)") == nil)
     }
 
     @Test func referencedOutletsAndStaffCannotBeDeletedNorRekeyed() async throws {
