@@ -278,14 +278,69 @@ enum BatchRerun {
                  USING (level, subject, kpi_code)
             WHERE (n.value::text, n.n, n.status, n.num::text) IS DISTINCT FROM (o.value::text, o.n, o.status, o.num::text)
             """)
-        let rows = try replaceChanged(conn, context, places: false)
-        // The leagues with a change placed again (with each row's stored place, after the seven
-        // columns ``KPIBatch/leagues(_:)`` names); only the rows whose place moved are written.
+        let rows = try replaceChanged(conn, context)
+        try placeChangedLeagues(conn, context, unplaced: false)
+        try conn.execute(
+            """
+            CREATE TEMP TABLE batch_payout_people ON COMMIT DROP AS
+            SELECT subject AS employee_no FROM batch_changed WHERE level = 'staff'
+            UNION
+            SELECT st.employee_no
+            FROM batch_changed c
+            JOIN outlets o ON o.code = c.subject
+            JOIN assignments a ON a.tenant_id = o.tenant_id AND a.outlet_id = o.id
+            JOIN staff st ON st.tenant_id = a.tenant_id AND st.id = a.staff_id
+            WHERE c.level = 'outlet' AND a.start_date <= \(context.period.lastDay.description)::date
+              AND (a.end_date IS NULL OR a.end_date >= \(context.period.firstDay.description)::date)
+            """)
+        try conn.execute("DROP TABLE \(unsafeRaw: recomputedResults)")
+        return rows
+    }
+
+    /// A full run over a period that has results: writes only the rows whose value, n, status or
+    /// numerator differ from the stored ones (all of them are recomputed) and deletes the stored
+    /// rows no longer computed (a subject or KPI gone), listed in `batch_changed`; then places
+    /// again the leagues with a change, and those with a row never placed. Unchanged rows keep
+    /// the job of the run that wrote them, and a rerun that changes nothing writes nothing and
+    /// sorts no league.
+    /// - Returns: the result rows written.
+    static func writeAllChanged(_ conn: PQConnection, _ context: BatchContext) throws -> Int {
+        try conn.execute(
+            """
+            CREATE TEMP TABLE batch_changed ON COMMIT DROP AS
+            SELECT level, subject, kpi_code, \(fragment: countsChanged)
+            FROM \(unsafeRaw: recomputedResults) n
+            FULL JOIN (SELECT * FROM \(unsafeRaw: KPIBatch.periodResults) WHERE period = \(context.period.description)) AS o
+                 USING (level, subject, kpi_code)
+            WHERE (n.value::text, n.n, n.status, n.num::text) IS DISTINCT FROM (o.value::text, o.n, o.status, o.num::text)
+            """)
+        let rows = try replaceChanged(conn, context)
+        try placeChangedLeagues(conn, context, unplaced: true)
+        try conn.execute("DROP TABLE \(unsafeRaw: recomputedResults)")
+        return rows
+    }
+
+    /// Places again the leagues (KPI and level, outlets and staff) with a row in `batch_changed`,
+    /// and when `unplaced` those with a ranked row that has no place (written before sql/0310, or
+    /// just inserted), over the stored rows, and writes the places of the rows whose place moved.
+    private static func placeChangedLeagues(_ conn: PQConnection, _ context: BatchContext, unplaced: Bool) throws {
+        let period = context.period.description
+        // Probes of the league index, one per league (KPI and level), for a row without a place.
+        let neverPlaced: Query =
+            unplaced
+            ? """
+                UNION
+                SELECT k.code, l.level FROM batch_kpis k CROSS JOIN (VALUES ('outlet'), ('staff')) AS l (level)
+                WHERE EXISTS (SELECT 1 FROM \(unsafeRaw: KPIBatch.periodResults) u
+                              WHERE u.period = \(period) AND u.kpi_code = k.code AND u.level = l.level AND u.league_position IS NULL)
+                """
+            : ""
+        // The leagues placed again, read by the league index (with each row's stored place, after
+        // the seven columns ``KPIBatch/leagues(_:)`` names); only the rows whose place moved are written.
         let changedLeagues: Query = """
-            SELECT level, subject, kpi_code, value, n, status, num, league_rank, league_position
-            FROM \(unsafeRaw: KPIBatch.periodResults)
-            WHERE period = \(period) AND level IN ('outlet', 'staff')
-              AND (kpi_code, level) IN (SELECT DISTINCT kpi_code, level FROM batch_changed)
+            SELECT r.level, r.subject, r.kpi_code, r.value, r.n, r.status, r.num, r.league_rank, r.league_position
+            FROM (SELECT DISTINCT kpi_code, level FROM batch_changed WHERE level IN ('outlet', 'staff') \(fragment: neverPlaced)) AS l
+            JOIN \(unsafeRaw: KPIBatch.periodResults) r ON r.period = \(period) AND r.kpi_code = l.kpi_code AND r.level = l.level
             """
         try conn.execute(
             """
@@ -307,49 +362,12 @@ enum BatchRerun {
                 WHERE t.period = \(period) AND t.level = m.level AND t.subject = m.subject AND t.kpi_code = m.kpi_code
                 """)
         }
-        try conn.execute(
-            """
-            CREATE TEMP TABLE batch_payout_people ON COMMIT DROP AS
-            SELECT subject AS employee_no FROM batch_changed WHERE level = 'staff'
-            UNION
-            SELECT st.employee_no
-            FROM batch_changed c
-            JOIN outlets o ON o.code = c.subject
-            JOIN assignments a ON a.tenant_id = o.tenant_id AND a.outlet_id = o.id
-            JOIN staff st ON st.tenant_id = a.tenant_id AND st.id = a.staff_id
-            WHERE c.level = 'outlet' AND a.start_date <= \(context.period.lastDay.description)::date
-              AND (a.end_date IS NULL OR a.end_date >= \(context.period.firstDay.description)::date)
-            """)
-        try conn.execute("DROP TABLE \(unsafeRaw: recomputedResults)")
-        return rows
-    }
-
-    /// A full run over a period that has results: writes only the rows whose value, n, status,
-    /// numerator or league place differ from the stored ones (all of them are recomputed, with
-    /// their places over the whole table) and deletes the stored rows no longer computed (a
-    /// subject or KPI gone), listed in `batch_changed`. Unchanged rows keep the job of the run
-    /// that wrote them, and a rerun that changes nothing writes nothing.
-    /// - Returns: the result rows written.
-    static func writeAllChanged(_ conn: PQConnection, _ context: BatchContext) throws -> Int {
-        try conn.execute(
-            """
-            CREATE TEMP TABLE batch_changed ON COMMIT DROP AS
-            SELECT level, subject, kpi_code, \(fragment: countsChanged)
-            FROM \(unsafeRaw: recomputedResults) n
-            FULL JOIN (SELECT * FROM \(unsafeRaw: KPIBatch.periodResults) WHERE period = \(context.period.description)) AS o
-                 USING (level, subject, kpi_code)
-            WHERE (n.value::text, n.n, n.status, n.num::text, n.league_rank, n.league_position)
-                  IS DISTINCT FROM (o.value::text, o.n, o.status, o.num::text, o.league_rank, o.league_position)
-            """)
-        let rows = try replaceChanged(conn, context, places: true)
-        try conn.execute("DROP TABLE \(unsafeRaw: recomputedResults)")
-        return rows
     }
 
     /// Deletes the stored results named in `batch_changed` and inserts their recomputed rows,
-    /// with their league places when `places` (else the places are set afterwards).
+    /// without league places (``placeChangedLeagues(_:_:unplaced:)`` sets them).
     /// - Returns: the rows inserted.
-    private static func replaceChanged(_ conn: PQConnection, _ context: BatchContext, places: Bool) throws -> Int {
+    private static func replaceChanged(_ conn: PQConnection, _ context: BatchContext) throws -> Int {
         let period = context.period.description
         // Planned on its real size: often a handful of rows, or none.
         try conn.execute("ANALYZE batch_changed")
@@ -358,11 +376,10 @@ enum BatchRerun {
             DELETE FROM \(unsafeRaw: KPIBatch.periodResults) r USING batch_changed c
             WHERE r.period = \(period) AND r.level = c.level AND r.subject = c.subject AND r.kpi_code = c.kpi_code
             """)
-        let (columns, values) = places ? (", league_rank, league_position", ", n.league_rank, n.league_position") : ("", "")
         return try conn.execute(
             """
-            INSERT INTO \(unsafeRaw: KPIBatch.periodResults) (tenant_id, period, level, subject, kpi_code, value, n, status, num, job_id\(unsafeRaw: columns))
-            SELECT n.tenant_id, n.period, n.level, n.subject, n.kpi_code, n.value, n.n, n.status, n.num, n.job_id\(unsafeRaw: values)
+            INSERT INTO \(unsafeRaw: KPIBatch.periodResults) (tenant_id, period, level, subject, kpi_code, value, n, status, num, job_id)
+            SELECT n.tenant_id, n.period, n.level, n.subject, n.kpi_code, n.value, n.n, n.status, n.num, n.job_id
             FROM \(unsafeRaw: recomputedResults) n JOIN batch_changed c USING (level, subject, kpi_code)
             """)
     }

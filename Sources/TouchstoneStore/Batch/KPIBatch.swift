@@ -117,10 +117,13 @@ enum KPIBatch {
         if replacing { try BatchRerun.createRecomputed(conn) }
         progress("writing KPI results for staff, outlets, regions and the tenant")
         let target = scope == .all && !replacing ? table : BatchRerun.recomputedResults
-        var rows = try insertFromCells(conn, context, into: target, nodeSums: scope == .all ? cellSums : BatchRerun.nodeSums)
+        // A rerun places the leagues of the rows it changed afterwards (``BatchRerun``).
+        let places = target == table
+        var rows = try insertFromCells(
+            conn, context, into: target, places: places, nodeSums: scope == .all ? cellSums : BatchRerun.nodeSums)
         if metrics.contains(.complaintFirstResponseP50) && scope.reads("complaint") {
             progress("writing first-response medians")
-            rows += try insertMedians(conn, context, scope, into: target)
+            rows += try insertMedians(conn, context, scope, into: target, places: places)
         }
         if scope != .all {
             progress("writing the \(rows) results recomputed where they changed")
@@ -301,9 +304,11 @@ enum KPIBatch {
     /// Staff cells as they are; the nodes' results from `nodeSums` (``cellSums``, or an incremental
     /// rerun's ``BatchRerun/nodeSums``). n = 0 gives no row; the status follows rules.md §4
     /// (`app_kpi_status`).
-    private static func insertFromCells(_ conn: PQConnection, _ context: BatchContext, into table: String, nodeSums: Query) throws -> Int {
-        try insertRanked(
-            conn, context, into: table,
+    private static func insertFromCells(
+        _ conn: PQConnection, _ context: BatchContext, into table: String, places: Bool, nodeSums: Query
+    ) throws -> Int {
+        try insert(
+            conn, context, into: table, places: places,
             results: """
                 SELECT v.level, v.subject, k.code, v.value, v.den,
                        app_kpi_status(v.value, v.den, k.direction, k.threshold, k.target, k.min_sample), v.num
@@ -325,9 +330,11 @@ enum KPIBatch {
     /// complaint.first_response_p50 at every level: the exact median of the minutes (for an
     /// even count the mean of the two middle values: the lower middle is percentile_disc(0.5)
     /// ascending, the upper middle percentile_disc(0.5) of the negated values).
-    private static func insertMedians(_ conn: PQConnection, _ context: BatchContext, _ scope: BatchScope, into table: String) throws -> Int {
-        try insertRanked(
-            conn, context, into: table,
+    private static func insertMedians(
+        _ conn: PQConnection, _ context: BatchContext, _ scope: BatchScope, into table: String, places: Bool
+    ) throws -> Int {
+        try insert(
+            conn, context, into: table, places: places,
             results: """
                 SELECT m.level, m.subject, k.code, m.value, m.n, app_kpi_status(m.value, m.n, k.direction, k.threshold, k.target, k.min_sample),
                        NULL::numeric
@@ -347,19 +354,21 @@ enum KPIBatch {
                 """)
     }
 
-    /// Inserts `results` (level, subject, KPI code, value, n, status, numerator) with each outlet's and staff
-    /// member's place in the whole chain's league of its KPI (sql/0310): the rank and the
-    /// position the league API gives it, so a league page reads its rows by position. Every
-    /// KPI's rows come from one call, so the places are over the whole table.
-    private static func insertRanked(_ conn: PQConnection, _ context: BatchContext, into table: String, results: Query) throws -> Int {
-        try conn.execute(
+    /// Inserts `results` (level, subject, KPI code, value, n, status, numerator), with each outlet's
+    /// and staff member's place in the whole chain's league of its KPI when `places` (sql/0310): the
+    /// rank and the position the league API gives it, so a league page reads its rows by position.
+    /// Every KPI's rows come from one call, so the places are over the whole table.
+    private static func insert(_ conn: PQConnection, _ context: BatchContext, into table: String, places: Bool, results: Query) throws -> Int {
+        let (placeColumns, placeValues, rows): (Query, Query, Query) =
+            places
+            ? (", league_rank, league_position", ", \(fragment: leaguePlaces)", "\(fragment: leagues(results)) \(fragment: leagueWindow)")
+            : ("", "", "(\(fragment: results)) AS r (level, subject, kpi_code, value, n, status, num)")
+        return try conn.execute(
             """
-            INSERT INTO \(unsafeRaw: table) (tenant_id, period, level, subject, kpi_code, value, n, status, num, job_id,
-                                             league_rank, league_position)
+            INSERT INTO \(unsafeRaw: table) (tenant_id, period, level, subject, kpi_code, value, n, status, num, job_id\(fragment: placeColumns))
             SELECT app_current_tenant(), \(context.period.description)::text, r.level, r.subject, r.kpi_code, r.value, r.n, r.status,
-                   r.num, \(context.jobID)::bigint, \(fragment: leaguePlaces)
-            FROM \(fragment: leagues(results))
-            \(fragment: leagueWindow)
+                   r.num, \(context.jobID)::bigint\(fragment: placeValues)
+            FROM \(fragment: rows)
             """)
     }
 
