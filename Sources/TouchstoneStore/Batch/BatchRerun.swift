@@ -329,11 +329,11 @@ enum BatchRerun {
         let neverPlaced: Query =
             unplaced
             ? """
-                UNION
-                SELECT k.code, l.level FROM batch_kpis k CROSS JOIN (VALUES ('outlet'), ('staff')) AS l (level)
-                WHERE EXISTS (SELECT 1 FROM \(unsafeRaw: KPIBatch.periodResults) u
-                              WHERE u.period = \(period) AND u.kpi_code = k.code AND u.level = l.level AND u.league_position IS NULL)
-                """
+            UNION
+            SELECT k.code, l.level FROM batch_kpis k CROSS JOIN (VALUES ('outlet'), ('staff')) AS l (level)
+            WHERE EXISTS (SELECT 1 FROM \(unsafeRaw: KPIBatch.periodResults) u
+                          WHERE u.period = \(period) AND u.kpi_code = k.code AND u.level = l.level AND u.league_position IS NULL)
+            """
             : ""
         // The leagues placed again, read by the league index (with each row's stored place, after
         // the seven columns ``KPIBatch/leagues(_:)`` names); only the rows whose place moved are written.
