@@ -208,10 +208,11 @@ import TouchstoneTestSupport
     }
 
     @Test func aSlowReceiverDoesNotHoldUpAnotherAndTimesOut() async throws {
-        // The slow receiver answers after 40 s and the dispatcher gives up after 20 s: a dispatcher that
-        // delivered one webhook after another would keep the fast receiver waiting at least 20 s.
-        let s = try await setup(timeout: .seconds(20))
-        let slow = WebhookReceiver(otherwise: .slow(200, seconds: 40))
+        // The slow receiver answers after 90 s and the dispatcher gives up after 45 s: a dispatcher that
+        // delivered one webhook after another would keep the fast receiver waiting at least 45 s. (With
+        // 20 s and the fast receiver's 18 s, the whole suite's load on two cores once made it miss.)
+        let s = try await setup(timeout: .seconds(45))
+        let slow = WebhookReceiver(otherwise: .slow(200, seconds: 90))
         let fast = WebhookReceiver()
         try await slow.start()
         try await fast.start()
@@ -228,12 +229,12 @@ import TouchstoneTestSupport
             tasks.addTask { try await group.run() }
             let events = try await emit(s, subjects: ["S1", "S2"])
             let started = Date()
-            try await fast.waitFor(2, seconds: 18)
+            try await fast.waitFor(2, seconds: 40)
             #expect(fast.requests.map(\.eventID) == events.map { $0.uuidString.lowercased() })
-            #expect(Date().timeIntervalSince(started) < 18)  // before the slow one's 20 s time-out
-            // The slow receiver's request times out after 20 s: a failure, tried again later.
+            #expect(Date().timeIntervalSince(started) < 40)  // before the slow one's 45 s time-out
+            // The slow receiver's request times out after 45 s: a failure, tried again later.
             var failed: [WebhookDelivery] = []
-            for _ in 0..<3000 {
+            for _ in 0..<5000 {
                 failed = try await WebhookQueries.troubled(tenant: s.tenant, webhook: slowHook.id, database: s.database)
                 if !failed.isEmpty { break }
                 try await Task.sleep(for: .milliseconds(20))
