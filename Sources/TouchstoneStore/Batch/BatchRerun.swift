@@ -187,11 +187,8 @@ enum BatchRerun {
             """)
     }
 
-    /// The sums of the nodes above the scope's outlets (the outlets themselves, their regions, the
-    /// tenant), as (kpi_code, level, subject, num, den), for ``KPIBatch``'s node results.
-    static let nodeSums: Query = "SELECT kpi_code, level, subject, num, den FROM batch_node_sums"
-
-    /// Computes ``nodeSums`` into `batch_node_sums` without reading the cells of the outlets that
+    /// Computes the sums of the nodes above the scope's outlets (the outlets themselves, their
+    /// regions, the tenant) into `batch_node_sums` without reading the cells of the outlets that
     /// did not change: each node's stored numerator and n, plus the recomputed cells of its scope
     /// outlets, minus their stored ones (every sum exact: `numeric` and integers). A node with no
     /// stored row starts from zero; a KPI of a source with nothing changed keeps its stored sums.
@@ -201,7 +198,9 @@ enum BatchRerun {
     /// largest scale of the node's old cells and every recomputed cell has less. Only those sums
     /// look for the largest scale among the stored cells of the node's other outlets, and are
     /// rounded to it (the exact sum has no digit beyond it: nothing is lost).
-    static func sumNodes(_ conn: PQConnection, _ context: BatchContext) throws {
+    /// - Returns: the query of the sums, as (kpi_code, level, subject, num, den), for ``KPIBatch``'s
+    ///   node results.
+    static func sumNodes(_ conn: PQConnection, _ context: BatchContext) throws -> Query {
         let period = context.period.description
         try conn.execute(
             """
@@ -247,6 +246,7 @@ enum BatchRerun {
                                   WHERE so.outlet_id = n.outlet_id AND k.code = s.kpi_code))))
             WHERE s.rescale
             """)
+        return "SELECT kpi_code, level, subject, num, den FROM batch_node_sums"
     }
 
     /// The columns of `batch_changed` that say how a changed row (recomputed `n`, stored `o`)
@@ -321,8 +321,8 @@ enum BatchRerun {
     }
 
     /// Places again the leagues (KPI and level, outlets and staff) with a row in `batch_changed`,
-    /// and when `unplaced` those with a ranked row that has no place (written before sql/0310, or
-    /// just inserted), over the stored rows, and writes the places of the rows whose place moved.
+    /// and when `unplaced` those with a ranked row that has no place (written before sql/0310),
+    /// over the stored rows, and writes the places of the rows whose place moved.
     private static func placeChangedLeagues(_ conn: PQConnection, _ context: BatchContext, unplaced: Bool) throws {
         let period = context.period.description
         // Probes of the league index, one per league (KPI and level), for a row without a place.

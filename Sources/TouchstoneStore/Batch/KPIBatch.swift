@@ -108,9 +108,7 @@ enum KPIBatch {
             try BatchRerun.addStoredStaffCells(conn, context)
         }
         try conn.execute("ANALYZE batch_cells")
-        if scope != .all {
-            try BatchRerun.sumNodes(conn, context)
-        }
+        let nodeSums = scope == .all ? cellSums : try BatchRerun.sumNodes(conn, context)
 
         // A full run over stored results computes them aside and writes only what changed.
         let replacing = try scope == .all && table == periodResults && hasResults(conn, context.period)
@@ -120,7 +118,7 @@ enum KPIBatch {
         // A rerun places the leagues of the rows it changed afterwards (``BatchRerun``).
         let places = target == table
         var rows = try insertFromCells(
-            conn, context, into: target, places: places, nodeSums: scope == .all ? cellSums : BatchRerun.nodeSums)
+            conn, context, into: target, places: places, nodeSums: nodeSums)
         if metrics.contains(.complaintFirstResponseP50) && scope.reads("complaint") {
             progress("writing first-response medians")
             rows += try insertMedians(conn, context, scope, into: target, places: places)
@@ -301,8 +299,8 @@ enum KPIBatch {
         GROUP BY c.kpi_code, n.level, n.subject
         """
 
-    /// Staff cells as they are; the nodes' results from `nodeSums` (``cellSums``, or an incremental
-    /// rerun's ``BatchRerun/nodeSums``). n = 0 gives no row; the status follows rules.md §4
+    /// Staff cells as they are; the nodes' results from `nodeSums` (``cellSums``, or what an
+    /// incremental rerun's ``BatchRerun/sumNodes(_:_:)`` returns). n = 0 gives no row; the status follows rules.md §4
     /// (`app_kpi_status`).
     private static func insertFromCells(
         _ conn: PQConnection, _ context: BatchContext, into table: String, places: Bool, nodeSums: Query
