@@ -93,6 +93,18 @@ class Link:
                         pass
 
 
+def list_status(phone, visit, expected, timeout=10):
+    """The device state the visit list shows for `visit`, once it is `expected` or `timeout` has
+    passed: the list's script fills the states in after the page's load event."""
+    expression = "(document.querySelector('[data-state-of=\"%s\"]') || {dataset: {}}).dataset.status" % visit
+    deadline = time.time() + timeout
+    status = phone.evaluate(expression)
+    while status != expected and time.time() < deadline:
+        time.sleep(0.25)
+        status = phone.evaluate(expression)
+    return status
+
+
 class Phone(Browser):
     """A browser emulating a phone, able to talk to its service worker's target too."""
 
@@ -396,8 +408,7 @@ def main():
         status = phone.wait_for("window.touchstoneField.load().visits[%s].status" % json.dumps(visit))
         check(status == "waiting", "offline, the submitted visit waits in the queue (%s)" % status)
         phone.navigate(link.base + "/field/visits")
-        check(phone.evaluate("document.querySelector('[data-state-of=\"%s\"]').dataset.status" % visit) == "waiting",
-              "the list (offline) shows the visit waiting")
+        check(list_status(phone, visit, "waiting") == "waiting", "the list (offline) shows the visit waiting")
         phone.shot(args.screenshots, "field-3-offline-queue.png")
         outlet = store(phone, "auditor")["visits"][visit]["outlet"]
         period = time.strftime("%Y-%m")
@@ -411,8 +422,7 @@ def main():
         entry = store(phone, "auditor")["visits"][visit]
         check(status == "sent", "online again, the visit is sent (%s %s)" % (status, entry.get("reason")))
         phone.navigate(link.base + "/field/visits")
-        check(phone.evaluate("document.querySelector('[data-state-of=\"%s\"]').dataset.status" % visit) == "sent",
-              "the list shows the visit sent")
+        check(list_status(phone, visit, "sent") == "sent", "the list shows the visit sent")
         phone.shot(args.screenshots, "field-4-sent.png")
 
         record = api.get("/api/v1/audits/" + audit_id)
