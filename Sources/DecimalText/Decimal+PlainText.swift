@@ -25,27 +25,40 @@ extension Decimal {
         return samples.allSatisfy { text in Decimal(string: text).map { $0.fastText == $0.description } ?? false }
     }()
 
-    /// The text from the raw layout; nil for NaN.
-    var fastText: String? {
-        withUnsafeBytes(of: self) { raw -> String? in
+    /// The value as sign, mantissa and exponent (±mantissa × 10^exponent), read from its
+    /// layout (see ``plainText``): exact, with no arithmetic on the way. Nil for NaN, and on a
+    /// platform whose layout is not the one read (``layoutMatches``).
+    public var parts: (negative: Bool, mantissa: UInt128, exponent: Int)? {
+        guard Self.layoutMatches else { return nil }
+        return rawParts
+    }
+
+    /// ``parts`` without the layout check.
+    var rawParts: (negative: Bool, mantissa: UInt128, exponent: Int)? {
+        withUnsafeBytes(of: self) { raw in
             let flags = raw[1]
             let length = Int(flags >> 4)
             let negative = flags & 0x08 != 0
-            guard length > 0 else { return negative ? nil : "0" }
+            guard length > 0 else { return negative ? nil : (false, 0, 0) }
             var mantissa: UInt128 = 0
             for word in stride(from: length - 1, through: 0, by: -1) {
                 mantissa = mantissa << 16 | UInt128(UInt16(raw[4 + 2 * word]) | UInt16(raw[5 + 2 * word]) << 8)
             }
-            let exponent = Int(Int8(bitPattern: raw[0]))
-            var digits = String(mantissa)
-            if exponent >= 0 {
-                digits += String(repeating: "0", count: exponent)
-            } else if digits.count > -exponent {
-                digits.insert(".", at: digits.index(digits.endIndex, offsetBy: exponent))
-            } else {
-                digits = "0." + String(repeating: "0", count: -exponent - digits.count) + digits
-            }
-            return negative ? "-" + digits : digits
+            return (negative, mantissa, Int(Int8(bitPattern: raw[0])))
         }
+    }
+
+    /// The text from the raw layout; nil for NaN.
+    var fastText: String? {
+        guard let (negative, mantissa, exponent) = rawParts else { return nil }
+        var digits = mantissa <= UInt64.max ? String(UInt64(mantissa)) : String(mantissa)
+        if exponent >= 0 {
+            digits += String(repeating: "0", count: exponent)
+        } else if digits.utf8.count > -exponent {
+            digits.insert(".", at: digits.index(digits.endIndex, offsetBy: exponent))
+        } else {
+            digits = "0." + String(repeating: "0", count: -exponent - digits.utf8.count) + digits
+        }
+        return negative ? "-" + digits : digits
     }
 }

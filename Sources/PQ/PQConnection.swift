@@ -9,7 +9,7 @@ import Logging
 /// never on Swift's cooperative pool.
 ///
 /// Invariant: exactly one borrower at a time, enforced by the pool lease. The type is deliberately not
-/// `Sendable`; never capture it or anything derived from it (``PQRows``, ``PQRow``) beyond the closure.
+/// `Sendable`; never capture it beyond the closure (the rows it returns, ``PQRows``, are values of their own).
 public final class PQConnection {
     let handle: OpaquePointer
     let logger: Logger

@@ -1,7 +1,11 @@
 import CLibPQ
 
 /// Owns one `PGresult*` and clears it when the last row referencing it goes away.
-final class ResultStorage {
+///
+/// Sendable: a `PGresult` is read-only once libpq has returned it and belongs to no
+/// connection (libpq's documentation: it may be passed between threads freely), and this
+/// class holds nothing mutable.
+final class ResultStorage: @unchecked Sendable {
     let result: OpaquePointer
     let columns: [String]
     let rowCount: Int
@@ -31,13 +35,15 @@ final class ResultStorage {
     }
 }
 
-/// All rows of a result, in order. Valid only inside the connection closure that produced it
-/// (not `Sendable`): decode into your own `Sendable` values before returning.
-public struct PQRows: RandomAccessCollection {
+/// All rows of a result, in order: a read-only copy that outlives the statement and may be
+/// decoded on any thread (several rows at once, as a batch decodes a chunk on every core).
+public struct PQRows: RandomAccessCollection, Sendable {
     let storage: ResultStorage
 
     /// The column names, in result order.
     public var columns: [String] { storage.columns }
+    /// The rows the statement affected (`INSERT`/`UPDATE`/`DELETE`/…), 0 when none.
+    public var affectedRows: Int { PQConnection.affectedRows(storage.result) }
     public var startIndex: Int { 0 }
     public var endIndex: Int { storage.rowCount }
 
@@ -48,7 +54,7 @@ public struct PQRows: RandomAccessCollection {
 }
 
 /// One result row. Columns are addressed by zero-based index or by exact name.
-public struct PQRow {
+public struct PQRow: Sendable {
     let storage: ResultStorage
     let index: Int
 

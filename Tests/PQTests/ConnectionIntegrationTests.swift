@@ -83,6 +83,31 @@ struct ConnectionIntegrationTests {
         }
     }
 
+    /// A pipeline run while working returns every statement's result in order: a write's
+    /// count and a read's rows, the read seeing the write before it.
+    @Test func pipelineWhileWorkingReturnsEachResult() async throws {
+        let table = uniqueTable("pw")
+        try await withPool("conn", options: TestCluster.options(maxConnections: 1)) { pool in
+            let (inserted, read, value) = try await pool.withTransaction { conn in
+                try conn.execute(script: "CREATE TABLE \(table) (id int PRIMARY KEY)")
+                let (results, value) = try conn.pipeline(
+                    [
+                        Query(unsafeSQL: "INSERT INTO \(table) SELECT generate_series(1, 10)"),
+                        Query(unsafeSQL: "SELECT id FROM \(table) WHERE id > $1 ORDER BY id", binds: [7]),
+                    ], while: { "worked" })
+                return (results[0].affectedRows, try results[1].map { try $0.decode(0, as: Int.self) }, value)
+            }
+            #expect(inserted == 10 && read == [8, 9, 10] && value == "worked")
+            let error = await #expect(throws: PQError.self) {
+                try await pool.withTransaction { conn in
+                    _ = try conn.pipeline(
+                        [Query(unsafeSQL: "INSERT INTO \(table) VALUES (3)"), Query(unsafeSQL: "SELECT 1")], while: { 1 })
+                }
+            }
+            #expect(error?.code == .uniqueViolation)
+        }
+    }
+
     /// Statements are prepared once per connection; when a table they read changes shape under
     /// them (a migration while serving), the statement fails once and the connection is replaced,
     /// so the next call prepares it afresh.

@@ -54,6 +54,14 @@ struct BigUInt: Sendable, Hashable, Comparable, CustomStringConvertible {
         self = result
     }
 
+    /// The value as a native 128-bit integer; nil when it needs more than four limbs.
+    var uint128: UInt128? {
+        guard limbs.count <= 4 else { return nil }
+        var value: UInt128 = 0
+        for limb in limbs.reversed() { value = value << 32 | UInt128(limb) }
+        return value
+    }
+
     var isZero: Bool { limbs.isEmpty }
     var isOdd: Bool { (limbs.first ?? 0) & 1 == 1 }
 
@@ -196,6 +204,10 @@ struct BigUInt: Sendable, Hashable, Comparable, CustomStringConvertible {
             let (q, r) = quotientAndRemainder(dividingBy: d.limbs[0])
             return (q, BigUInt(UInt64(r)))
         }
+        if let n = uint128, let d = d.uint128 {
+            let (q, r) = n.quotientAndRemainder(dividingBy: d)
+            return (BigUInt(wide: q), BigUInt(wide: r))
+        }
         var q = [UInt32](repeating: 0, count: limbs.count)
         var r = BigUInt()
         var i = bitWidth - 1
@@ -214,6 +226,8 @@ struct BigUInt: Sendable, Hashable, Comparable, CustomStringConvertible {
         var x = a
         var y = b
         while !y.isZero {
+            // Once both fit in 128 bits, the binary GCD finishes without dividing.
+            if let u = x.uint128, let v = y.uint128 { return BigUInt(wide: Rational.gcd(u, v)) }
             let r = x.quotientAndRemainder(dividingBy: y).remainder
             x = y
             y = r

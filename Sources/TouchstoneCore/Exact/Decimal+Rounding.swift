@@ -13,6 +13,11 @@ extension Decimal {
     /// Fixed-point text with exactly `scale` decimals, rounded half away from zero:
     /// `61.98`, `2133.33`, `0.00`, `92.6667`. Never uses exponent notation.
     public func fixed(_ scale: Int) -> String {
+        fixedFromParts(scale) ?? fixedByRounding(scale)
+    }
+
+    /// ``fixed(_:)`` through Foundation's rounding and the rounded value's text.
+    func fixedByRounding(_ scale: Int) -> String {
         let r = rounded(scale: scale)
         var text = r.plainText
         var negative = false
@@ -31,6 +36,38 @@ extension Decimal {
         let isZero = intPart.allSatisfy { $0 == "0" } && fracPart.allSatisfy { $0 == "0" }
         let body = scale > 0 ? intPart + "." + fracPart : intPart
         return (negative && !isZero ? "-" : "") + body
+    }
+
+    /// ``fixed(_:)`` from the mantissa and exponent, in integers: the value in units of
+    /// 10^-scale, rounded half away from zero, then written with its point. Nil when those
+    /// units do not fit in 128 bits (the general path takes over).
+    func fixedFromParts(_ scale: Int) -> String? {
+        guard (0...18).contains(scale), let (negative, mantissa, exponent) = parts else { return nil }
+        var units = mantissa
+        if exponent + scale >= 0 {
+            guard exponent + scale <= 38 else { return nil }
+            for _ in 0..<(exponent + scale) {
+                let (product, overflow) = units.multipliedReportingOverflow(by: 10)
+                guard !overflow else { return nil }
+                units = product
+            }
+        } else {
+            // Past 38 dropped digits the value (a mantissa below 3.5 × 10^38) rounds to 0.
+            let dropped = -(exponent + scale)
+            if dropped > 38 {
+                units = 0
+            } else {
+                var divisor: UInt128 = 1
+                for _ in 0..<dropped { divisor *= 10 }
+                let (quotient, remainder) = units.quotientAndRemainder(dividingBy: divisor)
+                units = remainder >= divisor - remainder ? quotient + 1 : quotient
+            }
+        }
+        var digits = units <= UInt64.max ? String(UInt64(units)) : String(units)
+        let width = digits.utf8.count
+        if width <= scale { digits = String(repeating: "0", count: scale + 1 - width) + digits }
+        if scale > 0 { digits.insert(".", at: digits.index(digits.endIndex, offsetBy: -scale)) }
+        return negative && units != 0 ? "-" + digits : digits
     }
 
     /// Strict parse of plain decimal text: optional `-`, digits, optional `.` and digits

@@ -52,11 +52,7 @@ struct Rational: Sendable, Hashable, Comparable, CustomStringConvertible {
     }
 
     private static func int128(_ x: BigUInt, negative: Bool) -> Int128? {
-        let l = x.limbs
-        guard l.count <= 4 else { return nil }
-        var v: UInt128 = 0
-        for limb in l.reversed() { v = v << 32 | UInt128(limb) }
-        guard v <= UInt128(Int128.max) else { return nil }
+        guard let v = x.uint128, v <= UInt128(Int128.max) else { return nil }
         return negative ? -Int128(v) : Int128(v)
     }
 
@@ -65,8 +61,8 @@ struct Rational: Sendable, Hashable, Comparable, CustomStringConvertible {
         return BigRational(negative: sn < 0, num: BigUInt(wide: sn.magnitude), den: BigUInt(wide: UInt128(sd)))
     }
 
-    /// Binary GCD (no 128-bit divisions).
-    private static func gcd(_ a: UInt128, _ b: UInt128) -> UInt128 {
+    /// Binary GCD (no 128-bit divisions); 1 when both are 0.
+    static func gcd(_ a: UInt128, _ b: UInt128) -> UInt128 {
         if a == 0 { return b == 0 ? 1 : b }
         if b == 0 { return a }
         var x = a
@@ -81,8 +77,25 @@ struct Rational: Sendable, Hashable, Comparable, CustomStringConvertible {
         return x << shift
     }
 
-    /// The exact value of a decimal.
+    /// The exact value of a decimal: from its mantissa and exponent when they fit inline,
+    /// otherwise from its text.
     init(_ value: Decimal) {
+        if let (negative, mantissa, exponent) = value.parts, var n = Int128(exactly: mantissa), (-38...38).contains(exponent) {
+            var d: Int128 = 1
+            var overflow = false
+            for _ in 0..<abs(exponent) {
+                if exponent < 0 {
+                    d *= 10
+                } else {
+                    (n, overflow) = n.multipliedReportingOverflow(by: 10)
+                    if overflow { break }
+                }
+            }
+            if !overflow {
+                self.init(small: negative ? -n : n, d)!
+                return
+            }
+        }
         self.init(plainText: value.plainText)!
     }
 

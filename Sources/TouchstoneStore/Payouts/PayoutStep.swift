@@ -8,8 +8,8 @@ public import TouchstoneCore
 /// are recomputed and replaced (only the rows that changed are written), so readers see the
 /// old rows until the commit. People are
 /// streamed through a server-side cursor, 2000 at a time, each chunk computed by
-/// ``PayoutEngine`` and inserted before the next is fetched, so memory stays constant
-/// whatever the size of the chain. The rules themselves live in TouchstoneCore only.
+/// ``PayoutEngine`` while the server inserts the previous one and fetches the next, so
+/// memory stays constant whatever the size of the chain. The rules themselves live in TouchstoneCore only.
 public enum PayoutStep {
     /// What one run read and wrote; recorded in the job's `inputs` under `payouts`.
     public struct Summary: Sendable, Codable, Equatable {
@@ -136,37 +136,49 @@ public enum PayoutStep {
         guard !plans.isEmpty else { return summary }
         let outletKPIs = try loadOutletKPIs(conn, period: period, codes: codes(plans.map { $0.plan }, level: .outlet), from: results)
         summary.outletValues = outletKPIs.values.reduce(0) { $0 + $1.count }
-        // Each chunk's rows are inserted while the next chunk is computed (`execute(_:while:)`).
-        var pending: [Row] = []
-        try streamPeople(
+        // While a chunk is computed, the server inserts the previous chunk's rows and fetches the
+        // next chunk (one pipeline): neither side waits for the other.
+        try withPeople(
             conn, period: period, plans: plans, staffCodes: codes(plans.map { $0.plan }, level: .staff),
             from: results, people: people
-        ) { fetched in
-            // The people of a chunk are computed on every core (pure work: the engine and the
-            // explanations' JSON), in order.
-            let computeChunk = { () throws -> [Row] in
-                let people = try fetched.map(decodePerson)
-                summary.people += people.count
-                summary.staffValues += people.reduce(0) { $0 + $1.staffKPIs.count }
-                return people.concurrentMap { person in
-                    plans.compactMap { version, plan in
-                        PayoutEngine.compute(
-                            plan: plan, period: period, person: person.person, staffKPIs: person.staffKPIs,
-                            outletKPIs: outletKPIs, definitions: definitions
-                        ).map { Row(plan: plan, version: version, result: $0) }
+        ) { fetch in
+            var fetched = try conn.query(fetch)
+            var pending: [Row] = []
+            while !fetched.isEmpty {
+                let current = fetched
+                // The people of a chunk are decoded and computed on every core (pure work: the
+                // engine and the explanations' JSON), in order.
+                let computeChunk = { () throws -> [Row] in
+                    let computed = Array(current).concurrentMap { row in
+                        Result { () throws -> (staffValues: Int, rows: [Row]) in
+                            let person = try decodePerson(row)
+                            let rows = plans.compactMap { version, plan in
+                                PayoutEngine.compute(
+                                    plan: plan, period: period, person: person.person, staffKPIs: person.staffKPIs,
+                                    outletKPIs: outletKPIs, definitions: definitions
+                                ).map { Row(plan: plan, version: version, result: $0) }
+                            }
+                            return (person.staffKPIs.count, rows)
+                        }
                     }
-                }.flatMap { $0 }
-            }
-            if pending.isEmpty {
-                pending = try computeChunk()
-            } else {
-                let (written, computed) = try conn.execute(insert(pending, period: period, jobID: jobID, into: table), while: computeChunk)
-                summary.rows += written
+                    var rows: [Row] = []
+                    for result in computed {
+                        let (staffValues, personRows) = try result.get()
+                        summary.people += 1
+                        summary.staffValues += staffValues
+                        rows += personRows
+                    }
+                    return rows
+                }
+                let writes = pending.isEmpty ? [] : [insert(pending, period: period, jobID: jobID, into: table)]
+                let (done, computed) = try conn.pipeline(writes + [fetch], while: computeChunk)
+                summary.rows += done.dropLast().reduce(0) { $0 + $1.affectedRows }
+                fetched = done[done.count - 1]
                 pending = computed
             }
-        }
-        if !pending.isEmpty {
-            summary.rows += try conn.execute(insert(pending, period: period, jobID: jobID, into: table))
+            if !pending.isEmpty {
+                summary.rows += try conn.execute(insert(pending, period: period, jobID: jobID, into: table))
+            }
         }
         return summary
     }
@@ -245,13 +257,13 @@ public enum PayoutStep {
         return values
     }
 
-    /// Calls `body` with the people assigned in one of the plans' roles during the period,
-    /// `chunk` rows at a time (``decodePerson(_:)`` reads one), each with their assignments
-    /// overlapping the period and their staff-level values of `staffCodes`; only those matching
-    /// `people`.
-    static func streamPeople(
+    /// Opens a cursor over the people assigned in one of the plans' roles during the period
+    /// (``decodePerson(_:)`` reads one row), each with their assignments overlapping the period
+    /// and their staff-level values of `staffCodes`, only those matching `people`; calls `body`
+    /// with the statement that fetches the next ``chunk`` of them, then closes the cursor.
+    static func withPeople(
         _ conn: PQConnection, period: Period, plans: [(version: Int, plan: Plan)], staffCodes: [String],
-        from results: String, people: People, _ body: (PQRows) throws -> Void
+        from results: String, people: People, _ body: (_ fetch: Query) throws -> Void
     ) throws {
         let roles = Set(plans.flatMap { $0.plan.roles }).sorted()
         let first = period.firstDay.description
@@ -291,12 +303,8 @@ public enum PayoutStep {
             LEFT JOIN payout_staff_kpis k ON k.subject = s.employee_no
             WHERE a.paid
             """)
-        while true {
-            // FETCH takes no parameter: the count (a constant) is spliced as SQL text.
-            let rows = try conn.query("FETCH \(unsafeRaw: String(chunk)) FROM payout_people")
-            if rows.count == 0 { break }
-            try body(rows)
-        }
+        // FETCH takes no parameter: the count (a constant) is spliced as SQL text.
+        try body("FETCH \(unsafeRaw: String(chunk)) FROM payout_people")
         try conn.execute("CLOSE payout_people")
         try conn.execute("DROP TABLE payout_staff_kpis")
     }

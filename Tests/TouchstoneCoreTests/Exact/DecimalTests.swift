@@ -22,6 +22,28 @@ import Testing
         #expect(Decimal(exactly: input)!.fixed(scale) == expected)
     }
 
+    /// The integer path writes what Foundation's rounding writes, at every scale it takes.
+    @Test(arguments: [51, 52])
+    func fixedFromPartsEqualsFixedByRounding(seed: UInt64) {
+        var rng = SeededRNG(state: seed)
+        var checked = 0
+        for _ in 0..<2000 {
+            guard let value = Decimal(string: randomPlainText(&rng)) else { continue }
+            for derived in [value, value / 7, -value * Decimal(string: "1e-20")!, value * Decimal(string: "1e12")!] {
+                for scale in [0, 1, 2, 4, 6, 18] {
+                    guard let fast = derived.fixedFromParts(scale) else { continue }
+                    #expect(fast == derived.fixedByRounding(scale), "\(derived) at \(scale)")
+                    checked += 1
+                }
+            }
+        }
+        #expect(checked > 40_000)
+        for text in ["0.005", "-0.005", "0.0049999", "9.995", "-9.995", "1e-60", "-1e-60", "0"] {
+            let value = Decimal(string: text)!
+            for scale in 0...3 { #expect(value.fixedFromParts(scale) == value.fixedByRounding(scale), "\(text) at \(scale)") }
+        }
+    }
+
     @Test func roundedKeepsValue() {
         #expect(Decimal(exactly: "-2.345")!.rounded(scale: 2) == Decimal(exactly: "-2.35")!)
         #expect(Decimal(exactly: "46.665")!.rounded(scale: 2) == Decimal(exactly: "46.67")!)
@@ -78,5 +100,29 @@ import Testing
         #expect((q * b + r) == a)
         #expect(r < b)
         #expect(BigUInt.pow10(20).description == "100000000000000000000")
+    }
+
+    /// Division and GCD hold their identities whether both sides fit in 128 bits (native
+    /// arithmetic) or not (shift and subtract).
+    @Test(arguments: [61, 62])
+    func bigUIntDivisionAndGCDAtEverySize(seed: UInt64) {
+        var rng = SeededRNG(state: seed)
+        func random(limbs: Int) -> BigUInt {
+            var value = BigUInt(UInt64.random(in: 1...UInt64(UInt32.max), using: &rng))
+            for _ in 1..<limbs { value = value * BigUInt(1 << 32) + BigUInt(UInt64.random(in: 0...UInt64(UInt32.max), using: &rng)) }
+            return value
+        }
+        for _ in 0..<300 {
+            let n = random(limbs: Int.random(in: 1...6, using: &rng))
+            let d = random(limbs: Int.random(in: 1...4, using: &rng))
+            let (q, r) = n.quotientAndRemainder(dividingBy: d)
+            #expect(q * d + r == n && r < d, "\(n) / \(d)")
+            let k = random(limbs: Int.random(in: 1...2, using: &rng))
+            let g = BigUInt.gcd(n * k, d * k)
+            #expect(g.quotientAndRemainder(dividingBy: k).remainder.isZero, "gcd(\(n)·\(k), \(d)·\(k))")
+            #expect((n * k).quotientAndRemainder(dividingBy: g).remainder.isZero && (d * k).quotientAndRemainder(dividingBy: g).remainder.isZero)
+            let (a, b) = ((n * k).quotientAndRemainder(dividingBy: g).quotient, (d * k).quotientAndRemainder(dividingBy: g).quotient)
+            #expect(BigUInt.gcd(a, b) == BigUInt(1), "the cofactors of gcd(\(n)·\(k), \(d)·\(k)) are coprime")
+        }
     }
 }

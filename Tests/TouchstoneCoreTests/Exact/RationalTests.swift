@@ -1,3 +1,4 @@
+import DecimalText
 import Foundation
 import Testing
 
@@ -66,6 +67,25 @@ import Testing
         #expect(fast.rounded(scale: 2) == slow.rounded(scale: 2))
         #expect(fast * Rational(3) / Rational(7) == Rational(plainText: text)! / Rational(7) * Rational(3))
         #expect((fast * Rational(3)).decimal == (slow * BigRational(3)).decimal)
+    }
+
+    /// A decimal read from its mantissa and exponent is the value its text gives, inline or big.
+    @Test(arguments: [21, 22])
+    func decimalsReadFromTheirLayoutEqualTheirText(seed: UInt64) {
+        var rng = SeededRNG(state: seed)
+        var checked = 0
+        for _ in 0..<2000 {
+            guard let value = Decimal(string: randomPlainText(&rng)) else { continue }
+            for derived in [value, value * Decimal(string: "3.7")!, value / 7, -value, value * Decimal(string: "1e30")!] {
+                #expect(Rational(derived) == Rational(plainText: derived.plainText)!, "\(derived)")
+                checked += 1
+            }
+        }
+        #expect(checked > 9000)
+        for text in ["0", "1e-38", "1e-39", "-1e30", "79228162514264337593543950335", "340282366920938463463374607431768211455"] {
+            let value = Decimal(string: text)!
+            #expect(Rational(value) == Rational(plainText: value.plainText)!, "\(text)")
+        }
     }
 
     @Test func overflowFallsBackToBigPath() {
