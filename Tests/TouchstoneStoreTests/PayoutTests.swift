@@ -134,6 +134,48 @@ import TouchstoneTestSupport
         #expect(restored == false)
     }
 
+    /// A rerun over stored payouts writes only the rows that differ from what it computes, and
+    /// deletes the stored rows it no longer computes: a person no longer paid at all, and a plan
+    /// that no longer pays a person who is still paid under another.
+    @Test func rerunWritesWhatChangedAndDeletesWhatIsNoLongerPaid() async throws {
+        let (database, tenant) = try await PayoutFixtures.paidWorkedExample()
+        let other = String(decoding: try Data(contentsOf: PayoutFixtures.sample("plan-sa.json")), as: UTF8.self)
+            .replacingOccurrences(of: "\"SA\"", with: "\"SB\"").replacingOccurrences(of: "service_advisor", with: "valet")
+        _ = try await PlanQueries.add(tenant: tenant, json: Data(other.utf8), database: database)
+        let before = try await database.tenantTransaction(tenant) { conn in
+            try conn.execute("UPDATE payouts SET payout = payout + 1 WHERE employee_no = 'E8'")
+            try conn.execute(
+                """
+                INSERT INTO payouts (tenant_id, period, employee_no, plan_code, plan_version, name, prorated_target, score_pct,
+                                     payout, currency, explanation, job_id)
+                SELECT tenant_id, period, employee_no, 'SB', 1, name, prorated_target, score_pct, payout, currency, explanation, job_id
+                FROM payouts WHERE employee_no = 'E7'
+                UNION ALL
+                SELECT tenant_id, period, 'E99', plan_code, plan_version, 'Gone', prorated_target, score_pct, payout, currency,
+                       explanation, job_id
+                FROM payouts WHERE employee_no = 'E7'
+                """)
+            return try conn.query("SELECT employee_no, job_id FROM payouts ORDER BY employee_no, plan_code").map {
+                try $0.decode((String, Int64).self)
+            }
+        }
+        #expect(before.map(\.0) == ["E7", "E7", "E8", "E99"])
+        let rerun = try await PayoutFixtures.runPayouts(Self.september, tenant: tenant, database: database)
+        #expect(rerun.rows == 1)
+        let after = try await database.tenantTransaction(tenant, readOnly: true) { conn in
+            try conn.query("SELECT employee_no, plan_code, job_id, payout::text FROM payouts ORDER BY employee_no, plan_code").map {
+                try $0.decode((String, String, Int64, String).self)
+            }
+        }
+        // E7's row is kept as it was written (its job), E8's written again with the computed payout.
+        #expect(after.map { "\($0.0) \($0.1)" } == ["E7 SA", "E8 SA"])
+        #expect(after[0].2 == before[0].1)
+        #expect(after[1].2 != before[2].1)
+        let exported = try await PayoutFixtures.export(Self.september, tenant: tenant, database: database)
+        #expect(exported.contains(after[1].3))
+        #expect(!exported.contains("E99"))
+    }
+
     @Test func planVersions() async throws {
         let (database, tenant) = try await TestDatabase.make()
         try await PayoutFixtures.loadSamples(tenant: tenant, database: database)

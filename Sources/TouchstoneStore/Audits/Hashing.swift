@@ -1,7 +1,8 @@
 import Crypto
 import Foundation
 
-/// Lowercase hex SHA-256, the form evidence and content hashes are stored in.
+/// Lowercase hex digests: SHA-256, the form evidence and content hashes are stored in, and
+/// MD5, PostgreSQL's `md5(text)` (a payout explanation's digest, sql/0390).
 enum Hashing {
     static func sha256Hex(_ data: Data) -> String {
         hex(SHA256.hash(data: data))
@@ -18,10 +19,16 @@ enum Hashing {
         return hex(hasher.finalize())
     }
 
-    static func hex(_ digest: SHA256.Digest) -> String {
+    /// What PostgreSQL's `md5(text)` returns for `text`: the MD5 of its UTF-8 bytes.
+    static func md5Hex(_ text: String) -> String {
+        var text = text
+        return text.withUTF8 { hex(Insecure.MD5.hash(data: $0)) }
+    }
+
+    static func hex(_ digest: some Digest) -> String {
         let digits: [UInt8] = Array("0123456789abcdef".utf8)
         var out = [UInt8]()
-        out.reserveCapacity(64)
+        out.reserveCapacity(2 * type(of: digest).byteCount)
         for byte in digest {
             out.append(digits[Int(byte >> 4)])
             out.append(digits[Int(byte & 0x0f)])

@@ -1,3 +1,4 @@
+import DecimalText
 import Foundation
 public import PQ
 public import TouchstoneCore
@@ -55,8 +56,8 @@ public enum PayoutStep {
                 ORDER BY id DESC LIMIT 1
                 """)?.decode(0, as: Bool.self) ?? false
         let people: People = onlyChanged && previousPaid ? .changed : .everyone
-        // Everyone's payouts over stored ones are computed aside; only the rows that changed are
-        // written. Those of changed people are deleted and computed again.
+        // Everyone's payouts over stored ones are compared with them as they are computed; only
+        // the rows that changed are written. Those of changed people are deleted and computed again.
         let replacing =
             try people == .everyone
             && conn.queryFirst("SELECT EXISTS (SELECT 1 FROM payouts WHERE period = \(period.description))")!.decode(Bool.self)
@@ -68,57 +69,10 @@ public enum PayoutStep {
         // A rerun is a new computation: the rows it keeps lose their approval too (docs/payroll.md).
         try conn.execute(
             "UPDATE payouts SET approved_by = NULL, approved_at = NULL WHERE period = \(period.description) AND approved_by IS NOT NULL")
-        var summary: Summary
-        if replacing {
-            // Explanations kept as text: compared by digest, parsed only for the rows written (sql/0390).
-            try conn.execute("CREATE TEMP TABLE \(unsafeRaw: recomputedPayouts) (LIKE payouts) ON COMMIT DROP")
-            try conn.execute("ALTER TABLE \(unsafeRaw: recomputedPayouts) ALTER COLUMN explanation TYPE text")
-            summary = try compute(conn, period: period, plans: plans, definitions: kpis, into: recomputedPayouts, people: people, jobID: jobID)
-            summary.rows = try writeChanged(conn, period: period)
-        } else {
-            summary = try compute(conn, period: period, plans: plans, definitions: kpis, people: people, jobID: jobID)
-        }
+        let summary = try compute(conn, period: period, plans: plans, definitions: kpis, people: people, replacing: replacing, jobID: jobID)
         progress("\(summary.rows) payout rows written for \(summary.people) people under \(plans.count) plans")
         try record(conn, summary, jobID: jobID)
         return summary
-    }
-
-    /// The temporary table everyone's payouts are computed into when the period has payouts
-    /// (spliced as SQL text: a constant).
-    static let recomputedPayouts = "batch_recomputed_payouts"
-
-    /// Writes the rows of ``recomputedPayouts`` that differ from the period's stored payouts (any
-    /// column but the job and the approval; explanations by their digest) and deletes the stored
-    /// ones no longer computed; rows that did not change keep the job that wrote them.
-    /// - Returns: the rows inserted.
-    static func writeChanged(_ conn: PQConnection, period: Period) throws -> Int {
-        try conn.execute(
-            """
-            CREATE TEMP TABLE batch_changed_payouts ON COMMIT DROP AS
-            SELECT employee_no, plan_code
-            FROM \(unsafeRaw: recomputedPayouts) n
-            FULL JOIN (SELECT * FROM payouts WHERE period = \(period.description) AND adjusts_period = '') AS o USING (employee_no, plan_code)
-            WHERE (n.plan_version, n.name, n.prorated_target::text, n.score_pct::text, n.payout::text, n.currency, n.note,
-                   n.explanation_digest)
-                  IS DISTINCT FROM (o.plan_version, o.name, o.prorated_target::text, o.score_pct::text, o.payout::text, o.currency, o.note,
-                                    o.explanation_digest)
-            """)
-        try conn.execute("ANALYZE batch_changed_payouts")
-        try conn.execute(
-            """
-            DELETE FROM payouts p USING batch_changed_payouts c
-            WHERE p.period = \(period.description) AND p.adjusts_period = '' AND p.employee_no = c.employee_no AND p.plan_code = c.plan_code
-            """)
-        let rows = try conn.execute(
-            """
-            INSERT INTO payouts (tenant_id, period, employee_no, plan_code, adjusts_period, plan_version, name, prorated_target, score_pct,
-                                 payout, currency, note, explanation, explanation_digest, job_id)
-            SELECT n.tenant_id, n.period, n.employee_no, n.plan_code, n.adjusts_period, n.plan_version, n.name, n.prorated_target,
-                   n.score_pct, n.payout, n.currency, n.note, n.explanation::jsonb, n.explanation_digest, n.job_id
-            FROM \(unsafeRaw: recomputedPayouts) n JOIN batch_changed_payouts c USING (employee_no, plan_code)
-            """)
-        try conn.execute("DROP TABLE \(unsafeRaw: recomputedPayouts), batch_changed_payouts")
-        return rows
     }
 
     /// Computes the payouts of `plans` for `period` from the KPI values in `results` and
@@ -126,31 +80,40 @@ public enum PayoutStep {
     /// closed period is recomputed from a scratch copy of its KPI results). Both table names
     /// are spliced as SQL text: each is one of those constants (``KPIBatch/periodResults``,
     /// ``AdjustmentStep``'s scratch tables), never caller input.
+    ///
+    /// With `replacing` (everyone's payouts over the period's stored ones, in `payouts`), each
+    /// computed row is compared with the person's stored row of its plan, read with the person:
+    /// only the rows that differ in any column but the job and the approval (explanations by
+    /// their digest, sql/0390) are written, and the stored rows no longer computed are deleted.
+    /// Rows that did not change keep the job that wrote them. `Summary.rows` counts the rows written.
     static func compute(
         _ conn: PQConnection, period: Period, plans: [(version: Int, plan: Plan)],
         definitions: [String: KPIDefinition], results: String = KPIBatch.periodResults,
-        into table: String = "payouts", people: People = .everyone, jobID: Int64
+        into table: String = "payouts", people: People = .everyone, replacing: Bool = false, jobID: Int64
     ) throws -> Summary {
         var summary = Summary()
         summary.plans = Dictionary(uniqueKeysWithValues: plans.map { ($0.plan.code, $0.version) })
-        guard !plans.isEmpty else { return summary }
+        guard !plans.isEmpty else {
+            if replacing { try conn.execute("DELETE FROM payouts WHERE period = \(period.description) AND adjusts_period = ''") }
+            return summary
+        }
         let outletKPIs = try loadOutletKPIs(conn, period: period, codes: codes(plans.map { $0.plan }, level: .outlet), from: results)
         summary.outletValues = outletKPIs.values.reduce(0) { $0 + $1.count }
-        // While a chunk is computed, the server inserts the previous chunk's rows and fetches the
-        // next chunk (one pipeline): neither side waits for the other.
+        // While a chunk is computed, the server writes the previous chunk's changes and fetches
+        // the next chunk (one pipeline): neither side waits for the other.
         try withPeople(
             conn, period: period, plans: plans, staffCodes: codes(plans.map { $0.plan }, level: .staff),
-            from: results, people: people
+            from: results, people: people, stored: replacing
         ) { fetch in
             var fetched = try conn.query(fetch)
-            var pending: [Row] = []
+            var pending = Changes()
             while !fetched.isEmpty {
                 let current = fetched
                 // The people of a chunk are decoded and computed on every core (pure work: the
-                // engine and the explanations' JSON), in order.
-                let computeChunk = { () throws -> [Row] in
+                // engine, the explanations' JSON and their digests), in order.
+                let computeChunk = { () throws -> Changes in
                     let computed = Array(current).concurrentMap { row in
-                        Result { () throws -> (staffValues: Int, rows: [Row]) in
+                        Result { () throws -> (staffValues: Int, changes: Changes) in
                             let person = try decodePerson(row)
                             let rows = plans.compactMap { version, plan in
                                 PayoutEngine.compute(
@@ -158,29 +121,92 @@ public enum PayoutStep {
                                     outletKPIs: outletKPIs, definitions: definitions
                                 ).map { Row(plan: plan, version: version, result: $0) }
                             }
-                            return (person.staffKPIs.count, rows)
+                            let changes = replacing ? Changes(rows, over: try decodeStored(row), of: person.person.employeeNo) : Changes(rows: rows)
+                            return (person.staffKPIs.count, changes)
                         }
                     }
-                    var rows: [Row] = []
+                    var changes = Changes()
                     for result in computed {
-                        let (staffValues, personRows) = try result.get()
+                        let (staffValues, personChanges) = try result.get()
                         summary.people += 1
                         summary.staffValues += staffValues
-                        rows += personRows
+                        changes.append(personChanges)
                     }
-                    return rows
+                    return changes
                 }
-                let writes = pending.isEmpty ? [] : [insert(pending, period: period, jobID: jobID, into: table)]
-                let (done, computed) = try conn.pipeline(writes + [fetch], while: computeChunk)
-                summary.rows += done.dropLast().reduce(0) { $0 + $1.affectedRows }
+                let writes = pending.statements(period: period, jobID: jobID, into: table)
+                let (done, computed) = try conn.pipeline(writes.queries + [fetch], while: computeChunk)
+                summary.rows += writes.insert.map { done[$0].affectedRows } ?? 0
                 fetched = done[done.count - 1]
                 pending = computed
             }
-            if !pending.isEmpty {
-                summary.rows += try conn.execute(insert(pending, period: period, jobID: jobID, into: table))
+            let writes = pending.statements(period: period, jobID: jobID, into: table)
+            let done = try conn.pipeline(writes.queries, while: {}).results
+            summary.rows += writes.insert.map { done[$0].affectedRows } ?? 0
+            if replacing {
+                // The stored rows of people no longer paid under any plan.
+                try conn.execute(
+                    """
+                    DELETE FROM payouts p
+                    WHERE p.period = \(period.description) AND p.adjusts_period = ''
+                      AND NOT EXISTS (SELECT 1 FROM payout_paid x WHERE x.employee_no = p.employee_no)
+                    """)
             }
         }
         return summary
+    }
+
+    /// The payout rows a chunk of people writes, and the stored rows it deletes first (a row
+    /// that changed, or that is no longer computed), by employee number and plan.
+    struct Changes {
+        var rows: [Row] = []
+        var deleted: (employeeNo: [String], plan: [String]) = ([], [])
+
+        init(rows: [Row] = []) {
+            self.rows = rows
+        }
+
+        /// The rows of `computed` that differ from the person's `stored` ones, and the stored
+        /// ones they replace or that are no longer computed.
+        init(_ computed: [Row], over stored: [String: StoredRow], of employeeNo: String) {
+            var unmatched = stored
+            for row in computed {
+                let kept = unmatched.removeValue(forKey: row.plan)
+                if kept == row.stored { continue }
+                rows.append(row)
+                if kept != nil {
+                    deleted.employeeNo.append(employeeNo)
+                    deleted.plan.append(row.plan)
+                }
+            }
+            for plan in unmatched.keys.sorted() {
+                deleted.employeeNo.append(employeeNo)
+                deleted.plan.append(plan)
+            }
+        }
+
+        mutating func append(_ other: Changes) {
+            rows += other.rows
+            deleted.employeeNo += other.deleted.employeeNo
+            deleted.plan += other.deleted.plan
+        }
+
+        /// The statements writing these changes into `table`, in order (none when there are
+        /// none), and which of them is the insert.
+        func statements(period: Period, jobID: Int64, into table: String) -> (queries: [Query], insert: Int?) {
+            var queries: [Query] = []
+            if !deleted.plan.isEmpty {
+                queries.append(
+                    """
+                    DELETE FROM payouts
+                    WHERE period = \(period.description) AND adjusts_period = ''
+                      AND (employee_no, plan_code) IN (SELECT * FROM unnest(\(PQTextArray(deleted.employeeNo))::text[], \(PQTextArray(deleted.plan))::text[]))
+                    """)
+            }
+            guard !rows.isEmpty else { return (queries, nil) }
+            queries.append(PayoutStep.insert(rows, period: period, jobID: jobID, into: table))
+            return (queries, queries.count - 1)
+        }
     }
 
     /// Whose payouts a run computes.
@@ -231,6 +257,26 @@ public enum PayoutStep {
             note = result.note
             explanation = PayoutExplanationJSON.encode(result.explanation)
         }
+
+        /// The row as a stored one reads, to compare with it.
+        var stored: StoredRow {
+            StoredRow(
+                version: version, name: name, proratedTarget: proratedTarget.plainText, scorePct: scorePct.plainText,
+                payout: payout.plainText, currency: currency, note: note, explanationDigest: Hashing.md5Hex(explanation))
+        }
+    }
+
+    /// A stored payout row as a rerun compares it: every column but the keys, the job and the
+    /// approval, the numbers as `numeric`'s text and the explanation by its digest.
+    struct StoredRow: Equatable {
+        var version: Int
+        var name: String
+        var proratedTarget: String
+        var scorePct: String
+        var payout: String
+        var currency: String
+        var note: String
+        var explanationDigest: String?
     }
 
     /// The KPI codes the plans read at `level` (components and gates).
@@ -259,11 +305,13 @@ public enum PayoutStep {
 
     /// Opens a cursor over the people assigned in one of the plans' roles during the period
     /// (``decodePerson(_:)`` reads one row), each with their assignments overlapping the period
-    /// and their staff-level values of `staffCodes`, only those matching `people`; calls `body`
-    /// with the statement that fetches the next ``chunk`` of them, then closes the cursor.
+    /// and their staff-level values of `staffCodes`, only those matching `people`, and with
+    /// `stored` their stored payouts of the period (``decodeStored(_:)``); calls `body` with the
+    /// statement that fetches the next ``chunk`` of them, then closes the cursor. While `body`
+    /// runs, the temporary table `payout_paid` lists them (`employee_no`).
     static func withPeople(
         _ conn: PQConnection, period: Period, plans: [(version: Int, plan: Plan)], staffCodes: [String],
-        from results: String, people: People, _ body: (_ fetch: Query) throws -> Void
+        from results: String, people: People, stored: Bool, _ body: (_ fetch: Query) throws -> Void
     ) throws {
         let roles = Set(plans.flatMap { $0.plan.roles }).sorted()
         let first = period.firstDay.description
@@ -289,8 +337,8 @@ public enum PayoutStep {
         // aggregate cost a sort per person and aggregate, a third of the query.
         try conn.execute(
             """
-            DECLARE payout_people NO SCROLL CURSOR FOR
-            SELECT s.employee_no, s.name, a.outlets, a.roles, a.starts, a.ends, a.bonuses, k.codes, k.vals, k.ns, k.statuses
+            CREATE TEMP TABLE payout_paid ON COMMIT DROP AS
+            SELECT s.employee_no, s.name, a.outlets, a.roles, a.starts, a.ends, a.bonuses
             FROM (
                 SELECT a.tenant_id, a.staff_id,
                        array_agg(o.code) AS outlets, array_agg(a.role) AS roles,
@@ -302,13 +350,52 @@ public enum PayoutStep {
                   AND \(fragment: people.matchingStaff("a.staff_id"))
                 GROUP BY a.tenant_id, a.staff_id) a
             JOIN staff s ON s.tenant_id = a.tenant_id AND s.id = a.staff_id
-            LEFT JOIN payout_staff_kpis k ON k.subject = s.employee_no
             WHERE a.paid
+            """)
+        try conn.execute("ANALYZE payout_paid (employee_no)")
+        // Each person's stored rows as arrays that line up (one grouped pass), numbers as their text.
+        let storedRows: Query =
+            stored
+            ? """
+            , p.plans, p.versions, p.names, p.prorated, p.scores, p.payouts, p.currencies, p.notes, p.digests
+            FROM payout_paid x
+            LEFT JOIN (SELECT employee_no, array_agg(plan_code) AS plans, array_agg(plan_version) AS versions, array_agg(name) AS names,
+                              array_agg(prorated_target::text) AS prorated, array_agg(score_pct::text) AS scores,
+                              array_agg(payout::text) AS payouts, array_agg(currency) AS currencies, array_agg(note) AS notes,
+                              array_agg(explanation_digest) AS digests
+                       FROM payouts WHERE period = \(period.description) AND adjusts_period = '' GROUP BY employee_no) p
+                   ON p.employee_no = x.employee_no
+            """
+            : "FROM payout_paid x"
+        try conn.execute(
+            """
+            DECLARE payout_people NO SCROLL CURSOR FOR
+            SELECT x.employee_no, x.name, x.outlets, x.roles, x.starts, x.ends, x.bonuses, k.codes, k.vals, k.ns, k.statuses
+            \(fragment: storedRows)
+            LEFT JOIN payout_staff_kpis k ON k.subject = x.employee_no
             """)
         // FETCH takes no parameter: the count (a constant) is spliced as SQL text.
         try body("FETCH \(unsafeRaw: String(chunk)) FROM payout_people")
         try conn.execute("CLOSE payout_people")
-        try conn.execute("DROP TABLE payout_staff_kpis")
+        try conn.execute("DROP TABLE payout_staff_kpis, payout_paid")
+    }
+
+    /// A person's stored payout rows by plan, from the columns ``withPeople`` adds with `stored`.
+    static func decodeStored(_ row: PQRow) throws -> [String: StoredRow] {
+        guard let plans = try row.decode(11, as: [String]?.self) else { return [:] }
+        let versions = try row.decode(12, as: [Int].self)
+        let (names, prorated, scores, payouts, currencies, notes) = try (
+            row.decode(13, as: [String].self), row.decode(14, as: [String].self), row.decode(15, as: [String].self),
+            row.decode(16, as: [String].self), row.decode(17, as: [String].self), row.decode(18, as: [String].self)
+        )
+        let digests = try row.decode(19, as: [String?].self)
+        var stored: [String: StoredRow] = [:]
+        for i in plans.indices {
+            stored[plans[i]] = StoredRow(
+                version: versions[i], name: names[i], proratedTarget: prorated[i], scorePct: scores[i], payout: payouts[i],
+                currency: currencies[i], note: notes[i], explanationDigest: digests[i])
+        }
+        return stored
     }
 
     static func decodePerson(_ row: PQRow) throws -> Person {
@@ -339,15 +426,14 @@ public enum PayoutStep {
     }
 
     /// The single multi-row statement that inserts one chunk of rows into `table`, each
-    /// explanation with its digest (sql/0390); ``recomputedPayouts`` keeps the explanation's text.
+    /// explanation with its digest (sql/0390).
     /// The texts go as binary arrays: the explanations' quotes cost a text literal an escape each.
     static func insert(_ rows: [Row], period: Period, jobID: Int64, into table: String) -> Query {
-        let explanation = table == recomputedPayouts ? "r.explanation" : "r.explanation::jsonb"
         return """
             INSERT INTO \(unsafeRaw: table) (tenant_id, period, employee_no, plan_code, adjusts_period, plan_version, name,
                                  prorated_target, score_pct, payout, currency, note, explanation, explanation_digest, job_id)
             SELECT app_current_tenant(), \(period.description), r.employee_no, r.plan, '', r.version, r.name, r.prorated,
-                   r.score, r.payout, r.currency, r.note, \(unsafeRaw: explanation), md5(r.explanation), \(jobID)
+                   r.score, r.payout, r.currency, r.note, r.explanation::jsonb, md5(r.explanation), \(jobID)
             FROM unnest(\(PQTextArray(rows.map(\.employeeNo)))::text[], \(PQTextArray(rows.map(\.plan)))::text[],
                         \(rows.map(\.version))::integer[], \(PQTextArray(rows.map(\.name)))::text[],
                         \(rows.map(\.proratedTarget))::numeric[], \(rows.map(\.scorePct))::numeric[], \(rows.map(\.payout))::numeric[],
