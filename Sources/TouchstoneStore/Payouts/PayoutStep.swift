@@ -141,8 +141,8 @@ public enum PayoutStep {
                 pending = computed
             }
             let writes = pending.statements(period: period, jobID: jobID, into: table)
-            let done = try conn.pipeline(writes.queries, while: {}).results
-            summary.rows += writes.insert.map { done[$0].affectedRows } ?? 0
+            let counts = try conn.pipeline(writes.queries)
+            summary.rows += writes.insert.map { counts[$0] } ?? 0
             if replacing {
                 // The stored rows of people no longer paid under any plan.
                 try conn.execute(
@@ -352,6 +352,10 @@ public enum PayoutStep {
             JOIN staff s ON s.tenant_id = a.tenant_id AND s.id = a.staff_id
             WHERE a.paid
             """)
+        // Keyed: the rerun's last statement deletes the stored rows of everyone else, and the
+        // period's payouts may have no statistics yet (written by the run before, not analysed),
+        // where the planner would scan the whole table for each of them.
+        try conn.execute("CREATE UNIQUE INDEX ON payout_paid (employee_no)")
         try conn.execute("ANALYZE payout_paid (employee_no)")
         // Each person's stored rows as arrays that line up (one grouped pass), numbers as their text.
         let storedRows: Query =
