@@ -97,7 +97,8 @@ public enum PayoutStep {
             if replacing { try conn.execute("DELETE FROM payouts WHERE period = \(period.description) AND adjusts_period = ''") }
             return summary
         }
-        let outletKPIs = try loadOutletKPIs(conn, period: period, codes: codes(plans.map { $0.plan }, level: .outlet), from: results)
+        let outletKPIs = try loadOutletKPIs(
+            conn, period: period, codes: codes(plans.map { $0.plan }, level: .outlet), from: results, people: people)
         summary.outletValues = outletKPIs.values.reduce(0) { $0 + $1.count }
         // While a chunk is computed, the server writes the previous chunk's changes and fetches
         // the next chunk (one pipeline): neither side waits for the other.
@@ -224,6 +225,16 @@ public enum PayoutStep {
         func matchingStaff(_ column: String) -> Query {
             self == .everyone ? "true" : "\(unsafeRaw: column) IN (SELECT id FROM staff WHERE \(fragment: matching("employee_no")))"
         }
+
+        /// The condition that `column` (an outlet code) names an outlet one of them was ever assigned to.
+        func matchingOutlet(_ column: String) -> Query {
+            self == .everyone
+                ? "true"
+                : """
+                \(unsafeRaw: column) IN (SELECT o.code FROM assignments a JOIN outlets o ON o.tenant_id = a.tenant_id AND o.id = a.outlet_id
+                                         WHERE \(fragment: matchingStaff("a.staff_id")))
+                """
+        }
     }
 
     /// One person as the engine reads them.
@@ -287,14 +298,19 @@ public enum PayoutStep {
         return Set(all).sorted()
     }
 
-    /// Outlet code → KPI code → value, for the whole tenant (≤ outlets × a few KPIs).
-    static func loadOutletKPIs(_ conn: PQConnection, period: Period, codes: [String], from results: String) throws -> [String: [String: KPIValue]] {
+    /// Outlet code → KPI code → value (≤ outlets × a few KPIs).
+    /// Only those of outlets the `people` were assigned to: an incremental rerun's handful of
+    /// people read a few outlets' values, not the tenant's (10,000 outlets: 0.2 s).
+    static func loadOutletKPIs(
+        _ conn: PQConnection, period: Period, codes: [String], from results: String, people: People
+    ) throws -> [String: [String: KPIValue]] {
         var values: [String: [String: KPIValue]] = [:]
         guard !codes.isEmpty else { return values }
         for row in try conn.query(
             """
             SELECT subject, kpi_code, value, n, status FROM \(unsafeRaw: results)
             WHERE period = \(period.description) AND level = 'outlet' AND kpi_code = ANY(\(codes)::text[])
+              AND \(fragment: people.matchingOutlet("subject"))
             """)
         {
             let (outlet, kpi, value, n, status) = try row.decode((String, String, Decimal, Int, String).self)
