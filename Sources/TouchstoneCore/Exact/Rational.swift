@@ -80,19 +80,17 @@ struct Rational: Sendable, Hashable, Comparable, CustomStringConvertible {
     /// The exact value of a decimal: from its mantissa and exponent when they fit inline,
     /// otherwise from its text.
     init(_ value: Decimal) {
-        if let (negative, mantissa, exponent) = value.parts, var n = Int128(exactly: mantissa), (-38...38).contains(exponent) {
-            var d: Int128 = 1
-            var overflow = false
-            for _ in 0..<abs(exponent) {
-                if exponent < 0 {
-                    d *= 10
-                } else {
-                    (n, overflow) = n.multipliedReportingOverflow(by: 10)
-                    if overflow { break }
-                }
+        if let (negative, mantissa, exponent) = value.parts, let n = Int128(exactly: mantissa), (-38...38).contains(exponent) {
+            var power: Int128 = 1  // 10^38 < Int128.max
+            for _ in 0..<abs(exponent) { power *= 10 }
+            let signed = negative ? -n : n
+            if exponent < 0 {
+                self.init(small: signed, power)!
+                return
             }
+            let (product, overflow) = signed.multipliedReportingOverflow(by: power)
             if !overflow {
-                self.init(small: negative ? -n : n, d)!
+                self.init(small: product, 1)!
                 return
             }
         }

@@ -106,44 +106,47 @@ public enum PayoutStep {
             conn, period: period, plans: plans, staffCodes: codes(plans.map { $0.plan }, level: .staff),
             from: results, people: people, stored: replacing
         ) { fetch in
+            // The people of `rows` decoded and computed on every core (pure work: the engine, the
+            // explanations' JSON and their digests), in order.
+            func computeChunk(_ rows: PQRows) throws -> Changes {
+                let computed = Array(rows).concurrentMap { row in
+                    Result { () throws -> (staffValues: Int, changes: Changes) in
+                        let person = try decodePerson(row)
+                        let rows = plans.compactMap { version, plan in
+                            PayoutEngine.compute(
+                                plan: plan, period: period, person: person.person, staffKPIs: person.staffKPIs,
+                                outletKPIs: outletKPIs, definitions: definitions
+                            ).map { Row(plan: plan, version: version, result: $0) }
+                        }
+                        let changes = replacing ? Changes(rows, over: try decodeStored(row), of: person.person.employeeNo) : Changes(rows: rows)
+                        return (person.staffKPIs.count, changes)
+                    }
+                }
+                var changes = Changes()
+                for result in computed {
+                    let (staffValues, personChanges) = try result.get()
+                    summary.people += 1
+                    summary.staffValues += staffValues
+                    changes.append(personChanges)
+                }
+                return changes
+            }
             var fetched = try conn.query(fetch)
             var pending = Changes()
-            while !fetched.isEmpty {
+            // Each round writes the previous chunk's changes, then fetches the next chunk while
+            // this one is computed; the last round only writes.
+            while true {
                 let current = fetched
-                // The people of a chunk are decoded and computed on every core (pure work: the
-                // engine, the explanations' JSON and their digests), in order.
-                let computeChunk = { () throws -> Changes in
-                    let computed = Array(current).concurrentMap { row in
-                        Result { () throws -> (staffValues: Int, changes: Changes) in
-                            let person = try decodePerson(row)
-                            let rows = plans.compactMap { version, plan in
-                                PayoutEngine.compute(
-                                    plan: plan, period: period, person: person.person, staffKPIs: person.staffKPIs,
-                                    outletKPIs: outletKPIs, definitions: definitions
-                                ).map { Row(plan: plan, version: version, result: $0) }
-                            }
-                            let changes = replacing ? Changes(rows, over: try decodeStored(row), of: person.person.employeeNo) : Changes(rows: rows)
-                            return (person.staffKPIs.count, changes)
-                        }
-                    }
-                    var changes = Changes()
-                    for result in computed {
-                        let (staffValues, personChanges) = try result.get()
-                        summary.people += 1
-                        summary.staffValues += staffValues
-                        changes.append(personChanges)
-                    }
-                    return changes
-                }
+                let more = !current.isEmpty
                 let writes = pending.statements(period: period, jobID: jobID, into: table)
-                let (done, computed) = try conn.pipeline(writes.queries + [fetch], while: computeChunk)
+                let (done, computed) = try conn.pipeline(writes.queries + (more ? [fetch] : [])) {
+                    more ? try computeChunk(current) : Changes()
+                }
                 summary.rows += writes.insert.map { done[$0].affectedRows } ?? 0
+                guard more else { break }
                 fetched = done[done.count - 1]
                 pending = computed
             }
-            let writes = pending.statements(period: period, jobID: jobID, into: table)
-            let counts = try conn.pipeline(writes.queries)
-            summary.rows += writes.insert.map { counts[$0] } ?? 0
             if replacing {
                 // The stored rows of people no longer paid under any plan.
                 try conn.execute(
