@@ -109,6 +109,11 @@ public struct CopyWriter {
                 buffer.append(78)  // \N
                 continue
             }
+            // Most fields have nothing to escape: copied whole, not byte by byte.
+            guard field.utf8.contains(where: { $0 == 92 || $0 == 9 || $0 == 10 || $0 == 13 }) else {
+                buffer.append(contentsOf: field.utf8)
+                continue
+            }
             for byte in field.utf8 {
                 switch byte {
                 case 92:

@@ -22,6 +22,12 @@ extension Substring {
 extension String {
     /// The text without leading and trailing whitespace within a line (``Substring/trimmingLineWhitespace``).
     public var trimmingLineWhitespace: String {
+        // Bytes first: an ASCII end byte is its scalar, and decoding scalars from both ends of
+        // every cell was a twentieth of a survey import's client time.
+        if let first = utf8.first, let last = utf8.last, first < 0x80, last < 0x80 {
+            let edge: (UInt8) -> Bool = { $0 == 0x20 || $0 == 0x09 }
+            return edge(first) || edge(last) ? self[...].trimmingLineWhitespace : self
+        }
         guard let first = unicodeScalars.first, let last = unicodeScalars.last, first.isLineWhitespace || last.isLineWhitespace else {
             return self
         }
