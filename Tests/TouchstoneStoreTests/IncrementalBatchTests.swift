@@ -299,6 +299,41 @@ import TouchstoneTestSupport
         #expect(rows.contains { $0.contains("\"explanation\"") })
     }
 
+    /// A statement of more than `app.batch_bulk_rows` survey responses or complaints (an import)
+    /// dirties its month and quarter whole (sql/0420): the next run is full, with the results of a
+    /// run from scratch. A smaller statement still dirties its subjects, and the next run is incremental.
+    @Test func aBulkStatementMakesTheNextRunFull() async throws {
+        let chain = try await Chain(seed: 3)
+        _ = try await chain.run()
+        let statements: [Query] = [
+            """
+            INSERT INTO survey_responses (tenant_id, response_id, outlet_id, responded_at, sat)
+            SELECT app_current_tenant(), 'B' || code, id, '2026-09-10T00:00:00Z', 5 FROM outlets ORDER BY code LIMIT 3
+            """,
+            "UPDATE survey_responses SET sat = 6 - sat WHERE response_id IN ('R1', 'R2', 'R3')",
+            """
+            DELETE FROM complaints WHERE complaint_id IN (
+                SELECT complaint_id FROM complaints c WHERE NOT EXISTS (SELECT 1 FROM actions x WHERE x.complaint_id = c.complaint_id)
+                ORDER BY complaint_id LIMIT 3)
+            """,
+        ]
+        for statement in statements {
+            try await chain.database.tenantTransaction(chain.tenant) { conn in
+                try conn.execute("SET LOCAL app.batch_bulk_rows = '2'")
+                try conn.execute(statement)
+            }
+            #expect(try await chain.rows("SELECT period FROM batch_dirty WHERE outlet_id IS NULL ORDER BY period") == ["2026-09", "2026-Q3"])
+            #expect(try await chain.run().inputs?.recomputed == nil, "\(statement)")
+            let rerun = try await chain.state()
+            _ = try await chain.fromScratch()
+            #expect(Self.difference(rerun, try await chain.state()) == nil, "\(statement)")
+        }
+        try await chain.write("UPDATE survey_responses SET sat = 6 - sat WHERE response_id IN ('R4', 'R5', 'R6')")
+        #expect(try await chain.rows("SELECT count(*)::text FROM batch_dirty WHERE outlet_id IS NULL") == ["0"])
+        #expect(try await chain.rows("SELECT count(*)::text FROM batch_dirty") != ["0"])
+        #expect(try await chain.run().inputs?.recomputed != nil)
+    }
+
     /// A sum's scale is the largest of its terms': when the one audit with three decimals is
     /// rescored with one, the sums of its outlet, regions and tenant lose the two decimals, as in
     /// a full run, though a rerun adds to the stored sums rather than summing every outlet again.

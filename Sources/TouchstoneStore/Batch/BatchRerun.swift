@@ -49,14 +49,15 @@ enum BatchRerun {
     static let recomputedResults = "batch_recomputed_results"
 
     /// Takes the period's dirty rows into `batch_dirty_taken`, in the statement that also returns
-    /// its snapshot (sql/0320 says why nothing committed meanwhile is lost). Every run takes them,
-    /// a full one too: it recomputes everything.
+    /// its snapshot (sql/0320 says why nothing committed meanwhile is lost), and whether a bulk
+    /// statement dirtied the period whole (a row with no outlet, sql/0420): then the run must be
+    /// full. Every run takes them, a full one too: it recomputes everything.
     ///
     /// It also drops the rows of the periods whose next run cannot be incremental, because no
     /// succeeded run of theirs recorded a snapshot (a quarter of a tenant that runs months): no
     /// run would ever read them. The caller holds the tenant's batch lock, so none of those
     /// periods has a run in progress whose rows would be needed by the next one.
-    static func takeDirty(_ conn: PQConnection, period: Period) throws -> String {
+    static func takeDirty(_ conn: PQConnection, period: Period) throws -> (snapshot: String, whole: Bool) {
         try conn.execute(
             "CREATE TEMP TABLE batch_dirty_taken (source text NOT NULL, outlet_id bigint NOT NULL, staff_id bigint) ON COMMIT DROP")
         try conn.execute(
@@ -68,9 +69,9 @@ enum BatchRerun {
         return try conn.queryFirst(
             """
             WITH taken AS (DELETE FROM batch_dirty WHERE period = \(period.description) RETURNING source, outlet_id, staff_id),
-            kept AS (INSERT INTO batch_dirty_taken SELECT DISTINCT source, outlet_id, staff_id FROM taken)
-            SELECT pg_current_snapshot()::text
-            """)!.decode(String.self)
+            kept AS (INSERT INTO batch_dirty_taken SELECT DISTINCT source, outlet_id, staff_id FROM taken WHERE outlet_id IS NOT NULL)
+            SELECT pg_current_snapshot()::text, EXISTS (SELECT 1 FROM taken WHERE outlet_id IS NULL)
+            """)!.decode((String, Bool).self)
     }
 
     /// The as-of of the period's previous run when this run may be incremental: the previous

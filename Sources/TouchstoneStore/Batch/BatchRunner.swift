@@ -10,7 +10,8 @@ public import TouchstoneCore
 ///   its snapshot and no org, tenant setting, KPI definition or plan changed since, the rerun
 ///   is incremental (``BatchRerun``): only the subjects whose events changed (and their
 ///   regions and tenant, leagues and payouts) are recomputed, with the same results as a full
-///   run. `full` forces the full run.
+///   run. `full` forces the full run; so does a bulk import since the last run (a statement of
+///   more than 100,000 events dirties its periods whole, sql/0420).
 /// - A closed period is refused (``StoreError/periodClosed(_:)``); the period row is held
 ///   `FOR SHARE` so it cannot be closed while the run is writing.
 /// - Two runs for one tenant cannot both proceed: the second gets ``StoreError/busy(_:)``.
@@ -51,7 +52,7 @@ public struct BatchRunner: Sendable {
             let job = try await database.tenantTransaction(tenant) { conn in
                 try Self.lockTenant(conn, tenant)
                 // Before anything is read (sql/0320).
-                let snapshot = try BatchRerun.takeDirty(conn, period: period)
+                let (snapshot, dirtiedWhole) = try BatchRerun.takeDirty(conn, period: period)
                 try Self.holdOpenPeriod(conn, period)
                 try conn.execute("SET LOCAL work_mem = '256MB'")
                 let kpis = try KPIDefinitionQueries.snapshot(conn)
@@ -59,12 +60,15 @@ public struct BatchRunner: Sendable {
                 var recomputed: BatchInputs.Recomputed?
                 // Set when nothing but events changed since the period's last run.
                 let previousAsOf = try BatchRerun.incrementalSince(conn, period: period)
-                if !full, let since = previousAsOf {
+                if !full, !dirtiedWhole, let since = previousAsOf {
                     context.incrementalSince = since
                     let scope = try BatchRerun.collectScope(conn, context, since: since)
                     recomputed = scope
                     progress("recomputing what changed in \(period) since its last run: \(scope.outlets) outlets, \(scope.staff) staff members")
                 } else {
+                    if !full && dirtiedWhole && previousAsOf != nil {
+                        progress("a bulk import changed \(period) whole since its last run")
+                    }
                     progress("computing every KPI result of \(period) (\(kpis.definitions.count) KPIs)")
                 }
                 let (rows, read, listed) = try KPIBatch.run(conn, context: context, kpis: kpis.definitions)
