@@ -81,7 +81,7 @@ public enum PayoutStep {
     /// are spliced as SQL text: each is one of those constants (``KPIBatch/periodResults``,
     /// ``AdjustmentStep``'s scratch tables), never caller input.
     ///
-    /// With `replacing` (everyone's payouts over the period's stored ones, in `payouts`), each
+    /// With `replacing` (everyone's payouts over the period's stored ones, in `table`), each
     /// computed row is compared with the person's stored row of its plan, read with the person:
     /// only the rows that differ in any column but the job and the approval (explanations by
     /// their digest, sql/0390) are written, and the stored rows no longer computed are deleted.
@@ -94,7 +94,7 @@ public enum PayoutStep {
         var summary = Summary()
         summary.plans = Dictionary(uniqueKeysWithValues: plans.map { ($0.plan.code, $0.version) })
         guard !plans.isEmpty else {
-            if replacing { try conn.execute("DELETE FROM payouts WHERE period = \(period.description) AND adjusts_period = ''") }
+            if replacing { try conn.execute("DELETE FROM \(unsafeRaw: table) WHERE period = \(period.description) AND adjusts_period = ''") }
             return summary
         }
         let outletKPIs = try loadOutletKPIs(
@@ -104,7 +104,7 @@ public enum PayoutStep {
         // the next chunk (one pipeline): neither side waits for the other.
         try withPeople(
             conn, period: period, plans: plans, staffCodes: codes(plans.map { $0.plan }, level: .staff),
-            from: results, people: people, stored: replacing
+            from: results, people: people, storedIn: replacing ? table : nil
         ) { fetch in
             // The people of `rows` decoded and computed on every core (pure work: the engine, the
             // explanations' JSON and their digests), in order.
@@ -151,7 +151,7 @@ public enum PayoutStep {
                 // The stored rows of people no longer paid under any plan.
                 try conn.execute(
                     """
-                    DELETE FROM payouts p
+                    DELETE FROM \(unsafeRaw: table) p
                     WHERE p.period = \(period.description) AND p.adjusts_period = ''
                       AND NOT EXISTS (SELECT 1 FROM payout_paid x WHERE x.employee_no = p.employee_no)
                     """)
@@ -202,7 +202,7 @@ public enum PayoutStep {
             if !deleted.plan.isEmpty {
                 queries.append(
                     """
-                    DELETE FROM payouts
+                    DELETE FROM \(unsafeRaw: table)
                     WHERE period = \(period.description) AND adjusts_period = ''
                       AND (employee_no, plan_code) IN (SELECT * FROM unnest(\(PQTextArray(deleted.employeeNo))::text[], \(PQTextArray(deleted.plan))::text[]))
                     """)
@@ -324,13 +324,13 @@ public enum PayoutStep {
 
     /// Opens a cursor over the people assigned in one of the plans' roles during the period
     /// (``decodePerson(_:)`` reads one row), each with their assignments overlapping the period
-    /// and their staff-level values of `staffCodes`, only those matching `people`, and with
-    /// `stored` their stored payouts of the period (``decodeStored(_:)``); calls `body` with the
+    /// and their staff-level values of `staffCodes`, only those matching `people`, and with a
+    /// `stored` table their stored payouts of the period in it (``decodeStored(_:)``); calls `body` with the
     /// statement that fetches the next ``chunk`` of them, then closes the cursor. While `body`
     /// runs, the temporary table `payout_paid` lists them (`employee_no`).
     static func withPeople(
         _ conn: PQConnection, period: Period, plans: [(version: Int, plan: Plan)], staffCodes: [String],
-        from results: String, people: People, stored: Bool, _ body: (_ fetch: Query) throws -> Void
+        from results: String, people: People, storedIn stored: String?, _ body: (_ fetch: Query) throws -> Void
     ) throws {
         let roles = Set(plans.flatMap { $0.plan.roles }).sorted()
         let first = period.firstDay.description
@@ -378,18 +378,19 @@ public enum PayoutStep {
         try conn.execute("ANALYZE payout_paid (employee_no)")
         // Each person's stored rows as arrays that line up (one grouped pass), numbers as their text.
         let storedRows: Query =
-            stored
-            ? """
-            , p.plans, p.versions, p.names, p.prorated, p.scores, p.payouts, p.currencies, p.notes, p.digests
-            FROM payout_paid x
-            LEFT JOIN (SELECT employee_no, array_agg(plan_code) AS plans, array_agg(plan_version) AS versions, array_agg(name) AS names,
-                              array_agg(prorated_target::text) AS prorated, array_agg(score_pct::text) AS scores,
-                              array_agg(payout::text) AS payouts, array_agg(currency) AS currencies, array_agg(note) AS notes,
-                              array_agg(explanation_digest) AS digests
-                       FROM payouts WHERE period = \(period.description) AND adjusts_period = '' GROUP BY employee_no) p
-                   ON p.employee_no = x.employee_no
-            """
-            : "FROM payout_paid x"
+            stored.map { table in
+                """
+                , p.plans, p.versions, p.names, p.prorated, p.scores, p.payouts, p.currencies, p.notes, p.digests
+                FROM payout_paid x
+                LEFT JOIN (SELECT employee_no, array_agg(plan_code) AS plans, array_agg(plan_version) AS versions, array_agg(name) AS names,
+                                  array_agg(prorated_target::text) AS prorated, array_agg(score_pct::text) AS scores,
+                                  array_agg(payout::text) AS payouts, array_agg(currency) AS currencies, array_agg(note) AS notes,
+                                  array_agg(explanation_digest) AS digests
+                           FROM \(unsafeRaw: table)
+                           WHERE period = \(period.description) AND adjusts_period = '' GROUP BY employee_no) p
+                       ON p.employee_no = x.employee_no
+                """
+            } ?? "FROM payout_paid x"
         try conn.execute(
             """
             DECLARE payout_people NO SCROLL CURSOR FOR
