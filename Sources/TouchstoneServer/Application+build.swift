@@ -71,7 +71,7 @@ public func buildRouter(
     }
     OutletController(database: database).addRoutes(to: api)
     StaffController(database: database).addRoutes(to: api)
-    AuditController(database: database).addRoutes(to: api)
+    AuditController(database: database, uploads: AuditUploadQueue(database: database)).addRoutes(to: api)
     TemplateController(database: database).addRoutes(to: api)
     ExportController(database: database).addRoutes(to: api)
     KPIController(database: database).addRoutes(to: api)

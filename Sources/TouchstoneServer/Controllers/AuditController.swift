@@ -9,6 +9,8 @@ import TouchstoneStore
 /// review, disputes and decisions. Permission is checked here; the rules live in the store and core.
 struct AuditController {
     let database: Database
+    /// Single uploads of one uploader that arrive together are stored together.
+    let uploads: AuditUploadQueue
 
     /// The route of evidence uploads, which accepts bodies up to the evidence limit.
     static let evidenceRoute = "/api/v1/audits/{id}/attachments"
@@ -32,13 +34,13 @@ struct AuditController {
         try context.require(.uploadAudits)
         let body = try await request.body.collect(upTo: context.maxBodySize)
         let principal = try context.requirePrincipal()
-        let receipt = try await AuditQueries.submit(
-            tenant: try context.requireTenant(), document: Data(buffer: body), submittedBy: principal.login,
-            scope: AuditScope(principal), database: database)
+        let receipt = try await uploads.submit(
+            tenant: try context.requireTenant(), document: Data(buffer: body), submittedBy: principal.login, scope: AuditScope(principal))
         return EditedResponse(status: receipt.replayed ? .ok : .created, headers: [.location: "/api/v1/audits/\(receipt.id)"], response: receipt)
     }
 
-    /// One result per document of a JSON array, each as the single upload would answer.
+    /// One result per document of a JSON array, each as the single upload would answer, all
+    /// stored in one transaction (``AuditQueries/submitMany(tenant:documents:submittedBy:scope:now:database:)``).
     @Sendable func uploadBatch(_ request: Request, context: AppRequestContext) async throws -> BatchUploadResponse {
         try context.require(.uploadAudits)
         let body = try await request.body.collect(upTo: context.maxBodySize)
@@ -52,20 +54,22 @@ struct AuditController {
         }
         let tenant = try context.requireTenant()
         let principal = try context.requirePrincipal()
-        var results: [BatchUploadResponse.Result] = []
-        for (index, document) in documents.enumerated() {
-            do {
-                let receipt = try await AuditQueries.submit(
-                    tenant: tenant, document: Data(document.canonicalText.utf8), submittedBy: principal.login,
-                    scope: AuditScope(principal), database: database)
-                results.append(.init(index: index, id: receipt.id, status: receipt.replayed ? 200 : 201, receipt: receipt, error: nil))
-            } catch let error as StoreError {
+        let outcomes = try await AuditQueries.submitMany(
+            tenant: tenant, documents: documents.map { Data($0.canonicalText.utf8) }, submittedBy: principal.login,
+            scope: AuditScope(principal), database: database)
+        let results = try zip(documents, outcomes).enumerated().map { index, pair -> BatchUploadResponse.Result in
+            let (document, outcome) = pair
+            switch outcome {
+            case .success(let receipt):
+                return .init(index: index, id: receipt.id, status: receipt.replayed ? 200 : 201, receipt: receipt, error: nil)
+            case .failure(let error as StoreError):
                 let problem = error.problem
-                results.append(
-                    .init(
-                        index: index, id: document["id"].flatMap { if case .string(let id) = $0 { id } else { nil } },
-                        status: Int(problem.status.code), receipt: nil,
-                        error: .init(code: problem.code, message: problem.message, details: problem.details)))
+                return .init(
+                    index: index, id: document["id"].flatMap { if case .string(let id) = $0 { id } else { nil } },
+                    status: Int(problem.status.code), receipt: nil,
+                    error: .init(code: problem.code, message: problem.message, details: problem.details))
+            case .failure(let error):
+                throw error
             }
         }
         return BatchUploadResponse(results: results)

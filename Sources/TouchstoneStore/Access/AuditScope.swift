@@ -7,7 +7,7 @@ public import TouchstoneCore
 /// head office all; a region manager its subtree; an outlet manager the released, disputed
 /// and final audits of its outlet; an auditor its own uploads; staff the released and final
 /// audits that name them; an agency coordinator the uploads of its agency's auditors.
-public struct AuditScope: Sendable, Equatable {
+public struct AuditScope: Sendable, Hashable {
     let kind: String
     let value: String?
 

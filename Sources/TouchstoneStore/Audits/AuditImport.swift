@@ -111,14 +111,6 @@ public enum AuditImport {
     /// A run the database refused as a whole: taken again line by line.
     private struct LineByLine: Error {}
 
-    /// What the database holds about a run's lines, read before they are checked.
-    private struct Lookup {
-        /// Each line's references (nil for a line that did not parse).
-        var references: [AuditSubmission.References?]
-        /// The templates the lines name, by definition hash.
-        var templates: [String: Result<Template, any Error>]
-    }
-
     /// What becomes of a line of a run.
     private enum Outcome {
         /// A new audit, written with its run.
@@ -229,26 +221,9 @@ public enum AuditImport {
             return (lines.endIndex, nil)
         }
 
-        /// What the database holds about `lines`: their references and templates, with one query
-        /// for all the references.
-        private func look(_ lines: ArraySlice<Line>) throws -> Lookup {
-            let parsed = lines.map { try? $0.parsed.get().0 }
-            let documents = parsed.compactMap { $0 }
-            let found = documents.isEmpty ? [] : try AuditSubmission.references(conn, tenant: tenant, documents: documents)
-            var next = found.makeIterator()
-            let references = parsed.map { doc in doc.map { _ in next.next()! } }
-            var templates: [String: Result<Template, any Error>] = [:]
-            for (doc, r) in zip(parsed, references) {
-                guard let doc, let r, let hash = r.templateHash, templates[hash] == nil else { continue }
-                do {
-                    templates[hash] = .success(try AuditSubmission.template(conn, of: doc, references: r)!)
-                } catch let error as PQError {
-                    throw error
-                } catch {
-                    templates[hash] = .failure(error)
-                }
-            }
-            return Lookup(references: references, templates: templates)
+        /// What the database holds about `lines`: their references and templates.
+        private func look(_ lines: ArraySlice<Line>) throws -> AuditSubmission.Lookup {
+            try AuditSubmission.lookUp(conn, tenant: tenant, documents: lines.map { try? $0.parsed.get().0 })
         }
 
         /// Checks, scores and decides `lines` with what `lookup` read, the audits the run before
@@ -256,20 +231,11 @@ public enum AuditImport {
         /// them) counting as stored; builds the statement writing the new ones. Reads nothing:
         /// it runs while the run before is written.
         private static func plan(
-            _ lines: ArraySlice<Line>, _ lookup: Lookup, written: [String: (hash: String, state: AuditState)], tenant: Tenant,
+            _ lines: ArraySlice<Line>, _ lookup: AuditSubmission.Lookup, written: [String: (hash: String, state: AuditState)], tenant: Tenant,
             settings: FieldSettingsQueries.Settings, now: Date, by submittedBy: String
         ) -> Plan {
-            // Checked, scored and flagged on all cores: the core's rules read nothing.
-            let templates = lookup.templates
-            let checked = Array(zip(lines, lookup.references)).concurrentMap { line, r -> Result<AuditSubmission.New, any Error>? in
-                guard case .success(let (doc, problems)) = line.parsed, let r else { return nil }
-                return Result {
-                    let (template, checked) = try AuditSubmission.checked(
-                        doc, problems: problems, references: r, template: r.templateHash.map { try templates[$0]!.get() }, tenant: tenant,
-                        settings: settings)
-                    return AuditSubmission.New(doc, template: template, checked: checked, tenant: tenant, now: now)
-                }
-            }
+            let checked = AuditSubmission.checkedAll(
+                lines.map { try? $0.parsed.get() }, lookup, tenant: tenant, settings: settings, now: now)
             var outcomes: [Outcome] = []
             var pending: [AuditSubmission.New] = []
             var seen = written

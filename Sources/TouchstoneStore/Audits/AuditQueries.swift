@@ -31,6 +31,33 @@ public enum AuditQueries {
         }
     }
 
+    /// Uploads several audit documents in one transaction (``AuditUploadBatch``): each gets
+    /// what ``submit(tenant:document:submittedBy:scope:now:database:)`` would have given it,
+    /// uploaded alone in the same order, and one refused changes nothing for the others.
+    /// Runs of new audits are written together, paying the per-statement costs once.
+    /// - Returns: each document's receipt or error, in the order of `documents`.
+    public static func submitMany(
+        tenant: Tenant, documents: [Data], submittedBy: String, scope: AuditScope = .all, now: Date = Date(),
+        database: Database
+    ) async throws -> [Result<AuditReceipt, any Error>] {
+        do {
+            return try await database.tenantTransaction(tenant, rerun: .always, settings: [("plan_cache_mode", "force_generic_plan")]) { conn in
+                try AuditUploadBatch.run(conn, tenant: tenant, documents: documents, submittedBy: submittedBy, scope: scope, now: now)
+            }
+        } catch let error as PQError where error.code == .deadlockDetected || error.code == .serializationFailure {
+            var results: [Result<AuditReceipt, any Error>] = []
+            for document in documents {
+                do {
+                    results.append(
+                        .success(try await submit(tenant: tenant, document: document, submittedBy: submittedBy, scope: scope, now: now, database: database)))
+                } catch {
+                    results.append(.failure(error))
+                }
+            }
+            return results
+        }
+    }
+
     /// One audit in full, if `scope` lets the caller see it.
     public static func get(tenant: Tenant, id: String, scope: AuditScope = .all, database: Database) async throws -> AuditRecord {
         guard UUID(uuidString: id) != nil else { throw StoreError.notFound("audit \(id)") }

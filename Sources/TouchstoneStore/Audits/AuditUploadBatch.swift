@@ -1,0 +1,134 @@
+import Foundation
+import PQ
+import TouchstoneCore
+
+/// Uploads stored together in one transaction, each with the result it would have had
+/// uploaded alone, in its order (``AuditQueries/submitMany(tenant:documents:submittedBy:scope:now:database:)``).
+///
+/// Runs of consecutive new audits are checked with one query for their references and written
+/// with one statement per table, as the JSONL import writes them (``AuditSubmission/insertion(_:submittedBy:now:)``);
+/// what an upload pays once per statement (the checks of the child rows, the dirty rows, the
+/// change log, the commit) is then paid once for the run. Everything else takes the upload's own
+/// path, one document at a time and in order: field uploads (a planned visit is locked and
+/// moved; the rotation signal counts stored visits), documents whose id is stored (an
+/// identical replay, a resubmission, a conflict, all decided in the uploader's scope) and a
+/// document repeating an id of an earlier one. A run the database refuses as a whole goes
+/// document by document. Each document has its own savepoint: one refused changes nothing
+/// for the others. A deadlock (two batches holding ids the other waits for) ends the batch:
+/// ``AuditQueries/submitMany(tenant:documents:submittedBy:scope:now:database:)`` then stores
+/// each document in a transaction of its own, which holds no other id and cannot deadlock.
+enum AuditUploadBatch {
+    /// What becomes of each of `documents`, in their order.
+    static func run(
+        _ conn: PQConnection, tenant: Tenant, documents: [Data], submittedBy: String, scope: AuditScope, now: Date
+    ) throws -> [Result<AuditReceipt, any Error>] {
+        var batch = Batch(
+            conn: conn, tenant: tenant, documents: documents, submittedBy: submittedBy, scope: scope, now: now,
+            settings: try FieldSettingsQueries.get(conn))
+        var run: [Int] = []
+        var ids = Set<String>()
+        for (index, parsed) in batch.parsed.enumerated() {
+            guard case .success(let (doc, _)) = parsed else { continue }
+            if doc.visit == nil && doc.device == nil && ids.insert(doc.id.lowercased()).inserted {
+                run.append(index)
+                continue
+            }
+            try batch.together(run)
+            run = []
+            ids.insert(doc.id.lowercased())
+            try batch.alone(index)
+        }
+        try batch.together(run)
+        return batch.results.map { $0! }
+    }
+
+    /// A run the database refused as a whole: taken again document by document.
+    private struct DocumentByDocument: Error {}
+
+    /// The batch's state in its transaction.
+    private struct Batch {
+        let conn: PQConnection
+        let tenant: Tenant
+        let documents: [Data]
+        let submittedBy: String
+        let scope: AuditScope
+        let now: Date
+        let settings: FieldSettingsQueries.Settings
+        let parsed: [Result<(AuditDocument, [Problem]), StoreError>]
+        var results: [Result<AuditReceipt, any Error>?]
+
+        init(
+            conn: PQConnection, tenant: Tenant, documents: [Data], submittedBy: String, scope: AuditScope, now: Date,
+            settings: FieldSettingsQueries.Settings
+        ) {
+            (self.conn, self.tenant, self.documents, self.submittedBy, self.scope, self.now, self.settings) =
+                (conn, tenant, documents, submittedBy, scope, now, settings)
+            parsed = documents.map { json in
+                do throws(StoreError) {
+                    return .success(try AuditSubmission.parse(json, tenant: tenant, now: now))
+                } catch {
+                    return .failure(error)
+                }
+            }
+            results = parsed.map { parsed in
+                guard case .failure(let error) = parsed else { return nil }
+                return .failure(error)
+            }
+        }
+
+        /// The documents at `indices` (new audits, as far as they know: no field upload, no id
+        /// twice) checked together; the new ones written with one statement per table, then
+        /// those whose id is stored taken alone.
+        mutating func together(_ indices: [Int]) throws {
+            guard !indices.isEmpty else { return }
+            try conn.execute("SAVEPOINT audit_uploads")
+            var stored: [Int] = []
+            do {
+                let documents = indices.map { try? parsed[$0].get() }
+                let lookup = try AuditSubmission.lookUp(conn, tenant: tenant, documents: documents.map { $0?.0 })
+                var pending: [(index: Int, new: AuditSubmission.New)] = []
+                for (offset, checked) in AuditSubmission.checkedAll(documents, lookup, tenant: tenant, settings: settings, now: now).enumerated() {
+                    let index = indices[offset]
+                    switch checked! {
+                    case .failure(let error): results[index] = .failure(error)
+                    case .success where lookup.references[offset]!.stored != nil: stored.append(index)
+                    case .success(let new): pending.append((index, new))
+                    }
+                }
+                let news = pending.map(\.new)
+                guard try AuditSubmission.insert(conn, news, submittedBy: submittedBy, now: now) == news.count else { throw DocumentByDocument() }
+                try AuditRelease.run(conn, news.filter { $0.state == .released }.map(\.released), by: submittedBy, at: now)
+                try conn.execute("RELEASE SAVEPOINT audit_uploads")
+                for (index, new) in pending { results[index] = .success(new.receipt) }
+            } catch {
+                // Refused as a whole (a concurrent upload of one of its ids, any database error).
+                try rollBack(indices)
+                stored = indices
+            }
+            for index in stored { try alone(index) }
+        }
+
+        /// Undoes a run and forgets what it decided.
+        private mutating func rollBack(_ indices: [Int]) throws {
+            try conn.execute("ROLLBACK TO SAVEPOINT audit_uploads")
+            for index in indices { results[index] = nil }
+        }
+
+        /// The document at `index` through the upload's own path, in its own savepoint.
+        mutating func alone(_ index: Int) throws {
+            try conn.execute("SAVEPOINT audit_upload")
+            do {
+                let (receipt, _) = try AuditSubmission.run(
+                    conn, tenant: tenant, json: documents[index], submittedBy: submittedBy, scope: scope, now: now)
+                try conn.execute("RELEASE SAVEPOINT audit_upload")
+                results[index] = .success(receipt)
+            } catch let error as PQError where error.code == .deadlockDetected || error.code == .serializationFailure {
+                // Not this document's fault: the batch's other locks took part. The caller stores each alone.
+                throw error
+            } catch {
+                try conn.execute("ROLLBACK TO SAVEPOINT audit_upload")
+                results[index] = .failure(StoreError.translate(error))
+            }
+        }
+    }
+}
