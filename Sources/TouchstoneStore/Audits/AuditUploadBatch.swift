@@ -9,10 +9,11 @@ import TouchstoneCore
 /// with one statement per table, as the JSONL import writes them (``AuditSubmission/insertion(_:submittedBy:now:)``);
 /// what an upload pays once per statement (the checks of the child rows, the dirty rows, the
 /// change log, the commit) is then paid once for the run. Everything else takes the upload's own
-/// path, one document at a time and in order: field uploads (a planned visit is locked and
-/// moved; the rotation signal counts stored visits), documents whose id is stored (an
-/// identical replay, a resubmission, a conflict, all decided in the uploader's scope) and a
-/// document repeating an id of an earlier one. A run the database refuses as a whole goes
+/// path, one document at a time: field uploads (a planned visit is locked and moved; the
+/// rotation signal counts stored visits) and a document repeating an id of an earlier one, in
+/// their order; documents whose id is stored (an identical replay, a resubmission, a
+/// conflict, all decided in the uploader's scope) after their run's new audits, a
+/// resubmission ending its run. A run the database refuses as a whole goes
 /// document by document. Each document has its own savepoint: one refused changes nothing
 /// for the others. A deadlock (two batches holding ids the other waits for) ends the batch:
 /// ``AuditQueries/submitMany(tenant:documents:submittedBy:scope:now:database:)`` then stores
@@ -76,12 +77,21 @@ enum AuditUploadBatch {
             }
         }
 
-        /// The documents at `indices` (new audits, as far as they know: no field upload, no id
-        /// twice) checked together; the new ones written with one statement per table, then
-        /// those whose id is stored taken alone.
+        /// The documents at `indices` (no field upload, no id twice) in order: runs of new audits
+        /// checked together and written with one statement per table.
         mutating func together(_ indices: [Int]) throws {
-            guard !indices.isEmpty else { return }
+            var rest = indices[...]
+            while !rest.isEmpty { rest = rest.dropFirst(try run(Array(rest))) }
+        }
+
+        /// The longest run at the start of `indices` that ends at a resubmission (or at the end),
+        /// checked together: its new audits written together, then its documents whose id is
+        /// stored taken alone (a replay or a refused change writes nothing: its place in the
+        /// order does not matter; the resubmission, which writes, comes last). Returns how
+        /// many documents of `indices` it took.
+        private mutating func run(_ indices: [Int]) throws -> Int {
             try conn.execute("SAVEPOINT audit_uploads")
+            var taken = indices.count
             var stored: [Int] = []
             do {
                 let documents = indices.map { try? parsed[$0].get() }
@@ -89,11 +99,16 @@ enum AuditUploadBatch {
                 var pending: [(index: Int, new: AuditSubmission.New)] = []
                 for (offset, checked) in AuditSubmission.checkedAll(documents, lookup, tenant: tenant, settings: settings, now: now).enumerated() {
                     let index = indices[offset]
-                    switch checked! {
-                    case .failure(let error): results[index] = .failure(error)
-                    case .success where lookup.references[offset]!.stored != nil: stored.append(index)
-                    case .success(let new): pending.append((index, new))
+                    switch (checked!, lookup.references[offset]!.stored) {
+                    case (.failure(let error), _):
+                        results[index] = .failure(error)
+                    case (.success(let new), nil):
+                        pending.append((index, new))
+                    case (.success(let new), let found?):
+                        stored.append(index)
+                        if found.state == .returned && found.hash != new.hash { taken = offset + 1 }
                     }
+                    if taken < indices.count { break }
                 }
                 let news = pending.map(\.new)
                 guard try AuditSubmission.insert(conn, news, submittedBy: submittedBy, now: now) == news.count else { throw DocumentByDocument() }
@@ -103,9 +118,10 @@ enum AuditUploadBatch {
             } catch {
                 // Refused as a whole (a concurrent upload of one of its ids, any database error).
                 try rollBack(indices)
-                stored = indices
+                (stored, taken) = (indices, indices.count)
             }
             for index in stored { try alone(index) }
+            return taken
         }
 
         /// Undoes a run and forgets what it decided.
