@@ -23,7 +23,9 @@ struct AuditUploadBatchTests {
         var expected: [Result<AuditReceipt, any Error>] = []
         for document in documents {
             expected.append(
-                await Result { try await AuditQueries.submit(tenant: alone, document: document, submittedBy: "cli", now: AuditFixture.now, database: database) })
+                await Result {
+                    try await AuditQueries.submit(tenant: alone, document: document, submittedBy: "cli", now: AuditFixture.now, database: database)
+                })
         }
 
         #expect(results.count == documents.count)

@@ -48,8 +48,9 @@ public enum AuditQueries {
             var results: [Result<AuditReceipt, any Error>] = []
             for document in documents {
                 do {
-                    results.append(
-                        .success(try await submit(tenant: tenant, document: document, submittedBy: submittedBy, scope: scope, now: now, database: database)))
+                    let receipt = try await submit(
+                        tenant: tenant, document: document, submittedBy: submittedBy, scope: scope, now: now, database: database)
+                    results.append(.success(receipt))
                 } catch {
                     results.append(.failure(error))
                 }
