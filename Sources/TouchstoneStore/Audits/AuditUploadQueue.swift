@@ -12,6 +12,11 @@ public import TouchstoneCore
 /// ``AuditQueries/submit(tenant:document:submittedBy:scope:now:database:)``, so a quiet
 /// daemon answers as before. Each upload gets the receipt or error it would have had alone.
 ///
+/// Four transactions a lane by default: fewer starve the two cores while transactions wait
+/// for their commits (2 lost a fifth of the uploads at 4 clients), more leave little to store
+/// together (BENCHMARKS.md, round nine). One uploader also holds at most that many of the
+/// pool's connections.
+///
 /// The upload that starts a transaction runs it on its own task and hands the others their
 /// results; when it is done it hands the slot to the first upload still waiting. No thread or
 /// task of its own; the lock is never held across a suspension point.
@@ -24,7 +29,7 @@ public final class AuditUploadQueue: @unchecked Sendable {
     private let lock = NSLock()
     private var lanes: [Lane.Key: Lane] = [:]
 
-    public init(database: Database, maxInFlight: Int = 2, maxBatch: Int = 64) {
+    public init(database: Database, maxInFlight: Int = 4, maxBatch: Int = 64) {
         self.database = database
         self.maxInFlight = max(1, maxInFlight)
         self.maxBatch = max(1, maxBatch)
