@@ -122,6 +122,27 @@ struct AuditUploadBatchTests {
     }
 }
 
+extension AuditUploadBatchTests {
+    /// A request cancelled (its client gone) while its upload waits or leads a transaction:
+    /// every upload is stored and answered, its own included.
+    @Test func aClientThatGoesAwayCancelsNoOneElsesUpload() async throws {
+        let f = try await AuditFixture.make()
+        let queue = AuditUploadQueue(database: f.database, maxInFlight: 1)
+        let tasks = try (0..<20).map { _ in
+            let document = try AuditFixture.document()
+            return Task { try await queue.submit(tenant: f.tenant, document: document, submittedBy: "agency-07", scope: .all) }
+        }
+        for (index, task) in tasks.enumerated() where index % 2 == 0 { task.cancel() }
+        var answered = 0
+        for task in tasks where (try? await task.value) != nil { answered += 1 }
+        #expect(answered == 20)
+        let count = try await f.database.tenantTransaction(f.tenant, readOnly: true) { conn in
+            try conn.queryFirst("SELECT count(*) FROM audits")!.decode(0, as: Int.self)
+        }
+        #expect(count == 20)
+    }
+}
+
 /// A flag set on one thread and read on another.
 private final class Flag: @unchecked Sendable {
     private let lock = NSLock()

@@ -17,9 +17,11 @@ public import TouchstoneCore
 /// together (BENCHMARKS.md, round nine). One uploader also holds at most that many of the
 /// pool's connections.
 ///
-/// The upload that starts a transaction runs it on its own task and hands the others their
-/// results; when it is done it hands the slot to the first upload still waiting. No thread or
-/// task of its own; the lock is never held across a suspension point.
+/// The upload that starts a transaction runs it and hands the others their results; when it is
+/// done it hands the slot to the first upload still waiting. The transaction runs in a task
+/// that does not inherit the starting request's cancellation, so a client that goes away
+/// cancels no one else's upload. No thread of its own; the lock is never held across a
+/// suspension point.
 public final class AuditUploadQueue: @unchecked Sendable {
     /// Transactions of one lane running at once.
     public let maxInFlight: Int
@@ -50,7 +52,8 @@ public final class AuditUploadQueue: @unchecked Sendable {
         case .done(let result):
             return try result.get()
         case .lead(let batch):
-            let results = await store(batch, tenant: tenant, submittedBy: submittedBy, scope: scope)
+            // In a task of its own: the others' uploads are not cancelled with this request.
+            let results = await Task { await store(batch, tenant: tenant, submittedBy: submittedBy, scope: scope) }.value
             for (waiting, result) in zip(batch.dropFirst(), results.dropFirst()) { waiting.continuation.resume(returning: .done(result)) }
             let started = lock.withLock {
                 lanes[key]!.inFlight -= 1
