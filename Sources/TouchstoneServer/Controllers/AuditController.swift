@@ -57,19 +57,18 @@ struct AuditController {
         let outcomes = try await AuditQueries.submitMany(
             tenant: tenant, documents: documents.map { Data($0.canonicalText.utf8) }, submittedBy: principal.login,
             scope: AuditScope(principal), database: database)
-        let results = try zip(documents, outcomes).enumerated().map { index, pair -> BatchUploadResponse.Result in
+        // A document's error is its own result (a 500 among them too): the others are stored.
+        let results = zip(documents, outcomes).enumerated().map { index, pair -> BatchUploadResponse.Result in
             let (document, outcome) = pair
             switch outcome {
             case .success(let receipt):
                 return .init(index: index, id: receipt.id, status: receipt.replayed ? 200 : 201, receipt: receipt, error: nil)
-            case .failure(let error as StoreError):
-                let problem = error.problem
+            case .failure(let error):
+                let problem = ProblemMiddleware.problem(for: error, context: context)
                 return .init(
                     index: index, id: document["id"].flatMap { if case .string(let id) = $0 { id } else { nil } },
                     status: Int(problem.status.code), receipt: nil,
                     error: .init(code: problem.code, message: problem.message, details: problem.details))
-            case .failure(let error):
-                throw error
             }
         }
         return BatchUploadResponse(results: results)
