@@ -85,13 +85,7 @@ public enum AuditImport {
         }
         // Parsed on all cores: a document's parse reads nothing but its line.
         return texts.concurrentMap { number, text in
-            let parsed: Result<(AuditDocument, [Problem]), StoreError>
-            do throws(StoreError) {
-                parsed = .success(try AuditSubmission.parse(text, tenant: tenant, now: now))
-            } catch {
-                parsed = .failure(error)
-            }
-            return Line(number: number, text: text, parsed: parsed)
+            Line(number: number, text: text, parsed: Result { () throws(StoreError) in try AuditSubmission.parse(text, tenant: tenant, now: now) })
         }
     }
 

@@ -23,12 +23,19 @@ enum AuditUploadBatch {
     static func run(
         _ conn: PQConnection, tenant: Tenant, documents: [Data], submittedBy: String, scope: AuditScope, now: Date
     ) throws -> [Result<AuditReceipt, any Error>] {
+        let parsed = documents.map { json -> Result<(AuditDocument, [Problem]), StoreError> in
+            Result { () throws(StoreError) in try AuditSubmission.parse(json, tenant: tenant, now: now) }
+        }
         var batch = Batch(
             conn: conn, tenant: tenant, documents: documents, submittedBy: submittedBy, scope: scope, now: now,
-            settings: try FieldSettingsQueries.get(conn))
+            settings: try FieldSettingsQueries.get(conn), parsed: parsed,
+            results: parsed.map { parsed -> Result<AuditReceipt, any Error>? in
+                guard case .failure(let error) = parsed else { return nil }
+                return .failure(error)
+            })
         var run: [Int] = []
         var ids = Set<String>()
-        for (index, parsed) in batch.parsed.enumerated() {
+        for (index, parsed) in parsed.enumerated() {
             guard case .success(let (doc, _)) = parsed else { continue }
             if doc.visit == nil && doc.device == nil && ids.insert(doc.id.lowercased()).inserted {
                 run.append(index)
@@ -56,26 +63,8 @@ enum AuditUploadBatch {
         let now: Date
         let settings: FieldSettingsQueries.Settings
         let parsed: [Result<(AuditDocument, [Problem]), StoreError>]
+        /// Each document's result; nil until it is decided.
         var results: [Result<AuditReceipt, any Error>?]
-
-        init(
-            conn: PQConnection, tenant: Tenant, documents: [Data], submittedBy: String, scope: AuditScope, now: Date,
-            settings: FieldSettingsQueries.Settings
-        ) {
-            (self.conn, self.tenant, self.documents, self.submittedBy, self.scope, self.now, self.settings) =
-                (conn, tenant, documents, submittedBy, scope, now, settings)
-            parsed = documents.map { json in
-                do throws(StoreError) {
-                    return .success(try AuditSubmission.parse(json, tenant: tenant, now: now))
-                } catch {
-                    return .failure(error)
-                }
-            }
-            results = parsed.map { parsed in
-                guard case .failure(let error) = parsed else { return nil }
-                return .failure(error)
-            }
-        }
 
         /// The documents at `indices` (no field upload, no id twice) in order: runs of new audits
         /// checked together and written with one statement per table.

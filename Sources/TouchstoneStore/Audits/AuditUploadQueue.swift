@@ -84,14 +84,15 @@ public final class AuditUploadQueue: @unchecked Sendable {
     /// Takes the batches of lane `key` that can start now (called with the lock held); a lane
     /// with nothing waiting or running is dropped.
     private func start(_ key: Lane.Key) -> [[Waiting]] {
+        guard var lane = lanes[key] else { return [] }
         var started: [[Waiting]] = []
-        while lanes[key]!.inFlight < maxInFlight && !lanes[key]!.waiting.isEmpty {
-            let batch = Array(lanes[key]!.waiting.prefix(maxBatch))
-            lanes[key]!.waiting.removeFirst(batch.count)
-            lanes[key]!.inFlight += 1
+        while lane.inFlight < maxInFlight && !lane.waiting.isEmpty {
+            let batch = Array(lane.waiting.prefix(maxBatch))
+            lane.waiting.removeFirst(batch.count)
+            lane.inFlight += 1
             started.append(batch)
         }
-        if lanes[key]!.inFlight == 0 { lanes[key] = nil }
+        lanes[key] = lane.inFlight == 0 ? nil : lane
         return started
     }
 
